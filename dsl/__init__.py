@@ -1,0 +1,1 @@
+"""The .moo language: parse, check, lower to sympy, generate numpy code."""

@@ -1,0 +1,315 @@
+"""Typed AST of a .moo model. Every node is frozen and carries the span of its source text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A model's text and the name it is reported under."""
+
+    name: str
+    text: str = field(repr=False)
+
+    def line(self, number: int) -> str:
+        lines = self.text.splitlines()
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a node stands in its source: 1-based lines and columns, end exclusive."""
+
+    source: SourceFile = field(repr=False, compare=False)
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+# Expressions ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Number:
+    """A numeric literal; ``text`` keeps what the user wrote."""
+
+    span: Span
+    value: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Name:
+    """A reference to a param, variable, let, objective, index, constant or choice label."""
+
+    span: Span
+    name: str
+
+
+@dataclass(frozen=True)
+class Index:
+    """``name[i, j]``: an element of an indexed param, variable, let or family."""
+
+    span: Span
+    name: str
+    name_span: Span
+    indices: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Call:
+    """``f(a, b)``: a built-in function, or ``min``/``max`` of several arguments."""
+
+    span: Span
+    function: str
+    function_span: Span
+    args: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Generator:
+    """``for i in lo..hi`` inside a reduction."""
+
+    span: Span
+    index: str
+    index_span: Span
+    lo: Expr
+    hi: Expr
+
+
+@dataclass(frozen=True)
+class Reduction:
+    """``sum(body for i in lo..hi ...)`` and likewise ``prod``, ``min`` and ``max``."""
+
+    span: Span
+    function: str
+    function_span: Span
+    body: Expr
+    generators: tuple[Generator, ...]
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A flat chain of one precedence level: ``a + b - c`` or ``a * b / c``."""
+
+    span: Span
+    first: Expr
+    rest: tuple[tuple[str, Expr], ...]
+
+
+@dataclass(frozen=True)
+class Power:
+    """``base ^ exponent`` (also written ``**``)."""
+
+    span: Span
+    base: Expr
+    exponent: Expr
+
+
+@dataclass(frozen=True)
+class Negate:
+    """Unary minus."""
+
+    span: Span
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class Compare:
+    """``left op right`` with op one of ``<= >= == != < >``."""
+
+    span: Span
+    op: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Logic:
+    """``a and b and c`` or ``a or b``."""
+
+    span: Span
+    op: str
+    operands: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    """``not c``."""
+
+    span: Span
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class IfElse:
+    """``if cond then a else b``."""
+
+    span: Span
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+
+
+Expr = (
+    Number | Name | Index | Call | Reduction | Chain | Power | Negate | Compare | Logic | Not | IfElse
+)
+
+
+# Parameter values ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArrayLiteral:
+    """``[a, b, c]`` or nested ``[[...], [...]]``."""
+
+    span: Span
+    items: tuple[Expr | ArrayLiteral, ...]
+
+
+@dataclass(frozen=True)
+class TableLiteral:
+    """``{label: value, ...}``: a param indexed by a choice variable's labels."""
+
+    span: Span
+    entries: tuple[tuple[str, Span, Expr], ...]
+
+
+# Index declarations -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RangeDim:
+    """``lo..hi`` or ``i in lo..hi`` in a declaration's brackets."""
+
+    span: Span
+    index: str | None
+    lo: Expr
+    hi: Expr
+
+
+@dataclass(frozen=True)
+class LabelDim:
+    """``[material]``: indexed by the labels of a choice variable."""
+
+    span: Span
+    variable: str
+
+
+Dim = RangeDim | LabelDim
+
+
+# Statements -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProblemHeader:
+    """``problem name "title"``."""
+
+    span: Span
+    name: str
+    title: str | None
+
+
+@dataclass(frozen=True)
+class Include:
+    """``include "other.moo"``."""
+
+    span: Span
+    path: str
+
+
+@dataclass(frozen=True)
+class Param:
+    """``param name[dims] = value``."""
+
+    span: Span
+    name: str
+    name_span: Span
+    dims: tuple[Dim, ...]
+    value: Expr | ArrayLiteral | TableLiteral
+
+
+@dataclass(frozen=True)
+class Var:
+    """``var name[dims] <domain>``; kind is real, log, int, bin or choice."""
+
+    span: Span
+    name: str
+    name_span: Span
+    dims: tuple[Dim, ...]
+    kind: str
+    lo: Expr | None
+    hi: Expr | None
+    labels: tuple[str, ...] = ()
+    label_spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class Let:
+    """``let name[dims] = expr``."""
+
+    span: Span
+    name: str
+    name_span: Span
+    dims: tuple[Dim, ...]
+    expr: Expr
+
+
+@dataclass(frozen=True)
+class Objective:
+    """``minimize name[dims]: expr`` or ``maximize ...``."""
+
+    span: Span
+    sense: str
+    name: str
+    name_span: Span
+    dims: tuple[Dim, ...]
+    expr: Expr
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """``[soft] constraint name[dims]: lhs op rhs [tol eps] [weight w]``."""
+
+    span: Span
+    name: str
+    name_span: Span
+    dims: tuple[Dim, ...]
+    relation: Expr
+    tolerance: Expr | None
+    weight: Expr | None
+    soft: bool
+
+
+@dataclass(frozen=True)
+class Setting:
+    """``key = value`` inside a solver block; value is an expression or a string."""
+
+    span: Span
+    key: str
+    value: Expr | str
+
+
+@dataclass(frozen=True)
+class SolverBlock:
+    """``solver nsga2 { key = value ... }``."""
+
+    span: Span
+    algorithm: str
+    settings: tuple[Setting, ...]
+
+
+Statement = (
+    ProblemHeader | Include | Param | Var | Let | Objective | Constraint | SolverBlock
+)
+
+
+@dataclass(frozen=True)
+class Model:
+    """A parsed file: its statements in order."""
+
+    source: SourceFile
+    statements: tuple[Statement, ...]

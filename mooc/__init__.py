@@ -1,0 +1,38 @@
+"""mooc: multi-objective optimization from a model file.
+
+>>> import mooc
+>>> problem = mooc.compile("var x in [0, 1]\\nminimize f: x\\nminimize g: 1 - x")
+>>> problem.objective_names
+('f', 'g')
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from mooc.errors import MooError
+
+__version__ = "0.1.0"
+__all__ = ["MooError", "Problem", "Result", "compile", "load", "__version__"]
+
+if TYPE_CHECKING:
+    from mooc.api import compile, load
+    from mooc.problem import Problem
+    from mooc.result import Result
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use so that `mooc --help` does not pay for sympy and lark.
+    if name in ("compile", "load"):
+        from mooc import api
+
+        return getattr(api, name)
+    if name == "Problem":
+        from mooc.problem import Problem
+
+        return Problem
+    if name == "Result":
+        from mooc.result import Result
+
+        return Result
+    raise AttributeError(f"module 'mooc' has no attribute {name!r}")

@@ -1,0 +1,60 @@
+"""One exception root for everything a user can get wrong, with one way to point at the text."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mooc.dsl.ast import Span
+
+
+class MooError(Exception):
+    """Root of mooc's errors: a mistake in a model file, a parameter or a command line."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, span: Span | None = None, *, notes: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.message = message
+        self.span = span
+        self.notes = notes
+
+    def __str__(self) -> str:
+        return format_error(self.message, self.span, self.notes)
+
+
+class ModelSyntaxError(MooError):
+    """The text does not follow the grammar."""
+
+
+class ModelCheckError(MooError):
+    """The text parses but means nothing: unknown names, bad bounds, wrong sizes."""
+
+
+class ModelLimitError(ModelCheckError):
+    """The model is too large or too deeply nested to compile."""
+
+
+class ParameterError(MooError):
+    """A parameter override names nothing or has a bad value."""
+
+
+class UsageError(MooError):
+    """A command-line or API argument is wrong."""
+
+
+class EvaluationError(MooError):
+    """Evaluating the model failed for a reason other than a domain fault."""
+
+
+def format_error(message: str, span: Span | None, notes: tuple[str, ...] = ()) -> str:
+    """``file:line:col: error: message``, the source line and a caret under the span."""
+    if span is None:
+        head = f"error: {message}"
+        return "\n".join((head, *notes))
+    head = f"{span.source.name}:{span.line}:{span.column}: error: {message}"
+    line = span.source.line(span.line)
+    end = span.end_column if span.end_line == span.line else len(line) + 1
+    width = max(1, min(end, len(line) + 1) - span.column)
+    caret = " " * (span.column - 1) + "^" * width
+    return "\n".join((head, "    " + line.expandtabs(1), "    " + caret, *notes))

@@ -1,0 +1,1 @@
+"""The library of classic test problems as .moo files."""
