@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import threading
 from collections import deque
 from collections.abc import Iterator
 from functools import lru_cache
@@ -34,6 +35,8 @@ class _BracketNewlines:
         self.open_brackets: list[Token] = []
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        self.recent.clear()
+        self.open_brackets.clear()
         for token in stream:
             if token.type == "_NL" and self.open_brackets:
                 continue
@@ -46,22 +49,26 @@ class _BracketNewlines:
 
 
 @lru_cache(maxsize=1)
-def _grammar() -> str:
-    return Path(__file__).with_name("grammar.lark").read_text(encoding="utf-8")
+def _parser() -> tuple[Lark, _BracketNewlines]:
+    postlexer = _BracketNewlines()
+    grammar = Path(__file__).with_name("grammar.lark").read_text(encoding="utf-8")
+    parser = Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True,
+                  postlex=postlexer, maybe_placeholders=True)
+    return parser, postlexer
 
 
-def _make_parser(postlexer: _BracketNewlines) -> Lark:
-    return Lark(
-        _grammar(), parser="lalr", lexer="contextual", propagate_positions=True,
-        postlex=postlexer, maybe_placeholders=True,
-    )
+_PARSE_LOCK = threading.Lock()
 
 
 def parse(text: str, filename: str = "<string>") -> ast.Model:
     """Parse a model's text into an :class:`ast.Model`; raise ModelSyntaxError on bad input."""
+    with _PARSE_LOCK:
+        return _parse_locked(text, filename)
+
+
+def _parse_locked(text: str, filename: str) -> ast.Model:
     source = ast.SourceFile(filename, text)
-    postlexer = _BracketNewlines()
-    parser = _make_parser(postlexer)
+    parser, postlexer = _parser()
     try:
         tree = parser.parse(text if text.endswith("\n") else text + "\n")
     except UnexpectedInput as error:

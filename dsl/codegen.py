@@ -1,0 +1,321 @@
+"""Stage 4: sympy -> numpy source. One printer method per node kind.
+
+The generated module has a prelude, run once, that computes every static thing (index arrays,
+masks, which rows an indexed reference takes, param elements), and one function
+``evaluate(X)`` that maps a population (N, n_var) to objectives (N, n_obj, minimization form),
+hard violations (N, n_hard) and soft violations (N, n_soft).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy
+from sympy.printing.numpy import NumPyPrinter
+
+from mooc.dsl.lower import ConstraintForm, Definition, Family, LoweredModel, ParamValue, VarBlock
+from mooc.dsl.symbols import RangeMax, RangeMin
+
+
+@dataclass
+class GeneratedCode:
+    """The numpy source of a model and the constants it refers to."""
+
+    source: str
+    constants: dict[str, object]
+    site_spans: dict[int, object]
+    n_obj: int
+    n_hard: int
+    n_soft: int
+    soft_weights: np.ndarray
+    objective_names: list[str] = field(default_factory=list)
+    senses: list[str] = field(default_factory=list)
+    hard_names: list[str] = field(default_factory=list)
+    soft_names: list[str] = field(default_factory=list)
+
+
+class PopulationPrinter(NumPyPrinter):
+    """Prints lowered sympy expressions as numpy code over a whole population."""
+
+    def __init__(self, model: LoweredModel, emitter: _Emitter):
+        super().__init__({"fully_qualified_modules": True, "allow_unknown_functions": False})
+        self.model = model
+        self.emitter = emitter
+        self.level = 0
+        self.masks: list[str] = []
+        self.bound: dict[sympy.Symbol, str] = {}
+        self.blocks: dict[str, VarBlock] = {b.name: b for b in model.variables}
+        self.stored: dict[str, tuple[str, Family | None]] = {}
+
+    # leaves ---------------------------------------------------------------------------
+    def _print_Float(self, expr: sympy.Float) -> str:
+        return repr(float(expr))
+
+    def _print_Symbol(self, expr: sympy.Symbol) -> str:
+        if expr in self.bound:
+            return self.bound[expr]
+        name = expr.name
+        if name in self.blocks:
+            return f"XT[{self.blocks[name].first_column}]"
+        if name in self.stored:
+            return self.stored[name][0]
+        raise KeyError(f"no code for symbol {name!r}")
+
+    def _print_Indexed(self, expr: sympy.Indexed) -> str:
+        name = str(expr.base.label)
+        indices = expr.indices
+        param = self.model.params.get(name)
+        if param is not None and param.label_of:
+            block = self.blocks[param.label_of]
+            values = self.emitter.constant(param.value, f"table_{name}")
+            return (f"{values}[_labels(XT[{block.first_column}], {len(block.labels)})]")
+        if param is not None:
+            return self.static_pick(name, param, indices, expr)
+        if name in self.blocks and all(i.is_Integer for i in indices):
+            block = self.blocks[name]
+            return f"XT[{block.first_column + _flat_offset(block, indices)}]"
+        table, starts, base = self.row_table(name)
+        where = self.emitter.static(
+            f"_rows({table}, {starts!r}, {self.index_tuple(indices)}, {self.mask_tuple()}, "
+            f"{self.emitter.site(expr)}, {name!r})", "rows")
+        return f"_take({base}, {where})"
+
+    def static_pick(self, name: str, param: ParamValue, indices: tuple, expr: sympy.Basic) -> str:
+        values = self.emitter.constant(param.value, f"param_{name}")
+        return self.emitter.static(
+            f"_param_pick({values}, {param.starts!r}, {self.index_tuple(indices)}, "
+            f"{self.mask_tuple()}, {self.emitter.site(expr)}, {name!r})", "param")
+
+    def row_table(self, name: str) -> tuple[str, tuple[int, ...], str]:
+        if name in self.blocks:
+            block = self.blocks[name]
+            columns = np.arange(block.first_column, block.first_column + block.size)
+            table = self.emitter.constant(columns.reshape(block.shape), f"columns_{name}")
+            return table, block.starts, "XT"
+        code, family = self.stored[name]
+        assert family is not None
+        table = self.emitter.constant(np.arange(family.size).reshape(family.shape), f"rows_{name}")
+        return table, family.starts, code
+
+    def index_tuple(self, indices: tuple) -> str:
+        return "(" + "".join(f"{self.emitter.static_expr(self, i)}, " for i in indices) + ")"
+
+    def mask_tuple(self) -> str:
+        return "(" + "".join(f"{m}, " for m in self.masks) + ")"
+
+    # reductions -----------------------------------------------------------------------
+    def reduction(self, kind: str, body: sympy.Expr, index: sympy.Symbol, lo: sympy.Expr,
+                  hi: sympy.Expr, site: int) -> str:
+        lo_code = self.emitter.static_expr(self, lo)
+        hi_code = self.emitter.static_expr(self, hi)
+        level = self.level + 1
+        nonempty = kind in ("min", "max")
+        values, mask = self.emitter.static_pair(
+            f"_index_range({lo_code}, {hi_code}, {level}, {site}, {nonempty})")
+        self.level, saved = level, dict(self.bound)
+        self.bound[index] = values
+        self.masks.append(mask)
+        try:
+            body_code = self._print(body)
+        finally:
+            self.level -= 1
+            self.masks.pop()
+            self.bound = saved
+        return f"_reduce({kind!r}, {body_code}, {values}, {mask})"
+
+    def _print_Sum(self, expr: sympy.Sum) -> str:
+        return self.nested("sum", expr)
+
+    def _print_Product(self, expr: sympy.Product) -> str:
+        return self.nested("prod", expr)
+
+    def nested(self, kind: str, expr: sympy.Basic) -> str:
+        body, limits = expr.args[0], expr.args[1:]
+        if len(limits) > 1:
+            inner = type(expr)(body, *limits[:-1])
+            index, lo, hi = limits[-1]
+            return self.reduction(kind, inner, index, lo, hi, self.emitter.site(expr))
+        index, lo, hi = limits[0]
+        return self.reduction(kind, body, index, lo, hi, self.emitter.site(expr))
+
+    def _print_RangeMin(self, expr: RangeMin) -> str:
+        return self.reduction("min", *expr.args, site=self.emitter.site(expr))
+
+    def _print_RangeMax(self, expr: RangeMax) -> str:
+        return self.reduction("max", *expr.args, site=self.emitter.site(expr))
+
+    # functions and logic ------------------------------------------------------------
+    def _print_Min(self, expr: sympy.Min) -> str:
+        return self.fold("numpy.minimum", expr.args)
+
+    def _print_Max(self, expr: sympy.Max) -> str:
+        return self.fold("numpy.maximum", expr.args)
+
+    def _print_And(self, expr: sympy.And) -> str:
+        return self.fold("numpy.logical_and", expr.args)
+
+    def _print_Or(self, expr: sympy.Or) -> str:
+        return self.fold("numpy.logical_or", expr.args)
+
+    def fold(self, function: str, args: tuple) -> str:
+        code = self._print(args[0])
+        for arg in args[1:]:
+            code = f"{function}({code}, {self._print(arg)})"
+        return code
+
+    def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
+        *pieces, (last, _) = expr.args
+        code = self._print(last)
+        for value, condition in reversed(pieces):
+            code = f"numpy.where({self._print(condition)}, {self._print(value)}, {code})"
+        return code
+
+    def _print_BooleanTrue(self, expr: sympy.Basic) -> str:
+        return "True"
+
+    def _print_BooleanFalse(self, expr: sympy.Basic) -> str:
+        return "False"
+
+
+def _flat_offset(block: VarBlock, indices: tuple) -> int:
+    offsets = tuple(int(i) - s for i, s in zip(indices, block.starts, strict=True))
+    return int(np.ravel_multi_index(offsets, block.shape))
+
+
+class _Emitter:
+    """Collects prelude lines, constants and error sites while statements are printed."""
+
+    def __init__(self, model: LoweredModel):
+        self.model = model
+        self.prelude: list[str] = []
+        self.constants: dict[str, object] = {}
+        self.constant_ids: dict[int, str] = {}
+        self.sites: dict[int, object] = {}
+        self.site_ids: dict[object, int] = {}
+        self.counter = 0
+
+    def fresh(self, stem: str) -> str:
+        self.counter += 1
+        return f"_{stem}{self.counter}"
+
+    def constant(self, value: object, stem: str) -> str:
+        key = id(value)
+        if key not in self.constant_ids:
+            name = f"_{stem}"
+            self.constants[name] = value
+            self.constant_ids[key] = name
+        return self.constant_ids[key]
+
+    def static(self, code: str, stem: str) -> str:
+        name = self.fresh(stem)
+        self.prelude.append(f"{name} = {code}")
+        return name
+
+    def static_pair(self, code: str) -> tuple[str, str]:
+        values, mask = self.fresh("index"), self.fresh("mask")
+        self.prelude.append(f"{values}, {mask} = {code}")
+        return values, mask
+
+    def static_expr(self, printer: PopulationPrinter, expr: sympy.Expr) -> str:
+        """Code for a static expression (no decision variables); constants stay inline."""
+        return printer._print(expr)
+
+    def site(self, expr: object) -> int:
+        if expr not in self.site_ids:
+            self.site_ids[expr] = len(self.site_ids)
+            self.sites[self.site_ids[expr]] = self.model.sites.get(expr)
+        return self.site_ids[expr]
+
+
+def _family_indices(printer: PopulationPrinter, emitter: _Emitter, family: Family) -> None:
+    for level, (index, start, size) in enumerate(
+            zip(family.indices, family.starts, family.shape, strict=True), start=1):
+        values, _ = emitter.static_pair(f"_index_range({start}, {start + size - 1}, {level}, -1)")
+        printer.bound[index] = values
+
+
+def _statement_value(printer: PopulationPrinter, emitter: _Emitter, expr: sympy.Expr,
+                     family: Family | None) -> str:
+    printer.bound = {}
+    printer.level = 0 if family is None else len(family.indices)
+    if family is not None:
+        _family_indices(printer, emitter, family)
+    code = printer._print(expr)
+    if family is None:
+        return f"_column({code}, N)"
+    return f"_family_rows({code}, {family.shape!r}, N)"
+
+
+def generate(model: LoweredModel) -> GeneratedCode:
+    """Generate the numpy source of ``model``."""
+    emitter = _Emitter(model)
+    printer = PopulationPrinter(model, emitter)
+    body: list[str] = []
+    objectives: list[tuple[str, str, int, bool]] = []  # code, sense, count, is a family
+    hard: list[tuple[str, str, int, bool]] = []
+    soft: list[tuple[str, str, int, bool]] = []
+    out = GeneratedCode("", {}, {}, 0, 0, 0, np.ones(0))
+    weights: list[float] = []
+    for step in model.steps:
+        names = [step.name] if step.family is None else step.family.member_names(step.name)
+        count = len(names)
+        if isinstance(step, Definition):
+            code = f"_{step.role[:3]}_{step.name}"
+            body.append(f"{code} = {_statement_value(printer, emitter, step.expr, step.family)}")
+            printer.stored[step.name] = (code, step.family)
+            if step.role == "objective":
+                objectives.append((code, step.sense, count, step.family is not None))
+                out.objective_names += names
+                out.senses += [step.sense] * count
+        else:
+            value = _constraint_value(printer, emitter, step)
+            code = emitter.fresh("violation")
+            body.append(f"{code} = {value}")
+            (soft if step.soft else hard).append((code, "", count, step.family is not None))
+            (out.soft_names if step.soft else out.hard_names).extend(names)
+            if step.soft:
+                weights += [step.weight] * count
+    out.n_obj, out.n_hard = len(out.objective_names), len(out.hard_names)
+    out.n_soft = len(out.soft_names)
+    out.soft_weights = np.array(weights, dtype=float)
+    body += _assemble("F", objectives, out.n_obj)
+    body += _assemble("G", hard, out.n_hard)
+    body += _assemble("S", soft, out.n_soft)
+    out.source = _module_source(model, emitter.prelude, body)
+    out.constants = emitter.constants
+    out.site_spans = emitter.sites
+    return out
+
+
+def _constraint_value(printer: PopulationPrinter, emitter: _Emitter, step: ConstraintForm) -> str:
+    difference = sympy.Add(step.lhs, -step.rhs, evaluate=False)
+    value = _statement_value(printer, emitter, difference, step.family)
+    return f"_violation({step.op!r}, {value}, 0.0, {step.tolerance!r})"
+
+
+def _assemble(name: str, parts: list[tuple[str, str, int, bool]], total: int) -> list[str]:
+    """Columns of F, G or S; maximized objectives are negated here, the only place."""
+    lines = [f"{name} = numpy.empty((N, {total}))"]
+    column = 0
+    for code, sense, count, is_family in parts:
+        sign = "-" if sense == "maximize" else ""
+        if is_family:
+            lines.append(f"{name}[:, {column}:{column + count}] = {sign}{code}.T")
+        else:
+            lines.append(f"{name}[:, {column}] = {sign}{code}")
+        column += count
+    return lines
+
+
+def _module_source(model: LoweredModel, prelude: list[str], body: list[str]) -> str:
+    lines = [f"# numpy code generated by mooc for the model {model.name!r} ({model.source.name})",
+             "# prelude: static index work, run once", *prelude, "", "",
+             "def evaluate(X):",
+             '    """Objectives (minimization form), hard and soft violations of a population."""',
+             "    XT = X.T",
+             "    N = X.shape[0]",
+             "    with numpy.errstate(all='ignore'):"]
+    lines += ["        " + line for line in body]
+    lines.append("    return F, G, S")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,147 @@
+"""Helpers the generated numpy code calls. Index work is static: it runs once, at compile time.
+
+Axis convention: a value inside ``L`` nested ranges has shape (k_L, ..., k_1, N); the index
+array of level ``L`` has shape (k_L,) + (1,) * L, so levels broadcast against each other and
+against the population axis N, which is always last.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+
+class StaticIndexError(Exception):
+    """An index or range is wrong; ``site`` names the place in the model."""
+
+    def __init__(self, site: int, message: str):
+        super().__init__(message)
+        self.site = site
+        self.message = message
+
+
+class Rows(NamedTuple):
+    """Which rows of a (rows, N) block an indexed reference takes: a slice or an index array."""
+
+    start: int
+    stop: int
+    shape: tuple[int, ...] | None
+    index: np.ndarray | None
+
+
+def index_range(lo: object, hi: object, level: int, site: int, nonempty: bool = False
+                ) -> tuple[np.ndarray, np.ndarray | None]:
+    """Index values lo..hi at nesting ``level``, and a mask when the bounds vary (ragged)."""
+    lo_array, hi_array = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+    for bound in (lo_array, hi_array):
+        if not np.all(np.isfinite(bound)) or np.any(bound != np.round(bound)):
+            raise StaticIndexError(site, "a range bound must be a whole number")
+    empty = hi_array < lo_array
+    if nonempty and np.any(empty):
+        raise StaticIndexError(site, "min() or max() over an empty range")
+    live_lo = lo_array[~empty] if lo_array.ndim and np.any(~empty) else lo_array
+    live_hi = hi_array[~empty] if hi_array.ndim and np.any(~empty) else hi_array
+    first, last = (float(np.min(live_lo)), float(np.max(live_hi))) if np.any(~empty) else (0, -1)
+    values = np.arange(first, last + 1, dtype=float).reshape((-1,) + (1,) * level)
+    if lo_array.ndim == 0 and hi_array.ndim == 0:
+        return values, None
+    return values, (values >= lo_array) & (values <= hi_array)
+
+
+def _valid(shape: tuple[int, ...], masks: tuple[np.ndarray | None, ...]) -> np.ndarray:
+    valid = np.ones(shape, dtype=bool)
+    for mask in masks:
+        if mask is not None:
+            valid = valid & mask
+    return valid
+
+
+def _offsets(indices: tuple, starts: tuple[int, ...], sizes: tuple[int, ...],
+             masks: tuple, site: int, name: str) -> tuple[np.ndarray, ...]:
+    arrays = np.broadcast_arrays(*(np.asarray(i, dtype=float) for i in indices),
+                                 *(m for m in masks if m is not None))[: len(indices)]
+    valid = np.broadcast_to(_valid(arrays[0].shape, masks), arrays[0].shape)
+    offsets = []
+    for array, start, size in zip(arrays, starts, sizes, strict=True):
+        live = array[valid]
+        if np.any(live != np.round(live)):
+            raise StaticIndexError(site, f"an index of '{name}' is not a whole number")
+        outside = (live < start) | (live > start + size - 1)
+        if np.any(outside):
+            bad = live[outside][0]
+            raise StaticIndexError(site, f"index {bad:g} is outside the range {start}.."
+                                         f"{start + size - 1} of '{name}'")
+        clipped = np.clip(np.where(valid, array, start), start, start + size - 1)
+        offsets.append((clipped - start).astype(np.intp))
+    return tuple(offsets)
+
+
+def rows(table: np.ndarray, starts: tuple[int, ...], indices: tuple, masks: tuple, site: int,
+         name: str) -> Rows:
+    """Rows of a block taken by index arrays; a slice when they are consecutive."""
+    offsets = _offsets(indices, starts, table.shape, masks, site, name)
+    picked = table[offsets][..., 0]
+    flat = picked.ravel()
+    if picked.ndim and picked.shape[0] == flat.size and flat.size and np.all(np.diff(flat) == 1):
+        return Rows(int(flat[0]), int(flat[-1]) + 1, picked.shape, None)
+    return Rows(0, 0, None, picked)
+
+
+def take(block: np.ndarray, where: Rows) -> np.ndarray:
+    """The rows of a (rows, N) block that ``where`` names, shaped for broadcasting."""
+    if where.index is not None:
+        return block[where.index]
+    part = block[where.start: where.stop]
+    assert where.shape is not None
+    return part.reshape(where.shape + part.shape[1:])
+
+
+def param_pick(values: np.ndarray, starts: tuple[int, ...], indices: tuple, masks: tuple,
+               site: int, name: str) -> np.ndarray:
+    """Elements of a param array at static index arrays (keeps the trailing N axis of 1)."""
+    return values[_offsets(indices, starts, values.shape, masks, site, name)]
+
+
+def labels(values: np.ndarray, count: int) -> np.ndarray:
+    """A choice variable's column as label indices, clipped into 0..count-1."""
+    with np.errstate(invalid="ignore"):
+        return np.clip(np.nan_to_num(np.rint(values)), 0, count - 1).astype(np.intp)
+
+
+_IDENTITY = {"sum": 0.0, "prod": 1.0, "min": np.inf, "max": -np.inf}
+_REDUCE = {"sum": np.sum, "prod": np.prod, "min": np.min, "max": np.max}
+
+
+def reduce(kind: str, body: object, index: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    """Reduce ``body`` over the axis of ``index`` (sum, prod, min or max)."""
+    body_array = np.asarray(body, dtype=float)
+    shape = np.broadcast_shapes(body_array.shape, index.shape if mask is None else mask.shape)
+    full = np.broadcast_to(body_array, shape)
+    if mask is not None:
+        full = np.where(mask, full, _IDENTITY[kind])
+    return _REDUCE[kind](full, axis=-index.ndim)  # type: ignore[no-any-return]
+
+
+def family_rows(value: object, shape: tuple[int, ...], n: int) -> np.ndarray:
+    """A family's value, shape (k_D, ..., k_1, N), as rows in index order: (k_1 * ... * k_D, N)."""
+    full = np.broadcast_to(np.asarray(value, dtype=float), tuple(reversed(shape)) + (n,))
+    order = tuple(reversed(range(len(shape)))) + (len(shape),)
+    return full.transpose(order).reshape(-1, n)
+
+
+def column(value: object, n: int) -> np.ndarray:
+    """A scalar statement's value as a length-N column."""
+    return np.broadcast_to(np.asarray(value, dtype=float), (n,))
+
+
+def violation(op: str, lhs: object, rhs: object, tolerance: float) -> np.ndarray:
+    """How far ``lhs op rhs`` is from holding: 0 where it holds, NaN where undefined."""
+    difference = np.asarray(lhs, dtype=float) - np.asarray(rhs, dtype=float)
+    if op == "<=":
+        gap = difference - tolerance
+    elif op == ">=":
+        gap = -difference - tolerance
+    else:
+        gap = np.abs(difference) - tolerance
+    return np.where(np.isnan(gap), np.nan, np.maximum(gap, 0.0))
