@@ -1,0 +1,7 @@
+"""``python -m mooc``."""
+
+import sys
+
+from mooc.cli import main
+
+sys.exit(main())

@@ -1,0 +1,185 @@
+"""The ``mooc`` command. Only :class:`mooc.MooError` is caught: a user's mistake never shows a
+traceback. Exit codes: 0 success, 2 a model or usage error, 130 interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from mooc.errors import MooError, ParameterError, UsageError
+
+EXAMPLES_SOLVE = """examples:
+  mooc solve examples/zdt1.moo
+  mooc solve examples/zdt1.moo --set n=10 --population 200 --generations 300 --seed 7
+  mooc solve examples/binh_korn.moo --constraints penalty --out front.csv
+  mooc solve zdt1                          (a library problem; see 'mooc list')
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises UsageError instead of exiting, so every error looks the same."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        raise UsageError(f"{message}\n{self.format_usage().rstrip()}")
+
+
+def _add_model(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("model", help="a .moo file, or the name of a library problem")
+    parser.add_argument("--set", dest="overrides", action="append", default=[],
+                        metavar="NAME=VALUE",
+                        help="override a param: a number or a JSON list (repeatable)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="mooc", description="Multi-objective optimization from a model file.",
+                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                     epilog="Run 'mooc COMMAND --help' for a command's options.\n\n"
+                     + EXAMPLES_SOLVE)
+    from mooc import __version__
+
+    parser.add_argument("--version", action="version", version=f"mooc {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    check = commands.add_parser("check", help="check a model and report its size",
+                                epilog="example:\n  mooc check examples/kit.moo",
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_model(check)
+    show = commands.add_parser("show", help="print the compiled model as mathematics",
+                               epilog="examples:\n  mooc show examples/kit.moo\n"
+                               "  mooc show examples/zdt1.moo --python",
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_model(show)
+    show.add_argument("--python", action="store_true", help="print the generated numpy source")
+    solve = commands.add_parser("solve", help="find the Pareto front", epilog=EXAMPLES_SOLVE,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_model(solve)
+    _add_solver_options(solve)
+    commands.add_parser("list", help="list the library problems",
+                        epilog="example:\n  mooc list",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    return parser
+
+
+def _add_solver_options(solve: argparse.ArgumentParser) -> None:
+    group = solve.add_argument_group("solver (override the file's solver block)")
+    group.add_argument("--population", type=int, metavar="N")
+    group.add_argument("--generations", type=int, metavar="N")
+    group.add_argument("--max-evaluations", type=int, metavar="N")
+    group.add_argument("--timeout", type=float, metavar="SECONDS")
+    group.add_argument("--seed", type=int, metavar="S")
+    group.add_argument("--constraints", metavar="MODE",
+                       help="feasibility (default), penalty, epsilon or ignore")
+    output = solve.add_argument_group("output")
+    output.add_argument("--out", metavar="FILE", help="write the front to FILE (.csv or .json)")
+    output.add_argument("--rows", type=int, default=20, metavar="N",
+                        help="rows of the front to print (default 20)")
+    output.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+
+def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
+    """``NAME=VALUE`` pairs; a value is a number or a JSON list of numbers (never code)."""
+    overrides: dict[str, Any] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise ParameterError(f"--set takes NAME=VALUE, but was given '{item}'")
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError:
+            value = None
+        if not _is_numeric(value):
+            raise ParameterError(f"--set {name}: '{text}' is not a number or a list of numbers")
+        overrides[name] = value
+    return overrides
+
+
+def _is_numeric(value: Any) -> bool:
+    if isinstance(value, list):
+        return all(_is_numeric(v) for v in value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _load(args: argparse.Namespace) -> Any:
+    import mooc
+
+    return mooc.load(args.model, params=parse_overrides(args.overrides))
+
+
+def command_check(args: argparse.Namespace) -> int:
+    problem = _load(args)
+    print(f"{args.model}: ok: {problem.n_var} variables, {problem.n_obj} objectives, "
+          f"{problem.n_hard} hard and {problem.n_soft} soft constraints "
+          f"(compiled in {problem.compile_seconds:.3f} s)")
+    return 0
+
+
+def command_show(args: argparse.Namespace) -> int:
+    problem = _load(args)
+    if args.python:
+        print(problem.python_source, end="")
+        return 0
+    from mooc.show import describe
+
+    print(describe(problem))
+    return 0
+
+
+def command_solve(args: argparse.Namespace) -> int:
+    problem = _load(args)
+    options = {"population": args.population, "generations": args.generations,
+               "max_evaluations": args.max_evaluations, "timeout": args.timeout,
+               "seed": args.seed, "constraints": args.constraints}
+    result = problem.solve(**options)
+    if args.out:
+        _write(result, args.out)
+    if not args.quiet:
+        print(result.table(args.rows))
+        print(f"\n{result.message} ({result.elapsed:.2f} s, seed {result.seed})",
+              file=sys.stderr)
+        if args.out:
+            print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def _write(result: Any, path: str) -> None:
+    if path.endswith(".json"):
+        result.to_json(path)
+    elif path.endswith(".csv"):
+        result.to_csv(path)
+    else:
+        raise UsageError(f"--out takes a .csv or .json file name, but was given '{path}'")
+
+
+def command_list(args: argparse.Namespace) -> int:
+    from mooc.library import library_summaries
+
+    for name, summary in library_summaries():
+        print(f"{name:<16} {summary}")
+    return 0
+
+
+COMMANDS = {"check": command_check, "show": command_show, "solve": command_solve,
+            "list": command_list}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 2
+        return COMMANDS[args.command](args)
+    except MooError as error:
+        print(error, file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

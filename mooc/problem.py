@@ -1,0 +1,120 @@
+"""The public Problem: a compiled model you can evaluate, inspect and solve."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from mooc.dsl.compiler import CompiledModel
+from mooc.errors import UsageError
+from mooc.solver.problem import Evaluation
+
+
+@dataclass(frozen=True)
+class ModelEvaluation:
+    """A population's objectives in the user's directions, and its constraint violations."""
+
+    F: np.ndarray
+    violation: np.ndarray
+    soft_violation: np.ndarray
+
+    @property
+    def feasible(self) -> np.ndarray:
+        """True where every hard constraint holds (NaN violations count as not holding)."""
+        return np.all(self.violation == 0, axis=1)
+
+
+class _MinimizationView:
+    """The problem as the solver sees it: minimization form, the solver protocol."""
+
+    def __init__(self, problem: Problem):
+        self._evaluate = problem._compiled.evaluate
+        self.lower, self.upper = problem.lower, problem.upper
+        self.kinds = problem.kinds
+        self.n_obj, self.n_hard, self.n_soft = problem.n_obj, problem.n_hard, problem.n_soft
+        self.soft_weights = problem.soft_weights
+
+    def evaluate(self, X: np.ndarray, /) -> Evaluation:
+        F, G, S = self._evaluate(np.ascontiguousarray(X, dtype=float))  # type: ignore[operator]
+        return Evaluation(F=F, hard=G, soft=S)
+
+
+class Problem:
+    """A compiled .moo model.
+
+    Examples
+    --------
+    >>> import mooc, numpy as np
+    >>> problem = mooc.compile("var x in [0, 2]\\nminimize f: x^2\\nmaximize g: x")
+    >>> problem.evaluate(np.array([[1.5]])).F.tolist()
+    [[2.25, 1.5]]
+    """
+
+    def __init__(self, compiled: CompiledModel, *, path: str | None = None,
+                 params: dict[str, Any] | None = None):
+        self._compiled = compiled
+        self.path = path
+        self.overrides = dict(params or {})
+        lowered, code = compiled.lowered, compiled.code
+        self.name, self.title = lowered.name, lowered.title or lowered.name
+        self.source = lowered.source.text
+        blocks = lowered.variables
+        self.variable_names = tuple(n for b in blocks for n in b.element_names())
+        self.kinds = tuple(b.kind for b in blocks for _ in range(b.size))
+        self.lower = np.concatenate([b.lower for b in blocks])
+        self.upper = np.concatenate([b.upper for b in blocks])
+        self.labels = {b.name: b.labels for b in blocks if b.kind == "choice"}
+        self.objective_names = tuple(code.objective_names)
+        self.senses = tuple(code.senses)
+        self.constraint_names = tuple(code.hard_names)
+        self.soft_constraint_names = tuple(code.soft_names)
+        self.soft_weights = code.soft_weights
+        self.settings = dict(lowered.settings)
+        self.params = {name: p.value for name, p in lowered.params.items()}
+
+    n_var = property(lambda self: len(self.variable_names))
+    n_obj = property(lambda self: len(self.objective_names))
+    n_hard = property(lambda self: len(self.constraint_names))
+    n_soft = property(lambda self: len(self.soft_constraint_names))
+    maximize = property(lambda self: np.array([s == "maximize" for s in self.senses]))
+
+    @property
+    def python_source(self) -> str:
+        """The generated numpy source of :meth:`evaluate`."""
+        return self._compiled.code.source
+
+    @property
+    def compile_seconds(self) -> float:
+        return self._compiled.compile_seconds
+
+    def as_solver_problem(self) -> _MinimizationView:
+        """This problem in the solver's protocol (objectives in minimization form)."""
+        return _MinimizationView(self)
+
+    def evaluate(self, X: Any, /) -> ModelEvaluation:
+        """Evaluate a population X of shape (N, n_var); F comes back in the user's directions."""
+        points = np.asarray(X, dtype=float)
+        if points.ndim == 1:
+            points = points[None, :]
+        if points.ndim != 2 or points.shape[1] != self.n_var:
+            raise UsageError(f"X must have shape (N, {self.n_var}), but has shape "
+                             f"{np.shape(X)}")
+        F, G, S = self._compiled.evaluate(np.ascontiguousarray(points))  # type: ignore[operator]
+        return ModelEvaluation(np.where(self.maximize, -F, F), G, S)
+
+    def solve(self, **options: Any) -> Any:
+        """Find the Pareto front with NSGA-II; options override the file's solver block.
+
+        Options: population, generations, max_evaluations, timeout, seed, constraints,
+        crossover_eta, crossover_prob, mutation_eta, mutation_prob, penalty, epsilon,
+        stall_generations, initial, callback.
+        """
+        from mooc.solve import solve_problem
+
+        return solve_problem(self, **options)
+
+    def __repr__(self) -> str:
+        return (f"<mooc.Problem {self.name!r}: {self.n_var} variables, {self.n_obj} objectives, "
+                f"{self.n_hard} hard and {self.n_soft} soft constraints>")

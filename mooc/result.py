@@ -1,0 +1,183 @@
+"""What a solve hands back: the front in the user's directions, with everything to keep it."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+def write_atomically(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def model_hash(source: str, params: dict[str, Any]) -> str:
+    """A hash of a model's text together with its parameter values."""
+    canonical = json.dumps({k: np.asarray(v).tolist() for k, v in sorted(params.items())})
+    return hashlib.sha256((source + "\0" + canonical).encode()).hexdigest()[:16]
+
+
+@dataclass
+class Result:
+    """The Pareto front of a solve. ``F`` is in the user's directions (maximized stay maximized)."""
+
+    problem: Any = field(repr=False)
+    X: np.ndarray
+    F: np.ndarray
+    violation: np.ndarray
+    soft_violation: np.ndarray
+    feasible: np.ndarray
+    feasible_found: bool
+    message: str
+    stop_reason: str
+    n_evaluations: int
+    n_generations: int
+    elapsed: float
+    seed: int | None
+    settings: dict[str, Any]
+    history: list[Any] = field(default_factory=list, repr=False)
+    started: float = 0.0
+
+    @classmethod
+    def from_solver(cls, problem: Any, raw: Any, *, settings: dict[str, Any],
+                    started: float) -> Result:
+        user = raw.flip_objectives(problem.maximize)  # the one flip back to the user's signs
+        kept = {k: v for k, v in settings.items() if k not in ("callback", "initial", "rng")}
+        kept["seed"] = raw.seed
+        return cls(problem, user.X, user.F, user.hard, user.soft, user.feasible,
+                   user.feasible_found, user.message, user.stop_reason, user.n_evaluations,
+                   user.n_generations, user.elapsed, user.seed, kept, list(user.history),
+                   started)
+
+    # names -------------------------------------------------------------------------
+    variable_names = property(lambda self: self.problem.variable_names)
+    objective_names = property(lambda self: self.problem.objective_names)
+    constraint_names = property(lambda self: self.problem.constraint_names)
+    soft_constraint_names = property(lambda self: self.problem.soft_constraint_names)
+
+    def __len__(self) -> int:
+        return int(self.X.shape[0])
+
+    def variable_values(self) -> list[list[Any]]:
+        """X with each choice variable's label instead of its index."""
+        labels_by_column = _choice_labels(self.problem)
+        rows = []
+        for x in self.X:
+            rows.append([labels_by_column[j][int(v)] if j in labels_by_column else _plain(v, kind)
+                         for j, (v, kind) in enumerate(zip(x, self.problem.kinds, strict=True))])
+        return rows
+
+    # output ------------------------------------------------------------------------
+    def columns(self) -> list[str]:
+        return [*self.variable_names, *self.objective_names, *self.constraint_names,
+                *self.soft_constraint_names, "feasible"]
+
+    def rows(self) -> list[list[Any]]:
+        values = self.variable_values()
+        return [[*values[k], *self.F[k].tolist(), *self.violation[k].tolist(),
+                 *self.soft_violation[k].tolist(), bool(self.feasible[k])]
+                for k in range(len(self))]
+
+    def metadata(self) -> dict[str, Any]:
+        """What a run can be repeated from: problem, model hash, params, settings, versions."""
+        import mooc
+
+        problem = self.problem
+        params = {k: np.asarray(v).tolist() for k, v in problem.params.items()}
+        return {
+            "problem": problem.name, "title": problem.title, "path": problem.path,
+            "model_hash": model_hash(problem.source, problem.params), "params": params,
+            "overrides": {k: np.asarray(v).tolist() for k, v in problem.overrides.items()},
+            "settings": self.settings, "seed": self.seed, "mooc_version": mooc.__version__,
+            "numpy_version": np.__version__, "duration_seconds": round(self.elapsed, 6),
+            "evaluations": self.n_evaluations, "generations": self.n_generations,
+            "stop_reason": self.stop_reason, "feasible_found": self.feasible_found,
+            "message": self.message,
+        }
+
+    def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
+        """The front as CSV (one column per variable element, objective and violation)."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(self.columns())
+        writer.writerows([[_csv_cell(v) for v in row] for row in self.rows()])
+        text = buffer.getvalue()
+        if path is not None:
+            write_atomically(path, text)
+        return text
+
+    def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
+        """The front and the run's metadata as JSON."""
+        document = {
+            "metadata": self.metadata(),
+            "columns": {"variables": list(self.variable_names),
+                        "objectives": list(self.objective_names),
+                        "senses": list(self.problem.senses),
+                        "constraints": list(self.constraint_names),
+                        "soft_constraints": list(self.soft_constraint_names)},
+            "X": _json_matrix(self.X), "F": _json_matrix(self.F),
+            "violation": _json_matrix(self.violation),
+            "soft_violation": _json_matrix(self.soft_violation),
+            "feasible": self.feasible.tolist(),
+        }
+        text = json.dumps(document, indent=1) + "\n"
+        if path is not None:
+            write_atomically(path, text)
+        return text
+
+    def table(self, max_rows: int = 20) -> str:
+        """The front as a text table, sorted by the first objective."""
+        from mooc.table import format_table
+
+        order = np.argsort(self.F[:, 0], kind="stable")
+        rows = self.rows()
+        shown = [rows[k] for k in order[:max_rows]]
+        text = format_table(self.columns(), shown)
+        if len(rows) > max_rows:
+            text += f"\n... {len(rows) - max_rows} more rows (use --out front.csv to keep all)"
+        return text
+
+    def __repr__(self) -> str:
+        return (f"<mooc.Result {self.problem.name!r}: {len(self)} points, "
+                f"{self.n_evaluations} evaluations, stopped by {self.stop_reason}>")
+
+
+def _choice_labels(problem: Any) -> dict[int, tuple[str, ...]]:
+    out, column = {}, 0
+    for block in problem._compiled.lowered.variables:
+        for _ in range(block.size):
+            if block.kind == "choice":
+                out[column] = block.labels
+            column += 1
+    return out
+
+
+def _plain(value: float, kind: str) -> Any:
+    return int(value) if kind in ("int", "bin") else float(value)
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, float):
+        return repr(value)
+    return value
+
+
+def _json_matrix(values: np.ndarray) -> list[list[float | None]]:
+    return [[float(v) if np.isfinite(v) else None for v in row] for row in values]
