@@ -53,7 +53,7 @@ def _parser() -> tuple[Lark, _BracketNewlines]:
     postlexer = _BracketNewlines()
     grammar = Path(__file__).with_name("grammar.lark").read_text(encoding="utf-8")
     parser = Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True,
-                  postlex=postlexer, maybe_placeholders=True)
+                  postlex=postlexer, maybe_placeholders=True, cache=True)
     return parser, postlexer
 
 
