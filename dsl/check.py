@@ -10,8 +10,14 @@ from dataclasses import dataclass
 
 from mooc.dsl import ast
 from mooc.dsl.names import (
-    ALGORITHMS, BUILTINS, CONSTANTS, CONSTRAINT_MODES, REDUCTIONS, SOLVER_SETTINGS,
-    UNARY_FUNCTIONS, VARIADIC_FUNCTIONS,
+    ALGORITHMS,
+    BUILTINS,
+    CONSTANTS,
+    CONSTRAINT_MODES,
+    REDUCTIONS,
+    SOLVER_SETTINGS,
+    UNARY_FUNCTIONS,
+    VARIADIC_FUNCTIONS,
 )
 from mooc.errors import ModelCheckError
 
@@ -347,12 +353,15 @@ class Checker:
             if declaration is None or declaration.var_kind != "choice" or declaration.n_dims:
                 continue
             if node.op not in ("==", "!="):
-                raise fail(f"a choice variable is compared with == or != only", node.span)
-            if not isinstance(other, ast.Name) or other.name not in declaration.labels:
-                shown = other.name if isinstance(other, ast.Name) else "this"
-                hint = did_you_mean(shown, declaration.labels) if isinstance(other, ast.Name) else ""
-                raise fail(f"'{shown}' is not a label of '{this.name}'{hint} (labels: "
-                           f"{', '.join(declaration.labels)})", other.span)
+                raise fail("a choice variable is compared with == or != only", node.span)
+            labels = ", ".join(declaration.labels)
+            if not isinstance(other, ast.Name):
+                raise fail(f"'{this.name}' is a choice variable: compare it with one of its "
+                           f"labels ({labels}), not a number or an expression", other.span)
+            if other.name not in declaration.labels:
+                hint = did_you_mean(other.name, declaration.labels)
+                raise fail(f"'{other.name}' is not a label of '{this.name}'{hint} (labels: "
+                           f"{labels})", other.span)
             return this.name
         return None
 

@@ -140,10 +140,12 @@ class PopulationPrinter(NumPyPrinter):
         return self.reduction(kind, body, index, lo, hi, self.emitter.site(expr))
 
     def _print_RangeMin(self, expr: RangeMin) -> str:
-        return self.reduction("min", *expr.args, site=self.emitter.site(expr))
+        body, index, lo, hi = expr.args
+        return self.reduction("min", body, index, lo, hi, self.emitter.site(expr))
 
     def _print_RangeMax(self, expr: RangeMax) -> str:
-        return self.reduction("max", *expr.args, site=self.emitter.site(expr))
+        body, index, lo, hi = expr.args
+        return self.reduction("max", body, index, lo, hi, self.emitter.site(expr))
 
     # functions and logic ------------------------------------------------------------
     def _print_Min(self, expr: sympy.Min) -> str:

@@ -237,7 +237,7 @@ class Lowerer:
             raise ModelCheckError(f"'{name}' has {shape[0]} elements in this dimension "
                                   f"(range {_range_text(dim)}), but the array gives "
                                   f"{len(array.items)}", array.span)
-        rows = []
+        rows: list[object] = []
         for item in array.items:
             if len(shape) > 1:
                 if not isinstance(item, ast.ArrayLiteral):

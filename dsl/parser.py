@@ -108,8 +108,8 @@ def _token_span(token: Token, source: ast.SourceFile) -> ast.Span:
 _WORDS = {
     "NAME": "a name", "NUMBER": "a number", "STRING": "a quoted string", "_NL": "end of line",
     "$END": "end of file", "COMPARE": "a comparison", "ADDOP": "'+' or '-'",
-    "MULOP": "'*' or '/'", "POWOP": "'^'", "MINIMIZE": "'minimize'", "MAXIMIZE": "'maximize'", "SOFT": "'soft'",
-    "LOG": "'log'",
+    "MULOP": "'*' or '/'", "POWOP": "'^'", "MINIMIZE": "'minimize'", "MAXIMIZE": "'maximize'",
+    "SOFT": "'soft'", "LOG": "'log'",
 }
 _EXPRESSION_STARTS = {"NAME", "NUMBER"}
 _OPERATOR_VALUES = {"+", "-", "*", "/", "^", "**", "<=", ">=", "==", "!=", "<", ">", "=", "(",
@@ -145,10 +145,11 @@ def _expected_list(expected: set[str], parser: Lark) -> str:
 
 def _syntax_error(error: UnexpectedInput, source: ast.SourceFile, parser: Lark,
                   recent: list[Token]) -> ModelSyntaxError:
-    line, column = max(error.line, 1), max(error.column, 1)
+    line, column = max(error.line or 1, 1), max(error.column or 1, 1)
     span = ast.Span(source, line, column, line, column + 1)
     if isinstance(error, UnexpectedCharacters):
-        char = source.text[error.pos_in_stream] if error.pos_in_stream < len(source.text) else "?"
+        position = error.pos_in_stream or 0
+        char = source.text[position] if position < len(source.text) else "?"
         return ModelSyntaxError(f"unexpected character '{char}'", span)
     if isinstance(error, UnexpectedEOF):
         return ModelSyntaxError("unexpected end of file", span)
@@ -179,7 +180,7 @@ def _token_message(token: Token, expected: set[str], parser: Lark, recent: list[
                 f"{_expected_list(expected, parser)}")
     ends_value = previous is not None and (previous.type in _EXPRESSION_STARTS
                                            or previous.value in (")", "]"))
-    if ends_value and token.type in _EXPRESSION_STARTS:
+    if ends_value and previous is not None and token.type in _EXPRESSION_STARTS:
         return f"unexpected {found} after '{previous.value}': is an operator or ',' missing?"
     operators = {"ADDOP", "MULOP", "POWOP", "COMPARE"}
     if expected & operators:

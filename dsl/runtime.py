@@ -7,7 +7,7 @@ against the population axis N, which is always last.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -27,7 +27,7 @@ class Rows(NamedTuple):
     start: int
     stop: int
     shape: tuple[int, ...] | None
-    index: np.ndarray | None
+    positions: np.ndarray | None
 
 
 def index_range(lo: object, hi: object, level: int, site: int, nonempty: bool = False
@@ -90,8 +90,8 @@ def rows(table: np.ndarray, starts: tuple[int, ...], indices: tuple, masks: tupl
 
 def take(block: np.ndarray, where: Rows) -> np.ndarray:
     """The rows of a (rows, N) block that ``where`` names, shaped for broadcasting."""
-    if where.index is not None:
-        return block[where.index]
+    if where.positions is not None:
+        return block[where.positions]
     part = block[where.start: where.stop]
     assert where.shape is not None
     return part.reshape(where.shape + part.shape[1:])
@@ -120,7 +120,8 @@ def reduce(kind: str, body: object, index: np.ndarray, mask: np.ndarray | None) 
     full = np.broadcast_to(body_array, shape)
     if mask is not None:
         full = np.where(mask, full, _IDENTITY[kind])
-    return _REDUCE[kind](full, axis=-index.ndim)  # type: ignore[no-any-return]
+    reducer: Any = _REDUCE[kind]
+    return reducer(full, axis=-index.ndim)  # type: ignore[no-any-return]
 
 
 def family_rows(value: object, shape: tuple[int, ...], n: int) -> np.ndarray:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 
-
 def _library_dir() -> Path:
-    import mooc.stdlib
+    from importlib.util import find_spec
 
-    return Path(mooc.stdlib.__file__).parent
+    spec = find_spec("mooc.stdlib")
+    assert spec is not None and spec.origin is not None
+    return Path(spec.origin).parent
 
 
 def library_names() -> list[str]:

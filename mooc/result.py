@@ -143,10 +143,11 @@ class Result:
         return text
 
     def table(self, max_rows: int = 20) -> str:
-        """The front as a text table, sorted by the first objective."""
+        """The front as a text table, best first in the first objective."""
         from mooc.table import format_table
 
-        order = np.argsort(self.F[:, 0], kind="stable")
+        first = -self.F[:, 0] if self.problem.senses[0] == "maximize" else self.F[:, 0]
+        order = np.argsort(first, kind="stable")
         rows = self.rows()
         shown = [rows[k] for k in order[:max_rows]]
         text = format_table(self.columns(), shown)

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from mooc.dsl.names import CONSTRAINT_MODES, SOLVER_SETTINGS
 from mooc.dsl.check import did_you_mean
+from mooc.dsl.names import CONSTRAINT_MODES, SOLVER_SETTINGS
 from mooc.errors import UsageError
 
 _PASSED_THROUGH = ("initial", "callback", "rng")
