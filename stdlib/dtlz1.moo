@@ -1,0 +1,16 @@
+# DTLZ1: M objectives, linear front (the simplex sum f = 1/2), multimodal g
+# Source: K. Deb, L. Thiele, M. Laumanns and E. Zitzler, "Scalable test problems for
+# evolutionary multiobjective optimization", in Evolutionary Multiobjective Optimization,
+# Springer, 2005, pp. 105-145 (ETH TIK-Report 112, 2001).
+problem dtlz1 "DTLZ1"
+
+param M = 3
+param k = 5
+param n = M + k - 1
+
+var x[1..n] in [0, 1]
+
+let g = 100 * (k + sum((x[i] - 0.5)^2 - cos(20 * pi * (x[i] - 0.5)) for i in M..n))
+
+minimize f[m in 1..M]: 0.5 * (1 + g) * prod(x[i] for i in 1..M-m) \
+    * (if m == 1 then 1 else 1 - x[M-m+1])
