@@ -8,9 +8,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mooc.errors import MooError
+
+# In a source checkout the subpackages are the sibling folders dsl/, solver/ and stdlib/
+# (installed, pyproject.toml maps them under mooc/). Let `python -m mooc` run from the
+# checkout too, where the current folder's mooc/ comes first on sys.path.
+_checkout = Path(__file__).resolve().parent.parent
+if (_checkout / "pyproject.toml").is_file() and (_checkout / "dsl" / "grammar.lark").is_file():
+    __path__.append(str(_checkout))  # noqa: F821 - the package's own __path__
 
 __version__ = "0.1.0"
 __all__ = ["MooError", "Problem", "Result", "compile", "load", "__version__"]

@@ -142,17 +142,27 @@ class Result:
             write_atomically(path, text)
         return text
 
-    def table(self, max_rows: int = 20) -> str:
-        """The front as a text table, best first in the first objective."""
+    def table(self, max_rows: int = 20, max_variables: int = 8) -> str:
+        """The front as a text table: objectives, violations, feasibility, then variables;
+        best first in the first objective."""
         from mooc.table import format_table
 
         first = -self.F[:, 0] if self.problem.senses[0] == "maximize" else self.F[:, 0]
-        order = np.argsort(first, kind="stable")
+        order = np.argsort(first, kind="stable")[:max_rows]
+        n_var = len(self.variable_names)
+        columns = self.columns()
+        shown_vars = list(range(min(n_var, max_variables)))
+        keep = list(range(n_var, len(columns))) + shown_vars
         rows = self.rows()
-        shown = [rows[k] for k in order[:max_rows]]
-        text = format_table(self.columns(), shown)
+        text = format_table([columns[j] for j in keep],
+                            [[rows[k][j] for j in keep] for k in order])
+        notes = []
+        if n_var > max_variables:
+            notes.append(f"{n_var - max_variables} more variable{'s' if n_var - max_variables > 1 else ''}")
         if len(rows) > max_rows:
-            text += f"\n... {len(rows) - max_rows} more rows (use --out front.csv to keep all)"
+            notes.append(f"{len(rows) - max_rows} more rows")
+        if notes:
+            text += f"\n... {' and '.join(notes)} (use --out front.csv to keep all)"
         return text
 
     def __repr__(self) -> str:
