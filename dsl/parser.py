@@ -77,7 +77,8 @@ def _parse_locked(text: str, filename: str) -> ast.Model:
             closer = ")" if opener.value == "(" else "]"
             raise ModelSyntaxError(f"'{opener.value}' is never closed: expected '{closer}'",
                                    _token_span(opener, source)) from None
-        raise _syntax_error(error, source, parser, list(postlexer.recent)) from None
+        raise _syntax_error(error, source, parser, list(postlexer.recent),
+                            list(postlexer.open_brackets)) from None
     _check_depth(tree, source)
     return ast.Model(source, tuple(_ToAst(source).transform(tree).children))
 
@@ -144,7 +145,7 @@ def _expected_list(expected: set[str], parser: Lark) -> str:
 
 
 def _syntax_error(error: UnexpectedInput, source: ast.SourceFile, parser: Lark,
-                  recent: list[Token]) -> ModelSyntaxError:
+                  recent: list[Token], open_brackets: list[Token]) -> ModelSyntaxError:
     line, column = max(error.line or 1, 1), max(error.column or 1, 1)
     span = ast.Span(source, line, column, line, column + 1)
     if isinstance(error, UnexpectedCharacters):
@@ -159,10 +160,12 @@ def _syntax_error(error: UnexpectedInput, source: ast.SourceFile, parser: Lark,
         span = _token_span(token, source)
         if token.type == "_NL":
             span = ast.Span(source, token.line, token.column, token.line, token.column + 1)
-    return ModelSyntaxError(_token_message(token, set(error.expected), parser, recent), span)
+    message = _token_message(token, set(error.expected), parser, recent, open_brackets)
+    return ModelSyntaxError(message, span)
 
 
-def _token_message(token: Token, expected: set[str], parser: Lark, recent: list[Token]) -> str:
+def _token_message(token: Token, expected: set[str], parser: Lark, recent: list[Token],
+                   open_brackets: list[Token]) -> str:
     previous = recent[-2] if len(recent) >= 2 and recent[-1] is token else (
         recent[-1] if recent and recent[-1] is not token else None)
     found = _describe_token(token)
@@ -180,8 +183,13 @@ def _token_message(token: Token, expected: set[str], parser: Lark, recent: list[
                 f"{_expected_list(expected, parser)}")
     ends_value = previous is not None and (previous.type in _EXPRESSION_STARTS
                                            or previous.value in (")", "]"))
-    if ends_value and previous is not None and token.type in _EXPRESSION_STARTS:
-        return f"unexpected {found} after '{previous.value}': is an operator or ',' missing?"
+    if ends_value and previous is not None and token.type in _EXPRESSION_STARTS \
+            and "ADDOP" in expected:
+        # After a complete value: a missing operator, separator or closing bracket.
+        missing = "an operator or ','"
+        if open_brackets:
+            missing = f"an operator, ',' or '{')' if open_brackets[-1].value == '(' else ']'}'"
+        return f"unexpected {found} after '{previous.value}': is {missing} missing?"
     operators = {"ADDOP", "MULOP", "POWOP", "COMPARE"}
     if expected & operators:
         expected = (expected - operators) | {"an operator"}

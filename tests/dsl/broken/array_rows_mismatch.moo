@@ -1,0 +1,3 @@
+param a[1..2, 1..3] = [[1, 2, 3], [4, 5]]
+var x in [0, 1]
+minimize f: x

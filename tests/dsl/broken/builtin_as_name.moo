@@ -1,0 +1,2 @@
+var sqrt in [0, 1]
+minimize f: sqrt

@@ -1,0 +1,2 @@
+var x in [-1, 1] log
+minimize f: x

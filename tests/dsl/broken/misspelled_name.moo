@@ -1,0 +1,2 @@
+var speed in [0, 1]
+minimize f: sped^2

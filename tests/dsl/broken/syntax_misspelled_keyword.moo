@@ -1,0 +1,2 @@
+varr x in [0, 1]
+minimize f: x

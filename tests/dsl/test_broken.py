@@ -1,0 +1,116 @@
+"""The broken-file corpus: each tests/dsl/broken/NAME.moo fails with exactly NAME.expected."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import mooc
+from mooc.dsl.compiler import compile_text
+from mooc.dsl.parser import MAX_DEPTH
+from mooc.errors import ModelLimitError, MooError, ParameterError
+
+BROKEN = Path(__file__).with_name("broken")
+CASES = sorted(p.stem for p in BROKEN.glob("*.moo"))
+EXAMPLES = Path(__file__).parents[2] / "examples"
+HEAD = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<col>\d+): error: (?P<message>.+)$")
+
+
+def _error_text(text: str, filename: str) -> str:
+    with pytest.raises(MooError) as caught:
+        compile_text(text, filename=filename)
+    return str(caught.value)
+
+
+def test_every_case_has_an_expected_message():
+    expected = sorted(p.stem for p in BROKEN.glob("*.expected"))
+    assert CASES == expected
+    assert len(CASES) >= 25
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_broken_file_gives_exact_message(name):
+    text = (BROKEN / f"{name}.moo").read_text(encoding="utf-8")
+    expected = (BROKEN / f"{name}.expected").read_text(encoding="utf-8").rstrip("\n")
+    assert _error_text(text, f"broken/{name}.moo") == expected
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_broken_message_is_well_formed(name):
+    """Head names this file, the quoted line is the file's line, the caret is under it."""
+    text = (BROKEN / f"{name}.moo").read_text(encoding="utf-8")
+    head, quoted, caret, *_ = _error_text(text, f"broken/{name}.moo").split("\n")
+    match = HEAD.match(head)
+    assert match, head
+    assert match["file"] == f"broken/{name}.moo"
+    line, col = int(match["line"]), int(match["col"])
+    assert quoted == "    " + text.splitlines()[line - 1]
+    assert caret.startswith("    " + " " * (col - 1) + "^")
+    assert set(caret.strip()) == {"^"}
+    assert len(caret) <= len(quoted) + 1
+    # messages are in the user's words, never grammar token names
+    assert not re.search(r"(\b_NL|\$END|\bCOMPARE|ADDOP|MULOP|RPAR|LSQB|__ANON)",
+                         match["message"])
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 5, 1000, 3000])
+@pytest.mark.parametrize("opener,closer", [("(", ")"), ("-(", ")"), ("sqrt(", ")")])
+def test_deep_nesting_is_a_limit_error_not_a_crash(depth, opener, closer):
+    text = f"var x in [0, 1]\nminimize f: {opener * depth}x{closer * depth}\n"
+    with pytest.raises(ModelLimitError) as caught:
+        compile_text(text, filename="broken/deep.moo")
+    message = str(caught.value)
+    assert message.startswith("broken/deep.moo:2:")
+    assert "nested too deeply" in message and "let" in message
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 5, 3000])
+def test_deep_chain_of_powers_and_nots_is_a_limit_error(depth):
+    powers = "var x in [0, 1]\nminimize f: x" + "^x" * depth + "\n"
+    nots = ("var x in [0, 1]\nminimize f: if " + "not " * depth + "x < 1 then 1 else 0\n")
+    for text in (powers, nots):
+        with pytest.raises(MooError, match="nested too deeply"):
+            compile_text(text)
+
+
+def test_nesting_at_the_limit_compiles():
+    depth = MAX_DEPTH // 3
+    text = f"var x in [0, 1]\nminimize f: {'(' * depth}x{')' * depth}\n"
+    compile_text(text)
+
+
+@pytest.mark.parametrize("params,message", [
+    ({"nn": 5}, "there is no param 'nn'; did you mean 'n'?"),
+    ({"m": 5}, "there is no param 'm'"),
+    ({"n": "abc"}, "param 'n' takes a number, but was given 'abc'"),
+    ({"n": [1, 2]}, "param 'n' takes a number, but was given [1, 2]"),
+    ({"n": True}, "param 'n' takes a number"),
+    ({"n": 2.5}, "a range bound must be a whole number, but is 2.5"),
+    ({"n": 0}, "the range 1..0 is empty"),
+    ({"n": float("nan")}, "not a finite number"),
+    ({"n": 10**9}, "at most 10,000,000 are allowed"),
+])
+def test_load_with_bad_param_override(params, message):
+    with pytest.raises(MooError) as caught:
+        mooc.load(EXAMPLES / "zdt1.moo", params=params)
+    assert message in str(caught.value)
+    assert "Traceback" not in str(caught.value)
+
+
+@pytest.mark.parametrize("params,message", [
+    ({"w": [1, 2]}, "param 'w' has shape (6,), but the value given has shape (2,)"),
+    ({"w": [1, 2, 3, 4, 5, "a"]}, "param 'w' takes an array of numbers"),
+    ({"density": 3}, "param 'density' is a table"),
+    ({"m": 7}, "'w' has 7 elements in this dimension"),
+])
+def test_load_kit_with_bad_param_override(params, message):
+    with pytest.raises(MooError) as caught:
+        mooc.load(EXAMPLES / "kit.moo", params=params)
+    assert message in str(caught.value)
+
+
+def test_unknown_param_is_a_parameter_error():
+    with pytest.raises(ParameterError, match="did you mean 'n'"):
+        mooc.load(EXAMPLES / "zdt1.moo", params={"nn": 5})
