@@ -54,7 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--python", action="store_true", help="print the generated numpy source")
     solve = commands.add_parser("solve", help="find the Pareto front", epilog=EXAMPLES_SOLVE,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    _add_model(solve)
+    solve.add_argument("model", nargs="?", help="a .moo file, or the name of a library problem")
+    solve.add_argument("--set", dest="overrides", action="append", default=[],
+                       metavar="NAME=VALUE",
+                       help="override a param: a number or a JSON list (repeatable)")
     _add_solver_options(solve)
     commands.add_parser("list", help="list the library problems",
                         epilog="example:\n  mooc list",
@@ -72,7 +75,17 @@ def _add_solver_options(solve: argparse.ArgumentParser) -> None:
     group.add_argument("--constraints", metavar="MODE",
                        help="feasibility (default), penalty, epsilon or ignore")
     output = solve.add_argument_group("output")
-    output.add_argument("--out", metavar="FILE", help="write the front to FILE (.csv or .json)")
+    output.add_argument("--out", metavar="FILE", action="append", default=[],
+                        help="write the front to FILE (.csv or .json; repeatable)")
+    output.add_argument("--plot", metavar="FILE", action="append", default=[],
+                        help="draw the front to FILE (.png, .svg or .pdf; needs matplotlib)")
+    output.add_argument("--report", metavar="FILE",
+                        help="write a self-contained interactive HTML report")
+    output.add_argument("--reference", nargs="?", const="library", metavar="FRONT",
+                        help="report hypervolume, IGD and IGD+ against the library problem's "
+                        "true front, or against a CSV file of objective vectors")
+    output.add_argument("--rerun", metavar="FRONT.json",
+                        help="repeat the run recorded in a JSON output of an earlier solve")
     output.add_argument("--rows", type=int, default=20, metavar="N",
                         help="rows of the front to print (default 20)")
     output.add_argument("--quiet", action="store_true", help="print nothing but errors")
@@ -128,29 +141,9 @@ def command_show(args: argparse.Namespace) -> int:
 
 
 def command_solve(args: argparse.Namespace) -> int:
-    problem = _load(args)
-    options = {"population": args.population, "generations": args.generations,
-               "max_evaluations": args.max_evaluations, "timeout": args.timeout,
-               "seed": args.seed, "constraints": args.constraints}
-    result = problem.solve(**options)
-    if args.out:
-        _write(result, args.out)
-    if not args.quiet:
-        print(result.table(args.rows))
-        print(f"\n{result.message} ({result.elapsed:.2f} s, seed {result.seed})",
-              file=sys.stderr)
-        if args.out:
-            print(f"wrote {args.out}", file=sys.stderr)
-    return 0
+    from mooc.solve_command import run_solve
 
-
-def _write(result: Any, path: str) -> None:
-    if path.endswith(".json"):
-        result.to_json(path)
-    elif path.endswith(".csv"):
-        result.to_csv(path)
-    else:
-        raise UsageError(f"--out takes a .csv or .json file name, but was given '{path}'")
+    return run_solve(args)
 
 
 def command_list(args: argparse.Namespace) -> int:

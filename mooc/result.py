@@ -15,6 +15,13 @@ from typing import Any
 import numpy as np
 
 
+def default_file_mode() -> int:
+    """The mode a newly created file gets under the current umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomically(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
     target = Path(path)
@@ -22,6 +29,7 @@ def write_atomically(path: str | os.PathLike[str], text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
+        os.chmod(temporary, default_file_mode())
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -164,6 +172,23 @@ class Result:
         if notes:
             text += f"\n... {' and '.join(notes)} (use --out front.csv to keep all)"
         return text
+
+    def plot(self, path: str | os.PathLike[str] | None = None, *,
+             true_front: np.ndarray | None = None) -> Any:
+        """Draw the front with matplotlib (see :func:`mooc.plot.plot_front`)."""
+        from mooc.plot import plot_front
+
+        return plot_front(self, path, true_front=true_front)
+
+    def to_pandas(self) -> Any:
+        """The front as a pandas DataFrame (needs pandas)."""
+        try:
+            import pandas
+        except ImportError:
+            from mooc.errors import UsageError
+
+            raise UsageError("to_pandas() needs pandas: pip install pandas") from None
+        return pandas.DataFrame(self.rows(), columns=self.columns())
 
     def __repr__(self) -> str:
         return (f"<mooc.Result {self.problem.name!r}: {len(self)} points, "

@@ -103,6 +103,7 @@ def _param_text(value: Any) -> str:
     import numpy as np
 
     if isinstance(value, np.ndarray):
-        return np.array2string(value, separator=", ", threshold=12, max_line_width=10**6,
+        text = np.array2string(value, separator=", ", threshold=12, max_line_width=10**6,
                                formatter={"float_kind": lambda v: f"{v:g}"})
+        return " ".join(text.split())
     return f"{value:g}"

@@ -1,0 +1,177 @@
+"""Pictures of a front with matplotlib (imported only here, only when a plot is asked for).
+
+Two objectives: a scatter, with the true front drawn when known; three: a 3-D scatter; more: a
+scatter matrix above parallel coordinates. Feasible and infeasible points are told apart and
+axes carry objective names and directions.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mooc.result import default_file_mode
+
+FEASIBLE = {"color": "#1f77b4", "marker": "o", "label": "feasible"}
+INFEASIBLE = {"color": "#d62728", "marker": "x", "label": "infeasible (least violating)"}
+
+
+def axis_label(name: str, sense: str) -> str:
+    return f"{name} ({'max' if sense == 'maximize' else 'min'})"
+
+
+def _figure() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _groups(result: Any) -> list[tuple[np.ndarray, dict[str, str]]]:
+    feasible = np.asarray(result.feasible, dtype=bool)
+    groups = [(result.F[feasible], FEASIBLE), (result.F[~feasible], INFEASIBLE)]
+    return [(points, style) for points, style in groups if len(points)]
+
+
+def _title(result: Any) -> str:
+    return (f"{result.problem.title}: {len(result)} points, {result.n_evaluations} evaluations "
+            f"(seed {result.seed})")
+
+
+def plot_front(result: Any, path: str | os.PathLike[str] | None = None, *,
+               true_front: np.ndarray | None = None) -> Any:
+    """Draw ``result``'s front; save it to ``path`` (.png, .svg, .pdf) when given.
+
+    Returns the matplotlib Figure.
+    """
+    plt = _figure()
+    n_obj = result.F.shape[1]
+    if n_obj == 1:
+        figure = _plot_single(plt, result)
+    elif n_obj == 2:
+        figure = _plot_two(plt, result, true_front)
+    elif n_obj == 3:
+        figure = _plot_three(plt, result, true_front)
+    else:
+        figure = _plot_many(plt, result)
+    if path is not None:
+        save_figure(figure, path)
+    return figure
+
+
+def save_figure(figure: Any, path: str | os.PathLike[str]) -> None:
+    """Save atomically: to a temporary file beside ``path``, then rename."""
+    target = Path(path)
+    suffix = target.suffix or ".png"
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                         suffix=suffix)
+    os.close(handle)
+    try:
+        figure.savefig(temporary, dpi=120, bbox_inches="tight")
+        os.chmod(temporary, default_file_mode())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _names(result: Any) -> list[str]:
+    return [axis_label(n, s) for n, s in zip(result.objective_names, result.problem.senses,
+                                             strict=True)]
+
+
+def _plot_single(plt: Any, result: Any) -> Any:
+    figure, axes = plt.subplots(figsize=(6, 4))
+    for points, style in _groups(result):
+        axes.plot(np.arange(len(points)), points[:, 0], linestyle="none", **style)
+    axes.set_xlabel("point")
+    axes.set_ylabel(_names(result)[0])
+    axes.set_title(_title(result), fontsize=9)
+    axes.legend(fontsize=8)
+    return figure
+
+
+def _plot_two(plt: Any, result: Any, true_front: np.ndarray | None) -> Any:
+    figure, axes = plt.subplots(figsize=(6.4, 4.8))
+    if true_front is not None and len(true_front):
+        order = np.argsort(true_front[:, 0])
+        axes.plot(true_front[order, 0], true_front[order, 1], ".", color="#999999",
+                  markersize=2, label="true front")
+    for points, style in _groups(result):
+        axes.scatter(points[:, 0], points[:, 1], s=18, c=style["color"], marker=style["marker"],
+                     label=style["label"])
+    names = _names(result)
+    axes.set_xlabel(names[0])
+    axes.set_ylabel(names[1])
+    axes.set_title(_title(result), fontsize=9)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+    return figure
+
+
+def _plot_three(plt: Any, result: Any, true_front: np.ndarray | None) -> Any:
+    figure = plt.figure(figsize=(7, 6))
+    axes = figure.add_subplot(projection="3d")
+    if true_front is not None and len(true_front):
+        axes.scatter(*true_front.T[:3], s=1, c="#bbbbbb", label="true front")
+    for points, style in _groups(result):
+        axes.scatter(*points.T[:3], s=16, c=style["color"], marker=style["marker"],
+                     label=style["label"])
+    names = _names(result)
+    axes.set_xlabel(names[0])
+    axes.set_ylabel(names[1])
+    axes.set_zlabel(names[2])
+    axes.set_title(_title(result), fontsize=9)
+    axes.legend(fontsize=8)
+    return figure
+
+
+def _plot_many(plt: Any, result: Any) -> Any:
+    n_obj = result.F.shape[1]
+    names = _names(result)
+    figure = plt.figure(figsize=(2.2 * n_obj, 2.2 * n_obj + 3))
+    grid = figure.add_gridspec(n_obj + 2, n_obj)
+    for row in range(n_obj):
+        for col in range(n_obj):
+            axes = figure.add_subplot(grid[row, col])
+            _matrix_cell(axes, result, row, col, names)
+    axes = figure.add_subplot(grid[n_obj:, :])
+    _parallel_coordinates(axes, result, names)
+    figure.suptitle(_title(result), fontsize=9)
+    figure.tight_layout()
+    return figure
+
+
+def _matrix_cell(axes: Any, result: Any, row: int, col: int, names: list[str]) -> None:
+    for points, style in _groups(result):
+        if row == col:
+            axes.hist(points[:, col], bins=15, color=style["color"], alpha=0.6)
+        else:
+            axes.scatter(points[:, col], points[:, row], s=6, c=style["color"],
+                         marker=style["marker"])
+    axes.tick_params(labelsize=6)
+    if row == len(names) - 1:
+        axes.set_xlabel(names[col], fontsize=7)
+    if col == 0:
+        axes.set_ylabel(names[row], fontsize=7)
+
+
+def _parallel_coordinates(axes: Any, result: Any, names: list[str]) -> None:
+    F = result.F
+    low, high = np.nanmin(F, axis=0), np.nanmax(F, axis=0)
+    scaled = (F - low) / np.where(high > low, high - low, 1.0)
+    feasible = np.asarray(result.feasible, dtype=bool)
+    positions = np.arange(F.shape[1])
+    for k in range(F.shape[0]):
+        style = FEASIBLE if feasible[k] else INFEASIBLE
+        axes.plot(positions, scaled[k], color=style["color"], alpha=0.35, linewidth=0.8)
+    axes.set_xticks(positions)
+    axes.set_xticklabels(names, fontsize=7)
+    axes.set_ylabel("scaled to [0, 1]", fontsize=7)
+    axes.set_title("parallel coordinates", fontsize=8)

@@ -1,0 +1,158 @@
+"""``mooc solve``: run, show progress, print the front, write files, compare to a reference."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mooc.errors import UsageError
+
+_OUTPUT_SUFFIXES = {".csv", ".json"}
+_PLOT_SUFFIXES = {".png", ".svg", ".pdf"}
+
+
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    return {"population": args.population, "generations": args.generations,
+            "max_evaluations": args.max_evaluations, "timeout": args.timeout,
+            "seed": args.seed, "constraints": args.constraints}
+
+
+def _check_paths(args: argparse.Namespace) -> None:
+    """Refuse bad output names before the run, so no computed front is lost to a typo."""
+    for path in args.out:
+        if Path(path).suffix not in _OUTPUT_SUFFIXES:
+            raise UsageError(f"--out takes a .csv or .json file name, but was given '{path}'")
+    for path in args.plot:
+        if Path(path).suffix not in _PLOT_SUFFIXES:
+            raise UsageError(f"--plot takes a .png, .svg or .pdf file name, but was given "
+                             f"'{path}'")
+    for path in [*args.out, *args.plot, *([args.report] if args.report else [])]:
+        folder = Path(path).resolve().parent
+        if not folder.is_dir():
+            raise UsageError(f"cannot write '{path}': the folder '{folder}' does not exist")
+
+
+def _rerun_request(args: argparse.Namespace) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """The model, param overrides and settings recorded in an earlier JSON output."""
+    try:
+        document = json.loads(Path(args.rerun).read_text(encoding="utf-8"))
+        metadata = document["metadata"]
+        model = metadata["path"] or metadata["problem"]
+        settings = {k: v for k, v in metadata["settings"].items() if v is not None}
+        return model, dict(metadata["overrides"]), settings
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise UsageError(f"cannot rerun from '{args.rerun}': it is not a JSON output of "
+                         f"'mooc solve' ({error})") from None
+
+
+def _load_problem(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
+    import mooc
+    from mooc.cli import parse_overrides
+
+    options = _options(args)
+    if args.rerun:
+        model, overrides, settings = _rerun_request(args)
+        overrides.update(parse_overrides(args.overrides))
+        problem = mooc.load(model, params=overrides)
+        _check_same_model(problem, args.rerun)
+        settings.update({k: v for k, v in options.items() if v is not None})
+        return problem, settings
+    if not args.model:
+        raise UsageError("mooc solve needs a model file (or --rerun FRONT.json)")
+    return mooc.load(args.model, params=parse_overrides(args.overrides)), options
+
+
+def _check_same_model(problem: Any, recorded: str) -> None:
+    from mooc.result import model_hash
+
+    metadata = json.loads(Path(recorded).read_text(encoding="utf-8"))["metadata"]
+    now = model_hash(problem.source, problem.params)
+    if now != metadata.get("model_hash"):
+        raise UsageError(f"the model '{problem.path}' or its params changed since the run "
+                         f"recorded in '{recorded}' (hash {metadata.get('model_hash')}, now "
+                         f"{now}); the front would differ")
+
+
+def run_solve(args: argparse.Namespace) -> int:
+    from mooc.progress import ProgressDisplay
+    from mooc.solve import solver_settings
+
+    _check_paths(args)
+    problem, options = _load_problem(args)
+    reference = _reference_front(args, problem)
+    display = None
+    if not args.quiet:
+        display = ProgressDisplay(solver_settings(problem, options))
+        options["callback"] = display
+    result = problem.solve(**options)
+    if display is not None and result.history:
+        display.finish(result.history[-1])
+    _write_outputs(args, result, reference)
+    if not args.quiet:
+        print(result.table(args.rows))
+        print(f"\n{result.message} ({result.elapsed:.2f} s, seed {result.seed})",
+              file=sys.stderr)
+        for path in [*args.out, *args.plot, *([args.report] if args.report else [])]:
+            print(f"wrote {path}", file=sys.stderr)
+    if reference is not None:
+        _print_indicators(result, reference)
+    return 0
+
+
+def _write_outputs(args: argparse.Namespace, result: Any, reference: np.ndarray | None) -> None:
+    for path in args.out:
+        (result.to_json if path.endswith(".json") else result.to_csv)(path)
+    for path in args.plot:
+        result.plot(path, true_front=reference)
+    if args.report:
+        from mooc.report import write_report
+
+        write_report(result, args.report, true_front=reference)
+
+
+def _reference_front(args: argparse.Namespace, problem: Any) -> np.ndarray | None:
+    """The front to compare with: --reference FILE, or the library's true front."""
+    if args.reference and args.reference != "library":
+        return _read_front(args.reference, problem.n_obj)
+    from mooc.indicators import front_names, true_front
+
+    if problem.name.lower() in front_names():
+        try:
+            return true_front(problem.name, params=problem.overrides or None)
+        except ValueError:
+            pass
+    if args.reference == "library":
+        raise UsageError(f"no true front is known for '{problem.name}'; give one with "
+                         "--reference FRONT.csv")
+    return None
+
+
+def _read_front(path: str, n_obj: int) -> np.ndarray:
+    try:
+        front = np.loadtxt(path, delimiter=",", ndmin=2, comments="#")
+    except (OSError, ValueError) as error:
+        raise UsageError(f"cannot read the reference front '{path}': {error}") from None
+    if front.shape[1] != n_obj:
+        raise UsageError(f"the reference front '{path}' has {front.shape[1]} columns, but the "
+                         f"problem has {n_obj} objectives")
+    return front
+
+
+def _print_indicators(result: Any, reference: np.ndarray) -> None:
+    from mooc.solver.indicators import hypervolume, igd, igd_plus
+
+    sign = np.where(result.problem.maximize, -1.0, 1.0)  # indicators work on minimization
+    front, true = result.F * sign, reference * sign
+    ref = np.max(true, axis=0) * 1.1 if np.all(np.max(true, axis=0) > 0) \
+        else np.max(true, axis=0) + 0.1 * np.ptp(true, axis=0)
+    mine = hypervolume(front[np.isfinite(front).all(axis=1)], ref=ref)
+    best = hypervolume(true, ref=ref)
+    print(f"hypervolume {mine:.6g} ({mine / best:.2%} of the reference front's {best:.6g}, "
+          f"reference point {np.array2string(ref, precision=4, separator=', ')})")
+    print(f"IGD  {igd(front, reference_front=true):.6g}")
+    print(f"IGD+ {igd_plus(front, reference_front=true):.6g}")
