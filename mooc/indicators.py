@@ -140,10 +140,17 @@ def _binh_korn(n_points: int, _: dict[str, Any]) -> np.ndarray:
 
 
 def _chankong_haimes(n_points: int, _: dict[str, Any]) -> np.ndarray:
-    """x = -2.5, y from 2.5 to where x^2 + y^2 = 225."""
-    y = np.linspace(2.5, np.sqrt(225 - 2.5**2), n_points)
-    x = np.full(n_points, -2.5)
-    return _curve(2 + (x - 2) ** 2 + (y - 1) ** 2, 9 * x - (y - 1) ** 2)
+    """Three pieces, filtered for dominance: along c2's line x = 3 y - 10 from f1's constrained
+    minimum (1.1, 3.7) to (-2.5, 2.5); then x = -2.5 up to the circle x^2 + y^2 = 225; then along
+    the circle. (pymoo's SRN front is the middle piece only.)
+    """
+    along_c2 = np.linspace(2.5, 3.7, n_points)
+    on_x = np.linspace(2.5, np.sqrt(225 - 2.5**2), n_points)
+    angle = np.linspace(np.arctan2(np.sqrt(225 - 2.5**2), -2.5), np.pi, 2 * n_points)
+    x = np.concatenate([3 * along_c2 - 10, np.full(n_points, -2.5), 15 * np.cos(angle)])
+    y = np.concatenate([along_c2, on_x, 15 * np.sin(angle)])
+    F = _curve(2 + (x - 2) ** 2 + (y - 1) ** 2, 9 * x - (y - 1) ** 2)
+    return _nondominated(F, n_points)
 
 
 def _constr(n_points: int, _: dict[str, Any]) -> np.ndarray:
