@@ -283,7 +283,7 @@ class Checker:
         for index in node.indices:
             if self.number(index, local):
                 raise fail("an index must not depend on variables", index.span)
-        return "number", declaration.dynamic
+        return ("choice" if declaration.var_kind == "choice" else "number"), declaration.dynamic
 
     def table_lookup(self, node: ast.Index, table: Declaration, local: dict) -> tuple[str, bool]:
         index = node.indices[0]
@@ -345,12 +345,18 @@ class Checker:
             return "bool", True
         return "bool", self.number(node.left, local) | self.number(node.right, local)
 
-    def choice_comparison(self, node: ast.Compare, local: dict) -> str | None:
+    def choice_comparison(self, node: ast.Compare, local: dict
+                          ) -> tuple[ast.Name | ast.Index, ast.Name] | None:
+        """For ``choice == label`` (either way round): the choice side and the label."""
         for this, other in ((node.left, node.right), (node.right, node.left)):
-            if not isinstance(this, ast.Name) or this.name in local:
+            if not isinstance(this, (ast.Name, ast.Index)) or this.name in local:
                 continue
             declaration = self.scope.get(this.name)
-            if declaration is None or declaration.var_kind != "choice" or declaration.n_dims:
+            if declaration is None or declaration.var_kind != "choice":
+                continue
+            if isinstance(this, ast.Index):
+                self.expr_Index(this, local)
+            elif declaration.n_dims:
                 continue
             if node.op not in ("==", "!="):
                 raise fail("a choice variable is compared with == or != only", node.span)
@@ -362,7 +368,7 @@ class Checker:
                 hint = did_you_mean(other.name, declaration.labels)
                 raise fail(f"'{other.name}' is not a label of '{this.name}'{hint} (labels: "
                            f"{labels})", other.span)
-            return this.name
+            return this, other
         return None
 
     def expr_Logic(self, node: ast.Logic, local: dict) -> tuple[str, bool]:

@@ -72,9 +72,13 @@ class PopulationPrinter(NumPyPrinter):
             return (f"{values}[_labels(XT[{block.first_column}], {len(block.labels)})]")
         if param is not None:
             return self.static_pick(name, param, indices, expr)
-        if name in self.blocks and all(i.is_Integer for i in indices):
-            block = self.blocks[name]
-            return f"XT[{block.first_column + _flat_offset(block, indices)}]"
+        if all(i.is_Integer for i in indices):  # checked against the range when lowered
+            if name in self.blocks:
+                block = self.blocks[name]
+                return f"XT[{block.first_column + _flat_offset(block.starts, block.shape, indices)}]"
+            code, family = self.stored[name]
+            assert family is not None
+            return f"{code}[{_flat_offset(family.starts, family.shape, indices)}]"
         table, starts, base = self.row_table(name)
         where = self.emitter.static(
             f"_rows({table}, {starts!r}, {self.index_tuple(indices)}, {self.mask_tuple()}, "
@@ -180,9 +184,9 @@ class PopulationPrinter(NumPyPrinter):
         return "False"
 
 
-def _flat_offset(block: VarBlock, indices: tuple) -> int:
-    offsets = tuple(int(i) - s for i, s in zip(indices, block.starts, strict=True))
-    return int(np.ravel_multi_index(offsets, block.shape))
+def _flat_offset(starts: tuple[int, ...], shape: tuple[int, ...], indices: tuple) -> int:
+    offsets = tuple(int(i) - s for i, s in zip(indices, starts, strict=True))
+    return int(np.ravel_multi_index(offsets, shape))
 
 
 class _Emitter:

@@ -88,12 +88,13 @@ def test_small_solve_of_the_first_model():
     assert result.F.shape[1] == 2 and len(result.F) >= 1
 
 
-@pytest.mark.xfail(strict=True, raises=Exception,
-                   reason="known bug: an indexed let or objective family referenced with a "
-                          "constant index (s[1]) raises IndexError while compiling; inside a "
-                          "reduction (sum(s[j] for j in 1..2)) it works. Remove this mark "
-                          "once fixed.")
-def test_indexed_let_with_constant_index():
+def test_indexed_let_and_objective_with_constant_index():
     problem = mooc.compile("var x[1..3] in [0, 1]\nlet s[j in 1..2] = x[j]\nminimize f: s[1]\n"
-                           "minimize g: x[3]")
-    assert problem.evaluate([[0.5, 0.25, 1.0]]).F.tolist() == [[0.5, 1.0]]
+                           "minimize g[k in 1..2]: 2 * x[k]\nminimize h: g[2] + x[3]")
+    assert problem.evaluate([[0.5, 0.25, 1.0]]).F.tolist() == [[0.5, 1.0, 0.5, 1.5]]
+
+
+def test_element_of_a_choice_vector_compares_with_a_label():
+    problem = mooc.compile("var m[1..2] choice {a, b}\nminimize f: if m[1] == a then 1 else 0\n"
+                           "minimize g: if b != m[2] then 3 else 4")
+    assert problem.evaluate([[0, 1], [1, 0]]).F.tolist() == [[1.0, 4.0], [0.0, 3.0]]
