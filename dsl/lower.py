@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import sys
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -144,6 +145,22 @@ def _as_float(expr: sympy.Expr) -> float | None:
     if value.imag != 0 or not math.isfinite(value.real):
         return None
     return value.real
+
+
+def _real(expr: sympy.Basic) -> sympy.Basic:
+    """A constant that is not a real number (log(0) is zoo, sqrt(-1) is I) becomes nan, and an
+    exact number beyond float range becomes +-oo: what numpy gives for the same domain fault."""
+    if not isinstance(expr, sympy.Expr):
+        return expr
+    if expr.has(sympy.zoo):  # x/0: the sign is unknown
+        return sympy.nan
+    if not expr.is_number:
+        return expr
+    if expr.has(sympy.I, sympy.nan) or expr.is_extended_real is False:
+        return sympy.nan
+    if expr.is_Rational and abs(expr) > sys.float_info.max:
+        return sympy.oo if expr > 0 else -sympy.oo
+    return expr
 
 
 class Lowerer:
@@ -367,7 +384,7 @@ class Lowerer:
 
     # expressions ---------------------------------------------------------------------
     def expr(self, node: ast.Expr, env: dict) -> sympy.Expr:
-        return getattr(self, "expr_" + type(node).__name__)(node, env)  # type: ignore[no-any-return]
+        return _real(getattr(self, "expr_" + type(node).__name__)(node, env))  # type: ignore[return-value]
 
     def expr_Number(self, node: ast.Number, env: dict) -> sympy.Expr:
         return _number(node.value)
@@ -429,6 +446,8 @@ class Lowerer:
 
     def expr_Call(self, node: ast.Call, env: dict) -> sympy.Expr:
         args = [self.expr(arg, env) for arg in node.args]
+        if sympy.nan in args:  # numpy's minimum and maximum propagate nan; sympy's refuse it
+            return sympy.nan
         if node.function == "min":
             return sympy.Min(*args)
         if node.function == "max":
@@ -469,13 +488,13 @@ class Lowerer:
         for op, operand in node.rest:
             value = self.expr(operand, env)
             if op == "+":
-                result = result + value
+                result = _real(result + value)
             elif op == "-":
-                result = result - value
+                result = _real(result - value)
             elif op == "*":
-                result = result * value
+                result = _real(result * value)
             else:
-                result = result / value
+                result = _real(result / value)
         return result
 
     def expr_Power(self, node: ast.Power, env: dict) -> sympy.Expr:
@@ -487,12 +506,13 @@ class Lowerer:
     def expr_Compare(self, node: ast.Compare, env: dict) -> sympy.Basic:
         choice = self.checker.choice_comparison(node, {k: None for k in env})  # type: ignore[misc]
         if choice is not None:
-            label = node.right if isinstance(node.left, ast.Name) and node.left.name == choice \
-                else node.left
-            assert isinstance(label, ast.Name)
-            code = sympy.Integer(self.checker.scope[choice].labels.index(label.name))
-            return _COMPARE[node.op](variable_symbol(choice), code)
-        return _COMPARE[node.op](self.expr(node.left, env), self.expr(node.right, env))
+            this, label = choice
+            code = sympy.Integer(self.checker.scope[this.name].labels.index(label.name))
+            return _COMPARE[node.op](self.expr(this, env), code)
+        left, right = self.expr(node.left, env), self.expr(node.right, env)
+        if sympy.nan in (left, right):  # as in numpy: nan compares unequal to everything
+            return sympy.true if node.op == "!=" else sympy.false
+        return _COMPARE[node.op](left, right)
 
     def expr_Logic(self, node: ast.Logic, env: dict) -> sympy.Basic:
         operands = [self.expr(operand, env) for operand in node.operands]
