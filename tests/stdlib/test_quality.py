@@ -1,0 +1,69 @@
+"""Each multi-objective library problem reaches a documented share of its true front's hypervolume.
+
+The budgets and shares are the table in stdlib/README.md. Objectives are normalized by the true
+front's ideal and nadir points and the hypervolume is taken to the reference point 1.1 in every
+objective; the share is the run's feasible points' hypervolume over the true front's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import mooc
+from mooc.indicators import hypervolume, true_front
+
+SEED = 1
+#: name -> (population, generations, share reached with seed 1, share asserted)
+QUALITY = {
+    "zdt1": (100, 200, 0.996, 0.97),
+    "zdt2": (100, 200, 0.991, 0.97),
+    "zdt3": (100, 200, 0.997, 0.97),
+    "zdt4": (100, 200, 0.993, 0.94),
+    "zdt6": (100, 200, 0.953, 0.93),
+    "dtlz1": (100, 600, 0.987, 0.93),
+    "dtlz2": (100, 200, 0.968, 0.94),
+    "dtlz3": (100, 1000, 0.961, 0.91),
+    "dtlz4": (100, 200, 0.968, 0.94),
+    "dtlz5": (100, 200, 0.997, 0.97),
+    "dtlz6": (100, 1000, 0.706, 0.65),
+    "dtlz7": (100, 200, 0.954, 0.93),
+    "schaffer_n1": (100, 200, 1.000, 0.98),
+    "schaffer_n2": (100, 200, 1.000, 0.98),
+    "fonseca_fleming": (100, 200, 0.997, 0.97),
+    "kursawe": (100, 200, 0.999, 0.97),
+    "poloni": (100, 200, 1.000, 0.98),
+    "viennet": (100, 200, 1.000, 0.98),
+    "binh_korn": (100, 200, 1.000, 0.98),
+    "chankong_haimes": (100, 200, 0.999, 0.97),
+    "tanaka": (100, 200, 0.993, 0.97),
+    "osyczka_kramer": (100, 200, 0.933, 0.91),
+    "constr": (100, 200, 0.998, 0.97),
+    "two_bar_truss": (100, 200, 0.999, 0.97),
+    "welded_beam": (100, 200, 0.983, 0.96),
+}
+
+
+def hypervolume_share(name: str, population: int, generations: int, seed: int = SEED) -> float:
+    reference = true_front(name, n_points=5000)
+    ideal, nadir = reference.min(axis=0), reference.max(axis=0)
+    result = mooc.load(name).solve(population=population, generations=generations, seed=seed)
+    F = np.asarray(result.F)[np.asarray(result.feasible, dtype=bool)]
+    ref = np.full(reference.shape[1], 1.1)
+    reached = hypervolume((F - ideal) / (nadir - ideal), ref=ref) if len(F) else 0.0
+    return reached / hypervolume((reference - ideal) / (nadir - ideal), ref=ref)
+
+
+@pytest.mark.parametrize("name", sorted(QUALITY))
+def test_reaches_documented_share_of_true_front(name):
+    population, generations, _, asserted = QUALITY[name]
+    assert hypervolume_share(name, population, generations) >= asserted
+
+
+def test_every_multi_objective_problem_has_a_front_and_a_quality_figure():
+    from mooc.indicators import front_names
+    from mooc.library import library_names
+
+    multi = {n for n in library_names() if mooc.load(n).n_obj > 1}
+    assert multi <= set(front_names())
+    assert multi == set(QUALITY)
