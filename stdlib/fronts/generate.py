@@ -4,7 +4,8 @@ Run once, from the repository root: ``python stdlib/fronts/generate.py [NAME ...
 Each front is the non-dominated, feasible part of the union of
 - a dense grid over the variables, where there are at most three of them, and
 - long NSGA-II runs of the library model (population 200, 600 generations, three seeds),
-except the two-bar truss, whose front pymoo computes in closed form (Truss2D.pareto_front).
+except the two-bar truss, whose front pymoo computes in closed form (Truss2D.pareto_front;
+its one dominated point, where the two pieces meet, is dropped).
 The result is thinned evenly to at most 2000 points and written with 17 significant digits.
 """
 
@@ -56,7 +57,8 @@ def front_of(name: str) -> np.ndarray:
     if name == "two_bar_truss":
         from pymoo.problems import get_problem
 
-        return np.asarray(get_problem("truss2d").pareto_front())
+        F = np.asarray(get_problem("truss2d").pareto_front())
+        return F[moocore.is_nondominated(F)]
     problem = mooc.load(name)
     parts = [run_points(problem)]
     if problem.n_var in GRID_SIDE:
