@@ -67,3 +67,17 @@ def test_every_multi_objective_problem_has_a_front_and_a_quality_figure():
     multi = {n for n in library_names() if mooc.load(n).n_obj > 1}
     assert multi <= set(front_names())
     assert multi == set(QUALITY)
+
+
+def test_readme_table_matches_the_asserted_figures():
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parents[2] / "stdlib" / "README.md"
+    rows = {}
+    for line in readme.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 4 and "×" in cells[1]:
+            population, generations = (int(v) for v in cells[1].split("×"))
+            rows[cells[0].strip("`")] = (population, generations, float(cells[2]),
+                                         float(cells[3]))
+    assert rows == QUALITY
