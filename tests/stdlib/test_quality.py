@@ -76,7 +76,7 @@ def test_readme_table_matches_the_asserted_figures():
     rows = {}
     for line in readme.read_text(encoding="utf-8").splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
-        if len(cells) == 4 and "×" in cells[1]:
+        if len(cells) == 4 and cells[0].startswith("`"):
             population, generations = (int(v) for v in cells[1].split("×"))
             rows[cells[0].strip("`")] = (population, generations, float(cells[2]),
                                          float(cells[3]))
