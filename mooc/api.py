@@ -32,7 +32,8 @@ def load(path: str | Path, params: dict[str, Any] | None = None) -> Problem:
         text = resolved.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"cannot read '{resolved}': {error}") from None
-    return Problem(compile_text(text, str(path), params), path=str(resolved), params=params)
+    return Problem(compile_text(text, str(path), params), path=str(resolved.resolve()),
+                   params=params)
 
 
 def compile(text: str, params: dict[str, Any] | None = None, *,  # noqa: A001 - public name

@@ -84,8 +84,8 @@ def _add_solver_options(solve: argparse.ArgumentParser) -> None:
     output.add_argument("--reference", nargs="?", const="library", metavar="FRONT",
                         help="report hypervolume, IGD and IGD+ against the library problem's "
                         "true front, or against a CSV file of objective vectors")
-    output.add_argument("--rerun", metavar="FRONT.json",
-                        help="repeat the run recorded in a JSON output of an earlier solve")
+    output.add_argument("--rerun", metavar="OUTPUT",
+                        help="repeat the run recorded in a JSON or CSV output of an earlier solve")
     output.add_argument("--rows", type=int, default=20, metavar="N",
                         help="rows of the front to print (default 20)")
     output.add_argument("--quiet", action="store_true", help="print nothing but errors")

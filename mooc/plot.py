@@ -60,6 +60,9 @@ def plot_front(result: Any, path: str | os.PathLike[str] | None = None, *,
         figure = _plot_three(plt, result, true_front)
     else:
         figure = _plot_many(plt, result)
+    import json
+
+    figure.mooc_metadata = json.dumps(result.metadata())
     if path is not None:
         save_figure(figure, path)
     return figure
@@ -73,12 +76,21 @@ def save_figure(figure: Any, path: str | os.PathLike[str]) -> None:
                                          suffix=suffix)
     os.close(handle)
     try:
-        figure.savefig(temporary, dpi=120, bbox_inches="tight")
+        figure.savefig(temporary, dpi=120, bbox_inches="tight",
+                       metadata=_file_metadata(figure, suffix))
         os.chmod(temporary, default_file_mode())
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _file_metadata(figure: Any, suffix: str) -> dict[str, str]:
+    """The run's metadata as JSON, in the field each format keeps (PNG, SVG and PDF)."""
+    run = getattr(figure, "mooc_metadata", None)
+    if run is None:
+        return {}
+    return {".pdf": {"Subject": run}}.get(suffix, {"Description": run})
 
 
 def _names(result: Any) -> list[str]:

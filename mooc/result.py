@@ -36,6 +36,21 @@ def write_atomically(path: str | os.PathLike[str], text: str) -> None:
         raise
 
 
+#: The first line of a CSV output: this prefix, then the run's metadata as JSON.
+CSV_METADATA_PREFIX = "# mooc run: "
+
+
+def read_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The run metadata recorded in a JSON or CSV output of ``mooc solve``."""
+    with open(path, encoding="utf-8") as stream:
+        if str(path).endswith(".csv"):
+            first = stream.readline()
+            if not first.startswith(CSV_METADATA_PREFIX):
+                raise ValueError("its first line is not '# mooc run: {...}'")
+            return dict(json.loads(first[len(CSV_METADATA_PREFIX):]))
+        return dict(json.load(stream)["metadata"])
+
+
 def model_hash(source: str, params: dict[str, Any]) -> str:
     """A hash of a model's text together with its parameter values."""
     canonical = json.dumps({k: np.asarray(v).tolist() for k, v in sorted(params.items())})
@@ -121,8 +136,13 @@ class Result:
         }
 
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
-        """The front as CSV (one column per variable element, objective and violation)."""
+        """The front as CSV (one column per variable element, objective and violation).
+
+        The first line is a comment, ``# mooc run: {...}``, holding :meth:`metadata` as JSON
+        (``pandas.read_csv(path, comment="#")`` skips it); ``mooc solve --rerun`` reads it.
+        """
         buffer = io.StringIO()
+        buffer.write(f"{CSV_METADATA_PREFIX}{json.dumps(self.metadata())}\n")
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(self.columns())
         writer.writerows([[_csv_cell(v) for v in row] for row in self.rows()])
@@ -189,6 +209,35 @@ class Result:
 
             raise UsageError("to_pandas() needs pandas: pip install pandas") from None
         return pandas.DataFrame(self.rows(), columns=self.columns())
+
+    def _repr_html_(self) -> str:
+        """Jupyter: a summary, a plot when matplotlib is installed, and the table."""
+        import html
+
+        from mooc.table import format_cell
+
+        rows = self.rows()[:30]
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns())
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(format_cell(v))}</td>" for v in row)
+                       + "</tr>" for row in rows)
+        more = f"<p>… {len(self) - 30} more rows</p>" if len(self) > 30 else ""
+        return (f"<p><b>{html.escape(self.problem.title)}</b>: {html.escape(self.message)}</p>"
+                f"{self._svg_plot()}<table><thead><tr>{head}</tr></thead>"
+                f"<tbody>{body}</tbody></table>{more}")
+
+    def _svg_plot(self) -> str:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            return ""
+        import matplotlib.pyplot as plt
+
+        figure = self.plot()
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", bbox_inches="tight")
+        plt.close(figure)
+        text = buffer.getvalue()
+        return text[text.find("<svg"):]
 
     def __repr__(self) -> str:
         return (f"<mooc.Result {self.problem.name!r}: {len(self)} points, "

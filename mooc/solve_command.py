@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -39,9 +38,10 @@ def _check_paths(args: argparse.Namespace) -> None:
 
 def _rerun_request(args: argparse.Namespace) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """The model, param overrides and settings recorded in an earlier JSON output."""
+    from mooc.result import read_metadata
+
     try:
-        document = json.loads(Path(args.rerun).read_text(encoding="utf-8"))
-        metadata = document["metadata"]
+        metadata = read_metadata(args.rerun)
         model = metadata["path"] or metadata["problem"]
         settings = {k: v for k, v in metadata["settings"].items() if v is not None}
         return model, dict(metadata["overrides"]), settings
@@ -68,9 +68,9 @@ def _load_problem(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
 
 
 def _check_same_model(problem: Any, recorded: str) -> None:
-    from mooc.result import model_hash
+    from mooc.result import model_hash, read_metadata
 
-    metadata = json.loads(Path(recorded).read_text(encoding="utf-8"))["metadata"]
+    metadata = read_metadata(recorded)
     now = model_hash(problem.source, problem.params)
     if now != metadata.get("model_hash"):
         raise UsageError(f"the model '{problem.path}' or its params changed since the run "
