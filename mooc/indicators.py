@@ -160,6 +160,19 @@ def _constr(n_points: int, _: dict[str, Any]) -> np.ndarray:
     return _curve(x1, (1 + x2) / x1)
 
 
+def _ctp1(n_points: int, _: dict[str, Any]) -> np.ndarray:
+    """f2 = the highest of exp(-f1) (g = 1) and the two constraint boundaries, f1 in [0, 1]."""
+    beta1 = np.exp(-1 / 3)
+    a1 = (1 + beta1) / 2
+    b1 = -3 * np.log(beta1 / a1)
+    beta2 = a1 * np.exp(-b1 * 2 / 3)
+    a2 = (a1 + beta2) / 2
+    b2 = -3 / 2 * np.log(beta2 / a2)
+    f1 = np.linspace(0, 1, n_points)
+    f2 = np.maximum.reduce([np.exp(-f1), a1 * np.exp(-b1 * f1), a2 * np.exp(-b2 * f1)])
+    return _nondominated(_curve(f1, f2), n_points)
+
+
 def _convex(n_points: int, _: dict[str, Any]) -> np.ndarray:
     f1 = np.linspace(0, 1, n_points)
     return _curve(f1, 1 - np.sqrt(f1))
@@ -176,7 +189,7 @@ _ANALYTIC: dict[str, Callable[[int, dict[str, Any]], np.ndarray]] = {
     "dtlz5": _dtlz5, "dtlz6": _dtlz5, "dtlz7": _dtlz7,
     "schaffer_n1": _schaffer_n1, "schaffer_n2": _schaffer_n2,
     "fonseca_fleming": _fonseca_fleming, "binh_korn": _binh_korn,
-    "chankong_haimes": _chankong_haimes, "constr": _constr,
+    "chankong_haimes": _chankong_haimes, "constr": _constr, "ctp1": _ctp1,
 }
 
 

@@ -37,6 +37,7 @@ PYMOO = {
     "osyczka_kramer": ("osy", {}, [2, 6, 2, 2, 4, 4]),
     "two_bar_truss": ("truss2d", {}, [1]),
     "welded_beam": ("welded_beam", {}, [13600, 30000, 5 - 0.125, 6000]),
+    "ctp1": ("ctp1", {}, [1, 1]),
     "himmelblau": ("himmelblau", {}, None),
 }
 

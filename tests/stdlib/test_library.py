@@ -14,7 +14,7 @@ EXPECTED = (
     "dtlz1", "dtlz2", "dtlz3", "dtlz4", "dtlz5", "dtlz6", "dtlz7",
     "schaffer_n1", "schaffer_n2", "fonseca_fleming", "kursawe", "poloni", "viennet",
     "binh_korn", "chankong_haimes", "tanaka", "osyczka_kramer", "constr", "two_bar_truss",
-    "welded_beam", "himmelblau",
+    "welded_beam", "ctp1", "himmelblau",
 )
 
 
