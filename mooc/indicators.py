@@ -26,10 +26,15 @@ from mooc.solver.indicators import hypervolume, igd, igd_plus
 
 __all__ = ["das_dennis", "front_names", "hypervolume", "igd", "igd_plus", "true_front"]
 
-_FRONTS_DIR = Path(__file__).resolve().parent.parent / "stdlib" / "fronts"
 #: Library problems whose front is a CSV file made once by stdlib/fronts/generate.py.
 CSV_FRONTS = ("kursawe", "poloni", "viennet", "tanaka", "osyczka_kramer", "two_bar_truss",
               "welded_beam")
+
+
+def _fronts_dir() -> Path:
+    import mooc.stdlib
+
+    return Path(mooc.stdlib.__file__).parent / "fronts"
 
 
 def das_dennis(n_partitions: int, n_obj: int, /) -> np.ndarray:
@@ -218,5 +223,5 @@ def true_front(name: str, /, *, n_points: int = 500,
         if options:
             raise ValueError(f"the stored front of '{name}' holds for its default params only, "
                              f"but 'params' sets {sorted(options)}")
-        return np.loadtxt(_FRONTS_DIR / f"{key}.csv", delimiter=",", ndmin=2)
+        return np.loadtxt(_fronts_dir() / f"{key}.csv", delimiter=",", ndmin=2)
     raise ValueError(f"no known front for '{name}'; these have one: {', '.join(front_names())}")
