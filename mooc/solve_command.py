@@ -99,7 +99,7 @@ def run_solve(args: argparse.Namespace) -> int:
               file=sys.stderr)
         for path in [*args.out, *args.plot, *([args.report] if args.report else [])]:
             print(f"wrote {path}", file=sys.stderr)
-    if reference is not None:
+    if reference is not None and not args.quiet:
         _print_indicators(result, reference)
     return 0
 
