@@ -44,6 +44,16 @@ def did_you_mean(name: str, candidates: object) -> str:
     return f"; did you mean '{matches[0]}'?" if matches else ""
 
 
+def word_span(span: ast.Span, word: str, skip: int = 0) -> ast.Span:
+    """The span of the first ``word`` at least ``skip`` characters into ``span`` on its first
+    line (else ``span`` itself): a name inside a node that keeps no span for it."""
+    line = span.source.line(span.line)
+    at = line.find(word, span.column - 1 + skip)
+    if at < 0:
+        return span
+    return ast.Span(span.source, span.line, at + 1, span.line, at + 1 + len(word))
+
+
 _KIND_WORDS = {"param": "a param", "var": "a variable", "let": "a let", "objective": "an objective",
                "constraint": "a constraint", "index": "an index"}
 
@@ -207,7 +217,8 @@ class Checker:
     def statement_SolverBlock(self, node: ast.SolverBlock) -> None:
         if node.algorithm not in ALGORITHMS:
             raise fail(f"unknown solver '{node.algorithm}'{did_you_mean(node.algorithm, ALGORITHMS)}"
-                       f" (available: {', '.join(ALGORITHMS)})", node.span)
+                       f" (available: {', '.join(ALGORITHMS)})",
+                       word_span(node.span, node.algorithm, skip=len("solver")))
         seen: set[str] = set()
         for setting in node.settings:
             self.setting(setting, seen)
@@ -216,9 +227,11 @@ class Checker:
         kind = SOLVER_SETTINGS.get(setting.key)
         if kind is None:
             raise fail(f"unknown solver setting '{setting.key}'"
-                       f"{did_you_mean(setting.key, SOLVER_SETTINGS)}", setting.span)
+                       f"{did_you_mean(setting.key, SOLVER_SETTINGS)}",
+                       word_span(setting.span, setting.key))
         if setting.key in seen:
-            raise fail(f"solver setting '{setting.key}' is given twice", setting.span)
+            raise fail(f"solver setting '{setting.key}' is given twice",
+                       word_span(setting.span, setting.key))
         seen.add(setting.key)
         value = setting.value
         if kind == "mode":

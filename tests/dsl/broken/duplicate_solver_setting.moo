@@ -1,0 +1,6 @@
+var x in [0, 1]
+minimize f: x
+solver nsga2 {
+  seed = 1
+  seed = 2
+}
