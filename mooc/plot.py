@@ -40,8 +40,8 @@ def _groups(result: Any) -> list[tuple[np.ndarray, dict[str, str]]]:
 
 
 def _title(result: Any) -> str:
-    return (f"{result.problem.title}: {len(result)} points, {result.n_evaluations} evaluations "
-            f"(seed {result.seed})")
+    count = f"{len(result)} point{'s' if len(result) != 1 else ''}"
+    return f"{result.problem.title}: {count}, {result.n_evaluations} evaluations (seed {result.seed})"
 
 
 def plot_front(result: Any, path: str | os.PathLike[str] | None = None, *,
@@ -99,13 +99,22 @@ def _names(result: Any) -> list[str]:
 
 
 def _plot_single(plt: Any, result: Any) -> Any:
-    figure, axes = plt.subplots(figsize=(6, 4))
+    """One objective: the best points found, and the run's progress over evaluations."""
+    figure, (best, progress) = plt.subplots(1, 2, figsize=(10, 4))
     for points, style in _groups(result):
-        axes.plot(np.arange(len(points)), points[:, 0], linestyle="none", **style)
-    axes.set_xlabel("point")
-    axes.set_ylabel(_names(result)[0])
-    axes.set_title(_title(result), fontsize=9)
-    axes.legend(fontsize=8)
+        best.plot(np.arange(1, len(points) + 1), points[:, 0], linestyle="none", **style)
+    best.set_xlabel("point of the result")
+    best.set_ylabel(_names(result)[0])
+    best.legend(fontsize=8)
+    history = [(s.evaluations, s.hypervolume) for s in result.history if s.hypervolume is not None]
+    if history:
+        evaluations, values = zip(*history, strict=True)
+        progress.plot(evaluations, values, color=FEASIBLE["color"])
+    progress.set_xlabel("evaluations")
+    progress.set_ylabel("improvement (normalized hypervolume)")
+    progress.grid(alpha=0.3)
+    figure.suptitle(_title(result), fontsize=9)
+    figure.tight_layout()
     return figure
 
 
