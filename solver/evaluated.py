@@ -1,0 +1,109 @@
+"""Remembering which points were evaluated, so no point is evaluated twice.
+
+Each row is reduced to a 64-bit hash of its exact float values (splitmix64 mixing, vectorized
+over the whole array); the store keeps them in sorted runs searched with
+``np.searchsorted``. A hash collision can only make a new point look evaluated (it is then
+dropped and another is generated); an evaluated point is never taken for new.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_SHIFTS = (np.uint64(30), np.uint64(27), np.uint64(31))
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """splitmix64's finalizer, in place on a uint64 array (wrapping multiplication)."""
+    h ^= h >> _SHIFTS[0]
+    h *= _MIX1
+    h ^= h >> _SHIFTS[1]
+    h *= _MIX2
+    h ^= h >> _SHIFTS[2]
+    return h
+
+
+@functools.cache
+def _column_salts(n_columns: int) -> np.ndarray:
+    salts = _mix(np.arange(1, n_columns + 1, dtype=np.uint64) * _GOLDEN)
+    salts.flags.writeable = False
+    return salts
+
+
+def row_hashes(X: np.ndarray, /) -> np.ndarray:
+    """A 64-bit hash of each row of ``X``; equal rows (``-0.0 == 0.0``) hash equal.
+
+    Each value's bits are salted by its column and mixed, the columns summed (wrapping) and
+    the sum mixed again: a few whole-array operations whatever the number of columns.
+
+    Examples
+    --------
+    >>> h = row_hashes(np.array([[1.0, 2.0], [1.0, 2.0], [2.0, 1.0], [-0.0, 0.0]]))
+    >>> bool(h[0] == h[1]), bool(h[0] == h[2]), bool(row_hashes(np.zeros((1, 2)))[0] == h[3])
+    (True, False, True)
+    """
+    bits = np.ascontiguousarray(X + 0.0, dtype=np.float64).view(np.uint64)
+    mixed = _mix(bits ^ _column_salts(X.shape[1]))
+    return _mix(mixed.sum(axis=1, dtype=np.uint64))
+
+
+def first_occurrences(hashes: np.ndarray, /) -> np.ndarray:
+    """Mask keeping the first of each group of equal hashes.
+
+    Examples
+    --------
+    >>> first_occurrences(np.array([7, 3, 7, 7, 5], dtype=np.uint64)).tolist()
+    [True, True, False, False, True]
+    """
+    order = np.argsort(hashes, kind="stable")
+    ordered = hashes[order]
+    keep = np.ones(hashes.shape[0], dtype=bool)
+    keep[order[1:][ordered[1:] == ordered[:-1]]] = False
+    return keep
+
+
+class EvaluatedRows:
+    """The set of rows evaluated so far, as hashes in a few sorted runs.
+
+    A new batch becomes a run of its own, and a run is merged into the one before while that
+    one is less than twice as long, so there are O(log n) runs and each hash is merged
+    O(log n) times; lookups search every run.
+    """
+
+    def __init__(self) -> None:
+        self._runs: list[np.ndarray] = []
+
+    def __len__(self) -> int:
+        return sum(run.shape[0] for run in self._runs)
+
+    def contains(self, hashes: np.ndarray, /) -> np.ndarray:
+        """Mask of the given hashes already in the store."""
+        found = np.zeros(hashes.shape[0], dtype=bool)
+        for run in self._runs:
+            where = np.searchsorted(run, hashes)
+            np.minimum(where, run.shape[0] - 1, out=where)
+            found |= run[where] == hashes
+        return found
+
+    def add(self, hashes: np.ndarray, /) -> None:
+        """Add hashes not in the store yet."""
+        if not hashes.size:
+            return
+        self._runs.append(np.sort(hashes))
+        while len(self._runs) > 1 and self._runs[-2].shape[0] < 2 * self._runs[-1].shape[0]:
+            last = self._runs.pop()
+            merged = np.concatenate([self._runs.pop(), last])
+            merged.sort(kind="stable")  # two sorted runs: a linear merge
+            self._runs.append(merged)
+
+    def new_rows(self, X: np.ndarray, /) -> tuple[np.ndarray, np.ndarray]:
+        """Mask of the rows of ``X`` that are neither evaluated nor repeat an earlier row, and
+        the hashes of those rows."""
+        hashes = row_hashes(X)
+        keep = first_occurrences(hashes) & ~self.contains(hashes)
+        return keep, hashes[keep]

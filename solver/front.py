@@ -1,0 +1,61 @@
+"""The front reported to the user: the archive's points, or the least-violating points of the
+population when no point satisfying the hard constraints was ever found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import moocore
+import numpy as np
+
+from mooc.solver.archive import FrontArchive, soft_penalized
+from mooc.solver.population import Population
+
+
+@dataclass(frozen=True)
+class Front:
+    """Points of the front sorted by objectives, and what they are."""
+
+    points: Population
+    objectives: np.ndarray  # with the soft penalty
+    feasible_found: bool
+    least_violating: bool  # no feasible point was found: these are the least-violating ones
+    description: str
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+
+def _least_violating(population: Population, archive: FrontArchive) -> np.ndarray:
+    """Rows of the non-dominated least-violating points, preferring finite objectives."""
+    objectives = soft_penalized(population, archive.handling.soft_weights)
+    finite = np.isfinite(objectives).all(axis=1)
+    candidates = finite if finite.any() else np.ones(len(population), dtype=bool)
+    violation = archive.handling.total_violation(population.hard)
+    least = violation[candidates].min()
+    rows = np.flatnonzero(candidates & (violation == least))
+    if finite.any():
+        rows = rows[moocore.is_nondominated(objectives[rows], keep_weakly=True)]
+    return rows
+
+
+def select_front(archive: FrontArchive, population: Population, /) -> Front:
+    """The archive's points sorted by objectives, or, while the archive is empty, the
+    non-dominated least-violating points of ``population`` (so a front is never empty)."""
+    ignore = archive.handling.mode == "ignore"
+    if archive.points is not None:
+        points, objectives = archive.points, archive.objectives
+        what = "constraints ignored" if ignore else "feasible"
+        least_violating = False
+    else:
+        rows = _least_violating(population, archive)
+        points = population.take(rows)
+        objectives = soft_penalized(points, archive.handling.soft_weights)
+        what = "no feasible point with finite objectives was found; least-violating"
+        least_violating = True
+    order = np.lexsort(objectives.T[::-1])
+    description = f"{what}: {len(points)} non-dominated points"
+    if ignore and points.hard.shape[1]:
+        description += f", {int(points.feasible.sum())} of them feasible"
+    return Front(points.take(order), objectives[order], archive.feasible_seen, least_violating,
+                 description)

@@ -1,0 +1,51 @@
+"""Quality indicators of a front (minimization form), thin wrappers over :mod:`moocore`."""
+
+from __future__ import annotations
+
+import moocore
+import numpy as np
+from numpy.typing import ArrayLike
+
+
+def _points(F: ArrayLike, name: str) -> np.ndarray:
+    points = np.asarray(F, dtype=float)
+    if points.ndim != 2:
+        raise ValueError(f"'{name}' must be a 2-d array (points by objectives), not {points.ndim}-d")
+    return points
+
+
+def hypervolume(F: ArrayLike, /, *, ref: ArrayLike) -> float:
+    """Hypervolume dominated by the points ``F`` and bounded by the reference point ``ref``.
+
+    Examples
+    --------
+    >>> hypervolume([[5, 5], [4, 6], [2, 7], [7, 4]], ref=[10, 10])
+    38.0
+    """
+    points = _points(F, "F")
+    reference = np.broadcast_to(np.asarray(ref, dtype=float), (points.shape[1],))
+    return float(moocore.hypervolume(points, ref=reference))
+
+
+def igd(F: ArrayLike, /, *, reference_front: ArrayLike) -> float:
+    """Inverted generational distance of ``F`` to ``reference_front``.
+
+    Examples
+    --------
+    >>> ref = [[1, 6], [2, 5], [3, 4], [4, 3], [5, 2], [6, 1]]
+    >>> round(igd([[3.5, 5.5], [3.6, 4.1], [4.1, 3.2], [5.5, 1.5]], reference_front=ref), 4)
+    1.0628
+    """
+    return float(moocore.igd(_points(F, "F"), ref=_points(reference_front, "reference_front")))
+
+
+def igd_plus(F: ArrayLike, /, *, reference_front: ArrayLike) -> float:
+    """IGD+ (the Pareto-compliant IGD of Ishibuchi et al.) of ``F`` to ``reference_front``.
+
+    Examples
+    --------
+    >>> ref = [[1, 6], [2, 5], [3, 4], [4, 3], [5, 2], [6, 1]]
+    >>> round(igd_plus([[3.5, 5.5], [3.6, 4.1], [4.1, 3.2], [5.5, 1.5]], reference_front=ref), 4)
+    0.9855
+    """
+    return float(moocore.igd_plus(_points(F, "F"), ref=_points(reference_front, "reference_front")))

@@ -1,0 +1,62 @@
+"""A set of evaluated points: decision values, objectives and violations, row by row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mooc.solver.constraints import clean_violations
+from mooc.solver.problem import Evaluation, Problem
+
+
+@dataclass(frozen=True)
+class Population:
+    """Evaluated points: ``X`` (N, n_var), ``F`` (N, n_obj) in minimization form, ``hard``
+    (N, n_hard) and ``soft`` (N, n_soft) violations (NaN made infinite, negatives zero)."""
+
+    X: np.ndarray
+    F: np.ndarray
+    hard: np.ndarray
+    soft: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.X.shape[0])
+
+    def take(self, rows: np.ndarray, /) -> Population:
+        """The points at ``rows`` (indices or a mask)."""
+        return Population(self.X[rows], self.F[rows], self.hard[rows], self.soft[rows])
+
+    def join(self, other: Population, /) -> Population:
+        """This population's points followed by ``other``'s."""
+        return Population(np.concatenate([self.X, other.X]), np.concatenate([self.F, other.F]),
+                          np.concatenate([self.hard, other.hard]),
+                          np.concatenate([self.soft, other.soft]))
+
+    @property
+    def feasible(self) -> np.ndarray:
+        """Mask of the points violating no hard constraint at all."""
+        return (self.hard == 0).all(axis=1)
+
+
+def _checked(values: object, shape: tuple[int, int], name: str) -> np.ndarray:
+    array = np.asarray(values, dtype=float)
+    if array.ndim == 1 and shape[1] == 1 and array.shape[0] == shape[0]:
+        array = array[:, None]
+    if array.shape != shape:
+        raise ValueError(f"evaluate() returned '{name}' of shape {array.shape}; expected {shape}")
+    return array
+
+
+def evaluate_points(problem: Problem, X: np.ndarray, /) -> Population:
+    """Evaluate ``X`` on ``problem`` and check the shapes of what comes back."""
+    n = X.shape[0]
+    if n == 0:
+        return Population(X, *(np.zeros((0, k)) for k in (problem.n_obj, problem.n_hard, problem.n_soft)))
+    result: Evaluation = problem.evaluate(X)
+    return Population(
+        X,
+        _checked(result.F, (n, problem.n_obj), "F"),
+        clean_violations(_checked(result.hard, (n, problem.n_hard), "hard")),
+        clean_violations(_checked(result.soft, (n, problem.n_soft), "soft")),
+    )

@@ -1,0 +1,112 @@
+"""What each generation achieved, and whether the run has stalled.
+
+The hypervolume reported per generation is the front archive's, computed (for two or three
+objectives) after mapping each objective to [0, 1] by the minimum and maximum of the finite
+objectives of the first population, with the reference point 1.1 in every objective. The frame
+is fixed for the run, so the values of successive generations compare.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mooc.solver.archive import FrontArchive, soft_penalized
+from mooc.solver.indicators import hypervolume
+from mooc.solver.population import Population
+
+#: Hypervolume is recorded for at most this many objectives (it is cheap up to three).
+HYPERVOLUME_MAX_OBJECTIVES = 3
+#: Reference point of the recorded hypervolume, in the normalized frame.
+HYPERVOLUME_REFERENCE = 1.1
+
+
+@dataclass(frozen=True)
+class GenerationStats:
+    """One generation's summary, as passed to the callback and kept in the history.
+
+    ``front_size`` counts the points of the front archive (0 while no feasible point has been
+    found); ``min_violation`` and ``mean_violation`` are over the population, of each point's
+    sum of hard violations; ``hypervolume`` is the archive's (see the module), None for more
+    than three objectives or an empty archive.
+    """
+
+    generation: int
+    evaluations: int
+    front_size: int
+    min_violation: float
+    mean_violation: float
+    hypervolume: float | None
+    elapsed: float
+
+
+@dataclass
+class ProgressMonitor:
+    """Records a :class:`GenerationStats` per generation and counts generations without
+    improvement: of the hypervolume, or of the front's ideal and nadir points for more than
+    three objectives, or of the least violation, by more than ``tolerance`` (relative)."""
+
+    tolerance: float = 1e-4
+    history: list[GenerationStats] = field(default_factory=list)
+    since_improvement: int = 0
+    _origin: np.ndarray | None = None
+    _scale: np.ndarray | None = None
+    _best_hypervolume: float = -np.inf
+    _best_violation: float = np.inf
+    _bounds: np.ndarray | None = None
+
+    def record(self, population: Population, archive: FrontArchive, *,
+               generation: int, evaluations: int, elapsed: float) -> GenerationStats:
+        """Summarize a generation from its population and the front archive."""
+        if self._origin is None:
+            self._set_frame(soft_penalized(population, archive.handling.soft_weights))
+        violation = population.hard.sum(axis=1)
+        normalized = self._normalized(archive.objectives) if len(archive) else None
+        stats = GenerationStats(
+            generation=generation,
+            evaluations=evaluations,
+            front_size=len(archive),
+            min_violation=float(violation.min()) if violation.size else 0.0,
+            mean_violation=float(violation.mean()) if violation.size else 0.0,
+            hypervolume=self._hypervolume(normalized),
+            elapsed=elapsed,
+        )
+        self._update_stall(stats, normalized)
+        self.history.append(stats)
+        return stats
+
+    def _set_frame(self, objectives: np.ndarray) -> None:
+        finite = objectives[np.isfinite(objectives).all(axis=1)]
+        if finite.size:
+            self._origin = finite.min(axis=0)
+            span = finite.max(axis=0) - self._origin
+            self._scale = np.where(span > 0, span, 1.0)
+
+    def _normalized(self, objectives: np.ndarray) -> np.ndarray | None:
+        if self._origin is None:
+            return None
+        return (objectives - self._origin) / self._scale
+
+    @staticmethod
+    def _hypervolume(normalized: np.ndarray | None) -> float | None:
+        if normalized is None or normalized.shape[1] > HYPERVOLUME_MAX_OBJECTIVES:
+            return None
+        return hypervolume(normalized, ref=HYPERVOLUME_REFERENCE)
+
+    def _update_stall(self, stats: GenerationStats, normalized: np.ndarray | None) -> None:
+        improved = False
+        if stats.min_violation < self._best_violation * (1.0 - self.tolerance):
+            self._best_violation = stats.min_violation
+            improved = True
+        if stats.hypervolume is not None:
+            best = self._best_hypervolume
+            if not np.isfinite(best) or stats.hypervolume > best + self.tolerance * abs(best):
+                self._best_hypervolume = stats.hypervolume
+                improved = True
+        elif normalized is not None:
+            bounds = np.concatenate([normalized.min(axis=0), normalized.max(axis=0)])
+            moved = self._bounds is None or np.abs(bounds - self._bounds).max() > self.tolerance
+            self._bounds = bounds
+            improved = improved or bool(moved)
+        self.since_improvement = 0 if improved else self.since_improvement + 1

@@ -1,0 +1,111 @@
+"""The decision space: sampling points and moving between the problem's values and the
+continuous encoding the variation operators work on.
+
+Real variables are encoded as they are, log variables as ``log(x)``, integer variables as
+their continuous relaxation on ``[lower - 0.5, upper + 0.5]`` (so rounding gives every integer
+the same share, with no pile-up at the bounds). Binary and choice variables stay discrete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mooc.solver.problem import KINDS, Problem
+
+
+@dataclass(frozen=True)
+class VariableSpace:
+    """Bounds and kinds of the decision variables, split into continuous and discrete columns.
+
+    Examples
+    --------
+    >>> space = VariableSpace.of(np.array([0.0, 1.0, 0.0]), np.array([1.0, 100.0, 3.0]),
+    ...                          ("real", "log", "choice"))
+    >>> space.continuous.tolist(), space.discrete.tolist()
+    ([0, 1], [2])
+    """
+
+    lower: np.ndarray
+    upper: np.ndarray
+    continuous: np.ndarray  # column indices of real, log and int variables
+    encoded_lower: np.ndarray  # bounds of the continuous columns in the encoding
+    encoded_upper: np.ndarray
+    log: np.ndarray  # mask over the continuous columns
+    integer: np.ndarray  # mask over the continuous columns
+    discrete: np.ndarray  # column indices of bin and choice variables
+
+    @classmethod
+    def of(cls, lower: np.ndarray, upper: np.ndarray, kinds: tuple[str, ...]) -> VariableSpace:
+        """Build the space from bounds and kinds, checking log bounds are positive."""
+        lower = np.asarray(lower, dtype=float)
+        upper = np.asarray(upper, dtype=float)
+        kind = np.array(kinds, dtype=object)
+        unknown = sorted(set(kinds) - set(KINDS))
+        if unknown:
+            raise ValueError(f"unknown variable kind(s) {unknown}; expected one of {KINDS}")
+        is_log = kind == "log"
+        if np.any(lower[is_log] <= 0):
+            raise ValueError("'lower' must be positive for every 'log' variable")
+        is_int = kind == "int"
+        continuous = np.flatnonzero((kind == "real") | is_log | is_int)
+        discrete = np.flatnonzero((kind == "bin") | (kind == "choice"))
+        encoded_lower = lower[continuous].copy()
+        encoded_upper = upper[continuous].copy()
+        log, integer = is_log[continuous], is_int[continuous]
+        encoded_lower[log] = np.log(encoded_lower[log])
+        encoded_upper[log] = np.log(encoded_upper[log])
+        encoded_lower[integer] -= 0.5
+        encoded_upper[integer] += 0.5
+        return cls(lower, upper, continuous, encoded_lower, encoded_upper, log, integer, discrete)
+
+    @classmethod
+    def of_problem(cls, problem: Problem) -> VariableSpace:
+        """The space of ``problem``."""
+        return cls.of(problem.lower, problem.upper, tuple(problem.kinds))
+
+    @property
+    def n_var(self) -> int:
+        return int(self.lower.shape[0])
+
+    def sample(self, n: int, /, *, rng: np.random.Generator) -> np.ndarray:
+        """``n`` points drawn uniformly (log variables uniformly on the log scale)."""
+        Z = rng.uniform(self.encoded_lower, self.encoded_upper, size=(n, self.continuous.size))
+        X = np.empty((n, self.n_var))
+        X[:, self.continuous] = self.decode(Z)
+        low = self.lower[self.discrete].astype(np.int64)
+        high = self.upper[self.discrete].astype(np.int64)
+        X[:, self.discrete] = rng.integers(low, high, size=(n, self.discrete.size), endpoint=True)
+        return X
+
+    def encode(self, X: np.ndarray, /) -> np.ndarray:
+        """The continuous columns of ``X`` in the encoding the operators vary (``X`` itself
+        when every variable is real: do not write to the result)."""
+        if self.continuous.size == self.n_var and not self.log.any():
+            return X
+        Z = X[:, self.continuous]
+        if self.log.any():
+            Z[:, self.log] = np.log(Z[:, self.log])
+        return Z
+
+    def decode(self, Z: np.ndarray, /) -> np.ndarray:
+        """Values of the continuous columns from their encoding (within the encoded bounds),
+        in place: log columns exponentiated, integer columns rounded, both kept in bounds."""
+        for mask, restore in ((self.log, np.exp), (self.integer, np.rint)):
+            if mask.any():
+                low, high = self.lower[self.continuous[mask]], self.upper[self.continuous[mask]]
+                Z[:, mask] = np.clip(restore(Z[:, mask]), low, high)
+        return Z
+
+    def repair(self, X: np.ndarray, /) -> np.ndarray:
+        """User points moved into the domain: clipped to bounds, integral kinds rounded."""
+        X = np.array(X, dtype=float, ndmin=2)
+        if X.shape[1] != self.n_var:
+            raise ValueError(f"'initial' must have {self.n_var} columns, but has {X.shape[1]}")
+        if not np.isfinite(X).all():
+            raise ValueError("'initial' must contain only finite values")
+        integral = np.ones(self.n_var, dtype=bool)
+        integral[self.continuous[~self.integer]] = False
+        X[:, integral] = np.rint(X[:, integral])
+        return np.clip(X, self.lower, self.upper)

@@ -1,0 +1,118 @@
+"""Variation operators and the decision space they work in."""
+
+import numpy as np
+import pytest
+
+from mooc.solver.variables import VariableSpace
+from mooc.solver.variation import (
+    VariationSettings,
+    make_offspring,
+    polynomial_mutation,
+    reset_mutation,
+    simulated_binary_crossover,
+)
+
+UNIT = (np.zeros(3), np.ones(3))
+
+
+def pairs(n, rng):
+    return rng.random((2 * n, 3))
+
+
+def test_sbx_children_stay_in_bounds_and_keep_the_pair_mean():
+    rng = np.random.default_rng(0)
+    parents = 0.3 + 0.4 * pairs(2000, rng)  # away from the bounds, so nothing is clipped
+    children = simulated_binary_crossover(parents, *UNIT, np.ones(2000, dtype=bool), eta=15.0,
+                                          rng=rng)
+    assert children.shape == parents.shape
+    assert (children >= 0).all() and (children <= 1).all()
+    first, second = children[:2000], children[2000:]
+    assert np.allclose(first + second, parents[0::2] + parents[1::2])
+    changed = (first != parents[0::2]) & (first != parents[1::2])
+    assert 0.45 < changed.mean() < 0.55  # each variable is crossed with probability 0.5
+
+
+def test_sbx_spread_matches_the_distribution_index():
+    rng = np.random.default_rng(1)
+    parents = np.tile([[0.4], [0.6]], (20000, 1))
+    children = simulated_binary_crossover(parents, np.zeros(1), np.ones(1),
+                                          np.ones(20000, dtype=bool), eta=2.0, rng=rng)
+    crossed = children[(children != 0.4) & (children != 0.6)]
+    assert crossed.size == pytest.approx(20000, rel=0.05)  # half of the 40000 children
+    beta = np.abs(crossed - 0.5) / 0.1  # spread factor of each child
+    # P(beta <= 1) = 1 / alpha = 1 / (2 - 5 ** -3) for bounds 0.4 away from parents 0.2 apart.
+    assert np.mean(beta <= 1) == pytest.approx(0.502, abs=0.01)
+    # SBX's density of beta for eta = 2: P(beta <= 0.5) = 0.5 ** 3 / alpha.
+    assert np.mean(beta <= 0.5) == pytest.approx(0.0628, abs=0.008)
+
+
+def test_sbx_copies_pairs_that_do_not_cross():
+    rng = np.random.default_rng(2)
+    parents = pairs(10, rng)
+    children = simulated_binary_crossover(parents, *UNIT, np.zeros(10, dtype=bool), eta=15.0,
+                                          rng=rng)
+    assert np.array_equal(children, np.concatenate([parents[0::2], parents[1::2]]))
+
+
+def test_polynomial_mutation_hits_about_prob_and_stays_in_bounds():
+    rng = np.random.default_rng(3)
+    Z = rng.random((5000, 3))
+    mutated = polynomial_mutation(Z.copy(), *UNIT, eta=20.0, prob=0.2, rng=rng)
+    assert (mutated >= 0).all() and (mutated <= 1).all()
+    assert np.mean(mutated != Z) == pytest.approx(0.2, abs=0.02)
+
+
+def test_polynomial_mutation_leaves_fixed_variables_alone():
+    Z = np.full((100, 2), 0.5)
+    mutated = polynomial_mutation(Z.copy(), np.array([0.5, 0.0]), np.array([0.5, 1.0]), eta=20.0,
+                                  prob=1.0, rng=np.random.default_rng(4))
+    assert (mutated[:, 0] == 0.5).all() and (mutated[:, 1] != 0.5).all()
+
+
+def test_reset_mutation_moves_to_another_label():
+    rng = np.random.default_rng(5)
+    D = rng.integers(0, 4, size=(4000, 2)).astype(float)
+    D[:, 1] = rng.integers(0, 2, size=4000)
+    mutated = reset_mutation(D.copy(), np.zeros(2), np.array([3.0, 1.0]), prob=1.0, rng=rng)
+    assert (mutated != D).all()
+    assert np.array_equal(mutated[:, 1], 1 - D[:, 1])  # a binary variable flips
+    assert set(np.unique(mutated[:, 0])) == {0.0, 1.0, 2.0, 3.0}
+    moved = (mutated[:, 0] - D[:, 0]) % 4
+    assert np.bincount(moved.astype(int), minlength=4)[1:] / 4000 == pytest.approx([1 / 3] * 3,
+                                                                                    abs=0.03)
+
+
+def test_offspring_of_mixed_kinds_stay_in_domain():
+    kinds = ("real", "log", "int", "bin", "choice")
+    lower, upper = np.array([-1.0, 1e-3, -2, 0, 0]), np.array([1.0, 1e3, 2, 1, 6])
+    space = VariableSpace.of(lower, upper, kinds)
+    rng = np.random.default_rng(6)
+    parents = space.sample(400, rng=rng)
+    settings = VariationSettings(mutation_prob=0.5)
+    children = make_offspring(parents, space=space, settings=settings, rng=rng)
+    assert children.shape == parents.shape
+    assert (children >= lower).all() and (children <= upper).all()
+    assert (children[:, 2:] == np.round(children[:, 2:])).all()
+    counts = np.bincount(children[:, 2].astype(int) + 2, minlength=5)
+    assert counts.min() > 0.6 * counts.max()  # no pile-up at the integer bounds
+
+
+def test_space_sample_covers_the_domain():
+    space = VariableSpace.of(np.array([1e-2, 0, 0]), np.array([1e2, 3, 1]), ("log", "int", "bin"))
+    X = space.sample(4000, rng=np.random.default_rng(7))
+    assert np.mean(X[:, 0] < 1) == pytest.approx(0.5, abs=0.03)
+    assert np.bincount(X[:, 1].astype(int)).tolist() == pytest.approx([1000] * 4, rel=0.15)
+    assert set(np.unique(X[:, 2])) == {0.0, 1.0}
+
+
+def test_space_repairs_user_points():
+    space = VariableSpace.of(np.array([0.0, 0, 0]), np.array([1.0, 5, 2]), ("real", "int", "choice"))
+    repaired = space.repair([[1.5, 2.6, -1.0], [0.25, 7.0, 1.2]])
+    assert repaired.tolist() == [[1.0, 3.0, 0.0], [0.25, 5.0, 1.0]]
+    with pytest.raises(ValueError, match="'initial' must contain only finite values"):
+        space.repair([[np.nan, 0, 0]])
+
+
+def test_space_rejects_unknown_kinds():
+    with pytest.raises(ValueError, match="unknown variable kind"):
+        VariableSpace.of(np.zeros(1), np.ones(1), ("complex",))
