@@ -16,6 +16,7 @@ import sympy
 
 from mooc.dsl import ast
 from mooc.dsl.check import Checker, did_you_mean
+from mooc.dsl.names import SOLVER_SETTINGS
 from mooc.dsl.symbols import RangeMax, RangeMin, index_symbol, variable_symbol
 from mooc.errors import ModelCheckError, ModelLimitError, ParameterError
 
@@ -373,8 +374,24 @@ class Lowerer:
             elif isinstance(value, str):
                 self.out.settings[setting.key] = value
             else:
-                number = self.static_float(value, {}, f"'{setting.key}'")
+                number = self.solver_number(setting)
                 self.out.settings[setting.key] = int(number) if number.is_integer() else number
+
+    def solver_number(self, setting: ast.Setting) -> float:
+        """A numeric solver setting, checked here so that a mistake points at the file."""
+        assert not isinstance(setting.value, str)
+        what = f"'{setting.key}'"
+        if SOLVER_SETTINGS[setting.key] == "integer":
+            number: float = self.static_int(setting.value, {}, what)
+        else:
+            number = self.static_float(setting.value, {}, what)
+        if number < 0:
+            raise ModelCheckError(f"{what} must not be negative, but is {number:g}",
+                                  setting.value.span)
+        if setting.key == "population" and number > MAX_RANGE:
+            raise ModelLimitError(f"a population of {number:,.0f} is too large; at most "
+                                  f"{MAX_RANGE:,} is allowed", setting.value.span)
+        return float(number)
 
     def family_env(self, dims: tuple[ast.Dim, ...], family: Family | None) -> dict:
         if family is None:
