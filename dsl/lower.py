@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
 import sys
 from dataclasses import dataclass, field
 
@@ -272,7 +273,7 @@ class Lowerer:
         given = self.overrides.pop(node.name)
         where = node.name_span
         if not node.dims:
-            if isinstance(given, bool) or not isinstance(given, (int, float)):
+            if isinstance(given, (bool, np.bool_)) or not isinstance(given, numbers.Real):
                 raise ParameterError(f"param '{node.name}' takes a number, but was given "
                                      f"{given!r}", where)
             return ParamValue(node.name, float(given))
@@ -572,7 +573,7 @@ def lower(model: ast.Model, checker: Checker, params: dict[str, object] | None =
     for name in overrides:
         if name not in declared:
             listing = ", ".join(declared) if declared else "none"
-            raise ParameterError(f"there is no param '{name}'{did_you_mean(name, declared)} "
+            raise ParameterError(f"there is no param '{name}'{did_you_mean(str(name), declared)} "
                                  f"(params: {listing})")
     lowerer = Lowerer(model, checker, overrides)
     for statement in model.statements:

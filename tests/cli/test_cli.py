@@ -157,7 +157,7 @@ BROKEN = sorted((ROOT / "tests" / "dsl" / "broken").glob("*.moo"))
 
 
 @pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.stem)
-@pytest.mark.parametrize("command", ["check", "solve"])
+@pytest.mark.parametrize("command", ["check", "show", "solve"])
 def test_model_errors_exit_2_with_the_exact_message(capsys, monkeypatch, path, command):
     monkeypatch.chdir(path.parent.parent)
     code, out, err = _run(capsys, command, f"broken/{path.name}")

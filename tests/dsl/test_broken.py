@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import mooc
@@ -114,3 +115,21 @@ def test_load_kit_with_bad_param_override(params, message):
 def test_unknown_param_is_a_parameter_error():
     with pytest.raises(ParameterError, match="did you mean 'n'"):
         mooc.load(EXAMPLES / "zdt1.moo", params={"nn": 5})
+
+
+@pytest.mark.parametrize("value", [5, 5.0, np.int64(5), np.int32(5), np.float64(5), np.float32(5)])
+def test_param_override_accepts_python_and_numpy_numbers(value):
+    problem = mooc.load(EXAMPLES / "zdt1.moo", params={"n": value})
+    assert problem.n_var == 5
+
+
+@pytest.mark.parametrize("value", [None, True, np.bool_(True), "5", {}, 3 + 0j])
+def test_param_override_rejects_non_numbers(value):
+    with pytest.raises(ParameterError, match="param 'n' takes a number"):
+        mooc.load(EXAMPLES / "zdt1.moo", params={"n": value})
+
+
+@pytest.mark.parametrize("name", [5, None, ("n",)])
+def test_param_override_with_a_non_string_name_is_a_parameter_error(name):
+    with pytest.raises(ParameterError, match="there is no param"):
+        mooc.load(EXAMPLES / "zdt1.moo", params={name: 3})
