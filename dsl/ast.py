@@ -11,6 +11,8 @@ class SourceFile:
 
     name: str
     text: str = field(repr=False)
+    #: ``file:line:col`` of each include that led here, innermost first.
+    included_from: tuple[str, ...] = ()
 
     def line(self, number: int) -> str:
         lines = self.text.splitlines()

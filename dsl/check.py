@@ -118,7 +118,7 @@ class Checker:
         self.header_seen = True
 
     def statement_Include(self, node: ast.Include) -> None:
-        raise fail("'include' is not supported yet", node.span)
+        raise fail("'include' is expanded before checking; this model was not", node.span)
 
     def statement_Param(self, node: ast.Param) -> None:
         local = self.dims(node.dims, labels_allowed=True)

@@ -172,9 +172,35 @@ class PopulationPrinter(NumPyPrinter):
 
     def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
         *pieces, (last, _) = expr.args
+        if all(self.is_static(condition) for _, condition in pieces):
+            return self.static_piecewise(pieces, last)
         code = self._print(last)
         for value, condition in reversed(pieces):
             code = f"numpy.where({self._print(condition)}, {self._print(value)}, {code})"
+        return code
+
+    def is_static(self, expr: sympy.Basic) -> bool:
+        """Whether ``expr`` depends on bound indices only (so it is known at compile time)."""
+        return bool(expr.free_symbols <= set(self.bound))
+
+    def static_piecewise(self, pieces: list, last: sympy.Expr) -> str:
+        """``if`` on indices only: each branch is index-checked only where it is taken."""
+        conditions = [self.emitter.static(f"numpy.asarray({self._print(c)}, dtype=bool)", "if")
+                      for _, c in pieces]
+        values = []
+        for k, value in enumerate([*(v for v, _ in pieces), last]):
+            earlier = "".join(f" & ~{c}" for c in conditions[:k])
+            taken = f"{conditions[k]}{earlier}" if k < len(conditions) else \
+                "True" + earlier
+            mask = self.emitter.static(f"numpy.asarray({taken}, dtype=bool)", "taken")
+            self.masks.append(mask)
+            try:
+                values.append(self._print(value))
+            finally:
+                self.masks.pop()
+        code = values[-1]
+        for condition, value in zip(reversed(conditions), reversed(values[:-1]), strict=True):
+            code = f"numpy.where({condition}, {value}, {code})"
         return code
 
     def _print_BooleanTrue(self, expr: sympy.Basic) -> str:

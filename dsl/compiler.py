@@ -6,12 +6,15 @@ import linecache
 import time
 from dataclasses import dataclass
 from itertools import count
+from pathlib import Path
 
 import numpy as np
 
 from mooc.dsl import runtime
+from mooc.dsl.ast import Include
 from mooc.dsl.check import check
 from mooc.dsl.codegen import GeneratedCode, generate
+from mooc.dsl.include import expand_includes
 from mooc.dsl.lower import LoweredModel, lower
 from mooc.dsl.parser import parse
 from mooc.errors import EvaluationError, ModelCheckError
@@ -70,6 +73,11 @@ def compile_text(text: str, filename: str = "<string>", params: dict | None = No
     """Compile a model's text to a :class:`CompiledModel`."""
     started = time.perf_counter()
     model = parse(text, filename)
+    if any(isinstance(s, Include) for s in model.statements):
+        from mooc.library import library_path
+
+        base = Path(filename).parent if not filename.startswith("<") else Path.cwd()
+        model = expand_includes(model, base=base, library=library_path)
     checker = check(model)
     lowered = lower(model, checker, params)
     code = generate(lowered)

@@ -60,14 +60,18 @@ def _parser() -> tuple[Lark, _BracketNewlines]:
 _PARSE_LOCK = threading.Lock()
 
 
-def parse(text: str, filename: str = "<string>") -> ast.Model:
-    """Parse a model's text into an :class:`ast.Model`; raise ModelSyntaxError on bad input."""
+def parse(text: str, filename: str = "<string>", *, included_from: tuple[str, ...] = ()
+          ) -> ast.Model:
+    """Parse a model's text into an :class:`ast.Model`; raise ModelSyntaxError on bad input.
+
+    ``included_from`` lists the includes that led to this file, for error messages.
+    """
     with _PARSE_LOCK:
-        return _parse_locked(text, filename)
+        return _parse_locked(ast.SourceFile(filename, text, included_from))
 
 
-def _parse_locked(text: str, filename: str) -> ast.Model:
-    source = ast.SourceFile(filename, text)
+def _parse_locked(source: ast.SourceFile) -> ast.Model:
+    text = source.text
     parser, postlexer = _parser()
     try:
         tree = parser.parse(text if text.endswith("\n") else text + "\n")

@@ -57,4 +57,5 @@ def format_error(message: str, span: Span | None, notes: tuple[str, ...] = ()) -
     end = span.end_column if span.end_line == span.line else len(line) + 1
     width = max(1, min(end, len(line) + 1) - span.column)
     caret = " " * (span.column - 1) + "^" * width
-    return "\n".join((head, "    " + line.expandtabs(1), "    " + caret, *notes))
+    chain = tuple(f"  included from {place}" for place in span.source.included_from)
+    return "\n".join((head, "    " + line.expandtabs(1), "    " + caret, *chain, *notes))

@@ -1,0 +1,78 @@
+"""``include "other.moo"``: splice another model's statements in place, before checking.
+
+A path is relative to the including file; a bare name such as ``"zdt1"`` that is not a file
+names a library problem. Statements keep their own file in their spans, so an error inside an
+included file points there and lists the chain of includes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from mooc.dsl import ast
+from mooc.dsl.parser import parse
+from mooc.errors import ModelCheckError
+
+#: Deepest chain of includes accepted.
+MAX_INCLUDE_DEPTH = 32
+
+#: Finds a library problem's file by name, or None.
+LibraryLookup = Callable[[str], "Path | None"]
+
+
+def _resolve(node: ast.Include, base: Path, library: LibraryLookup | None) -> Path:
+    candidate = base / node.path
+    if candidate.is_file():
+        return candidate.resolve()
+    if library is not None and "/" not in node.path and not node.path.endswith(".moo"):
+        found = library(node.path)
+        if found is not None:
+            return found.resolve()
+    raise ModelCheckError(f"cannot include '{node.path}': there is no file {candidate} and no "
+                          "library problem of that name", node.span)
+
+
+def expand_includes(model: ast.Model, *, base: Path, library: LibraryLookup | None = None,
+                    chain: tuple[tuple[Path, ast.Span], ...] = ()) -> ast.Model:
+    """The model with every include replaced by the included file's statements."""
+    statements: list[ast.Statement] = []
+    has_header = any(isinstance(s, ast.ProblemHeader) for s in model.statements)
+    for statement in model.statements:
+        if not isinstance(statement, ast.Include):
+            statements.append(statement)
+            continue
+        included = _load(statement, base, library, chain)
+        for inner in included.statements:
+            if isinstance(inner, ast.ProblemHeader) and (has_header or _header_in(statements)):
+                continue  # the including model names the problem
+            statements.append(inner)
+    return ast.Model(model.source, tuple(statements))
+
+
+def _header_in(statements: list[ast.Statement]) -> bool:
+    return any(isinstance(s, ast.ProblemHeader) for s in statements)
+
+
+def _load(node: ast.Include, base: Path, library: LibraryLookup | None,
+          chain: tuple[tuple[Path, ast.Span], ...]) -> ast.Model:
+    path = _resolve(node, base, library)
+    if any(path == seen for seen, _ in chain):
+        raise ModelCheckError(f"'{node.path}' includes itself (through "
+                              f"{' -> '.join(p.name for p, _ in chain)} -> {path.name})",
+                              node.span)
+    if len(chain) >= MAX_INCLUDE_DEPTH:
+        raise ModelCheckError(f"includes nested more than {MAX_INCLUDE_DEPTH} deep", node.span)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ModelCheckError(f"cannot read '{node.path}': {error}", node.span) from None
+    trail = (*chain, (path, node.span))
+    places = tuple(f"{span.source.name}:{span.line}:{span.column}" for _, span in reversed(trail))
+    inner = parse(text, _display_name(path, base, node.path), included_from=places)
+    return expand_includes(inner, base=path.parent, library=library, chain=trail)
+
+
+def _display_name(path: Path, base: Path, written: str) -> str:
+    candidate = base / written
+    return str(candidate) if candidate.is_file() else str(path)
