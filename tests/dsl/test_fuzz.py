@@ -166,3 +166,29 @@ def test_random_deep_nesting_raises_only_moo_errors(depth, opener):
     closer = "]" if opener == "[" else ")"
     text = f"var x in [0, 1]\nminimize f: {opener * depth}x{closer * depth}\n"
     _compile_or_moo_error(text)
+
+
+FAMILY_ATOMS = ["m", "z[m]", "sum(z[i] for i in 1..m)", "prod(z[i] for i in m..3)",
+                "min(z[i] * m for i in 1..4-m)", "s[m]", "x", "(if m > 1 then y else -y)",
+                "max(z[i] + s[i] for i in m..3)", "sum(z[i] * z[j] for i in 1..m for j in i..3)"]
+
+
+@st.composite
+def family_expression(draw, depth=0):
+    if depth > 4 or draw(st.integers(0, 2)) == 0:
+        return draw(st.sampled_from(FAMILY_ATOMS))
+    if draw(st.booleans()):
+        return f"{draw(st.sampled_from(UNARY))}({draw(family_expression(depth + 1))})"
+    op = draw(st.sampled_from(BINARY))
+    return f"({draw(family_expression(depth + 1))} {op} {draw(family_expression(depth + 1))})"
+
+
+@settings(FUZZ, max_examples=80)
+@given(family_expression(), st.booleans())
+def test_random_indexed_families_evaluate_with_the_right_shapes(expression, as_constraint):
+    text = ("var x in [0, 1]\nvar y in [-2, 3]\nvar z[1..3] in [0.5, 2]\n"
+            "let s[k in 1..3] = z[k] * k - x\n"
+            f"minimize f[m in 1..3]: {expression}\nminimize g: x\n")
+    if as_constraint:
+        text += f"constraint c[m in 1..3]: {expression} <= 1\n"
+    _compile_or_moo_error(text)
