@@ -128,3 +128,12 @@ def test_solve_with_bad_options_is_a_moo_error(options, message):
     problem = mooc.load(EXAMPLES / "binh_korn.moo")
     with pytest.raises(mooc.MooError, match=message):
         problem.solve(**options)
+
+
+def test_himmelblau_with_the_files_own_settings():
+    problem = mooc.load(EXAMPLES / "himmelblau.moo")
+    result = problem.solve()
+    assert result.n_generations == problem.settings["generations"] == 10
+    best = result.X[np.argmin(result.F[:, 0])]
+    assert (best >= 0).all()
+    assert np.hypot(best[0] - 3, best[1] - 2) < 0.1

@@ -196,3 +196,11 @@ def test_python_m_mooc_solve_in_a_subprocess(tmp_path):
     done = _python_m("solve", EXAMPLES / "himmelblau.moo", "--rows", "1", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_solve_uses_the_files_solver_block_and_flags_override_it(capsys):
+    code, _, err = _run(capsys, "solve", EXAMPLES / "himmelblau.moo", "--rows", "1")
+    assert code == 0 and "after 10 generations" in err and "seed 1" in err
+    code, _, err = _run(capsys, "solve", EXAMPLES / "himmelblau.moo", "--generations", "3",
+                        "--seed", "7", "--rows", "1")
+    assert code == 0 and "after 3 generations" in err and "seed 7" in err
