@@ -155,7 +155,8 @@ def _syntax_error(error: UnexpectedInput, source: ast.SourceFile, parser: Lark,
     if isinstance(error, UnexpectedCharacters):
         position = error.pos_in_stream or 0
         char = source.text[position] if position < len(source.text) else "?"
-        return ModelSyntaxError(f"unexpected character '{char}'", span)
+        shown = f'"{char}"' if char == "'" else f"'{char}'" if char.isprintable() else repr(char)
+        return ModelSyntaxError(f"unexpected character {shown}", span)
     if isinstance(error, UnexpectedEOF):
         return ModelSyntaxError("unexpected end of file", span)
     assert isinstance(error, UnexpectedToken)
@@ -176,7 +177,7 @@ def _token_message(token: Token, expected: set[str], parser: Lark, recent: list[
     if "PARAM" in expected or "VAR" in expected:
         if token.type == "NAME":
             guess = difflib.get_close_matches(token.value, STATEMENT_KEYWORDS, n=1)
-            hint = f"; did you mean '{guess[0]}'?" if guess else ""
+            hint = f"; did you mean '{guess[0]}'?" if guess else "."
             return (f"unknown statement '{token.value}'{hint} A statement starts with "
                     "param, var, let, minimize, maximize, constraint, soft constraint or solver")
         return f"expected a statement, but found {found}"
