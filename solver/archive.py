@@ -33,18 +33,30 @@ def _thinned(objectives: np.ndarray, limit: int) -> np.ndarray:
     return np.sort(np.argsort(-crowding, kind="stable")[:limit])
 
 
+#: The archive may outgrow its limit by this factor before it is thinned back to the limit, so
+#: the thinning (a crowding-distance sort of the whole archive) runs only now and then.
+SLACK = 1.25
+
+
 @dataclass
 class FrontArchive:
-    """Non-dominated reportable points seen so far, at most ``limit`` of them."""
+    """Non-dominated reportable points seen so far; :meth:`front` has at most ``limit``.
+
+    Only the members' objectives are filtered generation by generation. Their points are
+    appended to a log when they enter, and the log is compacted to the current members when
+    it holds many more points than they are, so no generation copies the whole archive.
+    """
 
     handling: ConstraintHandling
     limit: int
-    points: Population | None = None
     objectives: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     feasible_seen: bool = False
+    _members: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+    _log: list[Population] = field(default_factory=list)
+    _logged: int = 0
 
     def __len__(self) -> int:
-        return 0 if self.points is None else len(self.points)
+        return int(self._members.shape[0])
 
     def update(self, batch: Population, /) -> None:
         """Merge newly evaluated points into the archive."""
@@ -56,11 +68,43 @@ class FrontArchive:
             enters &= feasible
         if not enters.any():
             return
-        merged, objectives = batch.take(enters), objectives[enters]
-        if self.points is not None:
-            merged = self.points.join(merged)
-            objectives = np.concatenate([self.objectives, objectives])
-        keep = np.flatnonzero(moocore.is_nondominated(objectives, keep_weakly=True))
-        if keep.size > self.limit:
-            keep = keep[_thinned(objectives[keep], self.limit)]
-        self.points, self.objectives = merged.take(keep), objectives[keep]
+        old = len(self)
+        merged = objectives[enters] if old == 0 else np.concatenate(
+            [self.objectives, objectives[enters]])
+        keep = moocore.is_nondominated(merged, keep_weakly=True)
+        # No new point non-dominated: then none dominates an archived point either.
+        if not keep[old:].any():
+            return
+        newcomers = batch.take(np.flatnonzero(enters)[keep[old:]])
+        self._log.append(newcomers)
+        logged = np.arange(self._logged, self._logged + len(newcomers))
+        self._logged += len(newcomers)
+        self._members = np.concatenate([self._members[keep[:old]], logged])
+        self.objectives = merged[keep]
+        if len(self) > SLACK * self.limit:
+            self._thin()
+        if self._logged > 4 * len(self) + 1000:
+            self._compact()
+
+    def _thin(self) -> None:
+        rows = _thinned(self.objectives, self.limit)
+        self._members, self.objectives = self._members[rows], self.objectives[rows]
+
+    def _compact(self) -> None:
+        members = self.front_points()
+        self._log, self._logged = [members], len(members)
+        self._members = np.arange(len(members))
+
+    def front_points(self) -> Population:
+        """The members' points, in the order of :attr:`objectives`."""
+        log = self._log[0] if len(self._log) == 1 else self._log[0].join_all(self._log[1:])
+        self._log = [log]
+        return log.take(self._members)
+
+    def front(self) -> tuple[Population, np.ndarray] | None:
+        """The archived points and their objectives, at most ``limit`` (None if empty)."""
+        if not len(self):
+            return None
+        if len(self) > self.limit:
+            self._thin()
+        return self.front_points(), self.objectives

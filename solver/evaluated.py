@@ -16,6 +16,8 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _SHIFTS = (np.uint64(30), np.uint64(27), np.uint64(31))
+#: Each sorted run of the store is at least this many times longer than the next one.
+GROWTH = 8
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
@@ -71,8 +73,8 @@ class EvaluatedRows:
     """The set of rows evaluated so far, as hashes in a few sorted runs.
 
     A new batch becomes a run of its own, and a run is merged into the one before while that
-    one is less than twice as long, so there are O(log n) runs and each hash is merged
-    O(log n) times; lookups search every run.
+    one is less than :data:`GROWTH` times as long, so there are O(log n) runs and each hash is
+    merged O(log n) times; lookups search every run.
     """
 
     def __init__(self) -> None:
@@ -95,7 +97,7 @@ class EvaluatedRows:
         if not hashes.size:
             return
         self._runs.append(np.sort(hashes))
-        while len(self._runs) > 1 and self._runs[-2].shape[0] < 2 * self._runs[-1].shape[0]:
+        while len(self._runs) > 1 and self._runs[-2].shape[0] < GROWTH * self._runs[-1].shape[0]:
             last = self._runs.pop()
             merged = np.concatenate([self._runs.pop(), last])
             merged.sort(kind="stable")  # two sorted runs: a linear merge

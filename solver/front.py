@@ -43,8 +43,9 @@ def select_front(archive: FrontArchive, population: Population, /) -> Front:
     """The archive's points sorted by objectives, or, while the archive is empty, the
     non-dominated least-violating points of ``population`` (so a front is never empty)."""
     ignore = archive.handling.mode == "ignore"
-    if archive.points is not None:
-        points, objectives = archive.points, archive.objectives
+    archived = archive.front()
+    if archived is not None:
+        points, objectives = archived
         what = "constraints ignored" if ignore else "feasible"
         least_violating = False
     else:

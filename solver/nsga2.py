@@ -134,7 +134,9 @@ def _generator(seed: int | None, rng: np.random.Generator | None) -> tuple[np.ra
             raise ValueError("pass 'seed' or 'rng', not both")
         return rng, None
     if seed is None:
-        seed = int(np.random.SeedSequence().entropy)  # recorded, so the run can be repeated
+        entropy = np.random.SeedSequence().entropy
+        assert isinstance(entropy, int)  # drawn fresh, so a single int
+        seed = entropy  # recorded, so the run can be repeated
     return np.random.default_rng(seed), seed
 
 

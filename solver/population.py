@@ -29,9 +29,15 @@ class Population:
 
     def join(self, other: Population, /) -> Population:
         """This population's points followed by ``other``'s."""
-        return Population(np.concatenate([self.X, other.X]), np.concatenate([self.F, other.F]),
-                          np.concatenate([self.hard, other.hard]),
-                          np.concatenate([self.soft, other.soft]))
+        return self.join_all([other])
+
+    def join_all(self, others: list[Population], /) -> Population:
+        """This population's points followed by those of each of ``others``."""
+        parts = [self, *others]
+        return Population(np.concatenate([part.X for part in parts]),
+                          np.concatenate([part.F for part in parts]),
+                          np.concatenate([part.hard for part in parts]),
+                          np.concatenate([part.soft for part in parts]))
 
     @property
     def feasible(self) -> np.ndarray:

@@ -27,9 +27,10 @@ class GenerationStats:
     """One generation's summary, as passed to the callback and kept in the history.
 
     ``front_size`` counts the points of the front archive (0 while no feasible point has been
-    found); ``min_violation`` and ``mean_violation`` are over the population, of each point's
-    sum of hard violations; ``hypervolume`` is the archive's (see the module), None for more
-    than three objectives or an empty archive.
+    found; it may exceed ``max_front`` by a quarter between two thinnings); ``min_violation``
+    and ``mean_violation`` are over the population, of each point's sum of hard violations;
+    ``hypervolume`` is the archive's (see the module), None for more than three objectives or
+    an empty archive.
     """
 
     generation: int

@@ -45,7 +45,7 @@ class Ranking:
 
 
 def _dominates(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return (a <= b).all(axis=1) & (a < b).any(axis=1)
+    return np.logical_and((a <= b).all(axis=1), (a < b).any(axis=1))
 
 
 def binary_tournament(ranking: Ranking, n_winners: int, /, *,

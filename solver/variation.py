@@ -25,10 +25,24 @@ class VariationSettings:
     mutation_prob: float = 0.0
 
 
-def _spread_factor(alpha: np.ndarray, u: np.ndarray, eta: float) -> np.ndarray:
-    # alpha is in [1, 2) and u in [0, 1), so both branches are finite for every entry.
-    scaled = u * alpha
-    return np.where(scaled <= 1.0, scaled, 1.0 / (2.0 - scaled)) ** (1.0 / (eta + 1.0))
+def power(base: np.ndarray, exponent: float, /) -> np.ndarray:
+    """``base ** exponent`` for non-negative ``base``; by squarings or square roots when the
+    exponent is 2**k, 1/2**k or their negatives, k <= 6 (SBX's usual index 15 gives 16 and
+    1/16), which is several times faster than a general power.
+
+    Examples
+    --------
+    >>> power(np.array([2.0, 0.5]), -16.0).tolist() == (np.array([2.0, 0.5]) ** -16.0).tolist()
+    True
+    """
+    steps = np.log2(abs(exponent)) if exponent else 0.5
+    if steps != round(steps) or abs(steps) > 6:
+        return base**exponent
+    step = np.square if steps > 0 else np.sqrt
+    result = base
+    for _ in range(abs(int(steps))):
+        result = step(result)
+    return 1.0 / result if exponent < 0 else result
 
 
 def simulated_binary_crossover(
@@ -53,14 +67,15 @@ def simulated_binary_crossover(
     column = at % first.shape[1]
     low, high = lower[column], upper[column]
     distance = y2 - y1
-    exponent = -(eta + 1.0)
-    alpha_low = 2.0 - (1.0 + 2.0 * (y1 - low) / distance) ** exponent
-    alpha_high = 2.0 - (1.0 + 2.0 * (high - y2) / distance) ** exponent
-    u = rng.random(at.size)
-    middle = 0.5 * (y1 + y2)
-    half = 0.5 * distance
-    c1 = np.maximum(middle - _spread_factor(alpha_low, u, eta) * half, low)
-    c2 = np.minimum(middle + _spread_factor(alpha_high, u, eta) * half, high)
+    # Row 0 spreads the lower child towards the lower bound, row 1 the upper one upwards.
+    room = np.stack([y1 - low, high - y2])
+    alpha = 2.0 - power(1.0 + 2.0 * room / distance, -(eta + 1.0))
+    scaled = rng.random(at.size) * alpha  # the same uniform number for both children
+    # alpha is in [1, 2) and scaled in [0, alpha), so both branches are finite everywhere.
+    spread = power(np.where(scaled <= 1.0, scaled, 1.0 / (2.0 - scaled)), 1.0 / (eta + 1.0))
+    spread *= 0.5 * distance
+    c1 = np.maximum(0.5 * (y1 + y2) - spread[0], low)
+    c2 = np.minimum(0.5 * (y1 + y2) + spread[1], high)
     swap = rng.random(at.size) < 0.5
     children.put(at, np.where(swap, c2, c1))
     children.put(at + first.size, np.where(swap, c1, c2))
@@ -78,12 +93,12 @@ def polynomial_mutation(
     y, low, high = Z[rows, cols], lower[cols], upper[cols]
     span = high - low
     u = rng.random(rows.size)
-    power = 1.0 / (eta + 1.0)
     left = u < 0.5
     reach = np.where(left, y - low, high - y) / span
-    tail = (1.0 - reach) ** (eta + 1.0)
+    tail = power(1.0 - reach, eta + 1.0)
     base = np.where(left, 2.0 * u + (1.0 - 2.0 * u) * tail, 2.0 * (1.0 - u) + 2.0 * (u - 0.5) * tail)
-    step = np.where(left, base**power - 1.0, 1.0 - base**power)
+    root = power(base, 1.0 / (eta + 1.0))
+    step = np.where(left, root - 1.0, 1.0 - root)
     Z[rows, cols] = np.minimum(np.maximum(y + step * span, low), high)
     return Z
 
