@@ -165,7 +165,10 @@ def _syntax_error(error: UnexpectedInput, source: ast.SourceFile, parser: Lark,
         span = _token_span(token, source)
         if token.type == "_NL":
             span = ast.Span(source, token.line, token.column, token.line, token.column + 1)
-    message = _token_message(token, set(error.expected), parser, recent, open_brackets)
+    # accepts: what the parser state takes after reductions; expected also holds terminals the
+    # post-lexer always lets through (end of line, a name), which would mislead
+    expected = set(error.accepts or error.expected)
+    message = _token_message(token, expected, parser, recent, open_brackets)
     return ModelSyntaxError(message, span)
 
 
@@ -191,10 +194,12 @@ def _token_message(token: Token, expected: set[str], parser: Lark, recent: list[
     if ends_value and previous is not None and token.type in _EXPRESSION_STARTS \
             and "ADDOP" in expected:
         # After a complete value: a missing operator, separator or closing bracket.
-        missing = "an operator or ','"
+        missing = ["an operator"] + ["','"] * ("COMMA" in expected)
         if open_brackets:
-            missing = f"an operator, ',' or '{')' if open_brackets[-1].value == '(' else ']'}'"
-        return f"unexpected {found} after '{previous.value}': is {missing} missing?"
+            closer, terminal = ("')'", "RPAR") if open_brackets[-1].value == "(" else ("']'", "RSQB")
+            missing += [closer] * (terminal in expected)
+        listing = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
+        return f"unexpected {found} after '{previous.value}': is {listing} missing?"
     operators = {"ADDOP", "MULOP", "POWOP", "COMPARE"}
     if expected & operators:
         expected = (expected - operators) | {"an operator"}
