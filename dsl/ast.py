@@ -119,6 +119,17 @@ class Negate:
 
 
 @dataclass(frozen=True)
+class Member:
+    """``net.accuracy``: one of the values an extern returns."""
+
+    span: Span
+    extern: str
+    extern_span: Span
+    field: str
+    field_span: Span
+
+
+@dataclass(frozen=True)
 class Compare:
     """``left op right`` with op one of ``<= >= == != < >``."""
 
@@ -156,7 +167,8 @@ class IfElse:
 
 
 Expr = (
-    Number | Name | Index | Call | Reduction | Chain | Power | Negate | Compare | Logic | Not | IfElse
+    Number | Name | Index | Call | Reduction | Chain | Power | Negate | Compare | Logic | Not
+    | IfElse | Member
 )
 
 
@@ -304,8 +316,25 @@ class SolverBlock:
     settings: tuple[Setting, ...]
 
 
+@dataclass(frozen=True)
+class Extern:
+    """``extern name(args) = python "module:function" returns {a, b} [vectorized] [timeout T]``."""
+
+    span: Span
+    name: str
+    name_span: Span
+    args: tuple[str, ...]
+    arg_spans: tuple[Span, ...]
+    kind: str  # "python" or "program"
+    target: str
+    returns: tuple[str, ...]
+    returns_spans: tuple[Span, ...]
+    vectorized: bool
+    timeout: Expr | None
+
+
 Statement = (
-    ProblemHeader | Include | Param | Var | Let | Objective | Constraint | SolverBlock
+    ProblemHeader | Include | Param | Var | Let | Objective | Constraint | SolverBlock | Extern
 )
 
 

@@ -55,7 +55,7 @@ def word_span(span: ast.Span, word: str, skip: int = 0) -> ast.Span:
 
 
 _KIND_WORDS = {"param": "a param", "var": "a variable", "let": "a let", "objective": "an objective",
-               "constraint": "a constraint", "index": "an index"}
+               "constraint": "a constraint", "index": "an index", "extern": "an extern"}
 
 
 class Checker:
@@ -214,6 +214,27 @@ class Checker:
         self.declare(node.name, node.name_span,
                      Declaration("constraint", node.span, len(node.dims), dynamic=True))
 
+    def statement_Extern(self, node: ast.Extern) -> None:
+        for arg, span in zip(node.args, node.arg_spans, strict=True):
+            declaration = self.lookup(arg, span, {})
+            if declaration.kind not in ("var", "let", "param"):
+                raise fail(f"an extern takes variables, lets or params by name; '{arg}' is "
+                           f"{_KIND_WORDS[declaration.kind]}", span)
+        if len(set(node.args)) != len(node.args):
+            raise fail("an extern's arguments must differ", node.span)
+        if not node.returns:
+            raise fail(f"say what '{node.name}' returns, as in returns {{accuracy, flops}}",
+                       node.span)
+        if len(set(node.returns)) != len(node.returns):
+            raise fail("an extern's returned names must differ", node.span)
+        if node.kind == "python" and ":" not in node.target:
+            raise fail(f"a python extern names 'module:function', but this is "
+                       f"'{node.target}'", node.span)
+        if node.timeout is not None:
+            self.static_number(node.timeout, {}, "a timeout")
+        self.declare(node.name, node.name_span,
+                     Declaration("extern", node.span, dynamic=True, labels=node.returns))
+
     def statement_SolverBlock(self, node: ast.SolverBlock) -> None:
         if node.algorithm not in ALGORITHMS:
             raise fail(f"unknown solver '{node.algorithm}'{did_you_mean(node.algorithm, ALGORITHMS)}"
@@ -274,6 +295,9 @@ class Checker:
         if declaration.kind == "constraint":
             raise fail(f"'{node.name}' is a constraint; constraints cannot be used as values",
                        node.span)
+        if declaration.kind == "extern":
+            raise fail(f"'{node.name}' is an extern; use one of its values, as in "
+                       f"{node.name}.{declaration.labels[0]}", node.span)
         if declaration.n_dims:
             raise fail(f"'{node.name}' has {declaration.n_dims} "
                        f"{'index' if declaration.n_dims == 1 else 'indices'}; write "
@@ -383,6 +407,17 @@ class Checker:
                            f"{labels})", other.span)
             return this, other
         return None
+
+    def expr_Member(self, node: ast.Member, local: dict) -> tuple[str, bool]:
+        declaration = self.lookup(node.extern, node.extern_span, local)
+        if declaration.kind != "extern":
+            raise fail(f"'{node.extern}' is {_KIND_WORDS[declaration.kind]}; only an extern's "
+                       "values are written name.value", node.extern_span)
+        if node.field not in declaration.labels:
+            raise fail(f"'{node.extern}' returns no '{node.field}'"
+                       f"{did_you_mean(node.field, declaration.labels)} (it returns "
+                       f"{', '.join(declaration.labels)})", node.field_span)
+        return "number", True
 
     def expr_Logic(self, node: ast.Logic, local: dict) -> tuple[str, bool]:
         return "bool", any([self.condition(operand, local) for operand in node.operands])

@@ -14,7 +14,15 @@ import numpy as np
 import sympy
 from sympy.printing.numpy import NumPyPrinter
 
-from mooc.dsl.lower import ConstraintForm, Definition, Family, LoweredModel, ParamValue, VarBlock
+from mooc.dsl.lower import (
+    ConstraintForm,
+    Definition,
+    ExternCall,
+    Family,
+    LoweredModel,
+    ParamValue,
+    VarBlock,
+)
 from mooc.dsl.symbols import RangeMax, RangeMin
 
 
@@ -33,6 +41,10 @@ class GeneratedCode:
     senses: list[str] = field(default_factory=list)
     hard_names: list[str] = field(default_factory=list)
     soft_names: list[str] = field(default_factory=list)
+
+
+#: Terms of a sum or product printed flat; longer ones are split (see ``balanced``).
+_WIDE = 32
 
 
 class PopulationPrinter(NumPyPrinter):
@@ -165,10 +177,29 @@ class PopulationPrinter(NumPyPrinter):
         return self.fold("numpy.logical_or", expr.args)
 
     def fold(self, function: str, args: tuple) -> str:
-        code = self._print(args[0])
-        for arg in args[1:]:
-            code = f"{function}({code}, {self._print(arg)})"
-        return code
+        """``function(a, function(b, c))`` as a balanced tree: Python's compiler recurses on
+        nesting, so a chain of thousands of calls would not compile."""
+        if len(args) == 1:
+            return self._print(args[0])
+        half = len(args) // 2
+        return f"{function}({self.fold(function, args[:half])}, {self.fold(function, args[half:])})"
+
+    def _print_Add(self, expr: sympy.Add, order: str | None = None) -> str:
+        if len(expr.args) <= _WIDE:
+            return str(super()._print_Add(expr, order))
+        return self.balanced(" + ", expr.args)
+
+    def _print_Mul(self, expr: sympy.Mul) -> str:
+        if len(expr.args) <= _WIDE:
+            return str(super()._print_Mul(expr))
+        return self.balanced(" * ", expr.args)
+
+    def balanced(self, op: str, args: tuple) -> str:
+        """A long sum or product in groups of at most _WIDE terms, nested as a balanced tree."""
+        if len(args) <= _WIDE:
+            return "(" + op.join(f"({self._print(arg)})" for arg in args) + ")"
+        half = len(args) // 2
+        return f"({self.balanced(op, args[:half])}{op}{self.balanced(op, args[half:])})"
 
     def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
         *pieces, (last, _) = expr.args
@@ -290,6 +321,9 @@ def generate(model: LoweredModel) -> GeneratedCode:
     out = GeneratedCode("", {}, {}, 0, 0, 0, np.ones(0))
     weights: list[float] = []
     for step in model.steps:
+        if isinstance(step, ExternCall):
+            body.append(_extern_call(printer, emitter, step))
+            continue
         names = [step.name] if step.family is None else step.family.member_names(step.name)
         count = len(names)
         if isinstance(step, Definition):
@@ -318,6 +352,40 @@ def generate(model: LoweredModel) -> GeneratedCode:
     out.constants = emitter.constants
     out.site_spans = emitter.sites
     return out
+
+
+def _extern_call(printer: PopulationPrinter, emitter: _Emitter, step: ExternCall) -> str:
+    """``_ext_NAME = <runner>.call(NAME, {arg: (N, ...) values}, N)``; members become columns."""
+    code = f"_ext_{step.name}"
+    for column, value in enumerate(step.spec.returns):
+        printer.stored[f"{step.name}.{value}"] = (f"{code}[:, {column}]", None)
+    parts = [f"{name!r}: {_argument_code(printer, emitter, name, meaning)}"
+             for name, meaning in step.arguments]
+    return f"{code} = _extern_runner.call({step.name!r}, {{{', '.join(parts)}}}, N)"
+
+
+def _argument_code(printer: PopulationPrinter, emitter: _Emitter, name: str,
+                   meaning: object) -> str:
+    """An extern argument's values, one row per point: (N,) or (N, *shape)."""
+    if isinstance(meaning, VarBlock):
+        first, stop = meaning.first_column, meaning.first_column + meaning.size
+        values = f"XT[{first}]" if not meaning.shape else \
+            f"XT[{first}:{stop}].T.reshape((N,) + {meaning.shape!r})"
+        if meaning.kind == "choice":
+            labels = emitter.constant(np.array(meaning.labels, dtype=object), f"labels_{name}")
+            return f"{labels}[_labels({values}, {len(meaning.labels)})]"
+        if meaning.kind in ("int", "bin"):
+            return f"numpy.rint({values}).astype(numpy.int64)"
+        return values
+    if isinstance(meaning, ParamValue):
+        values = emitter.constant(np.asarray(meaning.value, dtype=float), f"param_{name}")
+        return f"numpy.broadcast_to({values}, (N,) + {values}.shape)"
+    if isinstance(meaning, tuple):
+        code, family = printer.stored[name]
+        if family is None:
+            return code
+        return f"{code}.T.reshape((N,) + {family.shape!r})"
+    return f"_column({printer._print(meaning)}, N)"  # a constant let
 
 
 def _constraint_value(printer: PopulationPrinter, emitter: _Emitter, step: ConstraintForm) -> str:

@@ -46,6 +46,8 @@ def load_code(code: GeneratedCode, lowered: LoweredModel) -> object:
     # Registered like sympy's lambdify does, so a traceback shows the generated line.
     linecache.cache[filename] = (len(code.source), None, code.source.splitlines(True), filename)
     namespace: dict[str, object] = {**_RUNTIME, **code.constants}
+    namespace["_extern_runner"] = runtime.NoExterns(
+        {spec.name: len(spec.returns) for spec in lowered.externs})
     try:
         exec(compile(code.source, filename, "exec"), namespace)  # noqa: S102 - our own code
     except runtime.StaticIndexError as error:

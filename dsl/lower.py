@@ -11,6 +11,7 @@ import math
 import numbers
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import sympy
@@ -20,6 +21,7 @@ from mooc.dsl.check import Checker, did_you_mean
 from mooc.dsl.names import SOLVER_SETTINGS
 from mooc.dsl.symbols import RangeMax, RangeMin, index_symbol, variable_symbol
 from mooc.errors import ModelCheckError, ModelLimitError, ParameterError
+from mooc.externs import ExternSpec
 
 #: Largest number of elements in any one range (declaration or reduction).
 MAX_RANGE = 10_000_000
@@ -113,6 +115,19 @@ class ConstraintForm:
 
 
 @dataclass
+class ExternCall:
+    """Where an extern is called: its spec, and what each argument is."""
+
+    spec: ExternSpec
+    arguments: tuple[tuple[str, object], ...]  # (name, VarBlock | ("let", Family) | ParamValue)
+    span: ast.Span
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+
+@dataclass
 class LoweredModel:
     """Everything code generation and the public API need, with values resolved."""
 
@@ -121,13 +136,17 @@ class LoweredModel:
     source: ast.SourceFile
     variables: list[VarBlock] = field(default_factory=list)
     params: dict[str, ParamValue] = field(default_factory=dict)
-    steps: list[Definition | ConstraintForm] = field(default_factory=list)
+    steps: list[Definition | ConstraintForm | ExternCall] = field(default_factory=list)
     settings: dict[str, object] = field(default_factory=dict)
     sites: dict[object, ast.Span] = field(default_factory=dict)
 
     @property
     def n_var(self) -> int:
         return sum(block.size for block in self.variables)
+
+    @property
+    def externs(self) -> list[ExternSpec]:
+        return [step.spec for step in self.steps if isinstance(step, ExternCall)]
 
 
 def _number(value: float) -> sympy.Expr:
@@ -367,6 +386,21 @@ class Lowerer:
             node.name, self.expr(relation.left, env), relation.op, self.expr(relation.right, env),
             tolerance, weight, node.soft, family, node.span))
 
+    def statement_Extern(self, node: ast.Extern) -> None:
+        timeout = None
+        if node.timeout is not None:
+            timeout = self.static_float(node.timeout, {}, "the timeout")
+            if timeout <= 0:
+                raise ModelCheckError(f"the timeout must be above 0 seconds, but is {timeout:g}",
+                                      node.timeout.span)
+        source = Path(node.span.source.name)
+        folder = source.parent if source.is_file() else Path.cwd()
+        spec = ExternSpec(node.name, node.kind, node.target, node.args, node.returns,
+                          node.vectorized, timeout, str(folder.resolve()))
+        arguments = tuple((arg, self.meaning.get(arg)) for arg in node.args)
+        self.out.steps.append(ExternCall(spec, arguments, node.span))
+        self.meaning[node.name] = ("extern", None)
+
     def statement_SolverBlock(self, node: ast.SolverBlock) -> None:
         for setting in node.settings:
             value = setting.value
@@ -502,18 +536,19 @@ class Lowerer:
         return result
 
     def expr_Chain(self, node: ast.Chain, env: dict) -> sympy.Expr:
-        result = self.expr(node.first, env)
+        # A chain is all + and - or all * and /; built in one call, not term by term, which
+        # would be quadratic in the number of terms.
+        terms = [self.expr(node.first, env)]
         for op, operand in node.rest:
             value = self.expr(operand, env)
-            if op == "+":
-                result = _real(result + value)
-            elif op == "-":
-                result = _real(result - value)
-            elif op == "*":
-                result = _real(result * value)
-            else:
-                result = _real(result / value)
-        return result
+            if op == "-":
+                value = -value
+            elif op == "/":
+                value = _real(1 / value)
+            terms.append(value)
+        if node.rest[0][0] in "+-":
+            return _real(sympy.Add(*terms))
+        return _real(sympy.Mul(*terms))
 
     def expr_Power(self, node: ast.Power, env: dict) -> sympy.Expr:
         return sympy.Pow(self.expr(node.base, env), self.expr(node.exponent, env))
@@ -538,6 +573,9 @@ class Lowerer:
 
     def expr_Not(self, node: ast.Not, env: dict) -> sympy.Basic:
         return sympy.Not(self.expr(node.operand, env))
+
+    def expr_Member(self, node: ast.Member, env: dict) -> sympy.Expr:
+        return variable_symbol(f"{node.extern}.{node.field}")
 
     def expr_IfElse(self, node: ast.IfElse, env: dict) -> sympy.Expr:
         condition = self.expr(node.condition, env)

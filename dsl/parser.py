@@ -371,6 +371,36 @@ class _ToAst(Transformer):
             value = str(value)[1:-1]
         return ast.Setting(self._span(meta), str(key), value)
 
+    def member(self, meta, children):
+        extern, field = children
+        return ast.Member(self._span(meta), str(extern), self._tspan(extern), str(field),
+                          self._tspan(field))
+
+    def extern_returns(self, meta, children):
+        return ("returns", tuple(children))
+
+    def extern_vectorized(self, meta, children):
+        return ("vectorized", True)
+
+    def extern_timeout(self, meta, children):
+        return ("timeout", children[0])
+
+    def extern(self, meta, children):
+        name, *rest = children
+        args = []
+        while rest and (rest[0] is None or (isinstance(rest[0], Token) and rest[0].type == "NAME")):
+            token = rest.pop(0)
+            if token is not None:
+                args.append(token)
+        kind, target, *options = rest
+        found = dict(options)
+        returns = found.get("returns", ())
+        return ast.Extern(self._span(meta), str(name), self._tspan(name),
+                          tuple(str(a) for a in args), tuple(self._tspan(a) for a in args),
+                          str(kind), str(target)[1:-1], tuple(str(r) for r in returns),
+                          tuple(self._tspan(r) for r in returns), bool(found.get("vectorized")),
+                          found.get("timeout"))
+
     def solver(self, meta, children):
         name, *settings = children
         return ast.SolverBlock(self._span(meta), str(name), tuple(settings))

@@ -23,8 +23,12 @@ def resolve_path(name: str | Path) -> Path:
                      "'mooc list' shows them)")
 
 
-def load(path: str | Path, params: dict[str, Any] | None = None) -> Problem:
-    """Compile the model in ``path`` (or a library problem's name) with param overrides."""
+def load(path: str | Path, params: dict[str, Any] | None = None, *,
+         allow_extern: bool = False) -> Problem:
+    """Compile the model in ``path`` (or a library problem's name) with param overrides.
+
+    ``allow_extern`` lets the model's ``extern`` declarations run their code.
+    """
     from mooc.dsl.compiler import compile_text
 
     resolved = resolve_path(path)
@@ -32,13 +36,15 @@ def load(path: str | Path, params: dict[str, Any] | None = None) -> Problem:
         text = resolved.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"cannot read '{resolved}': {error}") from None
-    return Problem(compile_text(text, str(path), params), path=str(resolved.resolve()),
-                   params=params)
+    shown = str(path) if Path(path).exists() else str(resolved)
+    return Problem(compile_text(text, shown, params), path=str(resolved.resolve()),
+                   params=params, allow_extern=allow_extern)
 
 
 def compile(text: str, params: dict[str, Any] | None = None, *,  # noqa: A001 - public name
-            filename: str = "<string>") -> Problem:
-    """Compile a model from its text."""
+            filename: str = "<string>", allow_extern: bool = False) -> Problem:
+    """Compile a model from its text (includes and externs are found from the current folder)."""
     from mooc.dsl.compiler import compile_text
 
-    return Problem(compile_text(text, filename, params), params=params)
+    return Problem(compile_text(text, filename, params), params=params,
+                   allow_extern=allow_extern)

@@ -74,6 +74,14 @@ def _add_solver_options(solve: argparse.ArgumentParser) -> None:
     group.add_argument("--seed", type=int, metavar="S")
     group.add_argument("--constraints", metavar="MODE",
                        help="feasibility (default), penalty, epsilon or ignore")
+    extern = solve.add_argument_group("black-box objectives (extern)")
+    extern.add_argument("--allow-extern", action="store_true",
+                        help="let the model's extern declarations run their code")
+    extern.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="evaluate per-point externs in N local processes")
+    extern.add_argument("--dask", metavar="ADDRESS",
+                        help="evaluate per-point externs on a Dask cluster: a scheduler "
+                        "address, or local:N to start N local workers")
     output = solve.add_argument_group("output")
     output.add_argument("--out", metavar="FILE", action="append", default=[],
                         help="write the front to FILE (.csv or .json; repeatable)")

@@ -53,8 +53,15 @@ class Problem:
     """
 
     def __init__(self, compiled: CompiledModel, *, path: str | None = None,
-                 params: dict[str, Any] | None = None):
+                 params: dict[str, Any] | None = None, allow_extern: bool = False):
+        from mooc.externs import ExternRunner
+
         self._compiled = compiled
+        self.externs = tuple(compiled.lowered.externs)
+        self.allow_extern = allow_extern
+        self.extern_runner = ExternRunner({s.name: s for s in self.externs}, allowed=allow_extern)
+        if self.externs:
+            compiled.evaluate.__globals__["_extern_runner"] = self.extern_runner  # type: ignore[attr-defined]
         self.path = path
         self.overrides = dict(params or {})
         lowered, code = compiled.lowered, compiled.code
@@ -89,12 +96,21 @@ class Problem:
     def compile_seconds(self) -> float:
         return self._compiled.compile_seconds
 
+    def check_externs_allowed(self) -> None:
+        """Raise ExternNotAllowed, at the first extern's declaration, unless allowed."""
+        from mooc.externs import ExternNotAllowed, refusal
+
+        if self.externs and not self.allow_extern:
+            steps = [s for s in self._compiled.lowered.steps if hasattr(s, "spec")]
+            raise ExternNotAllowed(refusal(self.externs), steps[0].span)
+
     def as_solver_problem(self) -> _MinimizationView:
         """This problem in the solver's protocol (objectives in minimization form)."""
         return _MinimizationView(self)
 
     def evaluate(self, X: Any, /) -> ModelEvaluation:
         """Evaluate a population X of shape (N, n_var); F comes back in the user's directions."""
+        self.check_externs_allowed()
         points = np.asarray(X, dtype=float)
         if points.ndim == 1:
             points = points[None, :]

@@ -77,17 +77,23 @@ class Result:
     settings: dict[str, Any]
     history: list[Any] = field(default_factory=list, repr=False)
     started: float = 0.0
+    failures: list[Any] = field(default_factory=list, repr=False)
 
     @classmethod
     def from_solver(cls, problem: Any, raw: Any, *, settings: dict[str, Any],
-                    started: float) -> Result:
+                    started: float, failures: list[Any] | None = None) -> Result:
         user = raw.flip_objectives(problem.maximize)  # the one flip back to the user's signs
         kept = {k: v for k, v in settings.items() if k not in ("callback", "initial", "rng")}
         kept["seed"] = raw.seed
+        from mooc.externs import failure_summary
+
+        message = user.message
+        if failures:
+            message += f"; {failure_summary(failures)}"
         return cls(problem, user.X, user.F, user.hard, user.soft, user.feasible,
-                   user.feasible_found, user.message, user.stop_reason, user.n_evaluations,
+                   user.feasible_found, message, user.stop_reason, user.n_evaluations,
                    user.n_generations, user.elapsed, user.seed, kept, list(user.history),
-                   started)
+                   started, list(failures or []))
 
     # names -------------------------------------------------------------------------
     variable_names = property(lambda self: self.problem.variable_names)
@@ -132,6 +138,7 @@ class Result:
             "numpy_version": np.__version__, "duration_seconds": round(self.elapsed, 6),
             "evaluations": self.n_evaluations, "generations": self.n_generations,
             "stop_reason": self.stop_reason, "feasible_found": self.feasible_found,
+            "failed_evaluations": len(self.failures),
             "message": self.message,
         }
 
@@ -164,6 +171,8 @@ class Result:
             "violation": _json_matrix(self.violation),
             "soft_violation": _json_matrix(self.soft_violation),
             "feasible": self.feasible.tolist(),
+            "failures": [{"extern": f.extern, "point": f.point, "reason": f.reason}
+                         for f in self.failures],
         }
         text = json.dumps(document, indent=1) + "\n"
         if path is not None:

@@ -39,15 +39,65 @@ def solver_settings(problem: Any, options: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
-def solve_problem(problem: Any, **options: Any) -> Any:
-    """Solve a :class:`mooc.Problem`; return a :class:`mooc.Result` in the user's directions."""
+def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None, **options: Any) -> Any:
+    """Solve a :class:`mooc.Problem`; return a :class:`mooc.Result` in the user's directions.
+
+    ``workers`` spreads per-point extern calls over local processes; ``dask`` over a Dask
+    cluster: a ``dask.distributed.Client``, a scheduler address, or ``"local:N"``.
+    """
     from mooc.result import Result
     from mooc.solver import nsga2
 
     settings = solver_settings(problem, options)
+    problem.check_externs_allowed()
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise UsageError(f"'workers' takes a whole number of at least 1, but was given {workers!r}")
+    runner = problem.extern_runner
+    runner.failures.clear()
     started = time.time()
-    try:
-        raw = nsga2(problem.as_solver_problem(), **settings)
-    except ValueError as error:  # the solver names the bad argument
-        raise UsageError(str(error)) from None
-    return Result.from_solver(problem, raw, settings=settings, started=started)
+    with _dask_client(dask if problem.externs else None) as client:
+        runner.workers, runner.dask = workers, client
+        try:
+            raw = nsga2(problem.as_solver_problem(), **settings)
+        except ValueError as error:  # the solver names the bad argument
+            raise UsageError(str(error)) from None
+        finally:
+            runner.close()
+            runner.dask = None
+    return Result.from_solver(problem, raw, settings=settings, started=started,
+                              failures=list(runner.failures))
+
+
+class _dask_client:
+    """A Dask client for ``spec`` (a Client, an address or "local:N"), closed afterwards when
+    made here; nothing when ``spec`` is None."""
+
+    def __init__(self, spec: Any):
+        self.spec: Any = spec
+        self.client: Any = None
+        self.cluster: Any = None
+
+    def __enter__(self) -> Any:
+        if self.spec is None or not isinstance(self.spec, str):
+            return self.spec
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError:
+            raise UsageError("--dask needs Dask: pip install 'dask[distributed]'") from None
+        if self.spec.startswith("local:"):
+            count = self.spec.partition(":")[2]
+            if not count.isdigit() or int(count) < 1:
+                raise UsageError(f"--dask local:N takes a number of workers, not '{count}'")
+            self.cluster = LocalCluster(n_workers=int(count), threads_per_worker=1,
+                                        processes=True, dashboard_address=None,
+                                        host="127.0.0.1")
+            self.client = Client(self.cluster)
+        else:
+            self.client = Client(self.spec, timeout=30)
+        return self.client
+
+    def __exit__(self, *exc: object) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()

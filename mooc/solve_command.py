@@ -58,13 +58,14 @@ def _load_problem(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
     if args.rerun:
         model, overrides, settings = _rerun_request(args)
         overrides.update(parse_overrides(args.overrides))
-        problem = mooc.load(model, params=overrides)
+        problem = mooc.load(model, params=overrides, allow_extern=args.allow_extern)
         _check_same_model(problem, args.rerun)
         settings.update({k: v for k, v in options.items() if v is not None})
         return problem, settings
     if not args.model:
         raise UsageError("mooc solve needs a model file (or --rerun FRONT.json)")
-    return mooc.load(args.model, params=parse_overrides(args.overrides)), options
+    return mooc.load(args.model, params=parse_overrides(args.overrides),
+                     allow_extern=args.allow_extern), options
 
 
 def _check_same_model(problem: Any, recorded: str) -> None:
@@ -89,7 +90,7 @@ def run_solve(args: argparse.Namespace) -> int:
     if not args.quiet:
         display = ProgressDisplay(solver_settings(problem, options))
         options["callback"] = display
-    result = problem.solve(**options)
+    result = problem.solve(workers=args.workers, dask=args.dask, **options)
     if display is not None and result.history:
         display.finish(result.history[-1])
     _write_outputs(args, result, reference)

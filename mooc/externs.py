@@ -1,0 +1,255 @@
+"""Calling the black-box objectives a model declares with ``extern``.
+
+A .moo file runs no code on its own: an extern is called only when the user allows it
+(``--allow-extern``, ``allow_extern=True``). A call that raises, exits non-zero, times out or
+returns something unusable marks its point as failed (NaN, which ranks worst), is recorded with
+its reason, and the run goes on.
+
+Per-point externs fan out over local processes (``workers=N``) or a Dask cluster; a vectorized
+extern gets the whole population at once. Results come back in the points' order, so a run
+gives the same front however it is spread.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import shlex
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mooc.errors import MooError
+
+
+class ExternNotAllowed(MooError):
+    """The model declares externs and the user has not allowed running them."""
+
+
+@dataclass(frozen=True)
+class ExternSpec:
+    """One ``extern`` declaration, resolved to where its code lives."""
+
+    name: str
+    kind: str  # "python" or "program"
+    target: str  # "module:function", or a command line
+    args: tuple[str, ...]
+    returns: tuple[str, ...]
+    vectorized: bool = False
+    timeout: float | None = None
+    folder: str = "."  # the .moo file's folder: modules and programs are looked up there first
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A point whose extern call failed, and why."""
+
+    extern: str
+    point: dict[str, Any]
+    reason: str
+
+
+def refusal(specs: Sequence[ExternSpec]) -> str:
+    names = ", ".join(f"'{s.name}' ({s.kind} {s.target!r})" for s in specs)
+    return (f"this model calls code: extern {names}. A model file runs no code unless you allow "
+            "it: pass --allow-extern (mooc solve) or allow_extern=True (Python)")
+
+
+def load_function(spec: ExternSpec) -> Callable[..., Any]:
+    """Import ``module:function``, looking next to the model first."""
+    module_name, _, function_name = spec.target.partition(":")
+    if not module_name or not function_name:
+        raise ValueError(f"expected 'module:function', got {spec.target!r}")
+    if spec.folder not in sys.path:
+        sys.path.insert(0, spec.folder)
+    module = importlib.import_module(module_name)
+    function = getattr(module, function_name)
+    if not callable(function):
+        raise TypeError(f"{spec.target} is not callable")
+    return function  # type: ignore[no-any-return]
+
+
+def _values(spec: ExternSpec, raw: Any) -> list[float]:
+    """The returned values in ``returns`` order; raises ValueError when unusable."""
+    if isinstance(raw, dict):
+        missing = [name for name in spec.returns if name not in raw]
+        if missing:
+            raise ValueError(f"the result has no {', '.join(missing)}")
+        values = [raw[name] for name in spec.returns]
+    elif isinstance(raw, (list, tuple)):
+        values = list(raw)
+    else:
+        values = [raw]
+    if len(values) != len(spec.returns):
+        raise ValueError(f"expected {len(spec.returns)} values ({', '.join(spec.returns)}), "
+                         f"got {len(values)}")
+    out = []
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise ValueError(f"expected numbers, got {value!r}")
+        out.append(float(value))
+    return out
+
+
+def _call_in_child(spec: ExternSpec, point: dict[str, Any]) -> Any:
+    """Call a python extern in a child process that is killed after ``spec.timeout``."""
+    import multiprocessing
+
+    context: Any = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child_call, args=(spec, point, sender), daemon=True)
+    child.start()
+    sender.close()
+    ready = receiver.poll(spec.timeout)
+    if not ready:
+        child.kill()
+        child.join()
+        raise subprocess.TimeoutExpired(spec.target, spec.timeout or 0)
+    ok, value = receiver.recv()
+    child.join()
+    if not ok:
+        raise RuntimeError(value)
+    return value
+
+
+def _child_call(spec: ExternSpec, point: dict[str, Any], sender: Any) -> None:
+    try:
+        sender.send((True, load_function(spec)(**point)))
+    except BaseException as error:  # reported to the parent, which records the failure
+        sender.send((False, f"{type(error).__name__}: {error}"))
+
+
+def call_point(spec: ExternSpec, point: dict[str, Any]) -> tuple[list[float] | None, str]:
+    """Call a per-point extern on one point: (values, "") or (None, reason). Never raises."""
+    try:
+        if spec.kind == "python" and spec.timeout is not None:
+            raw = _call_in_child(spec, point)
+        elif spec.kind == "python":
+            raw = load_function(spec)(**point)
+        else:
+            raw = _run_program(spec, point)
+        return _values(spec, raw), ""
+    except subprocess.TimeoutExpired:
+        return None, f"timed out after {spec.timeout:g} s"
+    except Exception as error:  # the user's code may raise anything; the run goes on
+        return None, f"{type(error).__name__}: {error}"
+
+
+def _run_program(spec: ExternSpec, point: dict[str, Any]) -> Any:
+    words = [w.format(**point) if "{" in w else w for w in shlex.split(spec.target)]
+    program = Path(spec.folder) / words[0]
+    if program.is_file():
+        words[0] = str(program)
+    done = subprocess.run(words, input=json.dumps(point), capture_output=True, text=True,
+                          timeout=spec.timeout, cwd=spec.folder)
+    if done.returncode != 0:
+        tail = done.stderr.strip().splitlines()[-1:] or [""]
+        raise RuntimeError(f"exit code {done.returncode} {tail[0]}".strip())
+    return json.loads(done.stdout)
+
+
+def _python_value(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+@dataclass
+class ExternRunner:
+    """Calls externs for the generated code; keeps the failures of the run."""
+
+    specs: dict[str, ExternSpec]
+    allowed: bool = False
+    workers: int = 1
+    dask: Any = None  # a dask.distributed Client
+    failures: list[Failure] = field(default_factory=list)
+    calls: int = 0
+    _pool: Executor | None = field(default=None, repr=False)
+
+    def call(self, name: str, arguments: dict[str, Any], n: int) -> np.ndarray:
+        """Values of extern ``name`` for ``n`` points: (n, len(returns)), NaN where failed."""
+        spec = self.specs[name]
+        if not self.allowed:
+            raise ExternNotAllowed(refusal([spec]))
+        if n == 0:
+            return np.empty((0, len(spec.returns)))
+        if spec.vectorized:
+            return self._call_vectorized(spec, arguments, n)
+        points = [{k: _python_value(v[i]) for k, v in arguments.items()} for i in range(n)]
+        results = self._map(spec, points)
+        out = np.full((n, len(spec.returns)), np.nan)
+        for i, (values, reason) in enumerate(results):
+            if values is None:
+                self.failures.append(Failure(name, points[i], reason))
+            else:
+                out[i] = values
+        self.calls += n
+        return out
+
+    def _call_vectorized(self, spec: ExternSpec, arguments: dict[str, Any], n: int) -> np.ndarray:
+        self.calls += 1
+        try:
+            raw = load_function(spec)(**arguments)
+            if isinstance(raw, dict):
+                columns = [np.broadcast_to(np.asarray(raw[r], dtype=float), (n,))
+                           for r in spec.returns]
+                return np.column_stack(columns)
+            values = np.asarray(raw, dtype=float).reshape(n, len(spec.returns))
+            return values
+        except Exception as error:  # the user's code may raise anything; the run goes on
+            reason = f"{type(error).__name__}: {error}"
+            self.failures.extend(Failure(spec.name, {k: _python_value(v[i]) for k, v in
+                                                     arguments.items()}, reason)
+                                 for i in range(n))
+            return np.full((n, len(spec.returns)), np.nan)
+
+    def _map(self, spec: ExternSpec, points: list[dict[str, Any]]
+             ) -> list[tuple[list[float] | None, str]]:
+        if self.dask is not None:
+            futures = self.dask.map(call_point, [spec] * len(points), points, pure=False)
+            return list(self.dask.gather(futures))
+        if self.workers <= 1 or len(points) == 1:
+            return [call_point(spec, p) for p in points]
+        pool = self._executor(spec)
+        futures = [pool.submit(call_point, spec, p) for p in points]
+        results = []
+        for future in futures:
+            try:
+                results.append(future.result(timeout=None if spec.timeout is None
+                                             else spec.timeout * 2 + 5))
+            except FutureTimeout:
+                results.append((None, f"timed out after {spec.timeout:g} s"))
+        return results
+
+    def _executor(self, spec: ExternSpec) -> Executor:
+        if self._pool is None:
+            kind = ProcessPoolExecutor if spec.kind == "python" else ThreadPoolExecutor
+            self._pool = kind(max_workers=self.workers)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def failure_summary(failures: Sequence[Failure]) -> str:
+    if not failures:
+        return ""
+    reasons: dict[str, int] = {}
+    for failure in failures:
+        reasons[failure.reason] = reasons.get(failure.reason, 0) + 1
+    top = sorted(reasons.items(), key=lambda kv: -kv[1])[:3]
+    shown = "; ".join(f"{count} x {reason}" for reason, count in top)
+    return f"{len(failures)} evaluation{'s' if len(failures) != 1 else ''} failed ({shown})"
+
+
