@@ -115,8 +115,12 @@ def _call_in_child(spec: ExternSpec, point: dict[str, Any]) -> Any:
     ok, value = receiver.recv()
     child.join()
     if not ok:
-        raise RuntimeError(value)
+        raise _ChildFailed(value)
     return value
+
+
+class _ChildFailed(Exception):
+    """The extern raised in its child process; the message is its reason as recorded."""
 
 
 def _child_call(spec: ExternSpec, point: dict[str, Any], sender: Any) -> None:
@@ -138,6 +142,8 @@ def call_point(spec: ExternSpec, point: dict[str, Any]) -> tuple[list[float] | N
         return _values(spec, raw), ""
     except subprocess.TimeoutExpired:
         return None, f"timed out after {spec.timeout:g} s"
+    except _ChildFailed as error:
+        return None, str(error)
     except Exception as error:  # the user's code may raise anything; the run goes on
         return None, f"{type(error).__name__}: {error}"
 
