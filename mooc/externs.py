@@ -98,10 +98,25 @@ def _values(spec: ExternSpec, raw: Any) -> list[float]:
     return out
 
 
+def _call_in_thread(spec: ExternSpec, point: dict[str, Any]) -> Any:
+    """Call with a timeout in a thread: for daemonic processes, which cannot have children.
+    A call that times out is abandoned, not stopped: it runs on until it returns."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(load_function(spec), **point)
+    pool.shutdown(wait=False)
+    try:
+        return future.result(timeout=spec.timeout)
+    except FutureTimeout:
+        raise subprocess.TimeoutExpired(spec.target, spec.timeout or 0) from None
+
+
 def _call_in_child(spec: ExternSpec, point: dict[str, Any]) -> Any:
     """Call a python extern in a child process that is killed after ``spec.timeout``."""
     import multiprocessing
 
+    if multiprocessing.current_process().daemon:
+        return _call_in_thread(spec, point)
+    load_function(spec)  # import here, once, so each forked child starts with the module loaded
     context: Any = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child_call, args=(spec, point, sender), daemon=True)

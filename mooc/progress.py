@@ -55,6 +55,7 @@ class ProgressDisplay:
     width: int = 24
     _last: float = field(default=-1e9, init=False)
     _drawn: bool = field(default=False, init=False)
+    _shown: int = field(default=-1, init=False)
 
     def __post_init__(self) -> None:
         if self.interactive is None:
@@ -80,6 +81,7 @@ class ProgressDisplay:
         return f"[{bar}] {fraction:4.0%}  {describe(stats)}  {_clock(stats.elapsed)}{eta}"
 
     def show(self, stats: Any) -> None:
+        self._shown = stats.generation
         text = self.line(stats)
         if self.interactive:
             self.stream.write("\r\x1b[K" + text)
@@ -90,7 +92,7 @@ class ProgressDisplay:
 
     def finish(self, stats: Any | None = None) -> None:
         """Draw the last generation and end the status line."""
-        if stats is not None:
+        if stats is not None and stats.generation != self._shown:
             self.show(stats)
         if self.interactive and self._drawn:
             self.stream.write("\n")

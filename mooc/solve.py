@@ -81,6 +81,7 @@ class _dask_client:
         if self.spec is None or not isinstance(self.spec, str):
             return self.spec
         try:
+            import dask
             from dask.distributed import Client, LocalCluster
         except ImportError:
             raise UsageError("--dask needs Dask: pip install 'dask[distributed]'") from None
@@ -88,9 +89,11 @@ class _dask_client:
             count = self.spec.partition(":")[2]
             if not count.isdigit() or int(count) < 1:
                 raise UsageError(f"--dask local:N takes a number of workers, not '{count}'")
-            self.cluster = LocalCluster(n_workers=int(count), threads_per_worker=1,
-                                        processes=True, dashboard_address=None,
-                                        host="127.0.0.1")
+            # non-daemonic workers may start the child process that enforces a timeout
+            with dask.config.set({"distributed.worker.daemon": False}):
+                self.cluster = LocalCluster(n_workers=int(count), threads_per_worker=1,
+                                            processes=True, dashboard_address=None,
+                                            host="127.0.0.1")
             self.client = Client(self.cluster)
         else:
             self.client = Client(self.spec, timeout=30)
