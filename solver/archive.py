@@ -61,21 +61,26 @@ class FrontArchive:
     def update(self, batch: Population, /) -> None:
         """Merge newly evaluated points into the archive."""
         objectives = soft_penalized(batch, self.handling.soft_weights)
-        feasible = batch.feasible
-        self.feasible_seen = self.feasible_seen or bool(feasible.any())
         enters = np.isfinite(objectives).all(axis=1)
-        if self.handling.mode != "ignore":
-            enters &= feasible
-        if not enters.any():
+        if batch.hard.shape[1]:
+            feasible = batch.feasible
+            self.feasible_seen = self.feasible_seen or bool(feasible.any())
+            if self.handling.mode != "ignore":
+                enters &= feasible
+        else:
+            self.feasible_seen = self.feasible_seen or bool(len(batch))
+        candidates = np.flatnonzero(enters)
+        if not candidates.size:
             return
         old = len(self)
-        merged = objectives[enters] if old == 0 else np.concatenate(
-            [self.objectives, objectives[enters]])
+        merged = objectives[candidates] if old == 0 else np.concatenate(
+            [self.objectives, objectives[candidates]])
         keep = moocore.is_nondominated(merged, keep_weakly=True)
+        newcomers = candidates[keep[old:]]
         # No new point non-dominated: then none dominates an archived point either.
-        if not keep[old:].any():
+        if not newcomers.size:
             return
-        newcomers = batch.take(np.flatnonzero(enters)[keep[old:]])
+        newcomers = batch.take(newcomers)
         self._log.append(newcomers)
         logged = np.arange(self._logged, self._logged + len(newcomers))
         self._logged += len(newcomers)

@@ -82,6 +82,8 @@ class ConstraintHandling:
     def observe(self, hard: np.ndarray, /) -> None:
         """Update the violation scales with newly evaluated points (and, in epsilon mode, set
         the default threshold from the first batch)."""
+        if not hard.shape[1]:
+            return
         finite = np.where(np.isfinite(hard), hard, 0.0)
         batch_max = finite.max(axis=0) if hard.shape[0] else np.zeros(hard.shape[1])
         self.scale = batch_max if self.scale.size == 0 else np.maximum(self.scale, batch_max)

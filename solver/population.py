@@ -42,6 +42,8 @@ class Population:
     @property
     def feasible(self) -> np.ndarray:
         """Mask of the points violating no hard constraint at all."""
+        if not self.hard.shape[1]:
+            return np.ones(len(self), dtype=bool)
         return (self.hard == 0).all(axis=1)
 
 

@@ -62,18 +62,18 @@ class ProgressMonitor:
         """Summarize a generation from its population and the front archive."""
         if self._origin is None:
             self._set_frame(soft_penalized(population, archive.handling.soft_weights))
-        violation = population.hard.sum(axis=1)
-        normalized = self._normalized(archive.objectives) if len(archive) else None
+        violation = population.hard.sum(axis=1) if population.hard.shape[1] else np.zeros(1)
+        objectives = archive.objectives if len(archive) and self._origin is not None else None
         stats = GenerationStats(
             generation=generation,
             evaluations=evaluations,
             front_size=len(archive),
-            min_violation=float(violation.min()) if violation.size else 0.0,
-            mean_violation=float(violation.mean()) if violation.size else 0.0,
-            hypervolume=self._hypervolume(normalized),
+            min_violation=float(violation.min()),
+            mean_violation=float(violation.mean()),
+            hypervolume=self._hypervolume(objectives),
             elapsed=elapsed,
         )
-        self._update_stall(stats, normalized)
+        self._update_stall(stats, objectives)
         self.history.append(stats)
         return stats
 
@@ -84,18 +84,16 @@ class ProgressMonitor:
             span = finite.max(axis=0) - self._origin
             self._scale = np.where(span > 0, span, 1.0)
 
-    def _normalized(self, objectives: np.ndarray) -> np.ndarray | None:
-        if self._origin is None:
+    def _hypervolume(self, objectives: np.ndarray | None) -> float | None:
+        if objectives is None or objectives.shape[1] > HYPERVOLUME_MAX_OBJECTIVES:
             return None
-        return (objectives - self._origin) / self._scale
+        assert self._origin is not None and self._scale is not None
+        # The normalized points' hypervolume: the raw points' for the mapped-back reference
+        # point, over the volume of the frame.
+        ref = self._origin + HYPERVOLUME_REFERENCE * self._scale
+        return hypervolume(objectives, ref=ref) / float(np.prod(self._scale))
 
-    @staticmethod
-    def _hypervolume(normalized: np.ndarray | None) -> float | None:
-        if normalized is None or normalized.shape[1] > HYPERVOLUME_MAX_OBJECTIVES:
-            return None
-        return hypervolume(normalized, ref=HYPERVOLUME_REFERENCE)
-
-    def _update_stall(self, stats: GenerationStats, normalized: np.ndarray | None) -> None:
+    def _update_stall(self, stats: GenerationStats, objectives: np.ndarray | None) -> None:
         improved = False
         if stats.min_violation < self._best_violation * (1.0 - self.tolerance):
             self._best_violation = stats.min_violation
@@ -105,7 +103,8 @@ class ProgressMonitor:
             if not np.isfinite(best) or stats.hypervolume > best + self.tolerance * abs(best):
                 self._best_hypervolume = stats.hypervolume
                 improved = True
-        elif normalized is not None:
+        elif objectives is not None:
+            normalized = (objectives - self._origin) / self._scale
             bounds = np.concatenate([normalized.min(axis=0), normalized.max(axis=0)])
             moved = self._bounds is None or np.abs(bounds - self._bounds).max() > self.tolerance
             self._bounds = bounds

@@ -32,8 +32,8 @@ class VariableSpace:
     continuous: np.ndarray  # column indices of real, log and int variables
     encoded_lower: np.ndarray  # bounds of the continuous columns in the encoding
     encoded_upper: np.ndarray
-    log: np.ndarray  # mask over the continuous columns
-    integer: np.ndarray  # mask over the continuous columns
+    log: np.ndarray  # positions of the log variables among the continuous columns
+    integer: np.ndarray  # positions of the int variables among the continuous columns
     discrete: np.ndarray  # column indices of bin and choice variables
 
     @classmethod
@@ -58,7 +58,8 @@ class VariableSpace:
         encoded_upper[log] = np.log(encoded_upper[log])
         encoded_lower[integer] -= 0.5
         encoded_upper[integer] += 0.5
-        return cls(lower, upper, continuous, encoded_lower, encoded_upper, log, integer, discrete)
+        return cls(lower, upper, continuous, encoded_lower, encoded_upper, np.flatnonzero(log),
+                   np.flatnonzero(integer), discrete)
 
     @classmethod
     def of_problem(cls, problem: Problem) -> VariableSpace:
@@ -82,20 +83,21 @@ class VariableSpace:
     def encode(self, X: np.ndarray, /) -> np.ndarray:
         """The continuous columns of ``X`` in the encoding the operators vary (``X`` itself
         when every variable is real: do not write to the result)."""
-        if self.continuous.size == self.n_var and not self.log.any():
+        if self.continuous.size == self.n_var and not self.log.size:
             return X
         Z = X[:, self.continuous]
-        if self.log.any():
+        if self.log.size:
             Z[:, self.log] = np.log(Z[:, self.log])
         return Z
 
     def decode(self, Z: np.ndarray, /) -> np.ndarray:
         """Values of the continuous columns from their encoding (within the encoded bounds),
         in place: log columns exponentiated, integer columns rounded, both kept in bounds."""
-        for mask, restore in ((self.log, np.exp), (self.integer, np.rint)):
-            if mask.any():
-                low, high = self.lower[self.continuous[mask]], self.upper[self.continuous[mask]]
-                Z[:, mask] = np.clip(restore(Z[:, mask]), low, high)
+        for columns, restore in ((self.log, np.exp), (self.integer, np.rint)):
+            if columns.size:
+                variables = self.continuous[columns]
+                Z[:, columns] = np.clip(restore(Z[:, columns]), self.lower[variables],
+                                        self.upper[variables])
         return Z
 
     def repair(self, X: np.ndarray, /) -> np.ndarray:
@@ -106,6 +108,7 @@ class VariableSpace:
         if not np.isfinite(X).all():
             raise ValueError("'initial' must contain only finite values")
         integral = np.ones(self.n_var, dtype=bool)
-        integral[self.continuous[~self.integer]] = False
+        integral[self.continuous] = False
+        integral[self.continuous[self.integer]] = True
         X[:, integral] = np.rint(X[:, integral])
         return np.clip(X, self.lower, self.upper)

@@ -45,6 +45,30 @@ def power(base: np.ndarray, exponent: float, /) -> np.ndarray:
     return 1.0 / result if exponent < 0 else result
 
 
+def bernoulli_positions(size: int, prob: float, /, *, rng: np.random.Generator) -> np.ndarray:
+    """Sorted positions in ``range(size)``, each present with probability ``prob``.
+
+    For small ``prob`` the gaps between positions are drawn (they are geometric), which takes
+    about ``size * prob`` draws instead of ``size``.
+
+    Examples
+    --------
+    >>> positions = bernoulli_positions(100_000, 0.01, rng=np.random.default_rng(0))
+    >>> 900 < positions.size < 1100, bool((np.diff(positions) > 0).all())
+    (True, True)
+    """
+    if prob >= 0.25 or size == 0:
+        return np.flatnonzero(rng.random(size) < prob)
+    if prob <= 0.0:
+        return np.zeros(0, dtype=np.intp)
+    expected = size * prob
+    gaps = rng.geometric(prob, size=int(expected + 5.0 * np.sqrt(expected) + 5.0))
+    while gaps.sum() < size:  # hardly ever: the first draw falls short of the end
+        gaps = np.concatenate([gaps, rng.geometric(prob, size=gaps.size)])
+    positions = np.cumsum(gaps) - 1
+    return positions[: np.searchsorted(positions, size)]
+
+
 def simulated_binary_crossover(
     parents: np.ndarray, lower: np.ndarray, upper: np.ndarray, crosses: np.ndarray, /, *,
     eta: float, rng: np.random.Generator,
@@ -58,27 +82,36 @@ def simulated_binary_crossover(
     """
     first, second = parents[0::2], parents[1::2]
     children = np.concatenate([first, second])
-    picked = rng.random(first.shape) < 0.5
+    y1, y2 = np.minimum(first, second), np.maximum(first, second)
+    gap = y2 - y1
+    # One uniform number u per variable of each pair decides all three draws: the variable is
+    # crossed if u < 0.5; then 2u is uniform on [0, 1) by itself, its half decides the swap
+    # and the doubled remainder is the spread's uniform number.
+    u = rng.random(first.shape)
+    picked = u < 0.5
     picked &= crosses[:, None]
-    picked &= np.abs(first - second) > _SAME_VALUE
+    picked &= gap > _SAME_VALUE
     at = np.flatnonzero(picked)
-    p1, p2 = first.take(at), second.take(at)
-    y1, y2 = np.minimum(p1, p2), np.maximum(p1, p2)
-    column = at % first.shape[1]
-    low, high = lower[column], upper[column]
-    distance = y2 - y1
-    # Row 0 spreads the lower child towards the lower bound, row 1 the upper one upwards.
-    room = np.stack([y1 - low, high - y2])
+    doubled = 2.0 * u.ravel()[at]
+    swap = doubled >= 0.5
+    uniform = 2.0 * doubled - swap
+    distance = gap.ravel()[at]
+    # Row 0: the room from the lower parent down to the lower bound; row 1: from the upper
+    # parent up to the upper bound.
+    room = np.stack([(y1 - lower).ravel()[at], (upper - y2).ravel()[at]])
     alpha = 2.0 - power(1.0 + 2.0 * room / distance, -(eta + 1.0))
-    scaled = rng.random(at.size) * alpha  # the same uniform number for both children
-    # alpha is in [1, 2) and scaled in [0, alpha), so both branches are finite everywhere.
-    spread = power(np.where(scaled <= 1.0, scaled, 1.0 / (2.0 - scaled)), 1.0 / (eta + 1.0))
-    spread *= 0.5 * distance
-    c1 = np.maximum(0.5 * (y1 + y2) - spread[0], low)
-    c2 = np.minimum(0.5 * (y1 + y2) + spread[1], high)
-    swap = rng.random(at.size) < 0.5
-    children.put(at, np.where(swap, c2, c1))
-    children.put(at + first.size, np.where(swap, c1, c2))
+    scaled = uniform * alpha  # the same uniform number for both children
+    # scaled is in [0, 2): Deb's "scaled if scaled <= 1 else 1 / (2 - scaled)", without a branch.
+    spread = power(np.minimum(scaled, 1.0) / (2.0 - np.maximum(scaled, 1.0)), 1.0 / (eta + 1.0))
+    half = 0.5 * distance
+    spread *= half
+    np.minimum(spread, room + half, out=spread)  # children stay within the bounds
+    middle = y1.ravel()[at] + half
+    # Each child goes to the first or the second child row, swapped with probability 0.5.
+    offset = swap * first.size
+    flat = children.reshape(-1)
+    flat[at + offset] = middle - spread[0]
+    flat[at + (first.size - offset)] = middle + spread[1]
     return children
 
 
@@ -86,20 +119,25 @@ def polynomial_mutation(
     Z: np.ndarray, lower: np.ndarray, upper: np.ndarray, /, *,
     eta: float, prob: float, rng: np.random.Generator,
 ) -> np.ndarray:
-    """Mutate each entry of ``Z`` with probability ``prob`` by the bounded polynomial
-    distribution (in place; ``Z`` is returned)."""
-    hit = (rng.random(Z.shape) < prob) & (upper > lower)
-    rows, cols = np.nonzero(hit)
-    y, low, high = Z[rows, cols], lower[cols], upper[cols]
+    """Mutate each entry of the C-contiguous ``Z`` with probability ``prob`` by the bounded
+    polynomial distribution (in place; ``Z`` is returned)."""
+    at = bernoulli_positions(Z.size, prob, rng=rng)
+    column = at % Z.shape[1]
+    low, high = lower.take(column), upper.take(column)
     span = high - low
-    u = rng.random(rows.size)
-    left = u < 0.5
-    reach = np.where(left, y - low, high - y) / span
-    tail = power(1.0 - reach, eta + 1.0)
-    base = np.where(left, 2.0 * u + (1.0 - 2.0 * u) * tail, 2.0 * (1.0 - u) + 2.0 * (u - 0.5) * tail)
-    root = power(base, 1.0 / (eta + 1.0))
-    step = np.where(left, root - 1.0, 1.0 - root)
-    Z[rows, cols] = np.minimum(np.maximum(y + step * span, low), high)
+    flat = Z.reshape(-1)
+    y = flat.take(at)
+    u = rng.random(at.size)
+    # Deb's two cases in one: u < 0.5 moves down (side -1) by the room to the lower bound,
+    # u >= 0.5 up (side +1) by the room to the upper bound.
+    side = np.copysign(1.0, u - 0.5)
+    room = np.where(side < 0, y - low, high - y)
+    share = 1.0 - np.abs(1.0 - 2.0 * u)
+    with np.errstate(divide="ignore", invalid="ignore"):  # fixed variables: span 0, no move
+        tail = power(1.0 - room / span, eta + 1.0)
+    root = power(share + (1.0 - share) * tail, 1.0 / (eta + 1.0))
+    moved = np.minimum(np.maximum(y + side * (1.0 - root) * span, low), high)
+    flat.put(at, np.where(span > 0, moved, y))
     return Z
 
 
