@@ -38,9 +38,10 @@ EPSILON_QUANTILE = 0.2
 
 def clean_violations(values: np.ndarray, /) -> np.ndarray:
     """Violations as they are compared: NaN becomes infinity and negatives become zero."""
+    if not values.size:
+        return values
     cleaned = np.maximum(values, 0.0)  # NaN stays NaN
-    if cleaned.size:
-        cleaned[np.isnan(cleaned)] = np.inf
+    cleaned[np.isnan(cleaned)] = np.inf
     return cleaned
 
 

@@ -99,6 +99,7 @@ def simulated_binary_crossover(
     # Row 0: the room from the lower parent down to the lower bound; row 1: from the upper
     # parent up to the upper bound.
     room = np.stack([(y1 - lower).ravel()[at], (upper - y2).ravel()[at]])
+    np.maximum(room, 0.0, out=room)  # log(x) of a point at a bound may round just past it
     alpha = 2.0 - power(1.0 + 2.0 * room / distance, -(eta + 1.0))
     scaled = uniform * alpha  # the same uniform number for both children
     # scaled is in [0, 2): Deb's "scaled if scaled <= 1 else 1 / (2 - scaled)", without a branch.
@@ -112,7 +113,7 @@ def simulated_binary_crossover(
     flat = children.reshape(-1)
     flat[at + offset] = middle - spread[0]
     flat[at + (first.size - offset)] = middle + spread[1]
-    return children
+    return np.clip(children, lower, upper, out=children)  # against rounding at the bounds
 
 
 def polynomial_mutation(

@@ -116,3 +116,13 @@ def test_space_repairs_user_points():
 def test_space_rejects_unknown_kinds():
     with pytest.raises(ValueError, match="unknown variable kind"):
         VariableSpace.of(np.zeros(1), np.ones(1), ("complex",))
+
+
+def test_sbx_children_of_parents_on_the_bounds_stay_in_bounds():
+    rng = np.random.default_rng(8)
+    lower, upper = np.log(np.array([1e-3, 0.1, 2.0])), np.log(np.array([1e3, 10.0, 3.0]))
+    parents = np.where(rng.random((4000, 3)) < 0.5, lower, upper)
+    parents[::3] = rng.uniform(lower, upper, size=parents[::3].shape)
+    children = simulated_binary_crossover(parents, lower, upper, np.ones(2000, dtype=bool),
+                                          eta=1.0, rng=rng)
+    assert (children >= lower).all() and (children <= upper).all()
