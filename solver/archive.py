@@ -1,10 +1,12 @@
 """The front archive: the non-dominated set of every point evaluated in a run that may be
-reported, kept up to date generation by generation.
+reported.
 
-Only points with finite objectives that satisfy every hard constraint exactly enter (any
+Only points with finite objectives that satisfy every hard constraint exactly are offered (any
 point with finite objectives when constraints are ignored); dominance is judged on the
-objectives plus the weighted soft violations. When the set outgrows its limit it is thinned
-by crowding distance, most crowded first.
+objectives plus the weighted soft violations. Offers wait in a pending list and are merged into
+the archive (a non-dominated filter) only when there are many of them, and when the front is
+asked for, so a generation costs no more than appending its offers. When the archive outgrows
+its limit it is thinned by crowding distance, most crowded first.
 """
 
 from __future__ import annotations
@@ -33,83 +35,44 @@ def _thinned(objectives: np.ndarray, limit: int) -> np.ndarray:
     return np.sort(np.argsort(-crowding, kind="stable")[:limit])
 
 
-#: The archive may outgrow its limit by this factor before it is thinned back to the limit, so
-#: the thinning (a crowding-distance sort of the whole archive) runs only now and then.
-SLACK = 1.25
-
-
 @dataclass
 class FrontArchive:
-    """Non-dominated reportable points seen so far; :meth:`front` has at most ``limit``.
-
-    Only the members' objectives are filtered generation by generation. Their points are
-    appended to a log when they enter, and the log is compacted to the current members when
-    it holds many more points than they are, so no generation copies the whole archive.
-    """
+    """Non-dominated reportable points seen so far; :meth:`front` has at most ``limit``."""
 
     handling: ConstraintHandling
     limit: int
+    members: Population | None = None
     objectives: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
-    feasible_seen: bool = False
-    _members: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
-    _log: list[Population] = field(default_factory=list)
-    _logged: int = 0
+    _pending: list[Population] = field(default_factory=list)
+    _pending_rows: int = 0
+
+    def offer(self, points: Population, /) -> None:
+        """Consider ``points`` (all reportable) for the front."""
+        if not len(points):
+            return
+        self._pending.append(points)
+        self._pending_rows += len(points)
+        if self._pending_rows > max(self.limit, len(self)):
+            self._merge()
 
     def __len__(self) -> int:
-        return int(self._members.shape[0])
+        return 0 if self.members is None else len(self.members)
 
-    def update(self, batch: Population, /) -> None:
-        """Merge newly evaluated points into the archive."""
-        objectives = soft_penalized(batch, self.handling.soft_weights)
-        enters = np.isfinite(objectives).all(axis=1)
-        if batch.hard.shape[1]:
-            feasible = batch.feasible
-            self.feasible_seen = self.feasible_seen or bool(feasible.any())
-            if self.handling.mode != "ignore":
-                enters &= feasible
-        else:
-            self.feasible_seen = self.feasible_seen or bool(len(batch))
-        candidates = np.flatnonzero(enters)
-        if not candidates.size:
+    def _merge(self) -> None:
+        if not self._pending:
             return
-        old = len(self)
-        merged = objectives[candidates] if old == 0 else np.concatenate(
-            [self.objectives, objectives[candidates]])
-        keep = moocore.is_nondominated(merged, keep_weakly=True)
-        newcomers = candidates[keep[old:]]
-        # No new point non-dominated: then none dominates an archived point either.
-        if not newcomers.size:
-            return
-        newcomers = batch.take(newcomers)
-        self._log.append(newcomers)
-        logged = np.arange(self._logged, self._logged + len(newcomers))
-        self._logged += len(newcomers)
-        self._members = np.concatenate([self._members[keep[:old]], logged])
-        self.objectives = merged[keep]
-        if len(self) > SLACK * self.limit:
-            self._thin()
-        if self._logged > 4 * len(self) + 1000:
-            self._compact()
-
-    def _thin(self) -> None:
-        rows = _thinned(self.objectives, self.limit)
-        self._members, self.objectives = self._members[rows], self.objectives[rows]
-
-    def _compact(self) -> None:
-        members = self.front_points()
-        self._log, self._logged = [members], len(members)
-        self._members = np.arange(len(members))
-
-    def front_points(self) -> Population:
-        """The members' points, in the order of :attr:`objectives`."""
-        log = self._log[0] if len(self._log) == 1 else self._log[0].join_all(self._log[1:])
-        self._log = [log]
-        return log.take(self._members)
+        parts = self._pending if self.members is None else [self.members, *self._pending]
+        points = parts[0].join_all(parts[1:])
+        objectives = soft_penalized(points, self.handling.soft_weights)
+        keep = np.flatnonzero(moocore.is_nondominated(objectives, keep_weakly=True))
+        if keep.size > self.limit:
+            keep = keep[_thinned(objectives[keep], self.limit)]
+        self.members, self.objectives = points.take(keep), objectives[keep]
+        self._pending, self._pending_rows = [], 0
 
     def front(self) -> tuple[Population, np.ndarray] | None:
         """The archived points and their objectives, at most ``limit`` (None if empty)."""
-        if not len(self):
+        self._merge()
+        if self.members is None:
             return None
-        if len(self) > self.limit:
-            self._thin()
-        return self.front_points(), self.objectives
+        return self.members, self.objectives

@@ -62,7 +62,7 @@ def first_occurrences(hashes: np.ndarray, /) -> np.ndarray:
     >>> first_occurrences(np.array([7, 3, 7, 7, 5], dtype=np.uint64)).tolist()
     [True, True, False, False, True]
     """
-    order = np.argsort(hashes, kind="stable")
+    order = hashes.argsort(kind="stable")
     ordered = hashes[order]
     keep = np.ones(hashes.shape[0], dtype=bool)
     keep[order[1:][ordered[1:] == ordered[:-1]]] = False
@@ -87,7 +87,7 @@ class EvaluatedRows:
         """Mask of the given hashes already in the store."""
         found = np.zeros(hashes.shape[0], dtype=bool)
         for run in self._runs:
-            where = np.searchsorted(run, hashes)
+            where = run.searchsorted(hashes)
             np.minimum(where, run.shape[0] - 1, out=where)
             found |= run[where] == hashes
         return found

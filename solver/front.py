@@ -19,11 +19,7 @@ class Front:
     points: Population
     objectives: np.ndarray  # with the soft penalty
     feasible_found: bool
-    least_violating: bool  # no feasible point was found: these are the least-violating ones
     description: str
-
-    def __len__(self) -> int:
-        return len(self.points)
 
 
 def _least_violating(population: Population, archive: FrontArchive) -> np.ndarray:
@@ -39,24 +35,23 @@ def _least_violating(population: Population, archive: FrontArchive) -> np.ndarra
     return rows
 
 
-def select_front(archive: FrontArchive, population: Population, /) -> Front:
+def select_front(archive: FrontArchive, population: Population, /, *,
+                 feasible_found: bool) -> Front:
     """The archive's points sorted by objectives, or, while the archive is empty, the
-    non-dominated least-violating points of ``population`` (so a front is never empty)."""
+    non-dominated least-violating points of ``population`` (so a front is never empty).
+    ``feasible_found`` tells whether any point evaluated satisfied every hard constraint."""
     ignore = archive.handling.mode == "ignore"
     archived = archive.front()
     if archived is not None:
         points, objectives = archived
         what = "constraints ignored" if ignore else "feasible"
-        least_violating = False
     else:
         rows = _least_violating(population, archive)
         points = population.take(rows)
         objectives = soft_penalized(points, archive.handling.soft_weights)
         what = "no feasible point with finite objectives was found; least-violating"
-        least_violating = True
     order = np.lexsort(objectives.T[::-1])
     description = f"{what}: {len(points)} non-dominated points"
     if ignore and points.hard.shape[1]:
         description += f", {int(points.feasible.sum())} of them feasible"
-    return Front(points.take(order), objectives[order], archive.feasible_seen, least_violating,
-                 description)
+    return Front(points.take(order), objectives[order], feasible_found, description)

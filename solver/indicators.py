@@ -23,7 +23,9 @@ def hypervolume(F: ArrayLike, /, *, ref: ArrayLike) -> float:
     38.0
     """
     points = _points(F, "F")
-    reference = np.broadcast_to(np.asarray(ref, dtype=float), (points.shape[1],))
+    reference = np.asarray(ref, dtype=float)
+    if reference.shape != (points.shape[1],):
+        reference = np.broadcast_to(reference, (points.shape[1],))
     return float(moocore.hypervolume(points, ref=reference))
 
 

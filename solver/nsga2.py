@@ -3,11 +3,18 @@
 Each generation: binary tournaments by the crowded comparison pick parents; SBX and polynomial
 mutation (uniform crossover and random reset for discrete variables) make as many new points
 as the population holds, none of them evaluated before; parents and offspring are ranked by
-constrained non-dominated sorting and crowding distance, and the best survive.
+constrained non-dominated sorting and crowding distance, and the best survive. Every evaluated
+point that satisfies the hard constraints is offered to the front archive, which the result
+reports.
+
+A run stops for one of these reasons (``SolverResult.stop_reason``): "generations",
+"max_evaluations", "timeout", "stall", "callback", or "exhausted" when no new point could be
+bred for several generations in a row (a small discrete space fully evaluated).
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,7 +45,7 @@ EXHAUSTED_AFTER = 5
 Callback = Callable[[GenerationStats], object]
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Generation:
     """The survivors of a generation and how selection sees them."""
 
@@ -62,6 +69,7 @@ class _Run:
     evaluated: EvaluatedRows = field(default_factory=EvaluatedRows)
     evaluations: int = 0
     generation: int = 0
+    feasible_found: bool = False
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.start
@@ -76,7 +84,7 @@ class _Run:
         they are recorded as evaluated (the caller evaluates them)."""
         keep, hashes = self.evaluated.new_rows(candidates)
         self.evaluated.add(hashes[:need])
-        return candidates[np.flatnonzero(keep)[:need]]
+        return candidates[keep.nonzero()[0][:need]]
 
     def fresh_rows(self, draw: Callable[[int], np.ndarray], n: int, /) -> np.ndarray:
         """Up to ``n`` new rows (see :meth:`take_new`) from rounds of ``draw(k)``."""
@@ -86,7 +94,7 @@ class _Run:
             need = n - found
             if need <= 0:
                 break
-            batches.append(self.take_new(draw(need + int(np.ceil(need * OVERDRAW))), need))
+            batches.append(self.take_new(draw(need + math.ceil(need * OVERDRAW)), need))
             found += batches[-1].shape[0]
         return np.concatenate(batches)
 
@@ -113,19 +121,35 @@ class _Run:
         X.flags.writeable = False
         population = evaluate_points(self.problem, X)
         self.handling.observe(population.hard)
-        self.archive.update(population)
         self.evaluations += len(population)
+        if not self.feasible_found:
+            self.feasible_found = bool(population.feasible.any())
         return population
 
-    def survive(self, population: Population, /) -> _Generation:
-        """The best ``size`` points of ``population``."""
+    def survive(self, population: Population, /, *, newcomers: int) -> _Generation:
+        """The best ``size`` points of ``population``, whose last ``newcomers`` rows were just
+        evaluated; those that may belong to the front are offered to the archive."""
         used = self.budget.used(generation=self.generation, evaluations=self.evaluations,
                                 elapsed=self.elapsed())
         objectives, violation = self.handling.search_terms(
             population.F, population.hard, population.soft, used=used)
         ranking = Ranking.of(objectives, violation)
+        self.archive.offer(population.take(self._front_candidates(population, ranking, newcomers)))
         best = ranking.best(self.size)
         return _Generation(population.take(best), ranking.take(best))
+
+    def _front_candidates(self, population: Population, ranking: Ranking, newcomers: int) -> np.ndarray:
+        """Rows of the newcomers that may be on the front: finite, satisfying every hard
+        constraint (unless ignored) and, where ranking judges exactly that, in the first rank
+        (any other is dominated by a point already evaluated)."""
+        new = slice(len(population) - newcomers, None)
+        candidates = ranking.feasible[new].copy()  # finite, and feasible as the mode sees it
+        mode = self.handling.mode
+        if mode in ("feasibility", "ignore"):
+            candidates &= ranking.rank[new] == 0
+        if mode != "ignore" and population.hard.shape[1]:
+            candidates &= population.feasible[new]
+        return candidates.nonzero()[0] + (len(population) - newcomers)
 
 
 def _generator(seed: int | None, rng: np.random.Generator | None) -> tuple[np.random.Generator, int | None]:
@@ -158,8 +182,9 @@ def _variation(n_var: int, crossover_eta: float, crossover_prob: float, mutation
 def _report(run: _Run, state: _Generation, monitor: ProgressMonitor, callback: Callback | None,
             stall_generations: int | None) -> str | None:
     """Record the generation and return why to stop, if so."""
-    stats = monitor.record(state.population, run.archive, generation=run.generation,
-                           evaluations=run.evaluations, elapsed=run.elapsed())
+    stats = monitor.record(state.population, state.ranking, run.handling,
+                           generation=run.generation, evaluations=run.evaluations,
+                           elapsed=run.elapsed())
     if callback is not None and callback(stats) is False:
         return "callback"
     reason = run.budget.stop_reason(generation=run.generation, evaluations=run.evaluations,
@@ -171,7 +196,7 @@ def _report(run: _Run, state: _Generation, monitor: ProgressMonitor, callback: C
 
 def _result(run: _Run, state: _Generation, monitor: ProgressMonitor, reason: str,
             seed: int | None) -> SolverResult:
-    front = select_front(run.archive, state.population)
+    front = select_front(run.archive, state.population, feasible_found=run.feasible_found)
     message = (f"{front.description}; stopped by {reason} after {run.generation} generations "
                f"and {run.evaluations} evaluations")
     points = front.points
@@ -284,14 +309,15 @@ def nsga2(
         archive=FrontArchive(handling, max_front),
     )
     monitor = ProgressMonitor(tolerance=stall_tolerance)
-    state = run.survive(run.evaluate(run.first_points(initial)))
+    first = run.evaluate(run.first_points(initial))
+    state = run.survive(first, newcomers=len(first))
     reason = _report(run, state, monitor, callback, stall_generations)
     idle = 0
     while reason is None:
         offspring = run.evaluate(run.offspring(state))
         idle = 0 if len(offspring) else idle + 1
         run.generation += 1
-        state = run.survive(state.population.join(offspring))
+        state = run.survive(state.population.join(offspring), newcomers=len(offspring))
         reason = _report(run, state, monitor, callback, stall_generations)
         if reason is None and idle >= EXHAUSTED_AFTER:
             reason = "exhausted"

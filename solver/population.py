@@ -10,10 +10,11 @@ from mooc.solver.constraints import clean_violations
 from mooc.solver.problem import Evaluation, Problem
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: made a few times a generation, and frozen costs on each
 class Population:
     """Evaluated points: ``X`` (N, n_var), ``F`` (N, n_obj) in minimization form, ``hard``
-    (N, n_hard) and ``soft`` (N, n_soft) violations (NaN made infinite, negatives zero)."""
+    (N, n_hard) and ``soft`` (N, n_soft) violations (NaN made infinite, negatives zero).
+    Treat as read-only: arrays are shared between populations."""
 
     X: np.ndarray
     F: np.ndarray

@@ -1,9 +1,11 @@
 """What each generation achieved, and whether the run has stalled.
 
-The hypervolume reported per generation is the front archive's, computed (for two or three
-objectives) after mapping each objective to [0, 1] by the minimum and maximum of the finite
-objectives of the first population, with the reference point 1.1 in every objective. The frame
-is fixed for the run, so the values of successive generations compare.
+A generation's front is the population's first rank, restricted to points with finite
+objectives that satisfy every hard constraint (unless constraints are ignored). Its
+hypervolume is computed (for two or three objectives) after mapping each objective to [0, 1]
+by the minimum and maximum of the finite objectives of the first population, with the reference
+point 1.1 in every objective. The frame is fixed for the run, so the values of successive
+generations compare.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from mooc.solver.archive import FrontArchive, soft_penalized
+from mooc.solver.archive import soft_penalized
+from mooc.solver.constraints import ConstraintHandling
 from mooc.solver.indicators import hypervolume
 from mooc.solver.population import Population
+from mooc.solver.selection import Ranking
 
 #: Hypervolume is recorded for at most this many objectives (it is cheap up to three).
 HYPERVOLUME_MAX_OBJECTIVES = 3
@@ -26,11 +30,10 @@ HYPERVOLUME_REFERENCE = 1.1
 class GenerationStats:
     """One generation's summary, as passed to the callback and kept in the history.
 
-    ``front_size`` counts the points of the front archive (0 while no feasible point has been
-    found; it may exceed ``max_front`` by a quarter between two thinnings); ``min_violation``
-    and ``mean_violation`` are over the population, of each point's sum of hard violations;
-    ``hypervolume`` is the archive's (see the module), None for more than three objectives or
-    an empty archive.
+    ``front_size`` counts the points of the population's front (see the module; 0 while no
+    feasible point is in the population); ``min_violation`` and ``mean_violation`` are over the
+    population, of each point's sum of hard violations; ``hypervolume`` is the front's, None
+    for more than three objectives or an empty front.
     """
 
     generation: int
@@ -57,17 +60,21 @@ class ProgressMonitor:
     _best_violation: float = np.inf
     _bounds: np.ndarray | None = None
 
-    def record(self, population: Population, archive: FrontArchive, *,
+    def record(self, population: Population, ranking: Ranking, handling: ConstraintHandling, *,
                generation: int, evaluations: int, elapsed: float) -> GenerationStats:
-        """Summarize a generation from its population and the front archive."""
+        """Summarize a generation from its population and how selection ranked it."""
         if self._origin is None:
-            self._set_frame(soft_penalized(population, archive.handling.soft_weights))
+            self._set_frame(soft_penalized(population, handling.soft_weights))
         violation = population.hard.sum(axis=1) if population.hard.shape[1] else np.zeros(1)
-        objectives = archive.objectives if len(archive) and self._origin is not None else None
+        front = (ranking.rank == 0) & ranking.feasible
+        if handling.mode != "ignore" and population.hard.shape[1]:
+            front &= population.feasible
+        size = int(np.count_nonzero(front))
+        objectives = ranking.objectives[front] if size and self._origin is not None else None
         stats = GenerationStats(
             generation=generation,
             evaluations=evaluations,
-            front_size=len(archive),
+            front_size=size,
             min_violation=float(violation.min()),
             mean_violation=float(violation.mean()),
             hypervolume=self._hypervolume(objectives),

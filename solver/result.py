@@ -17,10 +17,12 @@ class SolverResult:
     """The front found, the final population and how the run went.
 
     ``X``, ``F``, ``hard``, ``soft`` and ``feasible`` describe the front's points, sorted by
-    objectives. ``F`` is in minimization form and without the soft penalty the search added;
-    :meth:`flip_objectives` turns maximized objectives back. When ``feasible_found`` is False no
-    evaluated point of the final population satisfied every hard constraint and the front holds
-    the least-violating points instead (``message`` says so).
+    objectives: the non-dominated set of every point evaluated in the run that satisfies all
+    hard constraints (see :func:`mooc.solver.nsga2`). ``F`` is in minimization form and
+    without the soft penalty the search added; :meth:`flip_objectives` turns maximized
+    objectives back. When ``feasible_found`` is False no point evaluated in the run satisfied
+    every hard constraint and the front holds the least-violating points of the final
+    population instead (``message`` says so).
     """
 
     X: np.ndarray

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mooc.solver.rowwise import all_in_row, finite_rows
 from mooc.solver.sorting import constrained_rank, crowding_distance
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen, as Population
 class Ranking:
     """What selection knows of each row: search objectives, constrained rank, crowding
     distance within the rank, and whether the row is feasible with finite objectives."""
@@ -23,9 +24,10 @@ class Ranking:
     @classmethod
     def of(cls, objectives: np.ndarray, violation: np.ndarray, /) -> Ranking:
         """Rank rows by constrained domination and measure their crowding."""
-        rank = constrained_rank(objectives, violation)
-        feasible = (violation == 0) & np.isfinite(objectives).all(axis=1)
-        return cls(objectives, rank, crowding_distance(objectives, rank), feasible)
+        finite = finite_rows(objectives)
+        rank = constrained_rank(objectives, violation, finite=finite)
+        crowding = crowding_distance(objectives, rank, finite=finite)
+        return cls(objectives, rank, crowding, finite & (violation == 0))
 
     def take(self, rows: np.ndarray, /) -> Ranking:
         return Ranking(self.objectives[rows], self.rank[rows], self.crowding[rows],
@@ -44,10 +46,6 @@ class Ranking:
         return np.lexsort((-self.crowding, self.rank))[:size]
 
 
-def _dominates(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.logical_and((a <= b).all(axis=1), (a < b).any(axis=1))
-
-
 def binary_tournament(ranking: Ranking, n_winners: int, /, *,
                       rng: np.random.Generator) -> np.ndarray:
     """Indices of ``n_winners`` winners of Deb's crowded tournament.
@@ -61,15 +59,17 @@ def binary_tournament(ranking: Ranking, n_winners: int, /, *,
     """
     n = ranking.rank.shape[0]
     n_permutations = -(-2 * n_winners // n)
-    contestants = np.argsort(rng.random((n_permutations, n)), axis=1).ravel()
-    first, second = contestants[0:2 * n_winners:2], contestants[1:2 * n_winners:2]
-    rank1, rank2 = ranking.rank[first], ranking.rank[second]
-    crowd1, crowd2 = ranking.crowding[first], ranking.crowding[second]
+    order = rng.random((n_permutations, n)).argsort(axis=1)
+    pairs = order.reshape(-1)[: 2 * n_winners].reshape(n_winners, 2)
+    first, second = pairs[:, 0], pairs[:, 1]
+    objectives = ranking.objectives[pairs]
+    first_no_worse = all_in_row(objectives[:, 0] <= objectives[:, 1])
+    second_no_worse = all_in_row(objectives[:, 1] <= objectives[:, 0])
+    rank, crowding = ranking.rank[pairs], ranking.crowding[pairs]
     by_dominance = ranking.feasible[first] & ranking.feasible[second]
-    f1, f2 = ranking.objectives[first], ranking.objectives[second]
-    first_better = np.where(by_dominance, _dominates(f1, f2), rank1 < rank2)
-    second_better = np.where(by_dominance, _dominates(f2, f1), rank2 < rank1)
-    undecided = ~first_better & ~second_better
-    first_wins = first_better | (undecided & (crowd1 > crowd2))
-    first_wins |= undecided & (crowd1 == crowd2) & (rng.random(n_winners) < 0.5)
+    first_better = np.where(by_dominance, first_no_worse & ~second_no_worse, rank[:, 0] < rank[:, 1])
+    second_better = np.where(by_dominance, second_no_worse & ~first_no_worse, rank[:, 1] < rank[:, 0])
+    undecided = ~(first_better | second_better)
+    first_wins = first_better | (undecided & (crowding[:, 0] > crowding[:, 1]))
+    first_wins |= undecided & (crowding[:, 0] == crowding[:, 1]) & (rng.random(n_winners) < 0.5)
     return np.where(first_wins, first, second)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import moocore
 import numpy as np
 
+from mooc.solver.rowwise import finite_rows
+
 
 def _finite_pareto_rank(F: np.ndarray) -> np.ndarray:
     if F.shape[0] == 0:
@@ -29,7 +31,7 @@ def pareto_rank(F: np.ndarray, /) -> np.ndarray:
     >>> pareto_rank(np.array([[1.0, 2.0], [2.0, 1.0], [2.0, 2.0], [np.nan, 0.0]])).tolist()
     [0, 0, 1, 2]
     """
-    finite = np.isfinite(F).all(axis=1)
+    finite = finite_rows(F)
     if finite.all():
         return _finite_pareto_rank(F)
     rank = np.empty(F.shape[0], dtype=np.intp)
@@ -38,13 +40,15 @@ def pareto_rank(F: np.ndarray, /) -> np.ndarray:
     return rank
 
 
-def constrained_rank(F: np.ndarray, violation: np.ndarray, /) -> np.ndarray:
+def constrained_rank(F: np.ndarray, violation: np.ndarray, /, *,
+                     finite: np.ndarray | None = None) -> np.ndarray:
     """Rank rows by Deb's constrained domination.
 
     Feasible rows (``violation == 0``) come first, ranked by Pareto rank; infeasible rows follow,
     one rank per distinct violation, less violation first; rows with a non-finite objective or
     violation come last. Sorting by this rank and then by crowding distance is the crowded
-    comparison of NSGA-II with constraints.
+    comparison of NSGA-II with constraints. ``finite``, the mask of rows of ``F`` without a
+    NaN or infinity, is computed when not given.
 
     Examples
     --------
@@ -52,7 +56,7 @@ def constrained_rank(F: np.ndarray, violation: np.ndarray, /) -> np.ndarray:
     >>> constrained_rank(F, np.array([0.0, 0.0, 0.5, 0.1])).tolist()
     [0, 0, 2, 1]
     """
-    finite = np.isfinite(F).all(axis=1) & np.isfinite(violation)
+    finite = (finite_rows(F) if finite is None else finite) & np.isfinite(violation)
     feasible = finite & (violation == 0)
     if feasible.all():
         return _finite_pareto_rank(F)
@@ -79,7 +83,7 @@ def _crowding_finite(F: np.ndarray, groups: np.ndarray) -> np.ndarray:
     ends = np.empty(n, dtype=bool)
     ends[:-1] = starts[1:]
     ends[-1] = True
-    first, last = np.flatnonzero(starts), np.flatnonzero(ends)
+    first, last = starts.nonzero()[0], ends.nonzero()[0]
     sizes = last - first + 1
     boundary = starts | ends
     share = np.empty(n)
@@ -95,11 +99,13 @@ def _crowding_finite(F: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return distance
 
 
-def crowding_distance(F: np.ndarray, groups: np.ndarray, /) -> np.ndarray:
+def crowding_distance(F: np.ndarray, groups: np.ndarray, /, *,
+                      finite: np.ndarray | None = None) -> np.ndarray:
     """Crowding distance of each row of ``F`` within its group (usually its rank).
 
     Each objective adds the normalized gap between a row's two neighbours in its group; the
-    extreme rows of a group get infinity. Rows with a non-finite objective get 0.
+    extreme rows of a group get infinity. Rows with a non-finite objective get 0 (``finite``,
+    the mask of the others, is computed when not given).
 
     Examples
     --------
@@ -107,7 +113,7 @@ def crowding_distance(F: np.ndarray, groups: np.ndarray, /) -> np.ndarray:
     >>> crowding_distance(F, np.zeros(4, dtype=int)).round(3).tolist()
     [inf, 1.417, 1.417, inf]
     """
-    finite = np.isfinite(F).all(axis=1)
+    finite = finite_rows(F) if finite is None else finite
     if finite.all():
         return _crowding_finite(F, groups)
     distance = np.zeros(F.shape[0])

@@ -58,7 +58,7 @@ def bernoulli_positions(size: int, prob: float, /, *, rng: np.random.Generator) 
     (True, True)
     """
     if prob >= 0.25 or size == 0:
-        return np.flatnonzero(rng.random(size) < prob)
+        return (rng.random(size) < prob).nonzero()[0]
     if prob <= 0.0:
         return np.zeros(0, dtype=np.intp)
     expected = size * prob
@@ -66,7 +66,7 @@ def bernoulli_positions(size: int, prob: float, /, *, rng: np.random.Generator) 
     while gaps.sum() < size:  # hardly ever: the first draw falls short of the end
         gaps = np.concatenate([gaps, rng.geometric(prob, size=gaps.size)])
     positions = np.cumsum(gaps) - 1
-    return positions[: np.searchsorted(positions, size)]
+    return positions[: positions.searchsorted(size)]
 
 
 def simulated_binary_crossover(
@@ -91,14 +91,14 @@ def simulated_binary_crossover(
     picked = u < 0.5
     picked &= crosses[:, None]
     picked &= gap > _SAME_VALUE
-    at = np.flatnonzero(picked)
+    at = picked.reshape(-1).nonzero()[0]
     doubled = 2.0 * u.ravel()[at]
     swap = doubled >= 0.5
     uniform = 2.0 * doubled - swap
     distance = gap.ravel()[at]
     # Row 0: the room from the lower parent down to the lower bound; row 1: from the upper
     # parent up to the upper bound.
-    room = np.stack([(y1 - lower).ravel()[at], (upper - y2).ravel()[at]])
+    room = np.concatenate([(y1 - lower).ravel()[at], (upper - y2).ravel()[at]]).reshape(2, -1)
     np.maximum(room, 0.0, out=room)  # log(x) of a point at a bound may round just past it
     alpha = 2.0 - power(1.0 + 2.0 * room / distance, -(eta + 1.0))
     scaled = uniform * alpha  # the same uniform number for both children
@@ -113,7 +113,8 @@ def simulated_binary_crossover(
     flat = children.reshape(-1)
     flat[at + offset] = middle - spread[0]
     flat[at + (first.size - offset)] = middle + spread[1]
-    return np.clip(children, lower, upper, out=children)  # against rounding at the bounds
+    np.maximum(children, lower, out=children)  # against rounding at the bounds
+    return np.minimum(children, upper, out=children)
 
 
 def polynomial_mutation(
@@ -124,21 +125,22 @@ def polynomial_mutation(
     polynomial distribution (in place; ``Z`` is returned)."""
     at = bernoulli_positions(Z.size, prob, rng=rng)
     column = at % Z.shape[1]
-    low, high = lower.take(column), upper.take(column)
+    low, high = lower[column], upper[column]
     span = high - low
+    movable = span > 0
+    if not movable.all():  # a variable with equal bounds stays where it is
+        at, low, high, span = at[movable], low[movable], high[movable], span[movable]
     flat = Z.reshape(-1)
-    y = flat.take(at)
+    y = flat[at]
     u = rng.random(at.size)
     # Deb's two cases in one: u < 0.5 moves down (side -1) by the room to the lower bound,
     # u >= 0.5 up (side +1) by the room to the upper bound.
     side = np.copysign(1.0, u - 0.5)
     room = np.where(side < 0, y - low, high - y)
     share = 1.0 - np.abs(1.0 - 2.0 * u)
-    with np.errstate(divide="ignore", invalid="ignore"):  # fixed variables: span 0, no move
-        tail = power(1.0 - room / span, eta + 1.0)
+    tail = power(1.0 - room / span, eta + 1.0)
     root = power(share + (1.0 - share) * tail, 1.0 / (eta + 1.0))
-    moved = np.minimum(np.maximum(y + side * (1.0 - root) * span, low), high)
-    flat.put(at, np.where(span > 0, moved, y))
+    flat[at] = np.minimum(np.maximum(y + side * (1.0 - root) * span, low), high)
     return Z
 
 
