@@ -103,10 +103,13 @@ class ConstraintHandling:
     ) -> tuple[np.ndarray, np.ndarray]:
         """The objectives and the violation the search ranks points by, when the fraction
         ``used`` of the budget is spent."""
-        with np.errstate(invalid="ignore", over="ignore"):
-            objectives = F + (soft @ self.soft_weights)[:, None] if soft.shape[1] else F
-            violation = self.total_violation(hard)
-            if self.mode == "penalty":
+        objectives = F
+        if soft.shape[1]:
+            with np.errstate(invalid="ignore", over="ignore"):
+                objectives = F + (soft @ self.soft_weights)[:, None]
+        violation = self.total_violation(hard)
+        if self.mode == "penalty":
+            with np.errstate(invalid="ignore", over="ignore"):
                 objectives = objectives + self.penalty * violation[:, None]
         if self.mode == "epsilon":
             level = epsilon_level(self.epsilon or 0.0, used)

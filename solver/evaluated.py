@@ -49,7 +49,7 @@ def row_hashes(X: np.ndarray, /) -> np.ndarray:
     >>> bool(h[0] == h[1]), bool(h[0] == h[2]), bool(row_hashes(np.zeros((1, 2)))[0] == h[3])
     (True, False, True)
     """
-    bits = np.ascontiguousarray(X + 0.0, dtype=np.float64).view(np.uint64)
+    bits = (np.asarray(X, dtype=np.float64) + 0.0).view(np.uint64)  # a fresh contiguous copy
     mixed = _mix(bits ^ _column_salts(X.shape[1]))
     return _mix(mixed.sum(axis=1, dtype=np.uint64))
 

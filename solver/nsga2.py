@@ -88,7 +88,7 @@ class _Run:
 
     def fresh_rows(self, draw: Callable[[int], np.ndarray], n: int, /) -> np.ndarray:
         """Up to ``n`` new rows (see :meth:`take_new`) from rounds of ``draw(k)``."""
-        batches = [np.empty((0, self.space.n_var))]
+        batches = []
         found = 0
         for _ in range(BREEDING_ROUNDS):
             need = n - found
@@ -96,7 +96,9 @@ class _Run:
                 break
             batches.append(self.take_new(draw(need + math.ceil(need * OVERDRAW)), need))
             found += batches[-1].shape[0]
-        return np.concatenate(batches)
+        if len(batches) == 1:
+            return batches[0]
+        return np.concatenate([np.empty((0, self.space.n_var)), *batches])
 
     def first_points(self, initial: ArrayLike | None, /) -> np.ndarray:
         """The user's points (repaired into the domain) followed by random ones."""

@@ -59,13 +59,18 @@ class ProgressMonitor:
     _best_hypervolume: float = -np.inf
     _best_violation: float = np.inf
     _bounds: np.ndarray | None = None
+    _reference: np.ndarray | None = None
+    _volume: float = 1.0
 
     def record(self, population: Population, ranking: Ranking, handling: ConstraintHandling, *,
                generation: int, evaluations: int, elapsed: float) -> GenerationStats:
         """Summarize a generation from its population and how selection ranked it."""
         if self._origin is None:
             self._set_frame(soft_penalized(population, handling.soft_weights))
-        violation = population.hard.sum(axis=1) if population.hard.shape[1] else np.zeros(1)
+        least, mean = 0.0, 0.0
+        if population.hard.shape[1]:
+            violation = population.hard.sum(axis=1)
+            least, mean = float(violation.min()), float(violation.mean())
         front = (ranking.rank == 0) & ranking.feasible
         if handling.mode != "ignore" and population.hard.shape[1]:
             front &= population.feasible
@@ -75,8 +80,8 @@ class ProgressMonitor:
             generation=generation,
             evaluations=evaluations,
             front_size=size,
-            min_violation=float(violation.min()),
-            mean_violation=float(violation.mean()),
+            min_violation=least,
+            mean_violation=mean,
             hypervolume=self._hypervolume(objectives),
             elapsed=elapsed,
         )
@@ -90,15 +95,15 @@ class ProgressMonitor:
             self._origin = finite.min(axis=0)
             span = finite.max(axis=0) - self._origin
             self._scale = np.where(span > 0, span, 1.0)
+            # The normalized points' hypervolume is the raw points' for the mapped-back
+            # reference point, over the volume of the frame.
+            self._reference = self._origin + HYPERVOLUME_REFERENCE * self._scale
+            self._volume = float(np.prod(self._scale))
 
     def _hypervolume(self, objectives: np.ndarray | None) -> float | None:
         if objectives is None or objectives.shape[1] > HYPERVOLUME_MAX_OBJECTIVES:
             return None
-        assert self._origin is not None and self._scale is not None
-        # The normalized points' hypervolume: the raw points' for the mapped-back reference
-        # point, over the volume of the frame.
-        ref = self._origin + HYPERVOLUME_REFERENCE * self._scale
-        return hypervolume(objectives, ref=ref) / float(np.prod(self._scale))
+        return hypervolume(objectives, ref=self._reference) / self._volume
 
     def _update_stall(self, stats: GenerationStats, objectives: np.ndarray | None) -> None:
         improved = False

@@ -14,12 +14,14 @@ from mooc.solver.sorting import constrained_rank, crowding_distance
 @dataclass  # not frozen, as Population
 class Ranking:
     """What selection knows of each row: search objectives, constrained rank, crowding
-    distance within the rank, and whether the row is feasible with finite objectives."""
+    distance within the rank, and whether the row is feasible with finite objectives (and
+    ``all_feasible`` if every row of the ranked population was)."""
 
     objectives: np.ndarray
     rank: np.ndarray
     crowding: np.ndarray
     feasible: np.ndarray
+    all_feasible: bool
 
     @classmethod
     def of(cls, objectives: np.ndarray, violation: np.ndarray, /) -> Ranking:
@@ -27,11 +29,12 @@ class Ranking:
         finite = finite_rows(objectives)
         rank = constrained_rank(objectives, violation, finite=finite)
         crowding = crowding_distance(objectives, rank, finite=finite)
-        return cls(objectives, rank, crowding, finite & (violation == 0))
+        feasible = finite & (violation == 0)
+        return cls(objectives, rank, crowding, feasible, bool(feasible.all()))
 
     def take(self, rows: np.ndarray, /) -> Ranking:
         return Ranking(self.objectives[rows], self.rank[rows], self.crowding[rows],
-                       self.feasible[rows])
+                       self.feasible[rows], self.all_feasible)
 
     def best(self, size: int, /) -> np.ndarray:
         """Indices of the ``size`` best rows: whole fronts in order of rank, the last front cut
@@ -44,6 +47,22 @@ class Ranking:
         [1, 2, 0]
         """
         return np.lexsort((-self.crowding, self.rank))[:size]
+
+
+def _decided(ranking: Ranking, pairs: np.ndarray, /) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the pairs whose first, or second, member wins before crowding is looked at."""
+    objectives = ranking.objectives[pairs]
+    first_no_worse = all_in_row(objectives[:, 0] <= objectives[:, 1])
+    second_no_worse = all_in_row(objectives[:, 1] <= objectives[:, 0])
+    first_better = first_no_worse & ~second_no_worse
+    second_better = second_no_worse & ~first_no_worse
+    if not ranking.all_feasible:
+        feasible = ranking.feasible[pairs]
+        by_rank = ~(feasible[:, 0] & feasible[:, 1])
+        rank = ranking.rank[pairs[by_rank]]
+        first_better[by_rank] = rank[:, 0] < rank[:, 1]
+        second_better[by_rank] = rank[:, 1] < rank[:, 0]
+    return first_better, second_better
 
 
 def binary_tournament(ranking: Ranking, n_winners: int, /, *,
@@ -61,15 +80,9 @@ def binary_tournament(ranking: Ranking, n_winners: int, /, *,
     n_permutations = -(-2 * n_winners // n)
     order = rng.random((n_permutations, n)).argsort(axis=1)
     pairs = order.reshape(-1)[: 2 * n_winners].reshape(n_winners, 2)
-    first, second = pairs[:, 0], pairs[:, 1]
-    objectives = ranking.objectives[pairs]
-    first_no_worse = all_in_row(objectives[:, 0] <= objectives[:, 1])
-    second_no_worse = all_in_row(objectives[:, 1] <= objectives[:, 0])
-    rank, crowding = ranking.rank[pairs], ranking.crowding[pairs]
-    by_dominance = ranking.feasible[first] & ranking.feasible[second]
-    first_better = np.where(by_dominance, first_no_worse & ~second_no_worse, rank[:, 0] < rank[:, 1])
-    second_better = np.where(by_dominance, second_no_worse & ~first_no_worse, rank[:, 1] < rank[:, 0])
+    first_better, second_better = _decided(ranking, pairs)
     undecided = ~(first_better | second_better)
+    crowding = ranking.crowding[pairs]
     first_wins = first_better | (undecided & (crowding[:, 0] > crowding[:, 1]))
     first_wins |= undecided & (crowding[:, 0] == crowding[:, 1]) & (rng.random(n_winners) < 0.5)
-    return np.where(first_wins, first, second)
+    return np.where(first_wins, pairs[:, 0], pairs[:, 1])

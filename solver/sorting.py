@@ -85,16 +85,17 @@ def _crowding_finite(F: np.ndarray, groups: np.ndarray) -> np.ndarray:
     ends[-1] = True
     first, last = starts.nonzero()[0], ends.nonzero()[0]
     sizes = last - first + 1
-    boundary = starts | ends
+    edges = np.concatenate([first, last])
     share = np.empty(n)
     for column in F.T:
         order = np.lexsort((column, groups))
         values = column[order]
-        span = np.repeat(values[last] - values[first], sizes)
-        span[span == 0] = np.inf  # a group without spread in this objective gets nothing from it
+        spread = values[last] - values[first]
+        # A group without spread in this objective gets nothing from it (any gap / inf = 0).
+        span = np.repeat(np.where(spread > 0, spread, np.inf), sizes)
         np.subtract(values[2:], values[:-2], out=share[1:-1])
         share[1:-1] /= span[1:-1]
-        share[boundary] = np.inf
+        share[edges] = np.inf
         distance[order] += share
     return distance
 

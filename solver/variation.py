@@ -5,6 +5,7 @@ random reset to another label for binary and choice columns. All vectorized over
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,14 +36,14 @@ def power(base: np.ndarray, exponent: float, /) -> np.ndarray:
     >>> power(np.array([2.0, 0.5]), -16.0).tolist() == (np.array([2.0, 0.5]) ** -16.0).tolist()
     True
     """
-    steps = np.log2(abs(exponent)) if exponent else 0.5
-    if steps != round(steps) or abs(steps) > 6:
+    steps = math.log2(abs(exponent)) if exponent else 0.5
+    if steps != int(steps) or not 1 <= abs(steps) <= 6:
         return base**exponent
     step = np.square if steps > 0 else np.sqrt
-    result = base
-    for _ in range(abs(int(steps))):
-        result = step(result)
-    return 1.0 / result if exponent < 0 else result
+    result = step(base)
+    for _ in range(abs(int(steps)) - 1):
+        step(result, out=result)
+    return np.reciprocal(result, out=result) if exponent < 0 else result
 
 
 def bernoulli_positions(size: int, prob: float, /, *, rng: np.random.Generator) -> np.ndarray:
@@ -62,10 +63,11 @@ def bernoulli_positions(size: int, prob: float, /, *, rng: np.random.Generator) 
     if prob <= 0.0:
         return np.zeros(0, dtype=np.intp)
     expected = size * prob
-    gaps = rng.geometric(prob, size=int(expected + 5.0 * np.sqrt(expected) + 5.0))
+    gaps = rng.geometric(prob, size=int(expected + 5.0 * math.sqrt(expected) + 5.0))
     while gaps.sum() < size:  # hardly ever: the first draw falls short of the end
         gaps = np.concatenate([gaps, rng.geometric(prob, size=gaps.size)])
-    positions = np.cumsum(gaps) - 1
+    positions = gaps.cumsum()
+    positions -= 1
     return positions[: positions.searchsorted(size)]
 
 
