@@ -3,9 +3,8 @@
 Each generation: binary tournaments by the crowded comparison pick parents; SBX and polynomial
 mutation (uniform crossover and random reset for discrete variables) make as many new points
 as the population holds, none of them evaluated before; parents and offspring are ranked by
-constrained non-dominated sorting and crowding distance, and the best survive. Every evaluated
-point that satisfies the hard constraints is offered to the front archive, which the result
-reports.
+constrained non-dominated sorting and crowding distance, and the best survive. Every new point
+that may belong to the front goes to the front archive, which the result reports.
 
 A run stops for one of these reasons (``SolverResult.stop_reason``): "generations",
 "max_evaluations", "timeout", "stall", "callback", or "exhausted" when no new point could be
@@ -136,7 +135,9 @@ class _Run:
         objectives, violation = self.handling.search_terms(
             population.F, population.hard, population.soft, used=used)
         ranking = Ranking.of(objectives, violation)
-        self.archive.offer(population.take(self._front_candidates(population, ranking, newcomers)))
+        candidates = self._front_candidates(population, ranking, newcomers)
+        if candidates.size:
+            self.archive.offer(population.take(candidates))
         best = ranking.best(self.size)
         return _Generation(population.take(best), ranking.take(best))
 
