@@ -64,7 +64,7 @@ class FrontArchive:
         parts = self._pending if self.members is None else [self.members, *self._pending]
         points = parts[0].join_all(parts[1:])
         objectives = soft_penalized(points, self.handling.soft_weights)
-        keep = np.flatnonzero(moocore.is_nondominated(objectives, keep_weakly=True))
+        keep = moocore.is_nondominated(objectives, keep_weakly=True).nonzero()[0]
         if keep.size > self.limit:
             keep = keep[_thinned(objectives[keep], self.limit)]
         self.members, self.objectives = points.take(keep), objectives[keep]

@@ -10,6 +10,7 @@ import numpy as np
 
 from mooc.solver.archive import FrontArchive, soft_penalized
 from mooc.solver.population import Population
+from mooc.solver.rowwise import finite_rows
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,11 @@ class Front:
 def _least_violating(population: Population, archive: FrontArchive) -> np.ndarray:
     """Rows of the non-dominated least-violating points, preferring finite objectives."""
     objectives = soft_penalized(population, archive.handling.soft_weights)
-    finite = np.isfinite(objectives).all(axis=1)
+    finite = finite_rows(objectives)
     candidates = finite if finite.any() else np.ones(len(population), dtype=bool)
     violation = archive.handling.total_violation(population.hard)
     least = violation[candidates].min()
-    rows = np.flatnonzero(candidates & (violation == least))
+    rows = (candidates & (violation == least)).nonzero()[0]
     if finite.any():
         rows = rows[moocore.is_nondominated(objectives[rows], keep_weakly=True)]
     return rows

@@ -8,6 +8,7 @@ import numpy as np
 
 from mooc.solver.constraints import clean_violations
 from mooc.solver.problem import Evaluation, Problem
+from mooc.solver.rowwise import all_in_row
 
 
 @dataclass  # not frozen: made a few times a generation, and frozen costs on each
@@ -45,7 +46,7 @@ class Population:
         """Mask of the points violating no hard constraint at all."""
         if not self.hard.shape[1]:
             return np.ones(len(self), dtype=bool)
-        return (self.hard == 0).all(axis=1)
+        return all_in_row(self.hard == 0)
 
 
 def _checked(values: object, shape: tuple[int, int], name: str) -> np.ndarray:

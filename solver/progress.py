@@ -18,6 +18,7 @@ from mooc.solver.archive import soft_penalized
 from mooc.solver.constraints import ConstraintHandling
 from mooc.solver.indicators import hypervolume
 from mooc.solver.population import Population
+from mooc.solver.rowwise import finite_rows
 from mooc.solver.selection import Ranking
 
 #: Hypervolume is recorded for at most this many objectives (it is cheap up to three).
@@ -90,7 +91,7 @@ class ProgressMonitor:
         return stats
 
     def _set_frame(self, objectives: np.ndarray) -> None:
-        finite = objectives[np.isfinite(objectives).all(axis=1)]
+        finite = objectives[finite_rows(objectives)]
         if finite.size:
             self._origin = finite.min(axis=0)
             span = finite.max(axis=0) - self._origin

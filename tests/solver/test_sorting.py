@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from mooc.solver.rowwise import all_in_row, any_in_row, finite_rows
 from mooc.solver.selection import Ranking, binary_tournament
 from mooc.solver.sorting import constrained_rank, crowding_distance, pareto_rank
 
@@ -125,3 +126,13 @@ def test_tournament_between_non_dominated_rows_goes_by_crowding():
     winners = binary_tournament(ranking, 4000, rng=np.random.default_rng(1))
     counts = np.bincount(winners, minlength=4)
     assert counts[0] > counts[1] and counts[3] > counts[2]
+
+
+@pytest.mark.parametrize("n_columns", [0, 1, 2, 5])
+def test_row_wise_tests_match_numpy(n_columns):
+    rng = np.random.default_rng(n_columns)
+    mask = rng.random((50, n_columns)) < 0.7
+    values = np.where(rng.random((50, n_columns)) < 0.1, np.nan, 1.0)
+    assert np.array_equal(all_in_row(mask), mask.all(axis=1))
+    assert np.array_equal(any_in_row(mask), mask.any(axis=1))
+    assert np.array_equal(finite_rows(values), np.isfinite(values).all(axis=1))
