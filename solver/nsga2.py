@@ -238,6 +238,7 @@ def nsga2(
     ----------
     problem : Problem
         Bounds, variable kinds and a vectorized ``evaluate``; see :mod:`mooc.solver.problem`.
+        ``evaluate`` is given read-only arrays, each row a point never evaluated before.
     population : int
         Points kept per generation; also the number of offspring per generation.
     generations, max_evaluations, timeout : int, int, float, optional
@@ -247,7 +248,9 @@ def nsga2(
     stall_generations : int, optional
         Also stop after this many generations in a row without improvement (of the recorded
         hypervolume, or of the front's ideal and nadir points beyond three objectives, or of
-        the least violation) by more than ``stall_tolerance``, relative.
+        the least violation) by more than ``stall_tolerance``.
+    stall_tolerance : float
+        The relative improvement the stall rule asks for.
     seed : int, optional
         Seed of the one random generator of the run; the same seed and inputs give the same
         result. Without ``seed`` or ``rng`` a fresh seed is drawn and reported in the result.
@@ -261,8 +264,9 @@ def nsga2(
     epsilon : float, optional
         Initial threshold of normalized violation in ``"epsilon"`` mode.
     initial : array_like, optional
-        Points (rows) to put into the first population, moved into the domain; the rest of
-        it is random.
+        Points (rows) to put into the first population, moved into the domain (clipped to
+        the bounds, integral kinds rounded; repeats dropped, at most ``population`` used); the
+        rest of it is random.
     callback : callable, optional
         Called with each generation's :class:`GenerationStats`; returning False stops the run.
     rng : numpy.random.Generator, optional
