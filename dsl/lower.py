@@ -500,10 +500,10 @@ class Lowerer:
         args = [self.expr(arg, env) for arg in node.args]
         if sympy.nan in args:  # numpy's minimum and maximum propagate nan; sympy's refuse it
             return sympy.nan
-        if node.function == "min":
-            return sympy.Min(*args)
-        if node.function == "max":
-            return sympy.Max(*args)
+        if node.function in ("min", "max"):
+            # sympy compares every pair of symbolic arguments: minutes for a few hundred
+            evaluate = len(args) <= 8 or all(arg.is_number for arg in args)
+            return (sympy.Min if node.function == "min" else sympy.Max)(*args, evaluate=evaluate)
         return _UNARY[node.function](args[0])  # type: ignore[no-any-return]
 
     def expr_Reduction(self, node: ast.Reduction, env: dict) -> sympy.Expr:

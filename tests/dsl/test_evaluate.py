@@ -328,3 +328,25 @@ minimize g: prod(1 + x[i] for i in 1..0)
     expected = np.column_stack([X[:, : n - m + 1].sum(axis=1) + m for m in range(1, n + 1)])
     np.testing.assert_allclose(F[:, :n], expected, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(F[:, n], 1.0)  # the empty product
+
+
+@pytest.mark.parametrize("count", [40, 3000])
+def test_long_flat_expressions_over_many_scalars_compile_and_match_numpy(count):
+    names = [f"v{k}" for k in range(count)]
+    text = "".join(f"var {name} in [0, 2]\n" for name in names)
+    text += f"minimize total: {' + '.join(names)} - {names[0]}\n"
+    text += f"minimize product: {' * '.join(f'(1 + {n} / {count})' for n in names)}\n"
+    text += f"minimize largest: max({', '.join(names)})\n"
+    problem = mooc.compile(text)
+    X = _random_points(problem, 5)
+    F = _evaluate(problem, X).F
+    np.testing.assert_allclose(F[:, 0], X[:, 1:].sum(axis=1), rtol=1e-12)
+    np.testing.assert_allclose(F[:, 1], np.prod(1 + X / count, axis=1), rtol=1e-10)
+    np.testing.assert_allclose(F[:, 2], X.max(axis=1))
+
+
+def test_long_chain_of_divisions_keeps_left_to_right_order():
+    problem = mooc.compile("var x in [1, 2]\nminimize f: 64 / x / 2 / 4 * x - 3 - x + 1\n")
+    x = np.array([[1.0], [1.5], [2.0]])
+    np.testing.assert_allclose(_evaluate(problem, x).F[:, 0], 64 / x[:, 0] / 2 / 4 * x[:, 0]
+                               - 3 - x[:, 0] + 1)
