@@ -43,32 +43,32 @@ class FrontArchive:
     limit: int
     members: Population | None = None
     objectives: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
-    _pending: list[Population] = field(default_factory=list)
-    _pending_rows: int = 0
+    pending: list[Population] = field(default_factory=list)
+    pending_rows: int = 0
 
     def offer(self, points: Population, /) -> None:
         """Consider ``points`` (all reportable) for the front."""
         if not len(points):
             return
-        self._pending.append(points)
-        self._pending_rows += len(points)
-        if self._pending_rows > max(self.limit, len(self)):
+        self.pending.append(points)
+        self.pending_rows += len(points)
+        if self.pending_rows > max(self.limit, len(self)):
             self._merge()
 
     def __len__(self) -> int:
         return 0 if self.members is None else len(self.members)
 
     def _merge(self) -> None:
-        if not self._pending:
+        if not self.pending:
             return
-        parts = self._pending if self.members is None else [self.members, *self._pending]
+        parts = self.pending if self.members is None else [self.members, *self.pending]
         points = parts[0].join_all(parts[1:])
         objectives = soft_penalized(points, self.handling.soft_weights)
         keep = moocore.is_nondominated(objectives, keep_weakly=True).nonzero()[0]
         if keep.size > self.limit:
             keep = keep[_thinned(objectives[keep], self.limit)]
         self.members, self.objectives = points.take(keep), objectives[keep]
-        self._pending, self._pending_rows = [], 0
+        self.pending, self.pending_rows = [], 0
 
     def front(self) -> tuple[Population, np.ndarray] | None:
         """The archived points and their objectives, at most ``limit`` (None if empty)."""

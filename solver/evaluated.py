@@ -78,15 +78,15 @@ class EvaluatedRows:
     """
 
     def __init__(self) -> None:
-        self._runs: list[np.ndarray] = []
+        self.runs: list[np.ndarray] = []
 
     def __len__(self) -> int:
-        return sum(run.shape[0] for run in self._runs)
+        return sum(run.shape[0] for run in self.runs)
 
     def contains(self, hashes: np.ndarray, /) -> np.ndarray:
         """Mask of the given hashes already in the store."""
         found = np.zeros(hashes.shape[0], dtype=bool)
-        for run in self._runs:
+        for run in self.runs:
             where = run.searchsorted(hashes)
             np.minimum(where, run.shape[0] - 1, out=where)
             found |= run[where] == hashes
@@ -96,12 +96,12 @@ class EvaluatedRows:
         """Add hashes not in the store yet."""
         if not hashes.size:
             return
-        self._runs.append(np.sort(hashes))
-        while len(self._runs) > 1 and self._runs[-2].shape[0] < GROWTH * self._runs[-1].shape[0]:
-            last = self._runs.pop()
-            merged = np.concatenate([self._runs.pop(), last])
+        self.runs.append(np.sort(hashes))
+        while len(self.runs) > 1 and self.runs[-2].shape[0] < GROWTH * self.runs[-1].shape[0]:
+            last = self.runs.pop()
+            merged = np.concatenate([self.runs.pop(), last])
             merged.sort(kind="stable")  # two sorted runs: a linear merge
-            self._runs.append(merged)
+            self.runs.append(merged)
 
     def new_rows(self, X: np.ndarray, /) -> tuple[np.ndarray, np.ndarray]:
         """Mask of the rows of ``X`` that are neither evaluated nor repeat an earlier row, and

@@ -7,152 +7,41 @@ constrained non-dominated sorting and crowding distance, and the best survive. E
 that may belong to the front goes to the front archive, which the result reports.
 
 A run stops for one of these reasons (``SolverResult.stop_reason``): "generations",
-"max_evaluations", "timeout", "stall", "callback", or "exhausted" when no new point could be
-bred for several generations in a row (a small discrete space fully evaluated).
+"max_evaluations", "timeout", "stall", "callback", "exhausted" when no new point could be
+bred for several generations in a row (a small discrete space fully evaluated), or
+"interrupted" by Ctrl-C. A run can be checkpointed after every generation and resumed.
 """
 
 from __future__ import annotations
 
-import math
-import time
+import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from mooc.solver.archive import FrontArchive
+from mooc.solver.checkpoint import CheckpointHook, SolverState, check_settings, restore, snapshot
 from mooc.solver.constraints import ConstraintHandling
-from mooc.solver.evaluated import EvaluatedRows
 from mooc.solver.front import select_front
-from mooc.solver.population import Population, evaluate_points
 from mooc.solver.problem import Problem, check_problem
 from mooc.solver.progress import GenerationStats, ProgressMonitor
 from mooc.solver.result import SolverResult
-from mooc.solver.selection import Ranking, binary_tournament
+from mooc.solver.run import Generation, Run
 from mooc.solver.termination import Budget
 from mooc.solver.variables import VariableSpace
-from mooc.solver.variation import VariationSettings, make_offspring
+from mooc.solver.variation import VariationSettings
 
-#: New points are drawn in at most this many rounds per generation (duplicates are redrawn).
-BREEDING_ROUNDS = 5
-#: Each round draws this fraction more than it needs, to make up for duplicates at once.
-OVERDRAW = 0.125
 #: Stop as "exhausted" after this many generations in a row without a single new point.
 EXHAUSTED_AFTER = 5
 
 Callback = Callable[[GenerationStats], object]
 
-
-@dataclass
-class _Generation:
-    """The survivors of a generation and how selection sees them."""
-
-    population: Population
-    ranking: Ranking
-
-
-@dataclass
-class _Run:
-    """The state of one run: what it works on, what it has spent, what it has evaluated."""
-
-    problem: Problem
-    space: VariableSpace
-    handling: ConstraintHandling
-    budget: Budget
-    variation: VariationSettings
-    size: int
-    rng: np.random.Generator
-    archive: FrontArchive
-    start: float = field(default_factory=time.perf_counter)
-    evaluated: EvaluatedRows = field(default_factory=EvaluatedRows)
-    evaluations: int = 0
-    generation: int = 0
-    feasible_found: bool = False
-
-    def elapsed(self) -> float:
-        return time.perf_counter() - self.start
-
-    def batch_size(self) -> int:
-        """How many points the next generation may evaluate."""
-        remaining = self.budget.remaining_evaluations(self.evaluations)
-        return self.size if remaining is None else max(0, min(self.size, remaining))
-
-    def take_new(self, candidates: np.ndarray, need: int, /) -> np.ndarray:
-        """The first ``need`` rows of ``candidates`` never evaluated before and all different;
-        they are recorded as evaluated (the caller evaluates them)."""
-        keep, hashes = self.evaluated.new_rows(candidates)
-        self.evaluated.add(hashes[:need])
-        return candidates[keep.nonzero()[0][:need]]
-
-    def fresh_rows(self, draw: Callable[[int], np.ndarray], n: int, /) -> np.ndarray:
-        """Up to ``n`` new rows (see :meth:`take_new`) from rounds of ``draw(k)``."""
-        batches = []
-        found = 0
-        for _ in range(BREEDING_ROUNDS):
-            need = n - found
-            if need <= 0:
-                break
-            batches.append(self.take_new(draw(need + math.ceil(need * OVERDRAW)), need))
-            found += batches[-1].shape[0]
-        if len(batches) == 1:
-            return batches[0]
-        return np.concatenate([np.empty((0, self.space.n_var)), *batches])
-
-    def first_points(self, initial: ArrayLike | None, /) -> np.ndarray:
-        """The user's points (repaired into the domain) followed by random ones."""
-        n = self.batch_size()
-        user = np.empty((0, self.space.n_var))
-        if initial is not None:
-            user = self.take_new(self.space.repair(np.asarray(initial)), n)
-        random = self.fresh_rows(lambda k: self.space.sample(k, rng=self.rng), n - user.shape[0])
-        return np.concatenate([user, random])
-
-    def offspring(self, parents: _Generation, /) -> np.ndarray:
-        """New points bred from ``parents``."""
-
-        def draw(k: int) -> np.ndarray:
-            winners = binary_tournament(parents.ranking, k + k % 2, rng=self.rng)
-            return make_offspring(parents.population.X[winners], space=self.space,
-                                  settings=self.variation, rng=self.rng)[:k]
-
-        return self.fresh_rows(draw, self.batch_size())
-
-    def evaluate(self, X: np.ndarray, /) -> Population:
-        X.flags.writeable = False
-        population = evaluate_points(self.problem, X)
-        self.handling.observe(population.hard)
-        self.evaluations += len(population)
-        if not self.feasible_found:
-            self.feasible_found = bool(population.feasible.any())
-        return population
-
-    def survive(self, population: Population, /, *, newcomers: int) -> _Generation:
-        """The best ``size`` points of ``population``, whose last ``newcomers`` rows were just
-        evaluated; those that may belong to the front are offered to the archive."""
-        used = self.budget.used(generation=self.generation, evaluations=self.evaluations,
-                                elapsed=self.elapsed())
-        objectives, violation = self.handling.search_terms(
-            population.F, population.hard, population.soft, used=used)
-        ranking = Ranking.of(objectives, violation)
-        candidates = self._front_candidates(population, ranking, newcomers)
-        if candidates.size:
-            self.archive.offer(population.take(candidates))
-        best = ranking.best(self.size)
-        return _Generation(population.take(best), ranking.take(best))
-
-    def _front_candidates(self, population: Population, ranking: Ranking, newcomers: int) -> np.ndarray:
-        """Rows of the newcomers that may be on the front: finite, satisfying every hard
-        constraint (unless ignored) and, where ranking judges exactly that, in the first rank
-        (any other is dominated by a point already evaluated)."""
-        new = slice(len(population) - newcomers, None)
-        candidates = ranking.feasible[new].copy()  # finite, and feasible as the mode sees it
-        mode = self.handling.mode
-        if mode in ("feasibility", "ignore"):
-            candidates &= ranking.rank[new] == 0
-        if mode != "ignore" and population.hard.shape[1]:
-            candidates &= population.feasible[new]
-        return candidates.nonzero()[0] + (len(population) - newcomers)
+#: How the result's message names each stop reason.
+STOPPED_BY = {"generations": "the generation limit", "max_evaluations": "the evaluation limit",
+               "timeout": "the time limit", "stall": "a stall", "callback": "the callback",
+               "exhausted": "running out of new points", "interrupted": "Ctrl-C (interrupted)"}
 
 
 def _generator(seed: int | None, rng: np.random.Generator | None) -> tuple[np.random.Generator, int | None]:
@@ -182,26 +71,45 @@ def _variation(n_var: int, crossover_eta: float, crossover_prob: float, mutation
     return VariationSettings(crossover_eta, crossover_prob, mutation_eta, mutation_prob)
 
 
-def _report(run: _Run, state: _Generation, monitor: ProgressMonitor, callback: Callback | None,
-            stall_generations: int | None) -> str | None:
-    """Record the generation and return why to stop, if so."""
-    stats = monitor.record(state.population, state.ranking, run.handling,
-                           generation=run.generation, evaluations=run.evaluations,
-                           elapsed=run.elapsed())
-    if callback is not None and callback(stats) is False:
-        return "callback"
-    reason = run.budget.stop_reason(generation=run.generation, evaluations=run.evaluations,
-                                    elapsed=stats.elapsed)
-    if reason is None and stall_generations and monitor.since_improvement >= stall_generations:
-        reason = "stall"
-    return reason
+def _resumed_generator(state: SolverState) -> np.random.Generator:
+    bit_generator = getattr(np.random, state.rng["bit_generator"])()
+    bit_generator.state = state.rng
+    return np.random.Generator(bit_generator)
 
 
-def _result(run: _Run, state: _Generation, monitor: ProgressMonitor, reason: str,
+@dataclass
+class _Stopping:
+    """Records each generation and tells why to stop, if so."""
+
+    callback: Callback | None
+    stall_generations: int | None
+
+    def after(self, run: Run, state: Generation, monitor: ProgressMonitor, *, idle: int) -> str | None:
+        """Record the generation just made and return why to stop, if so."""
+        stats = monitor.record(state.population, state.ranking, run.handling,
+                               generation=run.generation, evaluations=run.evaluations,
+                               elapsed=run.elapsed())
+        if self.callback is not None and self.callback(stats) is False:
+            return "callback"
+        return self.on_resume(run, monitor, idle=idle)
+
+    def on_resume(self, run: Run, monitor: ProgressMonitor, *, idle: int) -> str | None:
+        """Why to stop given the limits alone (a resumed run may have reached them already)."""
+        reason = run.budget.stop_reason(generation=run.generation, evaluations=run.evaluations,
+                                        elapsed=run.elapsed())
+        if reason is None and self.stall_generations and \
+                monitor.since_improvement >= self.stall_generations:
+            reason = "stall"
+        if reason is None and idle >= EXHAUSTED_AFTER:
+            reason = "exhausted"
+        return reason
+
+
+def _result(run: Run, state: Generation, monitor: ProgressMonitor, reason: str,
             seed: int | None) -> SolverResult:
     front = select_front(run.archive, state.population, feasible_found=run.feasible_found)
-    message = (f"{front.description}; stopped by {reason} after {run.generation} generations "
-               f"and {run.evaluations} evaluations")
+    message = (f"{front.description}; stopped by {STOPPED_BY.get(reason, reason)} after "
+               f"{run.generation} generations and {run.evaluations} evaluations")
     points = front.points
     return SolverResult(
         X=points.X, F=points.F, hard=points.hard, soft=points.soft, feasible=points.feasible,
@@ -231,6 +139,8 @@ def nsga2(
     callback: Callback | None = None,
     rng: np.random.Generator | None = None,
     max_front: int | None = None,
+    checkpoint: CheckpointHook | None = None,
+    resume: SolverState | None = None,
 ) -> SolverResult:
     """Minimize ``problem``'s objectives with NSGA-II and return the non-dominated front.
 
@@ -273,6 +183,19 @@ def nsga2(
         The generator to use instead of one seeded with ``seed``.
     max_front : int, optional
         Most points in the returned front (default ``10 * population``).
+    checkpoint : callable, optional
+        Called as ``checkpoint(state, final)`` after every generation with a
+        :class:`~mooc.solver.checkpoint.SolverState` (``final`` on the last); for instance a
+        :class:`~mooc.solver.checkpoint.CheckpointFile`.
+    resume : SolverState, optional
+        Go on from this state (say, loaded with :func:`~mooc.solver.checkpoint.load_checkpoint`)
+        instead of starting afresh. The other arguments must be those the run started with,
+        except the limits, callback and checkpoint; the run then ends with exactly the front
+        of a run never stopped.
+
+    A Ctrl-C (KeyboardInterrupt) during a run stops it at the last finished generation: the
+    result holds that generation's front, ``stop_reason`` is ``"interrupted"``, and
+    ``checkpoint`` gets that state as final.
 
     Returns
     -------
@@ -295,37 +218,65 @@ def nsga2(
     ('generations', 2040, True)
     """
     check_problem(problem)
-    generator, seed = _generator(seed, rng)
+    if resume is not None:
+        if rng is not None or (seed is not None and seed != resume.seed):
+            raise ValueError("a resumed run goes on with the random stream of its checkpoint: "
+                             "pass neither 'rng' nor another 'seed'")
+        generator, seed = _resumed_generator(resume), resume.seed
+    else:
+        generator, seed = _generator(seed, rng)
     _check_range("population", population, 2)
     _check_range("penalty", penalty, 0.0)
     if stall_generations is not None:
         _check_range("stall_generations", stall_generations, 1)
     max_front = 10 * population if max_front is None else max_front
     _check_range("max_front", max_front, 1)
+    variation = _variation(len(problem.kinds), crossover_eta, crossover_prob, mutation_eta,
+                           mutation_prob)
+    fixed = {"population": int(population), "constraints": constraints, "penalty": penalty,
+             "epsilon": epsilon, "max_front": int(max_front), "stall_tolerance": stall_tolerance,
+             **dataclasses.asdict(variation), "n_var": len(problem.kinds)}
     handling = ConstraintHandling(constraints, np.asarray(problem.soft_weights, dtype=float),
                                   penalty=penalty, epsilon=epsilon)
-    run = _Run(
+    run = Run(
         problem=problem,
         space=VariableSpace.of_problem(problem),
         handling=handling,
         budget=Budget.of(generations=generations, max_evaluations=max_evaluations, timeout=timeout),
-        variation=_variation(len(problem.kinds), crossover_eta, crossover_prob, mutation_eta,
-                             mutation_prob),
+        variation=variation,
         size=int(population),
         rng=generator,
         archive=FrontArchive(handling, max_front),
     )
-    monitor = ProgressMonitor(tolerance=stall_tolerance)
-    first = run.evaluate(run.first_points(initial))
-    state = run.survive(first, newcomers=len(first))
-    reason = _report(run, state, monitor, callback, stall_generations)
-    idle = 0
-    while reason is None:
-        offspring = run.evaluate(run.offspring(state))
-        idle = 0 if len(offspring) else idle + 1
-        run.generation += 1
-        state = run.survive(state.population.join(offspring), newcomers=len(offspring))
-        reason = _report(run, state, monitor, callback, stall_generations)
-        if reason is None and idle >= EXHAUSTED_AFTER:
-            reason = "exhausted"
+    stop = _Stopping(callback, stall_generations)
+    saved: SolverState | None = None
+    try:
+        if resume is None:
+            monitor = ProgressMonitor(tolerance=stall_tolerance)
+            first = run.evaluate(run.first_points(initial))
+            state = run.survive(first, newcomers=len(first))
+            reason, idle = stop.after(run, state, monitor, idle=0), 0
+        else:
+            check_settings(resume, fixed)
+            state, monitor = restore(resume, run)
+            reason, idle = stop.on_resume(run, monitor, idle=resume.idle), resume.idle
+        saved = snapshot(run, state, monitor, idle=idle, seed=seed, settings=fixed)
+        if checkpoint is not None:
+            checkpoint(saved, reason is not None)
+        while reason is None:
+            offspring = run.evaluate(run.offspring(state))
+            idle = 0 if len(offspring) else idle + 1
+            run.generation += 1
+            state = run.survive(state.population.join(offspring), newcomers=len(offspring))
+            reason = stop.after(run, state, monitor, idle=idle)
+            saved = snapshot(run, state, monitor, idle=idle, seed=seed, settings=fixed)
+            if checkpoint is not None:
+                checkpoint(saved, reason is not None)
+    except KeyboardInterrupt:
+        if saved is None:  # nothing finished to keep
+            raise
+        state, monitor = restore(saved, run)  # the last finished generation
+        reason = "interrupted"
+        if checkpoint is not None:
+            checkpoint(saved, True)
     return _result(run, state, monitor, reason, seed)

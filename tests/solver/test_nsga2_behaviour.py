@@ -15,6 +15,7 @@ from solver_testproblems import (
 )
 
 from mooc.solver import FunctionProblem, GenerationStats, SolverResult, nsga2
+from mooc.solver.nsga2 import STOPPED_BY
 
 
 class Recorder:
@@ -123,7 +124,7 @@ def test_termination_reasons(limits, reason):
     started = time.perf_counter()
     result = nsga2(problem, population=30, seed=0, **limits)
     assert result.stop_reason == reason
-    assert reason in result.message
+    assert STOPPED_BY[reason] in result.message
     if reason == "generations":
         assert result.n_generations == 7 and result.n_evaluations == 30 * 8
     if reason == "max_evaluations":

@@ -1,0 +1,139 @@
+"""The state of one NSGA-II run and its steps: breeding new points, evaluating them, survival.
+
+:func:`mooc.solver.nsga2` drives a :class:`Run` generation by generation; a
+:mod:`checkpoint <mooc.solver.checkpoint>` snapshots one between generations and restores it.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from mooc.solver.archive import FrontArchive
+from mooc.solver.constraints import ConstraintHandling
+from mooc.solver.evaluated import EvaluatedRows
+from mooc.solver.population import Population, evaluate_points
+from mooc.solver.problem import Problem
+from mooc.solver.selection import Ranking, binary_tournament
+from mooc.solver.termination import Budget
+from mooc.solver.variables import VariableSpace
+from mooc.solver.variation import VariationSettings, make_offspring
+
+#: New points are drawn in at most this many rounds per generation (duplicates are redrawn).
+BREEDING_ROUNDS = 5
+#: Each round draws this fraction more than it needs, to make up for duplicates at once.
+OVERDRAW = 0.125
+@dataclass
+class Generation:
+    """The survivors of a generation and how selection sees them."""
+
+    population: Population
+    ranking: Ranking
+
+
+@dataclass
+class Run:
+    """The state of one run: what it works on, what it has spent, what it has evaluated."""
+
+    problem: Problem
+    space: VariableSpace
+    handling: ConstraintHandling
+    budget: Budget
+    variation: VariationSettings
+    size: int
+    rng: np.random.Generator
+    archive: FrontArchive
+    start: float = field(default_factory=time.perf_counter)
+    evaluated: EvaluatedRows = field(default_factory=EvaluatedRows)
+    evaluations: int = 0
+    generation: int = 0
+    feasible_found: bool = False
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+    def batch_size(self) -> int:
+        """How many points the next generation may evaluate."""
+        remaining = self.budget.remaining_evaluations(self.evaluations)
+        return self.size if remaining is None else max(0, min(self.size, remaining))
+
+    def take_new(self, candidates: np.ndarray, need: int, /) -> np.ndarray:
+        """The first ``need`` rows of ``candidates`` never evaluated before and all different;
+        they are recorded as evaluated (the caller evaluates them)."""
+        keep, hashes = self.evaluated.new_rows(candidates)
+        self.evaluated.add(hashes[:need])
+        return candidates[keep.nonzero()[0][:need]]
+
+    def fresh_rows(self, draw: Callable[[int], np.ndarray], n: int, /) -> np.ndarray:
+        """Up to ``n`` new rows (see :meth:`take_new`) from rounds of ``draw(k)``."""
+        batches = []
+        found = 0
+        for _ in range(BREEDING_ROUNDS):
+            need = n - found
+            if need <= 0:
+                break
+            batches.append(self.take_new(draw(need + math.ceil(need * OVERDRAW)), need))
+            found += batches[-1].shape[0]
+        if len(batches) == 1:
+            return batches[0]
+        return np.concatenate([np.empty((0, self.space.n_var)), *batches])
+
+    def first_points(self, initial: ArrayLike | None, /) -> np.ndarray:
+        """The user's points (repaired into the domain) followed by random ones."""
+        n = self.batch_size()
+        user = np.empty((0, self.space.n_var))
+        if initial is not None:
+            user = self.take_new(self.space.repair(np.asarray(initial)), n)
+        random = self.fresh_rows(lambda k: self.space.sample(k, rng=self.rng), n - user.shape[0])
+        return np.concatenate([user, random])
+
+    def offspring(self, parents: Generation, /) -> np.ndarray:
+        """New points bred from ``parents``."""
+
+        def draw(k: int) -> np.ndarray:
+            winners = binary_tournament(parents.ranking, k + k % 2, rng=self.rng)
+            return make_offspring(parents.population.X[winners], space=self.space,
+                                  settings=self.variation, rng=self.rng)[:k]
+
+        return self.fresh_rows(draw, self.batch_size())
+
+    def evaluate(self, X: np.ndarray, /) -> Population:
+        X.flags.writeable = False
+        population = evaluate_points(self.problem, X)
+        self.handling.observe(population.hard)
+        self.evaluations += len(population)
+        if not self.feasible_found:
+            self.feasible_found = bool(population.feasible.any())
+        return population
+
+    def survive(self, population: Population, /, *, newcomers: int) -> Generation:
+        """The best ``size`` points of ``population``, whose last ``newcomers`` rows were just
+        evaluated; those that may belong to the front are offered to the archive."""
+        used = self.budget.used(generation=self.generation, evaluations=self.evaluations,
+                                elapsed=self.elapsed())
+        objectives, violation = self.handling.search_terms(
+            population.F, population.hard, population.soft, used=used)
+        ranking = Ranking.of(objectives, violation)
+        candidates = self._front_candidates(population, ranking, newcomers)
+        if candidates.size:
+            self.archive.offer(population.take(candidates))
+        best = ranking.best(self.size)
+        return Generation(population.take(best), ranking.take(best))
+
+    def _front_candidates(self, population: Population, ranking: Ranking, newcomers: int) -> np.ndarray:
+        """Rows of the newcomers that may be on the front: finite, satisfying every hard
+        constraint (unless ignored) and, where ranking judges exactly that, in the first rank
+        (any other is dominated by a point already evaluated)."""
+        new = slice(len(population) - newcomers, None)
+        candidates = ranking.feasible[new].copy()  # finite, and feasible as the mode sees it
+        mode = self.handling.mode
+        if mode in ("feasibility", "ignore"):
+            candidates &= ranking.rank[new] == 0
+        if mode != "ignore" and population.hard.shape[1]:
+            candidates &= population.feasible[new]
+        return candidates.nonzero()[0] + (len(population) - newcomers)
