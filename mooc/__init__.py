@@ -21,17 +21,17 @@ if (_checkout / "pyproject.toml").is_file() and (_checkout / "dsl" / "grammar.la
     __path__.append(str(_checkout))  # noqa: F821 - the package's own __path__
 
 __version__ = "0.1.0"
-__all__ = ["MooError", "Problem", "Result", "compile", "load", "__version__"]
+__all__ = ["MooError", "Problem", "Result", "compile", "load", "resume", "__version__"]
 
 if TYPE_CHECKING:
-    from mooc.api import compile, load
+    from mooc.api import compile, load, resume
     from mooc.problem import Problem
     from mooc.result import Result
 
 
 def __getattr__(name: str) -> Any:
     # Imported on first use so that `mooc --help` does not pay for sympy and lark.
-    if name in ("compile", "load"):
+    if name in ("compile", "load", "resume"):
         from mooc import api
 
         return getattr(api, name)

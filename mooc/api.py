@@ -48,3 +48,20 @@ def compile(text: str, params: dict[str, Any] | None = None, *,  # noqa: A001 - 
 
     return Problem(compile_text(text, filename, params), params=params,
                    allow_extern=allow_extern)
+
+
+def resume(checkpoint: str | Path, *, allow_extern: bool = False, **options: Any) -> Any:
+    """Go on with the run saved in ``checkpoint`` (written by ``solve(checkpoint=...)``) and
+    return its :class:`mooc.Result`: the same front as a run never stopped.
+
+    The model is compiled again from its file, which must be unchanged. ``options`` may raise
+    the limits (generations, max_evaluations, timeout, stall_generations) and take workers,
+    dask, callback, checkpoint (default: the same file) and checkpoint_every.
+    """
+    from mooc.checkpoint import read_checkpoint, resumed_problem
+    from mooc.solve import solve_problem
+
+    resumed = read_checkpoint(checkpoint)
+    problem = resumed_problem(resumed, checkpoint, allow_extern=allow_extern)
+    options.setdefault("checkpoint", checkpoint)
+    return solve_problem(problem, resumed=resumed, **options)

@@ -16,6 +16,7 @@ EXAMPLES_SOLVE = """examples:
   mooc solve examples/zdt1.moo --set n=10 --population 200 --generations 300 --seed 7
   mooc solve examples/binh_korn.moo --constraints penalty --out front.csv
   mooc solve zdt1                          (a library problem; see 'mooc list')
+  mooc solve model.moo --checkpoint run.ckpt, then after a stop: mooc solve --resume run.ckpt
 """
 
 
@@ -77,11 +78,20 @@ def _add_solver_options(solve: argparse.ArgumentParser) -> None:
     extern = solve.add_argument_group("black-box objectives (extern)")
     extern.add_argument("--allow-extern", action="store_true",
                         help="let the model's extern declarations run their code")
-    extern.add_argument("--workers", type=int, default=1, metavar="N",
-                        help="evaluate per-point externs in N local processes")
+    extern.add_argument("--workers", type=int, metavar="N",
+                        help="evaluate per-point externs in N local processes (default 1)")
     extern.add_argument("--dask", metavar="ADDRESS",
                         help="evaluate per-point externs on a Dask cluster: a scheduler "
                         "address, or local:N to start N local workers")
+    saving = solve.add_argument_group("checkpoint and resume")
+    saving.add_argument("--checkpoint", metavar="FILE",
+                        help="save the run to FILE as it goes (atomically), to resume it later")
+    saving.add_argument("--checkpoint-every", type=float, default=60.0, metavar="SECONDS",
+                        help="save at most this often (default 60; 0: after every generation); "
+                        "the last generation and a Ctrl-C are always saved")
+    saving.add_argument("--resume", metavar="FILE",
+                        help="go on with the run saved in FILE (its model, settings and outputs; "
+                        "--generations and the other limits may be raised)")
     output = solve.add_argument_group("output")
     output.add_argument("--out", metavar="FILE", action="append", default=[],
                         help="write the front to FILE (.csv or .json; repeatable)")

@@ -8,6 +8,11 @@ its reason, and the run goes on.
 Per-point externs fan out over local processes (``workers=N``) or a Dask cluster; a vectorized
 extern gets the whole population at once. Results come back in the points' order, so a run
 gives the same front however it is spread.
+
+Every finished per-point call is kept (its values, or its failure) by its arguments: a call
+with the same arguments is answered from there, and a checkpoint saves them, so a resumed run
+never repeats a finished call. Ctrl-C reaches only the main process: workers and the
+children that enforce timeouts ignore it and are stopped by the main process.
 """
 
 from __future__ import annotations
@@ -15,10 +20,11 @@ from __future__ import annotations
 import importlib
 import json
 import shlex
+import signal
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,13 +128,15 @@ def _call_in_child(spec: ExternSpec, point: dict[str, Any]) -> Any:
     child = context.Process(target=_child_call, args=(spec, point, sender), daemon=True)
     child.start()
     sender.close()
-    ready = receiver.poll(spec.timeout)
-    if not ready:
-        child.kill()
+    try:
+        ready = receiver.poll(spec.timeout)
+        if not ready:
+            raise subprocess.TimeoutExpired(spec.target, spec.timeout or 0)
+        ok, value = receiver.recv()
+    finally:  # also on Ctrl-C: the child must not outlive its call
+        if child.is_alive():
+            child.kill()
         child.join()
-        raise subprocess.TimeoutExpired(spec.target, spec.timeout or 0)
-    ok, value = receiver.recv()
-    child.join()
     if not ok:
         raise _ChildFailed(value)
     return value
@@ -138,7 +146,13 @@ class _ChildFailed(Exception):
     """The extern raised in its child process; the message is its reason as recorded."""
 
 
+def ignore_interrupts() -> None:
+    """For worker processes: Ctrl-C is the main process's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _child_call(spec: ExternSpec, point: dict[str, Any], sender: Any) -> None:
+    ignore_interrupts()
     try:
         sender.send((True, load_function(spec)(**point)))
     except BaseException as error:  # reported to the parent, which records the failure
@@ -170,6 +184,8 @@ def _run_program(spec: ExternSpec, point: dict[str, Any]) -> Any:
         words[0] = str(program)
     done = subprocess.run(words, input=json.dumps(point), capture_output=True, text=True,
                           timeout=spec.timeout, cwd=spec.folder)
+    if done.returncode == -signal.SIGINT:  # Ctrl-C reached the program: not its failure
+        raise KeyboardInterrupt
     if done.returncode != 0:
         tail = done.stderr.strip().splitlines()[-1:] or [""]
         raise RuntimeError(f"exit code {done.returncode} {tail[0]}".strip())
@@ -184,9 +200,20 @@ def _python_value(value: Any) -> Any:
     return value
 
 
+#: A finished per-point call: its values, or None and the reason it failed.
+Outcome = tuple[list[float] | None, str]
+
+
+def call_key(name: str, point: dict[str, Any]) -> str:
+    """The key a finished call is kept by: the extern's name and its arguments."""
+    return json.dumps([name, point], sort_keys=True)
+
+
 @dataclass
 class ExternRunner:
-    """Calls externs for the generated code; keeps the failures of the run."""
+    """Calls externs for the generated code; keeps finished calls and the failures of the run.
+
+    ``on_result`` is called after each finished per-point call (a checkpoint saves them)."""
 
     specs: dict[str, ExternSpec]
     allowed: bool = False
@@ -194,6 +221,8 @@ class ExternRunner:
     dask: Any = None  # a dask.distributed Client
     failures: list[Failure] = field(default_factory=list)
     calls: int = 0
+    finished: dict[str, Outcome] = field(default_factory=dict)
+    on_result: Callable[[], object] | None = None
     _pool: Executor | None = field(default=None, repr=False)
 
     def call(self, name: str, arguments: dict[str, Any], n: int) -> np.ndarray:
@@ -206,14 +235,21 @@ class ExternRunner:
         if spec.vectorized:
             return self._call_vectorized(spec, arguments, n)
         points = [{k: _python_value(v[i]) for k, v in arguments.items()} for i in range(n)]
-        results = self._map(spec, points)
+        keys = [call_key(name, point) for point in points]
+        todo = {key: point for key, point in zip(keys, points, strict=True)
+                if key not in self.finished}
+        for key, outcome in self._outcomes(spec, todo):
+            self.finished[key] = outcome
+            self.calls += 1
+            if self.on_result is not None:
+                self.on_result()
         out = np.full((n, len(spec.returns)), np.nan)
-        for i, (values, reason) in enumerate(results):
+        for i, key in enumerate(keys):
+            values, reason = self.finished[key]
             if values is None:
                 self.failures.append(Failure(name, points[i], reason))
             else:
                 out[i] = values
-        self.calls += n
         return out
 
     def _call_vectorized(self, spec: ExternSpec, arguments: dict[str, Any], n: int) -> np.ndarray:
@@ -233,34 +269,58 @@ class ExternRunner:
                                  for i in range(n))
             return np.full((n, len(spec.returns)), np.nan)
 
-    def _map(self, spec: ExternSpec, points: list[dict[str, Any]]
-             ) -> list[tuple[list[float] | None, str]]:
-        if self.dask is not None:
-            futures = self.dask.map(call_point, [spec] * len(points), points, pure=False)
-            return list(self.dask.gather(futures))
-        if self.workers <= 1 or len(points) == 1:
-            return [call_point(spec, p) for p in points]
+    def _outcomes(self, spec: ExternSpec, todo: dict[str, dict[str, Any]]
+                  ) -> Iterator[tuple[str, Outcome]]:
+        """(key, outcome) of each call in ``todo``, as each finishes."""
+        if self.dask is not None and todo:
+            from dask.distributed import as_completed
+
+            keys = list(todo)
+            futures = self.dask.map(call_point, [spec] * len(keys), list(todo.values()),
+                                    pure=False)
+            where = {future.key: key for future, key in zip(futures, keys, strict=True)}
+            for future in as_completed(futures):
+                yield where[future.key], future.result()
+        elif self.workers <= 1 or len(todo) <= 1:
+            for key, point in todo.items():
+                yield key, call_point(spec, point)
+        else:
+            yield from self._pooled(spec, todo)
+
+    def _pooled(self, spec: ExternSpec, todo: dict[str, dict[str, Any]]
+                ) -> Iterator[tuple[str, Outcome]]:
         pool = self._executor(spec)
-        futures = [pool.submit(call_point, spec, p) for p in points]
-        results = []
-        for future in futures:
-            try:
-                results.append(future.result(timeout=None if spec.timeout is None
-                                             else spec.timeout * 2 + 5))
-            except FutureTimeout:
-                results.append((None, f"timed out after {spec.timeout:g} s"))
-        return results
+        pending = {pool.submit(call_point, spec, point): key for key, point in todo.items()}
+        # call_point enforces the timeout itself; this only guards against a worker that hangs
+        limit = None if spec.timeout is None else spec.timeout * 2 + 5
+        while pending:
+            done, _ = wait(pending, timeout=limit, return_when=FIRST_COMPLETED)
+            if not done:
+                for key in pending.values():
+                    yield key, (None, f"timed out after {spec.timeout:g} s")
+                return
+            for future in done:
+                yield pending.pop(future), future.result()
 
     def _executor(self, spec: ExternSpec) -> Executor:
         if self._pool is None:
-            kind = ProcessPoolExecutor if spec.kind == "python" else ThreadPoolExecutor
-            self._pool = kind(max_workers=self.workers)
+            if spec.kind == "python":
+                self._pool = ProcessPoolExecutor(max_workers=self.workers,
+                                                 initializer=ignore_interrupts)
+            else:
+                self._pool = ThreadPoolExecutor(max_workers=self.workers)
         return self._pool
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+    def close(self, *, interrupted: bool = False) -> None:
+        """Shut the worker pool down; after Ctrl-C, stop the calls still running."""
+        if self._pool is None:
+            return
+        if interrupted:
+            # the executor has no public way to stop running calls: end its processes
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.terminate()
+        self._pool.shutdown(wait=not interrupted, cancel_futures=True)
+        self._pool = None
 
 
 def failure_summary(failures: Sequence[Failure]) -> str:

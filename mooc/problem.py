@@ -125,7 +125,8 @@ class Problem:
 
         Options: population, generations, max_evaluations, timeout, seed, constraints,
         crossover_eta, crossover_prob, mutation_eta, mutation_prob, penalty, epsilon,
-        stall_generations, initial, callback.
+        stall_generations, initial, callback; workers and dask (for externs); checkpoint (a
+        file to save the run to, see :func:`mooc.resume`) and checkpoint_every (seconds).
         """
         from mooc.solve import solve_problem
 

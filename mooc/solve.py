@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
+from mooc.checkpoint import Resumed, RunCheckpoint, resume_settings, seeded
 from mooc.dsl.check import did_you_mean
 from mooc.dsl.names import CONSTRAINT_MODES, SOLVER_SETTINGS
 from mooc.errors import UsageError
@@ -39,31 +45,59 @@ def solver_settings(problem: Any, options: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
-def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None, **options: Any) -> Any:
+def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None,
+                  checkpoint: str | os.PathLike[str] | None = None, checkpoint_every: float = 60.0,
+                  checkpoint_note: dict[str, Any] | None = None, resumed: Resumed | None = None,
+                  **options: Any) -> Any:
     """Solve a :class:`mooc.Problem`; return a :class:`mooc.Result` in the user's directions.
 
     ``workers`` spreads per-point extern calls over local processes; ``dask`` over a Dask
     cluster: a ``dask.distributed.Client``, a scheduler address, or ``"local:N"``.
+    ``checkpoint`` names a file the run is saved to (see :mod:`mooc.checkpoint`) every
+    ``checkpoint_every`` seconds; ``resumed`` is a run read from one, to go on with.
     """
     from mooc.result import Result
     from mooc.solver import nsga2
 
-    settings = solver_settings(problem, options)
+    if resumed is not None:
+        callback = options.pop("callback", None)
+        settings = solver_settings(problem, resume_settings(resumed, options))
+        settings["callback"] = callback
+    else:
+        settings = solver_settings(problem, options)
     problem.check_externs_allowed()
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise UsageError(f"'workers' takes a whole number of at least 1, but was given {workers!r}")
     runner = problem.extern_runner
     runner.failures.clear()
+    runner.finished.clear()
+    if resumed is not None:
+        runner.failures.extend(resumed.failures)
+        runner.finished.update(resumed.finished)
+    hook = None
+    if checkpoint is not None:
+        settings = seeded(settings)
+        hook = RunCheckpoint(checkpoint, problem, settings, every=checkpoint_every,
+                             note=checkpoint_note)
+        runner.on_result = hook.save
     started = time.time()
+    interrupted = True
     with _dask_client(dask if problem.externs else None) as client:
         runner.workers, runner.dask = workers, client
         try:
-            raw = nsga2(problem.as_solver_problem(), **settings)
+            raw = nsga2(problem.as_solver_problem(), checkpoint=hook,
+                        resume=None if resumed is None else resumed.state, **settings)
+            interrupted = raw.stop_reason == "interrupted"
         except ValueError as error:  # the solver names the bad argument
+            interrupted = False
             raise UsageError(str(error)) from None
+        except KeyboardInterrupt:  # before the first generation was done: keep finished calls
+            if hook is not None:
+                hook.save(force=True)
+            raise
         finally:
-            runner.close()
-            runner.dask = None
+            runner.close(interrupted=interrupted)
+            runner.on_result, runner.dask = None, None
     return Result.from_solver(problem, raw, settings=settings, started=started,
                               failures=list(runner.failures))
 
@@ -89,8 +123,9 @@ class _dask_client:
             count = self.spec.partition(":")[2]
             if not count.isdigit() or int(count) < 1:
                 raise UsageError(f"--dask local:N takes a number of workers, not '{count}'")
-            # non-daemonic workers may start the child process that enforces a timeout
-            with dask.config.set({"distributed.worker.daemon": False}):
+            # non-daemonic workers may start the child process that enforces a timeout; workers
+            # started while Ctrl-C is ignored keep ignoring it: it is the main process's to handle
+            with dask.config.set({"distributed.worker.daemon": False}), _interrupts_ignored():
                 self.cluster = LocalCluster(n_workers=int(count), threads_per_worker=1,
                                             processes=True, dashboard_address=None,
                                             host="127.0.0.1")
@@ -104,3 +139,16 @@ class _dask_client:
             self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+@contextlib.contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C meanwhile (when in the main thread, where signals are handled)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

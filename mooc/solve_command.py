@@ -81,16 +81,25 @@ def _check_same_model(problem: Any, recorded: str) -> None:
 
 def run_solve(args: argparse.Namespace) -> int:
     from mooc.progress import ProgressDisplay
-    from mooc.solve import solver_settings
+    from mooc.solve import solve_problem
 
+    resumed = _resumed(args) if args.resume else None
     _check_paths(args)
-    problem, options = _load_problem(args)
+    if resumed is not None:
+        problem, options = _resumed_problem(args, resumed)
+    else:
+        problem, options = _load_problem(args)
     reference = _reference_front(args, problem)
     display = None
     if not args.quiet:
-        display = ProgressDisplay(solver_settings(problem, options))
+        display = ProgressDisplay(_budget(problem, options, resumed))
         options["callback"] = display
-    result = problem.solve(workers=args.workers, dask=args.dask, **options)
+    checkpoint = args.checkpoint or args.resume
+    note = {"out": args.out, "plot": args.plot, "report": args.report,
+            "reference": args.reference, "workers": args.workers, "dask": args.dask}
+    result = solve_problem(problem, workers=args.workers or 1, dask=args.dask,
+                           checkpoint=checkpoint, checkpoint_every=args.checkpoint_every,
+                           checkpoint_note=note, resumed=resumed, **options)
     if display is not None and result.history:
         display.finish(result.history[-1])
     _write_outputs(args, result, reference)
@@ -102,7 +111,46 @@ def run_solve(args: argparse.Namespace) -> int:
             print(f"wrote {path}", file=sys.stderr)
     if reference is not None and not args.quiet:
         _print_indicators(result, reference)
+    if result.stop_reason == "interrupted":
+        if checkpoint:
+            print(f"interrupted; saved to {checkpoint}; go on with: mooc solve --resume "
+                  f"{checkpoint}", file=sys.stderr)
+        return 130
     return 0
+
+
+def _resumed(args: argparse.Namespace) -> Any:
+    """The run saved in --resume, with its recorded outputs where none are given now."""
+    from mooc.checkpoint import read_checkpoint
+
+    if args.model or args.rerun or args.overrides:
+        raise UsageError("--resume takes the model, its params and settings from the "
+                         "checkpoint: give no model, --set or --rerun with it")
+    resumed = read_checkpoint(args.resume)
+    note = resumed.note
+    if not (args.out or args.plot or args.report):
+        args.out, args.plot, args.report = note.get("out", []), note.get("plot", []), note.get("report")
+    if args.reference is None:
+        args.reference = note.get("reference")
+    if args.workers is None and args.dask is None:
+        args.workers, args.dask = note.get("workers"), note.get("dask")
+    return resumed
+
+
+def _resumed_problem(args: argparse.Namespace, resumed: Any) -> tuple[Any, dict[str, Any]]:
+    from mooc.checkpoint import resumed_problem
+
+    return resumed_problem(resumed, args.resume, allow_extern=args.allow_extern), _options(args)
+
+
+def _budget(problem: Any, options: dict[str, Any], resumed: Any) -> dict[str, Any]:
+    """The settings the progress display shows the budget from."""
+    from mooc.checkpoint import resume_settings
+    from mooc.solve import solver_settings
+
+    if resumed is not None:
+        return solver_settings(problem, resume_settings(resumed, options))
+    return solver_settings(problem, options)
 
 
 def _write_outputs(args: argparse.Namespace, result: Any, reference: np.ndarray | None) -> None:

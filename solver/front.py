@@ -52,7 +52,7 @@ def select_front(archive: FrontArchive, population: Population, /, *,
         objectives = soft_penalized(points, archive.handling.soft_weights)
         what = "no feasible point with finite objectives was found; least-violating"
     order = np.lexsort(objectives.T[::-1])
-    description = f"{what}: {len(points)} non-dominated points"
+    description = f"{what}: {len(points)} non-dominated point{'' if len(points) == 1 else 's'}"
     if ignore and points.hard.shape[1]:
         description += f", {int(points.feasible.sum())} of them feasible"
     return Front(points.take(order), objectives[order], feasible_found, description)

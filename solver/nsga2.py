@@ -108,8 +108,9 @@ class _Stopping:
 def _result(run: Run, state: Generation, monitor: ProgressMonitor, reason: str,
             seed: int | None) -> SolverResult:
     front = select_front(run.archive, state.population, feasible_found=run.feasible_found)
+    generations = f"{run.generation} generation{'' if run.generation == 1 else 's'}"
     message = (f"{front.description}; stopped by {STOPPED_BY.get(reason, reason)} after "
-               f"{run.generation} generations and {run.evaluations} evaluations")
+               f"{generations} and {run.evaluations} evaluations")
     points = front.points
     return SolverResult(
         X=points.X, F=points.F, hard=points.hard, soft=points.soft, feasible=points.feasible,

@@ -1,0 +1,134 @@
+"""Checkpoints of a solve: the solver's state, what the model was, and every finished extern
+call, in one file written atomically; and going on from one.
+
+The solver's state is saved after a generation when ``every`` seconds have passed since the
+last save (``every=0``: after each generation), and always after the last one. Finished extern
+calls are saved as they come in, on the same schedule, so a long generation of expensive calls
+loses at most ``every`` seconds of them. A resumed run replays the generation it was in:
+finished calls are answered from the checkpoint, the rest are made, and the run ends with the
+same front as one never stopped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from mooc.errors import UsageError
+from mooc.externs import ExternRunner, Failure
+from mooc.solver.checkpoint import SolverState, load_checkpoint, save_checkpoint
+
+#: The settings a resumed run may change: its limits.
+LIMITS = ("generations", "max_evaluations", "timeout", "stall_generations")
+
+
+@dataclass
+class Resumed:
+    """What a checkpoint holds, ready to go on with."""
+
+    state: SolverState | None
+    model: str  # a path, or a library problem's name
+    source: str | None  # the model's text when it came from no file (mooc.compile)
+    overrides: dict[str, Any]
+    model_hash: str
+    settings: dict[str, Any]
+    finished: dict[str, Any]
+    failures: list[Failure]
+    note: dict[str, Any]  # the caller's, e.g. the command line's outputs
+
+
+class RunCheckpoint:
+    """The checkpoint hook of a solve (see the module)."""
+
+    def __init__(self, path: str | os.PathLike[str], problem: Any, settings: dict[str, Any], *,
+                 every: float = 60.0, note: dict[str, Any] | None = None):
+        from mooc import __version__
+        from mooc.result import model_hash
+
+        self.path, self.every = path, every
+        self.runner: ExternRunner = problem.extern_runner
+        self.header = {
+            "mooc": __version__, "model": problem.path or problem.name,
+            "source": None if problem.path else problem.source,
+            "overrides": problem.overrides, "model_hash": model_hash(problem.source, problem.params),
+            "settings": {k: v for k, v in settings.items() if k not in ("callback", "initial", "rng")},
+            "note": note or {},
+        }
+        self.state: SolverState | None = None
+        self.failures: list[dict[str, Any]] = []  # as of self.state
+        self.written = time.monotonic()
+
+    def __call__(self, state: SolverState, final: bool) -> None:
+        self.state = state
+        self.failures = [dataclasses.asdict(f) for f in self.runner.failures]
+        self.save(force=final)
+
+    def save(self, *, force: bool = False) -> None:
+        """Write the file if ``every`` seconds have passed since the last write, or ``force``."""
+        if force or time.monotonic() - self.written >= self.every:
+            finished = [[key, values, reason] for key, (values, reason) in self.runner.finished.items()]
+            save_checkpoint(self.path, self.state, {**self.header, "failures": self.failures,
+                                                    "finished": finished})
+            self.written = time.monotonic()
+
+
+def read_checkpoint(path: str | os.PathLike[str]) -> Resumed:
+    """The run saved in ``path``; UsageError when it cannot be read."""
+    try:
+        state, extra = load_checkpoint(path)
+        return Resumed(
+            state=state, model=extra["model"], source=extra["source"], overrides=dict(extra["overrides"]),
+            model_hash=extra["model_hash"], settings=dict(extra["settings"]),
+            finished={key: (values, reason) for key, values, reason in extra["finished"]},
+            failures=[Failure(**f) for f in extra["failures"]], note=dict(extra.get("note", {})),
+        )
+    except FileNotFoundError:
+        raise UsageError(f"cannot resume: there is no checkpoint '{path}'") from None
+    except (ValueError, KeyError, TypeError) as error:
+        raise UsageError(f"cannot resume from '{path}': {error}") from None
+
+
+def resume_settings(resumed: Resumed, options: dict[str, Any]) -> dict[str, Any]:
+    """The recorded settings with new limits from ``options``; other changes are refused."""
+    settings = dict(resumed.settings)
+    for key, value in options.items():
+        if value is None or key in ("callback",):
+            continue
+        if key not in LIMITS and settings.get(key) != value:
+            raise UsageError(f"a resumed run keeps its settings: '{key}' was "
+                             f"{settings.get(key)!r}; only {', '.join(LIMITS)} can change")
+        settings[key] = value
+    return settings
+
+
+def resumed_problem(resumed: Resumed, path: str | os.PathLike[str], *,
+                    allow_extern: bool = False) -> Any:
+    """The model of a saved run, compiled again; UsageError when it changed since."""
+    from mooc.api import compile, load
+    from mooc.result import model_hash
+
+    if resumed.source is not None:
+        problem = compile(resumed.source, resumed.overrides, filename=resumed.model,
+                          allow_extern=allow_extern)
+    else:
+        problem = load(resumed.model, resumed.overrides, allow_extern=allow_extern)
+    now = model_hash(problem.source, problem.params)
+    if now != resumed.model_hash:
+        raise UsageError(f"cannot resume from '{path}': the model '{resumed.model}' or its params "
+                         f"changed since the checkpoint (hash {resumed.model_hash}, now {now})")
+    return problem
+
+
+def seeded(settings: dict[str, Any]) -> dict[str, Any]:
+    """``settings`` with a seed drawn when none is given, so a checkpoint can record it
+    before the first generation is done."""
+    if settings.get("seed") is not None:
+        return settings
+    entropy = np.random.SeedSequence().entropy
+    assert isinstance(entropy, int)
+    return {**settings, "seed": entropy}
