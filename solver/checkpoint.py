@@ -28,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import io
 import json
@@ -54,10 +55,10 @@ _META = "meta.json"
 CheckpointHook = Callable[["SolverState", bool], object]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: one is taken every generation, and frozen costs
 class SolverState:
-    """A run between two generations. ``settings`` are the arguments that must not change
-    when the run goes on (population, operators, constraint handling)."""
+    """A run between two generations (treat as read-only). ``settings`` are the arguments
+    that must not change when the run goes on (population, operators, constraint handling)."""
 
     settings: dict[str, Any]
     seed: int | None
@@ -89,8 +90,15 @@ def snapshot(run: Run, survivors: Generation, monitor: ProgressMonitor, *, idle:
         ranking=survivors.ranking, scale=run.handling.scale, epsilon=run.handling.epsilon,
         archive_members=archive.members, archive_objectives=archive.objectives,
         archive_pending=tuple(archive.pending), evaluated=tuple(run.evaluated.runs),
-        monitor=dataclasses.replace(monitor, history=list(monitor.history)),
+        monitor=_copy_monitor(monitor),
     )
+
+
+def _copy_monitor(monitor: ProgressMonitor) -> ProgressMonitor:
+    """A copy that later records do not change (they replace its arrays, never write them)."""
+    copied = copy.copy(monitor)
+    copied.history = monitor.history[:]
+    return copied
 
 
 def restore(state: SolverState, run: Run) -> tuple[Generation, ProgressMonitor]:
@@ -106,8 +114,7 @@ def restore(state: SolverState, run: Run) -> tuple[Generation, ProgressMonitor]:
     archive.pending = list(state.archive_pending)
     archive.pending_rows = sum(len(part) for part in state.archive_pending)
     run.evaluated.runs = list(state.evaluated)
-    monitor = dataclasses.replace(state.monitor, history=list(state.monitor.history))
-    return Generation(state.survivors, state.ranking), monitor
+    return Generation(state.survivors, state.ranking), _copy_monitor(state.monitor)
 
 
 def check_settings(state: SolverState, settings: dict[str, Any]) -> None:

@@ -1,7 +1,7 @@
 """Remembering which points were evaluated, so no point is evaluated twice.
 
-Each row is reduced to a 64-bit hash of its exact float values (splitmix64 mixing, vectorized
-over the whole array); the store keeps them in sorted runs searched with
+Each row is reduced to a 64-bit hash of its exact float values (salted sums and splitmix64
+mixing, vectorized over the whole array); the store keeps them in sorted runs searched with
 ``np.searchsorted``. A hash collision can only make a new point look evaluated (it is then
 dropped and another is generated); an evaluated point is never taken for new.
 """
@@ -16,6 +16,7 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _SHIFTS = (np.uint64(30), np.uint64(27), np.uint64(31))
+_HALF = np.uint64(32)
 #: Each sorted run of the store is at least this many times longer than the next one.
 GROWTH = 8
 
@@ -32,7 +33,7 @@ def _mix(h: np.ndarray) -> np.ndarray:
 
 @functools.cache
 def _column_salts(n_columns: int) -> np.ndarray:
-    salts = _mix(np.arange(1, n_columns + 1, dtype=np.uint64) * _GOLDEN)
+    salts = _mix(np.arange(1, n_columns + 1, dtype=np.uint64) * _GOLDEN) | np.uint64(1)
     salts.flags.writeable = False
     return salts
 
@@ -40,8 +41,9 @@ def _column_salts(n_columns: int) -> np.ndarray:
 def row_hashes(X: np.ndarray, /) -> np.ndarray:
     """A 64-bit hash of each row of ``X``; equal rows (``-0.0 == 0.0``) hash equal.
 
-    Each value's bits are salted by its column and mixed, the columns summed (wrapping) and
-    the sum mixed again: a few whole-array operations whatever the number of columns.
+    Each value's bits, their high half folded into the low, are multiplied by an odd salt of
+    their column, the products summed (wrapping) and the sum mixed: rows that differ in one
+    value never collide, and a few whole-array operations do it whatever the number of columns.
 
     Examples
     --------
@@ -50,8 +52,9 @@ def row_hashes(X: np.ndarray, /) -> np.ndarray:
     (True, False, True)
     """
     bits = (np.asarray(X, dtype=np.float64) + 0.0).view(np.uint64)  # a fresh contiguous copy
-    mixed = _mix(bits ^ _column_salts(X.shape[1]))
-    return _mix(mixed.sum(axis=1, dtype=np.uint64))
+    bits ^= bits >> _HALF  # whole numbers differ only in their high bits: fold them down
+    bits *= _column_salts(X.shape[1])
+    return _mix(bits.sum(axis=1, dtype=np.uint64))
 
 
 def first_occurrences(hashes: np.ndarray, /) -> np.ndarray:
