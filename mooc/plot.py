@@ -7,14 +7,14 @@ axes carry objective names and directions.
 
 from __future__ import annotations
 
+import io
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from mooc.result import default_file_mode
+from mooc.solver.checkpoint import write_bytes_atomically
 
 FEASIBLE = {"color": "#1f77b4", "marker": "o", "label": "feasible"}
 INFEASIBLE = {"color": "#d62728", "marker": "x", "label": "infeasible (least violating)"}
@@ -69,20 +69,12 @@ def plot_front(result: Any, path: str | os.PathLike[str] | None = None, *,
 
 
 def save_figure(figure: Any, path: str | os.PathLike[str]) -> None:
-    """Save atomically: to a temporary file beside ``path``, then rename."""
-    target = Path(path)
-    suffix = target.suffix or ".png"
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                         suffix=suffix)
-    os.close(handle)
-    try:
-        figure.savefig(temporary, dpi=120, bbox_inches="tight",
-                       metadata=_file_metadata(figure, suffix))
-        os.chmod(temporary, default_file_mode())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Save atomically: drawn in memory, written to a temporary file beside ``path``, renamed."""
+    suffix = Path(path).suffix or ".png"
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=suffix[1:], dpi=120, bbox_inches="tight",
+                   metadata=_file_metadata(figure, suffix))
+    write_bytes_atomically(path, buffer.getvalue())
 
 
 def _file_metadata(figure: Any, suffix: str) -> dict[str, str]:
