@@ -30,7 +30,8 @@ def _check_paths(args: argparse.Namespace) -> None:
         if Path(path).suffix not in _PLOT_SUFFIXES:
             raise UsageError(f"--plot takes a .png, .svg or .pdf file name, but was given "
                              f"'{path}'")
-    for path in [*args.out, *args.plot, *([args.report] if args.report else [])]:
+    for path in [*args.out, *args.plot, *([args.report] if args.report else []),
+                 *([args.checkpoint] if args.checkpoint else [])]:
         folder = Path(path).resolve().parent
         if not folder.is_dir():
             raise UsageError(f"cannot write '{path}': the folder '{folder}' does not exist")

@@ -1,7 +1,8 @@
 """docs/language.md runs: every ```moo block compiles and evaluates, every ```moo-error fails.
 
 A ```moo block must compile with ``mooc.compile`` and give finite objectives of the right
-shape on a random population drawn within its bounds (```moo nonfinite: shapes only). A
+shape on a random population drawn within its bounds (```moo nonfinite: shapes only;
+```moo extern: its externs are allowed to run). A
 ```moo-error block must raise ``mooc.MooError`` whose message contains its ``# error:`` line.
 """
 
@@ -60,7 +61,7 @@ def test_the_doc_has_examples():
 
 @pytest.mark.parametrize(("where", "text", "words"), MODELS, ids=[m[0] for m in MODELS])
 def test_model_block_compiles_and_evaluates(where: str, text: str, words: tuple[str, ...]):
-    problem = mooc.compile(text, filename=f"language.md:{where}")
+    problem = mooc.compile(text, filename=f"language.md:{where}", allow_extern="extern" in words)
     X = _population(problem, 16, np.random.default_rng(0))
     evaluation = problem.evaluate(X)
     assert evaluation.F.shape == (len(X), problem.n_obj)
