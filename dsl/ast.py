@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 
@@ -344,3 +345,18 @@ class Model:
 
     source: SourceFile
     statements: tuple[Statement, ...]
+
+
+def names_in(node: object) -> set[str]:
+    """Every name a node's expressions mention (bound or not), found by walking its fields.
+
+    >>> sorted(names_in((Name(None, "i"), Negate(None, Name(None, "n")))))  # spans left out
+    ['i', 'n']
+    """
+    if isinstance(node, Name):
+        return {node.name}
+    if isinstance(node, (tuple, list)):
+        return set().union(*(names_in(item) for item in node)) if node else set()
+    if not dataclasses.is_dataclass(node) or isinstance(node, (Span, SourceFile)):
+        return set()
+    return set().union(*(names_in(getattr(node, f.name)) for f in dataclasses.fields(node)))

@@ -331,6 +331,11 @@ class Lowerer:
             return np.zeros(size), np.full(size, len(node.labels) - 1.0)
         assert node.lo is not None and node.hi is not None
         names = [d.index for d in node.dims if isinstance(d, ast.RangeDim)]
+        if not set(names) & (ast.names_in(node.lo) | ast.names_in(node.hi)):  # one bound for all
+            lo = self.static_float(node.lo, {}, "the lower bound")
+            hi = self.static_float(node.hi, {}, "the upper bound")
+            self.check_bounds(node, lo, hi)
+            return np.full(size, lo), np.full(size, hi)
         tuples = itertools.product(*(range(s, s + n) for s, n in zip(starts, shape, strict=True)))
         lower, upper = np.empty(size), np.empty(size)
         for k, values in enumerate(tuples):

@@ -110,17 +110,22 @@ def labels(values: np.ndarray, count: int) -> np.ndarray:
 
 
 _IDENTITY = {"sum": 0.0, "prod": 1.0, "min": np.inf, "max": -np.inf}
-_REDUCE = {"sum": np.sum, "prod": np.prod, "min": np.min, "max": np.max}
+_REDUCE = {"sum": np.add.reduce, "prod": np.multiply.reduce, "min": np.minimum.reduce,
+           "max": np.maximum.reduce}
 
 
 def reduce(kind: str, body: object, index: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
     """Reduce ``body`` over the axis of ``index`` (sum, prod, min or max)."""
+    reducer: Any = _REDUCE[kind]
+    if mask is None and isinstance(body, np.ndarray) and body.ndim >= index.ndim and \
+            body.shape[body.ndim - index.ndim] == index.shape[0]:
+        # the body already spans the range: reduce it as it is (its other axes broadcast later)
+        return reducer(body, axis=body.ndim - index.ndim)  # type: ignore[no-any-return]
     body_array = np.asarray(body, dtype=float)
     shape = np.broadcast_shapes(body_array.shape, index.shape if mask is None else mask.shape)
     full = np.broadcast_to(body_array, shape)
     if mask is not None:
         full = np.where(mask, full, _IDENTITY[kind])
-    reducer: Any = _REDUCE[kind]
     return reducer(full, axis=-index.ndim)  # type: ignore[no-any-return]
 
 
@@ -133,6 +138,8 @@ def family_rows(value: object, shape: tuple[int, ...], n: int) -> np.ndarray:
 
 def column(value: object, n: int) -> np.ndarray:
     """A scalar statement's value as a length-N column."""
+    if type(value) is np.ndarray and value.shape == (n,) and value.dtype == np.float64:
+        return value
     return np.broadcast_to(np.asarray(value, dtype=float), (n,))
 
 

@@ -28,7 +28,6 @@ Examples
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import io
 import json
@@ -76,7 +75,13 @@ class SolverState:
     archive_objectives: np.ndarray
     archive_pending: tuple[Population, ...]
     evaluated: tuple[np.ndarray, ...]
-    monitor: ProgressMonitor
+    progress: ProgressMonitor  # the run's, which goes on recording; see ``monitor``
+    progress_mark: tuple[Any, ...]
+
+    @property
+    def monitor(self) -> ProgressMonitor:
+        """The progress monitor as it was at this state."""
+        return self.progress.at(self.progress_mark)
 
 
 def snapshot(run: Run, survivors: Generation, monitor: ProgressMonitor, *, idle: int,
@@ -90,15 +95,8 @@ def snapshot(run: Run, survivors: Generation, monitor: ProgressMonitor, *, idle:
         ranking=survivors.ranking, scale=run.handling.scale, epsilon=run.handling.epsilon,
         archive_members=archive.members, archive_objectives=archive.objectives,
         archive_pending=tuple(archive.pending), evaluated=tuple(run.evaluated.runs),
-        monitor=_copy_monitor(monitor),
+        progress=monitor, progress_mark=monitor.mark(),
     )
-
-
-def _copy_monitor(monitor: ProgressMonitor) -> ProgressMonitor:
-    """A copy that later records do not change (they replace its arrays, never write them)."""
-    copied = copy.copy(monitor)
-    copied.history = monitor.history[:]
-    return copied
 
 
 def restore(state: SolverState, run: Run) -> tuple[Generation, ProgressMonitor]:
@@ -114,7 +112,7 @@ def restore(state: SolverState, run: Run) -> tuple[Generation, ProgressMonitor]:
     archive.pending = list(state.archive_pending)
     archive.pending_rows = sum(len(part) for part in state.archive_pending)
     run.evaluated.runs = list(state.evaluated)
-    return Generation(state.survivors, state.ranking), _copy_monitor(state.monitor)
+    return Generation(state.survivors, state.ranking), state.monitor
 
 
 def check_settings(state: SolverState, settings: dict[str, Any]) -> None:
@@ -245,7 +243,7 @@ def _unpack_state(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Solver
         archive_pending=tuple(_unpack_population(f"pending{k}", arrays)
                               for k in range(meta["pending"])),
         evaluated=tuple(arrays[f"evaluated{k}"] for k in range(meta["evaluated"])),
-        monitor=monitor,
+        progress=monitor, progress_mark=monitor.mark(),
     )
 
 

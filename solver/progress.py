@@ -10,7 +10,9 @@ generations compare.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -62,6 +64,22 @@ class ProgressMonitor:
     _bounds: np.ndarray | None = None
     _reference: np.ndarray | None = None
     _volume: float = 1.0
+
+    def mark(self) -> tuple[Any, ...]:
+        """What changes from one generation to the next, to go back to with :meth:`at`
+        (cheap: taken every generation)."""
+        return (len(self.history), self.since_improvement, self._best_hypervolume,
+                self._best_violation, self._bounds)
+
+    def at(self, mark: tuple[Any, ...], /) -> ProgressMonitor:
+        """A copy of this monitor as it was when ``mark`` was taken (later records append to
+        the history and replace, never write into, the arrays)."""
+        length, since, best_hypervolume, best_violation, bounds = mark
+        copied = copy.copy(self)
+        copied.history = self.history[:length]
+        copied.since_improvement, copied._bounds = since, bounds
+        copied._best_hypervolume, copied._best_violation = best_hypervolume, best_violation
+        return copied
 
     def record(self, population: Population, ranking: Ranking, handling: ConstraintHandling, *,
                generation: int, evaluations: int, elapsed: float) -> GenerationStats:
