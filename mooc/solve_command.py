@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -96,8 +97,10 @@ def run_solve(args: argparse.Namespace) -> int:
         display = ProgressDisplay(_budget(problem, options, resumed))
         options["callback"] = display
     checkpoint = args.checkpoint or args.resume
-    note = {"out": args.out, "plot": args.plot, "report": args.report,
-            "reference": args.reference, "workers": args.workers, "dask": args.dask}
+    note = {"out": _absolute(args.out), "plot": _absolute(args.plot),  # to resume from anywhere
+            "report": args.report and os.path.abspath(args.report),
+            "reference": args.reference if args.reference in (None, "library")
+            else os.path.abspath(args.reference), "workers": args.workers, "dask": args.dask}
     result = solve_problem(problem, workers=args.workers or 1, dask=args.dask,
                            checkpoint=checkpoint, checkpoint_every=args.checkpoint_every,
                            checkpoint_note=note, resumed=resumed, **options)
@@ -118,6 +121,10 @@ def run_solve(args: argparse.Namespace) -> int:
                   f"{checkpoint}", file=sys.stderr)
         return 130
     return 0
+
+
+def _absolute(paths: list[str]) -> list[str]:
+    return [os.path.abspath(path) for path in paths]
 
 
 def _resumed(args: argparse.Namespace) -> Any:
