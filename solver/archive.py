@@ -31,7 +31,8 @@ def soft_penalized(population: Population, soft_weights: np.ndarray, /) -> np.nd
 
 def _thinned(objectives: np.ndarray, limit: int) -> np.ndarray:
     """Indices of the ``limit`` least crowded of mutually non-dominated ``objectives``."""
-    crowding = crowding_distance(objectives, np.zeros(objectives.shape[0], dtype=np.intp))
+    crowding = crowding_distance(objectives, np.zeros(objectives.shape[0], dtype=np.intp),
+                                 fronts=True)
     return np.sort(np.argsort(-crowding, kind="stable")[:limit])
 
 

@@ -27,10 +27,12 @@ class Ranking:
     def of(cls, objectives: np.ndarray, violation: np.ndarray, /) -> Ranking:
         """Rank rows by constrained domination and measure their crowding."""
         finite = finite_rows(objectives)
-        rank = constrained_rank(objectives, violation, finite=finite)
-        crowding = crowding_distance(objectives, rank, finite=finite)
         feasible = finite & (violation == 0)
-        return cls(objectives, rank, crowding, feasible, bool(feasible.all()))
+        all_feasible = bool(feasible.all())
+        rank = constrained_rank(objectives, violation, finite=finite)
+        # with every row feasible the ranks are Pareto fronts
+        crowding = crowding_distance(objectives, rank, finite=finite, fronts=all_feasible)
+        return cls(objectives, rank, crowding, feasible, all_feasible)
 
     def take(self, rows: np.ndarray, /) -> Ranking:
         return Ranking(self.objectives[rows], self.rank[rows], self.crowding[rows],

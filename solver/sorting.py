@@ -70,43 +70,79 @@ def constrained_rank(F: np.ndarray, violation: np.ndarray, /, *,
     return rank
 
 
+def _group_layout(sorted_groups: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """First and last positions of each run of equal values, and each position's run."""
+    n = sorted_groups.shape[0]
+    starts = np.empty(n, dtype=bool)
+    starts[0] = True
+    np.not_equal(sorted_groups[1:], sorted_groups[:-1], out=starts[1:])
+    run = np.cumsum(starts)
+    run -= 1
+    first = starts.nonzero()[0]
+    last = np.empty_like(first)
+    last[:-1] = first[1:] - 1
+    last[-1] = n - 1
+    return first, last, run
+
+
+def _inverse_spread(spread: np.ndarray) -> np.ndarray:
+    """1 / spread, and 0 where there is no spread: a group without spread in an objective gets
+    nothing from it."""
+    inverse = np.zeros_like(spread)
+    np.divide(1.0, spread, out=inverse, where=spread > 0)
+    return inverse
+
+
 def _crowding_finite(F: np.ndarray, groups: np.ndarray) -> np.ndarray:
     n = F.shape[0]
     distance = np.zeros(n)
     if n == 0:
         return distance
     # Sorting by (group, objective) lays the groups out in the same places for every objective.
-    sorted_groups = np.sort(groups)
-    starts = np.empty(n, dtype=bool)
-    starts[0] = True
-    np.not_equal(sorted_groups[1:], sorted_groups[:-1], out=starts[1:])
-    ends = np.empty(n, dtype=bool)
-    ends[:-1] = starts[1:]
-    ends[-1] = True
-    first, last = starts.nonzero()[0], ends.nonzero()[0]
-    sizes = last - first + 1
+    first, last, run = _group_layout(np.sort(groups))
     edges = np.concatenate([first, last])
     share = np.empty(n)
     for column in F.T:
         order = np.lexsort((column, groups))
         values = column[order]
-        spread = values[last] - values[first]
-        # A group without spread in this objective gets nothing from it (any gap / inf = 0).
-        span = np.repeat(np.where(spread > 0, spread, np.inf), sizes)
+        inverse = _inverse_spread(values[last] - values[first])
         np.subtract(values[2:], values[:-2], out=share[1:-1])
-        share[1:-1] /= span[1:-1]
+        share[1:-1] *= inverse[run[1:-1]]
         share[edges] = np.inf
         distance[order] += share
     return distance
 
 
+def _crowding_two_fronts(F: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Crowding distance of two objectives when every group is mutually non-dominated: sorted
+    by the first objective, each group is sorted by the second in reverse, so one sort does."""
+    n = F.shape[0]
+    order = np.lexsort((F[:, 0], groups))
+    first, last, run = _group_layout(groups[order])
+    values = F[order]
+    spread = values[last] - values[first]  # (groups, 2)
+    spread[:, 1] *= -1.0  # the second objective falls along each group
+    inverse = _inverse_spread(spread)
+    inverse[:, 1] *= -1.0  # and so do its gaps
+    gaps = values[2:] - values[:-2]
+    gaps *= inverse[run[1:-1]]
+    share = np.empty(n)
+    np.add(gaps[:, 0], gaps[:, 1], out=share[1:-1])
+    share[first] = np.inf
+    share[last] = np.inf
+    distance = np.empty(n)
+    distance[order] = share
+    return distance
+
+
 def crowding_distance(F: np.ndarray, groups: np.ndarray, /, *,
-                      finite: np.ndarray | None = None) -> np.ndarray:
+                      finite: np.ndarray | None = None, fronts: bool = False) -> np.ndarray:
     """Crowding distance of each row of ``F`` within its group (usually its rank).
 
     Each objective adds the normalized gap between a row's two neighbours in its group; the
     extreme rows of a group get infinity. Rows with a non-finite objective get 0 (``finite``,
-    the mask of the others, is computed when not given).
+    the mask of the others, is computed when not given). ``fronts`` says that no row of a group
+    dominates another (the groups are Pareto ranks), which makes two objectives cheaper.
 
     Examples
     --------
@@ -116,6 +152,8 @@ def crowding_distance(F: np.ndarray, groups: np.ndarray, /, *,
     """
     finite = finite_rows(F) if finite is None else finite
     if finite.all():
+        if fronts and F.shape[1] == 2 and F.shape[0]:
+            return _crowding_two_fronts(F, groups)
         return _crowding_finite(F, groups)
     distance = np.zeros(F.shape[0])
     distance[finite] = _crowding_finite(F[finite], groups[finite])
