@@ -101,9 +101,17 @@ def run_solve(args: argparse.Namespace) -> int:
             "report": args.report and os.path.abspath(args.report),
             "reference": args.reference if args.reference in (None, "library")
             else os.path.abspath(args.reference), "workers": args.workers, "dask": args.dask}
-    result = solve_problem(problem, workers=args.workers or 1, dask=args.dask,
-                           checkpoint=checkpoint, checkpoint_every=args.checkpoint_every,
-                           checkpoint_note=note, resumed=resumed, **options)
+    try:
+        result = solve_problem(problem, workers=args.workers or 1, dask=args.dask,
+                               checkpoint=checkpoint, checkpoint_every=args.checkpoint_every,
+                               checkpoint_note=note, resumed=resumed, **options)
+    except KeyboardInterrupt:  # before a generation was done: no front yet
+        if not checkpoint:
+            raise
+        print(f"\ninterrupted before the first generation was done; its finished evaluations "
+              f"are saved to {checkpoint}; go on with: mooc solve --resume {checkpoint}",
+              file=sys.stderr)
+        return 130
     if display is not None and result.history:
         display.finish(result.history[-1])
     _write_outputs(args, result, reference)

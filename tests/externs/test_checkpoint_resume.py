@@ -131,6 +131,21 @@ def test_ctrl_c_writes_the_front_and_the_checkpoint_and_exits_130(tmp_path, unin
     assert sum(count - 1 for count in made.values()) <= 2
 
 
+def test_ctrl_c_in_the_first_generation_keeps_its_finished_calls(tmp_path, uninterrupted):
+    model = _model(tmp_path)
+    proc = _start(model, "--checkpoint", "run.ckpt", "--out", "front.csv")
+    _wait_for_calls(tmp_path, 4, proc)  # of the first population's 10
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in err
+    assert "before the first generation was done" in err
+    assert main(["solve", "--resume", str(tmp_path / "run.ckpt"), "--allow-extern",
+                 "--quiet"]) == 0
+    assert _front(tmp_path / "front.csv") == uninterrupted[0]
+    made = collections.Counter(_calls(tmp_path))
+    assert sum(count - 1 for count in made.values()) <= 1
+
+
 def test_resume_in_python_and_with_a_larger_budget(tmp_path):
     problem = mooc.load(_model(tmp_path), allow_extern=True)
     first = problem.solve(population=8, generations=3, seed=1, checkpoint=tmp_path / "a.ckpt")
