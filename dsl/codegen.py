@@ -14,7 +14,7 @@ import numpy as np
 import sympy
 from sympy.printing.numpy import NumPyPrinter
 
-from mooc.dsl.lower import (
+from mooc.dsl.lowered import (
     ConstraintForm,
     Definition,
     ExternCall,

@@ -15,7 +15,8 @@ from mooc.dsl.ast import Include
 from mooc.dsl.check import check
 from mooc.dsl.codegen import GeneratedCode, generate
 from mooc.dsl.include import expand_includes
-from mooc.dsl.lower import LoweredModel, lower
+from mooc.dsl.lower import lower
+from mooc.dsl.lowered import LoweredModel
 from mooc.dsl.parser import parse
 from mooc.errors import EvaluationError, ModelCheckError
 

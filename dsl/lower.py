@@ -1,4 +1,6 @@
-"""Stage 3: AST -> sympy. Params get their values, ranges their sizes, expressions sympy form.
+"""Stage 3: AST -> sympy. Params get their values, ranges their sizes, statements become the
+ordered steps of a :class:`~mooc.dsl.lowered.LoweredModel`; expressions are lowered by
+:class:`~mooc.dsl.lower_expressions.ExpressionLowering`.
 
 sympy expressions are built with sympy's constructors from AST nodes; user text is never
 handed to sympify, parse_expr or eval.
@@ -9,8 +11,6 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
-import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,173 +18,23 @@ import sympy
 
 from mooc.dsl import ast
 from mooc.dsl.check import Checker, did_you_mean
+from mooc.dsl.lower_expressions import MAX_RANGE, ExpressionLowering
+from mooc.dsl.lowered import (
+    ConstraintForm,
+    Definition,
+    ExternCall,
+    Family,
+    LoweredModel,
+    ParamValue,
+    VarBlock,
+)
 from mooc.dsl.names import SOLVER_SETTINGS
-from mooc.dsl.symbols import RangeMax, RangeMin, index_symbol, variable_symbol
+from mooc.dsl.symbols import index_symbol
 from mooc.errors import ModelCheckError, ModelLimitError, ParameterError
 from mooc.externs import ExternSpec
 
-#: Largest number of elements in any one range (declaration or reduction).
-MAX_RANGE = 10_000_000
 
-_UNARY = {
-    "sqrt": sympy.sqrt, "exp": sympy.exp, "log": sympy.log, "log10": lambda a: sympy.log(a, 10),
-    "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "asin": sympy.asin,
-    "acos": sympy.acos, "atan": sympy.atan, "sinh": sympy.sinh, "cosh": sympy.cosh,
-    "tanh": sympy.tanh, "abs": sympy.Abs, "floor": sympy.floor, "ceil": sympy.ceiling,
-}
-_COMPARE = {"<=": sympy.Le, ">=": sympy.Ge, "<": sympy.Lt, ">": sympy.Gt, "==": sympy.Eq,
-            "!=": sympy.Ne}
-
-
-@dataclass
-class VarBlock:
-    """A declared variable, scalar or array, flattened into consecutive columns."""
-
-    name: str
-    kind: str
-    shape: tuple[int, ...]
-    starts: tuple[int, ...]
-    lower: np.ndarray
-    upper: np.ndarray
-    first_column: int
-    labels: tuple[str, ...] = ()
-
-    @property
-    def size(self) -> int:
-        return int(np.prod(self.shape)) if self.shape else 1
-
-    def element_names(self) -> list[str]:
-        if not self.shape:
-            return [self.name]
-        ranges = [range(s, s + n) for s, n in zip(self.starts, self.shape, strict=True)]
-        return [f"{self.name}[{', '.join(map(str, t))}]" for t in itertools.product(*ranges)]
-
-
-@dataclass
-class ParamValue:
-    """A param's value: a number, an array with the first index of each dimension, or a table."""
-
-    name: str
-    value: float | np.ndarray
-    starts: tuple[int, ...] = ()
-    label_of: str = ""
-
-
-@dataclass
-class Family:
-    """The index dimensions of an indexed let, objective or constraint."""
-
-    indices: tuple[sympy.Symbol, ...]
-    starts: tuple[int, ...]
-    shape: tuple[int, ...]
-
-    @property
-    def size(self) -> int:
-        return int(np.prod(self.shape))
-
-    def member_names(self, name: str) -> list[str]:
-        ranges = [range(s, s + n) for s, n in zip(self.starts, self.shape, strict=True)]
-        return [f"{name}[{', '.join(map(str, t))}]" for t in itertools.product(*ranges)]
-
-
-@dataclass
-class Definition:
-    """A let or an objective: ``name[family] = expr``."""
-
-    role: str  # "let" or "objective"
-    name: str
-    expr: sympy.Expr
-    family: Family | None
-    span: ast.Span
-    sense: str = ""
-
-
-@dataclass
-class ConstraintForm:
-    """``lhs op rhs`` with its tolerance, weight and hardness."""
-
-    name: str
-    lhs: sympy.Expr
-    op: str
-    rhs: sympy.Expr
-    tolerance: float
-    weight: float
-    soft: bool
-    family: Family | None
-    span: ast.Span
-
-
-@dataclass
-class ExternCall:
-    """Where an extern is called: its spec, and what each argument is."""
-
-    spec: ExternSpec
-    arguments: tuple[tuple[str, object], ...]  # (name, VarBlock | ("let", Family) | ParamValue)
-    span: ast.Span
-
-    @property
-    def name(self) -> str:
-        return self.spec.name
-
-
-@dataclass
-class LoweredModel:
-    """Everything code generation and the public API need, with values resolved."""
-
-    name: str
-    title: str
-    source: ast.SourceFile
-    variables: list[VarBlock] = field(default_factory=list)
-    params: dict[str, ParamValue] = field(default_factory=dict)
-    steps: list[Definition | ConstraintForm | ExternCall] = field(default_factory=list)
-    settings: dict[str, object] = field(default_factory=dict)
-    sites: dict[object, ast.Span] = field(default_factory=dict)
-
-    @property
-    def n_var(self) -> int:
-        return sum(block.size for block in self.variables)
-
-    @property
-    def externs(self) -> list[ExternSpec]:
-        return [step.spec for step in self.steps if isinstance(step, ExternCall)]
-
-
-def _number(value: float) -> sympy.Expr:
-    if math.isfinite(value) and float(value).is_integer() and abs(value) < 2**53:
-        return sympy.Integer(int(value))
-    return sympy.Float(value)
-
-
-def _as_float(expr: sympy.Expr) -> float | None:
-    """The value of a constant sympy expression, or None when it is not a finite number."""
-    if expr.free_symbols or not expr.is_number:
-        return None
-    try:
-        value = complex(expr)
-    except (TypeError, ValueError):
-        return None
-    if value.imag != 0 or not math.isfinite(value.real):
-        return None
-    return value.real
-
-
-def _real(expr: sympy.Basic) -> sympy.Basic:
-    """A constant that is not a real number (log(0) is zoo, sqrt(-1) is I) becomes nan, and an
-    exact number beyond float range becomes +-oo: what numpy gives for the same domain fault."""
-    if not isinstance(expr, sympy.Expr):
-        return expr
-    if expr.has(sympy.zoo):  # x/0: the sign is unknown
-        return sympy.nan
-    if not expr.is_number:
-        return expr
-    if expr.has(sympy.I, sympy.nan) or expr.is_extended_real is False:
-        return sympy.nan
-    if expr.is_Rational and abs(expr) > sys.float_info.max:
-        return sympy.oo if expr > 0 else -sympy.oo
-    return expr
-
-
-class Lowerer:
+class Lowerer(ExpressionLowering):
     """Lowers statements in order, keeping what each name means."""
 
     def __init__(self, model: ast.Model, checker: Checker, overrides: dict[str, object]):
@@ -194,19 +44,6 @@ class Lowerer:
         self.meaning: dict[str, object] = {}
         self.out = LoweredModel(model.source.name, "", model.source)
         self.column = 0
-
-    # static values ---------------------------------------------------------------------
-    def static_float(self, node: ast.Expr, env: dict, what: str) -> float:
-        value = _as_float(self.expr(node, env))
-        if value is None:
-            raise ModelCheckError(f"{what} is not a finite number", node.span)
-        return value
-
-    def static_int(self, node: ast.Expr, env: dict, what: str) -> int:
-        value = self.static_float(node, env, what)
-        if not value.is_integer():
-            raise ModelCheckError(f"{what} must be a whole number, but is {value:g}", node.span)
-        return int(value)
 
     def declared_range(self, dim: ast.RangeDim) -> tuple[int, int]:
         lo = self.static_int(dim.lo, {}, "a range bound")
@@ -440,152 +277,6 @@ class Lowerer:
                 if isinstance(dim, ast.RangeDim) and dim.index}
 
     # expressions ---------------------------------------------------------------------
-    def expr(self, node: ast.Expr, env: dict) -> sympy.Expr:
-        return _real(getattr(self, "expr_" + type(node).__name__)(node, env))  # type: ignore[return-value]
-
-    def expr_Number(self, node: ast.Number, env: dict) -> sympy.Expr:
-        return _number(node.value)
-
-    def expr_Name(self, node: ast.Name, env: dict) -> sympy.Expr:
-        if node.name in env:
-            return env[node.name]  # type: ignore[no-any-return]
-        if node.name == "pi":
-            return sympy.pi
-        if node.name == "e":
-            return sympy.E
-        meaning = self.meaning[node.name]
-        if isinstance(meaning, ParamValue):
-            return _number(float(meaning.value))  # type: ignore[arg-type]
-        if isinstance(meaning, sympy.Basic):
-            return meaning  # type: ignore[return-value]
-        return variable_symbol(node.name)
-
-    def expr_Index(self, node: ast.Index, env: dict) -> sympy.Expr:
-        meaning = self.meaning[node.name]
-        if isinstance(meaning, ParamValue) and meaning.label_of:
-            return self.table_lookup(node, meaning, env)
-        indices = [self.expr(index, env) for index in node.indices]
-        if all(index.is_number for index in indices):
-            return self.constant_index(node, meaning, indices)
-        base = sympy.IndexedBase(node.name)
-        element = base[tuple(indices)]
-        self.out.sites.setdefault(element, node.span)
-        return element
-
-    def constant_index(self, node: ast.Index, meaning: object, indices: list) -> sympy.Expr:
-        values = []
-        for index, where in zip(indices, node.indices, strict=True):
-            value = _as_float(index)
-            if value is None or not value.is_integer():
-                raise ModelCheckError("an index must be a whole number", where.span)
-            values.append(int(value))
-        starts, shape = _extent(meaning)
-        for position, (value, start, size) in enumerate(zip(values, starts, shape, strict=True)):
-            if not start <= value < start + size:
-                raise ModelCheckError(
-                    f"index {value} is outside the range {start}..{start + size - 1} of "
-                    f"'{node.name}'", node.indices[position].span)
-        if isinstance(meaning, ParamValue):
-            assert isinstance(meaning.value, np.ndarray)
-            return _number(float(meaning.value[tuple(v - s for v, s in zip(values, starts,
-                                                                            strict=True))]))
-        element = sympy.IndexedBase(node.name)[tuple(sympy.Integer(v) for v in values)]
-        return element
-
-    def table_lookup(self, node: ast.Index, table: ParamValue, env: dict) -> sympy.Expr:
-        index = node.indices[0]
-        assert isinstance(index, ast.Name)
-        labels = self.checker.scope[table.label_of].labels
-        if index.name in labels:
-            assert isinstance(table.value, np.ndarray)
-            return _number(float(table.value[labels.index(index.name)]))
-        return sympy.IndexedBase(node.name)[variable_symbol(table.label_of)]
-
-    def expr_Call(self, node: ast.Call, env: dict) -> sympy.Expr:
-        args = [self.expr(arg, env) for arg in node.args]
-        if sympy.nan in args:  # numpy's minimum and maximum propagate nan; sympy's refuse it
-            return sympy.nan
-        if node.function in ("min", "max"):
-            # sympy compares every pair of symbolic arguments: minutes for a few hundred
-            evaluate = len(args) <= 8 or all(arg.is_number for arg in args)
-            return (sympy.Min if node.function == "min" else sympy.Max)(*args, evaluate=evaluate)
-        return _UNARY[node.function](args[0])  # type: ignore[no-any-return]
-
-    def expr_Reduction(self, node: ast.Reduction, env: dict) -> sympy.Expr:
-        return self.reduce(node, list(node.generators), dict(env))
-
-    def reduce(self, node: ast.Reduction, generators: list[ast.Generator], env: dict) -> sympy.Expr:
-        generator = generators[0]
-        lo, hi = self.expr(generator.lo, env), self.expr(generator.hi, env)
-        for bound, where in ((lo, generator.lo), (hi, generator.hi)):
-            value = _as_float(bound)
-            if bound.is_number and (value is None or not value.is_integer()):
-                raise ModelCheckError("a range bound must be a whole number", where.span)
-        if lo.is_number and hi.is_number and int(hi) - int(lo) + 1 > MAX_RANGE:
-            raise ModelLimitError(f"the range {lo}..{hi} has {int(hi) - int(lo) + 1:,} elements; "
-                                  f"at most {MAX_RANGE:,} are allowed", generator.span)
-        index = index_symbol(generator.index)
-        env[generator.index] = index
-        body = (self.reduce(node, generators[1:], env) if len(generators) > 1
-                else self.expr(node.body, env))
-        kind = node.function
-        if kind in ("min", "max") and lo.is_number and hi.is_number and int(hi) < int(lo):
-            raise ModelCheckError(f"{kind}() over the empty range {lo}..{hi}", generator.span)
-        if kind == "sum":
-            result = sympy.Sum(body, (index, lo, hi))
-        elif kind == "prod":
-            result = sympy.Product(body, (index, lo, hi))
-        else:
-            result = (RangeMin if kind == "min" else RangeMax)(body, index, lo, hi)
-        self.out.sites.setdefault(result, generator.span)
-        return result
-
-    def expr_Chain(self, node: ast.Chain, env: dict) -> sympy.Expr:
-        # A chain is all + and - or all * and /; built in one call, not term by term, which
-        # would be quadratic in the number of terms.
-        terms = [self.expr(node.first, env)]
-        for op, operand in node.rest:
-            value = self.expr(operand, env)
-            if op == "-":
-                value = -value
-            elif op == "/":
-                value = _real(1 / value)
-            terms.append(value)
-        if node.rest[0][0] in "+-":
-            return _real(sympy.Add(*terms))
-        return _real(sympy.Mul(*terms))
-
-    def expr_Power(self, node: ast.Power, env: dict) -> sympy.Expr:
-        return sympy.Pow(self.expr(node.base, env), self.expr(node.exponent, env))
-
-    def expr_Negate(self, node: ast.Negate, env: dict) -> sympy.Expr:
-        return -self.expr(node.operand, env)
-
-    def expr_Compare(self, node: ast.Compare, env: dict) -> sympy.Basic:
-        choice = self.checker.choice_comparison(node, {k: None for k in env})  # type: ignore[misc]
-        if choice is not None:
-            this, label = choice
-            code = sympy.Integer(self.checker.scope[this.name].labels.index(label.name))
-            return _COMPARE[node.op](self.expr(this, env), code)
-        left, right = self.expr(node.left, env), self.expr(node.right, env)
-        if sympy.nan in (left, right):  # as in numpy: nan compares unequal to everything
-            return sympy.true if node.op == "!=" else sympy.false
-        return _COMPARE[node.op](left, right)
-
-    def expr_Logic(self, node: ast.Logic, env: dict) -> sympy.Basic:
-        operands = [self.expr(operand, env) for operand in node.operands]
-        return sympy.And(*operands) if node.op == "and" else sympy.Or(*operands)
-
-    def expr_Not(self, node: ast.Not, env: dict) -> sympy.Basic:
-        return sympy.Not(self.expr(node.operand, env))
-
-    def expr_Member(self, node: ast.Member, env: dict) -> sympy.Expr:
-        return variable_symbol(f"{node.extern}.{node.field}")
-
-    def expr_IfElse(self, node: ast.IfElse, env: dict) -> sympy.Expr:
-        condition = self.expr(node.condition, env)
-        return sympy.Piecewise((self.expr(node.then, env), condition),
-                               (self.expr(node.otherwise, env), True))
 
 
 def _range_text(dim: ast.Dim) -> str:
@@ -595,17 +286,6 @@ def _range_text(dim: ast.Dim) -> str:
             dim.hi.text if isinstance(dim.hi, ast.Number) else "…")
         return f"{lo}..{hi}"
     return dim.variable
-
-
-def _extent(meaning: object) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    if isinstance(meaning, ParamValue):
-        assert isinstance(meaning.value, np.ndarray)
-        return meaning.starts, meaning.value.shape
-    if isinstance(meaning, VarBlock):
-        return meaning.starts, meaning.shape
-    assert isinstance(meaning, tuple)
-    family = meaning[1]
-    return family.starts, family.shape
 
 
 def lower(model: ast.Model, checker: Checker, params: dict[str, object] | None = None

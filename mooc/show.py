@@ -6,7 +6,7 @@ from typing import Any
 
 import sympy
 
-from mooc.dsl.lower import ConstraintForm, Definition, Family, VarBlock
+from mooc.dsl.lowered import ConstraintForm, Definition, Family, VarBlock
 
 _RELATION = {"<=": sympy.Le, ">=": sympy.Ge, "==": sympy.Eq}
 

@@ -1,0 +1,126 @@
+"""What lowering produces: variable blocks, param values, families and the ordered steps
+(definitions, constraints, extern calls) that code generation turns into numpy."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy
+
+from mooc.dsl import ast
+from mooc.externs import ExternSpec
+
+
+@dataclass
+class VarBlock:
+    """A declared variable, scalar or array, flattened into consecutive columns."""
+
+    name: str
+    kind: str
+    shape: tuple[int, ...]
+    starts: tuple[int, ...]
+    lower: np.ndarray
+    upper: np.ndarray
+    first_column: int
+    labels: tuple[str, ...] = ()
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape)) if self.shape else 1
+
+    def element_names(self) -> list[str]:
+        if not self.shape:
+            return [self.name]
+        ranges = [range(s, s + n) for s, n in zip(self.starts, self.shape, strict=True)]
+        return [f"{self.name}[{', '.join(map(str, t))}]" for t in itertools.product(*ranges)]
+
+
+@dataclass
+class ParamValue:
+    """A param's value: a number, an array with the first index of each dimension, or a table."""
+
+    name: str
+    value: float | np.ndarray
+    starts: tuple[int, ...] = ()
+    label_of: str = ""
+
+
+@dataclass
+class Family:
+    """The index dimensions of an indexed let, objective or constraint."""
+
+    indices: tuple[sympy.Symbol, ...]
+    starts: tuple[int, ...]
+    shape: tuple[int, ...]
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape))
+
+    def member_names(self, name: str) -> list[str]:
+        ranges = [range(s, s + n) for s, n in zip(self.starts, self.shape, strict=True)]
+        return [f"{name}[{', '.join(map(str, t))}]" for t in itertools.product(*ranges)]
+
+
+@dataclass
+class Definition:
+    """A let or an objective: ``name[family] = expr``."""
+
+    role: str  # "let" or "objective"
+    name: str
+    expr: sympy.Expr
+    family: Family | None
+    span: ast.Span
+    sense: str = ""
+
+
+@dataclass
+class ConstraintForm:
+    """``lhs op rhs`` with its tolerance, weight and hardness."""
+
+    name: str
+    lhs: sympy.Expr
+    op: str
+    rhs: sympy.Expr
+    tolerance: float
+    weight: float
+    soft: bool
+    family: Family | None
+    span: ast.Span
+
+
+@dataclass
+class ExternCall:
+    """Where an extern is called: its spec, and what each argument is."""
+
+    spec: ExternSpec
+    arguments: tuple[tuple[str, object], ...]  # (name, VarBlock | ("let", Family) | ParamValue)
+    span: ast.Span
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+
+@dataclass
+class LoweredModel:
+    """Everything code generation and the public API need, with values resolved."""
+
+    name: str
+    title: str
+    source: ast.SourceFile
+    variables: list[VarBlock] = field(default_factory=list)
+    params: dict[str, ParamValue] = field(default_factory=dict)
+    steps: list[Definition | ConstraintForm | ExternCall] = field(default_factory=list)
+    settings: dict[str, object] = field(default_factory=dict)
+    sites: dict[object, ast.Span] = field(default_factory=dict)
+
+    @property
+    def n_var(self) -> int:
+        return sum(block.size for block in self.variables)
+
+    @property
+    def externs(self) -> list[ExternSpec]:
+        return [step.spec for step in self.steps if isinstance(step, ExternCall)]
