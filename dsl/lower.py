@@ -33,6 +33,9 @@ from mooc.dsl.symbols import index_symbol
 from mooc.errors import ModelCheckError, ModelLimitError, ParameterError
 from mooc.externs import ExternSpec
 
+#: Settings with a least value beyond 0 (the solver needs two points to pair them).
+_AT_LEAST = {"population": 2, "max_front": 1, "stall_generations": 1, "max_evaluations": 1}
+
 
 class Lowerer(ExpressionLowering):
     """Lowers statements in order, keeping what each name means."""
@@ -265,6 +268,9 @@ class Lowerer(ExpressionLowering):
         if number < 0:
             raise ModelCheckError(f"{what} must not be negative, but is {number:g}",
                                   setting.value.span)
+        if setting.key in _AT_LEAST and number < _AT_LEAST[setting.key]:
+            raise ModelCheckError(f"{what} must be at least {_AT_LEAST[setting.key]}, but is "
+                                  f"{number:g}", setting.value.span)
         if setting.key == "population" and number > MAX_RANGE:
             raise ModelLimitError(f"a population of {number:,.0f} is too large; at most "
                                   f"{MAX_RANGE:,} is allowed", setting.value.span)
