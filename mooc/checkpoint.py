@@ -17,8 +17,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from mooc.errors import UsageError
 from mooc.externs import ExternRunner, Failure
 from mooc.solver.checkpoint import SolverState, load_checkpoint, save_checkpoint
@@ -48,15 +46,15 @@ class RunCheckpoint:
     def __init__(self, path: str | os.PathLike[str], problem: Any, settings: dict[str, Any], *,
                  every: float = 60.0, note: dict[str, Any] | None = None):
         from mooc import __version__
-        from mooc.result import model_hash
+        from mooc.result import recorded_settings
 
         self.path, self.every = path, every
         self.runner: ExternRunner = problem.extern_runner
         self.header = {
             "mooc": __version__, "model": problem.path or problem.name,
             "source": None if problem.path else problem.source,
-            "overrides": problem.overrides, "model_hash": model_hash(problem.source, problem.params),
-            "settings": {k: v for k, v in settings.items() if k not in ("callback", "initial", "rng")},
+            "overrides": problem.overrides, "model_hash": problem.model_hash,
+            "settings": recorded_settings(settings),
             "note": note or {},
         }
         self.state: SolverState | None = None
@@ -110,14 +108,13 @@ def resumed_problem(resumed: Resumed, path: str | os.PathLike[str], *,
                     allow_extern: bool = False) -> Any:
     """The model of a saved run, compiled again; UsageError when it changed since."""
     from mooc.api import compile, load
-    from mooc.result import model_hash
 
     if resumed.source is not None:
         problem = compile(resumed.source, resumed.overrides, filename=resumed.model,
                           allow_extern=allow_extern)
     else:
         problem = load(resumed.model, resumed.overrides, allow_extern=allow_extern)
-    now = model_hash(problem.source, problem.params)
+    now = problem.model_hash
     if now != resumed.model_hash:
         raise UsageError(f"cannot resume from '{path}': the model '{resumed.model}' or its params "
                          f"changed since the checkpoint (hash {resumed.model_hash}, now {now})")
@@ -127,8 +124,8 @@ def resumed_problem(resumed: Resumed, path: str | os.PathLike[str], *,
 def seeded(settings: dict[str, Any]) -> dict[str, Any]:
     """``settings`` with a seed drawn when none is given, so a checkpoint can record it
     before the first generation is done."""
+    from mooc.solver.nsga2 import fresh_seed
+
     if settings.get("seed") is not None:
         return settings
-    entropy = np.random.SeedSequence().entropy
-    assert isinstance(entropy, int)
-    return {**settings, "seed": entropy}
+    return {**settings, "seed": fresh_seed()}

@@ -93,6 +93,14 @@ class Problem:
         return self._compiled.code.source
 
     @property
+    def model_hash(self) -> str:
+        """A hash of the model's text with its param values: outputs and checkpoints record it,
+        and a rerun or resume checks it."""
+        from mooc.result import model_hash
+
+        return model_hash(self.source, self.params)
+
+    @property
     def compile_seconds(self) -> float:
         return self._compiled.compile_seconds
 

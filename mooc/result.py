@@ -41,6 +41,15 @@ def model_hash(source: str, params: dict[str, Any]) -> str:
     return hashlib.sha256((source + "\0" + canonical).encode()).hexdigest()[:16]
 
 
+#: Solver options that are code or data, not settings: left out of what a run records.
+UNRECORDED = ("callback", "initial", "rng")
+
+
+def recorded_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings a run records (in its outputs and checkpoints) to be repeated from."""
+    return {key: value for key, value in settings.items() if key not in UNRECORDED}
+
+
 @dataclass
 class Result:
     """The Pareto front of a solve. ``F`` is in the user's directions (maximized stay maximized)."""
@@ -67,7 +76,7 @@ class Result:
     def from_solver(cls, problem: Any, raw: Any, *, settings: dict[str, Any],
                     started: float, failures: list[Any] | None = None) -> Result:
         user = raw.flip_objectives(problem.maximize)  # the one flip back to the user's signs
-        kept = {k: v for k, v in settings.items() if k not in ("callback", "initial", "rng")}
+        kept = recorded_settings(settings)
         kept["seed"] = raw.seed
         from mooc.externs import failure_summary
 
@@ -116,7 +125,7 @@ class Result:
         params = {k: np.asarray(v).tolist() for k, v in problem.params.items()}
         return {
             "problem": problem.name, "title": problem.title, "path": problem.path,
-            "model_hash": model_hash(problem.source, problem.params), "params": params,
+            "model_hash": problem.model_hash, "params": params,
             "overrides": {k: np.asarray(v).tolist() for k, v in problem.overrides.items()},
             "settings": self.settings, "seed": self.seed, "mooc_version": mooc.__version__,
             "numpy_version": np.__version__, "duration_seconds": round(self.elapsed, 6),

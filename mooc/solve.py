@@ -16,15 +16,14 @@ from mooc.checkpoint import Resumed, RunCheckpoint, resume_settings, seeded
 from mooc.dsl.check import did_you_mean
 from mooc.dsl.names import CONSTRAINT_MODES, SOLVER_SETTINGS
 from mooc.errors import UsageError
-
-_PASSED_THROUGH = ("initial", "callback", "rng")
+from mooc.result import UNRECORDED
 
 
 def solver_settings(problem: Any, options: dict[str, Any]) -> dict[str, Any]:
     """The file's solver block overridden by ``options``; unknown or bad values raise UsageError."""
     settings = dict(problem.settings)
     for key, value in options.items():
-        if key not in SOLVER_SETTINGS and key not in _PASSED_THROUGH:
+        if key not in SOLVER_SETTINGS and key not in UNRECORDED:
             raise UsageError(f"unknown solver option '{key}'{did_you_mean(key, SOLVER_SETTINGS)}")
         if value is not None:
             settings[key] = value

@@ -71,10 +71,10 @@ def _load_problem(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
 
 
 def _check_same_model(problem: Any, recorded: str) -> None:
-    from mooc.result import model_hash, read_metadata
+    from mooc.result import read_metadata
 
     metadata = read_metadata(recorded)
-    now = model_hash(problem.source, problem.params)
+    now = problem.model_hash
     if now != metadata.get("model_hash"):
         raise UsageError(f"the model '{problem.path}' or its params changed since the run "
                          f"recorded in '{recorded}' (hash {metadata.get('model_hash')}, now "

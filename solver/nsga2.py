@@ -50,10 +50,15 @@ def _generator(seed: int | None, rng: np.random.Generator | None) -> tuple[np.ra
             raise ValueError("pass 'seed' or 'rng', not both")
         return rng, None
     if seed is None:
-        entropy = np.random.SeedSequence().entropy
-        assert isinstance(entropy, int)  # drawn fresh, so a single int
-        seed = entropy  # recorded, so the run can be repeated
+        seed = fresh_seed()  # recorded, so the run can be repeated
     return np.random.default_rng(seed), seed
+
+
+def fresh_seed() -> int:
+    """A seed drawn from the operating system's entropy."""
+    entropy = np.random.SeedSequence().entropy
+    assert isinstance(entropy, int)  # drawn fresh, so a single int
+    return entropy
 
 
 def _check_range(name: str, value: float, low: float, high: float = np.inf) -> None:
@@ -91,9 +96,9 @@ class _Stopping:
                                elapsed=run.elapsed())
         if self.callback is not None and self.callback(stats) is False:
             return "callback"
-        return self.on_resume(run, monitor, idle=idle)
+        return self.limit_reached(run, monitor, idle=idle)
 
-    def on_resume(self, run: Run, monitor: ProgressMonitor, *, idle: int) -> str | None:
+    def limit_reached(self, run: Run, monitor: ProgressMonitor, *, idle: int) -> str | None:
         """Why to stop given the limits alone (a resumed run may have reached them already)."""
         reason = run.budget.stop_reason(generation=run.generation, evaluations=run.evaluations,
                                         elapsed=run.elapsed())
@@ -260,7 +265,7 @@ def nsga2(
         else:
             check_settings(resume, fixed)
             state, monitor = restore(resume, run)
-            reason, idle = stop.on_resume(run, monitor, idle=resume.idle), resume.idle
+            reason, idle = stop.limit_reached(run, monitor, idle=resume.idle), resume.idle
         saved = snapshot(run, state, monitor, idle=idle, seed=seed, settings=fixed)
         if checkpoint is not None:
             checkpoint(saved, reason is not None)
