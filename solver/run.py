@@ -97,7 +97,8 @@ class Run:
 
         def draw(k: int) -> np.ndarray:
             winners = binary_tournament(parents.ranking, k + k % 2, rng=self.rng)
-            return make_offspring(parents.population.X[winners], space=self.space,
+            X = parents.population.X
+            return make_offspring(X[winners[0::2]], X[winners[1::2]], space=self.space,
                                   settings=self.variation, rng=self.rng)[:k]
 
         return self.fresh_rows(draw, self.batch_size())

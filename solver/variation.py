@@ -14,6 +14,8 @@ from mooc.solver.variables import VariableSpace
 
 #: Parents closer than this in a variable are not crossed in it (as in Deb's code).
 _SAME_VALUE = 1e-14
+#: Half the step of 4 * u for a single-precision uniform u in [0, 0.5).
+_HALF_STEP = 2.0**-23
 
 
 @dataclass(frozen=True)
@@ -72,49 +74,63 @@ def bernoulli_positions(size: int, prob: float, /, *, rng: np.random.Generator) 
 
 
 def simulated_binary_crossover(
-    parents: np.ndarray, lower: np.ndarray, upper: np.ndarray, crosses: np.ndarray, /, *,
-    eta: float, rng: np.random.Generator,
+    first: np.ndarray, second: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+    crosses: np.ndarray, /, *, eta: float, rng: np.random.Generator,
 ) -> np.ndarray:
-    """Children of the pairs of consecutive rows of ``parents``: the first children of all
+    """Children of the pairs of rows ``first[i]``, ``second[i]``: the first children of all
     pairs, then the second children.
 
     Pairs with ``crosses`` True exchange each variable with probability 0.5 through the bounded
     SBX spread, and the two children's values are swapped with probability 0.5; other pairs
     are copied.
     """
-    first, second = parents[0::2], parents[1::2]
     children = np.concatenate([first, second])
     y1, y2 = np.minimum(first, second), np.maximum(first, second)
+    # Row 0: the room from the lower parent down to the lower bound; row 1: from the upper
+    # parent up to the upper bound.
+    rooms = np.concatenate([y1 - lower, upper - y2]).reshape(2, -1)
     gap = y2 - y1
     # One uniform number u per variable of each pair decides all three draws: the variable is
-    # crossed if u < 0.5; then 2u is uniform on [0, 1) by itself, its half decides the swap
-    # and the doubled remainder is the spread's uniform number.
-    u = rng.random(first.shape)
+    # crossed if u < 0.5; then 4u is uniform on [0, 2) by itself, its whole part decides the
+    # swap and its fraction, moved half a step off 0, is the spread's uniform number on (0, 1).
+    # (Single precision is plenty.)
+    u = rng.random(first.shape, dtype=np.float32)
     picked = u < 0.5
     picked &= crosses[:, None]
     picked &= gap > _SAME_VALUE
     at = picked.reshape(-1).nonzero()[0]
-    doubled = 2.0 * u.ravel()[at]
-    swap = doubled >= 0.5
-    uniform = 2.0 * doubled - swap
-    distance = gap.ravel()[at]
-    # Row 0: the room from the lower parent down to the lower bound; row 1: from the upper
-    # parent up to the upper bound.
-    room = np.concatenate([(y1 - lower).ravel()[at], (upper - y2).ravel()[at]]).reshape(2, -1)
+    quarter = u.ravel()[at]
+    swap = quarter >= 0.25
+    uniform = 4.0 * quarter.astype(float)
+    uniform -= swap - _HALF_STEP
+    room = rooms.take(at, axis=1)
     np.maximum(room, 0.0, out=room)  # log(x) of a point at a bound may round just past it
-    alpha = 2.0 - power(1.0 + 2.0 * room / distance, -(eta + 1.0))
+    half = gap.ravel()[at]
+    half *= 0.5
+    # alpha = 2 - (1 + room / half) ** -(eta + 1), through log1p and exp (cheaper than a power)
+    alpha = np.log1p(room / half)
+    alpha *= -(eta + 1.0)
+    np.exp(alpha, out=alpha)
+    np.subtract(2.0, alpha, out=alpha)
     scaled = uniform * alpha  # the same uniform number for both children
-    # scaled is in [0, 2): Deb's "scaled if scaled <= 1 else 1 / (2 - scaled)", without a branch.
-    spread = power(np.minimum(scaled, 1.0) / (2.0 - np.maximum(scaled, 1.0)), 1.0 / (eta + 1.0))
-    half = 0.5 * distance
+    # scaled is in (0, 2): Deb's "scaled if scaled <= 1 else 1 / (2 - scaled)", without a branch;
+    # then spread = base ** (1 / (eta + 1)) through log and exp.
+    base = np.minimum(scaled, 1.0) / (2.0 - np.maximum(scaled, 1.0))
+    spread = np.log(base, out=base)
+    spread *= 1.0 / (eta + 1.0)
+    np.exp(spread, out=spread)
     spread *= half
     np.minimum(spread, room + half, out=spread)  # children stay within the bounds
     middle = y1.ravel()[at] + half
-    # Each child goes to the first or the second child row, swapped with probability 0.5.
-    offset = swap * first.size
-    flat = children.reshape(-1)
-    flat[at + offset] = middle - spread[0]
-    flat[at + (first.size - offset)] = middle + spread[1]
+    below, above = middle - spread[0], middle + spread[1]
+    # The child below goes to the first child and the one above to the second, or the other
+    # way round when swapped.
+    placed = np.where(swap, above, below)
+    halves = children.reshape(2, -1)
+    halves[0][at] = placed
+    below += above
+    below -= placed
+    halves[1][at] = below
     np.maximum(children, lower, out=children)  # against rounding at the bounds
     return np.minimum(children, upper, out=children)
 
@@ -170,25 +186,26 @@ def reset_mutation(
 
 
 def make_offspring(
-    parents: np.ndarray, /, *, space: VariableSpace, settings: VariationSettings,
-    rng: np.random.Generator,
+    first: np.ndarray, second: np.ndarray, /, *, space: VariableSpace,
+    settings: VariationSettings, rng: np.random.Generator,
 ) -> np.ndarray:
-    """Offspring of consecutive pairs of rows of ``parents`` (an even number of rows): crossover
-    then mutation, in the problem's values and within its domain."""
-    crosses = rng.random(parents.shape[0] // 2) < settings.crossover_prob
+    """Offspring of the pairs of rows ``first[i]``, ``second[i]`` (the first children of all
+    pairs, then the second children): crossover then mutation, in the problem's values and
+    within its domain."""
+    crosses = rng.random(first.shape[0]) < settings.crossover_prob
     if space.continuous.size:
         low, high = space.encoded_lower, space.encoded_upper
-        Z = simulated_binary_crossover(space.encode(parents), low, high, crosses,
-                                       eta=settings.crossover_eta, rng=rng)
+        Z = simulated_binary_crossover(space.encode(first), space.encode(second), low, high,
+                                       crosses, eta=settings.crossover_eta, rng=rng)
         polynomial_mutation(Z, low, high, eta=settings.mutation_eta,
                             prob=settings.mutation_prob, rng=rng)
         if not space.discrete.size:
             return space.decode(Z)
-    children = np.empty_like(parents)
+    children = np.empty((2 * first.shape[0], first.shape[1]))
     if space.continuous.size:
         children[:, space.continuous] = space.decode(Z)
     cols = space.discrete
-    d1, d2 = uniform_crossover(parents[0::2, cols], parents[1::2, cols], crosses, rng=rng)
+    d1, d2 = uniform_crossover(first[:, cols], second[:, cols], crosses, rng=rng)
     children[:, cols] = reset_mutation(np.concatenate([d1, d2]), space.lower[cols],
                                        space.upper[cols], prob=settings.mutation_prob, rng=rng)
     return children
