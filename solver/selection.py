@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mooc.solver.rowwise import all_in_row, finite_rows
-from mooc.solver.sorting import constrained_rank, crowding_distance
+from mooc.solver.sorting import constrained_rank, crowding_distance, finite_pareto_rank
 
 
 @dataclass  # not frozen, as Population
@@ -29,7 +29,10 @@ class Ranking:
         finite = finite_rows(objectives)
         feasible = finite & (violation == 0)
         all_feasible = bool(feasible.all())
-        rank = constrained_rank(objectives, violation, finite=finite)
+        if all_feasible:
+            rank = finite_pareto_rank(objectives)
+        else:
+            rank = constrained_rank(objectives, violation, finite=finite, feasible=feasible)
         # with every row feasible the ranks are Pareto fronts
         crowding = crowding_distance(objectives, rank, finite=finite, fronts=all_feasible)
         return cls(objectives, rank, crowding, feasible, all_feasible)

@@ -13,7 +13,8 @@ import numpy as np
 from mooc.solver.rowwise import finite_rows
 
 
-def _finite_pareto_rank(F: np.ndarray) -> np.ndarray:
+def finite_pareto_rank(F: np.ndarray, /) -> np.ndarray:
+    """Pareto rank of each row of ``F``, whose values are all finite (not checked)."""
     if F.shape[0] == 0:
         return np.zeros(0, dtype=np.intp)
     if F.shape[1] == 1:
@@ -33,22 +34,24 @@ def pareto_rank(F: np.ndarray, /) -> np.ndarray:
     """
     finite = finite_rows(F)
     if finite.all():
-        return _finite_pareto_rank(F)
+        return finite_pareto_rank(F)
     rank = np.empty(F.shape[0], dtype=np.intp)
-    rank[finite] = _finite_pareto_rank(F[finite])
+    rank[finite] = finite_pareto_rank(F[finite])
     rank[~finite] = rank[finite].max() + 1 if finite.any() else 0
     return rank
 
 
 def constrained_rank(F: np.ndarray, violation: np.ndarray, /, *,
-                     finite: np.ndarray | None = None) -> np.ndarray:
+                     finite: np.ndarray | None = None,
+                     feasible: np.ndarray | None = None) -> np.ndarray:
     """Rank rows by Deb's constrained domination.
 
     Feasible rows (``violation == 0``) come first, ranked by Pareto rank; infeasible rows follow,
     one rank per distinct violation, less violation first; rows with a non-finite objective or
     violation come last. Sorting by this rank and then by crowding distance is the crowded
     comparison of NSGA-II with constraints. ``finite``, the mask of rows of ``F`` without a
-    NaN or infinity, is computed when not given.
+    NaN or infinity, and ``feasible``, that of the finite rows without violation, are computed
+    when not given.
 
     Examples
     --------
@@ -56,13 +59,15 @@ def constrained_rank(F: np.ndarray, violation: np.ndarray, /, *,
     >>> constrained_rank(F, np.array([0.0, 0.0, 0.5, 0.1])).tolist()
     [0, 0, 2, 1]
     """
-    finite = (finite_rows(F) if finite is None else finite) & np.isfinite(violation)
-    feasible = finite & (violation == 0)
+    finite = finite_rows(F) if finite is None else finite
+    if feasible is None:
+        feasible = finite & (violation == 0)
     if feasible.all():
-        return _finite_pareto_rank(F)
+        return finite_pareto_rank(F)
+    finite = finite & np.isfinite(violation)
     infeasible = finite & ~feasible
     rank = np.empty(F.shape[0], dtype=np.intp)
-    rank[feasible] = _finite_pareto_rank(F[feasible])
+    rank[feasible] = finite_pareto_rank(F[feasible])
     n_fronts = rank[feasible].max() + 1 if feasible.any() else 0
     levels = np.unique(violation[infeasible], return_inverse=True)[1]
     rank[infeasible] = n_fronts + levels
@@ -115,12 +120,18 @@ def _crowding_finite(F: np.ndarray, groups: np.ndarray) -> np.ndarray:
 
 def _crowding_two_fronts(F: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Crowding distance of two objectives when every group is mutually non-dominated: sorted
-    by the first objective, each group is sorted by the second in reverse, so one sort does."""
+    by the first objective, each group is sorted by the second in reverse, so one sort does.
+    ``groups`` are non-negative integers (some may be missing)."""
     n = F.shape[0]
     order = np.lexsort((F[:, 0], groups))
-    first, last, run = _group_layout(groups[order])
+    run = groups[order]
+    counts = np.bincount(run)  # a missing group's first is the next group's, and its last
+    last = counts.cumsum()  # the previous group's: the right rows get infinity either way
+    last -= 1
+    first = last - counts
+    first += 1
     values = F[order]
-    spread = values[last] - values[first]  # (groups, 2)
+    spread = values[last] - values[first]  # (groups, 2); rows of missing groups are unused
     spread[:, 1] *= -1.0  # the second objective falls along each group
     inverse = _inverse_spread(spread)
     inverse[:, 1] *= -1.0  # and so do its gaps
@@ -141,8 +152,9 @@ def crowding_distance(F: np.ndarray, groups: np.ndarray, /, *,
 
     Each objective adds the normalized gap between a row's two neighbours in its group; the
     extreme rows of a group get infinity. Rows with a non-finite objective get 0 (``finite``,
-    the mask of the others, is computed when not given). ``fronts`` says that no row of a group
-    dominates another (the groups are Pareto ranks), which makes two objectives cheaper.
+    the mask of the others, is computed when not given). ``fronts`` says that every row is
+    finite and no row of a group dominates another (the groups are Pareto ranks), which makes
+    two objectives cheaper.
 
     Examples
     --------
@@ -150,10 +162,10 @@ def crowding_distance(F: np.ndarray, groups: np.ndarray, /, *,
     >>> crowding_distance(F, np.zeros(4, dtype=int)).round(3).tolist()
     [inf, 1.417, 1.417, inf]
     """
+    if fronts and F.shape[1] == 2 and F.shape[0]:
+        return _crowding_two_fronts(F, groups)
     finite = finite_rows(F) if finite is None else finite
     if finite.all():
-        if fronts and F.shape[1] == 2 and F.shape[0]:
-            return _crowding_two_fronts(F, groups)
         return _crowding_finite(F, groups)
     distance = np.zeros(F.shape[0])
     distance[finite] = _crowding_finite(F[finite], groups[finite])

@@ -145,20 +145,30 @@ def polynomial_mutation(
     column = at % Z.shape[1]
     low, high = lower[column], upper[column]
     span = high - low
-    movable = span > 0
-    if not movable.all():  # a variable with equal bounds stays where it is
+    if span.min(initial=1.0) <= 0.0:  # a variable with equal bounds stays where it is
+        movable = span > 0
         at, low, high, span = at[movable], low[movable], high[movable], span[movable]
     flat = Z.reshape(-1)
     y = flat[at]
-    u = rng.random(at.size)
-    # Deb's two cases in one: u < 0.5 moves down (side -1) by the room to the lower bound,
-    # u >= 0.5 up (side +1) by the room to the upper bound.
-    side = np.copysign(1.0, u - 0.5)
-    room = np.where(side < 0, y - low, high - y)
-    share = 1.0 - np.abs(1.0 - 2.0 * u)
-    tail = power(1.0 - room / span, eta + 1.0)
-    root = power(share + (1.0 - share) * tail, 1.0 / (eta + 1.0))
-    flat[at] = np.minimum(np.maximum(y + side * (1.0 - root) * span, low), high)
+    # Deb's two cases in one: t < 0 moves down (side -1) by the room to the lower bound, t >= 0
+    # up (side +1) by the room to the upper bound; u = (1 + t) / 2 is Deb's uniform number.
+    t = rng.uniform(-1.0, 1.0, at.size)
+    side = np.copysign(1.0, t)
+    share = 1.0 - np.abs(t)  # 2u below the middle, 2(1 - u) above it
+    # (1 - room / span): the distance to the other bound over the span
+    far = y - low
+    far /= span
+    far -= 0.5
+    far *= side
+    far += 0.5
+    blend = power(far, eta + 1.0)
+    blend *= 1.0 - share
+    blend += share
+    step = 1.0 - power(blend, 1.0 / (eta + 1.0))
+    step *= side
+    step *= span
+    step += y
+    flat[at] = np.minimum(np.maximum(step, low, out=step), high, out=step)
     return Z
 
 

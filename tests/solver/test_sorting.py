@@ -150,3 +150,12 @@ def test_row_wise_tests_match_numpy(n_columns):
     assert np.array_equal(all_in_row(mask), mask.all(axis=1))
     assert np.array_equal(any_in_row(mask), mask.any(axis=1))
     assert np.array_equal(finite_rows(values), np.isfinite(values).all(axis=1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(two_objectives, st.integers(1, 5))
+def test_crowding_of_fronts_with_missing_group_numbers_matches_the_loop(F, stride):
+    """Group numbers with gaps (say, ranks 0, 3, 6) give the same distances as without."""
+    F = np.unique(F, axis=0)
+    ranks = peeled_ranks(F) * stride + stride - 1
+    assert np.allclose(crowding_distance(F, ranks, fronts=True), looped_crowding(F, ranks))
