@@ -47,7 +47,7 @@ from mooc.solver.run import Generation, Run
 from mooc.solver.selection import Ranking
 
 #: Bumped when the layout of a checkpoint file changes.
-FORMAT = 1
+FORMAT = 2  # 2: rows hashed without the final mixing (evaluated.row_hashes)
 _META = "meta.json"
 
 #: ``checkpoint(state, final)``: called after every generation; ``final`` on the last one.

@@ -1,8 +1,7 @@
 """Remembering which points were evaluated, so no point is evaluated twice.
 
-Each row is reduced to a 64-bit hash of its exact float values (salted sums and splitmix64
-mixing, vectorized over the whole array); the store keeps them in sorted runs searched with
-``np.searchsorted``. A hash collision can only make a new point look evaluated (it is then
+Each row is reduced to a 64-bit hash of its exact float values (salted sums, vectorized over
+the whole array); the store keeps them in sorted runs searched with ``np.searchsorted``. A hash collision can only make a new point look evaluated (it is then
 dropped and another is generated); an evaluated point is never taken for new.
 """
 
@@ -42,8 +41,10 @@ def row_hashes(X: np.ndarray, /) -> np.ndarray:
     """A 64-bit hash of each row of ``X``; equal rows (``-0.0 == 0.0``) hash equal.
 
     Each value's bits, their high half folded into the low, are multiplied by an odd salt of
-    their column, the products summed (wrapping) and the sum mixed: rows that differ in one
-    value never collide, and a few whole-array operations do it whatever the number of columns.
+    their column and the products summed (wrapping): rows that differ in one value never
+    collide, and a few whole-array operations do it whatever the number of columns. (The store
+    only compares hashes, so the sum is not mixed further: a bijection would not change which
+    rows collide.)
 
     Examples
     --------
@@ -54,7 +55,7 @@ def row_hashes(X: np.ndarray, /) -> np.ndarray:
     bits = (np.asarray(X, dtype=np.float64) + 0.0).view(np.uint64)  # a fresh contiguous copy
     bits ^= bits >> _HALF  # whole numbers differ only in their high bits: fold them down
     bits *= _column_salts(X.shape[1])
-    return _mix(bits.sum(axis=1, dtype=np.uint64))
+    return bits.sum(axis=1, dtype=np.uint64)
 
 
 def first_occurrences(hashes: np.ndarray, /) -> np.ndarray:
@@ -90,9 +91,7 @@ class EvaluatedRows:
         """Mask of the given hashes already in the store."""
         found = np.zeros(hashes.shape[0], dtype=bool)
         for run in self.runs:
-            where = run.searchsorted(hashes)
-            np.minimum(where, run.shape[0] - 1, out=where)
-            found |= run[where] == hashes
+            found |= run.take(run.searchsorted(hashes), mode="clip") == hashes
         return found
 
     def add(self, hashes: np.ndarray, /) -> None:
