@@ -58,21 +58,6 @@ def row_hashes(X: np.ndarray, /) -> np.ndarray:
     return bits.sum(axis=1, dtype=np.uint64)
 
 
-def first_occurrences(hashes: np.ndarray, /) -> np.ndarray:
-    """Mask keeping the first of each group of equal hashes.
-
-    Examples
-    --------
-    >>> first_occurrences(np.array([7, 3, 7, 7, 5], dtype=np.uint64)).tolist()
-    [True, True, False, False, True]
-    """
-    order = hashes.argsort(kind="stable")
-    ordered = hashes[order]
-    keep = np.ones(hashes.shape[0], dtype=bool)
-    keep[order[1:][ordered[1:] == ordered[:-1]]] = False
-    return keep
-
-
 class EvaluatedRows:
     """The set of rows evaluated so far, as hashes in a few sorted runs.
 
@@ -109,5 +94,10 @@ class EvaluatedRows:
         """Mask of the rows of ``X`` that are neither evaluated nor repeat an earlier row, and
         the hashes of those rows."""
         hashes = row_hashes(X)
-        keep = first_occurrences(hashes) & ~self.contains(hashes)
+        order = hashes.argsort(kind="stable")  # equal hashes stay in the order of their rows
+        ordered = hashes[order]
+        dropped = self.contains(ordered)  # sorted queries: each search starts where the last ended
+        dropped[1:] |= ordered[1:] == ordered[:-1]  # repeats of an earlier row
+        keep = np.empty(hashes.shape[0], dtype=bool)
+        keep[order] = ~dropped
         return keep, hashes[keep]

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from mooc.solver.archive import soft_penalized
 from mooc.solver.constraints import ConstraintHandling
-from mooc.solver.indicators import hypervolume
+from mooc.solver.indicators import hypervolume_at
 from mooc.solver.population import Population
 from mooc.solver.rowwise import finite_rows
 from mooc.solver.selection import Ranking
@@ -64,6 +65,7 @@ class ProgressMonitor:
     _bounds: np.ndarray | None = None
     _reference: np.ndarray | None = None
     _volume: float = 1.0
+    _indicator: Callable[[np.ndarray], float] | None = field(default=None, repr=False)
 
     def mark(self) -> tuple[Any, ...]:
         """What changes from one generation to the next, to go back to with :meth:`at`
@@ -122,7 +124,10 @@ class ProgressMonitor:
     def _hypervolume(self, objectives: np.ndarray | None) -> float | None:
         if objectives is None or objectives.shape[1] > HYPERVOLUME_MAX_OBJECTIVES:
             return None
-        return hypervolume(objectives, ref=self._reference) / self._volume
+        if self._indicator is None:  # made once per run (and again after a restore)
+            assert self._reference is not None  # set with the frame, before any front
+            self._indicator = hypervolume_at(self._reference)
+        return self._indicator(objectives) / self._volume
 
     def _update_stall(self, stats: GenerationStats, objectives: np.ndarray | None) -> None:
         improved = False

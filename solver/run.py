@@ -115,8 +115,10 @@ class Run:
     def survive(self, population: Population, /, *, newcomers: int) -> Generation:
         """The best ``size`` points of ``population``, whose last ``newcomers`` rows were just
         evaluated; those that may belong to the front are offered to the archive."""
-        used = self.budget.used(generation=self.generation, evaluations=self.evaluations,
-                                elapsed=self.elapsed())
+        used = 0.0  # only the epsilon level looks at the budget spent
+        if self.handling.mode == "epsilon":
+            used = self.budget.used(generation=self.generation, evaluations=self.evaluations,
+                                    elapsed=self.elapsed())
         objectives, violation = self.handling.search_terms(
             population.F, population.hard, population.soft, used=used)
         ranking = Ranking.of(objectives, violation)

@@ -65,10 +65,10 @@ def bernoulli_positions(size: int, prob: float, /, *, rng: np.random.Generator) 
     if prob <= 0.0:
         return np.zeros(0, dtype=np.intp)
     expected = size * prob
-    gaps = rng.geometric(prob, size=int(expected + 5.0 * math.sqrt(expected) + 5.0))
-    while gaps.sum() < size:  # hardly ever: the first draw falls short of the end
-        gaps = np.concatenate([gaps, rng.geometric(prob, size=gaps.size)])
-    positions = gaps.cumsum()
+    positions = rng.geometric(prob, size=int(expected + 5.0 * math.sqrt(expected) + 5.0)).cumsum()
+    while positions[-1] < size:  # hardly ever: the first draw falls short of the end
+        more = rng.geometric(prob, size=positions.size).cumsum()
+        positions = np.concatenate([positions, more + positions[-1]])
     positions -= 1
     return positions[: positions.searchsorted(size)]
 

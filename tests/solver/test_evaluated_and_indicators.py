@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from mooc.solver import hypervolume, igd, igd_plus
-from mooc.solver.evaluated import EvaluatedRows, first_occurrences, row_hashes
+from mooc.solver.evaluated import EvaluatedRows, row_hashes
 
 
 def test_row_hashes_tell_rows_apart():
@@ -17,9 +17,11 @@ def test_row_hashes_tell_rows_apart():
     assert row_hashes(np.array([[-0.0, 1.0]]))[0] == row_hashes(np.array([[0.0, 1.0]]))[0]
 
 
-def test_first_occurrences_keeps_one_of_each():
-    hashes = np.array([5, 1, 5, 2, 1, 1], dtype=np.uint64)
-    assert first_occurrences(hashes).tolist() == [True, True, False, True, False, False]
+def test_new_rows_keeps_the_first_of_repeated_rows():
+    X = np.array([[5.0, 0.0], [1.0, 0.0], [5.0, 0.0], [2.0, 0.0], [1.0, 0.0], [1.0, -0.0]])
+    keep, hashes = EvaluatedRows().new_rows(X)
+    assert keep.tolist() == [True, True, False, True, False, False]
+    assert np.array_equal(hashes, row_hashes(X[[0, 1, 3]]))
 
 
 def test_store_remembers_every_batch():
