@@ -91,7 +91,7 @@ def rows(table: np.ndarray, starts: tuple[int, ...], indices: tuple, masks: tupl
 def take(block: np.ndarray, where: Rows) -> np.ndarray:
     """The rows of a (rows, N) block that ``where`` names, shaped for broadcasting."""
     if where.positions is not None:
-        return block[where.positions]
+        return block.take(where.positions, axis=0)
     part = block[where.start: where.stop]
     assert where.shape is not None
     return part.reshape(where.shape + part.shape[1:])

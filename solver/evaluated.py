@@ -95,9 +95,9 @@ class EvaluatedRows:
         the hashes of those rows."""
         hashes = row_hashes(X)
         order = hashes.argsort(kind="stable")  # equal hashes stay in the order of their rows
-        ordered = hashes[order]
+        ordered = hashes.take(order)
         dropped = self.contains(ordered)  # sorted queries: each search starts where the last ended
         dropped[1:] |= ordered[1:] == ordered[:-1]  # repeats of an earlier row
         keep = np.empty(hashes.shape[0], dtype=bool)
         keep[order] = ~dropped
-        return keep, hashes[keep]
+        return keep, hashes.compress(keep)

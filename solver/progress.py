@@ -96,7 +96,8 @@ class ProgressMonitor:
         if handling.mode != "ignore" and population.hard.shape[1]:
             front &= population.feasible
         size = int(np.count_nonzero(front))
-        objectives = ranking.objectives[front] if size and self._origin is not None else None
+        objectives = (ranking.objectives.compress(front, axis=0)
+                      if size and self._origin is not None else None)
         stats = GenerationStats(
             generation=generation,
             evaluations=evaluations,

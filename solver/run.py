@@ -67,7 +67,7 @@ class Run:
         they are recorded as evaluated (the caller evaluates them)."""
         keep, hashes = self.evaluated.new_rows(candidates)
         self.evaluated.add(hashes[:need])
-        return candidates[keep.nonzero()[0][:need]]
+        return candidates.take(keep.nonzero()[0][:need], axis=0)
 
     def fresh_rows(self, draw: Callable[[int], np.ndarray], n: int, /) -> np.ndarray:
         """Up to ``n`` new rows (see :meth:`take_new`) from rounds of ``draw(k)``."""
@@ -98,8 +98,8 @@ class Run:
         def draw(k: int) -> np.ndarray:
             winners = binary_tournament(parents.ranking, k + k % 2, rng=self.rng)
             X = parents.population.X
-            return make_offspring(X[winners[0::2]], X[winners[1::2]], space=self.space,
-                                  settings=self.variation, rng=self.rng)[:k]
+            return make_offspring(X.take(winners[0::2], axis=0), X.take(winners[1::2], axis=0),
+                                  space=self.space, settings=self.variation, rng=self.rng)[:k]
 
         return self.fresh_rows(draw, self.batch_size())
 

@@ -38,8 +38,8 @@ class Ranking:
         return cls(objectives, rank, crowding, feasible, all_feasible)
 
     def take(self, rows: np.ndarray, /) -> Ranking:
-        return Ranking(self.objectives[rows], self.rank[rows], self.crowding[rows],
-                       self.feasible[rows], self.all_feasible)
+        return Ranking(self.objectives.take(rows, axis=0), self.rank.take(rows),
+                       self.crowding.take(rows), self.feasible.take(rows), self.all_feasible)
 
     def best(self, size: int, /) -> np.ndarray:
         """Indices of the ``size`` best rows: whole fronts in order of rank, the last front cut
@@ -56,13 +56,13 @@ class Ranking:
 
 def _decided(ranking: Ranking, pairs: np.ndarray, /) -> tuple[np.ndarray, np.ndarray]:
     """Masks of the pairs whose first, or second, member wins before crowding is looked at."""
-    objectives = ranking.objectives[pairs]
+    objectives = ranking.objectives.take(pairs, axis=0)  # (pairs, 2, objectives)
     first_no_worse = all_in_row(objectives[:, 0] <= objectives[:, 1])
     second_no_worse = all_in_row(objectives[:, 1] <= objectives[:, 0])
     first_better = first_no_worse & ~second_no_worse
     second_better = second_no_worse & ~first_no_worse
     if not ranking.all_feasible:
-        feasible = ranking.feasible[pairs]
+        feasible = ranking.feasible.take(pairs)
         by_rank = ~(feasible[:, 0] & feasible[:, 1])
         rank = ranking.rank[pairs[by_rank]]
         first_better[by_rank] = rank[:, 0] < rank[:, 1]
@@ -87,7 +87,7 @@ def binary_tournament(ranking: Ranking, n_winners: int, /, *,
     pairs = order.reshape(-1)[: 2 * n_winners].reshape(n_winners, 2)
     first_better, second_better = _decided(ranking, pairs)
     undecided = ~(first_better | second_better)
-    crowding = ranking.crowding[pairs]
+    crowding = ranking.crowding.take(pairs)
     first_wins = first_better | (undecided & (crowding[:, 0] > crowding[:, 1]))
     first_wins |= undecided & (crowding[:, 0] == crowding[:, 1]) & (rng.random(n_winners) < 0.5)
     return np.where(first_wins, pairs[:, 0], pairs[:, 1])

@@ -124,19 +124,19 @@ def _crowding_two_fronts(F: np.ndarray, groups: np.ndarray) -> np.ndarray:
     ``groups`` are non-negative integers (some may be missing)."""
     n = F.shape[0]
     order = np.lexsort((F[:, 0], groups))
-    run = groups[order]
+    run = groups.take(order)
     counts = np.bincount(run)  # a missing group's first is the next group's, and its last
     last = counts.cumsum()  # the previous group's: the right rows get infinity either way
     last -= 1
     first = last - counts
     first += 1
-    values = F[order]
-    spread = values[last] - values[first]  # (groups, 2); rows of missing groups are unused
+    values = F.take(order, axis=0)
+    spread = values.take(last, axis=0) - values.take(first, axis=0)  # (groups, 2); rows of missing groups are unused
     spread[:, 1] *= -1.0  # the second objective falls along each group
     inverse = _inverse_spread(spread)
     inverse[:, 1] *= -1.0  # and so do its gaps
     gaps = values[2:] - values[:-2]
-    gaps *= inverse[run[1:-1]]
+    gaps *= inverse.take(run[1:-1], axis=0)
     share = np.empty(n)
     np.add(gaps[:, 0], gaps[:, 1], out=share[1:-1])
     share[first] = np.inf

@@ -99,13 +99,13 @@ def simulated_binary_crossover(
     picked &= crosses[:, None]
     picked &= gap > _SAME_VALUE
     at = picked.reshape(-1).nonzero()[0]
-    quarter = u.ravel()[at]
+    quarter = u.take(at)  # (take without an axis reads the flattened array)
     swap = quarter >= 0.25
     uniform = 4.0 * quarter.astype(float)
     uniform -= swap - _HALF_STEP
     room = rooms.take(at, axis=1)
     np.maximum(room, 0.0, out=room)  # log(x) of a point at a bound may round just past it
-    half = gap.ravel()[at]
+    half = gap.take(at)
     half *= 0.5
     # alpha = 2 - (1 + room / half) ** -(eta + 1), through log1p and exp (cheaper than a power)
     alpha = np.log1p(room / half)
@@ -121,7 +121,7 @@ def simulated_binary_crossover(
     np.exp(spread, out=spread)
     spread *= half
     np.minimum(spread, room + half, out=spread)  # children stay within the bounds
-    middle = y1.ravel()[at] + half
+    middle = y1.take(at) + half
     below, above = middle - spread[0], middle + spread[1]
     # The child below goes to the first child and the one above to the second, or the other
     # way round when swapped.
@@ -143,13 +143,13 @@ def polynomial_mutation(
     polynomial distribution (in place; ``Z`` is returned)."""
     at = bernoulli_positions(Z.size, prob, rng=rng)
     column = at % Z.shape[1]
-    low, high = lower[column], upper[column]
+    low, high = lower.take(column), upper.take(column)
     span = high - low
     if span.min(initial=1.0) <= 0.0:  # a variable with equal bounds stays where it is
         movable = span > 0
         at, low, high, span = at[movable], low[movable], high[movable], span[movable]
     flat = Z.reshape(-1)
-    y = flat[at]
+    y = flat.take(at)
     # Deb's two cases in one: t < 0 moves down (side -1) by the room to the lower bound, t >= 0
     # up (side +1) by the room to the upper bound; u = (1 + t) / 2 is Deb's uniform number.
     t = rng.uniform(-1.0, 1.0, at.size)
