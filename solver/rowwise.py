@@ -50,3 +50,19 @@ def finite_rows(values: np.ndarray, /) -> np.ndarray:
     [True, False, False]
     """
     return all_in_row(np.isfinite(values))
+
+
+def row_min_max(values: np.ndarray, /) -> tuple[np.ndarray, np.ndarray]:
+    """``values.min(axis=1)`` and ``values.max(axis=1)`` of a 2-d array with at least one
+    column (NaN in a row gives NaN).
+
+    Examples
+    --------
+    >>> [part.tolist() for part in row_min_max(np.array([[1.0, -2.0, 0.5], [3.0, 3.0, 4.0]]))]
+    [[-2.0, 3.0], [1.0, 4.0]]
+    """
+    least, most = values[:, 0].copy(), values[:, 0].copy()
+    for j in range(1, values.shape[1]):
+        np.minimum(least, values[:, j], out=least)
+        np.maximum(most, values[:, j], out=most)
+    return least, most

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mooc.solver.rowwise import all_in_row, finite_rows
+from mooc.solver.rowwise import finite_rows, row_min_max
 from mooc.solver.sorting import constrained_rank, crowding_distance, finite_pareto_rank
 
 
@@ -56,11 +56,12 @@ class Ranking:
 
 def _decided(ranking: Ranking, pairs: np.ndarray, /) -> tuple[np.ndarray, np.ndarray]:
     """Masks of the pairs whose first, or second, member wins before crowding is looked at."""
-    objectives = ranking.objectives.take(pairs, axis=0)  # (pairs, 2, objectives)
-    first_no_worse = all_in_row(objectives[:, 0] <= objectives[:, 1])
-    second_no_worse = all_in_row(objectives[:, 1] <= objectives[:, 0])
-    first_better = first_no_worse & ~second_no_worse
-    second_better = second_no_worse & ~first_no_worse
+    objectives = ranking.objectives
+    difference = objectives.take(pairs[:, 0], axis=0) - objectives.take(pairs[:, 1], axis=0)
+    least, most = row_min_max(difference)
+    # the first dominates: no objective worse, one better (NaN: neither)
+    first_better = (most <= 0.0) & (least < 0.0)
+    second_better = (least >= 0.0) & (most > 0.0)
     if not ranking.all_feasible:
         feasible = ranking.feasible.take(pairs)
         by_rank = ~(feasible[:, 0] & feasible[:, 1])

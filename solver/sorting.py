@@ -90,12 +90,14 @@ def _group_layout(sorted_groups: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
     return first, last, run
 
 
+#: Spreads below this count as this: a group without spread in an objective has no gaps in it
+#: either, so its rows get 0 from that objective all the same.
+_LEAST_SPREAD = 1e-300
+
+
 def _inverse_spread(spread: np.ndarray) -> np.ndarray:
-    """1 / spread, and 0 where there is no spread: a group without spread in an objective gets
-    nothing from it."""
-    inverse = np.zeros_like(spread)
-    np.divide(1.0, spread, out=inverse, where=spread > 0)
-    return inverse
+    """1 / spread (in place), for spreads >= 0."""
+    return np.reciprocal(np.maximum(spread, _LEAST_SPREAD, out=spread), out=spread)
 
 
 def _crowding_finite(F: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -131,12 +133,11 @@ def _crowding_two_fronts(F: np.ndarray, groups: np.ndarray) -> np.ndarray:
     first = last - counts
     first += 1
     values = F.take(order, axis=0)
-    spread = values.take(last, axis=0) - values.take(first, axis=0)  # (groups, 2); rows of missing groups are unused
-    spread[:, 1] *= -1.0  # the second objective falls along each group
-    inverse = _inverse_spread(spread)
-    inverse[:, 1] *= -1.0  # and so do its gaps
-    gaps = values[2:] - values[:-2]
-    gaps *= inverse.take(run[1:-1], axis=0)
+    # (groups, 2); rows of missing groups are unused. The second objective falls along each
+    # group, so its spread and gaps are negative: their sizes are what counts.
+    spread = np.abs(values.take(last, axis=0) - values.take(first, axis=0))
+    gaps = np.abs(values[2:] - values[:-2])
+    gaps *= _inverse_spread(spread).take(run[1:-1], axis=0)
     share = np.empty(n)
     np.add(gaps[:, 0], gaps[:, 1], out=share[1:-1])
     share[first] = np.inf

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from mooc.solver.rowwise import all_in_row, any_in_row, finite_rows
+from mooc.solver.rowwise import all_in_row, any_in_row, finite_rows, row_min_max
 from mooc.solver.selection import Ranking, binary_tournament
 from mooc.solver.sorting import constrained_rank, crowding_distance, pareto_rank
 
@@ -117,6 +117,8 @@ def test_survivors_are_whole_fronts_then_the_least_crowded():
 
 @pytest.mark.parametrize(("F", "violation", "winner"), [
     ([[0.0, 0.0], [1.0, 1.0]], [0.0, 0.0], 0),  # dominance
+    ([[0.0, 1.0], [0.0, 0.0]], [0.0, 0.0], 1),  # dominance, equal in one objective
+    ([[0.0, 1.0, 2.0], [0.0, 1.0, 3.0]], [0.0, 0.0], 0),  # three objectives
     ([[1.0, 1.0], [0.0, 0.0]], [0.0, 0.5], 0),  # feasible beats infeasible
     ([[0.0, 0.0], [1.0, 1.0]], [2.0, 0.5], 1),  # less violation wins
     ([[0.0, 0.0], [np.nan, 1.0]], [0.0, 0.0], 0),  # NaN loses
@@ -150,6 +152,11 @@ def test_row_wise_tests_match_numpy(n_columns):
     assert np.array_equal(all_in_row(mask), mask.all(axis=1))
     assert np.array_equal(any_in_row(mask), mask.any(axis=1))
     assert np.array_equal(finite_rows(values), np.isfinite(values).all(axis=1))
+    if n_columns:
+        numbers = rng.normal(size=(50, n_columns))
+        least, most = row_min_max(numbers)
+        assert np.array_equal(least, numbers.min(axis=1))
+        assert np.array_equal(most, numbers.max(axis=1))
 
 
 @settings(max_examples=60, deadline=None)
