@@ -1,8 +1,9 @@
 """Remembering which points were evaluated, so no point is evaluated twice.
 
 Each row is reduced to a 64-bit hash of its exact float values (salted sums, vectorized over
-the whole array); the store keeps them in sorted runs searched with ``np.searchsorted``. A hash collision can only make a new point look evaluated (it is then
-dropped and another is generated); an evaluated point is never taken for new.
+the whole array); the store keeps them in sorted runs searched with ``np.searchsorted``. A
+hash collision can only make a new point look evaluated (it is then dropped and another is
+generated); an evaluated point is never taken for new.
 """
 
 from __future__ import annotations

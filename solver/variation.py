@@ -202,7 +202,7 @@ def make_offspring(
     """Offspring of the pairs of rows ``first[i]``, ``second[i]`` (the first children of all
     pairs, then the second children): crossover then mutation, in the problem's values and
     within its domain."""
-    crosses = rng.random(first.shape[0]) < settings.crossover_prob
+    crosses = rng.random((first.shape[0],)) < settings.crossover_prob
     if space.continuous.size:
         low, high = space.encoded_lower, space.encoded_upper
         Z = simulated_binary_crossover(space.encode(first), space.encode(second), low, high,

@@ -15,6 +15,11 @@ from mooc.solver.variation import (
 UNIT = (np.zeros(3), np.ones(3))
 
 
+def sbx(parents, *args, **kwargs):
+    """Crossover of consecutive rows of ``parents``."""
+    return simulated_binary_crossover(parents[0::2], parents[1::2], *args, **kwargs)
+
+
 def pairs(n, rng):
     return rng.random((2 * n, 3))
 
@@ -22,7 +27,7 @@ def pairs(n, rng):
 def test_sbx_children_stay_in_bounds_and_keep_the_pair_mean():
     rng = np.random.default_rng(0)
     parents = 0.3 + 0.4 * pairs(2000, rng)  # away from the bounds, so nothing is clipped
-    children = simulated_binary_crossover(parents[0::2], parents[1::2], *UNIT, np.ones(2000, dtype=bool), eta=15.0,
+    children = sbx(parents, *UNIT, np.ones(2000, dtype=bool), eta=15.0,
                                           rng=rng)
     assert children.shape == parents.shape
     assert (children >= 0).all() and (children <= 1).all()
@@ -35,7 +40,7 @@ def test_sbx_children_stay_in_bounds_and_keep_the_pair_mean():
 def test_sbx_spread_matches_the_distribution_index():
     rng = np.random.default_rng(1)
     parents = np.tile([[0.4], [0.6]], (20000, 1))
-    children = simulated_binary_crossover(parents[0::2], parents[1::2], np.zeros(1), np.ones(1),
+    children = sbx(parents, np.zeros(1), np.ones(1),
                                           np.ones(20000, dtype=bool), eta=2.0, rng=rng)
     crossed = children[(children != 0.4) & (children != 0.6)]
     assert crossed.size == pytest.approx(20000, rel=0.05)  # half of the 40000 children
@@ -49,7 +54,7 @@ def test_sbx_spread_matches_the_distribution_index():
 def test_sbx_copies_pairs_that_do_not_cross():
     rng = np.random.default_rng(2)
     parents = pairs(10, rng)
-    children = simulated_binary_crossover(parents[0::2], parents[1::2], *UNIT, np.zeros(10, dtype=bool), eta=15.0,
+    children = sbx(parents, *UNIT, np.zeros(10, dtype=bool), eta=15.0,
                                           rng=rng)
     assert np.array_equal(children, np.concatenate([parents[0::2], parents[1::2]]))
 
@@ -123,6 +128,6 @@ def test_sbx_children_of_parents_on_the_bounds_stay_in_bounds():
     lower, upper = np.log(np.array([1e-3, 0.1, 2.0])), np.log(np.array([1e3, 10.0, 3.0]))
     parents = np.where(rng.random((4000, 3)) < 0.5, lower, upper)
     parents[::3] = rng.uniform(lower, upper, size=parents[::3].shape)
-    children = simulated_binary_crossover(parents[0::2], parents[1::2], lower, upper, np.ones(2000, dtype=bool),
+    children = sbx(parents, lower, upper, np.ones(2000, dtype=bool),
                                           eta=1.0, rng=rng)
     assert (children >= lower).all() and (children <= upper).all()
