@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,12 +28,12 @@ class Population:
 
     def take(self, rows: np.ndarray, /) -> Population:
         """The points at ``rows`` (indices or a mask)."""
-        if rows.dtype == bool:
-            return Population(self.X.compress(rows, axis=0), self.F.compress(rows, axis=0),
-                              self.hard.compress(rows, axis=0), self.soft.compress(rows, axis=0))
-        # ndarray.take is several times faster than indexing with an array
-        return Population(self.X.take(rows, axis=0), self.F.take(rows, axis=0),
-                          self.hard.take(rows, axis=0), self.soft.take(rows, axis=0))
+        # ndarray.take and compress are several times faster than indexing with an array
+        pick = ((lambda block: block.compress(rows, axis=0)) if rows.dtype == bool else
+                (lambda block: block.take(rows, axis=0)))
+        X = pick(self.X)
+        return Population(X, pick(self.F), _rows(self.hard, pick, X.shape[0]),
+                          _rows(self.soft, pick, X.shape[0]))
 
     def join(self, other: Population, /) -> Population:
         """This population's points followed by ``other``'s."""
@@ -41,10 +42,13 @@ class Population:
     def join_all(self, others: list[Population], /) -> Population:
         """This population's points followed by those of each of ``others``."""
         parts = [self, *others]
-        return Population(np.concatenate([part.X for part in parts]),
-                          np.concatenate([part.F for part in parts]),
-                          np.concatenate([part.hard for part in parts]),
-                          np.concatenate([part.soft for part in parts]))
+        X = np.concatenate([part.X for part in parts])
+        F = np.concatenate([part.F for part in parts])
+        hard = (np.concatenate([part.hard for part in parts]) if self.hard.shape[1] else
+                np.empty((X.shape[0], 0)))
+        soft = (np.concatenate([part.soft for part in parts]) if self.soft.shape[1] else
+                np.empty((X.shape[0], 0)))
+        return Population(X, F, hard, soft)
 
     @property
     def feasible(self) -> np.ndarray:
@@ -52,6 +56,11 @@ class Population:
         if not self.hard.shape[1]:
             return np.ones(len(self), dtype=bool)
         return all_in_row(self.hard == 0)
+
+
+def _rows(block: np.ndarray, pick: Callable[[np.ndarray], np.ndarray], n: int) -> np.ndarray:
+    """``pick(block)``; a block without columns is made afresh (cheaper than picking)."""
+    return pick(block) if block.shape[1] else np.empty((n, 0))
 
 
 def _checked(values: object, shape: tuple[int, int], name: str) -> np.ndarray:
