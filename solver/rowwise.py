@@ -19,6 +19,8 @@ def all_in_row(mask: np.ndarray, /) -> np.ndarray:
     """
     if mask.shape[1] == 0:
         return np.ones(mask.shape[0], dtype=bool)
+    if mask.shape[1] == 2:  # the usual case, in one operation
+        return mask[:, 0] & mask[:, 1]
     result = mask[:, 0].copy()
     for j in range(1, mask.shape[1]):
         result &= mask[:, j]
@@ -61,6 +63,8 @@ def row_min_max(values: np.ndarray, /) -> tuple[np.ndarray, np.ndarray]:
     >>> [part.tolist() for part in row_min_max(np.array([[1.0, -2.0, 0.5], [3.0, 3.0, 4.0]]))]
     [[-2.0, 3.0], [1.0, 4.0]]
     """
+    if values.shape[1] == 2:  # the usual case, in one operation each
+        return np.minimum(values[:, 0], values[:, 1]), np.maximum(values[:, 0], values[:, 1])
     least, most = values[:, 0].copy(), values[:, 0].copy()
     for j in range(1, values.shape[1]):
         np.minimum(least, values[:, j], out=least)
