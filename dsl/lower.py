@@ -17,7 +17,8 @@ import numpy as np
 import sympy
 
 from mooc.dsl import ast
-from mooc.dsl.check import Checker, did_you_mean
+from mooc.dsl.check import Checker
+from mooc.dsl.check_expressions import did_you_mean
 from mooc.dsl.lower_expressions import MAX_RANGE, ExpressionLowering
 from mooc.dsl.lowered import (
     ConstraintForm,

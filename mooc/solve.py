@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from mooc.checkpoint import Resumed, RunCheckpoint, resume_settings, seeded
-from mooc.dsl.check import did_you_mean
+from mooc.dsl.check_expressions import did_you_mean
 from mooc.dsl.names import CONSTRAINT_MODES, SOLVER_SETTINGS
 from mooc.errors import UsageError
 from mooc.result import UNRECORDED
