@@ -84,7 +84,8 @@ def simulated_binary_crossover(
     SBX spread, and the two children's values are swapped with probability 0.5; other pairs
     are copied.
     """
-    children = np.concatenate([first, second])
+    # C-contiguous whatever the parents' layout: the children are written through flat views
+    children = np.ascontiguousarray(np.concatenate([first, second]))
     y1, y2 = np.minimum(first, second), np.maximum(first, second)
     # Row 0: the room from the lower parent down to the lower bound; row 1: from the upper
     # parent up to the upper bound.
@@ -141,6 +142,8 @@ def polynomial_mutation(
 ) -> np.ndarray:
     """Mutate each entry of the C-contiguous ``Z`` with probability ``prob`` by the bounded
     polynomial distribution (in place; ``Z`` is returned)."""
+    if not Z.flags.c_contiguous:  # written through a flat view, which must not be a copy
+        raise ValueError("polynomial_mutation needs a C-contiguous array")
     at = bernoulli_positions(Z.size, prob, rng=rng)
     column = at % Z.shape[1]
     low, high = lower.take(column), upper.take(column)

@@ -67,6 +67,21 @@ def test_log_variable_is_searched_on_the_log_scale():
     assert 0.3 < np.mean(first < 1.0) < 0.7  # uniform in x would put 99.99% above 1
 
 
+def test_a_log_variable_beside_others_is_bred_and_converges():
+    """A regression: with a log column the continuous columns were never varied, so the run
+    ran out of new points after the first generation."""
+    def function(X):
+        scale = np.log10(X[:, 0])
+        return np.c_[scale**2 + X[:, 1], (scale - 2) ** 2 + X[:, 1]]
+
+    problem = FunctionProblem(function, lower=[1e-3, 0.0], upper=[1e3, 1.0], n_obj=2,
+                              kinds=("log", "real"))
+    result = nsga2(problem, population=40, generations=60, seed=5)
+    assert result.stop_reason == "generations" and result.n_evaluations == 40 * 61
+    assert result.X[:, 0].min() < 1.5 and result.X[:, 0].max() > 70  # log10 x spans [0, 2]
+    assert result.X[:, 1].max() < 0.05
+
+
 def test_same_seed_gives_identical_results():
     runs = [nsga2(mixed_problem(), population=20, generations=15, seed=11) for _ in range(2)]
     assert np.array_equal(runs[0].X, runs[1].X)

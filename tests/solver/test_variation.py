@@ -131,3 +131,37 @@ def test_sbx_children_of_parents_on_the_bounds_stay_in_bounds():
     children = sbx(parents, lower, upper, np.ones(2000, dtype=bool),
                                           eta=1.0, rng=rng)
     assert (children >= lower).all() and (children <= upper).all()
+
+
+def test_offspring_of_mixed_kinds_vary_their_continuous_columns():
+    """A regression: with a log or discrete column the encoded parents were laid out in
+    column order, the children were written into a copy and came out as the parents."""
+    kinds = ("log", "int", "real", "bin", "choice")
+    lower, upper = np.array([1e-3, 0, 0.0, 0, 0]), np.array([1e3, 100, 1.0, 1, 4])
+    space = VariableSpace.of(lower, upper, kinds)
+    rng = np.random.default_rng(9)
+    parents = space.sample(2000, rng=rng)
+    settings = VariationSettings(crossover_prob=1.0, mutation_prob=0.0)
+    children = make_offspring(parents[0::2], parents[1::2], space=space, settings=settings, rng=rng)
+    first, second = parents[0::2], parents[1::2]
+    # crossed with probability 0.5: a new value in about half (rounding an integer often lands
+    # on a parent's value again)
+    for column, least in ((0, 0.4), (1, 0.15), (2, 0.4)):
+        new = ((children[:1000, column] != first[:, column])
+               & (children[:1000, column] != second[:, column]))
+        assert least < new.mean() < 0.55, (column, new.mean())
+
+
+def test_sbx_gives_the_same_children_whatever_the_parents_layout():
+    rng = np.random.default_rng(10)
+    parents = pairs(50, rng)
+    kept = [sbx(layout, *UNIT, np.ones(50, dtype=bool), eta=15.0, rng=np.random.default_rng(1))
+            for layout in (parents, np.asfortranarray(parents))]
+    assert np.array_equal(kept[0], kept[1])
+    assert not np.array_equal(kept[0], np.concatenate([parents[0::2], parents[1::2]]))
+
+
+def test_polynomial_mutation_refuses_an_array_it_cannot_write_in_place():
+    with pytest.raises(ValueError, match="C-contiguous"):
+        polynomial_mutation(np.asfortranarray(np.full((4, 3), 0.5)), *UNIT, eta=20.0, prob=1.0,
+                            rng=np.random.default_rng(11))
