@@ -80,6 +80,11 @@ class ConstraintHandling:
         if self.mode not in CONSTRAINT_MODES:
             raise ValueError(f"'constraints' must be one of {CONSTRAINT_MODES}, not {self.mode!r}")
 
+    @property
+    def uses_budget(self) -> bool:
+        """Whether :meth:`search_terms` looks at the fraction of the budget spent."""
+        return self.mode == "epsilon"
+
     def observe(self, hard: np.ndarray, /) -> None:
         """Update the violation scales with newly evaluated points (and, in epsilon mode, set
         the default threshold from the first batch)."""

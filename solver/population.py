@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,12 +27,8 @@ class Population:
 
     def take(self, rows: np.ndarray, /) -> Population:
         """The points at ``rows`` (indices or a mask)."""
-        # ndarray.take and compress are several times faster than indexing with an array
-        pick = ((lambda block: block.compress(rows, axis=0)) if rows.dtype == bool else
-                (lambda block: block.take(rows, axis=0)))
-        X = pick(self.X)
-        return Population(X, pick(self.F), _rows(self.hard, pick, X.shape[0]),
-                          _rows(self.soft, pick, X.shape[0]))
+        return Population(_picked(self.X, rows), _picked(self.F, rows),
+                          _picked(self.hard, rows), _picked(self.soft, rows))
 
     def join(self, other: Population, /) -> Population:
         """This population's points followed by ``other``'s."""
@@ -42,13 +37,9 @@ class Population:
     def join_all(self, others: list[Population], /) -> Population:
         """This population's points followed by those of each of ``others``."""
         parts = [self, *others]
-        X = np.concatenate([part.X for part in parts])
-        F = np.concatenate([part.F for part in parts])
-        hard = (np.concatenate([part.hard for part in parts]) if self.hard.shape[1] else
-                np.empty((X.shape[0], 0)))
-        soft = (np.concatenate([part.soft for part in parts]) if self.soft.shape[1] else
-                np.empty((X.shape[0], 0)))
-        return Population(X, F, hard, soft)
+        return Population(_joined([part.X for part in parts]), _joined([part.F for part in parts]),
+                          _joined([part.hard for part in parts]),
+                          _joined([part.soft for part in parts]))
 
     @property
     def feasible(self) -> np.ndarray:
@@ -58,9 +49,20 @@ class Population:
         return all_in_row(self.hard == 0)
 
 
-def _rows(block: np.ndarray, pick: Callable[[np.ndarray], np.ndarray], n: int) -> np.ndarray:
-    """``pick(block)``; a block without columns is made afresh (cheaper than picking)."""
-    return pick(block) if block.shape[1] else np.empty((n, 0))
+def _picked(block: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The rows of ``block`` at ``rows`` (indices or a mask): ndarray.take and compress are
+    several times faster than indexing with an array, and a block without columns (no
+    constraints of a kind) is made afresh, cheaper still."""
+    if not block.shape[1]:
+        return np.empty((np.count_nonzero(rows) if rows.dtype == bool else rows.shape[0], 0))
+    return block.compress(rows, axis=0) if rows.dtype == bool else block.take(rows, axis=0)
+
+
+def _joined(blocks: list[np.ndarray]) -> np.ndarray:
+    """The blocks one under the other (without columns: made afresh, as in :func:`_picked`)."""
+    if not blocks[0].shape[1]:
+        return np.empty((sum(block.shape[0] for block in blocks), 0))
+    return np.concatenate(blocks)
 
 
 def _checked(values: object, shape: tuple[int, int], name: str) -> np.ndarray:

@@ -115,8 +115,8 @@ class Run:
     def survive(self, population: Population, /, *, newcomers: int) -> Generation:
         """The best ``size`` points of ``population``, whose last ``newcomers`` rows were just
         evaluated; those that may belong to the front are offered to the archive."""
-        used = 0.0  # only the epsilon level looks at the budget spent
-        if self.handling.mode == "epsilon":
+        used = 0.0
+        if self.handling.uses_budget:
             used = self.budget.used(generation=self.generation, evaluations=self.evaluations,
                                     elapsed=self.elapsed())
         objectives, violation = self.handling.search_terms(
