@@ -20,6 +20,9 @@ from mooc.dsl.lowered import LoweredModel, ParamValue, VarBlock
 from mooc.dsl.symbols import RangeMax, RangeMin, index_symbol, variable_symbol
 from mooc.errors import ModelCheckError, ModelLimitError
 
+#: The largest float as an exact integer, to compare exact rationals with.
+_FLOAT_MAX = int(sys.float_info.max)
+
 #: Largest number of elements in any one range (declaration or reduction).
 MAX_RANGE = 10_000_000
 
@@ -55,16 +58,18 @@ def _as_float(expr: sympy.Expr) -> float | None:
 def _real(expr: sympy.Basic) -> sympy.Basic:
     """A constant that is not a real number (log(0) is zoo, sqrt(-1) is I) becomes nan, and an
     exact number beyond float range becomes +-oo: what numpy gives for the same domain fault."""
-    if not isinstance(expr, sympy.Expr):
+    if not isinstance(expr, sympy.Expr) or expr.is_Symbol or expr.is_Indexed:
         return expr
+    if expr.is_Rational:  # exact, real and finite: only its size can be out of float range
+        if abs(expr.p) <= _FLOAT_MAX * expr.q:
+            return expr
+        return sympy.oo if expr.p > 0 else -sympy.oo
     if expr.has(sympy.zoo):  # x/0: the sign is unknown
         return sympy.nan
     if not expr.is_number:
         return expr
     if expr.has(sympy.I, sympy.nan) or expr.is_extended_real is False:
         return sympy.nan
-    if expr.is_Rational and abs(expr) > sys.float_info.max:
-        return sympy.oo if expr > 0 else -sympy.oo
     return expr
 
 

@@ -143,9 +143,12 @@ def test_conditions_on_undefined_constants_are_false(expression):
     np.testing.assert_array_equal(_evaluate(problem, x).F[:, 0], [0.0, 0.5])
 
 
-def test_huge_exact_constant_is_inf():
-    problem = mooc.compile("var x in [0, 1]\nminimize f: 10^400 * (x + 1)\n")
-    assert np.isposinf(_evaluate(problem, [[0.5]]).F).all()
+@pytest.mark.parametrize(("constant", "sign"), [("10^400", 1), ("-10^400", -1),
+                                                ("10^400 / 3", 1), ("-(10^400 + 1) / 7", -1)])
+def test_huge_exact_constant_is_inf(constant, sign):
+    problem = mooc.compile(f"var x in [0, 1]\nminimize f: ({constant}) * (x + 1)\n")
+    value = _evaluate(problem, [[0.5]]).F[0, 0]
+    assert np.isinf(value) and np.sign(value) == sign
 
 
 @pytest.mark.parametrize("n", [1, 5, 17])
