@@ -81,11 +81,11 @@ class VariableSpace:
         return X
 
     def encode(self, X: np.ndarray, /) -> np.ndarray:
-        """The continuous columns of ``X`` in the encoding the operators vary, C-contiguous as
-        they need (``X`` itself when every variable is real: do not write to the result)."""
+        """The continuous columns of ``X`` in the encoding the operators vary (``X`` itself
+        when every variable is real: do not write to the result)."""
         if self.continuous.size == self.n_var and not self.log.size:
-            return np.ascontiguousarray(X)
-        Z = X.take(self.continuous, axis=1)  # C-contiguous, unlike X[:, columns]
+            return X
+        Z = X.take(self.continuous, axis=1)
         if self.log.size:
             Z[:, self.log] = np.log(Z[:, self.log])
         return Z
