@@ -132,3 +132,19 @@ def test_ctrl_c_before_the_first_generation_is_done_propagates():
     problem = FunctionProblem(_InterruptAt(1), lower=np.zeros(5), upper=np.ones(5), n_obj=2)
     with pytest.raises(KeyboardInterrupt):
         nsga2(problem, population=10, generations=3, seed=0)
+
+
+def test_a_checkpoint_of_another_format_is_refused(tmp_path):
+    """Format 1 stored row hashes made another way; resuming it would evaluate points again."""
+    import json
+
+    save_checkpoint(tmp_path / "run.ckpt", None, {})
+    with np.load(tmp_path / "run.ckpt") as stored:
+        arrays = dict(stored)
+    meta = json.loads(arrays["meta.json"].tobytes().decode())
+    meta["format"] = 1
+    arrays["meta.json"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    with open(tmp_path / "old.ckpt", "wb") as file:
+        np.savez(file, **arrays)
+    with pytest.raises(ValueError, match="checkpoint of format 1; this version of mooc reads format 2"):
+        load_checkpoint(tmp_path / "old.ckpt")
