@@ -43,6 +43,27 @@ class GeneratedCode:
     soft_names: list[str] = field(default_factory=list)
 
 
+#: Integers printed as they are; larger ones (not exact in floating point anyway) as floats.
+_EXACT_INT = 2**53
+
+
+def _float_code(value: float) -> str:
+    """A float as code: ``repr`` would print inf and nan, which are not Python names."""
+    if value != value:
+        return "numpy.nan"
+    if value in (np.inf, -np.inf):
+        return "numpy.inf" if value > 0 else "-numpy.inf"
+    return repr(value)
+
+
+def _rational_float(p: int, q: int) -> float:
+    """p / q rounded to a double, +-inf beyond its range (Python raises instead)."""
+    try:
+        return p / q
+    except OverflowError:
+        return np.inf if p > 0 else -np.inf
+
+
 #: Terms of a sum or product printed flat; longer ones are split (see ``balanced``).
 _WIDE = 32
 
@@ -62,7 +83,17 @@ class PopulationPrinter(NumPyPrinter):
 
     # leaves ---------------------------------------------------------------------------
     def _print_Float(self, expr: sympy.Float) -> str:
-        return repr(float(expr))
+        return _float_code(float(expr))
+
+    def _print_Integer(self, expr: sympy.Integer) -> str:
+        if abs(expr.p) <= _EXACT_INT:
+            return str(expr.p)
+        return _float_code(_rational_float(expr.p, 1))
+
+    def _print_Rational(self, expr: sympy.Rational) -> str:
+        if abs(expr.p) <= _EXACT_INT and expr.q <= _EXACT_INT:
+            return f"{expr.p}/{expr.q}"
+        return _float_code(_rational_float(expr.p, expr.q))
 
     def _print_Symbol(self, expr: sympy.Symbol) -> str:
         if expr in self.bound:
@@ -127,8 +158,9 @@ class PopulationPrinter(NumPyPrinter):
         hi_code = self.emitter.static_expr(self, hi)
         level = self.level + 1
         nonempty = kind in ("min", "max")
+        outer = "".join(f"{code}, " for code in self.bound.values())
         values, mask = self.emitter.static_pair(
-            f"_index_range({lo_code}, {hi_code}, {level}, {site}, {nonempty})")
+            f"_index_range({lo_code}, {hi_code}, {level}, {site}, {nonempty}, ({outer}))")
         self.level, saved = level, dict(self.bound)
         self.bound[index] = values
         self.masks.append(mask)
@@ -241,6 +273,20 @@ class PopulationPrinter(NumPyPrinter):
         return "False"
 
 
+def same_constant(a: object, b: object) -> bool:
+    """Whether two constants of the generated code hold the same values (type, dtype, shape
+    and contents)."""
+    if a is b:
+        return True
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+        if a.dtype != b.dtype or a.shape != b.shape:
+            return False
+        if a.dtype == object:
+            return bool(a.tolist() == b.tolist())
+        return a.tobytes() == b.tobytes()
+    return type(a) is type(b) and bool(a == b)
+
+
 def _flat_offset(starts: tuple[int, ...], shape: tuple[int, ...], indices: tuple) -> int:
     offsets = tuple(int(i) - s for i, s in zip(indices, starts, strict=True))
     return int(np.ravel_multi_index(offsets, shape))
@@ -253,7 +299,6 @@ class _Emitter:
         self.model = model
         self.prelude: list[str] = []
         self.constants: dict[str, object] = {}
-        self.constant_ids: dict[int, str] = {}
         self.sites: dict[int, object] = {}
         self.site_ids: dict[object, int] = {}
         self.counter = 0
@@ -263,12 +308,15 @@ class _Emitter:
         return f"_{stem}{self.counter}"
 
     def constant(self, value: object, stem: str) -> str:
-        key = id(value)
-        if key not in self.constant_ids:
-            name = f"_{stem}"
-            self.constants[name] = value
-            self.constant_ids[key] = name
-        return self.constant_ids[key]
+        """The name the generated code knows ``value`` by: ``_stem``, or ``_stem_2`` ... when
+        another value took that name first. Decided by the value's contents alone, never by
+        object identity, so the same model always generates the same code."""
+        name, suffix = f"_{stem}", 1
+        while name in self.constants and not same_constant(self.constants[name], value):
+            suffix += 1
+            name = f"_{stem}_{suffix}"
+        self.constants.setdefault(name, value)
+        return name
 
     def static(self, code: str, stem: str) -> str:
         name = self.fresh(stem)
