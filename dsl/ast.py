@@ -16,8 +16,9 @@ class SourceFile:
     included_from: tuple[str, ...] = ()
 
     def line(self, number: int) -> str:
-        lines = self.text.splitlines()
-        return lines[number - 1] if 0 < number <= len(lines) else ""
+        """Line ``number`` (1-based) as the parser counts lines: by newline characters only."""
+        lines = self.text.split("\n")
+        return lines[number - 1].rstrip("\r") if 0 < number <= len(lines) else ""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from mooc.dsl.include import expand_includes
 from mooc.dsl.lower import lower
 from mooc.dsl.lowered import LoweredModel
 from mooc.dsl.parser import parse
-from mooc.errors import EvaluationError, ModelCheckError
+from mooc.errors import EvaluationError, ModelCheckError, ModelLimitError
 
 _unique = count()
 
@@ -53,7 +53,8 @@ def load_code(code: GeneratedCode, lowered: LoweredModel) -> object:
         exec(compile(code.source, filename, "exec"), namespace)  # noqa: S102 - our own code
     except runtime.StaticIndexError as error:
         span = code.site_spans.get(error.site)
-        raise ModelCheckError(error.message, span) from None  # type: ignore[arg-type]
+        kind = ModelLimitError if error.too_large else ModelCheckError
+        raise kind(error.message, span) from None  # type: ignore[arg-type]
     return namespace["evaluate"]
 
 

@@ -12,10 +12,14 @@ from pathlib import Path
 
 from mooc.dsl import ast
 from mooc.dsl.parser import parse
-from mooc.errors import ModelCheckError
+from mooc.dsl.source import read_model
+from mooc.errors import ModelCheckError, ModelLimitError, MooError
 
 #: Deepest chain of includes accepted.
 MAX_INCLUDE_DEPTH = 32
+#: Most files one model may include in all, counting a file each time it is included (files
+#: that include each other twice over would otherwise fan out exponentially).
+MAX_INCLUDED_FILES = 1000
 
 #: Finds a library problem's file by name, or None.
 LibraryLookup = Callable[[str], "Path | None"]
@@ -34,15 +38,17 @@ def _resolve(node: ast.Include, base: Path, library: LibraryLookup | None) -> Pa
 
 
 def expand_includes(model: ast.Model, *, base: Path, library: LibraryLookup | None = None,
-                    chain: tuple[tuple[Path, ast.Span], ...] = ()) -> ast.Model:
+                    chain: tuple[tuple[Path, ast.Span], ...] = (),
+                    loaded: list[Path] | None = None) -> ast.Model:
     """The model with every include replaced by the included file's statements."""
     statements: list[ast.Statement] = []
     has_header = any(isinstance(s, ast.ProblemHeader) for s in model.statements)
+    loaded = [] if loaded is None else loaded
     for statement in model.statements:
         if not isinstance(statement, ast.Include):
             statements.append(statement)
             continue
-        included = _load(statement, base, library, chain)
+        included = _load(statement, base, library, chain, loaded)
         for inner in included.statements:
             if isinstance(inner, ast.ProblemHeader) and (has_header or _header_in(statements)):
                 continue  # the including model names the problem
@@ -55,7 +61,7 @@ def _header_in(statements: list[ast.Statement]) -> bool:
 
 
 def _load(node: ast.Include, base: Path, library: LibraryLookup | None,
-          chain: tuple[tuple[Path, ast.Span], ...]) -> ast.Model:
+          chain: tuple[tuple[Path, ast.Span], ...], loaded: list[Path]) -> ast.Model:
     path = _resolve(node, base, library)
     if any(path == seen for seen, _ in chain):
         raise ModelCheckError(f"'{node.path}' includes itself (through "
@@ -63,14 +69,22 @@ def _load(node: ast.Include, base: Path, library: LibraryLookup | None,
                               node.span)
     if len(chain) >= MAX_INCLUDE_DEPTH:
         raise ModelCheckError(f"includes nested more than {MAX_INCLUDE_DEPTH} deep", node.span)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ModelCheckError(f"cannot read '{node.path}': {error}", node.span) from None
+    loaded.append(path)
+    if len(loaded) > MAX_INCLUDED_FILES:
+        raise ModelLimitError(f"the includes add up to more than {MAX_INCLUDED_FILES:,} files "
+                              "(counting a file each time it is included)",
+                              node.span)
     trail = (*chain, (path, node.span))
     places = tuple(f"{span.source.name}:{span.line}:{span.column}" for _, span in reversed(trail))
-    inner = parse(text, _display_name(path, base, node.path), included_from=places)
-    return expand_includes(inner, base=path.parent, library=library, chain=trail)
+    shown = _display_name(path, base, node.path)
+    try:
+        text = read_model(path, shown, included_from=places)
+    except MooError as error:
+        if error.span is not None:
+            raise
+        raise ModelCheckError(f"cannot include '{node.path}': {error.message}", node.span) from None
+    inner = parse(text, shown, included_from=places)
+    return expand_includes(inner, base=path.parent, library=library, chain=trail, loaded=loaded)
 
 
 def _display_name(path: Path, base: Path, written: str) -> str:

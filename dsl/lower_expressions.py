@@ -64,6 +64,8 @@ def _real(expr: sympy.Basic) -> sympy.Basic:
         if abs(expr.p) <= _FLOAT_MAX * expr.q:
             return expr
         return sympy.oo if expr.p > 0 else -sympy.oo
+    if expr.is_Float:  # sympy's floats have an unbounded exponent; doubles do not
+        return _float_constant(float(expr))
     if expr.has(sympy.zoo):  # x/0: the sign is unknown
         return sympy.nan
     if not expr.is_number:
@@ -71,6 +73,57 @@ def _real(expr: sympy.Basic) -> sympy.Basic:
     if expr.has(sympy.I, sympy.nan) or expr.is_extended_real is False:
         return sympy.nan
     return expr
+
+
+#: Exact powers of exact numbers are computed exactly up to this many bits; beyond, in
+#: floating point (sympy would compute 10^10^10 digit by digit, forever).
+_EXACT_POWER_BITS = 4096
+#: A power of a variable expression with a larger exponent stays as written: sympy would
+#: otherwise spread it over a product, (x/2)^20000 becoming x^20000 / 2^20000, which
+#: overflows in floating point where the written form does not.
+_SPREAD_EXPONENT = 64
+
+
+def power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
+    """``base ^ exponent``, never computing a huge exact number and never rewriting a large
+    power of an expression into one that floating point evaluates differently."""
+    if base.is_number and exponent.is_number:
+        size = _power_bits(base, exponent)
+        if size is not None and size > _EXACT_POWER_BITS:
+            return _float_power(base, exponent)
+        return sympy.Pow(base, exponent)
+    value = _as_float(exponent) if exponent.is_number else None
+    if exponent.is_number and (value is None or abs(value) > _SPREAD_EXPONENT):
+        return sympy.Pow(base, exponent, evaluate=False)
+    return sympy.Pow(base, exponent)
+
+
+def _power_bits(base: sympy.Expr, exponent: sympy.Expr) -> float | None:
+    """About how many bits the exact value of a numeric power has, or None when unknown
+    (not finite, or not a number sympy would compute exactly)."""
+    b, e = _as_float(base), _as_float(exponent)
+    if b is None or e is None:
+        return None
+    if b == 0 or abs(b) == 1:
+        return 0.0
+    return abs(e) * max(abs(math.log2(abs(b))), 1.0)
+
+
+def _float_power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
+    """A numeric power in double precision, as numpy computes it: +-inf, 0 or NaN where the
+    exact value is out of range or not real."""
+    b, e = _as_float(base), _as_float(exponent)
+    with np.errstate(all="ignore"):
+        value = float(np.power(np.float64(b), np.float64(e)))
+    return _float_constant(value)
+
+
+def _float_constant(value: float) -> sympy.Expr:
+    if math.isnan(value):
+        return sympy.nan
+    if math.isinf(value):
+        return sympy.oo if value > 0 else -sympy.oo
+    return _number(value)
 
 
 def _extent(meaning: object) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -221,7 +274,7 @@ class ExpressionLowering:
         return _real(sympy.Mul(*terms))
 
     def expr_Power(self, node: ast.Power, env: dict) -> sympy.Expr:
-        return sympy.Pow(self.expr(node.base, env), self.expr(node.exponent, env))
+        return power(self.expr(node.base, env), self.expr(node.exponent, env))
 
     def expr_Negate(self, node: ast.Negate, env: dict) -> sympy.Expr:
         return -self.expr(node.operand, env)

@@ -18,6 +18,9 @@ from mooc.errors import ModelLimitError, ModelSyntaxError
 #: Deepest nesting of expressions accepted; deeper input gets a clear error, not a RecursionError.
 MAX_DEPTH = 120
 
+#: Words and operators that nest what follows them one level deeper (besides brackets).
+_NESTING_WORDS = frozenset({"^", "**", "not", "if"})
+
 STATEMENT_KEYWORDS = (
     "problem", "include", "param", "var", "let", "minimize", "maximize", "constraint", "soft",
     "solver",
@@ -33,10 +36,12 @@ class _BracketNewlines:
     def __init__(self) -> None:
         self.recent: deque[Token] = deque(maxlen=2)
         self.open_brackets: list[Token] = []
+        self.source: ast.SourceFile | None = None
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         self.recent.clear()
         self.open_brackets.clear()
+        nesting = 0  # unary signs, 'not', '^' and 'if' since the last binary operator
         for token in stream:
             if token.type == "_NL" and self.open_brackets:
                 continue
@@ -44,8 +49,28 @@ class _BracketNewlines:
                 self.open_brackets.append(token)
             elif token.value in (")", "]") and self.open_brackets:
                 self.open_brackets.pop()
+            nesting = nesting + 1 if self._nests(token) else (
+                nesting if token.type in ("NAME", "NUMBER") or token.value in "()[]" else 0)
+            if len(self.open_brackets) + nesting > MAX_DEPTH:
+                self._too_deep(token)
             self.recent.append(token)
             yield token
+
+    def _nests(self, token: Token) -> bool:
+        """Whether ``token`` opens a level of nesting in the expression tree."""
+        if token.value in _NESTING_WORDS:
+            return True
+        previous = self.recent[-1] if self.recent else None
+        unary_place = previous is None or previous.type not in ("NAME", "NUMBER") and \
+            previous.value not in (")", "]")
+        return token.value in ("-", "+") and unary_place
+
+    def _too_deep(self, token: Token) -> None:
+        """Refuse a nest deeper than MAX_DEPTH as soon as the lexer meets it, rather than after
+        parsing all of it (a 100,000-deep nest took seconds to parse)."""
+        assert self.source is not None
+        raise ModelLimitError(f"expression nested too deeply: more than {MAX_DEPTH} levels; "
+                              "split it with 'let' statements", _token_span(token, self.source))
 
 
 @lru_cache(maxsize=1)
@@ -73,6 +98,7 @@ def parse(text: str, filename: str = "<string>", *, included_from: tuple[str, ..
 def _parse_locked(source: ast.SourceFile) -> ast.Model:
     text = source.text
     parser, postlexer = _parser()
+    postlexer.source = source
     try:
         tree = parser.parse(text if text.endswith("\n") else text + "\n")
     except UnexpectedInput as error:

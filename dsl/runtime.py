@@ -15,10 +15,11 @@ import numpy as np
 class StaticIndexError(Exception):
     """An index or range is wrong; ``site`` names the place in the model."""
 
-    def __init__(self, site: int, message: str):
+    def __init__(self, site: int, message: str, *, too_large: bool = False):
         super().__init__(message)
         self.site = site
         self.message = message
+        self.too_large = too_large
 
 
 class Rows(NamedTuple):
@@ -30,9 +31,15 @@ class Rows(NamedTuple):
     positions: np.ndarray | None
 
 
-def index_range(lo: object, hi: object, level: int, site: int, nonempty: bool = False
-                ) -> tuple[np.ndarray, np.ndarray | None]:
-    """Index values lo..hi at nesting ``level``, and a mask when the bounds vary (ragged)."""
+#: Most elements one reduction may span together with the ranges around it: each is a value
+#: per point of the population, so this bounds the memory an evaluation asks for.
+MAX_ELEMENTS = 10_000_000
+
+
+def index_range(lo: object, hi: object, level: int, site: int, nonempty: bool = False,
+                outer: tuple[np.ndarray, ...] = ()) -> tuple[np.ndarray, np.ndarray | None]:
+    """Index values lo..hi at nesting ``level``, and a mask when the bounds vary (ragged).
+    ``outer`` are the index values of the ranges around this one."""
     lo_array, hi_array = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
     for bound in (lo_array, hi_array):
         if not np.all(np.isfinite(bound)) or np.any(bound != np.round(bound)):
@@ -43,10 +50,22 @@ def index_range(lo: object, hi: object, level: int, site: int, nonempty: bool = 
     live_lo = lo_array[~empty] if lo_array.ndim and np.any(~empty) else lo_array
     live_hi = hi_array[~empty] if hi_array.ndim and np.any(~empty) else hi_array
     first, last = (float(np.min(live_lo)), float(np.max(live_hi))) if np.any(~empty) else (0, -1)
+    _check_elements(site, [int(last - first + 1), *(len(values) for values in outer)])
     values = np.arange(first, last + 1, dtype=float).reshape((-1,) + (1,) * level)
     if lo_array.ndim == 0 and hi_array.ndim == 0:
         return values, None
     return values, (values >= lo_array) & (values <= hi_array)
+
+
+def _check_elements(site: int, sizes: list[int]) -> None:
+    total = 1
+    for size in sizes:
+        total *= max(size, 1)
+    if total > MAX_ELEMENTS:
+        spans = " x ".join(f"{size:,}" for size in reversed(sizes))
+        raise StaticIndexError(site, f"this range and the ranges around it span {spans} = "
+                                     f"{total:,} elements; at most {MAX_ELEMENTS:,} are allowed",
+                               too_large=True)
 
 
 def _valid(shape: tuple[int, ...], masks: tuple[np.ndarray | None, ...]) -> np.ndarray:

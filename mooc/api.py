@@ -30,13 +30,11 @@ def load(path: str | Path, params: dict[str, Any] | None = None, *,
     ``allow_extern`` lets the model's ``extern`` declarations run their code.
     """
     from mooc.dsl.compiler import compile_text
+    from mooc.dsl.source import read_model
 
     resolved = resolve_path(path)
-    try:
-        text = resolved.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"cannot read '{resolved}': {error}") from None
     shown = str(path) if Path(path).exists() else str(resolved)
+    text = read_model(resolved, shown)
     return Problem(compile_text(text, shown, params), path=str(resolved.resolve()),
                    params=params, allow_extern=allow_extern)
 

@@ -53,9 +53,24 @@ def format_error(message: str, span: Span | None, notes: tuple[str, ...] = ()) -
         head = f"error: {message}"
         return "\n".join((head, *notes))
     head = f"{span.source.name}:{span.line}:{span.column}: error: {message}"
-    line = span.source.line(span.line)
+    line = span.source.line(span.line).expandtabs(1)
     end = span.end_column if span.end_line == span.line else len(line) + 1
     width = max(1, min(end, len(line) + 1) - span.column)
-    caret = " " * (span.column - 1) + "^" * width
+    shown, column = _window(line, span.column)
+    caret = " " * (column - 1) + "^" * min(width, len(shown) + 1 - (column - 1))
     chain = tuple(f"  included from {place}" for place in span.source.included_from)
-    return "\n".join((head, "    " + line.expandtabs(1), "    " + caret, *chain, *notes))
+    return "\n".join((head, "    " + shown, "    " + caret, *chain, *notes))
+
+
+#: Longest source line shown whole under an error; longer ones are cut around the caret.
+_SHOWN = 100
+
+
+def _window(line: str, column: int) -> tuple[str, int]:
+    """The part of a long ``line`` around ``column`` (1-based), and the column within it."""
+    if len(line) <= _SHOWN:
+        return line, column
+    start = max(0, min(column - 1 - _SHOWN // 2, len(line) - _SHOWN))
+    prefix = "..." if start else ""
+    suffix = "..." if start + _SHOWN < len(line) else ""
+    return prefix + line[start:start + _SHOWN] + suffix, column - start + len(prefix)

@@ -11,6 +11,7 @@ import pytest
 import mooc
 from mooc.dsl.compiler import compile_text
 from mooc.dsl.parser import MAX_DEPTH
+from mooc.dsl.source import read_model
 from mooc.errors import ModelLimitError, MooError, ParameterError
 
 BROKEN = Path(__file__).with_name("broken")
@@ -31,23 +32,39 @@ def test_every_case_has_an_expected_message():
     assert len(CASES) >= 25
 
 
+def _broken_text(name: str) -> str:
+    """The case's error: reading it (a case may not be UTF-8) or compiling it."""
+    path = BROKEN / f"{name}.moo"
+    with pytest.raises(MooError) as caught:
+        compile_text(read_model(path, f"broken/{name}.moo"), filename=f"broken/{name}.moo")
+    return str(caught.value)
+
+
 @pytest.mark.parametrize("name", CASES)
 def test_broken_file_gives_exact_message(name):
-    text = (BROKEN / f"{name}.moo").read_text(encoding="utf-8")
     expected = (BROKEN / f"{name}.expected").read_text(encoding="utf-8").rstrip("\n")
-    assert _error_text(text, f"broken/{name}.moo") == expected
+    assert _broken_text(name) == expected
 
 
 @pytest.mark.parametrize("name", CASES)
 def test_broken_message_is_well_formed(name):
-    """Head names this file, the quoted line is the file's line, the caret is under it."""
-    text = (BROKEN / f"{name}.moo").read_text(encoding="utf-8")
-    head, quoted, caret, *_ = _error_text(text, f"broken/{name}.moo").split("\n")
+    """Head names this file, the quoted line is the file's line (or, for a long line, a part
+    of it), the caret is under it."""
+    text = (BROKEN / f"{name}.moo").read_bytes().decode("utf-8", errors="replace")
+    head, quoted, caret, *_ = _broken_text(name).split("\n")
     match = HEAD.match(head)
     assert match, head
     assert match["file"] == f"broken/{name}.moo"
     line, col = int(match["line"]), int(match["col"])
-    assert quoted == "    " + text.splitlines()[line - 1]
+    source_line = text.splitlines()[line - 1]
+    if len(source_line) <= 100:
+        assert quoted == "    " + source_line
+    else:  # the part shown starts where the caret's place in it says
+        assert quoted.startswith("    ...")
+        shown = quoted[7:].removesuffix("...")
+        start = (col - 1) - (caret.index("^") - 7)
+        assert source_line[start:start + len(shown)] == shown
+        col = caret.index("^") - 3
     assert caret.startswith("    " + " " * (col - 1) + "^")
     assert set(caret.strip()) == {"^"}
     assert len(caret) <= len(quoted) + 1

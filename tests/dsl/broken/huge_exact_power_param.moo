@@ -1,0 +1,3 @@
+param p = 10^10^10
+var x in [0, 1]
+minimize f: x + p

@@ -1,0 +1,2 @@
+var x in [0, 1]
+minimize f: x # café au lait
