@@ -1,0 +1,75 @@
+"""Points as the user writes them: choice variables by label, integers as integers.
+
+The solver works on floats (a choice variable's value is its label's index); these functions
+turn rows the user gives (labels or indices) into that form and back.
+
+>>> import mooc
+>>> problem = mooc.compile("var n int in [1, 3]\\nvar c choice {red, blue}\\n"
+...                        "minimize f: n\\nminimize g: if c == red then 1 else 2")
+>>> encode_points(problem, [[2, "blue"], [1, 0]]).tolist()
+[[2.0, 1.0], [1.0, 0.0]]
+>>> decode_points(problem, [[2.0, 1.0]])
+[[2, 'blue']]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from mooc.errors import UsageError
+
+
+def _plain(value: float, kind: str) -> Any:
+    return int(value) if kind in ("int", "bin") else float(value)
+
+
+def decode_points(problem: Any, X: Any, /) -> list[list[Any]]:
+    """Rows of ``X`` with each choice variable's label, integers as ``int``."""
+    labels = problem.choice_labels
+    kinds = problem.kinds
+    return [[labels[j][int(v)] if j in labels else _plain(v, kinds[j]) for j, v in enumerate(row)]
+            for row in np.asarray(X, dtype=float)]
+
+
+def encode_points(problem: Any, X: Any, /, *, name: str = "X") -> np.ndarray:
+    """``X`` (rows of numbers, or of labels for choice variables) as a float array of shape
+    (N, n_var); a UsageError names a wrong shape or an unknown label."""
+    labels = problem.choice_labels
+    try:
+        return _as_points(np.asarray(X, dtype=float), problem.n_var, name)
+    except (ValueError, TypeError):
+        if not labels:
+            raise UsageError(f"'{name}' must hold numbers, one row per point") from None
+    rows = np.asarray(X, dtype=object)
+    if rows.ndim == 1:
+        rows = rows[None, :]
+    if rows.ndim != 2 or rows.shape[1] != problem.n_var:
+        raise UsageError(f"'{name}' must have shape (N, {problem.n_var}), but has shape "
+                         f"{rows.shape}")
+    out = np.empty(rows.shape)
+    for j in range(problem.n_var):
+        out[:, j] = [_cell(value, labels.get(j), problem.variable_names[j], name)
+                     for value in rows[:, j]]
+    return out
+
+
+def _as_points(points: np.ndarray, n_var: int, name: str) -> np.ndarray:
+    if points.ndim == 1:
+        points = points[None, :]
+    if points.ndim != 2 or points.shape[1] != n_var:
+        raise UsageError(f"'{name}' must have shape (N, {n_var}), but has shape {points.shape}")
+    return points
+
+
+def _cell(value: Any, labels: tuple[str, ...] | None, variable: str, name: str) -> float:
+    if labels is not None and isinstance(value, str):
+        if value not in labels:
+            raise UsageError(f"'{name}': '{value}' is not a label of {variable} "
+                             f"({', '.join(labels)})")
+        return float(labels.index(value))
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"'{name}': {value!r} is not a value of {variable}") from None
