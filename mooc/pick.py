@@ -224,3 +224,11 @@ def pick(result: Any, rule: str | None = None, /, **options: Any) -> Pick:
     index = choose(result.F, text, maximize=problem.maximize, names=problem.objective_names,
                    candidates=np.asarray(result.feasible, dtype=bool))
     return Pick(index, text, result.variable_values()[index], result.F[index].tolist())
+
+
+def pick_table(result: Any, chosen: Pick, /) -> str:
+    """The chosen point as a one-row text table, under the rule that chose it."""
+    from mooc.table import format_table
+
+    return (f"picked by {chosen.rule}: point {chosen.index + 1} of {len(result)}\n"
+            + format_table(result.columns(), [result.rows()[chosen.index]]))

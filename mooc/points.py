@@ -73,3 +73,42 @@ def _cell(value: Any, labels: tuple[str, ...] | None, variable: str, name: str) 
         return float(value)
     except (TypeError, ValueError):
         raise UsageError(f"'{name}': {value!r} is not a value of {variable}") from None
+
+
+def read_points(path: str, problem: Any, /) -> np.ndarray:
+    """The points in the CSV file ``path``: a header row naming the variables (other columns,
+    say a front's objectives, are ignored), then a row per point; labels for choice
+    variables. A UsageError says what is wrong."""
+    import csv
+
+    try:
+        with open(path, encoding="utf-8", newline="") as stream:
+            rows = list(csv.reader(stream))
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read the initial points '{path}': {error}") from None
+    if not rows:
+        raise UsageError(f"the initial points '{path}' are empty: expected a header row naming "
+                         f"the variables ({', '.join(problem.variable_names)})")
+    header = [name.strip() for name in rows[0]]
+    missing = [name for name in problem.variable_names if name not in header]
+    if missing:
+        raise UsageError(f"the initial points '{path}' have no column {', '.join(missing)} "
+                         f"(the header row names the variables: "
+                         f"{', '.join(problem.variable_names)})")
+    columns = [header.index(name) for name in problem.variable_names]
+    body = [row for row in rows[1:] if any(cell.strip() for cell in row)]
+    short = [k + 2 for k, row in enumerate(body) if len(row) < len(header)]
+    if short:
+        raise UsageError(f"{path}:{short[0]}: the row has fewer cells than the header")
+    points = [[row[c].strip() for c in columns] for row in body]
+    if not points:
+        return np.empty((0, problem.n_var))
+    return encode_points(problem, [[_number_or_label(v) for v in row] for row in points],
+                         name=path)
+
+
+def _number_or_label(text: str) -> Any:
+    try:
+        return float(text)
+    except ValueError:
+        return text
