@@ -143,7 +143,7 @@ def by_weights(F: np.ndarray, weights: Sequence[float], /) -> int:
     return int(np.argmin(np.linalg.norm(pseudo_weights(F) - wanted, axis=1)))
 
 
-def by_reference(F: np.ndarray, reference: Sequence[float], /) -> int:
+def by_reference(F: np.ndarray, reference: Any, /) -> int:
     """Row with the least achievement scalarizing function toward ``reference`` (both in
     minimization form)."""
     span = F.max(axis=0) - F.min(axis=0)

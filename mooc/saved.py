@@ -54,7 +54,10 @@ def saved_problem(record: dict[str, Any]) -> SavedProblem:
         overrides=dict(metadata.get("overrides") or {}), source=record.get("source") or "")
 
 
-def _front_from_csv(path: Path, problem: SavedProblem) -> tuple[np.ndarray, ...]:
+Arrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _front_from_csv(path: Path, problem: SavedProblem) -> Arrays:
     from mooc.points import encode_points
 
     with open(path, encoding="utf-8", newline="") as stream:
@@ -73,7 +76,7 @@ def _front_from_csv(path: Path, problem: SavedProblem) -> tuple[np.ndarray, ...]
     return X, F, hard, soft, feasible
 
 
-def _front_from_json(record: dict[str, Any], problem: SavedProblem) -> tuple[np.ndarray, ...]:
+def _front_from_json(record: dict[str, Any], problem: SavedProblem) -> Arrays:
     def matrix(key: str, width: int) -> np.ndarray:
         values = [[np.nan if v is None else v for v in row] for row in record[key]]
         return np.array(values, dtype=float).reshape(len(values), width)
