@@ -45,7 +45,9 @@ class Optimizer:
     problem : mooc.Problem
         The model (its ``evaluate`` is not called: you tell the values).
     checkpoint : path, optional
-        Saved after every finished generation (atomically), as a solve's checkpoint.
+        Saved after every finished generation (atomically), as a solve's checkpoint. Values
+        told for a generation not finished yet are not saved: a resumed optimizer asks for
+        that generation's points again (the same points).
     resume : bool
         Go on from ``checkpoint`` (which must exist) instead of starting afresh.
     evaluations : bool or path, optional

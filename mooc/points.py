@@ -40,9 +40,11 @@ def encode_points(problem: Any, X: Any, /, *, name: str = "X") -> np.ndarray:
     try:
         return _as_points(np.asarray(X, dtype=float), problem.n_var, name)
     except (ValueError, TypeError):
-        if not labels:
-            raise UsageError(f"'{name}' must hold numbers, one row per point") from None
-    rows = np.asarray(X, dtype=object)
+        pass  # labels, or something that is not a number: see which, cell by cell
+    try:
+        rows = np.asarray(X, dtype=object)
+    except ValueError:
+        raise UsageError(f"'{name}' must hold one row of {problem.n_var} values per point") from None
     if rows.ndim == 1:
         rows = rows[None, :]
     if rows.ndim != 2 or rows.shape[1] != problem.n_var:

@@ -76,7 +76,8 @@
     const where = locate(k);
     if (from === "row" && where) {
       const trace = frontDiv.data[where.curveNumber];
-      frontDiv.scrollIntoView({ block: "center" });
+      const box = frontDiv.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) frontDiv.scrollIntoView({ block: "center" });
       // the others of its trace fade; its hover card shows (on 2-D plots)
       Plotly.restyle(frontDiv, { selectedpoints: [[where.pointNumber]] }, [where.curveNumber]).then(() => {
         if (trace.type === "scatter") Plotly.Fx.hover(frontDiv, [where]);
