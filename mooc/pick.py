@@ -228,7 +228,5 @@ def pick(result: Any, rule: str | None = None, /, **options: Any) -> Pick:
 
 def pick_table(result: Any, chosen: Pick, /) -> str:
     """The chosen point as a one-row text table, under the rule that chose it."""
-    from mooc.table import format_table
-
     return (f"picked by {chosen.rule}: point {chosen.index + 1} of {len(result)}\n"
-            + format_table(result.columns(), [result.rows()[chosen.index]]))
+            + result.table(indices=[chosen.index]))

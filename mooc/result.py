@@ -58,6 +58,8 @@ class Result:
     picked: Any = field(default=None, repr=False)
     evaluations_table: Any = field(default=None, repr=False)
     evaluations_file: str | None = field(default=None, repr=False)
+    #: The points the run was seeded with (``initial``), recorded so a rerun repeats it.
+    initial: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
     def from_solver(cls, problem: Any, raw: Any, *, settings: dict[str, Any],
@@ -76,7 +78,9 @@ class Result:
         return cls(problem, user.X, user.F, user.hard, user.soft, user.feasible,
                    user.feasible_found, message, user.stop_reason, user.n_evaluations,
                    user.n_generations, user.elapsed, user.seed, kept, list(user.history),
-                   started, list(failures or []), reference, hypervolume)
+                   started, list(failures or []), reference, hypervolume,
+                   initial=None if settings.get("initial") is None
+                   else np.asarray(settings["initial"], dtype=float))
 
     # names -------------------------------------------------------------------------
     variable_names = property(lambda self: self.problem.variable_names)
@@ -119,6 +123,7 @@ class Result:
             "evaluations": self.n_evaluations, "generations": self.n_generations,
             "stop_reason": self.stop_reason, "feasible_found": self.feasible_found,
             "failed_evaluations": len(self.failures),
+            "initial": None if self.initial is None else self.initial.tolist(),
             "message": self.message,
         }
 
@@ -172,13 +177,14 @@ class Result:
         self.picked = pick(self, rule, **options)
         return self.picked
 
-    def table(self, max_rows: int = 20, max_variables: int = 8) -> str:
+    def table(self, max_rows: int = 20, max_variables: int = 8, *,
+              indices: list[int] | None = None) -> str:
         """The front as a text table: objectives, violations, feasibility, then variables;
-        best first in the first objective."""
+        best first in the first objective (or the rows ``indices``)."""
         from mooc.table import format_table
 
         first = -self.F[:, 0] if self.problem.senses[0] == "maximize" else self.F[:, 0]
-        order = np.argsort(first, kind="stable")[:max_rows]
+        order = np.argsort(first, kind="stable")[:max_rows] if indices is None else indices
         n_var = len(self.variable_names)
         columns = self.columns()
         shown_vars = list(range(min(n_var, max_variables)))
@@ -189,10 +195,11 @@ class Result:
         notes = []
         if n_var > max_variables:
             notes.append(f"{n_var - max_variables} more variable{'s' if n_var - max_variables > 1 else ''}")
-        if len(rows) > max_rows:
+        if indices is None and len(rows) > max_rows:
             notes.append(f"{len(rows) - max_rows} more rows")
         if notes:
-            text += f"\n... {' and '.join(notes)} (use --out front.csv to keep all)"
+            text += f"\n... {' and '.join(notes)}" + \
+                (" (use --out front.csv to keep all)" if indices is None else "")
         return text
 
     def plot(self, path: str | os.PathLike[str] | None = None, *,

@@ -117,3 +117,15 @@ def test_bad_initial_points_are_refused_in_words(tmp_path, capsys, text, message
     assert main(["solve", str(EXAMPLES / "binh_korn.moo"), *SMALL, "--initial", str(points)]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_rerun_of_a_seeded_run_repeats_it(tmp_path) -> None:
+    points, first, second = tmp_path / "points.csv", tmp_path / "a.csv", tmp_path / "b.csv"
+    points.write_text("x,y\n1,1\n2,0.5\n4.5,2.5\n")
+    assert main(["solve", str(EXAMPLES / "binh_korn.moo"), *SMALL, "--quiet", "--initial",
+                 str(points), "--out", str(first)]) == 0
+    points.unlink()  # the record holds the points themselves
+    assert main(["solve", "--rerun", str(first), "--quiet", "--out", str(second)]) == 0
+    assert first.read_text() == second.read_text()
+    assert mooc.read_result(first).settings.get("initial") is None  # not a setting
+    assert json.loads((tmp_path / "a.run.json").read_text())["metadata"]["initial"][0] == [1.0, 1.0]

@@ -93,7 +93,7 @@ def test_cli_pick_prints_one_row_and_the_report_marks_it(tmp_path, capsys) -> No
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("picked by knee: point ")
     # the rule, the header, the line under it, one row; then the indicators of the true front
-    assert lines[1].split() == ["x", "y", "f1", "f2", "c1", "c2", "feasible"]
+    assert lines[1].split() == ["f1", "f2", "c1", "c2", "feasible", "x", "y"]
     assert len(lines[3].split()) == 7 and lines[4].startswith("hypervolume")
     assert mooc.read_result(front).picked.rule == "knee"
     assert "picked (knee)" in report.read_text()
