@@ -133,3 +133,27 @@ def test_plots_for_one_three_and_many_objectives(tmp_path) -> None:
         labels = " ".join(a.get_xlabel() + a.get_ylabel() for a in figure.axes)
         assert "(min)" in labels or "(max)" in labels
     assert np.isfinite(many.F).all()
+
+
+def test_result_plot_is_a_plotly_figure_and_a_file_is_matplotlib(tmp_path) -> None:
+    import plotly.graph_objects as go
+
+    result = mooc.load(EXAMPLES / "binh_korn.moo").solve(population=12, generations=3, seed=1)
+    result.pick("knee")
+    figure = result.plot()
+    assert isinstance(figure, go.Figure)
+    assert [trace.name for trace in figure.data] == ["front (feasible)", "picked (knee)"]
+    assert figure.layout.xaxis.title.text == "f1 (min)"
+    drawn = result.plot(tmp_path / "front.png")
+    assert hasattr(drawn, "savefig") and (tmp_path / "front.png").stat().st_size > 10_000
+
+
+def test_help_imports_no_plotting_library() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "mooc", "--help"],
+                          capture_output=True, text=True, cwd=Path(mooc.__file__).parents[1])
+    assert done.returncode == 0
+    assert not [line for line in done.stderr.splitlines()
+                if line.rstrip().endswith(("plotly", "matplotlib", "pandas"))]

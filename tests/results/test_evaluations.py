@@ -102,10 +102,10 @@ def evaluate(x, y):
 
 
 def test_failed_extern_calls_carry_their_reason(tmp_path) -> None:
-    (tmp_path / "flaky.py").write_text(textwrap.dedent(FAILING))
+    (tmp_path / "evallog_flaky.py").write_text(textwrap.dedent(FAILING))
     model = tmp_path / "flaky.moo"
     model.write_text('var x in [0, 1]\nvar y in [0, 1]\n'
-                     'extern ext(x, y) = python "flaky:evaluate" returns {a, b}\n'
+                     'extern ext(x, y) = python "evallog_flaky:evaluate" returns {a, b}\n'
                      'minimize f1: ext.a\nminimize f2: ext.b\n')
     target = tmp_path / "evaluations.csv"
     assert main(["solve", str(model), "--allow-extern", "--population", "12",
@@ -131,10 +131,11 @@ ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(
 
 
 def test_a_killed_and_resumed_run_keeps_every_evaluation_once(tmp_path) -> None:
-    (tmp_path / "slowlib.py").write_text(textwrap.dedent(SLOW))
+    # module names of their own: an imported module is kept for the process (other tests)
+    (tmp_path / "evallog_slow.py").write_text(textwrap.dedent(SLOW))
     model = tmp_path / "slow.moo"
     model.write_text('var x in [0, 3]\nvar y in [0, 1]\n'
-                     'extern w(x, y) = python "slowlib:evaluate" returns {a, b}\n'
+                     'extern w(x, y) = python "evallog_slow:evaluate" returns {a, b}\n'
                      'minimize f1: w.a\nminimize f2: w.b\n')
     run = ["--allow-extern", "--population", "10", "--generations", "12", "--seed", "3"]
     whole = tmp_path / "whole.csv"
