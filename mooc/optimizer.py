@@ -45,9 +45,9 @@ class Optimizer:
     problem : mooc.Problem
         The model (its ``evaluate`` is not called: you tell the values).
     checkpoint : path, optional
-        Saved after every finished generation (atomically), as a solve's checkpoint. Values
-        told for a generation not finished yet are not saved: a resumed optimizer asks for
-        that generation's points again (the same points).
+        Saved after every finished generation and every :meth:`tell` (atomically), as a
+        solve's checkpoint: a resumed optimizer asks only for the points of the unfinished
+        generation whose values were not told yet.
     resume : bool
         Go on from ``checkpoint`` (which must exist) instead of starting afresh.
     evaluations : bool or path, optional
@@ -83,7 +83,8 @@ class Optimizer:
         if checkpoint is not None:
             settings = seeded(settings)
             hook = RunCheckpoint(checkpoint, problem, settings, every=0.0)
-        self.problem, self.settings = problem, settings
+        self.problem, self.settings, self.hook = problem, settings, hook
+        self._pending_told = [] if resumed is None else [list(row) for row in resumed.told]
         self.log = start_log(problem, evaluations, resumed)
         self.started = time.time()
         try:
@@ -91,8 +92,8 @@ class Optimizer:
                                  resume=None if resumed is None else resumed.state, **settings)
         except ValueError as error:
             raise UsageError(str(error)) from None
-        self._handed = 0  # rows of the current batch handed out by ask()
         self._values: dict[str, np.ndarray] = {}
+        self._out: np.ndarray = np.zeros(0, dtype=bool)  # rows handed out by ask()
         self._told: np.ndarray = np.zeros(0, dtype=bool)
         self._batch: np.ndarray | None = None
         self._index: dict[bytes, int] = {}
@@ -122,10 +123,11 @@ class Optimizer:
         batch = self._current()
         if batch is None:
             return self._shown(np.empty((0, self.problem.n_var)))
-        count = batch.shape[0] - self._handed if n is None else max(0, int(n))
-        rows = batch[self._handed:self._handed + count]
-        self._handed += rows.shape[0]
-        return self._shown(rows)
+        rows = (~self._out).nonzero()[0]
+        if n is not None:
+            rows = rows[:max(0, int(n))]
+        self._out[rows] = True
+        return self._shown(batch[rows])
 
     def _shown(self, X: np.ndarray) -> np.ndarray:
         if not self.problem.choice_labels:
@@ -150,11 +152,16 @@ class Optimizer:
     def _start_batch(self, batch: np.ndarray) -> None:
         p = self.problem
         n = batch.shape[0]
-        self._batch, self._handed = batch, 0
-        self._told = np.zeros(n, dtype=bool)
+        self._batch = batch
+        self._out, self._told = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
         self._values = {"F": np.full((n, p.n_obj), np.nan), "hard": np.zeros((n, p.n_hard)),
                         "soft": np.zeros((n, p.n_soft))}
         self._index = {row.tobytes(): k for k, row in enumerate(batch + 0.0)}
+        told, self._pending_told = self._pending_told, []
+        for row in told:  # values told before a stop, saved with the checkpoint
+            k = self._index.get(np.asarray(row[:p.n_var], dtype=float).tobytes())
+            if k is not None:
+                self._record(k, np.asarray(row[p.n_var:], dtype=float))
 
     # telling ----------------------------------------------------------------------------
     def tell(self, X: Any, F: Any, violations: Any = None, soft_violations: Any = None) -> None:
@@ -172,7 +179,7 @@ class Optimizer:
         points = encode_points(p, X)
         n = points.shape[0]
         if n == 0:
-            waiting = int(self._handed - self._told.sum())
+            waiting = int(self._out.sum() - self._told.sum())
             raise UsageError(f"tell() was given no point; {waiting} point"
                              f"{'s are' if waiting != 1 else ' is'} out waiting for values "
                              "(ask() gives nothing new until they are told)")
@@ -180,14 +187,30 @@ class Optimizer:
         hard = self._matrix(violations, n, p.n_hard, "violations")
         soft = self._matrix(soft_violations, n, p.n_soft, "soft_violations")
         rows = self._rows_of(points)
-        self._values["F"][rows] = np.where(p.maximize, -F, F)
-        self._values["hard"][rows] = hard
-        self._values["soft"][rows] = soft
-        self._told[rows] = True
+        values = np.concatenate([np.where(p.maximize, -F, F), hard, soft], axis=1)
+        for k, row in zip(rows, values, strict=True):
+            self._record(int(k), row)
         if self._told.all():
             batch = self._batch
             self._batch = None
+            if self.hook is not None:
+                self.hook.more["told"] = []
             self.search.tell(self._evaluation(batch))
+        elif self.hook is not None:  # keep what was told, as a solve keeps finished calls
+            assert self._batch is not None
+            told = self._told.nonzero()[0]
+            saved = np.concatenate([self._batch[told], *(self._values[key][told] for key in
+                                                        ("F", "hard", "soft"))], axis=1)
+            self.hook.more["told"] = saved.tolist()
+            self.hook.save(force=True)
+
+    def _record(self, k: int, values: np.ndarray) -> None:
+        """Row ``k``'s values (minimization form: objectives, hard, soft)."""
+        p = self.problem
+        self._values["F"][k] = values[:p.n_obj]
+        self._values["hard"][k] = values[p.n_obj:p.n_obj + p.n_hard]
+        self._values["soft"][k] = values[p.n_obj + p.n_hard:]
+        self._out[k] = self._told[k] = True
 
     def _matrix(self, values: Any, n: int, width: int, name: str) -> np.ndarray:
         if values is None:
@@ -208,7 +231,7 @@ class Optimizer:
         rows = []
         for point in points + 0.0:
             k = self._index.get(point.tobytes())
-            if k is None or k >= self._handed:
+            if k is None or not self._out[k]:
                 raise UsageError(f"tell(): the point {point.tolist()} was not given by ask() in "
                                  "this generation")
             if self._told[k] or k in rows:

@@ -73,6 +73,11 @@ def test_the_optimizer_checkpoints_and_resumes(tmp_path) -> None:
     first.tell(X, problem.evaluate(X).F, violations=problem.evaluate(X).violation)
     again = problem.optimizer(checkpoint=path, resume=True)
     assert again.generation == 3
+    rest = again.ask()
+    assert len(rest) == 12 - 5  # the five told before the stop are not asked for again
+    assert not {tuple(r) for r in rest.tolist()} & {tuple(r) for r in X.tolist()}
+    ev = problem.evaluate(rest)
+    again.tell(rest, ev.F, violations=ev.violation)
     _drive(problem, again, np.random.default_rng(5))
     np.testing.assert_array_equal(again.result().F, whole.result().F)
 
