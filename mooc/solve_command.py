@@ -55,7 +55,7 @@ def _rerun_request(args: argparse.Namespace) -> tuple[str, dict[str, Any], dict[
             settings["initial"] = metadata["initial"]
         return model, dict(metadata["overrides"]), settings
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise UsageError(f"cannot rerun from '{args.rerun}': it is not a JSON output of "
+        raise UsageError(f"cannot rerun from '{args.rerun}': it is not an output of "
                          f"'mooc solve' ({error})") from None
 
 

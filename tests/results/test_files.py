@@ -129,3 +129,11 @@ def test_rerun_of_a_seeded_run_repeats_it(tmp_path) -> None:
     assert first.read_text() == second.read_text()
     assert mooc.read_result(first).settings.get("initial") is None  # not a setting
     assert json.loads((tmp_path / "a.run.json").read_text())["metadata"]["initial"][0] == [1.0, 1.0]
+
+
+def test_rerun_from_a_csv_without_its_record_says_so(tmp_path, capsys) -> None:
+    lonely = tmp_path / "front.csv"
+    lonely.write_text("x,f\n1,2\n")
+    assert main(["solve", "--rerun", str(lonely)]) == 2
+    err = capsys.readouterr().err
+    assert "its run record 'front.run.json' is not next to it" in err and "Traceback" not in err
