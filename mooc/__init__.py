@@ -21,26 +21,32 @@ if (_checkout / "pyproject.toml").is_file() and (_checkout / "dsl" / "grammar.la
     __path__.append(str(_checkout))  # noqa: F821 - the package's own __path__
 
 __version__ = "0.1.0"
-__all__ = ["MooError", "Problem", "Result", "compile", "load", "resume", "__version__"]
+__all__ = ["MooError", "Optimizer", "Problem", "Result", "compile", "from_pymoo", "load",
+           "read_result", "resume", "__version__"]
 
 if TYPE_CHECKING:
     from mooc.api import compile, load, resume
+    from mooc.optimizer import Optimizer
     from mooc.problem import Problem
+    from mooc.pymoo_bridge import from_pymoo
     from mooc.result import Result
+    from mooc.saved import read_result
+
+#: Where each public name lives; imported on first use so that `mooc --help` does not pay for
+#: sympy and lark.
+_LAZY = {"compile": "mooc.api", "load": "mooc.api", "resume": "mooc.api",
+         "Problem": "mooc.problem", "Result": "mooc.result", "Optimizer": "mooc.optimizer",
+         "read_result": "mooc.saved", "from_pymoo": "mooc.pymoo_bridge"}
 
 
 def __getattr__(name: str) -> Any:
-    # Imported on first use so that `mooc --help` does not pay for sympy and lark.
-    if name in ("compile", "load", "resume"):
-        from mooc import api
+    if name in _LAZY:
+        import importlib
 
-        return getattr(api, name)
-    if name == "Problem":
-        from mooc.problem import Problem
-
-        return Problem
-    if name == "Result":
-        from mooc.result import Result
-
-        return Result
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'mooc' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public names (and the subpackages), for dir() and tab completion."""
+    return sorted({*__all__, "dsl", "solver", "stdlib", "errors"})

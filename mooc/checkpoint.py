@@ -38,6 +38,7 @@ class Resumed:
     finished: dict[str, Any]
     failures: list[Failure]
     note: dict[str, Any]  # the caller's, e.g. the command line's outputs
+    told: list[list[float]] = dataclasses.field(default_factory=list)  # ask/tell: see optimizer
 
 
 class RunCheckpoint:
@@ -59,6 +60,7 @@ class RunCheckpoint:
         }
         self.state: SolverState | None = None
         self.failures: list[dict[str, Any]] = []  # as of self.state
+        self.more: dict[str, Any] = {}  # saved along (an ask/tell optimizer's told values)
         self.written = time.monotonic()
 
     def __call__(self, state: SolverState, final: bool) -> None:
@@ -70,7 +72,8 @@ class RunCheckpoint:
         """Write the file if ``every`` seconds have passed since the last write, or ``force``."""
         if force or time.monotonic() - self.written >= self.every:
             finished = [[key, values, reason] for key, (values, reason) in self.runner.finished.items()]
-            save_checkpoint(self.path, self.state, {**self.header, "failures": self.failures,
+            save_checkpoint(self.path, self.state, {**self.header, **self.more,
+                                                    "failures": self.failures,
                                                     "finished": finished})
             self.written = time.monotonic()
 
@@ -84,6 +87,7 @@ def read_checkpoint(path: str | os.PathLike[str]) -> Resumed:
             model_hash=extra["model_hash"], settings=dict(extra["settings"]),
             finished={key: (values, reason) for key, values, reason in extra["finished"]},
             failures=[Failure(**f) for f in extra["failures"]], note=dict(extra.get("note", {})),
+            told=list(extra.get("told", [])),
         )
     except FileNotFoundError:
         raise UsageError(f"cannot resume: there is no checkpoint '{path}'") from None

@@ -60,6 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
                        metavar="NAME=VALUE",
                        help="override a param: a number or a JSON list (repeatable)")
     _add_solver_options(solve)
+    pick = commands.add_parser("pick", help="choose one point of a saved front",
+                               epilog="examples:\n  mooc pick front.csv knee\n"
+                               "  mooc pick front.csv weights=0.2,0.8\n"
+                               "  mooc pick front.json reference=0.1,0.5\n"
+                               "  mooc pick front.csv lexicographic=cost,mass",
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+    pick.add_argument("front", help="a front written by 'mooc solve --out' (.csv or .json)")
+    pick.add_argument("rule", help="knee, weights=w1,w2,..., reference=z1,z2,... or "
+                      "lexicographic=NAME,...")
     commands.add_parser("list", help="list the library problems",
                         epilog="example:\n  mooc list",
                         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -75,6 +84,10 @@ def _add_solver_options(solve: argparse.ArgumentParser) -> None:
     group.add_argument("--seed", type=int, metavar="S")
     group.add_argument("--constraints", metavar="MODE",
                        help="feasibility (default), penalty, epsilon or ignore")
+    group.add_argument("--initial", metavar="POINTS.csv",
+                       help="seed the first population with these points (a CSV file whose "
+                       "header names the variables, labels for choice variables; a front.csv "
+                       "works)")
     extern = solve.add_argument_group("black-box objectives (extern)")
     extern.add_argument("--allow-extern", action="store_true",
                         help="let the model's extern declarations run their code")
@@ -104,6 +117,13 @@ def _add_solver_options(solve: argparse.ArgumentParser) -> None:
                         "true front, or against a CSV file of objective vectors")
     output.add_argument("--rerun", metavar="OUTPUT",
                         help="repeat the run recorded in a JSON or CSV output of an earlier solve")
+    output.add_argument("--evaluations", metavar="FILE",
+                        help="keep every evaluation in FILE (.csv, or .parquet with pyarrow): "
+                        "number, generation, variables, objectives, violations, feasible, "
+                        "on_front, failure")
+    output.add_argument("--pick", metavar="RULE",
+                        help="print one point of the front: knee, weights=w1,w2,..., "
+                        "reference=z1,z2,... or lexicographic=NAME,... (the report marks it)")
     output.add_argument("--rows", type=int, default=20, metavar="N",
                         help="rows of the front to print (default 20)")
     output.add_argument("--quiet", action="store_true", help="print nothing but errors")
@@ -172,8 +192,17 @@ def command_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_pick(args: argparse.Namespace) -> int:
+    from mooc.pick import pick_table
+    from mooc.saved import read_result
+
+    result = read_result(args.front)
+    print(pick_table(result, result.pick(args.rule)))
+    return 0
+
+
 COMMANDS = {"check": command_check, "show": command_show, "solve": command_solve,
-            "list": command_list}
+            "pick": command_pick, "list": command_list}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -60,6 +60,7 @@ class Failure:
     extern: str
     point: dict[str, Any]
     reason: str
+    row: int | None = None  # the point's row in the batch evaluated with it
 
 
 def refusal(specs: Sequence[ExternSpec]) -> str:
@@ -247,7 +248,7 @@ class ExternRunner:
         for i, key in enumerate(keys):
             values, reason = self.finished[key]
             if values is None:
-                self.failures.append(Failure(name, points[i], reason))
+                self.failures.append(Failure(name, points[i], reason, i))
             else:
                 out[i] = values
         return out
@@ -265,7 +266,7 @@ class ExternRunner:
         except Exception as error:  # the user's code may raise anything; the run goes on
             reason = f"{type(error).__name__}: {error}"
             self.failures.extend(Failure(spec.name, {k: _python_value(v[i]) for k, v in
-                                                     arguments.items()}, reason)
+                                                     arguments.items()}, reason, i)
                                  for i in range(n))
             return np.full((n, len(spec.returns)), np.nan)
 

@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 
 from mooc.dsl.compiler import CompiledModel
-from mooc.errors import UsageError
 from mooc.solver.problem import Evaluation
 
 
@@ -73,6 +72,9 @@ class Problem:
         self.lower = np.concatenate([b.lower for b in blocks])
         self.upper = np.concatenate([b.upper for b in blocks])
         self.labels = {b.name: b.labels for b in blocks if b.kind == "choice"}
+        #: Each choice variable's column and its labels (the value is the label's index).
+        self.choice_labels = {b.first_column + k: b.labels for b in blocks
+                              if b.kind == "choice" for k in range(b.size)}
         self.objective_names = tuple(code.objective_names)
         self.senses = tuple(code.senses)
         self.constraint_names = tuple(code.hard_names)
@@ -117,14 +119,12 @@ class Problem:
         return _MinimizationView(self)
 
     def evaluate(self, X: Any, /) -> ModelEvaluation:
-        """Evaluate a population X of shape (N, n_var); F comes back in the user's directions."""
+        """Evaluate a population X of shape (N, n_var) (choice variables as labels or label
+        indices); F comes back in the user's directions."""
+        from mooc.points import encode_points
+
         self.check_externs_allowed()
-        points = np.asarray(X, dtype=float)
-        if points.ndim == 1:
-            points = points[None, :]
-        if points.ndim != 2 or points.shape[1] != self.n_var:
-            raise UsageError(f"X must have shape (N, {self.n_var}), but has shape "
-                             f"{np.shape(X)}")
+        points = encode_points(self, X)
         F, G, S = self._compiled.evaluate(np.ascontiguousarray(points))  # type: ignore[operator]
         return ModelEvaluation(np.where(self.maximize, -F, F), G, S)
 
@@ -133,12 +133,29 @@ class Problem:
 
         Options: population, generations, max_evaluations, timeout, seed, constraints,
         crossover_eta, crossover_prob, mutation_eta, mutation_prob, penalty, epsilon,
-        stall_generations, initial, callback; workers and dask (for externs); checkpoint (a
-        file to save the run to, see :func:`mooc.resume`) and checkpoint_every (seconds).
+        stall_generations, initial (points, choice variables by label), callback; workers and
+        dask (for externs); checkpoint (a file to save the run to, see :func:`mooc.resume`) and
+        checkpoint_every (seconds); evaluations (True: keep every evaluation in memory; a
+        .csv or .parquet path: stream them there) -- see :attr:`mooc.Result.evaluations`.
         """
         from mooc.solve import solve_problem
 
         return solve_problem(self, **options)
+
+    def optimizer(self, **options: Any) -> Any:
+        """An ask/tell :class:`mooc.optimizer.Optimizer` on this problem: you evaluate the points
+        it asks for wherever you like and tell it their values. Takes the options of
+        :meth:`solve` (not callback, workers, dask), and ``resume=True`` to go on from
+        ``checkpoint``."""
+        from mooc.optimizer import Optimizer
+
+        return Optimizer(self, **options)
+
+    def to_pymoo(self) -> Any:
+        """This problem as a pymoo Problem (needs pymoo); see :mod:`mooc.pymoo_bridge`."""
+        from mooc.pymoo_bridge import to_pymoo
+
+        return to_pymoo(self)
 
     def __repr__(self) -> str:
         return (f"<mooc.Problem {self.name!r}: {self.n_var} variables, {self.n_obj} objectives, "

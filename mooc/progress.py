@@ -35,7 +35,7 @@ def describe(stats: Any) -> str:
     if stats.min_violation > 0:
         parts.append(f"violation min {stats.min_violation:.3g} mean {stats.mean_violation:.3g}")
     if stats.hypervolume is not None:
-        parts.append(f"hv {stats.hypervolume:.4f}")
+        parts.append(f"hv {stats.hypervolume:.6g}")
     return "  ".join(parts)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -12,27 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from mooc.solver.checkpoint import write_bytes_atomically
-
-
-def write_atomically(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
-    write_bytes_atomically(path, text.encode("utf-8"))
-
-
-#: The first line of a CSV output: this prefix, then the run's metadata as JSON.
-CSV_METADATA_PREFIX = "# mooc run: "
-
-
-def read_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """The run metadata recorded in a JSON or CSV output of ``mooc solve``."""
-    with open(path, encoding="utf-8") as stream:
-        if str(path).endswith(".csv"):
-            first = stream.readline()
-            if not first.startswith(CSV_METADATA_PREFIX):
-                raise ValueError("its first line is not '# mooc run: {...}'")
-            return dict(json.loads(first[len(CSV_METADATA_PREFIX):]))
-        return dict(json.load(stream)["metadata"])
+from mooc.files import read_metadata, write_atomically  # noqa: F401 - where they were
 
 
 def model_hash(source: str, params: dict[str, Any]) -> str:
@@ -71,11 +50,24 @@ class Result:
     history: list[Any] = field(default_factory=list, repr=False)
     started: float = 0.0
     failures: list[Any] = field(default_factory=list, repr=False)
+    #: The run's fixed hypervolume reference point, in the user's directions.
+    reference_point: np.ndarray | None = field(default=None, repr=False)
+    #: The front's hypervolume against it: the number the progress line ends with.
+    hypervolume: float | None = None
+    #: The point chosen by :meth:`pick` (the report marks it), if any.
+    picked: Any = field(default=None, repr=False)
+    evaluations_table: Any = field(default=None, repr=False)
+    evaluations_file: str | None = field(default=None, repr=False)
+    #: The points the run was seeded with (``initial``), recorded so a rerun repeats it.
+    initial: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
     def from_solver(cls, problem: Any, raw: Any, *, settings: dict[str, Any],
                     started: float, failures: list[Any] | None = None) -> Result:
+        hypervolume = raw.hypervolume()
         user = raw.flip_objectives(problem.maximize)  # the one flip back to the user's signs
+        reference = None if raw.reference_point is None else \
+            np.where(problem.maximize, -raw.reference_point, raw.reference_point)
         kept = recorded_settings(settings)
         kept["seed"] = raw.seed
         from mooc.externs import failure_summary
@@ -86,7 +78,9 @@ class Result:
         return cls(problem, user.X, user.F, user.hard, user.soft, user.feasible,
                    user.feasible_found, message, user.stop_reason, user.n_evaluations,
                    user.n_generations, user.elapsed, user.seed, kept, list(user.history),
-                   started, list(failures or []))
+                   started, list(failures or []), reference, hypervolume,
+                   initial=None if settings.get("initial") is None
+                   else np.asarray(settings["initial"], dtype=float))
 
     # names -------------------------------------------------------------------------
     variable_names = property(lambda self: self.problem.variable_names)
@@ -99,12 +93,9 @@ class Result:
 
     def variable_values(self) -> list[list[Any]]:
         """X with each choice variable's label instead of its index."""
-        labels_by_column = _choice_labels(self.problem)
-        rows = []
-        for x in self.X:
-            rows.append([labels_by_column[j][int(v)] if j in labels_by_column else _plain(v, kind)
-                         for j, (v, kind) in enumerate(zip(x, self.problem.kinds, strict=True))])
-        return rows
+        from mooc.points import decode_points
+
+        return decode_points(self.problem, self.X)
 
     # output ------------------------------------------------------------------------
     def columns(self) -> list[str]:
@@ -132,53 +123,68 @@ class Result:
             "evaluations": self.n_evaluations, "generations": self.n_generations,
             "stop_reason": self.stop_reason, "feasible_found": self.feasible_found,
             "failed_evaluations": len(self.failures),
+            "initial": None if self.initial is None else self.initial.tolist(),
             "message": self.message,
         }
 
-    def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
-        """The front as CSV (one column per variable element, objective and violation).
+    def to_csv(self, path: str | os.PathLike[str] | None = None, *,
+               evaluations: str | None = None) -> str:
+        """The front as plain CSV: a header row, then one row per point (one column per variable
+        element, objective and violation, then ``feasible``).
 
-        The first line is a comment, ``# mooc run: {...}``, holding :meth:`metadata` as JSON
-        (``pandas.read_csv(path, comment="#")`` skips it); ``mooc solve --rerun`` reads it.
+        With ``path``, also writes the run record (:meth:`metadata`, the columns' meaning,
+        the history, the pick, the ``evaluations`` file's name) to the side file
+        ``front.run.json`` next to ``front.csv``, where ``mooc solve --rerun`` and
+        :func:`mooc.read_result` find it.
         """
-        buffer = io.StringIO()
-        buffer.write(f"{CSV_METADATA_PREFIX}{json.dumps(self.metadata())}\n")
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(self.columns())
-        writer.writerows([[_csv_cell(v) for v in row] for row in self.rows()])
-        text = buffer.getvalue()
-        if path is not None:
-            write_atomically(path, text)
-        return text
+        from mooc.files import front_csv, write_csv
 
-    def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
-        """The front and the run's metadata as JSON."""
-        document = {
-            "metadata": self.metadata(),
-            "columns": {"variables": list(self.variable_names),
-                        "objectives": list(self.objective_names),
-                        "senses": list(self.problem.senses),
-                        "constraints": list(self.constraint_names),
-                        "soft_constraints": list(self.soft_constraint_names)},
-            "X": _json_matrix(self.X), "F": _json_matrix(self.F),
-            "violation": _json_matrix(self.violation),
-            "soft_violation": _json_matrix(self.soft_violation),
-            "feasible": self.feasible.tolist(),
-            "failures": [{"extern": f.extern, "point": f.point, "reason": f.reason}
-                         for f in self.failures],
-        }
-        text = json.dumps(document, indent=1) + "\n"
         if path is not None:
-            write_atomically(path, text)
-        return text
+            write_csv(self, path, evaluations=evaluations or self.evaluations_file)
+        return front_csv(self)
 
-    def table(self, max_rows: int = 20, max_variables: int = 8) -> str:
+    def to_json(self, path: str | os.PathLike[str] | None = None, *,
+                evaluations: str | None = None) -> str:
+        """The front and the run record as JSON."""
+        from mooc.files import front_json, write_json
+
+        if path is not None:
+            write_json(self, path, evaluations=evaluations or self.evaluations_file)
+        return front_json(self, evaluations=evaluations)
+
+    @property
+    def evaluations(self) -> Any:
+        """Every evaluation of the run, an :class:`mooc.evaluations.Evaluations` table, when it
+        was kept (``solve(evaluations=True)`` in memory; ``evaluations="file.csv"`` or
+        ``--evaluations``: read from that file on each access); else None."""
+        if self.evaluations_table is not None:
+            return self.evaluations_table
+        if self.evaluations_file is not None:
+            from mooc.evaluations import read_evaluations
+
+            return read_evaluations(self.evaluations_file, self.problem)
+        return None
+
+    def pick(self, rule: str | None = None, /, **options: Any) -> Any:
+        """Choose one point of the front and remember it (the report marks it): ``"knee"``,
+        ``"weights=w1,w2,..."``, ``"reference=z1,z2,..."`` or ``"lexicographic=f2,f1"`` (see
+        :mod:`mooc.pick`), or the same as keywords: ``pick(weights=[0.2, 0.8])``.
+
+        Returns a :class:`mooc.pick.Pick`: ``index`` (the row of the front), ``x``, ``f``.
+        """
+        from mooc.pick import pick
+
+        self.picked = pick(self, rule, **options)
+        return self.picked
+
+    def table(self, max_rows: int = 20, max_variables: int = 8, *,
+              indices: list[int] | None = None) -> str:
         """The front as a text table: objectives, violations, feasibility, then variables;
-        best first in the first objective."""
+        best first in the first objective (or the rows ``indices``)."""
         from mooc.table import format_table
 
         first = -self.F[:, 0] if self.problem.senses[0] == "maximize" else self.F[:, 0]
-        order = np.argsort(first, kind="stable")[:max_rows]
+        order = np.argsort(first, kind="stable")[:max_rows] if indices is None else indices
         n_var = len(self.variable_names)
         columns = self.columns()
         shown_vars = list(range(min(n_var, max_variables)))
@@ -189,15 +195,22 @@ class Result:
         notes = []
         if n_var > max_variables:
             notes.append(f"{n_var - max_variables} more variable{'s' if n_var - max_variables > 1 else ''}")
-        if len(rows) > max_rows:
+        if indices is None and len(rows) > max_rows:
             notes.append(f"{len(rows) - max_rows} more rows")
         if notes:
-            text += f"\n... {' and '.join(notes)} (use --out front.csv to keep all)"
+            text += f"\n... {' and '.join(notes)}" + \
+                (" (use --out front.csv to keep all)" if indices is None else "")
         return text
 
     def plot(self, path: str | os.PathLike[str] | None = None, *,
              true_front: np.ndarray | None = None) -> Any:
-        """Draw the front with matplotlib (see :func:`mooc.plot.plot_front`)."""
+        """The front as an interactive plotly figure (shown in Jupyter; needs plotly), or, with
+        ``path`` (.png, .svg, .pdf), drawn to that file with matplotlib and that matplotlib
+        figure returned (see :func:`mooc.plot.plot_front`)."""
+        if path is None:
+            from mooc.figures import front_figure
+
+            return front_figure(self, true_front=true_front)
         from mooc.plot import plot_front
 
         return plot_front(self, path, true_front=true_front)
@@ -234,7 +247,9 @@ class Result:
             return ""
         import matplotlib.pyplot as plt
 
-        figure = self.plot()
+        from mooc.plot import plot_front
+
+        figure = plot_front(self)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", bbox_inches="tight")
         plt.close(figure)
@@ -244,27 +259,3 @@ class Result:
     def __repr__(self) -> str:
         return (f"<mooc.Result {self.problem.name!r}: {len(self)} points, "
                 f"{self.n_evaluations} evaluations, stopped by {self.stop_reason}>")
-
-
-def _choice_labels(problem: Any) -> dict[int, tuple[str, ...]]:
-    out, column = {}, 0
-    for block in problem._compiled.lowered.variables:
-        for _ in range(block.size):
-            if block.kind == "choice":
-                out[column] = block.labels
-            column += 1
-    return out
-
-
-def _plain(value: float, kind: str) -> Any:
-    return int(value) if kind in ("int", "bin") else float(value)
-
-
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, float):
-        return repr(value)
-    return value
-
-
-def _json_matrix(values: np.ndarray) -> list[list[float | None]]:
-    return [[float(v) if np.isfinite(v) else None for v in row] for row in values]

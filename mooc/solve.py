@@ -47,6 +47,7 @@ def solver_settings(problem: Any, options: dict[str, Any]) -> dict[str, Any]:
 def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None,
                   checkpoint: str | os.PathLike[str] | None = None, checkpoint_every: float = 60.0,
                   checkpoint_note: dict[str, Any] | None = None, resumed: Resumed | None = None,
+                  evaluations: bool | str | os.PathLike[str] | None = None,
                   **options: Any) -> Any:
     """Solve a :class:`mooc.Problem`; return a :class:`mooc.Result` in the user's directions.
 
@@ -54,6 +55,8 @@ def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None,
     cluster: a ``dask.distributed.Client``, a scheduler address, or ``"local:N"``.
     ``checkpoint`` names a file the run is saved to (see :mod:`mooc.checkpoint`) every
     ``checkpoint_every`` seconds; ``resumed`` is a run read from one, to go on with.
+    ``evaluations`` keeps every evaluation: True in memory, a .csv or .parquet path streamed
+    there (see :mod:`mooc.evaluations`).
     """
     from mooc.result import Result
     from mooc.solver import nsga2
@@ -79,13 +82,21 @@ def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None,
         hook = RunCheckpoint(checkpoint, problem, settings, every=checkpoint_every,
                              note=checkpoint_note)
         runner.on_result = hook.save
+    if settings.get("initial") is not None:
+        from mooc.points import encode_points
+
+        settings["initial"] = encode_points(problem, settings["initial"], name="initial")
+    from mooc.evaluations import start_log
+
+    log = start_log(problem, evaluations, resumed)
     started = time.time()
     interrupted = True
     with _dask_client(dask if problem.externs else None) as client:
         runner.workers, runner.dask = workers, client
         try:
             raw = nsga2(problem.as_solver_problem(), checkpoint=hook,
-                        resume=None if resumed is None else resumed.state, **settings)
+                        resume=None if resumed is None else resumed.state, on_evaluated=log,
+                        **settings)
             interrupted = raw.stop_reason == "interrupted"
         except ValueError as error:  # the solver names the bad argument
             interrupted = False
@@ -93,12 +104,23 @@ def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None,
         except KeyboardInterrupt:  # before the first generation was done: keep finished calls
             if hook is not None:
                 hook.save(force=True)
+            elif log is not None:
+                log.discard()
+            raise
+        except BaseException:
+            if log is not None and hook is None:
+                log.discard()
             raise
         finally:
             runner.close(interrupted=interrupted)
             runner.on_result, runner.dask = None, None
-    return Result.from_solver(problem, raw, settings=settings, started=started,
-                              failures=list(runner.failures))
+    result = Result.from_solver(problem, raw, settings=settings, started=started,
+                                failures=list(runner.failures))
+    if log is not None:
+        from mooc.evaluations import attach
+
+        attach(result, log)
+    return result
 
 
 class _dask_client:

@@ -31,8 +31,13 @@ def _check_paths(args: argparse.Namespace) -> None:
         if Path(path).suffix not in _PLOT_SUFFIXES:
             raise UsageError(f"--plot takes a .png, .svg or .pdf file name, but was given "
                              f"'{path}'")
+    if args.evaluations:
+        from mooc.evaluations import check_target
+
+        check_target(args.evaluations)
     for path in [*args.out, *args.plot, *([args.report] if args.report else []),
-                 *([args.checkpoint] if args.checkpoint else [])]:
+                 *([args.checkpoint] if args.checkpoint else []),
+                 *([args.evaluations] if args.evaluations else [])]:
         folder = Path(path).resolve().parent
         if not folder.is_dir():
             raise UsageError(f"cannot write '{path}': the folder '{folder}' does not exist")
@@ -46,9 +51,11 @@ def _rerun_request(args: argparse.Namespace) -> tuple[str, dict[str, Any], dict[
         metadata = read_metadata(args.rerun)
         model = metadata["path"] or metadata["problem"]
         settings = {k: v for k, v in metadata["settings"].items() if v is not None}
+        if metadata.get("initial") is not None:  # the points the run was seeded with
+            settings["initial"] = metadata["initial"]
         return model, dict(metadata["overrides"]), settings
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise UsageError(f"cannot rerun from '{args.rerun}': it is not a JSON output of "
+        raise UsageError(f"cannot rerun from '{args.rerun}': it is not an output of "
                          f"'mooc solve' ({error})") from None
 
 
@@ -92,6 +99,14 @@ def run_solve(args: argparse.Namespace) -> int:
     else:
         problem, options = _load_problem(args)
     reference = _reference_front(args, problem)
+    if args.initial:
+        from mooc.points import read_points
+
+        options["initial"] = read_points(args.initial, problem)
+    if args.pick:
+        from mooc.pick import parse_rule
+
+        parse_rule(args.pick, problem.objective_names)  # a mistake shows before the run
     display = None
     if not args.quiet:
         display = ProgressDisplay(_budget(problem, options, resumed))
@@ -100,11 +115,14 @@ def run_solve(args: argparse.Namespace) -> int:
     note = {"out": _absolute(args.out), "plot": _absolute(args.plot),  # to resume from anywhere
             "report": args.report and os.path.abspath(args.report),
             "reference": args.reference if args.reference in (None, "library")
-            else os.path.abspath(args.reference), "workers": args.workers, "dask": args.dask}
+            else os.path.abspath(args.reference), "workers": args.workers, "dask": args.dask,
+            "evaluations": args.evaluations and os.path.abspath(args.evaluations),
+            "pick": args.pick}
     try:
         result = solve_problem(problem, workers=args.workers or 1, dask=args.dask,
                                checkpoint=checkpoint, checkpoint_every=args.checkpoint_every,
-                               checkpoint_note=note, resumed=resumed, **options)
+                               checkpoint_note=note, resumed=resumed,
+                               evaluations=args.evaluations, **options)
     except KeyboardInterrupt:  # before a generation was done: no front yet
         if not checkpoint:
             raise
@@ -113,13 +131,21 @@ def run_solve(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 130
     if display is not None and result.history:
-        display.finish(result.history[-1])
+        display.finish(_final_stats(result))
+    chosen = result.pick(args.pick) if args.pick else None
     _write_outputs(args, result, reference)
     if not args.quiet:
-        print(result.table(args.rows))
+        from mooc.pick import pick_table
+
+        print(result.table(args.rows) if chosen is None else pick_table(result, chosen))
         print(f"\n{result.message} ({result.elapsed:.2f} s, seed {result.seed})",
               file=sys.stderr)
-        for path in [*args.out, *args.plot, *([args.report] if args.report else [])]:
+        if result.hypervolume is not None:
+            print(f"front {len(result)}  hv {result.hypervolume:.6g} (hypervolume against the "
+                  f"reference point {_vector(result.reference_point)}, fixed from the first "
+                  "population)", file=sys.stderr)
+        for path in [*args.out, *args.plot, *([args.report] if args.report else []),
+                     *([args.evaluations] if args.evaluations else [])]:
             print(f"wrote {path}", file=sys.stderr)
     if reference is not None and not args.quiet:
         _print_indicators(result, reference)
@@ -150,6 +176,10 @@ def _resumed(args: argparse.Namespace) -> Any:
         args.reference = note.get("reference")
     if args.workers is None and args.dask is None:
         args.workers, args.dask = note.get("workers"), note.get("dask")
+    if args.evaluations is None:
+        args.evaluations = note.get("evaluations")
+    if args.pick is None:
+        args.pick = note.get("pick")
     return resumed
 
 
@@ -208,16 +238,28 @@ def _read_front(path: str, n_obj: int) -> np.ndarray:
     return front
 
 
+def _vector(values: np.ndarray | None) -> str:
+    return "" if values is None else np.array2string(np.asarray(values), precision=6,
+                                                     separator=", ")
+
+
+def _final_stats(result: Any) -> Any:
+    """The last generation's figures with the front and hypervolume of the result, so the
+    progress line ends on the numbers the summary prints."""
+    import dataclasses
+
+    return dataclasses.replace(result.history[-1], front_size=len(result),
+                               hypervolume=result.hypervolume)
+
+
 def _print_indicators(result: Any, reference: np.ndarray) -> None:
     from mooc.solver.indicators import hypervolume, igd, igd_plus
 
     sign = np.where(result.problem.maximize, -1.0, 1.0)  # indicators work on minimization
     front, true = result.F * sign, reference * sign
-    ref = np.max(true, axis=0) * 1.1 if np.all(np.max(true, axis=0) > 0) \
-        else np.max(true, axis=0) + 0.1 * np.ptp(true, axis=0)
-    mine = hypervolume(front[np.isfinite(front).all(axis=1)], ref=ref)
-    best = hypervolume(true, ref=ref)
-    print(f"hypervolume {mine:.6g} ({mine / best:.2%} of the reference front's {best:.6g}, "
-          f"reference point {np.array2string(ref, precision=4, separator=', ')})")
+    if result.hypervolume is not None and result.reference_point is not None:
+        best = hypervolume(true, ref=result.reference_point * sign)
+        print(f"hypervolume {result.hypervolume:.6g} ({result.hypervolume / best:.2%} of the "
+              f"reference front's {best:.6g} against the same reference point)")
     print(f"IGD  {igd(front, reference_front=true):.6g}")
     print(f"IGD+ {igd_plus(front, reference_front=true):.6g}")

@@ -11,6 +11,7 @@ Examples
 'generations'
 """
 
+from mooc.solver.ask_tell import Search
 from mooc.solver.constraints import CONSTRAINT_MODES
 from mooc.solver.indicators import hypervolume, igd, igd_plus
 from mooc.solver.nsga2 import nsga2
@@ -27,6 +28,7 @@ __all__ = [
     "GenerationStats",
     "Population",
     "Problem",
+    "Search",
     "SolverResult",
     "hypervolume",
     "igd",

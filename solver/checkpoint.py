@@ -47,7 +47,7 @@ from mooc.solver.run import Generation, Run
 from mooc.solver.selection import Ranking
 
 #: Bumped when the layout of a checkpoint file changes.
-FORMAT = 2  # 2: rows hashed without the final mixing (evaluated.row_hashes)
+FORMAT = 3  # 2: rows hashed without the final mixing; 3: hypervolume against the fixed point, unnormalized
 _META = "meta.json"
 
 #: ``checkpoint(state, final)``: called after every generation; ``final`` on the last one.

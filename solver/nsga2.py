@@ -14,115 +14,20 @@ bred for several generations in a row (a small discrete space fully evaluated), 
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import numpy as np
 from numpy.typing import ArrayLike
 
-from mooc.solver.archive import FrontArchive
-from mooc.solver.checkpoint import CheckpointHook, SolverState, check_settings, restore, snapshot
-from mooc.solver.constraints import ConstraintHandling
-from mooc.solver.front import select_front
-from mooc.solver.problem import Problem, check_problem
-from mooc.solver.progress import GenerationStats, ProgressMonitor
+from mooc.solver.ask_tell import (  # noqa: F401 - re-exported: where they were first defined
+    EXHAUSTED_AFTER,
+    STOPPED_BY,
+    Callback,
+    EvaluatedHook,
+    Search,
+    fresh_seed,
+)
+from mooc.solver.checkpoint import CheckpointHook, SolverState
+from mooc.solver.problem import Problem
 from mooc.solver.result import SolverResult
-from mooc.solver.run import Generation, Run
-from mooc.solver.termination import Budget
-from mooc.solver.variables import VariableSpace
-from mooc.solver.variation import VariationSettings
-
-#: Stop as "exhausted" after this many generations in a row without a single new point.
-EXHAUSTED_AFTER = 5
-
-Callback = Callable[[GenerationStats], object]
-
-#: How the result's message names each stop reason.
-STOPPED_BY = {"generations": "the generation limit", "max_evaluations": "the evaluation limit",
-               "timeout": "the time limit", "stall": "a stall", "callback": "the callback",
-               "exhausted": "running out of new points", "interrupted": "Ctrl-C (interrupted)"}
-
-
-def _generator(seed: int | None, rng: np.random.Generator | None) -> tuple[np.random.Generator, int | None]:
-    if rng is not None:
-        if seed is not None:
-            raise ValueError("pass 'seed' or 'rng', not both")
-        return rng, None
-    if seed is None:
-        seed = fresh_seed()  # recorded, so the run can be repeated
-    return np.random.default_rng(seed), seed
-
-
-def fresh_seed() -> int:
-    """A seed drawn from the operating system's entropy."""
-    entropy = np.random.SeedSequence().entropy
-    assert isinstance(entropy, int)  # drawn fresh, so a single int
-    return entropy
-
-
-def _check_range(name: str, value: float, low: float, high: float = np.inf) -> None:
-    if not low <= value <= high:
-        raise ValueError(f"'{name}' must be in [{low}, {high}], but is {value}")
-
-
-def _variation(n_var: int, crossover_eta: float, crossover_prob: float, mutation_eta: float,
-               mutation_prob: float | None) -> VariationSettings:
-    mutation_prob = 1.0 / max(n_var, 1) if mutation_prob is None else mutation_prob
-    _check_range("crossover_eta", crossover_eta, 0.0)
-    _check_range("mutation_eta", mutation_eta, 0.0)
-    _check_range("crossover_prob", crossover_prob, 0.0, 1.0)
-    _check_range("mutation_prob", mutation_prob, 0.0, 1.0)
-    return VariationSettings(crossover_eta, crossover_prob, mutation_eta, mutation_prob)
-
-
-def _resumed_generator(state: SolverState) -> np.random.Generator:
-    bit_generator = getattr(np.random, state.rng["bit_generator"])()
-    bit_generator.state = state.rng
-    return np.random.Generator(bit_generator)
-
-
-@dataclass
-class _Stopping:
-    """Records each generation and tells why to stop, if so."""
-
-    callback: Callback | None
-    stall_generations: int | None
-
-    def after(self, run: Run, state: Generation, monitor: ProgressMonitor, *, idle: int) -> str | None:
-        """Record the generation just made and return why to stop, if so."""
-        stats = monitor.record(state.population, state.ranking, run.handling,
-                               generation=run.generation, evaluations=run.evaluations,
-                               elapsed=run.elapsed())
-        if self.callback is not None and self.callback(stats) is False:
-            return "callback"
-        return self.limit_reached(run, monitor, idle=idle)
-
-    def limit_reached(self, run: Run, monitor: ProgressMonitor, *, idle: int) -> str | None:
-        """Why to stop given the limits alone (a resumed run may have reached them already)."""
-        reason = run.budget.stop_reason(generation=run.generation, evaluations=run.evaluations,
-                                        elapsed=run.elapsed())
-        if reason is None and self.stall_generations and \
-                monitor.since_improvement >= self.stall_generations:
-            reason = "stall"
-        if reason is None and idle >= EXHAUSTED_AFTER:
-            reason = "exhausted"
-        return reason
-
-
-def _result(run: Run, state: Generation, monitor: ProgressMonitor, reason: str,
-            seed: int | None) -> SolverResult:
-    front = select_front(run.archive, state.population, feasible_found=run.feasible_found)
-    generations = f"{run.generation} generation{'' if run.generation == 1 else 's'}"
-    message = (f"{front.description}; stopped by {STOPPED_BY.get(reason, reason)} after "
-               f"{generations} and {run.evaluations} evaluations")
-    points = front.points
-    return SolverResult(
-        X=points.X, F=points.F, hard=points.hard, soft=points.soft, feasible=points.feasible,
-        feasible_found=front.feasible_found, message=message, population=state.population,
-        history=monitor.history, n_evaluations=run.evaluations, n_generations=run.generation,
-        stop_reason=reason, seed=seed, elapsed=run.elapsed(),
-    )
 
 
 def nsga2(
@@ -147,6 +52,7 @@ def nsga2(
     max_front: int | None = None,
     checkpoint: CheckpointHook | None = None,
     resume: SolverState | None = None,
+    on_evaluated: EvaluatedHook | None = None,
 ) -> SolverResult:
     """Minimize ``problem``'s objectives with NSGA-II and return the non-dominated front.
 
@@ -198,6 +104,10 @@ def nsga2(
         instead of starting afresh. The other arguments must be those the run started with,
         except the limits, callback and checkpoint; the run then ends with exactly the front
         of a run never stopped.
+    on_evaluated : callable, optional
+        Called as ``on_evaluated(population, generation)`` with each newly evaluated batch
+        (a :class:`~mooc.solver.population.Population`, minimization form), for instance to
+        keep every evaluation.
 
     A Ctrl-C (KeyboardInterrupt) during a run stops it at the last finished generation: the
     result holds that generation's front, ``stop_reason`` is ``"interrupted"``, and
@@ -223,66 +133,17 @@ def nsga2(
     >>> result.stop_reason, result.n_evaluations, bool(result.feasible.all())
     ('generations', 2040, True)
     """
-    check_problem(problem)
-    if resume is not None:
-        if rng is not None or (seed is not None and seed != resume.seed):
-            raise ValueError("a resumed run goes on with the random stream of its checkpoint: "
-                             "pass neither 'rng' nor another 'seed'")
-        generator, seed = _resumed_generator(resume), resume.seed
-    else:
-        generator, seed = _generator(seed, rng)
-    _check_range("population", population, 2)
-    _check_range("penalty", penalty, 0.0)
-    if stall_generations is not None:
-        _check_range("stall_generations", stall_generations, 1)
-    max_front = 10 * population if max_front is None else max_front
-    _check_range("max_front", max_front, 1)
-    variation = _variation(len(problem.kinds), crossover_eta, crossover_prob, mutation_eta,
-                           mutation_prob)
-    fixed = {"population": int(population), "constraints": constraints, "penalty": penalty,
-             "epsilon": epsilon, "max_front": int(max_front), "stall_tolerance": stall_tolerance,
-             **dataclasses.asdict(variation), "n_var": len(problem.kinds)}
-    handling = ConstraintHandling(constraints, np.asarray(problem.soft_weights, dtype=float),
-                                  penalty=penalty, epsilon=epsilon)
-    run = Run(
-        problem=problem,
-        space=VariableSpace.of_problem(problem),
-        handling=handling,
-        budget=Budget.of(generations=generations, max_evaluations=max_evaluations, timeout=timeout),
-        variation=variation,
-        size=int(population),
-        rng=generator,
-        archive=FrontArchive(handling, max_front),
-    )
-    stop = _Stopping(callback, stall_generations)
-    saved: SolverState | None = None
+    search = Search(problem, population=population, generations=generations,
+                    max_evaluations=max_evaluations, timeout=timeout,
+                    stall_generations=stall_generations, stall_tolerance=stall_tolerance,
+                    seed=seed, constraints=constraints, crossover_eta=crossover_eta,
+                    crossover_prob=crossover_prob, mutation_eta=mutation_eta,
+                    mutation_prob=mutation_prob, penalty=penalty, epsilon=epsilon,
+                    initial=initial, callback=callback, rng=rng, max_front=max_front,
+                    checkpoint=checkpoint, resume=resume, on_evaluated=on_evaluated)
     try:
-        if resume is None:
-            monitor = ProgressMonitor(tolerance=stall_tolerance)
-            first = run.evaluate(run.first_points(initial))
-            state = run.survive(first, newcomers=len(first))
-            reason, idle = stop.after(run, state, monitor, idle=0), 0
-        else:
-            check_settings(resume, fixed)
-            state, monitor = restore(resume, run)
-            reason, idle = stop.limit_reached(run, monitor, idle=resume.idle), resume.idle
-        saved = snapshot(run, state, monitor, idle=idle, seed=seed, settings=fixed)
-        if checkpoint is not None:
-            checkpoint(saved, reason is not None)
-        while reason is None:
-            offspring = run.evaluate(run.offspring(state))
-            idle = 0 if len(offspring) else idle + 1
-            run.generation += 1
-            state = run.survive(state.population.join(offspring), newcomers=len(offspring))
-            reason = stop.after(run, state, monitor, idle=idle)
-            saved = snapshot(run, state, monitor, idle=idle, seed=seed, settings=fixed)
-            if checkpoint is not None:
-                checkpoint(saved, reason is not None)
+        while not search.stopped:
+            search.step()
     except KeyboardInterrupt:
-        if saved is None:  # nothing finished to keep
-            raise
-        state, monitor = restore(saved, run)  # the last finished generation
-        reason = "interrupted"
-        if checkpoint is not None:
-            checkpoint(saved, True)
-    return _result(run, state, monitor, reason, seed)
+        search.interrupt()
+    return search.result()

@@ -76,13 +76,20 @@ def _checked(values: object, shape: tuple[int, int], name: str) -> np.ndarray:
 
 def evaluate_points(problem: Problem, X: np.ndarray, /) -> Population:
     """Evaluate ``X`` on ``problem`` and check the shapes of what comes back."""
+    if X.shape[0] == 0:
+        return population_of(problem, X, None)
+    return population_of(problem, X, problem.evaluate(X))
+
+
+def population_of(problem: Problem, X: np.ndarray, values: Evaluation | None, /) -> Population:
+    """The points ``X`` with their ``values`` (None when there are no points), shapes checked
+    against ``problem`` and violations cleaned."""
     n = X.shape[0]
-    if n == 0:
+    if values is None or n == 0:
         return Population(X, *(np.zeros((0, k)) for k in (problem.n_obj, problem.n_hard, problem.n_soft)))
-    result: Evaluation = problem.evaluate(X)
     return Population(
         X,
-        _checked(result.F, (n, problem.n_obj), "F"),
-        clean_violations(_checked(result.hard, (n, problem.n_hard), "hard")),
-        clean_violations(_checked(result.soft, (n, problem.n_soft), "soft")),
+        _checked(values.F, (n, problem.n_obj), "F"),
+        clean_violations(_checked(values.hard, (n, problem.n_hard), "hard")),
+        clean_violations(_checked(values.soft, (n, problem.n_soft), "soft")),
     )

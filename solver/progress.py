@@ -2,10 +2,10 @@
 
 A generation's front is the population's first rank, restricted to points with finite
 objectives that satisfy every hard constraint (unless constraints are ignored). Its
-hypervolume is computed (for two or three objectives) after mapping each objective to [0, 1]
-by the minimum and maximum of the finite objectives of the first population, with the reference
-point 1.1 in every objective. The frame is fixed for the run, so the values of successive
-generations compare.
+hypervolume is computed (for up to three objectives) against one reference point fixed for the
+run: the minimum of the finite objectives of the first population plus 1.1 times their range
+(:attr:`ProgressMonitor.reference_point`), so the values of successive generations compare and
+anyone can compute the same number from the points and that reference point.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from mooc.solver.selection import Ranking
 
 #: Hypervolume is recorded for at most this many objectives (it is cheap up to three).
 HYPERVOLUME_MAX_OBJECTIVES = 3
-#: Reference point of the recorded hypervolume, in the normalized frame.
+#: The reference point of the recorded hypervolume is this far out, in ranges of the first
+#: population's objectives.
 HYPERVOLUME_REFERENCE = 1.1
 
 
@@ -36,8 +37,9 @@ class GenerationStats:
 
     ``front_size`` counts the points of the population's front (see the module; 0 while no
     feasible point is in the population); ``min_violation`` and ``mean_violation`` are over the
-    population, of each point's sum of hard violations; ``hypervolume`` is the front's, None
-    for more than three objectives or an empty front.
+    population, of each point's sum of hard violations; ``hypervolume`` is the front's against
+    the run's fixed reference point (see the module), None for more than three objectives or
+    an empty front.
     """
 
     generation: int
@@ -117,8 +119,6 @@ class ProgressMonitor:
             self._origin = finite.min(axis=0)
             span = finite.max(axis=0) - self._origin
             self._scale = np.where(span > 0, span, 1.0)
-            # The normalized points' hypervolume is the raw points' for the mapped-back
-            # reference point, over the volume of the frame.
             self._reference = self._origin + HYPERVOLUME_REFERENCE * self._scale
             self._volume = float(np.prod(self._scale))
 
@@ -128,7 +128,13 @@ class ProgressMonitor:
         if self._indicator is None:  # made once per run (and again after a restore)
             assert self._reference is not None  # set with the frame, before any front
             self._indicator = hypervolume_at(self._reference)
-        return self._indicator(objectives) / self._volume
+        return self._indicator(objectives)
+
+    @property
+    def reference_point(self) -> np.ndarray | None:
+        """The run's fixed hypervolume reference point (minimization form; None before the
+        first population had a finite point)."""
+        return self._reference
 
     def _update_stall(self, stats: GenerationStats, objectives: np.ndarray | None) -> None:
         improved = False

@@ -39,6 +39,22 @@ class SolverResult:
     stop_reason: str
     seed: int | None
     elapsed: float
+    reference_point: np.ndarray | None = None
+
+    def hypervolume(self) -> float | None:
+        """The front's hypervolume against :attr:`reference_point` (the run's fixed point, in
+        minimization form, as the history records; so call it before
+        :meth:`flip_objectives`), None for more than three objectives, no feasible point or no
+        reference point."""
+        from mooc.solver.indicators import hypervolume
+        from mooc.solver.progress import HYPERVOLUME_MAX_OBJECTIVES
+
+        if self.reference_point is None or self.F.shape[1] > HYPERVOLUME_MAX_OBJECTIVES:
+            return None
+        usable = np.isfinite(self.F).all(axis=1)
+        if not self.feasible_found or not usable.any():
+            return None
+        return hypervolume(self.F[usable], ref=self.reference_point)
 
     def flip_objectives(self, maximise: bool | Sequence[bool], /) -> SolverResult:
         """A copy with the objectives marked in ``maximise`` negated (in the front and in the

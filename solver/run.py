@@ -105,7 +105,10 @@ class Run:
 
     def evaluate(self, X: np.ndarray, /) -> Population:
         X.flags.writeable = False
-        population = evaluate_points(self.problem, X)
+        return self.absorb(evaluate_points(self.problem, X))
+
+    def absorb(self, population: Population, /) -> Population:
+        """Count newly evaluated points and let constraint handling see them."""
         self.handling.observe(population.hard)
         self.evaluations += len(population)
         if not self.feasible_found:

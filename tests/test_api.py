@@ -104,11 +104,12 @@ def test_result_writes_csv_and_json(tmp_path):
     result.to_csv(tmp_path / "front.csv")
     result.to_json(tmp_path / "front.json")
     lines = (tmp_path / "front.csv").read_text().splitlines()
-    assert lines[0].startswith("# mooc run: ")
-    assert lines[1].split(",") == [*problem.variable_names, *problem.objective_names,
+    assert lines[0].split(",") == [*problem.variable_names, *problem.objective_names,
                                    *problem.constraint_names, *problem.soft_constraint_names,
                                    "feasible"]
-    assert len(lines) == 2 + len(result)
+    assert len(lines) == 1 + len(result)
+    record = json.loads((tmp_path / "front.run.json").read_text())
+    assert record["metadata"]["model_hash"] == problem.model_hash
     document = json.loads((tmp_path / "front.json").read_text())
     np.testing.assert_allclose(document["F"], result.F)
 

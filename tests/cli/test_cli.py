@@ -78,8 +78,7 @@ def test_out_csv_has_one_column_per_element(capsys, tmp_path, name):
     assert code == 0, err
     problem = mooc.load(EXAMPLES / f"{name}.moo")
     lines = target.read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("#")
-    rows = list(csv.reader(lines[1:]))
+    rows = list(csv.reader(lines))  # plain CSV: the header row first
     header = rows[0]
     assert header == [*problem.variable_names, *problem.objective_names,
                       *problem.constraint_names, *problem.soft_constraint_names, "feasible"]
@@ -91,7 +90,7 @@ def test_out_csv_with_set_override(capsys, tmp_path):
     code, _, err = _run(capsys, "solve", EXAMPLES / "zdt1.moo", "--set", "n=4", *SMALL,
                         "--out", target, "--quiet")
     assert code == 0, err
-    header = target.read_text().splitlines()[1].split(",")
+    header = target.read_text().splitlines()[0].split(",")
     assert header == ["x[1]", "x[2]", "x[3]", "x[4]", "f1", "f2", "feasible"]
 
 

@@ -34,7 +34,8 @@ def test_every_output_is_written_and_records_the_run(tmp_path, capsys) -> None:
     assert code == 0
     assert files["front.png"].read_bytes()[:4] == b"\x89PNG"
     assert "<svg" in files["front.svg"].read_text()
-    assert "mooc-data" in files["report.html"].read_text()
+    page = files["report.html"].read_text()
+    assert "plotly.js v" in page and 'id="front-figure"' in page
     for name in ("front.csv", "front.json"):
         metadata = read_metadata(files[name])
         assert metadata["problem"] == "binh_korn"
@@ -42,8 +43,9 @@ def test_every_output_is_written_and_records_the_run(tmp_path, capsys) -> None:
         assert len(metadata["model_hash"]) == 16
         assert metadata["mooc_version"] == mooc.__version__
         assert metadata["duration_seconds"] > 0
-    header = files["front.csv"].read_text().splitlines()[1].split(",")
+    header = files["front.csv"].read_text().splitlines()[0].split(",")
     assert header == ["x", "y", "f1", "f2", "c1", "c2", "feasible"]
+    assert (tmp_path / "front.run.json").is_file()  # the CSV's run record
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
 
 
@@ -52,7 +54,7 @@ def test_rerun_gives_the_identical_front(tmp_path, suffix) -> None:
     first, second = tmp_path / f"first{suffix}", tmp_path / f"second{suffix}"
     assert _solve(tmp_path, EXAMPLES / "kit.moo", "--quiet", "--out", str(first)) == 0
     assert main(["solve", "--rerun", str(first), "--quiet", "--out", str(second)]) == 0
-    body = (lambda p: p.read_text().splitlines()[1:]) if suffix == ".csv" else \
+    body = (lambda p: p.read_text().splitlines()) if suffix == ".csv" else \
         (lambda p: [json.loads(p.read_text())[k] for k in ("X", "F", "violation")])
     assert body(first) == body(second)
 
@@ -131,3 +133,27 @@ def test_plots_for_one_three_and_many_objectives(tmp_path) -> None:
         labels = " ".join(a.get_xlabel() + a.get_ylabel() for a in figure.axes)
         assert "(min)" in labels or "(max)" in labels
     assert np.isfinite(many.F).all()
+
+
+def test_result_plot_is_a_plotly_figure_and_a_file_is_matplotlib(tmp_path) -> None:
+    import plotly.graph_objects as go
+
+    result = mooc.load(EXAMPLES / "binh_korn.moo").solve(population=12, generations=3, seed=1)
+    result.pick("knee")
+    figure = result.plot()
+    assert isinstance(figure, go.Figure)
+    assert [trace.name for trace in figure.data] == ["front (feasible)", "picked (knee)"]
+    assert figure.layout.xaxis.title.text == "f1 (min)"
+    drawn = result.plot(tmp_path / "front.png")
+    assert hasattr(drawn, "savefig") and (tmp_path / "front.png").stat().st_size > 10_000
+
+
+def test_help_imports_no_plotting_library() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "mooc", "--help"],
+                          capture_output=True, text=True, cwd=Path(mooc.__file__).parents[1])
+    assert done.returncode == 0
+    assert not [line for line in done.stderr.splitlines()
+                if line.rstrip().endswith(("plotly", "matplotlib", "pandas"))]

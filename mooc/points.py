@@ -1,0 +1,116 @@
+"""Points as the user writes them: choice variables by label, integers as integers.
+
+The solver works on floats (a choice variable's value is its label's index); these functions
+turn rows the user gives (labels or indices) into that form and back.
+
+>>> import mooc
+>>> problem = mooc.compile("var n int in [1, 3]\\nvar c choice {red, blue}\\n"
+...                        "minimize f: n\\nminimize g: if c == red then 1 else 2")
+>>> encode_points(problem, [[2, "blue"], [1, 0]]).tolist()
+[[2.0, 1.0], [1.0, 0.0]]
+>>> decode_points(problem, [[2.0, 1.0]])
+[[2, 'blue']]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from mooc.errors import UsageError
+
+
+def _plain(value: float, kind: str) -> Any:
+    return int(value) if kind in ("int", "bin") else float(value)
+
+
+def decode_points(problem: Any, X: Any, /) -> list[list[Any]]:
+    """Rows of ``X`` with each choice variable's label, integers as ``int``."""
+    labels = problem.choice_labels
+    kinds = problem.kinds
+    return [[labels[j][int(v)] if j in labels else _plain(v, kinds[j]) for j, v in enumerate(row)]
+            for row in np.asarray(X, dtype=float)]
+
+
+def encode_points(problem: Any, X: Any, /, *, name: str = "X") -> np.ndarray:
+    """``X`` (rows of numbers, or of labels for choice variables) as a float array of shape
+    (N, n_var); a UsageError names a wrong shape or an unknown label."""
+    labels = problem.choice_labels
+    try:
+        return _as_points(np.asarray(X, dtype=float), problem.n_var, name)
+    except (ValueError, TypeError):
+        pass  # labels, or something that is not a number: see which, cell by cell
+    try:
+        rows = np.asarray(X, dtype=object)
+    except ValueError:
+        raise UsageError(f"'{name}' must hold one row of {problem.n_var} values per point") from None
+    if rows.ndim == 1:
+        rows = rows[None, :]
+    if rows.ndim != 2 or rows.shape[1] != problem.n_var:
+        raise UsageError(f"'{name}' must have shape (N, {problem.n_var}), but has shape "
+                         f"{rows.shape}")
+    out = np.empty(rows.shape)
+    for j in range(problem.n_var):
+        out[:, j] = [_cell(value, labels.get(j), problem.variable_names[j], name)
+                     for value in rows[:, j]]
+    return out
+
+
+def _as_points(points: np.ndarray, n_var: int, name: str) -> np.ndarray:
+    if points.ndim == 1:
+        points = points[None, :]
+    if points.ndim != 2 or points.shape[1] != n_var:
+        raise UsageError(f"'{name}' must have shape (N, {n_var}), but has shape {points.shape}")
+    return points
+
+
+def _cell(value: Any, labels: tuple[str, ...] | None, variable: str, name: str) -> float:
+    if labels is not None and isinstance(value, str):
+        if value not in labels:
+            raise UsageError(f"'{name}': '{value}' is not a label of {variable} "
+                             f"({', '.join(labels)})")
+        return float(labels.index(value))
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"'{name}': {value!r} is not a value of {variable}") from None
+
+
+def read_points(path: str, problem: Any, /) -> np.ndarray:
+    """The points in the CSV file ``path``: a header row naming the variables (other columns,
+    say a front's objectives, are ignored), then a row per point; labels for choice
+    variables. A UsageError says what is wrong."""
+    import csv
+
+    try:
+        with open(path, encoding="utf-8", newline="") as stream:
+            rows = list(csv.reader(stream))
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read the initial points '{path}': {error}") from None
+    if not rows:
+        raise UsageError(f"the initial points '{path}' are empty: expected a header row naming "
+                         f"the variables ({', '.join(problem.variable_names)})")
+    header = [name.strip() for name in rows[0]]
+    missing = [name for name in problem.variable_names if name not in header]
+    if missing:
+        raise UsageError(f"the initial points '{path}' have no column {', '.join(missing)} "
+                         f"(the header row names the variables: "
+                         f"{', '.join(problem.variable_names)})")
+    columns = [header.index(name) for name in problem.variable_names]
+    body = [row for row in rows[1:] if any(cell.strip() for cell in row)]
+    short = [k + 2 for k, row in enumerate(body) if len(row) < len(header)]
+    if short:
+        raise UsageError(f"{path}:{short[0]}: the row has fewer cells than the header")
+    points = [[row[c].strip() for c in columns] for row in body]
+    if not points:
+        return np.empty((0, problem.n_var))
+    return encode_points(problem, [[_number_or_label(v) for v in row] for row in points],
+                         name=path)
+
+
+def _number_or_label(text: str) -> Any:
+    try:
+        return float(text)
+    except ValueError:
+        return text

@@ -1,0 +1,158 @@
+"""Every evaluation kept: exactly one row per evaluation, in memory or streamed to CSV or
+Parquet, with its generation, feasibility, place on the final front and failed extern calls;
+a run killed and resumed keeps them all too."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas
+import pytest
+
+import mooc
+from mooc.cli import main
+from mooc.evaluations import EvaluationLog
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_the_file_has_exactly_one_row_per_evaluation(tmp_path, capsys, suffix) -> None:
+    target = tmp_path / f"evaluations{suffix}"
+    front = tmp_path / "front.csv"
+    assert main(["solve", str(EXAMPLES / "binh_korn.moo"), "--population", "30",
+                 "--max-evaluations", "437", "--seed", "2", "--evaluations", str(target),
+                 "--out", str(front)]) == 0
+    err = capsys.readouterr().err
+    assert "after 14 generations and 437 evaluations" in err
+    table = pandas.read_csv(target) if suffix == ".csv" else pandas.read_parquet(target)
+    assert len(table) == 437
+    assert table["number"].tolist() == list(range(437))
+    assert table["generation"].tolist() == sorted(table["generation"].tolist())
+    assert table["generation"].iloc[0] == 0 and table["generation"].iloc[-1] == 14
+    assert (table["generation"] == 0).sum() == 30
+    assert list(table.columns) == ["number", "generation", "x", "y", "f1", "f2", "c1", "c2",
+                                   "feasible", "on_front", "failure"]
+    assert table["feasible"].tolist() == ((table["c1"] == 0) & (table["c2"] == 0)).tolist()
+    on_front = table[table["on_front"]].sort_values(["f1", "f2"])
+    saved = pandas.read_csv(front).sort_values(["f1", "f2"])
+    np.testing.assert_array_equal(on_front[["x", "y", "f1", "f2"]].to_numpy(),
+                                  saved[["x", "y", "f1", "f2"]].to_numpy())
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no spool left
+    again = mooc.read_result(front).evaluations
+    assert len(again) == 437 and int(again.on_front.sum()) == len(saved)
+
+
+def test_kept_in_memory_matches_the_model_and_the_front() -> None:
+    problem = mooc.load(EXAMPLES / "kit.moo")
+    result = problem.solve(population=20, generations=5, seed=1, evaluations=True)
+    table = result.evaluations
+    assert len(table) == result.n_evaluations == 120
+    check = problem.evaluate(table.X)
+    np.testing.assert_array_equal(table.F, check.F)  # maximized 'value' keeps its sign
+    np.testing.assert_array_equal(table.violation, check.violation)
+    assert int(table.on_front.sum()) == len(result)
+    frame = table.to_pandas()
+    assert set(frame["material"]) <= {"steel", "alu", "ti"} and len(frame) == 120
+    assert problem.solve(population=20, generations=5, seed=1).evaluations is None
+
+
+def test_an_interrupted_run_keeps_the_rows_of_its_finished_generations() -> None:
+    problem = mooc.load(EXAMPLES / "binh_korn.moo")
+    calls = []
+
+    def stop_in_generation_3(stats):
+        calls.append(stats.generation)
+        if stats.generation == 3:
+            raise KeyboardInterrupt
+
+    result = problem.solve(population=10, generations=9, seed=1, evaluations=True,
+                           callback=stop_in_generation_3)
+    assert result.stop_reason == "interrupted"
+    assert len(result.evaluations) == result.n_evaluations == 30  # generations 0, 1 and 2
+
+
+def test_the_log_holds_one_batch_at_a_time_when_streaming(tmp_path) -> None:
+    problem = mooc.load(EXAMPLES / "binh_korn.moo")
+    log = EvaluationLog(problem, tmp_path / "e.csv")
+    result = problem.solve(population=10, generations=3, seed=1)
+    from mooc.solver.population import Population
+
+    batch = Population(result.X, result.F, result.violation, result.soft_violation)
+    log(batch, 0)
+    log(batch, 1)
+    assert log.blocks == [] and log.spool_path.stat().st_size == 2 * len(result) * log.width * 8
+    log.finish(result.X, 2 * len(result))
+    assert len(pandas.read_csv(tmp_path / "e.csv")) == 2 * len(result)
+
+
+FAILING = '''
+def evaluate(x, y):
+    if x > 0.5 and y > 0.5:
+        raise ValueError("corner not supported")
+    return {"a": x, "b": 1 - x + y}
+'''
+
+
+def test_failed_extern_calls_carry_their_reason(tmp_path) -> None:
+    (tmp_path / "evallog_flaky.py").write_text(textwrap.dedent(FAILING))
+    model = tmp_path / "flaky.moo"
+    model.write_text('var x in [0, 1]\nvar y in [0, 1]\n'
+                     'extern ext(x, y) = python "evallog_flaky:evaluate" returns {a, b}\n'
+                     'minimize f1: ext.a\nminimize f2: ext.b\n')
+    target = tmp_path / "evaluations.csv"
+    assert main(["solve", str(model), "--allow-extern", "--population", "12",
+                 "--generations", "4", "--seed", "3", "--quiet", "--evaluations", str(target)]) == 0
+    table = pandas.read_csv(target, keep_default_na=False)
+    failed = table[(table["x"] > 0.5) & (table["y"] > 0.5)]
+    assert len(failed) > 0
+    assert (failed["failure"] == "ext: ValueError: corner not supported").all()
+    assert (table.loc[~table.index.isin(failed.index), "failure"] == "").all()
+    assert failed["f1"].astype(str).str.lower().eq("nan").all() and not failed["on_front"].any()
+
+
+SLOW = '''
+import time
+
+def evaluate(x, y):
+    time.sleep(0.02)
+    return {"a": x * x + y, "b": (x - 2) ** 2 + y}
+'''
+
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(
+    [str(Path(mooc.__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")])}
+
+
+def test_a_killed_and_resumed_run_keeps_every_evaluation_once(tmp_path) -> None:
+    # module names of their own: an imported module is kept for the process (other tests)
+    (tmp_path / "evallog_slow.py").write_text(textwrap.dedent(SLOW))
+    model = tmp_path / "slow.moo"
+    model.write_text('var x in [0, 3]\nvar y in [0, 1]\n'
+                     'extern w(x, y) = python "evallog_slow:evaluate" returns {a, b}\n'
+                     'minimize f1: w.a\nminimize f2: w.b\n')
+    run = ["--allow-extern", "--population", "10", "--generations", "12", "--seed", "3"]
+    whole = tmp_path / "whole.csv"
+    assert main(["solve", str(model), *run, "--quiet", "--evaluations", str(whole)]) == 0
+    target, checkpoint = tmp_path / "evaluations.csv", tmp_path / "run.ckpt"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mooc", "solve", str(model), *run, "--quiet", "--evaluations",
+         str(target), "--checkpoint", str(checkpoint), "--checkpoint-every", "0"],
+        cwd=tmp_path, env=ENV, start_new_session=True, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    spool = tmp_path / ".evaluations.csv.spool"
+    deadline = time.monotonic() + 120
+    while not spool.exists() or spool.stat().st_size < 55 * 9 * 8:  # past generation 4
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert not target.exists()
+    assert main(["solve", "--resume", str(checkpoint), "--allow-extern", "--quiet"]) == 0
+    assert target.read_text() == whole.read_text()

@@ -1,0 +1,139 @@
+"""Plain files out and back in: the CSV reads with defaults, the run record sits beside it,
+read_result loads a Result again, and --rerun repeats the run from either file."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas
+import pytest
+
+import mooc
+from mooc.cli import main
+from mooc.files import side_path
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+SMALL = ["--population", "24", "--generations", "6", "--seed", "4"]
+
+
+def test_pandas_and_csv_read_the_front_with_default_arguments(tmp_path) -> None:
+    out = tmp_path / "front.csv"
+    assert main(["solve", str(EXAMPLES / "kit.moo"), *SMALL, "--quiet", "--out", str(out)]) == 0
+    problem = mooc.load(EXAMPLES / "kit.moo")
+    frame = pandas.read_csv(out)
+    columns = [*problem.variable_names, *problem.objective_names, *problem.constraint_names,
+               *problem.soft_constraint_names, "feasible"]
+    assert list(frame.columns) == columns
+    assert frame["feasible"].dtype == bool
+    assert set(frame["material"]) <= {"steel", "alu", "ti"}
+    # 'value' is maximized and keeps its sign: the model's own value at each point
+    X = frame[list(problem.variable_names)].to_numpy(dtype=object)
+    np.testing.assert_allclose(frame["value"], problem.evaluate(X).F[:, 0])
+    assert (frame["value"] >= 0).all()
+    with open(out, newline="") as stream:
+        rows = list(csv.reader(stream))
+    assert rows[0] == columns and len(rows) == len(frame) + 1
+    record = json.loads(side_path(out).read_text())
+    assert side_path(out).name == "front.run.json"
+    assert record["metadata"]["seed"] == 4 and record["columns"]["senses"][0] == "maximize"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_read_result_loads_the_front_again(tmp_path, suffix) -> None:
+    problem = mooc.load(EXAMPLES / "kit.moo")
+    result = problem.solve(population=24, generations=6, seed=2)
+    result.pick("knee")
+    path = tmp_path / f"front{suffix}"
+    (result.to_csv if suffix == ".csv" else result.to_json)(path)
+    again = mooc.read_result(path)
+    np.testing.assert_array_equal(again.X, result.X)
+    np.testing.assert_array_equal(again.F, result.F)
+    np.testing.assert_array_equal(again.violation, result.violation)
+    np.testing.assert_array_equal(again.feasible, result.feasible)
+    assert again.variable_values() == result.variable_values()
+    assert again.picked.index == result.picked.index and again.picked.rule == "knee"
+    assert again.hypervolume == result.hypervolume
+    assert [s.hypervolume for s in again.history] == [s.hypervolume for s in result.history]
+    assert again.n_evaluations == result.n_evaluations and again.seed == 2
+
+
+def test_read_result_says_what_is_missing(tmp_path) -> None:
+    lonely = tmp_path / "front.csv"
+    lonely.write_text("x,f\n1,2\n")
+    with pytest.raises(mooc.MooError, match="front.run.json"):
+        mooc.read_result(lonely)
+    with pytest.raises(mooc.MooError, match="cannot read a result"):
+        mooc.read_result(tmp_path / "nothing.json")
+
+
+def test_rerun_from_the_csv_finds_its_record_and_repeats_the_run(tmp_path) -> None:
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    assert main(["solve", str(EXAMPLES / "binh_korn.moo"), *SMALL, "--quiet", "--out", str(first)]) == 0
+    assert main(["solve", "--rerun", str(first), "--quiet", "--out", str(second)]) == 0
+    assert first.read_text() == second.read_text()
+
+
+def test_dir_shows_the_public_names() -> None:
+    names = dir(mooc)
+    for name in ("load", "compile", "resume", "read_result", "from_pymoo", "Optimizer",
+                 "Problem", "Result", "MooError"):
+        assert name in names
+    assert "annotations" not in names and "TYPE_CHECKING" not in names and "Path" not in names
+
+
+def test_initial_points_from_a_csv_with_labels(tmp_path, capsys) -> None:
+    points = tmp_path / "points.csv"
+    points.write_text("units,material,tol,take[1],take[2],take[3],take[4],take[5],take[6]\n"
+                      "2,ti,0.01,1,0,1,0,1,0\n5,alu,0.05,0,1,0,1,0,1\n")
+    evaluations = tmp_path / "evaluations.csv"
+    assert main(["solve", str(EXAMPLES / "kit.moo"), *SMALL, "--quiet", "--initial", str(points),
+                 "--evaluations", str(evaluations)]) == 0
+    first = pandas.read_csv(evaluations).head(2)
+    assert first["material"].tolist() == ["ti", "alu"]
+    assert first["units"].tolist() == [2, 5] and first["take[3]"].tolist() == [1, 0]
+
+
+def test_a_front_seeds_a_new_run(tmp_path) -> None:
+    front, evaluations = tmp_path / "front.csv", tmp_path / "evaluations.csv"
+    assert main(["solve", str(EXAMPLES / "binh_korn.moo"), *SMALL, "--quiet", "--out", str(front)]) == 0
+    assert main(["solve", str(EXAMPLES / "binh_korn.moo"), "--population", "24",
+                 "--generations", "1", "--quiet", "--initial", str(front),
+                 "--evaluations", str(evaluations)]) == 0
+    seeded = pandas.read_csv(front)[["x", "y"]].to_numpy()[:24]
+    np.testing.assert_array_equal(pandas.read_csv(evaluations)[["x", "y"]].to_numpy()[:24], seeded)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("a,b\n1,2\n", "have no column x, y"),
+    ("x,y\n1\n", ":2: the row has fewer cells than the header"),
+    ("x,y\n1,oops\n", "'oops' is not a value of y"),
+])
+def test_bad_initial_points_are_refused_in_words(tmp_path, capsys, text, message) -> None:
+    points = tmp_path / "points.csv"
+    points.write_text(text)
+    assert main(["solve", str(EXAMPLES / "binh_korn.moo"), *SMALL, "--initial", str(points)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_rerun_of_a_seeded_run_repeats_it(tmp_path) -> None:
+    points, first, second = tmp_path / "points.csv", tmp_path / "a.csv", tmp_path / "b.csv"
+    points.write_text("x,y\n1,1\n2,0.5\n4.5,2.5\n")
+    assert main(["solve", str(EXAMPLES / "binh_korn.moo"), *SMALL, "--quiet", "--initial",
+                 str(points), "--out", str(first)]) == 0
+    points.unlink()  # the record holds the points themselves
+    assert main(["solve", "--rerun", str(first), "--quiet", "--out", str(second)]) == 0
+    assert first.read_text() == second.read_text()
+    assert mooc.read_result(first).settings.get("initial") is None  # not a setting
+    assert json.loads((tmp_path / "a.run.json").read_text())["metadata"]["initial"][0] == [1.0, 1.0]
+
+
+def test_rerun_from_a_csv_without_its_record_says_so(tmp_path, capsys) -> None:
+    lonely = tmp_path / "front.csv"
+    lonely.write_text("x,f\n1,2\n")
+    assert main(["solve", "--rerun", str(lonely)]) == 2
+    err = capsys.readouterr().err
+    assert "its run record 'front.run.json' is not next to it" in err and "Traceback" not in err

@@ -1,0 +1,110 @@
+"""Choosing one point: each rule on hand-computed fronts, directions respected, infeasible
+points passed over, from Python and from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import mooc
+from mooc.cli import main
+from mooc.pick import choose, pseudo_weights
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+# a convex front: the line through its ends is f1 + f2 = 1 (already normalized)
+F = np.array([[0.0, 1.0], [0.1, 0.55], [0.2, 0.2], [0.6, 0.1], [1.0, 0.0]])
+
+
+@pytest.mark.parametrize("rule,row", [
+    ("knee", 2),                    # distances to f1 + f2 = 1, times sqrt 2: 0, .35, .6, .3, 0
+    ("weights=0.5,0.5", 2),         # its pseudo-weights are (0.5, 0.5) exactly
+    ("weights=1,0", 0),             # all weight on f1: the best f1
+    ("weights=0.3,0.7", 3),         # (0.4, 0.9) / 1.3 = (0.308, 0.692)
+    ("reference=0.7,0", 3),         # largest gaps: 1, .55, .5, .1, .3
+    ("reference=0,0", 2),           # the ideal point: the least largest gap, 0.2
+    ("lexicographic=f2,f1", 4),
+    ("lexicographic", 0),
+    ("lex=f1", 0),
+])
+def test_rules_on_a_hand_computed_front(rule, row) -> None:
+    assert choose(F, rule, names=("f1", "f2")) == row
+
+
+def test_pseudo_weights_by_hand() -> None:
+    np.testing.assert_allclose(pseudo_weights(F)[[0, 2, 3]], [[1, 0], [0.5, 0.5], [0.4 / 1.3, 0.9 / 1.3]])
+
+
+def test_directions_are_respected() -> None:
+    # the same front with f2 maximized and negated: the same choices
+    G = F * [1, -1]
+    assert choose(G, "knee", maximize=[False, True]) == 2
+    assert choose(G, "reference=0.7,-0.0", maximize=[False, True]) == 3
+    assert choose(G, "lexicographic=f2", maximize=[False, True], names=("f1", "f2")) == 4
+    assert choose(G, "weights=0,1", maximize=[False, True]) == 4
+
+
+def test_normalization_makes_units_irrelevant() -> None:
+    scaled = F * [1000.0, 0.001]
+    for rule in ("knee", "weights=0.3,0.7", "reference=700,0"):
+        assert choose(scaled, rule) == choose(F, rule.replace("700", "0.7"))
+
+
+def test_infeasible_points_are_passed_over() -> None:
+    feasible = np.array([True, True, False, True, True])
+    assert choose(F, "knee", candidates=feasible) == 1  # the knee (row 2) is infeasible: next .35
+    assert choose(F, "knee", candidates=np.zeros(5, bool)) == 2  # none feasible: all count
+
+
+def test_three_objectives_knee_by_hand() -> None:
+    # extremes (1,0,0), (0,1,0), (0,0,1): the plane f1+f2+f3 = 1; (0.2,0.2,0.2) lies farthest below
+    F3 = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0.2, 0.2, 0.2], [0.5, 0.4, 0.05]], float)
+    assert choose(F3, "knee") == 3
+
+
+@pytest.mark.parametrize("rule,message", [
+    ("elbow", "unknown pick rule 'elbow'"),
+    ("weights=1", "takes 2 numbers, one per objective"),
+    ("reference=a,b", "takes numbers separated by commas"),
+    ("lexicographic=f3", "no objective 'f3'"),
+])
+def test_bad_rules_are_refused_in_words(rule, message) -> None:
+    with pytest.raises(mooc.MooError, match=message):
+        choose(F, rule, names=("f1", "f2"))
+
+
+def test_result_pick_keywords_and_the_model() -> None:
+    problem = mooc.load(EXAMPLES / "binh_korn.moo")
+    result = problem.solve(population=40, generations=20, seed=1)
+    by_text = result.pick("weights=0.2,0.8")
+    by_keyword = result.pick(weights=[0.2, 0.8])
+    assert by_text.index == by_keyword.index and result.picked is by_keyword
+    assert by_text.f == result.F[by_text.index].tolist()
+    knee = result.pick("knee")
+    assert knee.index == choose(result.F, "knee")
+
+
+def test_cli_pick_prints_one_row_and_the_report_marks_it(tmp_path, capsys) -> None:
+    front, report = tmp_path / "front.csv", tmp_path / "report.html"
+    assert main(["solve", str(EXAMPLES / "binh_korn.moo"), "--population", "30",
+                 "--generations", "10", "--seed", "1", "--pick", "knee", "--out", str(front),
+                 "--report", str(report)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("picked by knee: point ")
+    # the rule, the header, the line under it, one row; then the indicators of the true front
+    assert lines[1].split() == ["f1", "f2", "c1", "c2", "feasible", "x", "y"]
+    assert len(lines[3].split()) == 7 and lines[4].startswith("hypervolume")
+    assert mooc.read_result(front).picked.rule == "knee"
+    assert "picked (knee)" in report.read_text()
+    assert main(["pick", str(front), "lexicographic=f2"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    saved = mooc.read_result(front)
+    best = int(np.argmin(saved.F[:, 1]))
+    assert out[0] == f"picked by lexicographic=f2: point {best + 1} of {len(saved)}" and len(out) == 4
+
+
+def test_a_bad_rule_is_refused_before_the_run(capsys) -> None:
+    assert main(["solve", str(EXAMPLES / "binh_korn.moo"), "--pick", "weights=1,2,3"]) == 2
+    captured = capsys.readouterr()
+    assert "takes 2 numbers" in captured.err and "gen 0" not in captured.err

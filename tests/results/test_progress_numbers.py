@@ -1,0 +1,37 @@
+"""The progress line ends on the numbers the summary prints: the front's size and its
+hypervolume against the run's fixed reference point, which anyone can recompute."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import moocore
+import numpy as np
+import pytest
+
+import mooc
+from mooc.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.mark.parametrize("model", ["zdt1", str(EXAMPLES / "binh_korn.moo"), str(EXAMPLES / "kit.moo")])
+def test_last_progress_line_and_summary_agree(capsys, model) -> None:
+    assert main(["solve", model, "--population", "30", "--generations", "15", "--seed", "2"]) == 0
+    err = capsys.readouterr().err
+    progress = [line for line in err.splitlines() if line.startswith("[")][-1]
+    summary = [line for line in err.splitlines() if line.startswith("front ")][-1]
+    front, hv = re.search(r"front (\d+)\s+hv (\S+)", progress).groups()
+    assert summary.startswith(f"front {front}  hv {hv} ")
+    stated = re.search(r"reference point \[([^\]]*)\]", summary).group(1)
+    assert len(stated.split(",")) == mooc.load(model).n_obj
+
+
+def test_the_hypervolume_is_moocores_against_the_stated_point() -> None:
+    problem = mooc.load(EXAMPLES / "kit.moo")  # 'value' maximized
+    result = problem.solve(population=30, generations=10, seed=2)
+    sign = np.where(problem.maximize, -1.0, 1.0)
+    expected = moocore.hypervolume(result.F * sign, ref=result.reference_point * sign)
+    assert result.hypervolume == pytest.approx(expected, rel=1e-12)
+    assert result.history[0].hypervolume <= result.hypervolume
