@@ -26,7 +26,7 @@ QUALITY = {
     "dtlz3": (100, 1000, 0.959, 0.91),
     "dtlz4": (100, 200, 0.969, 0.94),
     "dtlz5": (100, 200, 0.998, 0.97),
-    "dtlz6": (100, 1000, 0.911, 0.65),
+    "dtlz6": (100, 1000, 0.713, 0.65),  # the median of seeds 1-3, see ERRATIC
     "dtlz7": (100, 200, 0.952, 0.93),
     "schaffer_n1": (100, 200, 1.000, 0.98),
     "schaffer_n2": (100, 200, 1.000, 0.98),
@@ -55,10 +55,17 @@ def hypervolume_share(name: str, population: int, generations: int, seed: int = 
     return reached / hypervolume((reference - ideal) / (nadir - ideal), ref=ref)
 
 
+#: Problems whose share swings with the seed (and, through the last bits of numpy's vectorized
+#: functions, with the machine): the median over these seeds is asserted.
+ERRATIC = {"dtlz6": (1, 2, 3)}
+
+
 @pytest.mark.parametrize("name", sorted(QUALITY))
 def test_reaches_documented_share_of_true_front(name):
     population, generations, _, asserted = QUALITY[name]
-    assert hypervolume_share(name, population, generations) >= asserted
+    seeds = ERRATIC.get(name, (SEED,))
+    shares = [hypervolume_share(name, population, generations, seed) for seed in seeds]
+    assert float(np.median(shares)) >= asserted
 
 
 def test_every_multi_objective_problem_has_a_front_and_a_quality_figure():
