@@ -30,8 +30,9 @@ def _indent(label: str, picture: tuple[str, int]) -> str:
 def _family_text(family: Family | None) -> str:
     if family is None:
         return ""
-    parts = [f"{index} in {start}..{start + size - 1}" for index, start, size in
-             zip(family.indices, family.starts, family.shape, strict=True)]
+    over = family.dim_names or tuple(f"{start}..{start + size - 1}" for start, size in
+                                     zip(family.starts, family.shape, strict=True))
+    parts = [f"{index} in {name}" for index, name in zip(family.indices, over, strict=True)]
     return "  for " + ", ".join(parts)
 
 
@@ -44,8 +45,10 @@ def _head(name: str, family: Family | None) -> str:
 def _variable_line(block: VarBlock) -> str:
     name = block.name
     if block.shape:
-        name += "[" + ", ".join(f"{s}..{s + n - 1}" for s, n in zip(block.starts, block.shape,
-                                                                     strict=True)) + "]"
+        labels = block.dim_labels or (None,) * len(block.shape)
+        name += "[" + ", ".join(f"{s}..{s + n - 1}" if names is None else f"{{{_few(names)}}}"
+                                for s, n, names in zip(block.starts, block.shape, labels,
+                                                       strict=True)) + "]"
     if block.kind == "choice":
         domain = "choice   {" + ", ".join(block.labels) + "}"
     elif block.kind == "bin":
@@ -56,7 +59,19 @@ def _variable_line(block: VarBlock) -> str:
         bounds = f"[{lo:g}, {hi:g}]" if same else f"[{lo:g} .. {hi:g}] per element"
         word = {"real": "real    ", "log": "real, log scale", "int": "integer "}[block.kind]
         domain = f"{word} {bounds}"
+    if block.condition is not None:
+        domain += f"   when {_condition_text(block)}"
     return f"  {name:<20} {domain}"
+
+
+def _few(labels: tuple[str, ...]) -> str:
+    return ", ".join(labels[:4]) + (", ..." if len(labels) > 4 else "")
+
+
+def _condition_text(block: VarBlock) -> str:
+    from sympy.printing.str import StrPrinter
+
+    return str(StrPrinter({"order": "none"}).doprint(block.condition))
 
 
 def describe(problem: Any) -> str:
@@ -65,6 +80,9 @@ def describe(problem: Any) -> str:
     lines = [f"problem {lowered.name}{title}   ({lowered.source.name})", "",
              f"variables ({problem.n_var})"]
     lines += [_variable_line(block) for block in lowered.variables]
+    if lowered.sets:
+        lines += ["", "sets"] + [f"  {name} = {{{_few(labels)}}}  ({len(labels)} labels)"
+                                 for name, labels in lowered.sets.items()]
     params = {k: v.value for k, v in lowered.params.items()}
     if params:
         lines += ["", "params"] + [f"  {k} = {_param_text(v)}" for k, v in params.items()]
