@@ -199,7 +199,7 @@ def _label_positions(labels: tuple[str, ...]) -> dict[str, int]:
     if found is None:
         if len(_POSITIONS) > 8:
             _POSITIONS.clear()
-        found = _POSITIONS[labels] = {label: k for k, label in enumerate(labels)}
+        found = _POSITIONS[labels] = dict(zip(labels, range(len(labels)), strict=True))
     return found
 
 
@@ -264,13 +264,14 @@ class ArrayValue(DataValue):
 
 def _unique(labels: list[str], name: str, error: Any) -> tuple[str, ...]:
     """``labels`` as a tuple; ``error(k, message)`` for the first one given twice."""
-    if len(set(labels)) != len(labels):
+    found = tuple(labels)
+    if len(set(found)) != len(found):
         seen: set[str] = set()
         for k, label in enumerate(labels):
             if label in seen:
                 raise error(k, f"'{label}' appears twice among the labels of '{name}'")
             seen.add(label)
-    return tuple(labels)
+    return found
 
 
 def _table_order(table: Table, column: int, axis: Axis) -> np.ndarray:
@@ -278,15 +279,13 @@ def _table_order(table: Table, column: int, axis: Axis) -> np.ndarray:
     ``column`` names; every position exactly once."""
     key = (column, axis)
     if key in table.orders:
-        return table.orders[key]
+        return table.orders[key]  # type: ignore[return-value]
     if axis.labels is not None:
-        lookup = _label_positions(axis.labels)
         cells = table.labels(column)
-        offsets = np.fromiter((lookup.get(c, -1) for c in cells), dtype=np.intp, count=len(cells))
-        unknown = np.flatnonzero(offsets < 0)
-        if unknown.size:
-            row = int(unknown[0])
-            raise table.error(row, column, _not_in_axis(cells[row], axis))
+        if len(cells) == len(axis.labels) and cells == list(axis.labels):  # the set's own order
+            offsets = np.arange(len(cells))
+        else:
+            offsets = _label_offsets(table, column, cells, axis)
     else:
         numbers = table.numbers(column)
         whole = numbers == np.round(numbers)
@@ -298,6 +297,15 @@ def _table_order(table: Table, column: int, axis: Axis) -> np.ndarray:
     _check_once(table, column, axis, offsets)
     table.orders[key] = offsets
     return offsets
+
+
+def _label_offsets(table: Table, column: int, cells: list[str], axis: Axis) -> np.ndarray:
+    lookup = _label_positions(axis.labels or ())
+    try:
+        return np.fromiter(map(lookup.__getitem__, cells), dtype=np.intp, count=len(cells))
+    except KeyError:
+        row = next(k for k, cell in enumerate(cells) if cell not in lookup)
+        raise table.error(row, column, _not_in_axis(cells[row], axis)) from None
 
 
 def _check_once(table: Table, column: int, axis: Axis, offsets: np.ndarray) -> None:

@@ -26,6 +26,8 @@ from mooc.errors import DataError, MooError
 MAX_DATA_BYTES = 1 << 30
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq")
+_WHITESPACE = re.compile(r"\s")
+_BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
 SUFFIXES = (*TABLE_SUFFIXES, ".json", ".npy")
 
 
@@ -75,8 +77,8 @@ class Table:
     source: ast.SourceFile | None = None  # the text, for carets (CSV)
     row_lines: list[int] | None = None  # the line of each row; None: row k is on line k + 2
     delimiter: str = ","
-    #: what an index column maps to, kept by (column, axis) for the columns that share it
-    orders: dict[object, np.ndarray] = field(default_factory=dict)
+    #: what an index column maps to (and its labels), kept for the columns that share it
+    orders: dict[object, object] = field(default_factory=dict)
 
     @property
     def n_rows(self) -> int:
@@ -106,12 +108,19 @@ class Table:
         return DataError(message, ast.Span(self.source, line, start + 1, line, max(stop, start + 1) + 1))
 
     def labels(self, column: int) -> list[str]:
-        """The cells of ``column`` as labels: stripped, none empty."""
+        """The cells of ``column`` as labels: stripped, none empty (kept for the next ask)."""
+        key = ("labels", column)
+        if key in self.orders:
+            return self.orders[key]  # type: ignore[return-value]
         cells = self.cells[column]
-        labels = [str(c).strip() if c is not None else "" for c in cells]
+        if self.source is not None:  # a CSV file's cells are strings
+            labels = [c.strip() for c in cells] if _WHITESPACE.search("\0".join(cells)) else cells
+        else:
+            labels = [str(c).strip() if c is not None else "" for c in cells]
         if not all(labels):
             row = labels.index("")
             raise self.error(row, column, "this label is empty")
+        self.orders[key] = labels  # type: ignore[assignment]
         return labels
 
     def numbers(self, column: int) -> np.ndarray:
@@ -177,34 +186,25 @@ def _delimiter(path: Path, header_line: str) -> str:
 def read_csv(path: Path, shown: str) -> Table:
     """A CSV file as a :class:`Table`."""
     text = read_text(path, shown).replace("\r\n", "\n")
-    lines = text.split("\n")
-    while lines and not lines[-1].strip():
-        lines.pop()
-    if not lines:
+    content = text.rstrip()
+    if not content:
         raise DataError(f"the data file '{shown}' is empty: a CSV file starts with a header row")
     source = ast.SourceFile(shown, text)
-    delimiter = _delimiter(path, lines[0])
-    if '"' in text or any(not line.strip() for line in lines):
-        rows, row_lines = _rows_by_reader(lines, delimiter, shown)
-        table = Table(shown, [], [], source, row_lines, delimiter)
-    else:
-        rows, table = None, Table(shown, [], [], source, None, delimiter)
-    header = rows[0] if rows is not None else lines[0].split(delimiter)
-    table.header = [cell.strip() for cell in header]
+    end = content.find("\n")
+    head, body = (content, "") if end < 0 else (content[:end], content[end + 1:])
+    delimiter = _delimiter(path, head)
+    if '"' in content or _BLANK_LINE.search(content) or not head.strip():
+        return _table_by_reader(content, Table(shown, [], [], source, None, delimiter))
+    table = Table(shown, [cell.strip() for cell in head.split(delimiter)], [], source, None,
+                  delimiter)
     _check_header(table)
-    if rows is not None:
-        _check_widths(table, [len(r) for r in rows[1:]])
-        table.cells = [list(column) for column in zip(*rows[1:], strict=True)] if len(rows) > 1 \
-            else [[] for _ in table.header]
-    else:
-        table.cells = _columns_fast(table, lines[1:])
+    table.cells = _columns_fast(table, body)
     return table
 
 
-def _rows_by_reader(lines: list[str], delimiter: str, shown: str
-                    ) -> tuple[list[list[str]], list[int]]:
-    """Rows by the csv module (quotes, blank lines), with the line each row ends on."""
-    reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
+def _table_by_reader(content: str, table: Table) -> Table:
+    """A table read by the csv module (quotes, blank lines), with the line each row ends on."""
+    reader = csv.reader(io.StringIO(content), delimiter=table.delimiter)
     rows, row_lines = [], []
     try:
         for row in reader:
@@ -212,30 +212,35 @@ def _rows_by_reader(lines: list[str], delimiter: str, shown: str
                 rows.append(row)
                 row_lines.append(reader.line_num)
     except csv.Error as error:
-        raise DataError(f"{shown}, line {reader.line_num}: {error}") from None
-    return rows, row_lines[1:]
+        raise DataError(f"{table.file}, line {reader.line_num}: {error}") from None
+    table.header = [cell.strip() for cell in rows[0]]
+    table.row_lines = row_lines[1:]
+    _check_header(table)
+    _check_widths(table, [len(row) for row in rows[1:]])
+    table.cells = [list(column) for column in zip(*rows[1:], strict=True)] if len(rows) > 1 \
+        else [[] for _ in table.header]
+    return table
 
 
-def _columns_fast(table: Table, body: list[str]) -> list[list[str]]:
+def _columns_fast(table: Table, body: str) -> list[list[str]]:
     """The columns of unquoted lines: split all at once, each line's width checked."""
     width = len(table.header)
     delimiter = table.delimiter
     if not body:
         return [[] for _ in range(width)]
     if not _same_widths(body, delimiter, width):
-        _check_widths(table, [line.count(delimiter) + 1 for line in body])
-    flat = delimiter.join(body).split(delimiter)
+        _check_widths(table, [line.count(delimiter) + 1 for line in body.split("\n")])
+    flat = body.replace("\n", delimiter).split(delimiter)
     return [flat[k::width] for k in range(width)]
 
 
-def _same_widths(body: list[str], delimiter: str, width: int) -> bool:
+def _same_widths(body: str, delimiter: str, width: int) -> bool:
     """Whether every line has ``width - 1`` delimiters (vectorized over the bytes)."""
-    data = np.frombuffer("\n".join(body).encode(), dtype=np.uint8)
+    data = np.frombuffer(body.encode(), dtype=np.uint8)
     at = np.flatnonzero(data == ord(delimiter))
     ends = np.flatnonzero(data == ord("\n"))
-    line_of = np.searchsorted(ends, at)
-    counts = np.bincount(line_of, minlength=len(body))
-    return bool(counts.size == len(body) and np.all(counts == width - 1))
+    counts = np.bincount(np.searchsorted(ends, at), minlength=ends.size + 1)
+    return bool(counts.size == ends.size + 1 and np.all(counts == width - 1))
 
 
 def _check_header(table: Table) -> None:
