@@ -152,10 +152,10 @@ class Checker(ExpressionChecks):
 
     def statement_SetDecl(self, node: ast.SetDecl) -> None:
         labels = node.labels or ()
-        for label, span in zip(labels, node.label_spans, strict=True):
+        for k, (label, span) in enumerate(zip(labels, node.label_spans, strict=True)):
             if label in BUILTINS:
                 raise fail(f"'{label}' is a built-in name; choose another label", span)
-            if labels.count(label) > 1:
+            if label in labels[:k]:
                 raise fail(f"label '{label}' appears twice", span)
         self.declare(node.name, node.name_span, Declaration("set", node.span, labels=labels))
 

@@ -138,6 +138,8 @@ class Table:
         bad = ~np.isfinite(values)
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
+            if self.source is None and np.isnan(values[row]):  # a null in a Parquet column
+                raise self.error(row, column, "expected a number, but found an empty cell")
             raise self.error(row, column, f"expected a finite number, but found "
                                           f"'{self.text(row, column).strip()}'")
         return values
@@ -256,7 +258,8 @@ def _check_widths(table: Table, widths: list[int]) -> None:
     for row, count in enumerate(widths):
         if count != width:
             raise table.error(row, width if count > width else max(count - 1, 0),
-                              f"this row has {count} cells, but the header has {width}")
+                              f"this row has {count} cell{'s' if count != 1 else ''}, but the "
+                              f"header has {width}")
 
 
 def read_parquet(path: Path, shown: str) -> Table:
