@@ -286,6 +286,8 @@ def _table_order(table: Table, column: int, axis: Axis) -> np.ndarray:
             offsets = np.arange(len(cells))
         else:
             offsets = _label_offsets(table, column, cells, axis)
+    elif _counts_up(table, column, axis):  # the range's own order, written out
+        offsets = np.arange(axis.size)
     else:
         numbers = table.numbers(column)
         whole = numbers == np.round(numbers)
@@ -297,6 +299,14 @@ def _table_order(table: Table, column: int, axis: Axis) -> np.ndarray:
     _check_once(table, column, axis, offsets)
     table.orders[key] = offsets
     return offsets
+
+
+def _counts_up(table: Table, column: int, axis: Axis) -> bool:
+    """Whether the column holds the range's numbers in order, written plainly (1, 2, 3, ...)."""
+    cells = table.cells[column]
+    if not isinstance(cells, list) or len(cells) != axis.size or table.padded:
+        return False
+    return bool(cells == list(map(str, range(axis.start, axis.start + axis.size))))
 
 
 def _label_offsets(table: Table, column: int, cells: list[str], axis: Axis) -> np.ndarray:
@@ -456,8 +466,14 @@ def as_sources(data: object) -> list[DataSource]:
 def gather(sources: list[DataSource], scope: Mapping[str, Declaration]) -> DataBundle:
     """Read every source and file each value under the name it gives a value for."""
     bundle = DataBundle()
+    seen: set[Path] = set()
     for source in sources:
         bundle.files.append(source.shown)
+        if source.path is not None:
+            resolved = source.path.resolve()
+            if resolved in seen:
+                raise DataError(f"the data file '{source.shown}' is given twice", source.span)
+            seen.add(resolved)
         try:
             _gather_one(bundle, source, scope)
         except DataError as error:

@@ -26,8 +26,6 @@ from mooc.errors import DataError, MooError
 MAX_DATA_BYTES = 1 << 30
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq")
-_WHITESPACE = re.compile(r"\s")
-_BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
 SUFFIXES = (*TABLE_SUFFIXES, ".json", ".npy")
 
 
@@ -77,6 +75,7 @@ class Table:
     source: ast.SourceFile | None = None  # the text, for carets (CSV)
     row_lines: list[int] | None = None  # the line of each row; None: row k is on line k + 2
     delimiter: str = ","
+    padded: bool = True  # whether a cell may hold spaces around its text
     #: what an index column maps to (and its labels), kept for the columns that share it
     orders: dict[object, object] = field(default_factory=dict)
 
@@ -114,7 +113,7 @@ class Table:
             return self.orders[key]  # type: ignore[return-value]
         cells = self.cells[column]
         if self.source is not None:  # a CSV file's cells are strings
-            labels = [c.strip() for c in cells] if _WHITESPACE.search("\0".join(cells)) else cells
+            labels = [c.strip() for c in cells] if self.padded else cells
         else:
             labels = [str(c).strip() if c is not None else "" for c in cells]
         if not all(labels):
@@ -195,11 +194,15 @@ def read_csv(path: Path, shown: str) -> Table:
     end = content.find("\n")
     head, body = (content, "") if end < 0 else (content[:end], content[end + 1:])
     delimiter = _delimiter(path, head)
-    if '"' in content or _BLANK_LINE.search(content) or not head.strip():
+    if '"' in content or "\n\n" in content or not head.strip():
         return _table_by_reader(content, Table(shown, [], [], source, None, delimiter))
     table = Table(shown, [cell.strip() for cell in head.split(delimiter)], [], source, None,
-                  delimiter)
+                  delimiter, padded=any(space in content for space in " \t\r\f\v"
+                                        if space != delimiter))
     _check_header(table)
+    if body and not _same_widths(body, delimiter, len(table.header)):
+        # a line of spaces, or a row of another width: the csv module says which
+        return _table_by_reader(content, Table(shown, [], [], source, None, delimiter))
     table.cells = _columns_fast(table, body)
     return table
 
@@ -225,13 +228,11 @@ def _table_by_reader(content: str, table: Table) -> Table:
 
 
 def _columns_fast(table: Table, body: str) -> list[list[str]]:
-    """The columns of unquoted lines: split all at once, each line's width checked."""
+    """The columns of unquoted lines of the header's width: split all at once."""
     width = len(table.header)
     delimiter = table.delimiter
     if not body:
         return [[] for _ in range(width)]
-    if not _same_widths(body, delimiter, width):
-        _check_widths(table, [line.count(delimiter) + 1 for line in body.split("\n")])
     flat = body.replace("\n", delimiter).split(delimiter)
     return [flat[k::width] for k in range(width)]
 

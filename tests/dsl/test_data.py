@@ -224,9 +224,11 @@ def test_bad_data_values(data, error, message):
     assert message in str(caught.value)
 
 
-def test_a_data_file_given_twice_names_both_places(plan_files):
-    with pytest.raises(DataError, match="'profit' is given twice"):
+def test_a_data_file_or_a_name_given_twice(plan_files):
+    with pytest.raises(DataError, match="the data file '.*products.csv' is given twice"):
         mooc.compile(PLAN, data=[plan_files / "products.csv", plan_files / "products.csv"])
+    with pytest.raises(DataError, match="'profit' is given twice: in .*products.csv and in data"):
+        mooc.compile(PLAN, data=[plan_files / "products.csv", {"profit": [1, 2, 3]}])
 
 
 def test_old_override_messages_stay_and_a_table_takes_a_dict():
