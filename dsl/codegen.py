@@ -14,6 +14,8 @@ import numpy as np
 import sympy
 from sympy.printing.numpy import NumPyPrinter
 
+from mooc.dsl.codegen_blocks import activity as activity_lines
+from mooc.dsl.codegen_blocks import extern_call, family_indices
 from mooc.dsl.lowered import (
     ConstraintForm,
     Definition,
@@ -339,19 +341,12 @@ class _Emitter:
         return self.site_ids[expr]
 
 
-def _family_indices(printer: PopulationPrinter, emitter: _Emitter, family: Family) -> None:
-    for level, (index, start, size) in enumerate(
-            zip(family.indices, family.starts, family.shape, strict=True), start=1):
-        values, _ = emitter.static_pair(f"_index_range({start}, {start + size - 1}, {level}, -1)")
-        printer.bound[index] = values
-
-
 def _statement_value(printer: PopulationPrinter, emitter: _Emitter, expr: sympy.Expr,
                      family: Family | None) -> str:
     printer.bound = {}
     printer.level = 0 if family is None else len(family.indices)
     if family is not None:
-        _family_indices(printer, emitter, family)
+        family_indices(printer, emitter, family)
     code = printer._print(expr)
     if family is None:
         return f"_column({code}, N)"
@@ -362,7 +357,7 @@ def generate(model: LoweredModel) -> GeneratedCode:
     """Generate the numpy source of ``model``."""
     emitter = _Emitter(model)
     printer = PopulationPrinter(model, emitter)
-    activity = _activity(printer, emitter, model) if model.conditional else []
+    activity = activity_lines(printer, emitter, model) if model.conditional else []
     body: list[str] = []
     objectives: list[tuple[str, str, int, bool]] = []  # code, sense, count, is a family
     hard: list[tuple[str, str, int, bool]] = []
@@ -371,7 +366,7 @@ def generate(model: LoweredModel) -> GeneratedCode:
     weights: list[float] = []
     for step in model.steps:
         if isinstance(step, ExternCall):
-            body.append(_extern_call(printer, emitter, step))
+            body.append(extern_call(printer, emitter, step))
             continue
         names = [step.name] if step.family is None else step.family.member_names(step.name)
         count = len(names)
@@ -401,76 +396,6 @@ def generate(model: LoweredModel) -> GeneratedCode:
     out.constants = emitter.constants
     out.site_spans = emitter.sites
     return out
-
-
-def _activity(printer: PopulationPrinter, emitter: _Emitter, model: LoweredModel) -> list[str]:
-    """Lines of ``_activity(X)``: each conditional variable's mask, in declaration order, and
-    its elements set to NaN where they do not exist (so later conditions see that)."""
-    lines = []
-    for block in model.variables:
-        if block.condition is None:
-            continue
-        family = None if not block.shape else Family(block.condition_indices, block.starts,
-                                                     block.shape)
-        printer.bound = {}
-        printer.level = 0 if family is None else len(block.shape)
-        if family is not None:
-            _family_indices(printer, emitter, family)
-        rows = f"{block.first_column}:{block.first_column + block.size}"
-        lines += [f"_on = _active_rows({printer._print(block.condition)}, {block.shape!r}, N)",
-                  f"ACT[{rows}] = _on",
-                  f"XT[{rows}] = numpy.where(_on, XT[{rows}], numpy.nan)"]
-    return lines
-
-
-def _extern_call(printer: PopulationPrinter, emitter: _Emitter, step: ExternCall) -> str:
-    """``_ext_NAME = <runner>.call(NAME, {arg: (N, ...) values}, N)``; members become columns."""
-    code = f"_ext_{step.name}"
-    for column, value in enumerate(step.spec.returns):
-        printer.stored[f"{step.name}.{value}"] = (f"{code}[:, {column}]", None)
-    parts = [f"{name!r}: {_argument_code(printer, emitter, name, meaning, step.spec.vectorized)}"
-             for name, meaning in step.arguments]
-    return f"{code} = _extern_runner.call({step.name!r}, {{{', '.join(parts)}}}, N)"
-
-
-def _present_code(emitter: _Emitter, name: str, block: VarBlock, vectorized: bool) -> str:
-    """A conditional variable as an extern argument: per point, None or the list of the
-    elements that exist; for a vectorized extern, its values with NaN where it does not."""
-    first, stop = block.first_column, block.first_column + block.size
-    if vectorized:
-        return f"XT[{first}]" if not block.shape else \
-            f"XT[{first}:{stop}].T.reshape((N,) + {block.shape!r})"
-    labels = "None"
-    if block.kind == "choice":
-        labels = emitter.constant(np.array(block.labels, dtype=object), f"labels_{name}")
-    return (f"_present(XT[{first}:{stop}].T, ACT[{first}:{stop}].T, {not block.shape}, {labels}, "
-            f"{block.kind in ('int', 'bin')})")
-
-
-def _argument_code(printer: PopulationPrinter, emitter: _Emitter, name: str,
-                   meaning: object, vectorized: bool = False) -> str:
-    """An extern argument's values, one row per point: (N,) or (N, *shape)."""
-    if isinstance(meaning, VarBlock) and meaning.condition is not None:
-        return _present_code(emitter, name, meaning, vectorized)
-    if isinstance(meaning, VarBlock):
-        first, stop = meaning.first_column, meaning.first_column + meaning.size
-        values = f"XT[{first}]" if not meaning.shape else \
-            f"XT[{first}:{stop}].T.reshape((N,) + {meaning.shape!r})"
-        if meaning.kind == "choice":
-            labels = emitter.constant(np.array(meaning.labels, dtype=object), f"labels_{name}")
-            return f"{labels}[_labels({values}, {len(meaning.labels)})]"
-        if meaning.kind in ("int", "bin"):
-            return f"numpy.rint({values}).astype(numpy.int64)"
-        return values
-    if isinstance(meaning, ParamValue):
-        values = emitter.constant(np.asarray(meaning.value, dtype=float), f"param_{name}")
-        return f"numpy.broadcast_to({values}, (N,) + {values}.shape)"
-    if isinstance(meaning, tuple):
-        code, family = printer.stored[name]
-        if family is None:
-            return code
-        return f"{code}.T.reshape((N,) + {family.shape!r})"
-    return f"_column({printer._print(meaning)}, N)"  # a constant let
 
 
 def _constraint_value(printer: PopulationPrinter, emitter: _Emitter, step: ConstraintForm) -> str:
