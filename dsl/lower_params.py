@@ -110,7 +110,9 @@ class ParamLowering:
         else:
             value = self.static_float(node.value, {}, "the param's value")
         param = ParamValue(node.name, value, tuple(a.start for a in axes),
-                           label_of=declaration.label_of)
+                           label_of=declaration.label_of,
+                           dim_labels=tuple(None if declaration.label_of else a.labels
+                                            for a in axes))
         self.out.params[node.name] = param
         self.meaning[node.name] = param
 

@@ -59,6 +59,8 @@ class ParamValue:
     value: float | np.ndarray
     starts: tuple[int, ...] = ()
     label_of: str = ""
+    #: per dimension, the labels of the named set it runs over (None for an integer range)
+    dim_labels: tuple[tuple[str, ...] | None, ...] = ()
 
 
 @dataclass

@@ -47,6 +47,8 @@ def test_check_and_show_take_data(capsys):
     code, out, err = _run(capsys, "show", PLAN / "plan.moo", *DATA)
     assert code == 0, err
     assert "products = {bolt, nut, washer, bracket, ...}  (10 labels)" in out
+    assert "make[products]" in out and "p \u2208 products" in out and "for r in resources" in out
+    assert "make[1]" not in out
 
 
 def test_without_its_data_the_model_says_what_is_missing(capsys):
