@@ -135,7 +135,8 @@ def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
         except json.JSONDecodeError:
             value = None
         if not _is_numeric(value):
-            raise ParameterError(f"--set {name}: '{text}' is not a number or a list of numbers")
+            raise ParameterError(f"--set {name}: '{text}' is not a number or a list of numbers; "
+                                 "give a number, a JSON list or object of numbers, or @FILE")
         overrides[name] = value
     return overrides
 
@@ -143,6 +144,8 @@ def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
 def _is_numeric(value: Any) -> bool:
     if isinstance(value, list):
         return all(_is_numeric(v) for v in value)
+    if isinstance(value, dict):  # a table by label
+        return all(_is_numeric(v) for v in value.values())
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

@@ -74,6 +74,16 @@ def test_set_a_param_from_a_file(capsys, tmp_path):
     assert metadata["data"] == [str(PLAN / "products.csv"), str(PLAN / "resources.json")]
 
 
+def test_set_a_table_by_label_on_the_command_line(capsys, tmp_path):
+    profit = json.dumps({p: k + 1 for k, p in enumerate(PRODUCTS)})
+    out_json = tmp_path / "front.json"
+    code, _, err = _run(capsys, "solve", PLAN / "plan.moo", *DATA, *SMALL, "--set",
+                        f"profit={profit}", "--out", out_json, "--quiet")
+    assert code == 0, err
+    metadata = json.loads(out_json.read_text())["metadata"]
+    assert metadata["params"]["profit"] == [float(k) for k in range(1, 11)]
+
+
 def test_a_bad_cell_is_reported_in_the_data_file(capsys, tmp_path):
     bad = tmp_path / "products.csv"
     text = (PLAN / "products.csv").read_text().replace("hinge,7,", "hinge,seven,")
