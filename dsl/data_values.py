@@ -49,8 +49,23 @@ def _is_number(value: object) -> bool:
         not isinstance(value, (bool, np.bool_))
 
 
+def _finite(value: object) -> float | None:
+    """``value`` as a float when it is a finite number (not a bool), else None."""
+    if not _is_number(value):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except OverflowError:  # an integer beyond floating point
+        return None
+    return number if np.isfinite(number) else None
+
+
 def shown_value(value: object) -> str:
-    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    """``value`` for a message, cut short."""
+    try:
+        text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    except ValueError:  # an integer with more digits than Python prints
+        return "an integer of too many digits"
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -107,10 +122,11 @@ class TreeValue(DataValue):
     def _values(self, node: Any, name: str, axes: tuple[Axis, ...], path: tuple[object, ...],
                 depth: int) -> Any:
         if not axes:
-            if not _is_number(node) or not np.isfinite(float(node)):
+            number = _finite(node)
+            if number is None:
                 raise self.error(path, f"'{name}' takes a finite number here, but this is "
                                        f"{shown_value(node)}")
-            return float(node)
+            return number
         if isinstance(node, np.ndarray):
             return ArrayValue(node, self.where).values(name, axes)
         if isinstance(node, Mapping):
@@ -120,7 +136,8 @@ class TreeValue(DataValue):
             if fast is not None:
                 return fast
             if len(node) != axes[0].size:
-                raise self.error(path, f"'{name}' has {axes[0].size} elements along its "
+                elements = "element" if axes[0].size == 1 else "elements"
+                raise self.error(path, f"'{name}' has {axes[0].size} {elements} along its "
                                        f"{_ordinal(depth)} index ({axes[0].name}), but this list "
                                        f"gives {len(node)}")
             return np.array([self._values(item, name, axes[1:], (*path, k), depth + 1)
@@ -201,7 +218,7 @@ def _regular_numbers(node: list | tuple, axes: tuple[Axis, ...]) -> np.ndarray |
         return None
     try:
         array = np.array(node, dtype=float)
-    except ValueError:  # ragged
+    except (ValueError, OverflowError):  # ragged, or an integer beyond floating point
         return None
     if array.shape != tuple(a.size for a in axes) or not np.isfinite(array).all():
         return None

@@ -211,7 +211,7 @@ def test_data_statements_read_files_next_to_the_model(plan_files):
     ({"products": ["a", True]}, DataError, "a label of 'products' is a name or a whole number"),
     ({"products": ["a", "a"]}, DataError, "'a' appears twice among the labels of 'products'"),
     ({"products": ["a"], "profit": [1, 2]}, DataError,
-     "'profit' has 1 elements along its first index (products), but this list gives 2"),
+     "'profit' has 1 element along its first index (products), but this list gives 2"),
     ({"products": ["a"], "profit": {"a": True}}, DataError, "'profit' takes a finite number"),
     ({"products": ["a"], "profit": np.array(["x"])}, DataError, "'profit' takes numbers"),
     (3, MooError, "'data' takes a data file's path, a dict"),
