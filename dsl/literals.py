@@ -15,17 +15,20 @@ import numpy as np
 
 from mooc.dsl import ast
 
-_IGNORED = re.compile(r"#[^\n]*|\\[ \t]*\r?\n")
 _INNERMOST = re.compile(r"\[[^\[\]]*\]")
 _TOKEN = re.compile(r"(?P<skip>#[^\n]*|\\[ \t]*\r?\n|\s+)|(?P<open>\[)|(?P<close>\])|(?P<comma>,)"
                     r"|(?P<number>[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?)")
 
 
 def number_array_values(text: str) -> np.ndarray | None:
-    """The values of the literal ``text``, shaped; None when it is ragged."""
-    clean = _IGNORED.sub(" ", text)
-    shape: list[int] = []
-    rest = clean
+    """The values of the literal ``text`` (as lexed: no comments), shaped; None when it is
+    ragged."""
+    clean = text
+    if clean.count("[") == 1:  # one dimension: no structure to find
+        shape = [clean.count(",") + 1]
+        rest = ""
+    else:
+        shape, rest = [], clean
     while "[" in rest:
         groups = _INNERMOST.findall(rest)
         counts = {group.count(",") + 1 for group in groups}
