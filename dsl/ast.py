@@ -74,13 +74,16 @@ class Call:
 
 @dataclass(frozen=True)
 class Generator:
-    """``for i in lo..hi`` inside a reduction."""
+    """``for i in lo..hi`` inside a reduction, or ``for p in products`` over a named set
+    (then ``lo`` and ``hi`` are None)."""
 
     span: Span
     index: str
     index_span: Span
-    lo: Expr
-    hi: Expr
+    lo: Expr | None
+    hi: Expr | None
+    set_name: str | None = None
+    set_span: Span | None = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,15 @@ class ArrayLiteral:
 
 
 @dataclass(frozen=True)
+class NumberArray:
+    """An array literal of plain numbers, nested up to three deep, kept as its source text: it
+    becomes a numpy array in lowering without an AST node per number."""
+
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True)
 class TableLiteral:
     """``{label: value, ...}``: a param indexed by a choice variable's labels."""
 
@@ -208,13 +220,23 @@ class RangeDim:
 
 @dataclass(frozen=True)
 class LabelDim:
-    """``[material]``: indexed by the labels of a choice variable."""
+    """``[material]``: indexed by the labels of a choice variable, or by a named set."""
 
     span: Span
     variable: str
 
 
-Dim = RangeDim | LabelDim
+@dataclass(frozen=True)
+class SetDim:
+    """``p in products`` in a declaration's brackets: an index over a named set."""
+
+    span: Span
+    index: str
+    set_name: str
+    set_span: Span
+
+
+Dim = RangeDim | LabelDim | SetDim
 
 
 # Statements -------------------------------------------------------------------------------
@@ -239,13 +261,32 @@ class Include:
 
 @dataclass(frozen=True)
 class Param:
-    """``param name[dims] = value``."""
+    """``param name[dims] = value``; with no value (None) the data supplies it."""
 
     span: Span
     name: str
     name_span: Span
     dims: tuple[Dim, ...]
-    value: Expr | ArrayLiteral | TableLiteral
+    value: Expr | ArrayLiteral | NumberArray | TableLiteral | None
+
+
+@dataclass(frozen=True)
+class SetDecl:
+    """``set products = {bolt, nut}``; with no labels (None) a data file supplies them."""
+
+    span: Span
+    name: str
+    name_span: Span
+    labels: tuple[str, ...] | None
+    label_spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """``data "products.csv"``: a data file read next to the model."""
+
+    span: Span
+    path: str
 
 
 @dataclass(frozen=True)
@@ -261,6 +302,8 @@ class Var:
     hi: Expr | None
     labels: tuple[str, ...] = ()
     label_spans: tuple[Span, ...] = ()
+    #: ``when COND``: the variable (each element) exists only where COND holds.
+    condition: Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -337,6 +380,7 @@ class Extern:
 
 Statement = (
     ProblemHeader | Include | Param | Var | Let | Objective | Constraint | SolverBlock | Extern
+    | SetDecl | DataFile
 )
 
 

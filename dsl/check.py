@@ -42,23 +42,42 @@ class Checker(ExpressionChecks):
                        f"{earlier.span.line}", span)
         self.scope[name] = declaration
 
-    def dims(self, dims: tuple[ast.Dim, ...], *, labels_allowed: bool) -> dict[str, Declaration]:
+    def dims(self, dims: tuple[ast.Dim, ...], *, labels_allowed: bool
+             ) -> tuple[dict[str, Declaration], tuple[str, ...]]:
+        """The indices a declaration's dimensions name, and the set each runs over ("" for an
+        integer range or a choice variable's labels)."""
         local: dict[str, Declaration] = {}
+        sets: list[str] = []
         for dim in dims:
+            if isinstance(dim, ast.SetDim):
+                sets.append(self.named_set(dim.set_name, dim.set_span, local))
+                self.check_index_name(dim.index, dim.span, local)
+                local[dim.index] = Declaration("index", dim.span, set_of=dim.set_name)
+                continue
             if isinstance(dim, ast.LabelDim):
+                target = self.lookup(dim.variable, dim.span, {})
+                if target.kind == "set":
+                    sets.append(dim.variable)
+                    continue
                 if not labels_allowed:
                     raise fail("only a param can be indexed by a choice variable's labels", dim.span)
-                target = self.lookup(dim.variable, dim.span, {})
                 if target.var_kind != "choice":
-                    raise fail(f"'{dim.variable}' is not a choice variable; a param indexed by "
-                               "labels names a choice variable declared before it", dim.span)
+                    raise fail(f"'{dim.variable}' is not a choice variable or a set; a param "
+                               "indexed by labels names a choice variable or a set declared "
+                               "before it", dim.span)
+                sets.append("")
                 continue
             self.static_number(dim.lo, local, "a range bound")
             self.static_number(dim.hi, local, "a range bound")
+            sets.append("")
             if dim.index is not None:
                 self.check_index_name(dim.index, dim.span, local)
                 local[dim.index] = Declaration("index", dim.span)
-        return local
+        return local, tuple(sets)
+
+    def choice_dims(self, dims: tuple[ast.Dim, ...]) -> list[ast.LabelDim]:
+        """The dimensions indexed by a choice variable's labels (not by a set)."""
+        return [d for d in dims if isinstance(d, ast.LabelDim) and self.scope[d.variable].kind != "set"]
 
     # statements ----------------------------------------------------------------------
     def statement(self, node: ast.Statement) -> None:
@@ -73,27 +92,36 @@ class Checker(ExpressionChecks):
         raise fail("'include' is expanded before checking; this model was not", node.span)
 
     def statement_Param(self, node: ast.Param) -> None:
-        local = self.dims(node.dims, labels_allowed=True)
-        label_dims = [d for d in node.dims if isinstance(d, ast.LabelDim)]
+        local, sets = self.dims(node.dims, labels_allowed=True)
+        label_dims = self.choice_dims(node.dims)
         if label_dims and len(node.dims) > 1:
-            raise fail("a param indexed by labels has exactly one index", node.span)
-        self.param_value(node, local)
+            raise fail("a param indexed by a choice variable's labels has exactly one index",
+                       node.span)
+        self.param_value(node, local, sets)
         label_of = label_dims[0].variable if label_dims else ""
-        self.declare(node.name, node.name_span,
-                     Declaration("param", node.span, len(node.dims), label_of=label_of))
+        self.declare(node.name, node.name_span, Declaration(
+            "param", node.span, len(node.dims), label_of=label_of, dim_sets=sets))
 
-    def param_value(self, node: ast.Param, local: dict[str, Declaration]) -> None:
+    def param_value(self, node: ast.Param, local: dict[str, Declaration],
+                    sets: tuple[str, ...]) -> None:
         value = node.value
+        if value is None:  # supplied by data
+            return
         if isinstance(value, ast.TableLiteral):
-            if not node.dims or not isinstance(node.dims[0], ast.LabelDim):
-                raise fail("a table {label: value, ...} needs a param indexed by a choice "
-                           "variable, as in 'param price[material] = {...}'", value.span)
-            self.table(value, self.scope[node.dims[0].variable], node.dims[0].variable)
-        elif isinstance(value, ast.ArrayLiteral):
+            if len(node.dims) != 1 or not isinstance(node.dims[0], ast.LabelDim):
+                raise fail("a table {label: value, ...} needs a param with one index, a choice "
+                           "variable or a set, as in 'param price[material] = {...}'", value.span)
+            if sets[0]:  # a set's labels may come from data: checked when lowering
+                for _, _, item in value.entries:
+                    self.static_number(item, {}, "a table value")
+            else:
+                self.table(value, self.scope[node.dims[0].variable], node.dims[0].variable)
+        elif isinstance(value, (ast.ArrayLiteral, ast.NumberArray)):
             if not node.dims:
                 raise fail(f"an array value needs dimensions, as in 'param {node.name}[1..n] = "
                            "[...]'", value.span)
-            self.array_items(value)
+            if isinstance(value, ast.ArrayLiteral):
+                self.array_items(value)
         else:
             if node.dims:
                 raise fail(f"'{node.name}' has dimensions, so its value is an array [...] or a "
@@ -119,14 +147,33 @@ class Checker(ExpressionChecks):
         for item in array.items:
             if isinstance(item, ast.ArrayLiteral):
                 self.array_items(item)
-            else:
+            elif not isinstance(item, ast.NumberArray):
                 self.static_number(item, {}, "an array element")
 
+    def statement_SetDecl(self, node: ast.SetDecl) -> None:
+        labels = node.labels or ()
+        for k, (label, span) in enumerate(zip(labels, node.label_spans, strict=True)):
+            if label in BUILTINS:
+                raise fail(f"'{label}' is a built-in name; choose another label", span)
+            if label in labels[:k]:
+                raise fail(f"label '{label}' appears twice", span)
+        self.declare(node.name, node.name_span, Declaration("set", node.span, labels=labels))
+
+    def statement_DataFile(self, node: ast.DataFile) -> None:
+        if not node.path.strip():
+            raise fail("'data' names a file, as in data \"products.csv\"", node.span)
+
     def statement_Var(self, node: ast.Var) -> None:
-        local = self.dims(node.dims, labels_allowed=False)
+        local, sets = self.dims(node.dims, labels_allowed=False)
         for bound in (node.lo, node.hi):
             if bound is not None:
                 self.static_number(bound, local, "a bound")
+        if node.condition is not None:
+            self.in_condition = True
+            try:
+                self.condition(node.condition, local)
+            finally:
+                self.in_condition = False
         if len(set(node.labels)) != len(node.labels):
             repeated = next(x for x in node.labels if node.labels.count(x) > 1)
             raise fail(f"label '{repeated}' appears twice", node.span)
@@ -134,23 +181,24 @@ class Checker(ExpressionChecks):
             if label in BUILTINS:
                 raise fail(f"'{label}' is a built-in name; choose another label", span)
         self.declare(node.name, node.name_span, Declaration(
-            "var", node.span, len(node.dims), dynamic=True, var_kind=node.kind, labels=node.labels))
+            "var", node.span, len(node.dims), dynamic=True, var_kind=node.kind, labels=node.labels,
+            dim_sets=sets, conditional=node.condition is not None))
 
     def statement_Let(self, node: ast.Let) -> None:
-        local = self.dims(node.dims, labels_allowed=False)
+        local, sets = self.dims(node.dims, labels_allowed=False)
         dynamic = self.number(node.expr, local)
         self.declare(node.name, node.name_span,
-                     Declaration("let", node.span, len(node.dims), dynamic=dynamic))
+                     Declaration("let", node.span, len(node.dims), dynamic=dynamic, dim_sets=sets))
 
     def statement_Objective(self, node: ast.Objective) -> None:
-        local = self.dims(node.dims, labels_allowed=False)
+        local, sets = self.dims(node.dims, labels_allowed=False)
         self.number(node.expr, local)
         self.n_objectives += 1
-        self.declare(node.name, node.name_span,
-                     Declaration("objective", node.span, len(node.dims), dynamic=True))
+        self.declare(node.name, node.name_span, Declaration(
+            "objective", node.span, len(node.dims), dynamic=True, dim_sets=sets))
 
     def statement_Constraint(self, node: ast.Constraint) -> None:
-        local = self.dims(node.dims, labels_allowed=False)
+        local, sets = self.dims(node.dims, labels_allowed=False)
         relation = node.relation
         if not isinstance(relation, ast.Compare) or relation.op not in ("<=", ">=", "=="):
             raise fail("a constraint compares two expressions with <=, >= or ==", relation.span)
@@ -163,8 +211,8 @@ class Checker(ExpressionChecks):
                 raise fail("'weight' applies to soft constraints only; write 'soft constraint'",
                            node.weight.span)
             self.static_number(node.weight, local, "a weight")
-        self.declare(node.name, node.name_span,
-                     Declaration("constraint", node.span, len(node.dims), dynamic=True))
+        self.declare(node.name, node.name_span, Declaration(
+            "constraint", node.span, len(node.dims), dynamic=True, dim_sets=sets))
 
     def statement_Extern(self, node: ast.Extern) -> None:
         for arg, span in zip(node.args, node.arg_spans, strict=True):

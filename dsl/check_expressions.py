@@ -23,13 +23,17 @@ from mooc.errors import ModelCheckError
 class Declaration:
     """What a name stands for at a point of the model."""
 
-    kind: str  # param, var, let, objective, constraint, index
+    kind: str  # param, var, let, objective, constraint, index, extern, set
     span: ast.Span
     n_dims: int = 0
     dynamic: bool = False  # depends on decision variables
     var_kind: str = ""
     labels: tuple[str, ...] = ()
     label_of: str = ""  # for a param table: the choice variable whose labels index it
+    #: for each dimension, the named set it runs over ("" for an integer range)
+    dim_sets: tuple[str, ...] = ()
+    set_of: str = ""  # for an index: the named set it runs over ("" for an integer range)
+    conditional: bool = False  # a variable declared with 'when'
 
 
 def fail(message: str, span: ast.Span) -> ModelCheckError:
@@ -52,7 +56,11 @@ def word_span(span: ast.Span, word: str, skip: int = 0) -> ast.Span:
 
 
 KIND_WORDS = {"param": "a param", "var": "a variable", "let": "a let", "objective": "an objective",
-              "constraint": "a constraint", "index": "an index", "extern": "an extern"}
+              "constraint": "a constraint", "index": "an index", "extern": "an extern",
+              "set": "a set"}
+
+#: What a 'when' condition may use: values known before the variable itself.
+CONDITION_KINDS = ("param", "var", "index")
 
 
 class ExpressionChecks:
@@ -60,15 +68,22 @@ class ExpressionChecks:
     own indices (``local``)."""
 
     scope: dict[str, Declaration]
+    #: inside a 'when' condition: only params, variables and indices may be used
+    in_condition: bool = False
 
     # names ---------------------------------------------------------------------------
     def lookup(self, name: str, span: ast.Span, local: dict[str, Declaration]) -> Declaration:
         if name in local:
-            return local[name]
-        if name in self.scope:
-            return self.scope[name]
-        visible = [*self.scope, *local, *CONSTANTS]
-        raise fail(f"unknown name '{name}'{did_you_mean(name, visible)}", span)
+            found = local[name]
+        elif name in self.scope:
+            found = self.scope[name]
+        else:
+            visible = [*self.scope, *local, *CONSTANTS]
+            raise fail(f"unknown name '{name}'{did_you_mean(name, visible)}", span)
+        if self.in_condition and found.kind not in CONDITION_KINDS:
+            raise fail(f"a 'when' condition uses params, earlier variables and indices only; "
+                       f"'{name}' is {KIND_WORDS[found.kind]}", span)
+        return found
 
     def check_index_name(self, name: str, span: ast.Span, local: dict[str, Declaration]) -> None:
         if name in BUILTINS:
@@ -110,6 +125,12 @@ class ExpressionChecks:
         if declaration.kind == "extern":
             raise fail(f"'{node.name}' is an extern; use one of its values, as in "
                        f"{node.name}.{declaration.labels[0]}", node.span)
+        if declaration.kind == "set":
+            raise fail(f"'{node.name}' is a set; run over it with 'for p in {node.name}' or index "
+                       f"by it, as in 'param cost[{node.name}]'", node.span)
+        if declaration.set_of:
+            raise fail(f"'{node.name}' is an element of the set '{declaration.set_of}', not a "
+                       "number; it can only be used as an index", node.span)
         if declaration.n_dims:
             raise fail(f"'{node.name}' has {declaration.n_dims} "
                        f"{'index' if declaration.n_dims == 1 else 'indices'}; write "
@@ -129,10 +150,31 @@ class ExpressionChecks:
                        node.span)
         if declaration.label_of:
             return self.table_lookup(node, declaration, local)
-        for index in node.indices:
-            if self.number(index, local):
+        sets = declaration.dim_sets or ("",) * len(node.indices)
+        for position, (index, set_name) in enumerate(zip(node.indices, sets, strict=True)):
+            if set_name:
+                self.set_index(node, position, index, set_name, local)
+            elif self.number(index, local):
                 raise fail("an index must not depend on variables", index.span)
         return ("choice" if declaration.var_kind == "choice" else "number"), declaration.dynamic
+
+    def set_index(self, node: ast.Index, position: int, index: ast.Expr, set_name: str,
+                  local: dict) -> None:
+        """An index where the dimension is a named set: an index running over that set, or a
+        bare name (a label of the set, checked when lowering, where the labels are known)."""
+        where = f"index {position + 1} of '{node.name}'" if len(node.indices) > 1 else \
+            f"the index of '{node.name}'"
+        if isinstance(index, ast.Name) and index.name in local:
+            runs_over = local[index.name].set_of
+            if runs_over != set_name:
+                over = f"the set '{runs_over}'" if runs_over else "an integer range"
+                raise fail(f"'{index.name}' runs over {over}, but {where} is an element of the "
+                           f"set '{set_name}'", index.span)
+            return
+        if isinstance(index, ast.Name):
+            return
+        raise fail(f"{where} is an element of the set '{set_name}': write one of its labels, or "
+                   f"an index that runs over it ('for p in {set_name}')", index.span)
 
     def table_lookup(self, node: ast.Index, table: Declaration, local: dict) -> tuple[str, bool]:
         index = node.indices[0]
@@ -172,11 +214,25 @@ class ExpressionChecks:
                        node.function_span)
         inner = dict(local)
         for generator in node.generators:
-            self.static_number(generator.lo, inner, "a range bound")
-            self.static_number(generator.hi, inner, "a range bound")
+            set_name = ""
+            if generator.set_name is not None:
+                assert generator.set_span is not None
+                set_name = self.named_set(generator.set_name, generator.set_span, inner)
+            else:
+                assert generator.lo is not None and generator.hi is not None
+                self.static_number(generator.lo, inner, "a range bound")
+                self.static_number(generator.hi, inner, "a range bound")
             self.check_index_name(generator.index, generator.index_span, inner)
-            inner[generator.index] = Declaration("index", generator.index_span)
+            inner[generator.index] = Declaration("index", generator.index_span, set_of=set_name)
         return "number", self.number(node.body, inner)
+
+    def named_set(self, name: str, span: ast.Span, local: dict) -> str:
+        """``name``, checked to be a declared set."""
+        if name not in local and name in self.scope and self.scope[name].kind == "set":
+            return name
+        declaration = self.lookup(name, span, local)
+        raise fail(f"'{name}' is {KIND_WORDS[declaration.kind]}, not a set; an index runs over "
+                   "a range 'lo..hi' or a set declared with 'set'", span)
 
     def expr_Chain(self, node: ast.Chain, local: dict) -> tuple[str, bool]:
         operands = [node.first, *(operand for _, operand in node.rest)]
@@ -194,9 +250,10 @@ class ExpressionChecks:
             return "bool", True
         return "bool", self.number(node.left, local) | self.number(node.right, local)
 
-    def choice_comparison(self, node: ast.Compare, local: dict
+    def choice_comparison(self, node: ast.Compare, local: dict, *, checked: bool = False
                           ) -> tuple[ast.Name | ast.Index, ast.Name] | None:
-        """For ``choice == label`` (either way round): the choice side and the label."""
+        """For ``choice == label`` (either way round): the choice side and the label.
+        ``checked``: the comparison was checked already (lowering asks again)."""
         for this, other in ((node.left, node.right), (node.right, node.left)):
             if not isinstance(this, (ast.Name, ast.Index)) or this.name in local:
                 continue
@@ -204,7 +261,8 @@ class ExpressionChecks:
             if declaration is None or declaration.var_kind != "choice":
                 continue
             if isinstance(this, ast.Index):
-                self.expr_Index(this, local)
+                if not checked:
+                    self.expr_Index(this, local)
             elif declaration.n_dims:
                 continue
             if node.op not in ("==", "!="):

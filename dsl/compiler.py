@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 
 from mooc.dsl import runtime
-from mooc.dsl.ast import Include
+from mooc.dsl.ast import DataFile, Include, Model
 from mooc.dsl.check import check
 from mooc.dsl.codegen import GeneratedCode, generate
+from mooc.dsl.data import DataSource, as_sources, gather
 from mooc.dsl.include import expand_includes
 from mooc.dsl.lower import lower
 from mooc.dsl.lowered import LoweredModel
@@ -27,7 +28,8 @@ _RUNTIME = {
     "numpy": np, "_index_range": runtime.index_range, "_rows": runtime.rows,
     "_take": runtime.take, "_param_pick": runtime.param_pick, "_labels": runtime.labels,
     "_reduce": runtime.reduce, "_family_rows": runtime.family_rows, "_column": runtime.column,
-    "_violation": runtime.violation,
+    "_violation": runtime.violation, "_active_rows": runtime.active_rows,
+    "_present": runtime.present,
 }
 
 
@@ -72,9 +74,22 @@ def _probe(evaluate: object, lowered: LoweredModel, code: GeneratedCode) -> None
                               f"{S.shape}; expected {expected}")
 
 
-def compile_text(text: str, filename: str = "<string>", params: dict | None = None
-                 ) -> CompiledModel:
-    """Compile a model's text to a :class:`CompiledModel`."""
+def _statement_sources(model: Model) -> list[DataSource]:
+    """The files the model's ``data "FILE"`` statements name, next to the file each is in."""
+    sources = []
+    for statement in model.statements:
+        if isinstance(statement, DataFile):
+            where = Path(statement.span.source.name)
+            folder = where.parent if where.is_file() else Path.cwd()
+            shown = str(where.parent / statement.path) if where.is_file() else statement.path
+            sources.append(DataSource(shown, folder / statement.path, span=statement.span))
+    return sources
+
+
+def compile_text(text: str, filename: str = "<string>", params: dict | None = None,
+                 data: object = None) -> CompiledModel:
+    """Compile a model's text to a :class:`CompiledModel`; ``data`` is a data file's path, a
+    dict of values, or a list of them (see :func:`mooc.dsl.data.as_sources`)."""
     started = time.perf_counter()
     model = parse(text, filename)
     if any(isinstance(s, Include) for s in model.statements):
@@ -83,7 +98,8 @@ def compile_text(text: str, filename: str = "<string>", params: dict | None = No
         base = Path(filename).parent if not filename.startswith("<") else Path.cwd()
         model = expand_includes(model, base=base, library=library_path)
     checker = check(model)
-    lowered = lower(model, checker, params)
+    bundle = gather(_statement_sources(model) + as_sources(data), checker.scope)
+    lowered = lower(model, checker, params, bundle)
     code = generate(lowered)
     evaluate = load_code(code, lowered)
     _probe(evaluate, lowered, code)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import numbers
 from pathlib import Path
 
 import numpy as np
@@ -19,14 +18,15 @@ import sympy
 from mooc.dsl import ast
 from mooc.dsl.check import Checker
 from mooc.dsl.check_expressions import did_you_mean
+from mooc.dsl.data import DataBundle
 from mooc.dsl.lower_expressions import MAX_RANGE, ExpressionLowering
+from mooc.dsl.lower_params import ParamLowering
 from mooc.dsl.lowered import (
     ConstraintForm,
     Definition,
     ExternCall,
     Family,
     LoweredModel,
-    ParamValue,
     VarBlock,
 )
 from mooc.dsl.names import SOLVER_SETTINGS
@@ -38,38 +38,31 @@ from mooc.externs import ExternSpec
 _AT_LEAST = {"population": 2, "max_front": 1, "stall_generations": 1, "max_evaluations": 1}
 
 
-class Lowerer(ExpressionLowering):
+class Lowerer(ParamLowering, ExpressionLowering):
     """Lowers statements in order, keeping what each name means."""
 
-    def __init__(self, model: ast.Model, checker: Checker, overrides: dict[str, object]):
+    def __init__(self, model: ast.Model, checker: Checker, overrides: dict[str, object],
+                 data: DataBundle | None = None):
         self.model = model
         self.checker = checker
         self.overrides = dict(overrides)
+        self.data = data if data is not None else DataBundle()
+        self.sets: dict[str, tuple[str, ...]] = {}
+        self.set_origins: dict[str, str] = {}
         self.meaning: dict[str, object] = {}
+        self.guard: frozenset[sympy.Basic] = frozenset()
         self.out = LoweredModel(model.source.name, "", model.source)
+        self.out.data_files = list(self.data.files)
         self.column = 0
-
-    def declared_range(self, dim: ast.RangeDim) -> tuple[int, int]:
-        lo = self.static_int(dim.lo, {}, "a range bound")
-        hi = self.static_int(dim.hi, {}, "a range bound")
-        if hi < lo:
-            raise ModelCheckError(f"the range {lo}..{hi} is empty", dim.span)
-        if hi - lo + 1 > MAX_RANGE:
-            raise ModelLimitError(f"the range {lo}..{hi} has {hi - lo + 1:,} elements; at most "
-                                  f"{MAX_RANGE:,} are allowed", dim.span)
-        return lo, hi
 
     def family(self, dims: tuple[ast.Dim, ...], name: str) -> Family | None:
         if not dims:
             return None
-        indices, starts, shape = [], [], []
-        for position, dim in enumerate(dims):
-            assert isinstance(dim, ast.RangeDim)
-            lo, hi = self.declared_range(dim)
-            indices.append(index_symbol(dim.index or f"_{name}_{position}"))
-            starts.append(lo)
-            shape.append(hi - lo + 1)
-        return Family(tuple(indices), tuple(starts), tuple(shape))
+        axes = self.axes(dims)
+        indices = tuple(index_symbol(_dim_index(dim) or f"_{name}_{position}")
+                        for position, dim in enumerate(dims))
+        return Family(indices, tuple(a.start for a in axes), tuple(a.size for a in axes),
+                      tuple(a.labels for a in axes), tuple(a.name for a in axes))
 
     # statements ----------------------------------------------------------------------
     def statement(self, node: ast.Statement) -> None:
@@ -78,88 +71,21 @@ class Lowerer(ExpressionLowering):
     def statement_ProblemHeader(self, node: ast.ProblemHeader) -> None:
         self.out.name, self.out.title = node.name, node.title or ""
 
-    def statement_Param(self, node: ast.Param) -> None:
-        if node.name in self.overrides:
-            value = self.override(node)
-        elif isinstance(node.value, ast.TableLiteral):
-            value = self.table(node)
-        elif isinstance(node.value, ast.ArrayLiteral):
-            value = self.array(node)
-        else:
-            value = ParamValue(node.name, self.static_float(node.value, {}, "the param's value"))
-        self.out.params[node.name] = value
-        self.meaning[node.name] = value
-
-    def table(self, node: ast.Param) -> ParamValue:
-        assert isinstance(node.value, ast.TableLiteral) and isinstance(node.dims[0], ast.LabelDim)
-        choice = node.dims[0].variable
-        labels = self.checker.scope[choice].labels
-        by_label = {label: self.static_float(value, {}, "a table value")
-                    for label, _, value in node.value.entries}
-        return ParamValue(node.name, np.array([by_label[label] for label in labels]),
-                          (0,), label_of=choice)
-
-    def array_shape(self, node: ast.Param) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        ranges = [self.declared_range(dim) for dim in node.dims]  # type: ignore[arg-type]
-        return tuple(hi - lo + 1 for lo, hi in ranges), tuple(lo for lo, _ in ranges)
-
-    def array(self, node: ast.Param) -> ParamValue:
-        shape, starts = self.array_shape(node)
-        assert isinstance(node.value, ast.ArrayLiteral)
-        values = self.array_values(node.value, shape, node.name, node.dims)
-        return ParamValue(node.name, values, starts)
-
-    def array_values(self, array: ast.ArrayLiteral, shape: tuple[int, ...], name: str,
-                     dims: tuple[ast.Dim, ...]) -> np.ndarray:
-        if len(array.items) != shape[0]:
-            dim = dims[len(dims) - len(shape)]
-            raise ModelCheckError(f"'{name}' has {shape[0]} elements in this dimension "
-                                  f"(range {_range_text(dim)}), but the array gives "
-                                  f"{len(array.items)}", array.span)
-        rows: list[object] = []
-        for item in array.items:
-            if len(shape) > 1:
-                if not isinstance(item, ast.ArrayLiteral):
-                    raise ModelCheckError(f"expected a nested array [...] for '{name}'", item.span)
-                rows.append(self.array_values(item, shape[1:], name, dims))
-            else:
-                if isinstance(item, ast.ArrayLiteral):
-                    raise ModelCheckError(f"expected a number, not a nested array, for '{name}'",
-                                          item.span)
-                rows.append(self.static_float(item, {}, "an array element"))
-        return np.array(rows, dtype=float)
-
-    def override(self, node: ast.Param) -> ParamValue:
-        given = self.overrides.pop(node.name)
-        where = node.name_span
-        if not node.dims:
-            if isinstance(given, (bool, np.bool_)) or not isinstance(given, numbers.Real):
-                raise ParameterError(f"param '{node.name}' takes a number, but was given "
-                                     f"{given!r}", where)
-            return ParamValue(node.name, float(given))
-        if isinstance(node.dims[0], ast.LabelDim):
-            raise ParameterError(f"param '{node.name}' is a table and cannot be overridden yet",
-                                 where)
-        shape, starts = self.array_shape(node)
-        try:
-            values = np.asarray(given, dtype=float)
-        except (TypeError, ValueError):
-            raise ParameterError(f"param '{node.name}' takes an array of numbers, but was given "
-                                 f"{given!r}", where) from None
-        if values.shape != shape:
-            raise ParameterError(f"param '{node.name}' has shape {shape}, but the value given "
-                                 f"has shape {values.shape}", where)
-        return ParamValue(node.name, values, starts)
-
     def statement_Var(self, node: ast.Var) -> None:
-        shape, starts = ((), ()) if not node.dims else self.array_shape(node)
+        axes = self.axes(node.dims)
+        shape, starts = tuple(a.size for a in axes), tuple(a.start for a in axes)
         size = int(np.prod(shape)) if shape else 1
         if self.column + size > MAX_RANGE:
             raise ModelLimitError(f"the model would have {self.column + size:,} variables; at "
                                   f"most {MAX_RANGE:,} are allowed", node.span)
         lower, upper = self.bounds(node, shape, starts)
         block = VarBlock(node.name, node.kind, shape, starts, lower, upper, self.column,
-                         node.labels)
+                         node.labels, tuple(a.labels for a in axes))
+        if node.condition is not None:
+            family = self.family(node.dims, node.name)
+            indices = () if family is None else family.indices
+            block.condition = self.expr(node.condition, self.family_env(node.dims, family))
+            block.condition_indices = indices
         self.column += size
         self.out.variables.append(block)
         self.meaning[node.name] = block
@@ -171,7 +97,7 @@ class Lowerer(ExpressionLowering):
         if node.kind == "choice":
             return np.zeros(size), np.full(size, len(node.labels) - 1.0)
         assert node.lo is not None and node.hi is not None
-        names = [d.index for d in node.dims if isinstance(d, ast.RangeDim)]
+        names = [_dim_index(d) for d in node.dims]
         if not set(names) & (ast.names_in(node.lo) | ast.names_in(node.hi)):  # one bound for all
             lo = self.static_float(node.lo, {}, "the lower bound")
             hi = self.static_float(node.hi, {}, "the upper bound")
@@ -280,24 +206,18 @@ class Lowerer(ExpressionLowering):
     def family_env(self, dims: tuple[ast.Dim, ...], family: Family | None) -> dict:
         if family is None:
             return {}
-        return {dim.index: symbol for dim, symbol in zip(dims, family.indices, strict=True)
-                if isinstance(dim, ast.RangeDim) and dim.index}
-
-    # expressions ---------------------------------------------------------------------
+        return {_dim_index(dim): symbol for dim, symbol in zip(dims, family.indices, strict=True)
+                if _dim_index(dim)}
 
 
-def _range_text(dim: ast.Dim) -> str:
-    if isinstance(dim, ast.RangeDim):
-        lo = dim.lo.text if isinstance(dim.lo, ast.Number) else "…"
-        hi = dim.hi.name if isinstance(dim.hi, ast.Name) else (
-            dim.hi.text if isinstance(dim.hi, ast.Number) else "…")
-        return f"{lo}..{hi}"
-    return dim.variable
+def _dim_index(dim: ast.Dim) -> str | None:
+    """The index a dimension names (``i`` in ``i in 1..n``, ``p`` in ``p in products``)."""
+    return dim.index if isinstance(dim, (ast.RangeDim, ast.SetDim)) else None
 
 
-def lower(model: ast.Model, checker: Checker, params: dict[str, object] | None = None
-          ) -> LoweredModel:
-    """Lower a checked model with optional param overrides."""
+def lower(model: ast.Model, checker: Checker, params: dict[str, object] | None = None,
+          data: DataBundle | None = None) -> LoweredModel:
+    """Lower a checked model with optional param overrides and data."""
     overrides = dict(params or {})
     declared = [name for name, d in checker.scope.items() if d.kind == "param"]
     for name in overrides:
@@ -305,7 +225,7 @@ def lower(model: ast.Model, checker: Checker, params: dict[str, object] | None =
             listing = ", ".join(declared) if declared else "none"
             raise ParameterError(f"there is no param '{name}'{did_you_mean(str(name), declared)} "
                                  f"(params: {listing})")
-    lowerer = Lowerer(model, checker, overrides)
+    lowerer = Lowerer(model, checker, overrides, data)
     for statement in model.statements:
         lowerer.statement(statement)
     if not lowerer.out.name:

@@ -9,6 +9,7 @@ handed to sympify, parse_expr or eval. :class:`ExpressionLowering` is the half o
 from __future__ import annotations
 
 import math
+import re
 import sys
 
 import numpy as np
@@ -138,12 +139,33 @@ def _extent(meaning: object) -> tuple[tuple[int, ...], tuple[int, ...]]:
 
 
 
+def _conjuncts(condition: sympy.Basic) -> frozenset[sympy.Basic]:
+    """The parts of ``condition`` joined by ``and``, in a canonical form (``i <= n`` and
+    ``n >= i`` are the same)."""
+    parts = condition.args if isinstance(condition, sympy.And) else (condition,)
+    return frozenset(getattr(part, "canonical", part) for part in parts)
+
+
+def span_text(span: ast.Span) -> str:
+    """The source text of a span on one line (else of its first line from the span on)."""
+    line = span.source.line(span.line)
+    end = span.end_column if span.end_line == span.line else len(line) + 1
+    return line[span.column - 1:end - 1]
+
+
 class ExpressionLowering:
-    """Lowers expressions, given what each name means (the statements fill ``meaning``)."""
+    """Lowers expressions, given what each name means (the statements fill ``meaning``).
+
+    ``guard`` holds the conditions known to hold where an expression is lowered (the ``if``
+    conditions around it, the ``and`` operands before it); a conditional variable (``when``)
+    may be used only where its condition is among them.
+    """
 
     checker: Checker
     meaning: dict[str, object]
     out: LoweredModel
+    sets: dict[str, tuple[str, ...]]
+    guard: frozenset[sympy.Basic]
 
     # static values ---------------------------------------------------------------------
     def static_float(self, node: ast.Expr, env: dict, what: str) -> float:
@@ -176,19 +198,59 @@ class ExpressionLowering:
             return _number(float(meaning.value))  # type: ignore[arg-type]
         if isinstance(meaning, sympy.Basic):
             return meaning  # type: ignore[return-value]
+        if isinstance(meaning, VarBlock):
+            self.check_guarded(node, meaning, ())
         return variable_symbol(node.name)
 
     def expr_Index(self, node: ast.Index, env: dict) -> sympy.Expr:
         meaning = self.meaning[node.name]
         if isinstance(meaning, ParamValue) and meaning.label_of:
             return self.table_lookup(node, meaning, env)
-        indices = [self.expr(index, env) for index in node.indices]
+        sets = self.checker.scope[node.name].dim_sets or ("",) * len(node.indices)
+        indices = [self.index(index, env, set_name)
+                   for index, set_name in zip(node.indices, sets, strict=True)]
+        if isinstance(meaning, VarBlock):
+            self.check_guarded(node, meaning, tuple(indices))
         if all(index.is_number for index in indices):
             return self.constant_index(node, meaning, indices)
         base = sympy.IndexedBase(node.name)
         element = base[tuple(indices)]
         self.out.sites.setdefault(element, node.span)
         return element
+
+    def index(self, node: ast.Expr, env: dict, set_name: str) -> sympy.Expr:
+        """An index; where the dimension is a named set, a bare name that is no index in
+        scope is one of its labels, standing for its position (from 1)."""
+        if not set_name or not isinstance(node, ast.Name) or node.name in env:
+            return self.expr(node, env)
+        labels = self.sets[set_name]
+        if node.name not in labels:
+            raise ModelCheckError(f"'{node.name}' is not a label of the set '{set_name}'"
+                                  f"{_did_you_mean(node.name, labels)}", node.span)
+        return sympy.Integer(labels.index(node.name) + 1)
+
+    def check_guarded(self, node: ast.Name | ast.Index, block: VarBlock,
+                      indices: tuple[sympy.Expr, ...]) -> None:
+        """A conditional variable may be used only under its own condition (see the class)."""
+        if block.condition is None:
+            return
+        required = block.condition.xreplace(dict(zip(block.condition_indices, indices,
+                                                      strict=True)))
+        if required == sympy.true or _conjuncts(required) <= self.guard:
+            return
+        declaration = self.checker.scope[block.name]
+        written = _declared_condition(declaration.span)
+        shown = written
+        if isinstance(node, ast.Index) and block.condition_indices:  # in this use's indices
+            texts = {symbol.name: span_text(index.span)
+                     for symbol, index in zip(block.condition_indices, node.indices, strict=True)}
+            pattern = r"\b(" + "|".join(re.escape(name) for name in texts) + r")\b"
+            shown = re.sub(pattern, lambda match: texts[match.group(1)], written)
+        use = span_text(node.span)
+        raise ModelCheckError(
+            f"{use} is used where it may not exist: '{block.name}' is declared with 'when "
+            f"{written}' (line {declaration.span.line}); use it only under that condition: in "
+            f"'if {shown} then ... else ...', or after '{shown} and' in a condition", node.span)
 
     def constant_index(self, node: ast.Index, meaning: object, indices: list) -> sympy.Expr:
         values = []
@@ -234,10 +296,15 @@ class ExpressionLowering:
 
     def reduce(self, node: ast.Reduction, generators: list[ast.Generator], env: dict) -> sympy.Expr:
         generator = generators[0]
-        lo, hi = self.expr(generator.lo, env), self.expr(generator.hi, env)
+        if generator.set_name is not None:
+            lo, hi = sympy.Integer(1), sympy.Integer(len(self.sets[generator.set_name]))
+        else:
+            assert generator.lo is not None and generator.hi is not None
+            lo, hi = self.expr(generator.lo, env), self.expr(generator.hi, env)
         for bound, where in ((lo, generator.lo), (hi, generator.hi)):
             value = _as_float(bound)
             if bound.is_number and (value is None or not value.is_integer()):
+                assert where is not None
                 raise ModelCheckError("a range bound must be a whole number", where.span)
         if lo.is_number and hi.is_number and int(hi) - int(lo) + 1 > MAX_RANGE:
             raise ModelLimitError(f"the range {lo}..{hi} has {int(hi) - int(lo) + 1:,} elements; "
@@ -280,7 +347,7 @@ class ExpressionLowering:
         return -self.expr(node.operand, env)
 
     def expr_Compare(self, node: ast.Compare, env: dict) -> sympy.Basic:
-        choice = self.checker.choice_comparison(node, {k: None for k in env})  # type: ignore[misc]
+        choice = self.checker.choice_comparison(node, dict.fromkeys(env), checked=True)
         if choice is not None:
             this, label = choice
             code = sympy.Integer(self.checker.scope[this.name].labels.index(label.name))
@@ -291,8 +358,16 @@ class ExpressionLowering:
         return _COMPARE[node.op](left, right)
 
     def expr_Logic(self, node: ast.Logic, env: dict) -> sympy.Basic:
-        operands = [self.expr(operand, env) for operand in node.operands]
-        return sympy.And(*operands) if node.op == "and" else sympy.Or(*operands)
+        if node.op == "or":
+            return sympy.Or(*[self.expr(operand, env) for operand in node.operands])
+        operands, saved = [], self.guard
+        try:  # in 'a and b', b is lowered knowing a holds
+            for operand in node.operands:
+                operands.append(self.expr(operand, env))
+                self.guard = self.guard | _conjuncts(operands[-1])
+        finally:
+            self.guard = saved
+        return sympy.And(*operands)
 
     def expr_Not(self, node: ast.Not, env: dict) -> sympy.Basic:
         return sympy.Not(self.expr(node.operand, env))
@@ -302,5 +377,24 @@ class ExpressionLowering:
 
     def expr_IfElse(self, node: ast.IfElse, env: dict) -> sympy.Expr:
         condition = self.expr(node.condition, env)
-        return sympy.Piecewise((self.expr(node.then, env), condition),
-                               (self.expr(node.otherwise, env), True))
+        saved = self.guard
+        try:  # each branch is lowered knowing which way the condition went
+            self.guard = saved | _conjuncts(condition)
+            then = self.expr(node.then, env)
+            self.guard = saved | _conjuncts(sympy.Not(condition))
+            otherwise = self.expr(node.otherwise, env)
+        finally:
+            self.guard = saved
+        return sympy.Piecewise((then, condition), (otherwise, True))
+
+
+def _declared_condition(span: ast.Span) -> str:
+    """The text after 'when' in a variable's declaration."""
+    text = span_text(span)
+    return text[text.rfind(" when ") + len(" when "):].strip() if " when " in text else text
+
+
+def _did_you_mean(name: str, labels: tuple[str, ...]) -> str:
+    from mooc.dsl.check_expressions import did_you_mean
+
+    return did_you_mean(name, labels[:10_000])

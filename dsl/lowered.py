@@ -13,6 +13,18 @@ from mooc.dsl import ast
 from mooc.externs import ExternSpec
 
 
+def element_names(name: str, starts: tuple[int, ...], shape: tuple[int, ...],
+                  dim_labels: tuple[tuple[str, ...] | None, ...] = ()) -> list[str]:
+    """``name[1]``, ``name[2, 3]``, ``name[bolt]`` ...: each element, last index fastest; a
+    dimension over a named set shows its labels."""
+    if not shape:
+        return [name]
+    labels = dim_labels or (None,) * len(shape)
+    axes = [tuple(str(i) for i in range(s, s + n)) if names is None else names
+            for s, n, names in zip(starts, shape, labels, strict=True)]
+    return [f"{name}[{', '.join(t)}]" for t in itertools.product(*axes)]
+
+
 @dataclass
 class VarBlock:
     """A declared variable, scalar or array, flattened into consecutive columns."""
@@ -25,16 +37,18 @@ class VarBlock:
     upper: np.ndarray
     first_column: int
     labels: tuple[str, ...] = ()
+    #: per dimension, the labels of the named set it runs over (None for an integer range)
+    dim_labels: tuple[tuple[str, ...] | None, ...] = ()
+    #: ``when``: where each element exists, in terms of ``condition_indices`` (None: always)
+    condition: sympy.Basic | None = None
+    condition_indices: tuple[sympy.Symbol, ...] = ()
 
     @property
     def size(self) -> int:
         return int(np.prod(self.shape)) if self.shape else 1
 
     def element_names(self) -> list[str]:
-        if not self.shape:
-            return [self.name]
-        ranges = [range(s, s + n) for s, n in zip(self.starts, self.shape, strict=True)]
-        return [f"{self.name}[{', '.join(map(str, t))}]" for t in itertools.product(*ranges)]
+        return element_names(self.name, self.starts, self.shape, self.dim_labels)
 
 
 @dataclass
@@ -45,6 +59,8 @@ class ParamValue:
     value: float | np.ndarray
     starts: tuple[int, ...] = ()
     label_of: str = ""
+    #: per dimension, the labels of the named set it runs over (None for an integer range)
+    dim_labels: tuple[tuple[str, ...] | None, ...] = ()
 
 
 @dataclass
@@ -54,14 +70,15 @@ class Family:
     indices: tuple[sympy.Symbol, ...]
     starts: tuple[int, ...]
     shape: tuple[int, ...]
+    dim_labels: tuple[tuple[str, ...] | None, ...] = ()
+    dim_names: tuple[str, ...] = ()  # what each dimension runs over, for show: "1..3", "products"
 
     @property
     def size(self) -> int:
         return int(np.prod(self.shape))
 
     def member_names(self, name: str) -> list[str]:
-        ranges = [range(s, s + n) for s, n in zip(self.starts, self.shape, strict=True)]
-        return [f"{name}[{', '.join(map(str, t))}]" for t in itertools.product(*ranges)]
+        return element_names(name, self.starts, self.shape, self.dim_labels)
 
 
 @dataclass
@@ -116,10 +133,19 @@ class LoweredModel:
     steps: list[Definition | ConstraintForm | ExternCall] = field(default_factory=list)
     settings: dict[str, object] = field(default_factory=dict)
     sites: dict[object, ast.Span] = field(default_factory=dict)
+    #: the named sets and their labels, in declaration order
+    sets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: the data sources read (files as shown), for messages and records
+    data_files: list[str] = field(default_factory=list)
 
     @property
     def n_var(self) -> int:
         return sum(block.size for block in self.variables)
+
+    @property
+    def conditional(self) -> bool:
+        """Whether some variable is declared with ``when``."""
+        return any(block.condition is not None for block in self.variables)
 
     @property
     def externs(self) -> list[ExternSpec]:

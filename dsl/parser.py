@@ -23,7 +23,7 @@ _NESTING_WORDS = frozenset({"^", "**", "not", "if"})
 
 STATEMENT_KEYWORDS = (
     "problem", "include", "param", "var", "let", "minimize", "maximize", "constraint", "soft",
-    "solver",
+    "solver", "set", "data",
 )
 
 
@@ -140,7 +140,7 @@ _WORDS = {
     "NAME": "a name", "NUMBER": "a number", "STRING": "a quoted string", "_NL": "end of line",
     "$END": "end of file", "COMPARE": "a comparison", "ADDOP": "'+' or '-'",
     "MULOP": "'*' or '/'", "POWOP": "'^'", "MINIMIZE": "'minimize'", "MAXIMIZE": "'maximize'",
-    "SOFT": "'soft'", "LOG": "'log'",
+    "SOFT": "'soft'", "LOG": "'log'", "NUMBER_ARRAY": "'['",
 }
 _EXPRESSION_STARTS = {"NAME", "NUMBER"}
 _OPERATOR_VALUES = {"+", "-", "*", "/", "^", "**", "<=", ">=", "==", "!=", "<", ">", "=", "(",
@@ -164,6 +164,8 @@ def _describe_token(token: Token) -> str:
         return "end of line"
     if token.type == "$END":
         return "end of file"
+    if token.type == "NUMBER_ARRAY":  # an array literal lexed whole: name its bracket
+        return "'['"
     return f"'{token.value}'"
 
 
@@ -189,7 +191,7 @@ def _syntax_error(error: UnexpectedInput, source: ast.SourceFile, parser: Lark,
     token = error.token
     if token.type not in ("$END",) and token.line is not None:
         span = _token_span(token, source)
-        if token.type == "_NL":
+        if token.type in ("_NL", "NUMBER_ARRAY"):
             span = ast.Span(source, token.line, token.column, token.line, token.column + 1)
     # accepts: what the parser state takes after reductions; expected also holds terminals the
     # post-lexer always lets through (end of line, a name), which would mislead
@@ -282,6 +284,11 @@ class _ToAst(Transformer):
         index, lo, hi = children
         return ast.Generator(self._span(meta), str(index), self._tspan(index), lo, hi)
 
+    def set_generator(self, meta, children):
+        index, set_name = children
+        return ast.Generator(self._span(meta), str(index), self._tspan(index), None, None,
+                             str(set_name), self._tspan(set_name))
+
     def arith(self, meta, children):
         return _fold(meta, children[0], children[1:], self.source)
 
@@ -321,6 +328,9 @@ class _ToAst(Transformer):
     def array(self, meta, children):
         return ast.ArrayLiteral(self._span(meta), tuple(c for c in children if c is not None))
 
+    def number_array(self, meta, children):
+        return ast.NumberArray(self._span(meta), str(children[0]))
+
     def table_entry(self, meta, children):
         label, value = children
         return (str(label), self._tspan(label), value)
@@ -339,6 +349,10 @@ class _ToAst(Transformer):
     def label_dim(self, meta, children):
         return ast.LabelDim(self._span(meta), str(children[0]))
 
+    def set_dim(self, meta, children):
+        index, set_name = children
+        return ast.SetDim(self._span(meta), str(index), str(set_name), self._tspan(set_name))
+
     def dims(self, meta, children):
         return tuple(children)
 
@@ -352,6 +366,16 @@ class _ToAst(Transformer):
     def param(self, meta, children):
         name, dims, value = children
         return ast.Param(self._span(meta), str(name), self._tspan(name), dims or (), value)
+
+    def set_decl(self, meta, children):
+        name, *labels = children
+        if labels == [None]:
+            return ast.SetDecl(self._span(meta), str(name), self._tspan(name), None)
+        return ast.SetDecl(self._span(meta), str(name), self._tspan(name),
+                           tuple(str(t) for t in labels), tuple(self._tspan(t) for t in labels))
+
+    def data_file(self, meta, children):
+        return ast.DataFile(self._span(meta), str(children[0])[1:-1])
 
     def real_domain(self, meta, children):
         lo, hi, log = children
@@ -367,9 +391,13 @@ class _ToAst(Transformer):
         return ("choice", None, None, tuple(children))
 
     def var(self, meta, children):
-        name, dims, (kind, lo, hi, labels) = children
+        name, dims, (kind, lo, hi, labels), condition = children
         return ast.Var(self._span(meta), str(name), self._tspan(name), dims or (), kind, lo, hi,
-                       tuple(str(t) for t in labels), tuple(self._tspan(t) for t in labels))
+                       tuple(str(t) for t in labels), tuple(self._tspan(t) for t in labels),
+                       condition)
+
+    def when(self, meta, children):
+        return children[0]
 
     def let(self, meta, children):
         name, dims, expr = children

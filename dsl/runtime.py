@@ -155,6 +155,32 @@ def family_rows(value: object, shape: tuple[int, ...], n: int) -> np.ndarray:
     return full.transpose(order).reshape(-1, n)
 
 
+def active_rows(value: object, shape: tuple[int, ...], n: int) -> np.ndarray:
+    """A variable's 'when' condition, shape (k_D, ..., k_1, N) or less, as a mask of its
+    elements in index order: (k_1 * ... * k_D, N); a scalar variable's as (1, N)."""
+    full = np.broadcast_to(np.asarray(value, dtype=bool), tuple(reversed(shape)) + (n,))
+    order = tuple(reversed(range(len(shape)))) + (len(shape),)
+    return full.transpose(order).reshape(-1, n)
+
+
+def present(values: np.ndarray, exists: np.ndarray, scalar: bool,
+            labels: np.ndarray | None = None, integral: bool = False) -> np.ndarray:
+    """A conditional variable as a per-point extern argument: for each of the N points, the
+    value (None where it does not exist) of a scalar, or the list of the elements that exist
+    (in index order) of a vector. ``values`` and ``exists`` are (N, size)."""
+    out = np.empty(values.shape[0], dtype=object)
+    for point, (row, mask) in enumerate(zip(values, exists, strict=True)):
+        kept = row[mask]
+        if labels is not None:
+            items: list = labels[np.clip(np.rint(kept).astype(np.intp), 0, len(labels) - 1)].tolist()
+        elif integral:
+            items = [int(v) for v in np.rint(kept)]
+        else:
+            items = kept.tolist()
+        out[point] = (items[0] if items else None) if scalar else items
+    return out
+
+
 def column(value: object, n: int) -> np.ndarray:
     """A scalar statement's value as a length-N column."""
     if type(value) is np.ndarray and value.shape == (n,) and value.dtype == np.float64:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,25 @@ def resolve_path(name: str | Path) -> Path:
                      "'mooc list' shows them)")
 
 
+def _data_list(data: Any) -> list[Any]:
+    """``data`` as a list of sources, files made absolute (so a rerun or a resume finds them
+    from anywhere)."""
+    from mooc.dsl.data import as_sources
+
+    as_sources(data)  # refuses what is no data source
+    items = data if isinstance(data, (list, tuple)) else [] if data is None else [data]
+    return [str(Path(item).resolve()) if isinstance(item, (str, os.PathLike)) else item
+            for item in items]
+
+
 def load(path: str | Path, params: dict[str, Any] | None = None, *,
-         allow_extern: bool = False) -> Problem:
+         data: Any = None, allow_extern: bool = False) -> Problem:
     """Compile the model in ``path`` (or a library problem's name) with param overrides.
 
-    ``allow_extern`` lets the model's ``extern`` declarations run their code.
+    ``data`` gives sets and params their values: a data file's path (CSV, JSON, Parquet), a
+    dict of values by name, or a list of these. A param override may be ``"@FILE"``, to read
+    that param from a file of its own. ``allow_extern`` lets the model's ``extern``
+    declarations run their code.
     """
     from mooc.dsl.compiler import compile_text
     from mooc.dsl.source import read_model
@@ -35,17 +50,18 @@ def load(path: str | Path, params: dict[str, Any] | None = None, *,
     resolved = resolve_path(path)
     shown = str(path) if Path(path).exists() else str(resolved)
     text = read_model(resolved, shown)
-    return Problem(compile_text(text, shown, params), path=str(resolved.resolve()),
-                   params=params, allow_extern=allow_extern)
+    return Problem(compile_text(text, shown, params, data), path=str(resolved.resolve()),
+                   params=params, allow_extern=allow_extern, data=_data_list(data))
 
 
 def compile(text: str, params: dict[str, Any] | None = None, *,  # noqa: A001 - public name
-            filename: str = "<string>", allow_extern: bool = False) -> Problem:
-    """Compile a model from its text (includes and externs are found from the current folder)."""
+            filename: str = "<string>", data: Any = None, allow_extern: bool = False) -> Problem:
+    """Compile a model from its text (includes, data and externs are found from the current
+    folder); ``data`` as for :func:`load`."""
     from mooc.dsl.compiler import compile_text
 
-    return Problem(compile_text(text, filename, params), params=params,
-                   allow_extern=allow_extern)
+    return Problem(compile_text(text, filename, params, data), params=params,
+                   allow_extern=allow_extern, data=_data_list(data))
 
 
 def resume(checkpoint: str | Path, *, allow_extern: bool = False, **options: Any) -> Any:

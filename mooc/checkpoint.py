@@ -34,6 +34,7 @@ class Resumed:
     source: str | None  # the model's text when it came from no file (mooc.compile)
     overrides: dict[str, Any]
     model_hash: str
+    data: list[Any]  # the data files (absolute paths) and dicts the model was given
     settings: dict[str, Any]
     finished: dict[str, Any]
     failures: list[Failure]
@@ -47,14 +48,15 @@ class RunCheckpoint:
     def __init__(self, path: str | os.PathLike[str], problem: Any, settings: dict[str, Any], *,
                  every: float = 60.0, note: dict[str, Any] | None = None):
         from mooc import __version__
-        from mooc.result import recorded_settings
+        from mooc.result import jsonable, recorded_settings
 
         self.path, self.every = path, every
         self.runner: ExternRunner = problem.extern_runner
         self.header = {
             "mooc": __version__, "model": problem.path or problem.name,
             "source": None if problem.path else problem.source,
-            "overrides": problem.overrides, "model_hash": problem.model_hash,
+            "overrides": problem.overrides, "data": jsonable(problem.data),
+            "model_hash": problem.model_hash,
             "settings": recorded_settings(settings),
             "note": note or {},
         }
@@ -84,7 +86,8 @@ def read_checkpoint(path: str | os.PathLike[str]) -> Resumed:
         state, extra = load_checkpoint(path)
         return Resumed(
             state=state, model=extra["model"], source=extra["source"], overrides=dict(extra["overrides"]),
-            model_hash=extra["model_hash"], settings=dict(extra["settings"]),
+            model_hash=extra["model_hash"], data=list(extra.get("data", [])),
+            settings=dict(extra["settings"]),
             finished={key: (values, reason) for key, values, reason in extra["finished"]},
             failures=[Failure(**f) for f in extra["failures"]], note=dict(extra.get("note", {})),
             told=list(extra.get("told", [])),
@@ -113,11 +116,12 @@ def resumed_problem(resumed: Resumed, path: str | os.PathLike[str], *,
     """The model of a saved run, compiled again; UsageError when it changed since."""
     from mooc.api import compile, load
 
+    data = resumed.data or None
     if resumed.source is not None:
-        problem = compile(resumed.source, resumed.overrides, filename=resumed.model,
+        problem = compile(resumed.source, resumed.overrides, filename=resumed.model, data=data,
                           allow_extern=allow_extern)
     else:
-        problem = load(resumed.model, resumed.overrides, allow_extern=allow_extern)
+        problem = load(resumed.model, resumed.overrides, data=data, allow_extern=allow_extern)
     now = problem.model_hash
     if now != resumed.model_hash:
         raise UsageError(f"cannot resume from '{path}': the model '{resumed.model}' or its params "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -32,6 +33,13 @@ def _add_model(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", dest="overrides", action="append", default=[],
                         metavar="NAME=VALUE",
                         help="override a param: a number or a JSON list (repeatable)")
+    _add_data(parser)
+
+
+def _add_data(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", action="append", default=[], metavar="FILE",
+                        help="read sets and params from a data file: CSV, JSON or Parquet "
+                        "(repeatable); --set NAME=@FILE reads one param from a file")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--set", dest="overrides", action="append", default=[],
                        metavar="NAME=VALUE",
                        help="override a param: a number or a JSON list (repeatable)")
+    _add_data(solve)
     _add_solver_options(solve)
     pick = commands.add_parser("pick", help="choose one point of a saved front",
                                epilog="examples:\n  mooc pick front.csv knee\n"
@@ -130,19 +139,24 @@ def _add_solver_options(solve: argparse.ArgumentParser) -> None:
 
 
 def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
-    """``NAME=VALUE`` pairs; a value is a number or a JSON list of numbers (never code)."""
+    """``NAME=VALUE`` pairs; a value is a number or a JSON list of numbers (never code), or
+    ``@FILE``: the param's value read from a data file (kept as ``"@"`` and its absolute path)."""
     overrides: dict[str, Any] = {}
     for item in items:
         name, sep, text = item.partition("=")
         name = name.strip()
         if not sep or not name:
             raise ParameterError(f"--set takes NAME=VALUE, but was given '{item}'")
+        if text.startswith("@"):
+            overrides[name] = "@" + os.path.abspath(text[1:])
+            continue
         try:
             value = json.loads(text)
         except json.JSONDecodeError:
             value = None
         if not _is_numeric(value):
-            raise ParameterError(f"--set {name}: '{text}' is not a number or a list of numbers")
+            raise ParameterError(f"--set {name}: '{text}' is not a number or a list of numbers; "
+                                 "give a number, a JSON list or object of numbers, or @FILE")
         overrides[name] = value
     return overrides
 
@@ -150,13 +164,15 @@ def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
 def _is_numeric(value: Any) -> bool:
     if isinstance(value, list):
         return all(_is_numeric(v) for v in value)
+    if isinstance(value, dict):  # a table by label
+        return all(_is_numeric(v) for v in value.values())
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _load(args: argparse.Namespace) -> Any:
     import mooc
 
-    return mooc.load(args.model, params=parse_overrides(args.overrides))
+    return mooc.load(args.model, params=parse_overrides(args.overrides), data=args.data or None)
 
 
 def command_check(args: argparse.Namespace) -> int:

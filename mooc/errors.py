@@ -39,6 +39,12 @@ class ParameterError(MooError):
     """A parameter override names nothing or has a bad value."""
 
 
+class DataError(MooError):
+    """A data file or a data value is wrong: unreadable, of the wrong shape or type, or naming
+    something the model does not declare. Located in the data file (``file:row:col``) when it
+    is text."""
+
+
 class UsageError(MooError):
     """A command-line or API argument is wrong."""
 

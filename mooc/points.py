@@ -26,10 +26,12 @@ def _plain(value: float, kind: str) -> Any:
 
 
 def decode_points(problem: Any, X: Any, /) -> list[list[Any]]:
-    """Rows of ``X`` with each choice variable's label, integers as ``int``."""
+    """Rows of ``X`` with each choice variable's label, integers as ``int``, and None for a
+    variable that does not exist at that point (NaN: declared with ``when``)."""
     labels = problem.choice_labels
     kinds = problem.kinds
-    return [[labels[j][int(v)] if j in labels else _plain(v, kinds[j]) for j, v in enumerate(row)]
+    return [[None if v != v else labels[j][int(v)] if j in labels else _plain(v, kinds[j])
+             for j, v in enumerate(row)]
             for row in np.asarray(X, dtype=float)]
 
 

@@ -34,6 +34,8 @@ class _MinimizationView:
         self.kinds = problem.kinds
         self.n_obj, self.n_hard, self.n_soft = problem.n_obj, problem.n_hard, problem.n_soft
         self.soft_weights = problem.soft_weights
+        if problem.conditional:  # the solver looks for 'active' only where variables are
+            self.active = problem.active
 
     def evaluate(self, X: np.ndarray, /) -> Evaluation:
         F, G, S = self._evaluate(np.ascontiguousarray(X, dtype=float))  # type: ignore[operator]
@@ -52,7 +54,8 @@ class Problem:
     """
 
     def __init__(self, compiled: CompiledModel, *, path: str | None = None,
-                 params: dict[str, Any] | None = None, allow_extern: bool = False):
+                 params: dict[str, Any] | None = None, allow_extern: bool = False,
+                 data: list[Any] | None = None):
         from mooc.externs import ExternRunner
 
         self._compiled = compiled
@@ -82,6 +85,11 @@ class Problem:
         self.soft_weights = code.soft_weights
         self.settings = dict(lowered.settings)
         self.params = {name: p.value for name, p in lowered.params.items()}
+        #: the named sets and their labels
+        self.sets = dict(lowered.sets)
+        #: the data given (files as absolute paths, and dicts), to repeat or resume the run
+        self.data = list(data or [])
+        self.conditional = lowered.conditional
 
     n_var = property(lambda self: len(self.variable_names))
     n_obj = property(lambda self: len(self.objective_names))
@@ -96,11 +104,13 @@ class Problem:
 
     @property
     def model_hash(self) -> str:
-        """A hash of the model's text with its param values: outputs and checkpoints record it,
-        and a rerun or resume checks it."""
+        """A hash of the model's text with its param values (and sets' labels): outputs and
+        checkpoints record it, and a rerun or resume checks it."""
         from mooc.result import model_hash
 
-        return model_hash(self.source, self.params)
+        values: dict[str, Any] = dict(self.params)
+        values.update({f"set {name}": list(labels) for name, labels in self.sets.items()})
+        return model_hash(self.source, values)
 
     @property
     def compile_seconds(self) -> float:
@@ -118,14 +128,24 @@ class Problem:
         """This problem in the solver's protocol (objectives in minimization form)."""
         return _MinimizationView(self)
 
+    def active(self, X: Any, /) -> np.ndarray:
+        """Mask (N, n_var): True where a variable exists at a point of X (always, but for
+        variables declared with ``when``)."""
+        points = self._points(X)
+        if not self.conditional:
+            return np.ones(points.shape, dtype=bool)
+        return self._compiled.evaluate.__globals__["active"](points)  # type: ignore[attr-defined, no-any-return]
+
+    def _points(self, X: Any) -> np.ndarray:
+        from mooc.points import encode_points
+
+        return np.ascontiguousarray(encode_points(self, X))
+
     def evaluate(self, X: Any, /) -> ModelEvaluation:
         """Evaluate a population X of shape (N, n_var) (choice variables as labels or label
         indices); F comes back in the user's directions."""
-        from mooc.points import encode_points
-
         self.check_externs_allowed()
-        points = encode_points(self, X)
-        F, G, S = self._compiled.evaluate(np.ascontiguousarray(points))  # type: ignore[operator]
+        F, G, S = self._compiled.evaluate(self._points(X))  # type: ignore[operator]
         return ModelEvaluation(np.where(self.maximize, -F, F), G, S)
 
     def solve(self, **options: Any) -> Any:

@@ -14,6 +14,29 @@ import numpy as np
 from mooc.files import read_metadata, write_atomically  # noqa: F401 - where they were
 
 
+def jsonable(value: Any) -> Any:
+    """``value`` with numpy arrays and numbers as lists and Python numbers (for JSON)."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (np.ndarray, np.generic)):
+        return value.tolist()
+    return value
+
+
+#: A param with more elements is recorded in the metadata by its shape and a hash.
+_RECORDED_ELEMENTS = 1000
+
+
+def _recorded_param(value: Any) -> Any:
+    array = np.asarray(value, dtype=float)
+    if array.size <= _RECORDED_ELEMENTS:
+        return array.tolist()
+    digest = hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()[:16]
+    return {"shape": list(array.shape), "sha256": digest}
+
+
 def model_hash(source: str, params: dict[str, Any]) -> str:
     """A hash of a model's text together with its parameter values."""
     canonical = json.dumps({k: np.asarray(v).tolist() for k, v in sorted(params.items())})
@@ -92,7 +115,8 @@ class Result:
         return int(self.X.shape[0])
 
     def variable_values(self) -> list[list[Any]]:
-        """X with each choice variable's label instead of its index."""
+        """X with each choice variable's label instead of its index, and None where a
+        variable does not exist (``when``): a blank cell in the table and the CSV."""
         from mooc.points import decode_points
 
         return decode_points(self.problem, self.X)
@@ -113,11 +137,11 @@ class Result:
         import mooc
 
         problem = self.problem
-        params = {k: np.asarray(v).tolist() for k, v in problem.params.items()}
+        params = {k: _recorded_param(v) for k, v in problem.params.items()}
         return {
             "problem": problem.name, "title": problem.title, "path": problem.path,
             "model_hash": problem.model_hash, "params": params,
-            "overrides": {k: np.asarray(v).tolist() for k, v in problem.overrides.items()},
+            "overrides": jsonable(problem.overrides), "data": jsonable(problem.data),
             "settings": self.settings, "seed": self.seed, "mooc_version": mooc.__version__,
             "numpy_version": np.__version__, "duration_seconds": round(self.elapsed, 6),
             "evaluations": self.n_evaluations, "generations": self.n_generations,

@@ -30,8 +30,9 @@ def _indent(label: str, picture: tuple[str, int]) -> str:
 def _family_text(family: Family | None) -> str:
     if family is None:
         return ""
-    parts = [f"{index} in {start}..{start + size - 1}" for index, start, size in
-             zip(family.indices, family.starts, family.shape, strict=True)]
+    over = family.dim_names or tuple(f"{start}..{start + size - 1}" for start, size in
+                                     zip(family.starts, family.shape, strict=True))
+    parts = [f"{index} in {name}" for index, name in zip(family.indices, over, strict=True)]
     return "  for " + ", ".join(parts)
 
 
@@ -41,11 +42,14 @@ def _head(name: str, family: Family | None) -> str:
     return f"{name}[{', '.join(str(i) for i in family.indices)}]"
 
 
-def _variable_line(block: VarBlock) -> str:
+def _variable_line(block: VarBlock, sets: dict[tuple[str, ...], str]) -> str:
     name = block.name
     if block.shape:
-        name += "[" + ", ".join(f"{s}..{s + n - 1}" for s, n in zip(block.starts, block.shape,
-                                                                     strict=True)) + "]"
+        labels = block.dim_labels or (None,) * len(block.shape)
+        name += "[" + ", ".join(f"{s}..{s + n - 1}" if names is None else
+                                sets.get(names, f"{{{_few(names)}}}")
+                                for s, n, names in zip(block.starts, block.shape, labels,
+                                                       strict=True)) + "]"
     if block.kind == "choice":
         domain = "choice   {" + ", ".join(block.labels) + "}"
     elif block.kind == "bin":
@@ -56,7 +60,78 @@ def _variable_line(block: VarBlock) -> str:
         bounds = f"[{lo:g}, {hi:g}]" if same else f"[{lo:g} .. {hi:g}] per element"
         word = {"real": "real    ", "log": "real, log scale", "int": "integer "}[block.kind]
         domain = f"{word} {bounds}"
+    if block.condition is not None:
+        domain += f"   when {_condition_text(block)}"
     return f"  {name:<20} {domain}"
+
+
+def _few(labels: tuple[str, ...]) -> str:
+    return ", ".join(labels[:4]) + (", ..." if len(labels) > 4 else "")
+
+
+def _condition_text(block: VarBlock) -> str:
+    from sympy.printing.str import StrPrinter
+
+    return str(StrPrinter({"order": "none"}).doprint(block.condition))
+
+
+class _SetSum(sympy.Function):
+    """For display: a sum over a named set, ``sum(body for p in products)``."""
+
+    def _sympystr(self, printer: Any) -> str:
+        body, index, name = (printer._print(a) for a in self.args)
+        return f"sum({body} for {index} in {name})"
+
+    def _pretty(self, printer: Any) -> Any:
+        from sympy.printing.pretty.stringpict import prettyForm
+
+        body, index, name = self.args
+        head = prettyForm("\u2211")
+        head = prettyForm(*head.below(prettyForm(f"{index} \u2208 {name}")))
+        inner = printer._print(body)
+        return prettyForm(*head.right(prettyForm(*inner.parens())))
+
+
+def _labelled(expr: Any, lowered: Any) -> Any:
+    """``expr`` as the user wrote it where sets are concerned: a set's element by its label
+    (``make[bolt]``, not ``make[1]``) and a sum over a set as such (lowering uses positions)."""
+    dims = {b.name: b.dim_labels for b in lowered.variables}
+    dims.update({p.name: p.dim_labels for p in lowered.params.values()})
+    dims.update({s.name: s.family.dim_labels for s in lowered.steps
+                 if getattr(s, "family", None) is not None})
+    named = {labels: name for name, labels in lowered.sets.items()}
+    return _relabel(expr, dims, named)
+
+
+def _relabel(expr: Any, dims: dict, named: dict) -> Any:
+    if isinstance(expr, sympy.Indexed):
+        labels = dims.get(str(expr.base.label)) or ()
+        indices = [sympy.Symbol(axis[int(i) - 1]) if axis is not None and i.is_Integer else i
+                   for i, axis in zip(expr.indices, labels or (None,) * len(expr.indices),
+                                      strict=False)]
+        return expr.base[tuple(indices)]
+    if isinstance(expr, sympy.Sum) and len(expr.limits) == 1:
+        index, lo, hi = expr.limits[0]
+        body = _relabel(expr.function, dims, named)
+        name = _set_run_over(expr.function, index, dims, named)
+        if name is not None and lo == 1 and hi == len(next(k for k, v in named.items()
+                                                            if v == name)):
+            return _SetSum(body, index, sympy.Symbol(name))
+        return sympy.Sum(body, (index, lo, hi))
+    if not expr.args or isinstance(expr, (sympy.Symbol, sympy.Number)):
+        return expr
+    args = [_relabel(arg, dims, named) for arg in expr.args]
+    return expr if args == list(expr.args) else expr.func(*args)
+
+
+def _set_run_over(body: Any, index: Any, dims: dict, named: dict) -> str | None:
+    """The named set ``index`` runs over in ``body``: the set of a dimension it indexes."""
+    for element in body.atoms(sympy.Indexed):
+        labels = dims.get(str(element.base.label)) or ()
+        for i, axis in zip(element.indices, labels, strict=False):
+            if i == index and axis is not None:
+                return named.get(axis)  # type: ignore[no-any-return]
+    return None
 
 
 def describe(problem: Any) -> str:
@@ -64,7 +139,11 @@ def describe(problem: Any) -> str:
     title = f' "{lowered.title}"' if lowered.title else ""
     lines = [f"problem {lowered.name}{title}   ({lowered.source.name})", "",
              f"variables ({problem.n_var})"]
-    lines += [_variable_line(block) for block in lowered.variables]
+    named = {labels: name for name, labels in lowered.sets.items()}
+    lines += [_variable_line(block, named) for block in lowered.variables]
+    if lowered.sets:
+        lines += ["", "sets"] + [f"  {name} = {{{_few(labels)}}}  ({len(labels)} labels)"
+                                 for name, labels in lowered.sets.items()]
     params = {k: v.value for k, v in lowered.params.items()}
     if params:
         lines += ["", "params"] + [f"  {k} = {_param_text(v)}" for k, v in params.items()]
@@ -75,20 +154,22 @@ def describe(problem: Any) -> str:
             for step in steps:
                 sense = f"{step.sense} " if step.role == "objective" else ""
                 label = f"{sense}{_head(step.name, step.family)} = "
-                lines.append(_indent(label, _pretty(step.expr)) + _family_text(step.family))
+                lines.append(_indent(label, _pretty(_labelled(step.expr, lowered)))
+                             + _family_text(step.family))
     for title_text, soft in (("constraints", False), ("soft constraints", True)):
         steps = [s for s in lowered.steps if isinstance(s, ConstraintForm) and s.soft == soft]
         if steps:
             lines += ["", title_text]
-            lines += [_constraint_text(step) for step in steps]
+            lines += [_constraint_text(step, lowered) for step in steps]
     if lowered.settings:
         lines += ["", "solver nsga2"]
         lines += [f"  {k} = {v}" for k, v in lowered.settings.items()]
     return "\n".join(lines)
 
 
-def _constraint_text(step: ConstraintForm) -> str:
-    relation = _RELATION[step.op](step.lhs, step.rhs, evaluate=False)
+def _constraint_text(step: ConstraintForm, lowered: Any) -> str:
+    relation = _RELATION[step.op](_labelled(step.lhs, lowered), _labelled(step.rhs, lowered),
+                                  evaluate=False)
     extras = []
     if step.tolerance:
         extras.append(f"tol {step.tolerance:g}")

@@ -43,8 +43,9 @@ def _check_paths(args: argparse.Namespace) -> None:
             raise UsageError(f"cannot write '{path}': the folder '{folder}' does not exist")
 
 
-def _rerun_request(args: argparse.Namespace) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """The model, param overrides and settings recorded in an earlier JSON output."""
+def _rerun_request(args: argparse.Namespace
+                   ) -> tuple[str, dict[str, Any], dict[str, Any], list[Any]]:
+    """The model, param overrides, settings and data recorded in an earlier JSON output."""
     from mooc.result import read_metadata
 
     try:
@@ -53,7 +54,8 @@ def _rerun_request(args: argparse.Namespace) -> tuple[str, dict[str, Any], dict[
         settings = {k: v for k, v in metadata["settings"].items() if v is not None}
         if metadata.get("initial") is not None:  # the points the run was seeded with
             settings["initial"] = metadata["initial"]
-        return model, dict(metadata["overrides"]), settings
+        data = list(metadata.get("data", [])) + list(args.data)
+        return model, dict(metadata["overrides"]), settings, data
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise UsageError(f"cannot rerun from '{args.rerun}': it is not an output of "
                          f"'mooc solve' ({error})") from None
@@ -65,15 +67,16 @@ def _load_problem(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
 
     options = _options(args)
     if args.rerun:
-        model, overrides, settings = _rerun_request(args)
+        model, overrides, settings, data = _rerun_request(args)
         overrides.update(parse_overrides(args.overrides))
-        problem = mooc.load(model, params=overrides, allow_extern=args.allow_extern)
+        problem = mooc.load(model, params=overrides, data=data or None,
+                            allow_extern=args.allow_extern)
         _check_same_model(problem, args.rerun)
         settings.update({k: v for k, v in options.items() if v is not None})
         return problem, settings
     if not args.model:
         raise UsageError("mooc solve needs a model file (or --rerun FRONT.json)")
-    return mooc.load(args.model, params=parse_overrides(args.overrides),
+    return mooc.load(args.model, params=parse_overrides(args.overrides), data=args.data or None,
                      allow_extern=args.allow_extern), options
 
 
@@ -165,9 +168,9 @@ def _resumed(args: argparse.Namespace) -> Any:
     """The run saved in --resume, with its recorded outputs where none are given now."""
     from mooc.checkpoint import read_checkpoint
 
-    if args.model or args.rerun or args.overrides:
-        raise UsageError("--resume takes the model, its params and settings from the "
-                         "checkpoint: give no model, --set or --rerun with it")
+    if args.model or args.rerun or args.overrides or args.data:
+        raise UsageError("--resume takes the model, its params, data and settings from the "
+                         "checkpoint: give no model, --set or --rerun with it, nor --data")
     resumed = read_checkpoint(args.resume)
     note = resumed.note
     if not (args.out or args.plot or args.report):

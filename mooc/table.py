@@ -7,6 +7,8 @@ from typing import Any
 
 
 def format_cell(value: Any) -> str:
+    if value is None:  # a variable that does not exist at this point
+        return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):

@@ -2,6 +2,10 @@
 
 The solver never imports the language; anything with these attributes can be solved,
 including a plain numpy function wrapped in :class:`FunctionProblem`.
+
+A problem may also have ``active(X)``, giving a bool array (N, n_var) of the variables that
+exist at each point (conditional variables; see :mod:`mooc.solver.conditional`); the solver
+then gives the others NaN and leaves them out of the search.
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ class FunctionProblem:
 
     ``function(X)`` takes X of shape (N, n_var) and returns F of shape (N, n_obj), or a tuple
     ``(F, hard)`` or ``(F, hard, soft)`` of violation arrays (>= 0, 0 where satisfied).
+    ``active(X)``, when given, says which variables exist at each point (see the module).
 
     Examples
     --------
@@ -78,6 +83,7 @@ class FunctionProblem:
     n_hard: int = 0
     n_soft: int = 0
     soft_weights: np.ndarray = field(default_factory=lambda: np.ones(0))
+    active: Callable[[np.ndarray], np.ndarray] | None = None
 
     def __post_init__(self) -> None:
         self.lower = np.atleast_1d(np.asarray(self.lower, dtype=float))

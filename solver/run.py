@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from mooc.solver.archive import FrontArchive
+from mooc.solver.conditional import active_of, fill_missing, settle
 from mooc.solver.constraints import ConstraintHandling
 from mooc.solver.evaluated import EvaluatedRows
 from mooc.solver.population import Population, evaluate_points
@@ -62,6 +63,11 @@ class Run:
         remaining = self.budget.remaining_evaluations(self.evaluations)
         return self.size if remaining is None else max(0, min(self.size, remaining))
 
+    def settled(self, X: np.ndarray, /) -> np.ndarray:
+        """New points with their conditional variables settled (see :mod:`.conditional`)."""
+        active = active_of(self.problem)
+        return X if active is None else settle(X, active, self.space, rng=self.rng)
+
     def take_new(self, candidates: np.ndarray, need: int, /) -> np.ndarray:
         """The first ``need`` rows of ``candidates`` never evaluated before and all different;
         they are recorded as evaluated (the caller evaluates them)."""
@@ -88,8 +94,12 @@ class Run:
         n = self.batch_size()
         user = np.empty((0, self.space.n_var))
         if initial is not None:
-            user = self.take_new(self.space.repair(np.asarray(initial)), n)
-        random = self.fresh_rows(lambda k: self.space.sample(k, rng=self.rng), n - user.shape[0])
+            given = np.asarray(initial)
+            if active_of(self.problem) is not None:
+                given = fill_missing(given, self.space, rng=self.rng)
+            user = self.take_new(self.settled(self.space.repair(given)), n)
+        random = self.fresh_rows(lambda k: self.settled(self.space.sample(k, rng=self.rng)),
+                                 n - user.shape[0])
         return np.concatenate([user, random])
 
     def offspring(self, parents: Generation, /) -> np.ndarray:
@@ -98,8 +108,9 @@ class Run:
         def draw(k: int) -> np.ndarray:
             winners = binary_tournament(parents.ranking, k + k % 2, rng=self.rng)
             X = parents.population.X
-            return make_offspring(X.take(winners[0::2], axis=0), X.take(winners[1::2], axis=0),
-                                  space=self.space, settings=self.variation, rng=self.rng)[:k]
+            return self.settled(make_offspring(
+                X.take(winners[0::2], axis=0), X.take(winners[1::2], axis=0),
+                space=self.space, settings=self.variation, rng=self.rng)[:k])
 
         return self.fresh_rows(draw, self.batch_size())
 

@@ -178,8 +178,10 @@ def polynomial_mutation(
 def uniform_crossover(
     first: np.ndarray, second: np.ndarray, crosses: np.ndarray, /, *, rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Children of pairs that cross swap each variable with probability 0.5."""
+    """Children of pairs that cross swap each variable with probability 0.5 (not one that
+    does not exist, NaN, in either parent)."""
     swap = crosses[:, None] & (rng.random(first.shape) < 0.5)
+    swap &= ~np.isnan(first) & ~np.isnan(second)
     return np.where(swap, second, first), np.where(swap, first, second)
 
 
@@ -190,7 +192,7 @@ def reset_mutation(
     """Move each entry with probability ``prob`` to another label of ``lower..upper`` drawn
     uniformly (for a binary variable: flip it). In place; ``D`` is returned."""
     n_labels = upper - lower + 1
-    hit = (rng.random(D.shape) < prob) & (n_labels > 1)
+    hit = (rng.random(D.shape) < prob) & (n_labels > 1) & ~np.isnan(D)
     rows, cols = np.nonzero(hit)
     shift = rng.integers(1, n_labels[cols].astype(np.int64))
     low = lower[cols]

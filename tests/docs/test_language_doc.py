@@ -2,7 +2,8 @@
 
 A ```moo block must compile with ``mooc.compile`` and give finite objectives of the right
 shape on a random population drawn within its bounds (```moo nonfinite: shapes only;
-```moo extern: its externs are allowed to run). A
+```moo extern: its externs are allowed to run; ```moo data: its data files are read next to
+docs/language.md, and each ```csv FILE or ```json FILE block shows FILE as shipped). A
 ```moo-error block must raise ``mooc.MooError`` whose message contains its ``# error:`` line.
 """
 
@@ -61,7 +62,8 @@ def test_the_doc_has_examples():
 
 @pytest.mark.parametrize(("where", "text", "words"), MODELS, ids=[m[0] for m in MODELS])
 def test_model_block_compiles_and_evaluates(where: str, text: str, words: tuple[str, ...]):
-    problem = mooc.compile(text, filename=f"language.md:{where}", allow_extern="extern" in words)
+    filename = str(DOC) if "data" in words else f"language.md:{where}"
+    problem = mooc.compile(text, filename=filename, allow_extern="extern" in words)
     X = _population(problem, 16, np.random.default_rng(0))
     evaluation = problem.evaluate(X)
     assert evaluation.F.shape == (len(X), problem.n_obj)
@@ -81,6 +83,16 @@ def test_error_block_fails_with_its_message(where: str, text: str, words: tuple[
     with pytest.raises(mooc.MooError) as caught:
         mooc.compile(text, filename=f"language.md:{where}")
     assert expected["message"] in str(caught.value)
+
+
+SHOWN_FILE = re.compile(r"^```(?:csv|json) (?P<file>\S+)\n(?P<body>.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+def test_data_files_shown_are_the_files_read():
+    shown = {m["file"]: m["body"] for m in SHOWN_FILE.finditer(DOC.read_text(encoding="utf-8"))}
+    assert len(shown) >= 3
+    for name, body in shown.items():
+        assert (DOC.parent / name).read_text(encoding="utf-8") == body, name
 
 
 def test_small_solve_of_the_first_model():

@@ -6,6 +6,7 @@ again.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -32,6 +33,19 @@ def _doc_blocks() -> list[tuple[str, str, str]]:
 
 #: (id, text, filename) of every shipped model; the filename lets includes resolve.
 CORPUS = _files(ROOT / "examples") + _files(ROOT / "stdlib") + _doc_blocks()
+
+_RUN_DATA = re.compile(r"^# Run: .*$", re.MULTILINE)
+
+
+@functools.cache
+def data_for(filename: str) -> list[str]:
+    """The data files a shipped model is run with: the ``--data FILE`` of its ``# Run:``
+    comment line (paths from the project's root)."""
+    path = Path(filename)
+    if path.suffix != ".moo" or not path.is_file():
+        return []
+    runs = _RUN_DATA.findall(path.read_text(encoding="utf-8"))
+    return [str(ROOT / found) for line in runs for found in re.findall(r"--data (\S+)", line)]
 
 
 def points_within_bounds(compiled, n: int = 6, seed: int = 0) -> np.ndarray:

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from model_corpus import CORPUS, points_within_bounds  # noqa: E402
+from model_corpus import CORPUS, data_for, points_within_bounds  # noqa: E402
 
 TOKEN = re.compile(r"\s+|[A-Za-z_][A-Za-z_0-9]*|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\.|\*\*|[<>=!]=|.",
                    re.S)
@@ -93,7 +93,7 @@ def outcome(text: str, filename: str) -> tuple:
     from mooc.errors import MooError
 
     try:
-        compiled = compile_text(text, filename)
+        compiled = compile_text(text, filename, data=data_for(filename))
     except MooError as error:
         return ("error", str(error))
     with np.errstate(all="ignore"):

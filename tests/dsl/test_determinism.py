@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from model_corpus import CORPUS, points_within_bounds
+from model_corpus import CORPUS, data_for, points_within_bounds
 from test_fuzz import family_expression, random_expression
 
 import mooc
@@ -27,7 +27,7 @@ REPEATS = 3
 def _outcome(text: str, filename: str) -> tuple:
     """What compiling ``text`` gives: its error, or its generated source and values."""
     try:
-        compiled = compile_text(text, filename)
+        compiled = compile_text(text, filename, data=data_for(filename))
     except MooError as error:
         return ("error", str(error))
     X = points_within_bounds(compiled)

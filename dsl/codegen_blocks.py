@@ -1,0 +1,92 @@
+"""Stage 4, the code of variable blocks: which variables exist at each point (their 'when'
+conditions, into ``_activity``), and what an extern is given of each argument. Part of
+:mod:`mooc.dsl.codegen`, which calls these with its printer and emitter.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mooc.dsl.lowered import ExternCall, Family, LoweredModel, ParamValue, VarBlock
+
+if TYPE_CHECKING:
+    from mooc.dsl.codegen import PopulationPrinter, _Emitter
+
+
+def family_indices(printer: PopulationPrinter, emitter: _Emitter, family: Family) -> None:
+    for level, (index, start, size) in enumerate(
+            zip(family.indices, family.starts, family.shape, strict=True), start=1):
+        values, _ = emitter.static_pair(f"_index_range({start}, {start + size - 1}, {level}, -1)")
+        printer.bound[index] = values
+
+
+def activity(printer: PopulationPrinter, emitter: _Emitter, model: LoweredModel) -> list[str]:
+    """Lines of ``_activity(X)``: each conditional variable's mask, in declaration order, and
+    its elements set to NaN where they do not exist (so later conditions see that)."""
+    lines = []
+    for block in model.variables:
+        if block.condition is None:
+            continue
+        family = None if not block.shape else Family(block.condition_indices, block.starts,
+                                                     block.shape)
+        printer.bound = {}
+        printer.level = 0 if family is None else len(block.shape)
+        if family is not None:
+            family_indices(printer, emitter, family)
+        rows = f"{block.first_column}:{block.first_column + block.size}"
+        lines += [f"_on = _active_rows({printer._print(block.condition)}, {block.shape!r}, N)",
+                  f"ACT[{rows}] = _on",
+                  f"XT[{rows}] = numpy.where(_on, XT[{rows}], numpy.nan)"]
+    return lines
+
+
+def extern_call(printer: PopulationPrinter, emitter: _Emitter, step: ExternCall) -> str:
+    """``_ext_NAME = <runner>.call(NAME, {arg: (N, ...) values}, N)``; members become columns."""
+    code = f"_ext_{step.name}"
+    for column, value in enumerate(step.spec.returns):
+        printer.stored[f"{step.name}.{value}"] = (f"{code}[:, {column}]", None)
+    parts = [f"{name!r}: {argument_code(printer, emitter, name, meaning, step.spec.vectorized)}"
+             for name, meaning in step.arguments]
+    return f"{code} = _extern_runner.call({step.name!r}, {{{', '.join(parts)}}}, N)"
+
+
+def present_code(emitter: _Emitter, name: str, block: VarBlock, vectorized: bool) -> str:
+    """A conditional variable as an extern argument: per point, None or the list of the
+    elements that exist; for a vectorized extern, its values with NaN where it does not."""
+    first, stop = block.first_column, block.first_column + block.size
+    if vectorized:
+        return f"XT[{first}]" if not block.shape else \
+            f"XT[{first}:{stop}].T.reshape((N,) + {block.shape!r})"
+    labels = "None"
+    if block.kind == "choice":
+        labels = emitter.constant(np.array(block.labels, dtype=object), f"labels_{name}")
+    return (f"_present(XT[{first}:{stop}].T, ACT[{first}:{stop}].T, {not block.shape}, {labels}, "
+            f"{block.kind in ('int', 'bin')})")
+
+
+def argument_code(printer: PopulationPrinter, emitter: _Emitter, name: str,
+                   meaning: object, vectorized: bool = False) -> str:
+    """An extern argument's values, one row per point: (N,) or (N, *shape)."""
+    if isinstance(meaning, VarBlock) and meaning.condition is not None:
+        return present_code(emitter, name, meaning, vectorized)
+    if isinstance(meaning, VarBlock):
+        first, stop = meaning.first_column, meaning.first_column + meaning.size
+        values = f"XT[{first}]" if not meaning.shape else \
+            f"XT[{first}:{stop}].T.reshape((N,) + {meaning.shape!r})"
+        if meaning.kind == "choice":
+            labels = emitter.constant(np.array(meaning.labels, dtype=object), f"labels_{name}")
+            return f"{labels}[_labels({values}, {len(meaning.labels)})]"
+        if meaning.kind in ("int", "bin"):
+            return f"numpy.rint({values}).astype(numpy.int64)"
+        return values
+    if isinstance(meaning, ParamValue):
+        values = emitter.constant(np.asarray(meaning.value, dtype=float), f"param_{name}")
+        return f"numpy.broadcast_to({values}, (N,) + {values}.shape)"
+    if isinstance(meaning, tuple):
+        code, family = printer.stored[name]
+        if family is None:
+            return code
+        return f"{code}.T.reshape((N,) + {family.shape!r})"
+    return f"_column({printer._print(meaning)}, N)"  # a constant let

@@ -1,0 +1,4 @@
+set products = {bolt, nut}
+param profit[products]
+var x in [0, 1]
+minimize f: x * profit[bolt]

@@ -1,0 +1,113 @@
+"""Conditional variables ('when'), stage by stage: what may be written, what the generated code
+computes (which variables exist, NaN where not), what an extern is given, and how a result
+shows a variable that does not exist."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import mooc
+from mooc.errors import ModelCheckError
+
+LAYERS = """var layers int in [1, 3]
+var units[i in 1..3] int in [4, 128] when layers >= i
+var act[i in 1..3] choice {relu, step} when layers >= i
+var slope[i in 1..3] in [0, 1] when layers >= i and act[i] == relu
+var lr in [1e-4, 1] log when layers == 1
+"""
+
+
+@pytest.mark.parametrize("objective", [
+    "sum(if layers >= j then units[j] else 0 for j in 1..3)",
+    "if 2 <= layers then units[2] else 0",  # the same condition, written the other way
+    "if not layers >= 2 then 0 else units[2]",  # the else branch of the opposite
+    "if layers >= 2 then (if layers >= 3 then units[3] else units[2]) else 0",
+    "sum(if layers >= i and act[i] == relu then slope[i] else 0 for i in 1..3)",
+    "if layers == 1 then lr else 0",
+    "if layers >= 1 + 1 then units[2] else 0",  # constants fold
+])
+def test_uses_under_the_variables_condition_compile(objective):
+    mooc.compile(LAYERS + f"minimize f: {objective}\nminimize g: layers\n")
+
+
+@pytest.mark.parametrize("objective,use", [
+    ("sum(units[i] for i in 1..3)", "units[i]"),
+    ("units[1]", "units[1]"),  # no reasoning over bounds: layers >= 1 is not assumed
+    ("if layers > 2 then units[2] else 0", "units[2]"),
+    ("sum(if act[i] == relu then slope[i] else 0 for i in 1..3)", "act[i]"),
+    ("sum(if layers >= i then slope[i] else 0 for i in 1..3)", "slope[i]"),
+    ("lr", "lr"),
+    ("if layers >= 2 or layers == 1 then units[2] else 0", "units[2]"),
+])
+def test_uses_elsewhere_are_errors_at_the_use(objective, use):
+    with pytest.raises(ModelCheckError) as caught:
+        mooc.compile(LAYERS + f"minimize f: {objective}\nminimize g: layers\n")
+    message = str(caught.value)
+    assert message.startswith("<string>:6:") and f"{use} is used where it may not exist" in message
+
+
+def test_activity_and_evaluation_mask_what_does_not_exist():
+    problem = mooc.compile(LAYERS + "minimize f: sum(if layers >= i then units[i] else 0 "
+                                    "for i in 1..3)\nminimize g: if layers == 1 then lr else 1\n")
+    assert problem.variable_names == ("layers", "units[1]", "units[2]", "units[3]", "act[1]",
+                                      "act[2]", "act[3]", "slope[1]", "slope[2]", "slope[3]",
+                                      "lr")
+    X = np.array([[1, 10, 20, 30, 0, 0, 0, 0.5, 0.5, 0.5, 0.1],
+                  [3, 10, 20, 30, 0, 1, 0, 0.5, 0.5, 0.5, 0.1]], dtype=float)
+    active = problem.active(X)
+    assert active.tolist() == [
+        [True, True, False, False, True, False, False, True, False, False, True],
+        [True, True, True, True, True, True, True, True, False, True, False]]
+    assert problem.evaluate(X).F.tolist() == [[10.0, 0.1], [60.0, 1.0]]
+    # what the inactive entries hold changes nothing
+    Y = X.copy()
+    Y[~active] = np.nan
+    np.testing.assert_array_equal(problem.evaluate(Y).F, problem.evaluate(X).F)
+
+
+def test_a_model_without_when_has_everything_active():
+    problem = mooc.compile("var x[1..2] in [0, 1]\nminimize f: x[1] + x[2]\n")
+    assert not problem.conditional and problem.active([[0.5, 0.5]]).all()
+    assert not hasattr(problem.as_solver_problem(), "active")
+
+
+def test_extern_gets_a_shorter_list_and_none(tmp_path):
+    (tmp_path / "record.py").write_text(
+        "import json\n"
+        "def call(layers, units, act, lr):\n"
+        "    with open(__file__ + '.log', 'a') as f:\n"
+        "        f.write(json.dumps([layers, units, act, lr]) + '\\n')\n"
+        "    return sum(units)\n")
+    (tmp_path / "m.moo").write_text(
+        LAYERS + 'extern rec(layers, units, act, lr) = python "record:call" returns {total}\n'
+                 "minimize f: rec.total\nminimize g: layers\n")
+    problem = mooc.load(tmp_path / "m.moo", allow_extern=True)
+    X = np.array([[1, 10, 20, 30, 0, 1, 0, 0.5, 0.5, 0.5, 0.1],
+                  [2, 10, 20, 30, 0, 1, 0, 0.5, 0.5, 0.5, 0.1]], dtype=float)
+    assert problem.evaluate(X).F[:, 0].tolist() == [10.0, 30.0]
+    calls = [json.loads(line) for line in (tmp_path / "record.py.log").read_text().splitlines()]
+    assert calls == [[1, [10], ["relu"], 0.1], [2, [10, 20], ["relu", "step"], None]]
+
+
+def test_the_front_has_blank_cells_and_no_two_rows_alike():
+    problem = mooc.compile(
+        "var layers int in [1, 3]\nvar units[i in 1..3] int in [1, 8] when layers >= i\n"
+        "let width[i in 1..3] = if layers >= i then units[i] else 0\n"
+        "minimize size: sum(width[i] for i in 1..3)\n"
+        "maximize depth: layers + sum(width[i] for i in 1..3) / 100\n")
+    result = problem.solve(population=20, generations=15, seed=2)
+    X = result.X
+    assert np.isnan(X).any()
+    assert np.array_equal(np.isnan(X), ~problem.active(np.nan_to_num(X, nan=1.0)))
+    rows = {tuple(np.where(np.isnan(x), -1.0, x)) for x in X}
+    assert len(rows) == len(X)
+    header, first = result.to_csv().splitlines()[1:3]
+    assert header.startswith("layers,units[1],units[2],units[3]")
+    cells = dict(zip(header.split(","), first.split(","), strict=True))
+    layers = int(cells["layers"])
+    assert all((cells[f"units[{i}]"] == "") == (i > layers) for i in (1, 2, 3))
+    document = json.loads(result.to_json())
+    assert any(value is None for row in document["X"] for value in row)
