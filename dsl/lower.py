@@ -136,19 +136,21 @@ class Lowerer(ExpressionLowering):
             if isinstance(given, (bool, np.bool_)) or not isinstance(given, numbers.Real):
                 raise ParameterError(f"param '{node.name}' takes a number, but was given "
                                      f"{given!r}", where)
-            return ParamValue(node.name, float(given))
+            return ParamValue(node.name, _finite(node.name, given, given, where))
         if isinstance(node.dims[0], ast.LabelDim):
             raise ParameterError(f"param '{node.name}' is a table and cannot be overridden yet",
                                  where)
         shape, starts = self.array_shape(node)
         try:
             values = np.asarray(given, dtype=float)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ParameterError(f"param '{node.name}' takes an array of numbers, but was given "
                                  f"{given!r}", where) from None
         if values.shape != shape:
             raise ParameterError(f"param '{node.name}' has shape {shape}, but the value given "
                                  f"has shape {values.shape}", where)
+        for value in values.flat:
+            _finite(node.name, value, given, where)
         return ParamValue(node.name, values, starts)
 
     def statement_Var(self, node: ast.Var) -> None:
@@ -284,6 +286,18 @@ class Lowerer(ExpressionLowering):
                 if isinstance(dim, ast.RangeDim) and dim.index}
 
     # expressions ---------------------------------------------------------------------
+
+
+def _finite(name: str, value: numbers.Real, given: object, where: ast.Span) -> float:
+    """An overriding value as a float, refused like a value in the file when not finite."""
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        shown = repr(given) if len(repr(given)) <= 60 else repr(given)[:50] + "..."
+        raise ParameterError(f"param '{name}' takes finite numbers, but was given {shown}", where)
+    return number
 
 
 def _range_text(dim: ast.Dim) -> str:

@@ -123,6 +123,9 @@ def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
             value = None
         if not _is_numeric(value):
             raise ParameterError(f"--set {name}: '{text}' is not a number or a list of numbers")
+        from mooc.options import check_param_value
+
+        check_param_value(name, value, text.strip())
         overrides[name] = value
     return overrides
 

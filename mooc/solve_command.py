@@ -22,6 +22,16 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
             "seed": args.seed, "constraints": args.constraints}
 
 
+def _check_flags(args: argparse.Namespace) -> None:
+    """Refuse bad option values before anything is loaded, naming the flag."""
+    from mooc.options import RUN_RULES, check_run_options, check_settings, checked_number, flag_name
+
+    check_settings(_options(args), spell=flag_name)
+    check_run_options(workers=args.workers, dask=args.dask,
+                      checkpoint_every=args.checkpoint_every, spell=flag_name)
+    checked_number(args.rows, RUN_RULES["rows"], "--rows")
+
+
 def _check_paths(args: argparse.Namespace) -> None:
     """Refuse bad output names before the run, so no computed front is lost to a typo."""
     for path in args.out:
@@ -85,6 +95,7 @@ def run_solve(args: argparse.Namespace) -> int:
     from mooc.progress import ProgressDisplay
     from mooc.solve import solve_problem
 
+    _check_flags(args)
     resumed = _resumed(args) if args.resume else None
     _check_paths(args)
     if resumed is not None:
@@ -102,7 +113,8 @@ def run_solve(args: argparse.Namespace) -> int:
             "reference": args.reference if args.reference in (None, "library")
             else os.path.abspath(args.reference), "workers": args.workers, "dask": args.dask}
     try:
-        result = solve_problem(problem, workers=args.workers or 1, dask=args.dask,
+        result = solve_problem(problem, workers=1 if args.workers is None else args.workers,
+                               dask=args.dask,
                                checkpoint=checkpoint, checkpoint_every=args.checkpoint_every,
                                checkpoint_note=note, resumed=resumed, **options)
     except KeyboardInterrupt:  # before a generation was done: no front yet
