@@ -8,10 +8,28 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+import sys
 
-from mooc.errors import MooError
+
+def _quiet_interrupt(kind: type[BaseException], value: BaseException, traceback: object) -> None:
+    """Ctrl-C before the command's own handler is in place (while modules are still being
+    imported) ends the command with a word, not a traceback."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.stderr.write("interrupted\n")  # Python then ends the process by SIGINT (130)
+    else:
+        sys.__excepthook__(kind, value, traceback)  # type: ignore[arg-type]
+
+
+# Only when running as the command (`python -m mooc` imports this package with argv[0] set to
+# "-m"; the console script is named mooc): a library leaves the process's hook alone.
+_argv = getattr(sys, "argv", None) or [""]
+if _argv[0] == "-m" or _argv[0].replace("\\", "/").rsplit("/", 1)[-1] in ("mooc", "mooc.exe"):
+    sys.excepthook = _quiet_interrupt
+
+from pathlib import Path  # noqa: E402 - after the hook, so an early Ctrl-C is caught
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
+from mooc.errors import MooError  # noqa: E402
 
 # In a source checkout the subpackages are the sibling folders dsl/, solver/ and stdlib/
 # (installed, pyproject.toml maps them under mooc/). Let `python -m mooc` run from the

@@ -1,5 +1,6 @@
 """The ``mooc`` command. Only :class:`mooc.MooError` is caught: a user's mistake never shows a
-traceback. Exit codes: 0 success, 2 a model or usage error, 130 interrupted."""
+traceback. Exit codes: 0 success, 2 a model or usage error or an output that could not be
+written, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM)."""
 
 from __future__ import annotations
 
@@ -191,8 +192,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        from mooc.signals import Stopping
+
+        print(Stopping.word(), file=sys.stderr)
+        return Stopping.exit_code()
+    except BrokenPipeError:  # the reader stopped reading (mooc show zdt1 | head -1): not an error
+        from mooc.signals import silence
+
+        silence(sys.stdout)
+        silence(sys.stderr)
+        return 0
 
 
 if __name__ == "__main__":

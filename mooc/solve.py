@@ -81,7 +81,7 @@ def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None,
             raise UsageError(str(error)) from None
         except KeyboardInterrupt:  # before the first generation was done: keep finished calls
             if hook is not None:
-                hook.save(force=True)
+                hook.save(final=True)
             raise
         finally:
             runner.close(interrupted=interrupted)

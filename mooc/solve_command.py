@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 import numpy as np
 
-from mooc.errors import UsageError
+from mooc.errors import MooWarning, UsageError
 
 _OUTPUT_SUFFIXES = {".csv", ".json"}
 _PLOT_SUFFIXES = {".png", ".svg", ".pdf"}
@@ -41,11 +42,9 @@ def _check_paths(args: argparse.Namespace) -> None:
         if Path(path).suffix not in _PLOT_SUFFIXES:
             raise UsageError(f"--plot takes a .png, .svg or .pdf file name, but was given "
                              f"'{path}'")
-    for path in [*args.out, *args.plot, *([args.report] if args.report else []),
-                 *([args.checkpoint] if args.checkpoint else [])]:
-        folder = Path(path).resolve().parent
-        if not folder.is_dir():
-            raise UsageError(f"cannot write '{path}': the folder '{folder}' does not exist")
+    from mooc.outputs import check_output_paths
+
+    check_output_paths(args)
 
 
 def _rerun_request(args: argparse.Namespace) -> tuple[str, dict[str, Any], dict[str, Any]]:
@@ -92,8 +91,15 @@ def _check_same_model(problem: Any, recorded: str) -> None:
 
 
 def run_solve(args: argparse.Namespace) -> int:
+    from mooc.signals import sigterm_as_interrupt
+
+    with sigterm_as_interrupt():
+        return _run_solve(args)
+
+
+def _run_solve(args: argparse.Namespace) -> int:
     from mooc.progress import ProgressDisplay
-    from mooc.solve import solve_problem
+    from mooc.signals import GuardedStream, Stopping
 
     _check_flags(args)
     resumed = _resumed(args) if args.resume else None
@@ -105,42 +111,109 @@ def run_solve(args: argparse.Namespace) -> int:
     reference = _reference_front(args, problem)
     display = None
     if not args.quiet:
-        display = ProgressDisplay(_budget(problem, options, resumed))
+        stream = cast(TextIO, GuardedStream(sys.stderr))  # a closed stderr must not stop the run
+        display = ProgressDisplay(_budget(problem, options, resumed), stream=stream)
         options["callback"] = display
     checkpoint = args.checkpoint or args.resume
+    with _CheckpointWarnings() as saving:
+        try:
+            result = _solve(args, problem, options, resumed, checkpoint)
+        except KeyboardInterrupt:  # before a generation was done: no front yet
+            if not checkpoint:
+                raise
+            if saving.final_failure:
+                print(f"\n{Stopping.word()} before the first generation was done; its finished "
+                      f"evaluations could not be saved to {checkpoint}", file=sys.stderr)
+                return 2
+            print(f"\n{Stopping.word()} before the first generation was done; its finished "
+                  f"evaluations are saved to {checkpoint}; go on with: mooc solve --resume "
+                  f"{checkpoint}", file=sys.stderr)
+            return Stopping.exit_code()
+    if display is not None and result.history:
+        display.finish(result.history[-1])
+    return _report(args, result, reference, checkpoint, saving.final_failure)
+
+
+def _solve(args: argparse.Namespace, problem: Any, options: dict[str, Any], resumed: Any,
+           checkpoint: str | None) -> Any:
+    from mooc.solve import solve_problem
+
     note = {"out": _absolute(args.out), "plot": _absolute(args.plot),  # to resume from anywhere
             "report": args.report and os.path.abspath(args.report),
             "reference": args.reference if args.reference in (None, "library")
             else os.path.abspath(args.reference), "workers": args.workers, "dask": args.dask}
-    try:
-        result = solve_problem(problem, workers=1 if args.workers is None else args.workers,
-                               dask=args.dask,
-                               checkpoint=checkpoint, checkpoint_every=args.checkpoint_every,
-                               checkpoint_note=note, resumed=resumed, **options)
-    except KeyboardInterrupt:  # before a generation was done: no front yet
-        if not checkpoint:
-            raise
-        print(f"\ninterrupted before the first generation was done; its finished evaluations "
-              f"are saved to {checkpoint}; go on with: mooc solve --resume {checkpoint}",
-              file=sys.stderr)
-        return 130
-    if display is not None and result.history:
-        display.finish(result.history[-1])
-    _write_outputs(args, result, reference)
+    return solve_problem(problem, workers=1 if args.workers is None else args.workers,
+                         dask=args.dask, checkpoint=checkpoint,
+                         checkpoint_every=args.checkpoint_every, checkpoint_note=note,
+                         resumed=resumed, **options)
+
+
+def _report(args: argparse.Namespace, result: Any, reference: np.ndarray | None,
+            checkpoint: str | None, checkpoint_lost: bool) -> int:
+    """Write the outputs, print the front and the summary; the exit code. Outputs are written
+    first, so a reader that stops reading the table early loses none of them."""
+    from mooc.outputs import planned_outputs, write_outputs
+    from mooc.signals import Stopping
+
+    written, failed = write_outputs(planned_outputs(args, result, reference))
     if not args.quiet:
-        print(result.table(args.rows))
+        _print_front(result, args.rows)
         print(f"\n{result.message} ({result.elapsed:.2f} s, seed {result.seed})",
               file=sys.stderr)
-        for path in [*args.out, *args.plot, *([args.report] if args.report else [])]:
+        for path in written:
             print(f"wrote {path}", file=sys.stderr)
     if reference is not None and not args.quiet:
         _print_indicators(result, reference)
+    if checkpoint_lost:
+        failed.append(f"cannot save the checkpoint '{checkpoint}' (see the warning above)")
+    for message in failed:
+        print(f"error: {message}", file=sys.stderr)
+    if failed:
+        return 2
     if result.stop_reason == "interrupted":
         if checkpoint:
-            print(f"interrupted; saved to {checkpoint}; go on with: mooc solve --resume "
+            print(f"{Stopping.word()}; saved to {checkpoint}; go on with: mooc solve --resume "
                   f"{checkpoint}", file=sys.stderr)
-        return 130
+        return Stopping.exit_code()
     return 0
+
+
+def _print_front(result: Any, rows: int) -> None:
+    """The front's table on standard output; a reader that has gone just stops it."""
+    from mooc.signals import silence
+
+    try:
+        print(result.table(rows))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence(sys.stdout)
+
+
+class _CheckpointWarnings:
+    """While solving: a checkpoint that cannot be saved is reported as ``warning: ...`` on
+    standard error (once, and again if the last save fails: then ``final_failure``)."""
+
+    def __init__(self) -> None:
+        self.final_failure = False
+        self._catch = warnings.catch_warnings()
+
+    def __enter__(self) -> _CheckpointWarnings:
+        self._catch.__enter__()
+        warnings.simplefilter("always", MooWarning)
+        shown = warnings.showwarning
+
+        def show(message: Any, category: type[Warning], *rest: Any, **more: Any) -> None:
+            if not issubclass(category, MooWarning):
+                shown(message, category, *rest, **more)
+                return
+            self.final_failure = self.final_failure or bool(getattr(message, "final", False))
+            print(f"\nwarning: {message}", file=sys.stderr)
+
+        warnings.showwarning = show
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._catch.__exit__(*exc)
 
 
 def _absolute(paths: list[str]) -> list[str]:
@@ -179,17 +252,6 @@ def _budget(problem: Any, options: dict[str, Any], resumed: Any) -> dict[str, An
     if resumed is not None:
         return solver_settings(problem, resume_settings(resumed, options))
     return solver_settings(problem, options)
-
-
-def _write_outputs(args: argparse.Namespace, result: Any, reference: np.ndarray | None) -> None:
-    for path in args.out:
-        (result.to_json if path.endswith(".json") else result.to_csv)(path)
-    for path in args.plot:
-        result.plot(path, true_front=reference)
-    if args.report:
-        from mooc.report import write_report
-
-        write_report(result, args.report, true_front=reference)
 
 
 def _reference_front(args: argparse.Namespace, problem: Any) -> np.ndarray | None:
