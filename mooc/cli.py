@@ -187,7 +187,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 2
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # here, so that a reader that has gone is met inside this try
+        return code
     except MooError as error:
         print(error, file=sys.stderr)
         return error.exit_code
