@@ -98,6 +98,10 @@ class RunCheckpoint:
 
 def read_checkpoint(path: str | os.PathLike[str]) -> Resumed:
     """The run saved in ``path``; UsageError when it cannot be read."""
+    from mooc.inputs import MAX_CHECKPOINT_BYTES, check_input_file
+
+    if os.path.exists(path):
+        check_input_file(str(path), "the checkpoint", MAX_CHECKPOINT_BYTES)
     try:
         state, extra = load_checkpoint(path)
         return Resumed(

@@ -204,6 +204,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         silence(sys.stdout)
         silence(sys.stderr)
         return 0
+    except ImportError as error:  # Ctrl-C during an import can surface as this
+        from mooc.signals import Stopping, caused_by_interrupt
+
+        if not caused_by_interrupt(error):
+            raise
+        print(Stopping.word(), file=sys.stderr)
+        return Stopping.exit_code()
 
 
 if __name__ == "__main__":

@@ -34,6 +34,19 @@ class Stopping:
         return "terminated" if cls.terminated else "interrupted"
 
 
+def caused_by_interrupt(error: BaseException) -> bool:
+    """Whether ``error`` may be Ctrl-C's doing: it is, or came from, a KeyboardInterrupt, or
+    Ctrl-C reached the command (an import that Ctrl-C broke raises ImportError)."""
+    import mooc
+
+    cause: BaseException | None = error
+    for _ in range(8):
+        if cause is None or isinstance(cause, KeyboardInterrupt):
+            break
+        cause = cause.__cause__ or cause.__context__
+    return isinstance(cause, KeyboardInterrupt) or mooc._interrupted
+
+
 def _terminate_as_interrupt(signum: int, frame: Any) -> None:
     Stopping.terminated = True
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once

@@ -49,8 +49,10 @@ def _check_paths(args: argparse.Namespace) -> None:
 
 def _rerun_request(args: argparse.Namespace) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """The model, param overrides and settings recorded in an earlier JSON output."""
+    from mooc.inputs import check_input_file
     from mooc.result import read_metadata
 
+    check_input_file(args.rerun, "--rerun")
     try:
         metadata = read_metadata(args.rerun)
         model = metadata["path"] or metadata["problem"]
@@ -227,6 +229,10 @@ def _resumed(args: argparse.Namespace) -> Any:
     if args.model or args.rerun or args.overrides:
         raise UsageError("--resume takes the model, its params and settings from the "
                          "checkpoint: give no model, --set or --rerun with it")
+    if os.path.exists(args.resume):
+        from mooc.inputs import MAX_CHECKPOINT_BYTES, check_input_file
+
+        check_input_file(args.resume, "--resume", MAX_CHECKPOINT_BYTES)
     resumed = read_checkpoint(args.resume)
     note = resumed.note
     if not (args.out or args.plot or args.report):
@@ -257,7 +263,9 @@ def _budget(problem: Any, options: dict[str, Any], resumed: Any) -> dict[str, An
 def _reference_front(args: argparse.Namespace, problem: Any) -> np.ndarray | None:
     """The front to compare with: --reference FILE, or the library's true front."""
     if args.reference and args.reference != "library":
-        return _read_front(args.reference, problem.n_obj)
+        from mooc.inputs import read_front
+
+        return read_front(args.reference, problem.n_obj)
     from mooc.indicators import front_names, true_front
 
     if problem.name.lower() in front_names():
@@ -271,27 +279,8 @@ def _reference_front(args: argparse.Namespace, problem: Any) -> np.ndarray | Non
     return None
 
 
-def _read_front(path: str, n_obj: int) -> np.ndarray:
-    try:
-        front = np.loadtxt(path, delimiter=",", ndmin=2, comments="#")
-    except (OSError, ValueError) as error:
-        raise UsageError(f"cannot read the reference front '{path}': {error}") from None
-    if front.shape[1] != n_obj:
-        raise UsageError(f"the reference front '{path}' has {front.shape[1]} columns, but the "
-                         f"problem has {n_obj} objectives")
-    return front
-
-
 def _print_indicators(result: Any, reference: np.ndarray) -> None:
-    from mooc.solver.indicators import hypervolume, igd, igd_plus
+    from mooc.indicators import comparison
 
-    sign = np.where(result.problem.maximize, -1.0, 1.0)  # indicators work on minimization
-    front, true = result.F * sign, reference * sign
-    ref = np.max(true, axis=0) * 1.1 if np.all(np.max(true, axis=0) > 0) \
-        else np.max(true, axis=0) + 0.1 * np.ptp(true, axis=0)
-    mine = hypervolume(front[np.isfinite(front).all(axis=1)], ref=ref)
-    best = hypervolume(true, ref=ref)
-    print(f"hypervolume {mine:.6g} ({mine / best:.2%} of the reference front's {best:.6g}, "
-          f"reference point {np.array2string(ref, precision=4, separator=', ')})")
-    print(f"IGD  {igd(front, reference_front=true):.6g}")
-    print(f"IGD+ {igd_plus(front, reference_front=true):.6g}")
+    for line in comparison(result.F, reference, maximize=result.problem.maximize):
+        print(line)

@@ -118,7 +118,7 @@ def _result(run: Run, state: Generation, monitor: ProgressMonitor, reason: str,
                f"{generations} and {run.evaluations} evaluations")
     points = front.points
     return SolverResult(
-        X=points.X, F=points.F, hard=points.hard, soft=points.soft, feasible=points.feasible,
+        X=points.X, F=points.F, hard=points.hard, soft=points.soft, feasible=front.feasible,
         feasible_found=front.feasible_found, message=message, population=state.population,
         history=monitor.history, n_evaluations=run.evaluations, n_generations=run.generation,
         stop_reason=reason, seed=seed, elapsed=run.elapsed(),

@@ -17,11 +17,25 @@ from mooc.checkpoint import read_checkpoint
 ROOT = Path(__file__).parents[2]
 LONG = ["solve", "zdt1", "--population", "20", "--generations", "1000000"]
 
-#: Starts mooc the way `python -m mooc` does (runpy), after saying so on standard output: the
-#: delays below count from the moment mooc's own code starts, not from the interpreter's
-#: start-up (whose site imports are Python's, not mooc's).
-LAUNCH = ("import runpy, sys; sys.argv = ['mooc', *sys.argv[1:]]; sys.stdout.write('go\\n'); "
-          "sys.stdout.flush(); runpy.run_module('mooc', run_name='__main__', alter_sys=True)")
+#: Starts mooc the way `python -m mooc` does (runpy), and says "go" on standard output as soon
+#: as mooc's package has run its first statements (which set its interrupt handling): an audit
+#: hook sees the next module's code handed to exec. The delays below count from there; before
+#: it is the interpreter's own start-up, which no code of mooc's can guard.
+LAUNCH = """
+import runpy, sys
+started = []
+def announce(event, args):
+    if event != "exec" or len(started) > 1:
+        return
+    if started or getattr(args[0], "co_filename", "").endswith("mooc/__init__.py"):
+        started.append(args[0])
+    if len(started) == 2:
+        sys.stdout.write("go\\n")
+        sys.stdout.flush()
+sys.addaudithook(announce)
+sys.argv = ["mooc", *sys.argv[1:]]
+runpy.run_module("mooc", run_name="__main__", alter_sys=True)
+"""
 
 
 def _mooc(*argv: str, cwd: Path = ROOT) -> subprocess.Popen[str]:
