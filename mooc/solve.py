@@ -54,7 +54,8 @@ def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None,
         settings["callback"] = callback
     else:
         settings = solver_settings(problem, options)
-    check_run_options(workers=workers, dask=dask, checkpoint_every=checkpoint_every)
+    check_run_options(workers=workers, dask=dask, checkpoint_every=checkpoint_every,
+                      checkpoint=checkpoint, callback=settings.get("callback"))
     problem.check_externs_allowed()
     runner = problem.extern_runner
     runner.failures.clear()

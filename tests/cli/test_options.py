@@ -75,6 +75,9 @@ BAD_OPTIONS = [
     ({"mutation_prob": float("nan")}, "'mutation_prob' takes a number from 0 to 1"),
     ({"penalty": float("inf")}, "'penalty' takes a number of at least 0, but was given inf"),
     ({"epsilon": -0.5}, "'epsilon' takes a number of at least 0, but was given -0.5"),
+    ({"callback": 5}, "'callback' takes a function, but was given 5"),
+    ({"checkpoint": "/proc/run.ckpt"}, "cannot write 'checkpoint' '/proc/run.ckpt': No such file"),
+    ({"checkpoint": "/tmp"}, "cannot write 'checkpoint' '/tmp': it is a folder"),
 ]
 
 

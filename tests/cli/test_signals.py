@@ -112,3 +112,15 @@ def test_head_reading_one_line_of_the_table_is_no_error(tmp_path):
     err = (tmp_path / "err.txt").read_text()
     assert lines[0].split()[:2] == ["f1", "f2"] and lines[1] == "0", (done.stdout, err)
     assert "Traceback" not in err and "non-dominated points" in err
+
+
+def test_a_run_whose_stdout_and_stderr_readers_have_gone_still_writes_its_outputs(tmp_path):
+    front = tmp_path / "front.json"
+    process = subprocess.Popen([sys.executable, "-m", "mooc", "solve", "zdt1", "--population",
+                                "10", "--generations", "30", "--out", str(front)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the progress line, the table and the summary have nowhere to go
+    process.stderr.close()
+    assert process.wait(timeout=60) == 0
+    assert front.is_file() and front.read_text().startswith("{")
