@@ -157,6 +157,9 @@ def _crowding_finite(F: np.ndarray, groups: np.ndarray) -> np.ndarray:
     # Sorting by (group, objective) lays the groups out in the same places for every objective.
     first, last, run = _group_layout(np.sort(groups))
     edges = np.concatenate([first, last])
+    inner = np.ones(n, dtype=bool)
+    inner[edges] = False
+    inner = inner[1:-1]  # the gaps between two rows of the same group
     share = np.empty(n)
     for column in F.T:
         order = np.lexsort((column, groups))
@@ -164,8 +167,8 @@ def _crowding_finite(F: np.ndarray, groups: np.ndarray) -> np.ndarray:
         values *= 0.5  # halved (exactly), no difference of two finite values overflows
         inverse = _inverse_spread(values[last] - values[first])
         np.subtract(values[2:], values[:-2], out=share[1:-1])
-        share[edges] = 0.0  # gaps reaching into the next group: not scaled, made infinite
-        share[1:-1] *= inverse[run[1:-1]]
+        # gaps reaching into the next group are not scaled (they could overflow): infinite
+        np.multiply(share[1:-1], inverse[run[1:-1]], out=share[1:-1], where=inner)
         share[edges] = np.inf
         distance[order] += share
     return distance
