@@ -296,7 +296,8 @@ def _finite(name: str, value: numbers.Real, given: object, where: ast.Span) -> f
         number = math.inf
     if not math.isfinite(number):
         shown = repr(given) if len(repr(given)) <= 60 else repr(given)[:50] + "..."
-        raise ParameterError(f"param '{name}' takes finite numbers, but was given {shown}", where)
+        raise ParameterError(f"the value given for param '{name}' is not a finite number: "
+                             f"{shown}", where)
     return number
 
 

@@ -26,9 +26,9 @@ def _dominated(F: np.ndarray, by: np.ndarray, /) -> np.ndarray:
     step = max(1, _BLOCK // max(1, by.shape[0] * F.shape[1]))
     for start in range(0, F.shape[0], step):
         part = F[start:start + step, None, :]
-        no_worse = (by[None, :, :] <= part).all(axis=2)
-        better = (by[None, :, :] < part).any(axis=2)
-        out[start:start + step] = (no_worse & better).any(axis=1)
+        no_worse = np.all(by[None, :, :] <= part, axis=2)
+        better = np.any(by[None, :, :] < part, axis=2)
+        out[start:start + step] = np.any(no_worse & better, axis=1)
     return out
 
 

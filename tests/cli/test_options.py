@@ -93,14 +93,18 @@ def test_a_bad_python_option_raises_a_usage_error_naming_it(options, message):
 def test_a_python_param_that_is_not_finite_is_refused_at_the_param(value):
     with pytest.raises(ParameterError) as caught:
         mooc.load("examples/kit.moo", params={"cap": value})
-    assert "kit.moo:6:7: error: param 'cap' takes finite numbers" in str(caught.value)
+    assert ("kit.moo:6:7: error: the value given for param 'cap' is not a finite number"
+            in str(caught.value))
 
 
-@pytest.mark.parametrize("value", [[12, 7, 11, 8, 9, float("nan")], [1, 2, 3, 4, 5, 10**400]])
-def test_a_python_array_param_with_a_value_that_is_not_finite_is_refused(value):
+@pytest.mark.parametrize("value,message", [
+    ([12, 7, 11, 8, 9, float("nan")], "the value given for param 'w' is not a finite number"),
+    ([1, 2, 3, 4, 5, 10**400], "param 'w' takes an array of numbers, but was given"),
+])
+def test_a_python_array_param_with_a_value_that_is_not_finite_is_refused(value, message):
     with pytest.raises(ParameterError) as caught:
         mooc.load("examples/kit.moo", params={"w": value})
-    assert "kit.moo:7:7: error: param 'w' takes" in str(caught.value)
+    assert f"kit.moo:7:7: error: {message}" in str(caught.value)
 
 
 # seeds ------------------------------------------------------------------------------------
