@@ -62,6 +62,7 @@ def test_outputs_failing_at_the_end_are_named_and_the_rest_written(capsys, tmp_p
     _remove_after_solving(monkeypatch, gone)
     code, out, err = _solve(capsys, "--out", gone / "front.csv", "--out", kept / "front.json",
                             "--report", gone / "run.html", "--out", kept / "front.csv",
+                            "--plot", gone / "front.png", "--plot", kept / "front.svg",
                             "--rows", "3")
     assert code == 2
     assert out.splitlines()[0].split()[:2] == ["f1", "f2"]  # the front is printed
@@ -71,6 +72,8 @@ def test_outputs_failing_at_the_end_are_named_and_the_rest_written(capsys, tmp_p
     assert f"wrote {kept / 'front.json'}" in err and f"wrote {kept / 'front.csv'}" in err
     assert f"error: cannot write --out '{gone / 'front.csv'}': No such file or directory" in err
     assert f"error: cannot write --report '{gone / 'run.html'}': No such file or directory" in err
+    assert f"error: cannot write --plot '{gone / 'front.png'}': No such file or directory" in err
+    assert (kept / "front.svg").read_text().lstrip().startswith("<?xml")
     assert "Traceback" not in err and f"wrote {gone}" not in err
 
 
