@@ -17,15 +17,12 @@ children that enforce timeouts ignore it and are stopped by the main process.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import json
-import os
 import shlex
 import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -37,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from mooc.errors import MooError
+from mooc.exit_guard import ExternExited, exits_refused
 
 
 class ExternNotAllowed(MooError):
@@ -154,46 +152,6 @@ class _ChildFailed(Exception):
     """The extern raised in its child process; the message is its reason as recorded."""
 
 
-class ExternExited(Exception):
-    """An extern called ``os._exit``: its point fails; the process goes on."""
-
-
-class _ExitGuard:
-    """While an extern runs, ``os._exit`` called from its thread (in this process) raises
-    :class:`ExternExited` instead of ending the process; any other caller (another thread, a
-    process forked meanwhile) gets the real ``os._exit``. Installed only while some extern
-    runs."""
-
-    lock = threading.Lock()
-    active = 0
-    real: Callable[[int], Any] = os._exit
-    local = threading.local()
-
-    @classmethod
-    def exit(cls, code: int) -> None:
-        if getattr(cls.local, "pid", None) == os.getpid():
-            raise ExternExited(f"the extern called os._exit({code})")
-        cls.real(code)
-
-    @classmethod
-    @contextlib.contextmanager
-    def held(cls) -> Iterator[None]:
-        with cls.lock:
-            if cls.active == 0:
-                cls.real = os._exit
-                os._exit = cls.exit  # type: ignore[assignment]
-            cls.active += 1
-        outer, cls.local.pid = getattr(cls.local, "pid", None), os.getpid()
-        try:
-            yield
-        finally:
-            cls.local.pid = outer
-            with cls.lock:
-                cls.active -= 1
-                if cls.active == 0:
-                    os._exit = cls.real  # type: ignore[assignment]
-
-
 def ignore_interrupts() -> None:
     """For worker processes: Ctrl-C is the main process's to handle, and SIGTERM (the main
     process's way to stop them) ends them (a forked worker would inherit the command's
@@ -205,7 +163,7 @@ def ignore_interrupts() -> None:
 def _child_call(spec: ExternSpec, point: dict[str, Any], sender: Any) -> None:
     ignore_interrupts()
     try:
-        with _ExitGuard.held():
+        with exits_refused():
             value = load_function(spec)(**point)
         sender.send((True, value))
     except BaseException as error:  # reported to the parent, which records the failure
@@ -219,7 +177,7 @@ def call_point(spec: ExternSpec, point: dict[str, Any], *,
     fail its point. ``isolated``: a python extern runs in a process of its own even without
     a timeout."""
     try:
-        with _ExitGuard.held():  # also around the import of the extern's module
+        with exits_refused():  # also around the import of the extern's module
             if spec.kind == "python" and (spec.timeout is not None or isolated):
                 raw = _call_in_child(spec, point)
             elif spec.kind == "python":
@@ -322,7 +280,7 @@ class ExternRunner:
     def _call_vectorized(self, spec: ExternSpec, arguments: dict[str, Any], n: int) -> np.ndarray:
         self.calls += 1
         try:
-            with _ExitGuard.held():
+            with exits_refused():
                 raw = load_function(spec)(**arguments)
             if isinstance(raw, dict):
                 columns = [np.broadcast_to(np.asarray(raw[r], dtype=float), (n,))
