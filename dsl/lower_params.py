@@ -6,6 +6,7 @@ as a number or a numpy array. :class:`ParamLowering` is the half of the
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -184,7 +185,7 @@ class ParamLowering:
             if isinstance(given, (bool, np.bool_)) or not isinstance(given, numbers.Real):
                 raise ParameterError(f"param '{node.name}' takes a number, but was given "
                                      f"{given!r}", where)
-            return float(given)
+            return _finite(node.name, given, where)
         if label_of:
             raise ParameterError(f"param '{node.name}' is a table: give it as {{label: value, "
                                  f"...}} by the labels of '{label_of}'", where)
@@ -198,9 +199,25 @@ class ParamLowering:
                                  f"has shape {values.shape}", where)
         values = values.astype(float)
         if not np.isfinite(values).all():
-            raise ParameterError(f"param '{node.name}' takes finite numbers, but was given "
-                                 f"{given!r}", where)
+            _refuse_not_finite(node.name, given, where)
         return values
+
+
+def _finite(name: str, value: numbers.Real, where: ast.Span) -> float:
+    """An overriding value as a float, refused like a value in the file when not finite."""
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        _refuse_not_finite(name, value, where)
+    return number
+
+
+def _refuse_not_finite(name: str, given: object, where: ast.Span) -> None:
+    shown = repr(given) if len(repr(given)) <= 60 else repr(given)[:50] + "..."
+    raise ParameterError(f"the value given for param '{name}' is not a finite number: {shown}",
+                         where)
 
 
 def _axis_text(axis: Axis) -> str:

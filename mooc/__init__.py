@@ -8,10 +8,47 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+import os
+import sys
 
-from mooc.errors import MooError
+#: Set when Ctrl-C reached the command (Ctrl-C during an import can surface as an ImportError
+#: that no longer says so: numpy's C extensions replace the KeyboardInterrupt).
+_interrupted = False
+
+
+def _on_interrupt(signum: int, frame: object) -> None:
+    global _interrupted
+    _interrupted = True
+    raise KeyboardInterrupt
+
+
+def _quiet_interrupt(kind: type[BaseException], value: BaseException, traceback: object) -> None:
+    """Ctrl-C before the command's own handler is in place (while modules are still being
+    imported) ends the command with a word, not a traceback; so does an import that Ctrl-C
+    broke."""
+    if not (_interrupted or issubclass(kind, KeyboardInterrupt)):
+        sys.__excepthook__(kind, value, traceback)  # type: ignore[arg-type]
+        return
+    sys.stderr.write("interrupted\n")
+    if not issubclass(kind, KeyboardInterrupt):  # else Python ends the process by SIGINT (130)
+        sys.stderr.flush()
+        os._exit(130)
+
+
+# Only when running as the command (`python -m mooc` imports this package with argv[0] set to
+# "-m"; the console script is named mooc): a library leaves the process's handlers alone.
+_argv = getattr(sys, "argv", None) or [""]
+if _argv[0] == "-m" or _argv[0].replace("\\", "/").rsplit("/", 1)[-1] in ("mooc", "mooc.exe"):
+    sys.excepthook = _quiet_interrupt
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_interrupt)
+
+from pathlib import Path  # noqa: E402 - after the hook, so an early Ctrl-C is caught
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
+from mooc.errors import MooError  # noqa: E402
 
 # In a source checkout the subpackages are the sibling folders dsl/, solver/ and stdlib/
 # (installed, pyproject.toml maps them under mooc/). Let `python -m mooc` run from the

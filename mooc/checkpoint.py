@@ -14,10 +14,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from mooc.errors import UsageError
+from mooc.errors import MooWarning, UsageError
 from mooc.externs import ExternRunner, Failure
 from mooc.solver.checkpoint import SolverState, load_checkpoint, save_checkpoint
 
@@ -64,24 +65,48 @@ class RunCheckpoint:
         self.failures: list[dict[str, Any]] = []  # as of self.state
         self.more: dict[str, Any] = {}  # saved along (an ask/tell optimizer's told values)
         self.written = time.monotonic()
+        self.warned = False  # a failed save was reported
+        self.error: OSError | None = None  # the last save's failure, if it failed
 
     def __call__(self, state: SolverState, final: bool) -> None:
         self.state = state
         self.failures = [dataclasses.asdict(f) for f in self.runner.failures]
-        self.save(force=final)
+        self.save(final=final)
 
-    def save(self, *, force: bool = False) -> None:
-        """Write the file if ``every`` seconds have passed since the last write, or ``force``."""
-        if force or time.monotonic() - self.written >= self.every:
+    def save(self, *, force: bool = False, final: bool = False) -> None:
+        """Write the file if ``every`` seconds have passed since the last write, or ``force``
+        (``final``: the run's last save). A save that fails warns (a :class:`MooWarning`)
+        the first time and when it is the last; the run goes on."""
+        if force or final or time.monotonic() - self.written >= self.every:
             finished = [[key, values, reason] for key, (values, reason) in self.runner.finished.items()]
-            save_checkpoint(self.path, self.state, {**self.header, **self.more,
-                                                    "failures": self.failures,
-                                                    "finished": finished})
+            try:
+                save_checkpoint(self.path, self.state, {**self.header, **self.more,
+                                                        "failures": self.failures,
+                                                        "finished": finished})
+            except OSError as error:
+                self._failed(error, final=final)
+            else:
+                self.error = None
             self.written = time.monotonic()
+
+    def _failed(self, error: OSError, *, final: bool) -> None:
+        reason = error.strerror or str(error)
+        if final:
+            warnings.warn(MooWarning(f"cannot save the checkpoint '{self.path}' at the end of "
+                                     f"the run: {reason}; it cannot be resumed from there",
+                                     final=True), stacklevel=2)
+        elif not self.warned:
+            warnings.warn(MooWarning(f"cannot save the checkpoint '{self.path}': {reason}; the "
+                                     "run goes on, trying again at each save"), stacklevel=2)
+        self.warned, self.error = True, error
 
 
 def read_checkpoint(path: str | os.PathLike[str]) -> Resumed:
     """The run saved in ``path``; UsageError when it cannot be read."""
+    from mooc.inputs import MAX_CHECKPOINT_BYTES, check_input_file
+
+    if os.path.exists(path):
+        check_input_file(str(path), "the checkpoint", MAX_CHECKPOINT_BYTES)
     try:
         state, extra = load_checkpoint(path)
         return Resumed(

@@ -1,5 +1,6 @@
 """The ``mooc`` command. Only :class:`mooc.MooError` is caught: a user's mistake never shows a
-traceback. Exit codes: 0 success, 2 a model or usage error, 130 interrupted."""
+traceback. Exit codes: 0 success, 2 a model or usage error or an output that could not be
+written, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM)."""
 
 from __future__ import annotations
 
@@ -157,6 +158,9 @@ def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
         if not _is_numeric(value):
             raise ParameterError(f"--set {name}: '{text}' is not a number or a list of numbers; "
                                  "give a number, a JSON list or object of numbers, or @FILE")
+        from mooc.options import check_param_value
+
+        check_param_value(name, value, text.strip())
         overrides[name] = value
     return overrides
 
@@ -228,13 +232,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 2
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # here, so that a reader that has gone is met inside this try
+        return code
     except MooError as error:
         print(error, file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        from mooc.signals import Stopping
+
+        print(Stopping.word(), file=sys.stderr)
+        return Stopping.exit_code()
+    except BrokenPipeError:  # the reader stopped reading (mooc show zdt1 | head -1): not an error
+        from mooc.signals import silence
+
+        silence(sys.stdout)
+        silence(sys.stderr)
+        return 0
+    except ImportError as error:  # Ctrl-C during an import can surface as this
+        from mooc.signals import Stopping, caused_by_interrupt
+
+        if not caused_by_interrupt(error):
+            raise
+        print(Stopping.word(), file=sys.stderr)
+        return Stopping.exit_code()
 
 
 if __name__ == "__main__":

@@ -53,6 +53,15 @@ class EvaluationError(MooError):
     """Evaluating the model failed for a reason other than a domain fault."""
 
 
+class MooWarning(UserWarning):
+    """Something went wrong that did not stop the run, e.g. a checkpoint that could not be
+    saved. ``final`` says it concerns the run's last save, so the result is not kept there."""
+
+    def __init__(self, message: str, *, final: bool = False):
+        super().__init__(message)
+        self.final = final
+
+
 def format_error(message: str, span: Span | None, notes: tuple[str, ...] = ()) -> str:
     """``file:line:col: error: message``, the source line and a caret under the span."""
     if span is None:

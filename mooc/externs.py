@@ -26,6 +26,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from mooc.errors import MooError
+from mooc.exit_guard import ExternExited, exits_refused
 
 
 class ExternNotAllowed(MooError):
@@ -133,7 +135,11 @@ def _call_in_child(spec: ExternSpec, point: dict[str, Any]) -> Any:
         ready = receiver.poll(spec.timeout)
         if not ready:
             raise subprocess.TimeoutExpired(spec.target, spec.timeout or 0)
-        ok, value = receiver.recv()
+        try:
+            ok, value = receiver.recv()
+        except EOFError:  # the child ended without a word (a crash, or exit from C)
+            child.join(1.0)
+            ok, value = False, f"the extern's process ended (exit code {child.exitcode})"
     finally:  # also on Ctrl-C: the child must not outlive its call
         if child.is_alive():
             child.kill()
@@ -148,34 +154,53 @@ class _ChildFailed(Exception):
 
 
 def ignore_interrupts() -> None:
-    """For worker processes: Ctrl-C is the main process's to handle."""
+    """For worker processes: Ctrl-C is the main process's to handle, and SIGTERM (the main
+    process's way to stop them) ends them (a forked worker would inherit the command's
+    handler, which takes SIGTERM as Ctrl-C)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _child_call(spec: ExternSpec, point: dict[str, Any], sender: Any) -> None:
     ignore_interrupts()
     try:
-        sender.send((True, load_function(spec)(**point)))
+        with exits_refused():
+            value = load_function(spec)(**point)
+        sender.send((True, value))
     except BaseException as error:  # reported to the parent, which records the failure
-        sender.send((False, f"{type(error).__name__}: {error}"))
+        sender.send((False, _reason(error)))
 
 
-def call_point(spec: ExternSpec, point: dict[str, Any]) -> tuple[list[float] | None, str]:
-    """Call a per-point extern on one point: (values, "") or (None, reason). Never raises."""
+def call_point(spec: ExternSpec, point: dict[str, Any], *,
+               isolated: bool = False) -> tuple[list[float] | None, str]:
+    """Call a per-point extern on one point: (values, "") or (None, reason). Never raises
+    (but for Ctrl-C), never ends the process: ``sys.exit`` and ``os._exit`` in the extern
+    fail its point. ``isolated``: a python extern runs in a process of its own even without
+    a timeout."""
     try:
-        if spec.kind == "python" and spec.timeout is not None:
-            raw = _call_in_child(spec, point)
-        elif spec.kind == "python":
-            raw = load_function(spec)(**point)
-        else:
-            raw = _run_program(spec, point)
+        with exits_refused():  # also around the import of the extern's module
+            if spec.kind == "python" and (spec.timeout is not None or isolated):
+                raw = _call_in_child(spec, point)
+            elif spec.kind == "python":
+                raw = load_function(spec)(**point)
+            else:
+                raw = _run_program(spec, point)
         return _values(spec, raw), ""
     except subprocess.TimeoutExpired:
         return None, f"timed out after {spec.timeout:g} s"
     except _ChildFailed as error:
         return None, str(error)
-    except Exception as error:  # the user's code may raise anything; the run goes on
-        return None, f"{type(error).__name__}: {error}"
+    except (Exception, SystemExit) as error:  # the user's code may raise anything; the run goes on
+        return None, _reason(error)
+
+
+def _reason(error: BaseException) -> str:
+    """A failed call's reason as recorded."""
+    if isinstance(error, ExternExited):
+        return str(error)
+    if isinstance(error, SystemExit):
+        return f"the extern called sys.exit({error.code!r})"
+    return f"{type(error).__name__}: {error}"
 
 
 def _run_program(spec: ExternSpec, point: dict[str, Any]) -> Any:
@@ -256,15 +281,16 @@ class ExternRunner:
     def _call_vectorized(self, spec: ExternSpec, arguments: dict[str, Any], n: int) -> np.ndarray:
         self.calls += 1
         try:
-            raw = load_function(spec)(**arguments)
+            with exits_refused():
+                raw = load_function(spec)(**arguments)
             if isinstance(raw, dict):
                 columns = [np.broadcast_to(np.asarray(raw[r], dtype=float), (n,))
                            for r in spec.returns]
                 return np.column_stack(columns)
             values = np.asarray(raw, dtype=float).reshape(n, len(spec.returns))
             return values
-        except Exception as error:  # the user's code may raise anything; the run goes on
-            reason = f"{type(error).__name__}: {error}"
+        except (Exception, SystemExit) as error:  # the user's code may raise anything
+            reason = _reason(error)
             self.failures.extend(Failure(spec.name, {k: _python_value(v[i]) for k, v in
                                                      arguments.items()}, reason, i)
                                  for i in range(n))
@@ -301,7 +327,27 @@ class ExternRunner:
                     yield key, (None, f"timed out after {spec.timeout:g} s")
                 return
             for future in done:
-                yield pending.pop(future), future.result()
+                key = pending.pop(future)
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:  # a worker died (a crash, or an exit from C code)
+                    yield from self._after_broken_pool(spec, todo, [key, *pending.values()],
+                                                       pending)
+                    return
+                yield key, outcome
+
+    def _after_broken_pool(self, spec: ExternSpec, todo: dict[str, dict[str, Any]],
+                           keys: list[str], futures: dict[Any, str]
+                           ) -> Iterator[tuple[str, Outcome]]:
+        """The calls a dead worker took down with its pool: those that had finished keep their
+        outcome, the others are made again one by one, each in a process of its own, so that
+        only the call that ends its process fails (the next batch starts a new pool)."""
+        self.close(interrupted=True)
+        finished = {key: future.result() for future, key in futures.items()
+                    if future.done() and not future.cancelled() and future.exception() is None}
+        for key in keys:
+            yield key, finished[key] if key in finished else call_point(spec, todo[key],
+                                                                        isolated=True)
 
     def _executor(self, spec: ExternSpec) -> Executor:
         if self._pool is None:

@@ -10,12 +10,11 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import numpy as np
-
 from mooc.checkpoint import Resumed, RunCheckpoint, resume_settings, seeded
 from mooc.dsl.check_expressions import did_you_mean
 from mooc.dsl.names import CONSTRAINT_MODES, SOLVER_SETTINGS
 from mooc.errors import UsageError
+from mooc.options import check_run_options, check_settings
 from mooc.result import UNRECORDED
 
 
@@ -27,20 +26,11 @@ def solver_settings(problem: Any, options: dict[str, Any]) -> dict[str, Any]:
             raise UsageError(f"unknown solver option '{key}'{did_you_mean(key, SOLVER_SETTINGS)}")
         if value is not None:
             settings[key] = value
+    settings = check_settings(settings)
     mode = settings.get("constraints", "feasibility")
     if mode not in CONSTRAINT_MODES:
         raise UsageError(f"constraint handling '{mode}' is not one of "
                          f"{', '.join(CONSTRAINT_MODES)}")
-    for key, kind in SOLVER_SETTINGS.items():
-        value = settings.get(key)
-        if value is None or kind == "mode":
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise UsageError(f"'{key}' takes a number, but was given {value!r}")
-        if kind == "integer" and float(value) != int(value):
-            raise UsageError(f"'{key}' takes a whole number, but was given {value!r}")
-        if kind == "integer":
-            settings[key] = int(value)
     return settings
 
 
@@ -67,9 +57,9 @@ def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None,
         settings["callback"] = callback
     else:
         settings = solver_settings(problem, options)
+    check_run_options(workers=workers, dask=dask, checkpoint_every=checkpoint_every,
+                      checkpoint=checkpoint, callback=settings.get("callback"))
     problem.check_externs_allowed()
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise UsageError(f"'workers' takes a whole number of at least 1, but was given {workers!r}")
     runner = problem.extern_runner
     runner.failures.clear()
     runner.finished.clear()
@@ -103,7 +93,7 @@ def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None,
             raise UsageError(str(error)) from None
         except KeyboardInterrupt:  # before the first generation was done: keep finished calls
             if hook is not None:
-                hook.save(force=True)
+                hook.save(final=True)
             elif log is not None:
                 log.discard()
             raise
@@ -141,9 +131,7 @@ class _dask_client:
         except ImportError:
             raise UsageError("--dask needs Dask: pip install 'dask[distributed]'") from None
         if self.spec.startswith("local:"):
-            count = self.spec.partition(":")[2]
-            if not count.isdigit() or int(count) < 1:
-                raise UsageError(f"--dask local:N takes a number of workers, not '{count}'")
+            count = self.spec.partition(":")[2]  # checked by check_run_options
             # non-daemonic workers may start the child process that enforces a timeout; workers
             # started while Ctrl-C is ignored keep ignoring it: it is the main process's to handle
             with dask.config.set({"distributed.worker.daemon": False}), _interrupts_ignored():

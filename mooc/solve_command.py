@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 import numpy as np
 
-from mooc.errors import UsageError
+from mooc.errors import MooWarning, UsageError
 
 _OUTPUT_SUFFIXES = {".csv", ".json"}
 _PLOT_SUFFIXES = {".png", ".svg", ".pdf"}
@@ -20,6 +21,16 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
     return {"population": args.population, "generations": args.generations,
             "max_evaluations": args.max_evaluations, "timeout": args.timeout,
             "seed": args.seed, "constraints": args.constraints}
+
+
+def _check_flags(args: argparse.Namespace) -> None:
+    """Refuse bad option values before anything is loaded, naming the flag."""
+    from mooc.options import RUN_RULES, check_run_options, check_settings, checked_number, flag_name
+
+    check_settings(_options(args), spell=flag_name)
+    check_run_options(workers=args.workers, dask=args.dask,
+                      checkpoint_every=args.checkpoint_every, spell=flag_name)
+    checked_number(args.rows, RUN_RULES["rows"], "--rows")
 
 
 def _check_paths(args: argparse.Namespace) -> None:
@@ -35,19 +46,18 @@ def _check_paths(args: argparse.Namespace) -> None:
         from mooc.evaluations import check_target
 
         check_target(args.evaluations)
-    for path in [*args.out, *args.plot, *([args.report] if args.report else []),
-                 *([args.checkpoint] if args.checkpoint else []),
-                 *([args.evaluations] if args.evaluations else [])]:
-        folder = Path(path).resolve().parent
-        if not folder.is_dir():
-            raise UsageError(f"cannot write '{path}': the folder '{folder}' does not exist")
+    from mooc.outputs import check_output_paths
+
+    check_output_paths(args)
 
 
 def _rerun_request(args: argparse.Namespace
                    ) -> tuple[str, dict[str, Any], dict[str, Any], list[Any]]:
-    """The model, param overrides, settings and data recorded in an earlier JSON output."""
+    """The model, param overrides, settings and data recorded in an earlier output."""
+    from mooc.inputs import check_input_file
     from mooc.result import read_metadata
 
+    check_input_file(args.rerun, "--rerun")
     try:
         metadata = read_metadata(args.rerun)
         model = metadata["path"] or metadata["problem"]
@@ -92,9 +102,17 @@ def _check_same_model(problem: Any, recorded: str) -> None:
 
 
 def run_solve(args: argparse.Namespace) -> int:
-    from mooc.progress import ProgressDisplay
-    from mooc.solve import solve_problem
+    from mooc.signals import sigterm_as_interrupt
 
+    with sigterm_as_interrupt():
+        return _run_solve(args)
+
+
+def _run_solve(args: argparse.Namespace) -> int:
+    from mooc.progress import ProgressDisplay
+    from mooc.signals import GuardedStream, Stopping
+
+    _check_flags(args)
     resumed = _resumed(args) if args.resume else None
     _check_paths(args)
     if resumed is not None:
@@ -112,52 +130,120 @@ def run_solve(args: argparse.Namespace) -> int:
         parse_rule(args.pick, problem.objective_names)  # a mistake shows before the run
     display = None
     if not args.quiet:
-        display = ProgressDisplay(_budget(problem, options, resumed))
+        stream = cast(TextIO, GuardedStream(sys.stderr))  # a closed stderr must not stop the run
+        display = ProgressDisplay(_budget(problem, options, resumed), stream=stream)
         options["callback"] = display
     checkpoint = args.checkpoint or args.resume
+    with _CheckpointWarnings() as saving:
+        try:
+            result = _solve(args, problem, options, resumed, checkpoint)
+        except KeyboardInterrupt:  # before a generation was done: no front yet
+            if not checkpoint:
+                raise
+            if saving.final_failure:
+                print(f"\n{Stopping.word()} before the first generation was done; its finished "
+                      f"evaluations could not be saved to {checkpoint}", file=sys.stderr)
+                return 2
+            print(f"\n{Stopping.word()} before the first generation was done; its finished "
+                  f"evaluations are saved to {checkpoint}; go on with: mooc solve --resume "
+                  f"{checkpoint}", file=sys.stderr)
+            return Stopping.exit_code()
+    if display is not None and result.history:
+        display.finish(_final_stats(result))
+    return _report(args, result, reference, checkpoint, saving.final_failure)
+
+
+def _solve(args: argparse.Namespace, problem: Any, options: dict[str, Any], resumed: Any,
+           checkpoint: str | None) -> Any:
+    from mooc.solve import solve_problem
+
     note = {"out": _absolute(args.out), "plot": _absolute(args.plot),  # to resume from anywhere
             "report": args.report and os.path.abspath(args.report),
             "reference": args.reference if args.reference in (None, "library")
             else os.path.abspath(args.reference), "workers": args.workers, "dask": args.dask,
             "evaluations": args.evaluations and os.path.abspath(args.evaluations),
             "pick": args.pick}
-    try:
-        result = solve_problem(problem, workers=args.workers or 1, dask=args.dask,
-                               checkpoint=checkpoint, checkpoint_every=args.checkpoint_every,
-                               checkpoint_note=note, resumed=resumed,
-                               evaluations=args.evaluations, **options)
-    except KeyboardInterrupt:  # before a generation was done: no front yet
-        if not checkpoint:
-            raise
-        print(f"\ninterrupted before the first generation was done; its finished evaluations "
-              f"are saved to {checkpoint}; go on with: mooc solve --resume {checkpoint}",
-              file=sys.stderr)
-        return 130
-    if display is not None and result.history:
-        display.finish(_final_stats(result))
-    chosen = result.pick(args.pick) if args.pick else None
-    _write_outputs(args, result, reference)
-    if not args.quiet:
-        from mooc.pick import pick_table
+    return solve_problem(problem, workers=1 if args.workers is None else args.workers,
+                         dask=args.dask, checkpoint=checkpoint,
+                         checkpoint_every=args.checkpoint_every, checkpoint_note=note,
+                         resumed=resumed, evaluations=args.evaluations, **options)
 
-        print(result.table(args.rows) if chosen is None else pick_table(result, chosen))
+
+def _report(args: argparse.Namespace, result: Any, reference: np.ndarray | None,
+            checkpoint: str | None, checkpoint_lost: bool) -> int:
+    """Write the outputs, print the front and the summary; the exit code. Outputs are written
+    first, so a reader that stops reading the table early loses none of them."""
+    from mooc.outputs import planned_outputs, write_outputs
+    from mooc.signals import Stopping
+
+    chosen = result.pick(args.pick) if args.pick else None
+    written, failed = write_outputs(planned_outputs(args, result, reference))
+    if args.evaluations:
+        written.append(args.evaluations)  # written by the run itself, as it went
+    if not args.quiet:
+        _print_front(result, args.rows, chosen)
         print(f"\n{result.message} ({result.elapsed:.2f} s, seed {result.seed})",
               file=sys.stderr)
         if result.hypervolume is not None:
             print(f"front {len(result)}  hv {result.hypervolume:.6g} (hypervolume against the "
                   f"reference point {_vector(result.reference_point)}, fixed from the first "
                   "population)", file=sys.stderr)
-        for path in [*args.out, *args.plot, *([args.report] if args.report else []),
-                     *([args.evaluations] if args.evaluations else [])]:
+        for path in written:
             print(f"wrote {path}", file=sys.stderr)
     if reference is not None and not args.quiet:
         _print_indicators(result, reference)
+    if checkpoint_lost:
+        failed.append(f"cannot save the checkpoint '{checkpoint}' (see the warning above)")
+    for message in failed:
+        print(f"error: {message}", file=sys.stderr)
+    if failed:
+        return 2
     if result.stop_reason == "interrupted":
         if checkpoint:
-            print(f"interrupted; saved to {checkpoint}; go on with: mooc solve --resume "
+            print(f"{Stopping.word()}; saved to {checkpoint}; go on with: mooc solve --resume "
                   f"{checkpoint}", file=sys.stderr)
-        return 130
+        return Stopping.exit_code()
     return 0
+
+
+def _print_front(result: Any, rows: int, chosen: Any = None) -> None:
+    """The front's table (or the picked point) on standard output; a reader that has gone
+    just stops it."""
+    from mooc.pick import pick_table
+    from mooc.signals import silence
+
+    try:
+        print(result.table(rows) if chosen is None else pick_table(result, chosen))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence(sys.stdout)
+
+
+class _CheckpointWarnings:
+    """While solving: a checkpoint that cannot be saved is reported as ``warning: ...`` on
+    standard error (once, and again if the last save fails: then ``final_failure``)."""
+
+    def __init__(self) -> None:
+        self.final_failure = False
+        self._catch = warnings.catch_warnings()
+
+    def __enter__(self) -> _CheckpointWarnings:
+        self._catch.__enter__()
+        warnings.simplefilter("always", MooWarning)
+        shown = warnings.showwarning
+
+        def show(message: Any, category: type[Warning], *rest: Any, **more: Any) -> None:
+            if not issubclass(category, MooWarning):
+                shown(message, category, *rest, **more)
+                return
+            self.final_failure = self.final_failure or bool(getattr(message, "final", False))
+            print(f"\nwarning: {message}", file=sys.stderr)
+
+        warnings.showwarning = show
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._catch.__exit__(*exc)
 
 
 def _absolute(paths: list[str]) -> list[str]:
@@ -171,6 +257,10 @@ def _resumed(args: argparse.Namespace) -> Any:
     if args.model or args.rerun or args.overrides or args.data:
         raise UsageError("--resume takes the model, its params, data and settings from the "
                          "checkpoint: give no model, --set or --rerun with it, nor --data")
+    if os.path.exists(args.resume):
+        from mooc.inputs import MAX_CHECKPOINT_BYTES, check_input_file
+
+        check_input_file(args.resume, "--resume", MAX_CHECKPOINT_BYTES)
     resumed = read_checkpoint(args.resume)
     note = resumed.note
     if not (args.out or args.plot or args.report):
@@ -202,21 +292,12 @@ def _budget(problem: Any, options: dict[str, Any], resumed: Any) -> dict[str, An
     return solver_settings(problem, options)
 
 
-def _write_outputs(args: argparse.Namespace, result: Any, reference: np.ndarray | None) -> None:
-    for path in args.out:
-        (result.to_json if path.endswith(".json") else result.to_csv)(path)
-    for path in args.plot:
-        result.plot(path, true_front=reference)
-    if args.report:
-        from mooc.report import write_report
-
-        write_report(result, args.report, true_front=reference)
-
-
 def _reference_front(args: argparse.Namespace, problem: Any) -> np.ndarray | None:
     """The front to compare with: --reference FILE, or the library's true front."""
     if args.reference and args.reference != "library":
-        return _read_front(args.reference, problem.n_obj)
+        from mooc.inputs import read_front
+
+        return read_front(args.reference, problem.n_obj)
     from mooc.indicators import front_names, true_front
 
     if problem.name.lower() in front_names():
@@ -228,17 +309,6 @@ def _reference_front(args: argparse.Namespace, problem: Any) -> np.ndarray | Non
         raise UsageError(f"no true front is known for '{problem.name}'; give one with "
                          "--reference FRONT.csv")
     return None
-
-
-def _read_front(path: str, n_obj: int) -> np.ndarray:
-    try:
-        front = np.loadtxt(path, delimiter=",", ndmin=2, comments="#")
-    except (OSError, ValueError) as error:
-        raise UsageError(f"cannot read the reference front '{path}': {error}") from None
-    if front.shape[1] != n_obj:
-        raise UsageError(f"the reference front '{path}' has {front.shape[1]} columns, but the "
-                         f"problem has {n_obj} objectives")
-    return front
 
 
 def _vector(values: np.ndarray | None) -> str:
@@ -256,13 +326,8 @@ def _final_stats(result: Any) -> Any:
 
 
 def _print_indicators(result: Any, reference: np.ndarray) -> None:
-    from mooc.solver.indicators import hypervolume, igd, igd_plus
+    from mooc.indicators import comparison
 
-    sign = np.where(result.problem.maximize, -1.0, 1.0)  # indicators work on minimization
-    front, true = result.F * sign, reference * sign
-    if result.hypervolume is not None and result.reference_point is not None:
-        best = hypervolume(true, ref=result.reference_point * sign)
-        print(f"hypervolume {result.hypervolume:.6g} ({result.hypervolume / best:.2%} of the "
-              f"reference front's {best:.6g} against the same reference point)")
-    print(f"IGD  {igd(front, reference_front=true):.6g}")
-    print(f"IGD+ {igd_plus(front, reference_front=true):.6g}")
+    for line in comparison(result.F, reference, maximize=result.problem.maximize,
+                           reference_point=result.reference_point):
+        print(line)

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import moocore
 import numpy as np
 
 from mooc.solver.constraints import ConstraintHandling
 from mooc.solver.population import Population
-from mooc.solver.sorting import crowding_distance
+from mooc.solver.sorting import crowding_distance, nondominated
 
 
 def soft_penalized(population: Population, soft_weights: np.ndarray, /) -> np.ndarray:
@@ -65,7 +64,7 @@ class FrontArchive:
         parts = self.pending if self.members is None else [self.members, *self.pending]
         points = parts[0].join_all(parts[1:])
         objectives = soft_penalized(points, self.handling.soft_weights)
-        keep = moocore.is_nondominated(objectives, keep_weakly=True).nonzero()[0]
+        keep = nondominated(objectives).nonzero()[0]
         if keep.size > self.limit:
             keep = keep[_thinned(objectives[keep], self.limit)]
         self.members, self.objectives = points.take(keep), objectives[keep]

@@ -273,7 +273,7 @@ class Search:
                        "evaluations (still running)")
         points = front.points
         return SolverResult(
-            X=points.X, F=points.F, hard=points.hard, soft=points.soft, feasible=points.feasible,
+            X=points.X, F=points.F, hard=points.hard, soft=points.soft, feasible=front.feasible,
             feasible_found=front.feasible_found, message=message, population=state.population,
             history=list(self.monitor.history), n_evaluations=run.evaluations,
             n_generations=run.generation, stop_reason=reason, seed=self.seed,

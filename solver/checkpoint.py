@@ -214,7 +214,7 @@ def _pack_state(state: SolverState, arrays: dict[str, np.ndarray]) -> dict[str, 
         "evaluated": len(state.evaluated),
         "monitor": {"tolerance": monitor.tolerance, "since_improvement": monitor.since_improvement,
                     "best_hypervolume": monitor._best_hypervolume,
-                    "best_violation": monitor._best_violation, "volume": monitor._volume,
+                    "best_violation": monitor._best_violation,
                     "arrays": arrays_present,
                     "history": [dataclasses.asdict(stats) for stats in monitor.history]},
     }
@@ -228,7 +228,6 @@ def _unpack_state(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Solver
         tolerance=saved["tolerance"], since_improvement=saved["since_improvement"],
         history=[GenerationStats(**stats) for stats in saved["history"]],
         _best_hypervolume=saved["best_hypervolume"], _best_violation=saved["best_violation"],
-        _volume=saved["volume"],
         **{name: arrays[f"monitor.{name}"] if present else None
            for name, present in saved["arrays"].items()},
     )

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import moocore
 import numpy as np
 
 from mooc.solver.archive import FrontArchive, soft_penalized
 from mooc.solver.population import Population
 from mooc.solver.rowwise import finite_rows
+from mooc.solver.sorting import nondominated
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,12 @@ class Front:
     feasible_found: bool
     description: str
 
+    @property
+    def feasible(self) -> np.ndarray:
+        """Mask of the points satisfying every hard constraint with finite objectives (a
+        point that could not be evaluated is never called feasible)."""
+        return self.points.feasible & finite_rows(self.points.F)
+
 
 def _least_violating(population: Population, archive: FrontArchive) -> np.ndarray:
     """Rows of the non-dominated least-violating points, preferring finite objectives."""
@@ -32,7 +38,7 @@ def _least_violating(population: Population, archive: FrontArchive) -> np.ndarra
     least = violation[candidates].min()
     rows = (candidates & (violation == least)).nonzero()[0]
     if finite.any():
-        rows = rows[moocore.is_nondominated(objectives[rows], keep_weakly=True)]
+        rows = rows[nondominated(objectives[rows])]
     return rows
 
 

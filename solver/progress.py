@@ -29,6 +29,15 @@ HYPERVOLUME_MAX_OBJECTIVES = 3
 #: The reference point of the recorded hypervolume is this far out, in ranges of the first
 #: population's objectives.
 HYPERVOLUME_REFERENCE = 1.1
+_LARGEST = float(np.finfo(float).max)
+
+
+def _product(values: np.ndarray) -> float | None:
+    """The product of positive ``values``, or None when it leaves the range of normal floats."""
+    logs = np.log2(values)
+    if not -1000.0 < float(logs.sum()) < 1000.0 or not np.all(np.abs(logs) < 1000.0):
+        return None
+    return float(np.prod(values))
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,6 @@ class ProgressMonitor:
     _best_violation: float = np.inf
     _bounds: np.ndarray | None = None
     _reference: np.ndarray | None = None
-    _volume: float = 1.0
     _indicator: Callable[[np.ndarray], float] | None = field(default=None, repr=False)
 
     def mark(self) -> tuple[Any, ...]:
@@ -92,8 +100,9 @@ class ProgressMonitor:
             self._set_frame(soft_penalized(population, handling.soft_weights))
         least, mean = 0.0, 0.0
         if population.hard.shape[1]:
-            violation = population.hard.sum(axis=1)
-            least, mean = float(violation.min()), float(violation.mean())
+            with np.errstate(over="ignore"):  # a total beyond the float range is infinite
+                violation = population.hard.sum(axis=1)
+                least, mean = float(violation.min()), float(violation.mean())
         front = (ranking.rank == 0) & ranking.feasible
         if handling.mode != "ignore" and population.hard.shape[1]:
             front &= population.feasible
@@ -115,18 +124,28 @@ class ProgressMonitor:
 
     def _set_frame(self, objectives: np.ndarray) -> None:
         finite = objectives[finite_rows(objectives)]
-        if finite.size:
-            self._origin = finite.min(axis=0)
-            span = finite.max(axis=0) - self._origin
-            self._scale = np.where(span > 0, span, 1.0)
+        if not finite.size:
+            return
+        self._origin = finite.min(axis=0)
+        # The span from halves, which cannot overflow; a span beyond the float range is
+        # taken as the largest float.
+        half_span = finite.max(axis=0) * 0.5 - self._origin * 0.5
+        half_scale = np.where(half_span > 0, half_span, 0.5)
+        self._scale = np.multiply(half_scale, 2.0, where=half_scale <= _LARGEST / 2,
+                                  out=np.full_like(half_scale, _LARGEST))
+        # When the reference point or the volume of the frame is beyond the float range, no
+        # hypervolume is recorded (the stall rule then watches the ideal and nadir points).
+        room = _LARGEST - np.maximum(self._origin, 0.0)  # how far the corner may go
+        if np.all(self._scale <= room / HYPERVOLUME_REFERENCE) and \
+                _product(self._scale * HYPERVOLUME_REFERENCE) is not None:
             self._reference = self._origin + HYPERVOLUME_REFERENCE * self._scale
-            self._volume = float(np.prod(self._scale))
 
     def _hypervolume(self, objectives: np.ndarray | None) -> float | None:
         if objectives is None or objectives.shape[1] > HYPERVOLUME_MAX_OBJECTIVES:
             return None
+        if self._reference is None:  # a frame beyond the float range (see _set_frame)
+            return None
         if self._indicator is None:  # made once per run (and again after a restore)
-            assert self._reference is not None  # set with the frame, before any front
             self._indicator = hypervolume_at(self._reference)
         return self._indicator(objectives)
 
@@ -135,6 +154,15 @@ class ProgressMonitor:
         """The run's fixed hypervolume reference point (minimization form; None before the
         first population had a finite point)."""
         return self._reference
+
+    def _normalized(self, bounds: np.ndarray) -> np.ndarray:
+        """The front's least and greatest objectives (finite) in the frame of the first
+        population, from halves (which no difference overflows); a bound beyond the float
+        range of frame widths away is infinitely far."""
+        assert self._origin is not None and self._scale is not None  # set with the frame
+        origin, scale = np.tile(self._origin * 0.5, 2), np.tile(self._scale * 0.5, 2)
+        with np.errstate(over="ignore"):  # only that: the inputs are finite
+            return (bounds * 0.5 - origin) / scale
 
     def _update_stall(self, stats: GenerationStats, objectives: np.ndarray | None) -> None:
         improved = False
@@ -147,9 +175,10 @@ class ProgressMonitor:
                 self._best_hypervolume = stats.hypervolume
                 improved = True
         elif objectives is not None:
-            normalized = (objectives - self._origin) / self._scale
-            bounds = np.concatenate([normalized.min(axis=0), normalized.max(axis=0)])
-            moved = self._bounds is None or np.abs(bounds - self._bounds).max() > self.tolerance
+            bounds = self._normalized(np.concatenate([objectives.min(axis=0),
+                                                      objectives.max(axis=0)]))
+            moved = self._bounds is None or not np.isclose(bounds, self._bounds, rtol=0.0,
+                                                           atol=self.tolerance).all()
             self._bounds = bounds
             improved = improved or bool(moved)
         self.since_improvement = 0 if improved else self.since_improvement + 1

@@ -20,6 +20,7 @@ from mooc.solver.constraints import ConstraintHandling
 from mooc.solver.evaluated import EvaluatedRows
 from mooc.solver.population import Population, evaluate_points
 from mooc.solver.problem import Problem
+from mooc.solver.rowwise import finite_rows
 from mooc.solver.selection import Ranking, binary_tournament
 from mooc.solver.termination import Budget
 from mooc.solver.variables import VariableSpace
@@ -122,8 +123,8 @@ class Run:
         """Count newly evaluated points and let constraint handling see them."""
         self.handling.observe(population.hard)
         self.evaluations += len(population)
-        if not self.feasible_found:
-            self.feasible_found = bool(population.feasible.any())
+        if not self.feasible_found:  # with finite objectives: one that failed is not found
+            self.feasible_found = bool((population.feasible & finite_rows(population.F)).any())
         return population
 
     def survive(self, population: Population, /, *, newcomers: int) -> Generation:

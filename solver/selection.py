@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mooc.solver.rowwise import finite_rows, row_min_max
+from mooc.solver.rowwise import any_in_row, finite_rows
 from mooc.solver.sorting import constrained_rank, crowding_distance, finite_pareto_rank
 
 
@@ -57,11 +57,13 @@ class Ranking:
 def _decided(ranking: Ranking, pairs: np.ndarray, /) -> tuple[np.ndarray, np.ndarray]:
     """Masks of the pairs whose first, or second, member wins before crowding is looked at."""
     objectives = ranking.objectives
-    difference = objectives.take(pairs[:, 0], axis=0) - objectives.take(pairs[:, 1], axis=0)
-    least, most = row_min_max(difference)
-    # the first dominates: no objective worse, one better (NaN: neither)
-    first_better = (most <= 0.0) & (least < 0.0)
-    second_better = (least >= 0.0) & (most > 0.0)
+    first, second = objectives.take(pairs[:, 0], axis=0), objectives.take(pairs[:, 1], axis=0)
+    # Compared, not subtracted: a difference of finite values may overflow, and rows with
+    # NaN or infinity (decided by rank below) make NaN.
+    better, worse = any_in_row(first < second), any_in_row(first > second)
+    # the first dominates: no objective worse, one better
+    first_better = better & ~worse
+    second_better = worse & ~better
     if not ranking.all_feasible:
         feasible = ranking.feasible.take(pairs)
         by_rank = ~(feasible[:, 0] & feasible[:, 1])

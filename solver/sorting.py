@@ -1,8 +1,10 @@
 """Non-dominated sorting and crowding distance, vectorized over the population.
 
 Ranks come from :func:`moocore.pareto_rank`, which is O(N log N) for two objectives (Jensen's
-algorithm) and a compiled front-peeling loop for three or more. Rows with a NaN or infinite
-objective are never better than a finite row: they share one rank after all the others.
+algorithm) and a compiled front-peeling loop for three or more (up to
+:data:`MOOCORE_MAX_OBJECTIVES`; beyond, a numpy front-peeling loop over blocks of rows does the
+same). Rows with a NaN or infinite objective are never better than a finite row: they share
+one rank after all the others.
 """
 
 from __future__ import annotations
@@ -12,6 +14,51 @@ import numpy as np
 
 from mooc.solver.rowwise import finite_rows
 
+#: The most objectives moocore's dominance functions take.
+MOOCORE_MAX_OBJECTIVES = 255
+#: Booleans per block of the numpy dominance test (rows x rows x objectives).
+_BLOCK = 1 << 24
+
+
+def _dominated(F: np.ndarray, by: np.ndarray, /) -> np.ndarray:
+    """Mask of the rows of ``F`` that some row of ``by`` dominates (in blocks of rows)."""
+    out = np.zeros(F.shape[0], dtype=bool)
+    step = max(1, _BLOCK // max(1, by.shape[0] * F.shape[1]))
+    for start in range(0, F.shape[0], step):
+        part = F[start:start + step, None, :]
+        no_worse = np.all(by[None, :, :] <= part, axis=2)
+        better = np.any(by[None, :, :] < part, axis=2)
+        out[start:start + step] = np.any(no_worse & better, axis=1)
+    return out
+
+
+def nondominated(F: np.ndarray, /) -> np.ndarray:
+    """Mask of the non-dominated rows of ``F`` (minimization; duplicates all kept), for any
+    number of objectives.
+
+    Examples
+    --------
+    >>> nondominated(np.array([[1.0, 2.0], [2.0, 1.0], [2.0, 2.0], [1.0, 2.0]])).tolist()
+    [True, True, False, True]
+    """
+    if F.shape[1] <= MOOCORE_MAX_OBJECTIVES:
+        return moocore.is_nondominated(F, keep_weakly=True)
+    return ~_dominated(F, F)
+
+
+def _peeled_ranks(F: np.ndarray) -> np.ndarray:
+    """Pareto ranks by peeling off one non-dominated front at a time."""
+    rank = np.empty(F.shape[0], dtype=np.intp)
+    left = np.arange(F.shape[0])
+    level = 0
+    while left.size:
+        rest = F[left]
+        front = ~_dominated(rest, rest)
+        rank[left[front]] = level
+        left = left[~front]
+        level += 1
+    return rank
+
 
 def finite_pareto_rank(F: np.ndarray, /) -> np.ndarray:
     """Pareto rank of each row of ``F``, whose values are all finite (not checked)."""
@@ -19,6 +66,8 @@ def finite_pareto_rank(F: np.ndarray, /) -> np.ndarray:
         return np.zeros(0, dtype=np.intp)
     if F.shape[1] == 1:
         return np.unique(F[:, 0], return_inverse=True)[1].astype(np.intp)
+    if F.shape[1] > MOOCORE_MAX_OBJECTIVES:
+        return _peeled_ranks(F)
     return moocore.pareto_rank(F).astype(np.intp)
 
 
@@ -108,13 +157,18 @@ def _crowding_finite(F: np.ndarray, groups: np.ndarray) -> np.ndarray:
     # Sorting by (group, objective) lays the groups out in the same places for every objective.
     first, last, run = _group_layout(np.sort(groups))
     edges = np.concatenate([first, last])
+    inner = np.ones(n, dtype=bool)
+    inner[edges] = False
+    inner = inner[1:-1]  # the gaps between two rows of the same group
     share = np.empty(n)
     for column in F.T:
         order = np.lexsort((column, groups))
         values = column[order]
+        values *= 0.5  # halved (exactly), no difference of two finite values overflows
         inverse = _inverse_spread(values[last] - values[first])
         np.subtract(values[2:], values[:-2], out=share[1:-1])
-        share[1:-1] *= inverse[run[1:-1]]
+        # gaps reaching into the next group are not scaled (they could overflow): infinite
+        np.multiply(share[1:-1], inverse[run[1:-1]], out=share[1:-1], where=inner)
         share[edges] = np.inf
         distance[order] += share
     return distance
@@ -133,10 +187,15 @@ def _crowding_two_fronts(F: np.ndarray, groups: np.ndarray) -> np.ndarray:
     first = last - counts
     first += 1
     values = F.take(order, axis=0)
+    values *= 0.5  # halved (exactly), no difference of two finite values overflows
     # (groups, 2); rows of missing groups are unused. The second objective falls along each
     # group, so its spread and gaps are negative: their sizes are what counts.
     spread = np.abs(values.take(last, axis=0) - values.take(first, axis=0))
     gaps = np.abs(values[2:] - values[:-2])
+    edges = np.zeros(n, dtype=bool)
+    edges[first] = True
+    edges[last] = True
+    gaps[edges[1:-1]] = 0.0  # gaps reaching into the next group: not scaled, made infinite
     gaps *= _inverse_spread(spread).take(run[1:-1], axis=0)
     share = np.empty(n)
     np.add(gaps[:, 0], gaps[:, 1], out=share[1:-1])

@@ -3,16 +3,27 @@ continuous encoding the variation operators work on.
 
 Real variables are encoded as they are, log variables as ``log(x)``, integer variables as
 their continuous relaxation on ``[lower - 0.5, upper + 0.5]`` (so rounding gives every integer
-the same share, with no pile-up at the bounds). Binary and choice variables stay discrete.
+the same share, with no pile-up at the bounds). Binary and choice variables stay discrete. A
+real or integer variable whose span is beyond the float range (``[-1e308, 1e308]``) is
+encoded halved (exactly), so that spans, gaps and draws stay finite.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from mooc.solver.problem import KINDS, Problem
+
+_LARGEST = float(np.finfo(float).max)
+
+
+def _doubled(Z: np.ndarray) -> np.ndarray:
+    """2 * Z where that is a float, else the largest float of Z's sign (a halved value
+    rounded up past half the largest float)."""
+    inside = np.abs(Z) <= _LARGEST / 2
+    return np.multiply(Z, 2.0, where=inside, out=np.copysign(np.full_like(Z, _LARGEST), Z))
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,8 @@ class VariableSpace:
     log: np.ndarray  # positions of the log variables among the continuous columns
     integer: np.ndarray  # positions of the int variables among the continuous columns
     discrete: np.ndarray  # column indices of bin and choice variables
+    # positions among the continuous columns of the variables encoded as half their value
+    halved: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
 
     @classmethod
     def of(cls, lower: np.ndarray, upper: np.ndarray, kinds: tuple[str, ...]) -> VariableSpace:
@@ -58,8 +71,12 @@ class VariableSpace:
         encoded_upper[log] = np.log(encoded_upper[log])
         encoded_lower[integer] -= 0.5
         encoded_upper[integer] += 0.5
+        # halved where the span is beyond the float range (the halves' difference never is)
+        halved = np.flatnonzero(encoded_upper * 0.5 - encoded_lower * 0.5 > _LARGEST / 2)
+        encoded_lower[halved] *= 0.5
+        encoded_upper[halved] *= 0.5
         return cls(lower, upper, continuous, encoded_lower, encoded_upper, np.flatnonzero(log),
-                   np.flatnonzero(integer), discrete)
+                   np.flatnonzero(integer), discrete, halved)
 
     @classmethod
     def of_problem(cls, problem: Problem) -> VariableSpace:
@@ -83,16 +100,23 @@ class VariableSpace:
     def encode(self, X: np.ndarray, /) -> np.ndarray:
         """The continuous columns of ``X`` in the encoding the operators vary (``X`` itself
         when every variable is real: do not write to the result)."""
-        if self.continuous.size == self.n_var and not self.log.size:
+        if self.continuous.size == self.n_var and not self.log.size and not self.halved.size:
             return X
         Z = X.take(self.continuous, axis=1)
         if self.log.size:
             Z[:, self.log] = np.log(Z[:, self.log])
+        if self.halved.size:
+            Z[:, self.halved] *= 0.5
         return Z
 
     def decode(self, Z: np.ndarray, /) -> np.ndarray:
         """Values of the continuous columns from their encoding (within the encoded bounds),
-        in place: log columns exponentiated, integer columns rounded, both kept in bounds."""
+        in place: log columns exponentiated, halved ones doubled, integer columns rounded,
+        all kept in bounds."""
+        if self.halved.size:
+            variables = self.continuous[self.halved]
+            Z[:, self.halved] = np.clip(_doubled(Z[:, self.halved]), self.lower[variables],
+                                        self.upper[variables])
         for columns, restore in ((self.log, np.exp), (self.integer, np.rint)):
             if columns.size:
                 variables = self.continuous[columns]

@@ -109,7 +109,8 @@ def simulated_binary_crossover(
     half = gap.take(at)
     half *= 0.5
     # alpha = 2 - (1 + room / half) ** -(eta + 1), through log1p and exp (cheaper than a power)
-    alpha = np.log1p(room / half)
+    with np.errstate(over="ignore"):  # room beyond the float range of gaps: alpha is 2
+        alpha = np.log1p(room / half)
     alpha *= -(eta + 1.0)
     np.exp(alpha, out=alpha)
     np.subtract(2.0, alpha, out=alpha)

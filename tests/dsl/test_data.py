@@ -238,6 +238,6 @@ def test_old_override_messages_stay_and_a_table_takes_a_dict():
         mooc.compile(text, params={"density": 3})
     problem = mooc.compile(text, params={"density": {"alu": 1, "steel": 2}})
     assert problem.params["density"].tolist() == [2.0, 1.0]
-    with pytest.raises(ParameterError, match="takes finite numbers"):
+    with pytest.raises(ParameterError, match="is not a finite number"):
         mooc.compile("param w[1..2] = [1, 2]\nvar x in [0, 1]\nminimize f: x * w[1]",
                      params={"w": [1, float("nan")]})

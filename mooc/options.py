@@ -1,0 +1,184 @@
+"""The options of a solve, checked in one place before anything runs.
+
+The solver block's settings given on the command line or in Python (``population``,
+``timeout``, ``seed`` ...) follow the rules the model file's ``solver`` block follows, and so
+do the run's own options (``workers``, ``dask``, ``checkpoint_every``) and the command's
+(``--rows``, ``--set``). A bad value raises :class:`~mooc.errors.UsageError` naming the option
+as the caller spelled it: ``'timeout'`` in Python, ``--timeout`` on the command line.
+
+>>> check_settings({"population": 100.0, "timeout": 2.5, "seed": 2**127})["population"]
+100
+>>> check_settings({"timeout": float("nan")})
+Traceback (most recent call last):
+...
+mooc.errors.UsageError: error: 'timeout' takes a positive number, but was given nan
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mooc.dsl.lower_expressions import MAX_RANGE
+from mooc.errors import ParameterError, UsageError
+
+#: Most local worker processes (``workers``, ``dask="local:N"``): more only fork processes
+#: that wait for a core.
+MAX_WORKERS = 1024
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What one numeric option accepts: a whole number or any finite number, at least
+    ``least`` (or above it when ``strict``) and at most ``most``."""
+
+    whole: bool
+    least: float = 0.0
+    most: float = math.inf
+    strict: bool = False
+
+    def describe(self) -> str:
+        """The rule in words, e.g. "a whole number of at least 2"."""
+        noun = "a whole number" if self.whole else "a number"
+        if self.strict and self.least == 0:
+            noun = "a positive whole number" if self.whole else "a positive number"
+        elif self.most < math.inf:
+            return f"{noun} from {_plain(self.least)} to {_plain(self.most)}"
+        elif self.least:
+            return f"{noun} of at least {self.least:g}"
+        elif not self.strict:
+            noun += " of at least 0"
+        return noun
+
+    def accepts(self, value: float) -> bool:
+        above = value > self.least if self.strict else value >= self.least
+        return above and value <= self.most
+
+
+#: The rules of the solver block's numeric settings (the model file's block follows the same:
+#: no setting negative, a population of 2 up to the language's range limit).
+SETTING_RULES = {
+    "population": Rule(whole=True, least=2, most=MAX_RANGE),
+    "generations": Rule(whole=True),
+    "max_evaluations": Rule(whole=True, least=1),
+    "timeout": Rule(whole=False, strict=True),
+    "seed": Rule(whole=True),
+    "crossover_eta": Rule(whole=False),
+    "crossover_prob": Rule(whole=False, most=1.0),
+    "mutation_eta": Rule(whole=False),
+    "mutation_prob": Rule(whole=False, most=1.0),
+    "penalty": Rule(whole=False),
+    "epsilon": Rule(whole=False),
+    "stall_generations": Rule(whole=True, least=1),
+    "max_front": Rule(whole=True, least=1),
+}
+#: The run's own options.
+RUN_RULES = {
+    "workers": Rule(whole=True, least=1, most=MAX_WORKERS),
+    "checkpoint_every": Rule(whole=False),
+    "rows": Rule(whole=True),
+}
+
+
+def python_name(key: str) -> str:
+    """How Python callers spell an option: ``'timeout'``."""
+    return f"'{key}'"
+
+
+def flag_name(key: str) -> str:
+    """How the command line spells an option: ``--max-evaluations``."""
+    return "--" + key.replace("_", "-")
+
+
+def checked_number(value: Any, rule: Rule, name: str) -> int | float:
+    """``value`` as an int (whole rules) or a float; UsageError naming ``name`` when it breaks
+    ``rule``. Whole numbers stay exact however large (a recorded 128-bit seed)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise UsageError(f"{name} takes {rule.describe()}, but was given {value!r}")
+    number: int | float
+    if isinstance(value, numbers.Integral):
+        number = int(value)
+    else:
+        number = float(value)
+        if not math.isfinite(number):
+            raise UsageError(f"{name} takes {rule.describe()}, but was given {number!r}")
+        if rule.whole:
+            if not number.is_integer():
+                raise UsageError(f"{name} takes {rule.describe()}, but was given {value!r}")
+            number = int(number)
+    if not rule.accepts(number):
+        raise UsageError(f"{name} takes {rule.describe()}, but was given {value!r}")
+    return number
+
+
+def check_settings(settings: Mapping[str, Any], *,
+                   spell: Callable[[str], str] = python_name) -> dict[str, Any]:
+    """The numeric solver settings of ``settings`` checked, whole ones as ints; None means
+    not given. Other keys are returned as they are."""
+    checked = dict(settings)
+    for key, rule in SETTING_RULES.items():
+        if checked.get(key) is not None:
+            checked[key] = checked_number(checked[key], rule, spell(key))
+    return checked
+
+
+def check_run_options(*, workers: Any = None, dask: Any = None, checkpoint_every: Any = None,
+                      checkpoint: Any = None, callback: Any = None,
+                      spell: Callable[[str], str] = python_name) -> None:
+    """Check the run's own options (None: not given); a checkpoint file is tried the way it
+    will be written, so a run is not spent before it is found unwritable."""
+    for key, value in (("workers", workers), ("checkpoint_every", checkpoint_every)):
+        if value is not None:
+            checked_number(value, RUN_RULES[key], spell(key))
+    if isinstance(dask, str):
+        check_dask_address(dask, spell("dask"))
+    if callback is not None and not callable(callback):
+        raise UsageError(f"{spell('callback')} takes a function, but was given {callback!r}")
+    if checkpoint is not None:
+        from mooc.outputs import check_writable
+
+        check_writable(os.fspath(checkpoint), spell("checkpoint"))
+
+
+def check_dask_address(address: str, name: str) -> None:
+    """A scheduler address, or ``local:N`` with N local workers."""
+    if address.startswith("local:"):
+        count = address.partition(":")[2]
+        if not count.isdigit() or not 1 <= int(count) <= MAX_WORKERS:
+            raise UsageError(f"{name} local:N takes a whole number of workers from 1 to "
+                             f"{MAX_WORKERS}, but was given '{address}'")
+    elif not address.strip():
+        raise UsageError(f"{name} takes a scheduler address or local:N, but was given ''")
+
+
+def check_param_value(name: str, value: Any, text: str, flag: str = "--set") -> None:
+    """A ``--set`` value (``text`` as typed, parsed into ``value``): a finite number or a
+    (nested) list of them, as a model file's params must be; ParameterError naming ``flag``
+    otherwise."""
+    for number in _leaves(value):
+        if isinstance(number, bool) or not isinstance(number, numbers.Real):
+            raise ParameterError(f"{flag} {name}: '{text}' is not a number or a list of numbers")
+        try:
+            finite = math.isfinite(number)
+        except OverflowError:  # an int beyond the float range
+            finite = False
+        if not finite:
+            shown = text if len(text) <= 40 else text[:30] + "..."
+            raise ParameterError(f"{flag} {name}: '{shown}' is not a finite number: params take "
+                                 "finite numbers, as in the model file")
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item)]
+    if isinstance(value, dict):  # a table by label
+        return [leaf for item in value.values() for leaf in _leaves(item)]
+    return [value]
+
+
+def _plain(number: float) -> str:
+    return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"

@@ -1,0 +1,115 @@
+"""The files ``mooc solve`` writes, checked before the run and written so that one that fails
+loses nothing else: every output that can be written is, and each failure is named.
+
+Before the run each path is tried the way it will be written (a temporary file beside it),
+so a missing or read-only folder, a path that is a folder, or a place like /proc is refused
+before any time is spent. A write can still fail at the end (a folder removed or made
+read-only meanwhile, a full disk): :func:`write_outputs` then goes on with the others and
+returns what failed, and the command prints the front and names each failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mooc.errors import MooError, UsageError
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file to write: the flag that asked for it, its path, and how to write it."""
+
+    flag: str
+    path: str
+    write: Callable[[], object]
+
+
+def output_paths(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """(flag, path) of every file the command writes, the checkpoint included."""
+    paths = [("--out", path) for path in args.out] + [("--plot", path) for path in args.plot]
+    if args.report:
+        paths.append(("--report", args.report))
+    if args.checkpoint:
+        paths.append(("--checkpoint", args.checkpoint))
+    elif args.resume:
+        paths.append(("--resume", args.resume))  # the run goes on saving to it
+    return paths
+
+
+def check_output_paths(args: argparse.Namespace) -> None:
+    """Refuse, before the run, every output that cannot be written."""
+    if args.plot and importlib.util.find_spec("matplotlib") is None:
+        raise UsageError("--plot needs matplotlib: pip install matplotlib")
+    for flag, path in output_paths(args):
+        check_writable(path, flag)
+
+
+def check_writable(path: str, flag: str) -> None:
+    """UsageError naming ``flag`` unless a file can be written to ``path`` as outputs are
+    (a temporary file in its folder, then renamed)."""
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"cannot write {flag} '{path}': it is a folder; give a file name")
+    folder = target.resolve().parent
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {flag} '{path}': the folder '{folder}' does not exist")
+    try:
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        raise UsageError(f"cannot write {flag} '{path}': {_reason(error)}") from None
+
+
+def planned_outputs(args: argparse.Namespace, result: Any,
+                    reference: np.ndarray | None) -> list[Output]:
+    """The result's files the command line asks for, in order."""
+    outputs = []
+    for path in args.out:
+        write = result.to_json if path.endswith(".json") else result.to_csv
+        outputs.append(Output("--out", path, _bound(write, path)))
+    for path in args.plot:
+        outputs.append(Output("--plot", path, _bound(result.plot, path, true_front=reference)))
+    if args.report:
+        from mooc.report import write_report
+
+        outputs.append(Output("--report", args.report,
+                              _bound(write_report, result, args.report, true_front=reference)))
+    return outputs
+
+
+def _bound(function: Callable[..., object], *args: Any, **kwargs: Any) -> Callable[[], object]:
+    return lambda: function(*args, **kwargs)
+
+
+def write_outputs(outputs: list[Output]) -> tuple[list[str], list[str]]:
+    """Write each output; (paths written, one message per output that failed). Never raises
+    for a failed write: the others are still written."""
+    written, failed = [], []
+    for output in outputs:
+        try:
+            output.write()
+        except OSError as error:
+            failed.append(f"cannot write {output.flag} '{output.path}': {_reason(error)}")
+        except MooError as error:
+            failed.append(f"cannot write {output.flag} '{output.path}': {error.message}")
+        except Exception as error:  # a plotting library's failure must not lose the others
+            failed.append(f"cannot write {output.flag} '{output.path}': "
+                          f"{type(error).__name__}: {error}")
+        else:
+            written.append(output.path)
+    return written, failed
+
+
+def _reason(error: OSError) -> str:
+    """An OSError in words, without the temporary file's name it may carry."""
+    return error.strerror or str(error)

@@ -1,0 +1,125 @@
+"""A write that fails never loses the front: paths that cannot be written are refused before
+the run; one that fails at the end is named, the others are written and the front printed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+
+import numpy as np
+import pytest
+
+import mooc
+import mooc.solve
+from mooc.cli import main
+from mooc.errors import MooWarning
+
+QUICK = ["--population", "10", "--generations", "3", "--seed", "1"]
+
+
+def _solve(capsys, *argv):
+    code = main(["solve", "zdt1", *QUICK, *map(str, argv)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("flag,name", [("--out", "front.csv"), ("--plot", "front.png"),
+                                       ("--report", "run.html"), ("--checkpoint", "run.ckpt")])
+@pytest.mark.parametrize("place", ["proc", "folder", "missing"])
+def test_an_output_that_cannot_be_written_is_refused_before_the_run(capsys, tmp_path, flag,
+                                                                    name, place):
+    path = {"proc": f"/proc/{name}", "folder": tmp_path / name,
+            "missing": tmp_path / "missing" / name}[place]
+    if place == "folder":
+        path.mkdir()
+    started = time.perf_counter()
+    code, out, err = _solve(capsys, flag, path, "--generations", "100000")
+    assert code == 2 and out == ""
+    reason = {"proc": "No such file or directory", "folder": "it is a folder",
+              "missing": "does not exist"}[place]
+    assert err.startswith(f"error: cannot write {flag} '{path}': ") and reason in err, err
+    assert "Traceback" not in err
+    assert time.perf_counter() - started < 10  # refused, not run for 100000 generations
+
+
+def _remove_after_solving(monkeypatch, folder):
+    """The folder disappears while the run goes on (as one made read-only would fail)."""
+    solve_problem = mooc.solve.solve_problem
+
+    def solve_then_remove(*args, **kwargs):
+        result = solve_problem(*args, **kwargs)
+        shutil.rmtree(folder)
+        return result
+
+    monkeypatch.setattr(mooc.solve, "solve_problem", solve_then_remove)
+
+
+def test_outputs_failing_at_the_end_are_named_and_the_rest_written(capsys, tmp_path, monkeypatch):
+    gone, kept = tmp_path / "gone", tmp_path / "kept"
+    gone.mkdir()
+    kept.mkdir()
+    _remove_after_solving(monkeypatch, gone)
+    code, out, err = _solve(capsys, "--out", gone / "front.csv", "--out", kept / "front.json",
+                            "--report", gone / "run.html", "--out", kept / "front.csv",
+                            "--plot", gone / "front.png", "--plot", kept / "front.svg",
+                            "--rows", "3")
+    assert code == 2
+    assert out.splitlines()[0].split()[:2] == ["f1", "f2"]  # the front is printed
+    assert "more rows" in out
+    document = json.loads((kept / "front.json").read_text())  # the others are written
+    assert len(document["F"]) > 0 and (kept / "front.csv").read_text().count("\n") > 2
+    assert f"wrote {kept / 'front.json'}" in err and f"wrote {kept / 'front.csv'}" in err
+    assert f"error: cannot write --out '{gone / 'front.csv'}': No such file or directory" in err
+    assert f"error: cannot write --report '{gone / 'run.html'}': No such file or directory" in err
+    assert f"error: cannot write --plot '{gone / 'front.png'}': No such file or directory" in err
+    assert (kept / "front.svg").read_text().lstrip().startswith("<?xml")
+    assert "Traceback" not in err and f"wrote {gone}" not in err
+
+
+def _remove_at_generation(folder, generation):
+    def callback(stats):
+        if stats.generation == generation:
+            shutil.rmtree(folder)
+
+    return callback
+
+
+def test_a_checkpoint_that_cannot_be_saved_warns_once_and_the_run_goes_on(tmp_path):
+    folder = tmp_path / "saves"
+    folder.mkdir()
+    problem = mooc.load("zdt1")
+    with pytest.warns(MooWarning) as caught:
+        result = problem.solve(population=10, generations=6, seed=1,
+                               checkpoint=folder / "run.ckpt", checkpoint_every=0,
+                               callback=_remove_at_generation(folder, 2))
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 2, messages  # once when saving first fails, once at the end
+    assert messages[0].startswith(f"cannot save the checkpoint '{folder / 'run.ckpt'}': No such "
+                                  "file or directory; the run goes on")
+    assert "at the end of the run" in messages[1] and caught[1].message.final
+    assert result.n_generations == 6
+    whole = problem.solve(population=10, generations=6, seed=1)
+    np.testing.assert_array_equal(result.F, whole.F)
+
+
+def test_the_command_warns_about_a_lost_checkpoint_prints_the_front_and_exits_2(
+        capsys, tmp_path, monkeypatch):
+    folder = tmp_path / "saves"
+    folder.mkdir()
+    solve_problem = mooc.solve.solve_problem
+
+    def with_removal(*args, **kwargs):
+        kwargs["callback"] = _remove_at_generation(folder, 1)
+        return solve_problem(*args, **kwargs)
+
+    monkeypatch.setattr(mooc.solve, "solve_problem", with_removal)
+    code, out, err = _solve(capsys, "--checkpoint", folder / "run.ckpt", "--checkpoint-every",
+                            "0", "--out", tmp_path / "front.csv", "--rows", "2")
+    assert code == 2
+    assert out.splitlines()[0].split()[:2] == ["f1", "f2"]
+    assert (tmp_path / "front.csv").is_file()
+    assert err.count("warning: cannot save the checkpoint") == 2, err
+    assert "the run goes on" in err
+    assert "error: cannot save the checkpoint" in err
+    assert "Traceback" not in err

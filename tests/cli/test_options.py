@@ -1,0 +1,147 @@
+"""Every option of a solve is checked before the run, on the command line and in Python, and
+every seed mooc records can be given back."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+import pytest
+
+import mooc
+from mooc.cli import main
+from mooc.errors import ParameterError, UsageError
+
+QUICK = ["--population", "10", "--generations", "2", "--quiet"]
+
+BAD_FLAGS = [
+    (["--population", "1000000000"], "--population takes a whole number from 2 to 10,000,000"),
+    (["--population", "1"], "--population takes a whole number from 2"),
+    (["--timeout", "nan"], "--timeout takes a positive number, but was given nan"),
+    (["--timeout", "inf"], "--timeout takes a positive number, but was given inf"),
+    (["--timeout", "0"], "--timeout takes a positive number, but was given 0.0"),
+    (["--checkpoint-every", "-1"], "--checkpoint-every takes a number of at least 0"),
+    (["--checkpoint-every", "nan"], "--checkpoint-every takes a number of at least 0, but was "
+                                    "given nan"),
+    (["--workers", "0"], "--workers takes a whole number from 1 to 1,024, but was given 0"),
+    (["--workers", "100000"], "--workers takes a whole number from 1 to 1,024"),
+    (["--seed", "-1"], "--seed takes a whole number of at least 0, but was given -1"),
+    (["--dask", "local:abc"], "--dask local:N takes a whole number of workers from 1 to 1024, "
+                              "but was given 'local:abc'"),
+    (["--dask", "local:0"], "--dask local:N takes a whole number of workers"),
+    (["--generations", "-1"], "--generations takes a whole number of at least 0"),
+    (["--max-evaluations", "0"], "--max-evaluations takes a whole number of at least 1"),
+    (["--rows", "-1"], "--rows takes a whole number of at least 0, but was given -1"),
+    (["--set", "n=NaN"], "--set n: 'NaN' is not a finite number"),
+    (["--set", "n=Infinity"], "--set n: 'Infinity' is not a finite number"),
+    (["--set", "n=-Infinity"], "--set n: '-Infinity' is not a finite number"),
+    (["--set", "n=1e999"], "--set n: '1e999' is not a finite number"),
+    (["--set", "n=[1, NaN]"], "--set n: '[1, NaN]' is not a finite number"),
+    (["--set", "n=1" + "0" * 400], "is not a finite number"),
+]
+
+
+@pytest.mark.parametrize("flags,message", BAD_FLAGS, ids=lambda v: " ".join(v)[:30]
+                         if isinstance(v, list) else None)
+def test_a_bad_flag_is_refused_before_the_run_naming_the_flag(capsys, flags, message):
+    started = time.perf_counter()
+    code = main(["solve", "zdt1", *QUICK, *flags])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert message in err, err
+    assert "Traceback" not in err
+    assert time.perf_counter() - started < 5  # refused, not run
+
+
+BAD_OPTIONS = [
+    ({"timeout": float("nan")}, "'timeout' takes a positive number, but was given nan"),
+    ({"population": 10**9}, "'population' takes a whole number from 2 to 10,000,000"),
+    ({"population": 2.5}, "'population' takes a whole number"),
+    ({"workers": 0}, "'workers' takes a whole number from 1 to 1,024, but was given 0"),
+    ({"seed": -1}, "'seed' takes a whole number of at least 0, but was given -1"),
+    ({"seed": 1.5}, "'seed' takes a whole number"),
+    ({"seed": "7"}, "'seed' takes a whole number of at least 0, but was given '7'"),
+    ({"dask": "local:abc"}, "'dask' local:N takes a whole number of workers"),
+    ({"checkpoint_every": float("nan")}, "'checkpoint_every' takes a number of at least 0"),
+    ({"checkpoint_every": -1}, "'checkpoint_every' takes a number of at least 0"),
+    ({"max_evaluations": 0}, "'max_evaluations' takes a whole number of at least 1"),
+    ({"generations": True}, "'generations' takes a whole number of at least 0, but was given True"),
+    ({"stall_generations": 0}, "'stall_generations' takes a whole number of at least 1"),
+    ({"max_front": 0}, "'max_front' takes a whole number of at least 1"),
+    ({"crossover_eta": float("inf")}, "'crossover_eta' takes a number of at least 0"),
+    ({"mutation_eta": -1.0}, "'mutation_eta' takes a number of at least 0"),
+    ({"crossover_prob": 1.5}, "'crossover_prob' takes a number from 0 to 1, but was given 1.5"),
+    ({"mutation_prob": float("nan")}, "'mutation_prob' takes a number from 0 to 1"),
+    ({"penalty": float("inf")}, "'penalty' takes a number of at least 0, but was given inf"),
+    ({"epsilon": -0.5}, "'epsilon' takes a number of at least 0, but was given -0.5"),
+    ({"callback": 5}, "'callback' takes a function, but was given 5"),
+    ({"checkpoint": "/proc/run.ckpt"}, "cannot write 'checkpoint' '/proc/run.ckpt': No such file"),
+    ({"checkpoint": "/tmp"}, "cannot write 'checkpoint' '/tmp': it is a folder"),
+]
+
+
+@pytest.mark.parametrize("options,message", BAD_OPTIONS, ids=lambda v: str(v)[:30])
+def test_a_bad_python_option_raises_a_usage_error_naming_it(options, message):
+    problem = mooc.load("zdt1")
+    with pytest.raises(UsageError) as caught:
+        problem.solve(**{"population": 10, "generations": 1, **options})
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), 10**400])
+def test_a_python_param_that_is_not_finite_is_refused_at_the_param(value):
+    with pytest.raises(ParameterError) as caught:
+        mooc.load("examples/kit.moo", params={"cap": value})
+    assert ("kit.moo:6:7: error: the value given for param 'cap' is not a finite number"
+            in str(caught.value))
+
+
+@pytest.mark.parametrize("value,message", [
+    ([12, 7, 11, 8, 9, float("nan")], "the value given for param 'w' is not a finite number"),
+    ([1, 2, 3, 4, 5, 10**400], "param 'w' takes an array of numbers, but was given"),
+])
+def test_a_python_array_param_with_a_value_that_is_not_finite_is_refused(value, message):
+    with pytest.raises(ParameterError) as caught:
+        mooc.load("examples/kit.moo", params={"w": value})
+    assert f"kit.moo:7:7: error: {message}" in str(caught.value)
+
+
+# seeds ------------------------------------------------------------------------------------
+
+def test_an_unseeded_run_records_a_seed_that_repeats_it_from_python():
+    problem = mooc.load("zdt1")
+    first = problem.solve(population=12, generations=4)
+    assert first.seed > 2**64  # a fresh seed has 128 bits
+    again = problem.solve(population=12, generations=4, seed=first.seed)
+    np.testing.assert_array_equal(first.F, again.F)
+    np.testing.assert_array_equal(first.X, again.X)
+
+
+@pytest.mark.parametrize("suffix", [".json", ".csv"])
+def test_an_unseeded_run_is_repeated_by_rerun_and_by_its_printed_seed(capsys, tmp_path, suffix):
+    first, again, by_seed = (tmp_path / name for name in ("first.json", "again.json", "seed.json"))
+    recorded = tmp_path / f"first{suffix}"
+    assert main(["solve", "zdt1", "--population", "12", "--generations", "4", "--out",
+                 str(first), "--out", str(recorded)]) == 0
+    err = capsys.readouterr().err
+    seed = json.loads(first.read_text())["metadata"]["seed"]
+    assert seed > 2**64 and f"seed {seed})" in err  # printed whole
+    if suffix == ".csv":  # the CSV's metadata line keeps the big int exact
+        assert json.loads(recorded.read_text().splitlines()[0].partition(": ")[2])["seed"] == seed
+    assert main(["solve", "--rerun", str(recorded), "--out", str(again), "--quiet"]) == 0
+    assert main(["solve", "zdt1", "--population", "12", "--generations", "4", "--seed",
+                 str(seed), "--out", str(by_seed), "--quiet"]) == 0
+    fronts = [json.loads(path.read_text())["F"] for path in (first, again, by_seed)]
+    assert fronts[0] == fronts[1] == fronts[2]
+
+
+def test_an_unseeded_checkpointed_run_resumes_to_the_front_of_a_run_never_stopped(tmp_path):
+    problem = mooc.load("zdt1")
+    checkpoint = tmp_path / "run.ckpt"
+    stopped = problem.solve(population=12, generations=3, checkpoint=checkpoint,
+                            checkpoint_every=0)
+    resumed = mooc.resume(checkpoint, generations=6)
+    whole = problem.solve(population=12, generations=6, seed=stopped.seed)
+    assert resumed.seed == stopped.seed > 2**64
+    np.testing.assert_array_equal(resumed.F, whole.F)

@@ -1,0 +1,126 @@
+"""Signals and closed pipes, with real processes: SIGTERM is taken as Ctrl-C, Ctrl-C at any
+moment gives no traceback, and a reader that goes away is no error."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import mooc
+from mooc.checkpoint import read_checkpoint
+
+ROOT = Path(__file__).parents[2]
+LONG = ["solve", "zdt1", "--population", "20", "--generations", "1000000"]
+
+#: Starts mooc the way `python -m mooc` does (runpy), and says "go" on standard output as soon
+#: as mooc's package has run its first statements (which set its interrupt handling): an audit
+#: hook sees the next module's code handed to exec. The delays below count from there; before
+#: it is the interpreter's own start-up, which no code of mooc's can guard.
+LAUNCH = """
+import runpy, sys
+started = []
+def announce(event, args):
+    if event != "exec" or len(started) > 1:
+        return
+    if started or getattr(args[0], "co_filename", "").endswith("mooc/__init__.py"):
+        started.append(args[0])
+    if len(started) == 2:
+        sys.stdout.write("go\\n")
+        sys.stdout.flush()
+sys.addaudithook(announce)
+sys.argv = ["mooc", *sys.argv[1:]]
+runpy.run_module("mooc", run_name="__main__", alter_sys=True)
+"""
+
+
+def _mooc(*argv: str, cwd: Path = ROOT) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-c", LAUNCH, *argv], cwd=cwd, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _wait_for(path: Path, process: subprocess.Popen[str], seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.05)
+
+
+def test_sigterm_stops_the_run_like_ctrl_c_and_writes_everything(tmp_path):
+    checkpoint, front = tmp_path / "run.ckpt", tmp_path / "front.csv"
+    process = _mooc(*LONG, "--checkpoint", str(checkpoint), "--checkpoint-every", "0",
+                    "--out", str(front), "--rows", "2")
+    assert process.stdout is not None and process.stdout.readline() == "go\n"
+    _wait_for(checkpoint, process)  # a generation is done
+    time.sleep(0.2)
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 143, err
+    assert "Traceback" not in err
+    assert "stopped by" in err and f"terminated; saved to {checkpoint}" in err
+    assert out.splitlines()[0].split()[:2] == ["f1", "f2"]  # the front is printed
+    assert len(front.read_text().splitlines()) > 2  # and written
+    resumed = read_checkpoint(checkpoint)
+    assert resumed.state is not None and resumed.state.generation >= 1
+    again = mooc.resume(checkpoint, generations=resumed.state.generation)
+    assert len(again) == len(front.read_text().splitlines()) - 2  # the same front
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.002, 0.01, 0.03, 0.1, 0.3, 1.0])
+def test_ctrl_c_at_any_early_moment_gives_no_traceback(delay):
+    process = _mooc(*LONG, "--quiet")
+    assert process.stdout is not None and process.stdout.readline() == "go\n"
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode in (130, -signal.SIGINT), err
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert err.strip() in ("", "interrupted")  # nothing more when the run had begun (--quiet)
+
+
+@pytest.mark.parametrize("argv", [["show", "zdt1"], ["list"],
+                                  ["solve", "zdt1", "--population", "10", "--generations", "2",
+                                   "--rows", "1000"]])
+def test_a_reader_that_has_gone_is_no_error(argv, tmp_path):
+    front = tmp_path / "front.csv"
+    if argv[0] == "solve":
+        argv = [*argv, "--out", str(front)]
+    process = subprocess.Popen([sys.executable, "-m", "mooc", *argv], cwd=ROOT, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    process.stdout.close()  # like `| head -1` that has already gone
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err and "Error" not in err, err
+    if argv[0] == "solve":
+        assert front.is_file() and "wrote" in err
+
+
+def test_head_reading_one_line_of_the_table_is_no_error(tmp_path):
+    # a table of about 130 kB: more than a pipe holds, so mooc is still writing when head goes
+    done = subprocess.run(f"'{sys.executable}' -m mooc solve binh_korn --population 200 "
+                          "--generations 60 --seed 1 --rows 100000 2> err.txt | head -1; "
+                          "echo ${PIPESTATUS[0]}", shell=True, executable="/bin/bash",
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    lines = done.stdout.splitlines()
+    err = (tmp_path / "err.txt").read_text()
+    assert lines[0].split()[:2] == ["f1", "f2"] and lines[1] == "0", (done.stdout, err)
+    assert "Traceback" not in err and "non-dominated points" in err
+
+
+def test_a_run_whose_stdout_and_stderr_readers_have_gone_still_writes_its_outputs(tmp_path):
+    front = tmp_path / "front.json"
+    process = subprocess.Popen([sys.executable, "-m", "mooc", "solve", "zdt1", "--population",
+                                "10", "--generations", "30", "--out", str(front)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the progress line, the table and the summary have nowhere to go
+    process.stderr.close()
+    assert process.wait(timeout=60) == 0
+    assert front.is_file() and front.read_text().startswith("{")
