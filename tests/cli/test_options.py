@@ -128,7 +128,7 @@ def test_an_unseeded_run_is_repeated_by_rerun_and_by_its_printed_seed(capsys, tm
     seed = json.loads(first.read_text())["metadata"]["seed"]
     assert seed > 2**64 and f"seed {seed})" in err  # printed whole
     if suffix == ".csv":  # the CSV's side run record keeps the big int exact
-        assert json.loads((tmp_path / "first.run.json").read_text())["seed"] == seed
+        assert json.loads((tmp_path / "first.run.json").read_text())["metadata"]["seed"] == seed
     assert main(["solve", "--rerun", str(recorded), "--out", str(again), "--quiet"]) == 0
     assert main(["solve", "zdt1", "--population", "12", "--generations", "4", "--seed",
                  str(seed), "--out", str(by_seed), "--quiet"]) == 0
