@@ -53,7 +53,7 @@ EvaluatedHook = Callable[[Population, int], object]
 #: How the result's message names each stop reason.
 STOPPED_BY = {"generations": "the generation limit", "max_evaluations": "the evaluation limit",
               "timeout": "the time limit", "stall": "a stall", "callback": "the callback",
-              "exhausted": "running out of new points", "interrupted": "Ctrl-C (interrupted)"}
+              "exhausted": "running out of new points", "interrupted": "Ctrl-C or SIGTERM (interrupted)"}
 
 
 def fresh_seed() -> int:
