@@ -71,12 +71,20 @@ class Result:
     history: list[Any] = field(default_factory=list, repr=False)
     started: float = 0.0
     failures: list[Any] = field(default_factory=list, repr=False)
+    #: Which method ran ("nsga2", "exact"), how many subproblems it solved (exact), whether
+    #: the front is proven to be every non-dominated point, and whether consecutive points
+    #: are joined by segments of the front (a linear program's front).
+    method: str = "nsga2"
+    subproblems: int = 0
+    proven: bool = False
+    segments: bool = False
+    method_note: str = ""  # why the solving chain picked the method
 
     @classmethod
     def from_solver(cls, problem: Any, raw: Any, *, settings: dict[str, Any],
                     started: float, failures: list[Any] | None = None) -> Result:
         user = raw.flip_objectives(problem.maximize)  # the one flip back to the user's signs
-        kept = recorded_settings(settings)
+        kept = recorded_settings({**settings, "method": "nsga2"})
         kept["seed"] = raw.seed
         from mooc.externs import failure_summary
 
@@ -87,6 +95,15 @@ class Result:
                    user.feasible_found, message, user.stop_reason, user.n_evaluations,
                    user.n_generations, user.elapsed, user.seed, kept, list(user.history),
                    started, list(failures or []))
+
+    @property
+    def how(self) -> str:
+        """Which method ran, in a few words: ``exact, 57 subproblems, proven`` or
+        ``NSGA-II, seed 1``."""
+        if self.method == "exact":
+            return (f"exact, {self.subproblems} subproblems, "
+                    f"{'proven' if self.proven else 'not proven'}")
+        return f"NSGA-II, seed {self.seed}"
 
     # names -------------------------------------------------------------------------
     variable_names = property(lambda self: self.problem.variable_names)
@@ -132,6 +149,8 @@ class Result:
             "evaluations": self.n_evaluations, "generations": self.n_generations,
             "stop_reason": self.stop_reason, "feasible_found": self.feasible_found,
             "failed_evaluations": len(self.failures),
+            "method": self.method, "subproblems": self.subproblems, "proven": self.proven,
+            "segments": self.segments, "method_note": self.method_note,
             "message": self.message,
         }
 
@@ -242,6 +261,9 @@ class Result:
         return text[text.find("<svg"):]
 
     def __repr__(self) -> str:
+        if self.method == "exact":
+            return (f"<mooc.Result {self.problem.name!r}: {len(self)} points, exact, "
+                    f"{self.subproblems} subproblems, {'proven' if self.proven else 'not proven'}>")
         return (f"<mooc.Result {self.problem.name!r}: {len(self)} points, "
                 f"{self.n_evaluations} evaluations, stopped by {self.stop_reason}>")
 

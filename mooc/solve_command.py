@@ -19,7 +19,8 @@ _PLOT_SUFFIXES = {".png", ".svg", ".pdf"}
 def _options(args: argparse.Namespace) -> dict[str, Any]:
     return {"population": args.population, "generations": args.generations,
             "max_evaluations": args.max_evaluations, "timeout": args.timeout,
-            "seed": args.seed, "constraints": args.constraints}
+            "seed": args.seed, "constraints": args.constraints,
+            "max_subproblems": args.max_subproblems, "method": args.method}
 
 
 def _check_paths(args: argparse.Namespace) -> None:
@@ -54,7 +55,7 @@ def _rerun_request(args: argparse.Namespace) -> tuple[str, dict[str, Any], dict[
 
 def _load_problem(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
     import mooc
-    from mooc.cli import parse_overrides
+    from mooc.overrides import parse_overrides
 
     options = _options(args)
     if args.rerun:
@@ -112,13 +113,13 @@ def run_solve(args: argparse.Namespace) -> int:
               f"are saved to {checkpoint}; go on with: mooc solve --resume {checkpoint}",
               file=sys.stderr)
         return 130
-    if display is not None and result.history:
-        display.finish(result.history[-1])
+    if display is not None:
+        display.finish(result.history[-1] if result.history else None)
     _write_outputs(args, result, reference)
     if not args.quiet:
         print(result.table(args.rows))
-        print(f"\n{result.message} ({result.elapsed:.2f} s, seed {result.seed})",
-              file=sys.stderr)
+        print(f"\n{result.message} ({result.elapsed:.2f} s, {result.how})", file=sys.stderr)
+        print(f"method: {result.method_note}", file=sys.stderr)
         for path in [*args.out, *args.plot, *([args.report] if args.report else [])]:
             print(f"wrote {path}", file=sys.stderr)
     if reference is not None and not args.quiet:
@@ -154,7 +155,7 @@ def _resumed(args: argparse.Namespace) -> Any:
 
 
 def _resumed_problem(args: argparse.Namespace, resumed: Any) -> tuple[Any, dict[str, Any]]:
-    from mooc.checkpoint import resumed_problem
+    from mooc.api import resumed_problem
 
     return resumed_problem(resumed, args.resume, allow_extern=args.allow_extern), _options(args)
 
