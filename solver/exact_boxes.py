@@ -60,7 +60,7 @@ def box_decomposition(search: Search, first: int) -> list[Box] | None:
     (the caller catches Stop and reads ``search.boxes``), None when infeasible."""
     problem = search.problem
     others = [k for k in range(problem.n_obj) if k != first]
-    ideal, _ = problem.box()
+    ideal, _ = search.objective_box
     ideal = np.where(np.isfinite(ideal), ideal, 0.0)
     steps = search.steps.copy()
     upper = np.full(problem.n_obj, np.inf)

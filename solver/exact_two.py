@@ -43,11 +43,15 @@ def epsilon_constraint(search: Search, a: int, b: int, step: float | None) -> fl
         cut = max(width / APPROXIMATE_STEPS, float(margin(np.array([f[a]]))[0]))
     else:
         cut = step / 2  # values lie on a lattice of this step: half of it is a safe bound
+    b_step = search.steps[b]
     while True:
-        upper = inf.copy()
+        upper, lower = inf.copy(), -inf
         upper[a] = f[a] - cut
+        # the next point is worse in f_b than this one (else this one was not lexicographically
+        # best): a bound that lets HiGHS stop as soon as it meets it
+        lower[b] = f[b] + b_step / 2 if np.isfinite(b_step) else f[b]
         search.reached = float(f[a])
-        x = search.lexmin(b, a, upper)
+        x = search.lexmin(b, a, upper, lower)
         if x is None:
             return float(f[a])
         f = search.add(x)

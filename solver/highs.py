@@ -102,18 +102,20 @@ class HighsModel:
         self.highs.passModel(lp)
         self.dense_C = problem.C.toarray()  # type: ignore[union-attr]
         self.columns = np.arange(problem.n_var, dtype=np.int32)
-        self.bounds = np.full(problem.n_obj, np.inf)
+        self.bounds = np.tile([-np.inf, np.inf], (problem.n_obj, 1))
         self.solves = 0
         self.seconds = 0.0
 
-    def set_bounds(self, upper: np.ndarray) -> None:
-        """Objective k at most ``upper[k]`` (inf: no bound), as the objective rows' bounds."""
-        for k, value in enumerate(np.asarray(upper, dtype=float)):
-            if value != self.bounds[k]:
-                offset = self.problem.c0[k]
-                bound = self.inf if np.isinf(value) else value - offset
-                self.highs.changeRowBounds(self.first_objective_row + k, -self.inf, bound)
-                self.bounds[k] = value
+    def set_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None:
+        """Objective k within ``[lower[k], upper[k]]`` (infinite: no bound), as the objective
+        rows' bounds."""
+        wanted = np.column_stack([lower, upper]).astype(float)
+        for k in np.flatnonzero(np.any(wanted != self.bounds, axis=1)):
+            offset = self.problem.c0[k]
+            low, high = (self.inf * np.sign(v) if np.isinf(v) else v - offset
+                         for v in wanted[k])
+            self.highs.changeRowBounds(self.first_objective_row + int(k), low, high)
+        self.bounds = wanted
 
     def minimize(self, weights: np.ndarray, *, time_limit: float = np.inf) -> Solved:
         """Minimize ``weights @ objectives`` under the current bounds."""
