@@ -147,7 +147,7 @@ class AffineExtractor:
                 name = str(symbol.base.label)
                 if name not in self.params or self.params[name][2]:
                     return True
-            elif symbol not in self.env:
+            elif symbol not in self.env and symbol.name not in self.params:  # not an array's name
                 return True
         return False
 
