@@ -59,7 +59,8 @@ var k int in [0, 5]
 let row[i in 1..n] = sum(c[i, j] * y[i, j] for j in 1..n)
 let total = sum(row[i] for i in 1..n) + 2 * k
 minimize cost: total - 3
-minimize f[m in 1..2]: m * k - row[m] + y[m, 1]
+minimize f[m in 1..2]: m * k - y[m, 1]
+minimize r: row[1] - row[2]
 minimize upper: sum(y[i, j] for i in 1..n for j in i..n)
 constraint assign[j in 1..n]: sum(y[i, j] for i in 1..n) == 1
 constraint low: total >= 4 tol 0.5
