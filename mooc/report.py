@@ -73,7 +73,7 @@ def render_report(result: Any, *, true_front: np.ndarray | None = None) -> str:
 <style>{(ASSETS / "report.css").read_text(encoding="utf-8")}</style>
 </head><body>
 <h1>{title}</h1>
-<p class="summary">{html.escape(result.message)} in {result.elapsed:.2f} s, seed {result.seed}.
+<p class="summary">{html.escape(result.message)} in {result.elapsed:.2f} s ({html.escape(result.how)}).
 Model <code>{html.escape(str(problem.path or problem.name))}</code>, hash
 <code>{metadata["model_hash"]}</code>.</p>
 {warning}
