@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import sympy
@@ -317,7 +318,8 @@ class AffineExtractor:
             return math.prod((np.asarray(self.value(a), dtype=float) for a in expr.args),
                              start=np.ones(()))
         if isinstance(expr, sympy.Pow):
-            return np.power(np.asarray(self.value(expr.args[0]), float), self.value(expr.args[1]))
+            return np.power(np.asarray(self.value(expr.args[0]), float),
+                            np.asarray(self.value(expr.args[1]), float))
         if isinstance(expr, (sympy.Min, sympy.Max)):
             values = np.broadcast_arrays(*(np.asarray(self.value(a), float) for a in expr.args))
             return (np.min if isinstance(expr, sympy.Min) else np.max)(values, axis=0)
@@ -351,7 +353,7 @@ class AffineExtractor:
             self.env.pop(index)
         full = np.broadcast_to(body_values, np.broadcast_shapes(
             body_values.shape, (values.size,) + (1,) * self.depth))
-        reducer = {sympy.Product: np.prod, RangeMin: np.min, RangeMax: np.max}[type(expr)]
+        reducer: Any = {sympy.Product: np.prod, RangeMin: np.min, RangeMax: np.max}[type(expr)]
         return reducer(full, axis=0)
 
     def param_value(self, expr: sympy.Indexed) -> np.ndarray:
@@ -371,7 +373,7 @@ class AffineExtractor:
         if isinstance(cond, sympy.Or):
             return np.logical_or.reduce([np.asarray(self.condition(c)) for c in cond.args])
         if isinstance(cond, sympy.Not):
-            return np.logical_not(self.condition(cond.args[0]))
+            return np.logical_not(np.asarray(self.condition(cond.args[0])))
         compare = _RELATIONS.get(type(cond))
         if compare is None:
             raise NotAffine(f"{_text(cond)} is not a condition on constants")

@@ -115,7 +115,7 @@ def choose_method(problem: Any, requested: str | None = None) -> Choice:
         if refusal is not None:
             raise UsageError(refusal[0], refusal[1])
         return Choice(method, requested, f"{method.describes(problem)} (as requested)")
-    reasons = []
+    reasons: list[str] = []
     for name in AUTO_ORDER:
         method = METHODS[name]
         declined = method.declines(problem)

@@ -84,7 +84,7 @@ class LinearProblem:
 
     def box(self) -> tuple[np.ndarray, np.ndarray]:
         """Bounds on each objective over the variables' box (possibly infinite)."""
-        dense = self.C.toarray()
+        dense = self.C.toarray()  # type: ignore[union-attr]
         with np.errstate(invalid="ignore"):
             low = np.where(dense > 0, dense * self.lower, dense * self.upper)
             high = np.where(dense > 0, dense * self.upper, dense * self.lower)
