@@ -57,6 +57,13 @@ def run_exact(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
     F, hard, soft = _evaluate(problem, X, raw.F)
     feasible = np.all(hard == 0, axis=1)
     message = raw.message
+    if raw.reached is not None:  # said again in the user's names and directions
+        k, value = raw.reached
+        name = problem.objective_names[k]
+        where = f"{name} is at most {-value:g}" if problem.maximize[k] else \
+            f"{name} is at least {value:g}"
+        message = message.replace(f"objective {k + 1} is at least {value:g} (minimization form)",
+                                  where)
     if options.get("checkpoint"):
         message += "; no checkpoint written (the exact method keeps none)"
     kept = recorded_settings({**settings, "method": "exact"})

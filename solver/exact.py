@@ -71,6 +71,9 @@ class ExactResult:
     message: str
     subproblems: int
     elapsed: float
+    #: When cut short by the epsilon-constraint method: (k, v), the front is complete where
+    #: objective k (minimization form) is at least v.
+    reached: tuple[int, float] | None = None
 
 
 def exact_plan(problem: LinearProblem, /) -> ExactPlan:
@@ -150,9 +153,13 @@ def _result(search: Search, plan: ExactPlan, reason: str, infeasible: bool) -> E
     else:
         message = (f"cut short by {STOPPED_BY[reason]} after {solves}: {count} found, each "
                    f"non-dominated; {_how_far(search, plan)}")
+    reached = None
+    if not complete and plan.proven and plan.algorithm == "epsilon-constraint" and \
+            np.isfinite(search.reached):
+        reached = (plan.order[0], float(search.reached))
     return ExactResult(X, F, plan.algorithm, proven, complete, plan.algorithm == "dichotomy",
                        infeasible, "infeasible" if infeasible else reason, message,
-                       search.subproblems, search.elapsed())
+                       search.subproblems, search.elapsed(), reached)
 
 
 def _how_far(search: Search, plan: ExactPlan) -> str:
