@@ -35,8 +35,9 @@ MODELS = ("knapsack50", "production", "knapsack100", "knapsack200")
 
 
 def _problem(name: str):  # type: ignore[no-untyped-def]
-    import mooc
     from generate_linear import knapsack_text
+
+    import mooc
 
     if name in ("knapsack50", "production"):
         return mooc.load(ROOT / "examples" / f"{name}.moo")
