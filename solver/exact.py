@@ -112,6 +112,8 @@ def exact_front(problem: LinearProblem, /, *, timeout: float | None = None,
         infeasible = not _run(search, plan)
     except Stop as stop:
         reason = stop.reason
+    except KeyboardInterrupt:  # between subproblems; during one, Search.solve turns it to Stop
+        reason = "interrupted"
     return _result(search, plan, reason, infeasible)
 
 

@@ -145,3 +145,29 @@ def test_rerun_repeats_the_exact_method(capsys, tmp_path):
     assert code == 0, err
     a, b = (json.loads(p.read_text()) for p in (first, again))
     assert a["F"] == b["F"] and b["metadata"]["method"] == "exact"
+
+
+def test_an_exact_solve_writes_no_checkpoint_and_says_so(tmp_path):
+    path = tmp_path / "run.ckpt"
+    result = mooc.compile(KNAPSACK).solve(checkpoint=path)
+    assert result.method == "exact" and not path.exists()
+    assert result.message.endswith("; no checkpoint written (the exact method keeps none)")
+
+
+def test_ctrl_c_during_an_exact_solve_keeps_the_points_found(monkeypatch):
+    from mooc.solver import highs
+
+    calls = {"n": 0}
+    original = highs.HighsModel.minimize
+
+    def interrupted_third(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(highs.HighsModel, "minimize", interrupted_third)
+    result = mooc.compile(KNAPSACK).solve(method="exact")
+    assert result.stop_reason == "interrupted" and not result.proven
+    assert len(result) == 2  # both points were found before the third subproblem
+    assert "cut short by Ctrl-C (interrupted)" in result.message
