@@ -74,6 +74,7 @@ def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None,
         callback = options.pop("callback", None)
         settings = solver_settings(problem, resume_settings(resumed, options))
         settings["callback"] = callback
+        settings["method"] = "nsga2"  # only NSGA-II writes checkpoints
     else:
         settings = solver_settings(problem, options)
     requested = str(settings.pop("method") or "auto")

@@ -47,6 +47,7 @@ def _rerun_request(args: argparse.Namespace) -> tuple[str, dict[str, Any], dict[
         metadata = read_metadata(args.rerun)
         model = metadata["path"] or metadata["problem"]
         settings = {k: v for k, v in metadata["settings"].items() if v is not None}
+        settings.setdefault("method", "nsga2")  # outputs from before the exact method
         return model, dict(metadata["overrides"]), settings
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise UsageError(f"cannot rerun from '{args.rerun}': it is not a JSON output of "
