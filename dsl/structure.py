@@ -202,7 +202,14 @@ class _Builder:
         """``s >= lhs - rhs - tol`` (and the mirror for >= and ==), ``s >= 0``, penalized."""
         count = difference.const.size
         integral = self.row_is_integral(difference, step.tolerance)
-        first = self.new_columns(count, 0.0, np.inf, integral)
+        # the largest violation over the variables' box bounds the slack, so that no objective
+        # is unbounded (the exact method maximizes each one to bound its search region)
+        low, high = _extent(difference, self.lower, self.upper)
+        worst = np.maximum(high if step.op == "<=" else -low if step.op == ">=" else
+                           np.maximum(high, -low), 0.0) - step.tolerance
+        first = len(self.lower)
+        for value in np.maximum(worst, 0.0).reshape(-1):
+            self.new_columns(1, 0.0, float(np.ceil(value) if integral else value), integral)
         slack = Affine(np.zeros(difference.const.shape),
                        np.arange(first, first + count).reshape(difference.const.shape + (1,)),
                        np.full(difference.const.shape + (1,), -1.0))
@@ -247,6 +254,16 @@ class _Builder:
         return LinearModel(objectives, offsets, A_ub, b_ub, A_eq, b_eq, np.array(self.lower),
                            np.array(self.upper), np.array(self.integral, dtype=bool),
                            self.n_model, counts, self.n_soft, scales)
+
+
+def _extent(difference: Affine, lower: list[float], upper: list[float]
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """The least and largest values of each member of ``difference`` over the box."""
+    lo, hi = np.asarray(lower)[difference.cols], np.asarray(upper)[difference.cols]
+    coefs = difference.coefs
+    low = np.where(coefs > 0, coefs * lo, coefs * hi).sum(axis=-1) + difference.const
+    high = np.where(coefs > 0, coefs * hi, coefs * lo).sum(axis=-1) + difference.const
+    return low, high
 
 
 def _scale(difference: Affine, lower: list[float], upper: list[float]) -> np.ndarray:
