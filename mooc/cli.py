@@ -67,8 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_solver_options(solve: argparse.ArgumentParser) -> None:
+    from mooc.chain import CHOICES
+
     group = solve.add_argument_group("solver (override the file's solver block)")
-    group.add_argument("--method", choices=("auto", "exact", "nsga2"),
+    group.add_argument("--method", choices=CHOICES,
                        help="auto (default): the exact method where the model is linear and "
                        "its front can be proven, NSGA-II elsewhere")
     group.add_argument("--max-subproblems", type=int, metavar="N",
