@@ -19,6 +19,7 @@ from mooc.dsl.names import (
     ALGORITHMS,
     BUILTINS,
     CONSTRAINT_MODES,
+    METHOD_SETTINGS,
     SOLVER_SETTINGS,
 )
 from mooc.errors import ModelCheckError
@@ -242,14 +243,19 @@ class Checker(ExpressionChecks):
                        word_span(node.span, node.algorithm, skip=len("solver")))
         seen: set[str] = set()
         for setting in node.settings:
-            self.setting(setting, seen)
+            self.setting(setting, seen, node.algorithm)
 
-    def setting(self, setting: ast.Setting, seen: set[str]) -> None:
+    def setting(self, setting: ast.Setting, seen: set[str], method: str) -> None:
         kind = SOLVER_SETTINGS.get(setting.key)
         if kind is None:
             raise fail(f"unknown solver setting '{setting.key}'"
                        f"{did_you_mean(setting.key, SOLVER_SETTINGS)}",
                        word_span(setting.span, setting.key))
+        if method != "auto" and setting.key not in METHOD_SETTINGS[method]:
+            owners = [name for name, keys in METHOD_SETTINGS.items() if setting.key in keys]
+            raise fail(f"'{setting.key}' is a setting of {' and '.join(owners)}, not of {method} "
+                       f"(which takes {', '.join(METHOD_SETTINGS[method])}); 'solver auto' "
+                       "takes every method's settings", word_span(setting.span, setting.key))
         if setting.key in seen:
             raise fail(f"solver setting '{setting.key}' is given twice",
                        word_span(setting.span, setting.key))

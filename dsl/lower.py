@@ -35,7 +35,8 @@ from mooc.errors import ModelCheckError, ModelLimitError, ParameterError
 from mooc.externs import ExternSpec
 
 #: Settings with a least value beyond 0 (the solver needs two points to pair them).
-_AT_LEAST = {"population": 2, "max_front": 1, "stall_generations": 1, "max_evaluations": 1}
+_AT_LEAST = {"population": 2, "max_front": 1, "stall_generations": 1, "max_evaluations": 1,
+             "max_subproblems": 1}
 
 
 class Lowerer(ParamLowering, ExpressionLowering):
@@ -174,6 +175,7 @@ class Lowerer(ParamLowering, ExpressionLowering):
         self.meaning[node.name] = ("extern", None)
 
     def statement_SolverBlock(self, node: ast.SolverBlock) -> None:
+        self.out.method = node.algorithm
         for setting in node.settings:
             value = setting.value
             if isinstance(value, ast.Name) and setting.key == "constraints":

@@ -132,6 +132,7 @@ class LoweredModel:
     params: dict[str, ParamValue] = field(default_factory=dict)
     steps: list[Definition | ConstraintForm | ExternCall] = field(default_factory=list)
     settings: dict[str, object] = field(default_factory=dict)
+    method: str = "auto"  # the solver block's: auto, exact or nsga2
     sites: dict[object, ast.Span] = field(default_factory=dict)
     #: the named sets and their labels, in declaration order
     sets: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -14,13 +14,22 @@ REDUCTIONS = ("sum", "prod", "min", "max")
 CONSTANTS = ("pi", "e")
 BUILTINS = frozenset(UNARY_FUNCTIONS + VARIADIC_FUNCTIONS + REDUCTIONS + CONSTANTS)
 
-#: Settings a ``solver nsga2 { ... }`` block accepts, and whether each takes a number.
+#: Settings a ``solver METHOD { ... }`` block accepts, and whether each takes a number.
 SOLVER_SETTINGS = {
     "population": "integer", "generations": "integer", "max_evaluations": "integer",
     "timeout": "number", "seed": "integer", "constraints": "mode", "crossover_eta": "number",
     "crossover_prob": "number", "mutation_eta": "number", "mutation_prob": "number",
     "penalty": "number", "epsilon": "number", "stall_generations": "integer",
-    "max_front": "integer",
+    "max_front": "integer", "max_subproblems": "integer",
 }
-ALGORITHMS = ("nsga2",)
+#: The settings each method takes. ``auto`` takes them all and passes each method its own.
+#: A new method is one more entry here (and one in mooc/chain.py's METHODS).
+METHOD_SETTINGS = {
+    "nsga2": ("population", "generations", "max_evaluations", "timeout", "seed", "constraints",
+              "crossover_eta", "crossover_prob", "mutation_eta", "mutation_prob", "penalty",
+              "epsilon", "stall_generations", "max_front"),
+    "exact": ("timeout", "max_subproblems"),
+}
+#: ``solver NAME { ... }``: ``auto`` picks the method by the model's structure.
+ALGORITHMS = ("auto", *METHOD_SETTINGS)
 CONSTRAINT_MODES = ("feasibility", "penalty", "epsilon", "ignore")

@@ -72,10 +72,26 @@ def resume(checkpoint: str | Path, *, allow_extern: bool = False, **options: Any
     the limits (generations, max_evaluations, timeout, stall_generations) and take workers,
     dask, callback, checkpoint (default: the same file) and checkpoint_every.
     """
-    from mooc.checkpoint import read_checkpoint, resumed_problem
+    from mooc.checkpoint import read_checkpoint
     from mooc.solve import solve_problem
 
     resumed = read_checkpoint(checkpoint)
     problem = resumed_problem(resumed, checkpoint, allow_extern=allow_extern)
     options.setdefault("checkpoint", checkpoint)
     return solve_problem(problem, resumed=resumed, **options)
+
+
+def resumed_problem(resumed: Any, path: str | os.PathLike[str], *,
+                    allow_extern: bool = False) -> Any:
+    """The model of a saved run, compiled again; UsageError when it changed since."""
+    data = resumed.data or None
+    if resumed.source is not None:
+        problem = compile(resumed.source, resumed.overrides, filename=resumed.model, data=data,
+                          allow_extern=allow_extern)
+    else:
+        problem = load(resumed.model, resumed.overrides, data=data, allow_extern=allow_extern)
+    now = problem.model_hash
+    if now != resumed.model_hash:
+        raise UsageError(f"cannot resume from '{path}': the model '{resumed.model}' or its params "
+                         f"changed since the checkpoint (hash {resumed.model_hash}, now {now})")
+    return problem

@@ -136,24 +136,6 @@ def resume_settings(resumed: Resumed, options: dict[str, Any]) -> dict[str, Any]
     return settings
 
 
-def resumed_problem(resumed: Resumed, path: str | os.PathLike[str], *,
-                    allow_extern: bool = False) -> Any:
-    """The model of a saved run, compiled again; UsageError when it changed since."""
-    from mooc.api import compile, load
-
-    data = resumed.data or None
-    if resumed.source is not None:
-        problem = compile(resumed.source, resumed.overrides, filename=resumed.model, data=data,
-                          allow_extern=allow_extern)
-    else:
-        problem = load(resumed.model, resumed.overrides, data=data, allow_extern=allow_extern)
-    now = problem.model_hash
-    if now != resumed.model_hash:
-        raise UsageError(f"cannot resume from '{path}': the model '{resumed.model}' or its params "
-                         f"changed since the checkpoint (hash {resumed.model_hash}, now {now})")
-    return problem
-
-
 def seeded(settings: dict[str, Any]) -> dict[str, Any]:
     """``settings`` with a seed drawn when none is given, so a checkpoint can record it
     before the first generation is done."""

@@ -5,13 +5,12 @@ written, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM)."""
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-from mooc.errors import MooError, ParameterError, UsageError
+from mooc.errors import MooError, UsageError
+from mooc.overrides import parse_overrides
 
 EXAMPLES_SOLVE = """examples:
   mooc solve examples/zdt1.moo
@@ -86,7 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_solver_options(solve: argparse.ArgumentParser) -> None:
+    from mooc.chain import CHOICES
+
     group = solve.add_argument_group("solver (override the file's solver block)")
+    group.add_argument("--method", choices=CHOICES,
+                       help="auto (default): the exact method where the model is linear and "
+                       "its front can be proven, NSGA-II elsewhere")
+    group.add_argument("--max-subproblems", type=int, metavar="N",
+                       help="exact method: stop after this many MILP solves (default 20000)")
     group.add_argument("--population", type=int, metavar="N")
     group.add_argument("--generations", type=int, metavar="N")
     group.add_argument("--max-evaluations", type=int, metavar="N")
@@ -137,40 +143,6 @@ def _add_solver_options(solve: argparse.ArgumentParser) -> None:
     output.add_argument("--rows", type=int, default=20, metavar="N",
                         help="rows of the front to print (default 20)")
     output.add_argument("--quiet", action="store_true", help="print nothing but errors")
-
-
-def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
-    """``NAME=VALUE`` pairs; a value is a number or a JSON list of numbers (never code), or
-    ``@FILE``: the param's value read from a data file (kept as ``"@"`` and its absolute path)."""
-    overrides: dict[str, Any] = {}
-    for item in items:
-        name, sep, text = item.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            raise ParameterError(f"--set takes NAME=VALUE, but was given '{item}'")
-        if text.startswith("@"):
-            overrides[name] = "@" + os.path.abspath(text[1:])
-            continue
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError:
-            value = None
-        if not _is_numeric(value):
-            raise ParameterError(f"--set {name}: '{text}' is not a number or a list of numbers; "
-                                 "give a number, a JSON list or object of numbers, or @FILE")
-        from mooc.options import check_param_value
-
-        check_param_value(name, value, text.strip())
-        overrides[name] = value
-    return overrides
-
-
-def _is_numeric(value: Any) -> bool:
-    if isinstance(value, list):
-        return all(_is_numeric(v) for v in value)
-    if isinstance(value, dict):  # a table by label
-        return all(_is_numeric(v) for v in value.values())
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _load(args: argparse.Namespace) -> Any:

@@ -75,6 +75,7 @@ SETTING_RULES = {
     "epsilon": Rule(whole=False),
     "stall_generations": Rule(whole=True, least=1),
     "max_front": Rule(whole=True, least=1),
+    "max_subproblems": Rule(whole=True, least=1),
 }
 #: The run's own options.
 RUN_RULES = {

@@ -41,6 +41,8 @@ def _groups(result: Any) -> list[tuple[np.ndarray, dict[str, str]]]:
 
 def _title(result: Any) -> str:
     count = f"{len(result)} point{'s' if len(result) != 1 else ''}"
+    if getattr(result, "method", "nsga2") == "exact":
+        return f"{result.problem.title}: {count} ({result.how})"
     return f"{result.problem.title}: {count}, {result.n_evaluations} evaluations (seed {result.seed})"
 
 
@@ -116,6 +118,10 @@ def _plot_two(plt: Any, result: Any, true_front: np.ndarray | None) -> Any:
         order = np.argsort(true_front[:, 0])
         axes.plot(true_front[order, 0], true_front[order, 1], ".", color="#999999",
                   markersize=2, label="true front")
+    if getattr(result, "segments", False) and len(result) > 1:  # a linear program's front
+        order = np.argsort(result.F[:, 0])
+        axes.plot(result.F[order, 0], result.F[order, 1], "-", color="#1f77b4", linewidth=1,
+                  label="front (segments)")
     for points, style in _groups(result):
         axes.scatter(points[:, 0], points[:, 1], s=18, c=style["color"], marker=style["marker"],
                      label=style["label"])

@@ -84,6 +84,8 @@ class Problem:
         self.soft_constraint_names = tuple(code.soft_names)
         self.soft_weights = code.soft_weights
         self.settings = dict(lowered.settings)
+        self.method = lowered.method  # the solver block's: auto, exact or nsga2
+        self._structure: Any = None
         self.params = {name: p.value for name, p in lowered.params.items()}
         #: the named sets and their labels
         self.sets = dict(lowered.sets)
@@ -111,6 +113,16 @@ class Problem:
         values: dict[str, Any] = dict(self.params)
         values.update({f"set {name}": list(labels) for name, labels in self.sets.items()})
         return model_hash(self.source, values)
+
+    @property
+    def structure(self) -> Any:
+        """The model's structure, found once: a :class:`mooc.dsl.structure.LinearModel` (its
+        matrices) or :class:`mooc.dsl.structure.NotLinear` (why not)."""
+        if self._structure is None:
+            from mooc.dsl.structure import analyze
+
+            self._structure = analyze(self._compiled.lowered)
+        return self._structure
 
     @property
     def compile_seconds(self) -> float:
@@ -149,9 +161,11 @@ class Problem:
         return ModelEvaluation(np.where(self.maximize, -F, F), G, S)
 
     def solve(self, **options: Any) -> Any:
-        """Find the Pareto front with NSGA-II; options override the file's solver block.
+        """Find the Pareto front; options override the file's solver block.
 
-        Options: population, generations, max_evaluations, timeout, seed, constraints,
+        ``method``: ``auto`` (the default: the exact method for a linear model whose front it
+        can prove, NSGA-II otherwise), ``exact`` or ``nsga2``. Exact: timeout and
+        max_subproblems. NSGA-II: population, generations, max_evaluations, timeout, seed, constraints,
         crossover_eta, crossover_prob, mutation_eta, mutation_prob, penalty, epsilon,
         stall_generations, initial (points, choice variables by label), callback; workers and
         dask (for externs); checkpoint (a file to save the run to, see :func:`mooc.resume`) and

@@ -16,6 +16,8 @@ REDRAW_INTERVAL = 0.1
 
 def budget_fraction(stats: Any, settings: dict[str, Any]) -> float | None:
     """How much of the run's budget is spent (0..1), or None when no budget is known."""
+    if hasattr(stats, "subproblems"):  # an exact solve: only a time limit says how far
+        return min(1.0, stats.elapsed / settings["timeout"]) if settings.get("timeout") else None
     fractions = []
     if settings.get("generations"):
         fractions.append(stats.generation / settings["generations"])
@@ -29,7 +31,9 @@ def budget_fraction(stats: Any, settings: dict[str, Any]) -> float | None:
 
 
 def describe(stats: Any) -> str:
-    """One generation's figures in a few words."""
+    """One generation's (or an exact solve's) figures in a few words."""
+    if hasattr(stats, "subproblems"):
+        return f"exact: subproblems {stats.subproblems}  points {stats.points}"
     parts = [f"gen {stats.generation}", f"evals {stats.evaluations}",
              f"front {stats.front_size}"]
     if stats.min_violation > 0:
@@ -37,6 +41,11 @@ def describe(stats: Any) -> str:
     if stats.hypervolume is not None:
         parts.append(f"hv {stats.hypervolume:.6g}")
     return "  ".join(parts)
+
+
+def _step(stats: Any) -> int:
+    """The generation, or an exact solve's subproblem count."""
+    return int(getattr(stats, "generation", getattr(stats, "subproblems", 0)))
 
 
 def _clock(seconds: float) -> str:
@@ -64,7 +73,7 @@ class ProgressDisplay:
     def __call__(self, stats: Any) -> None:
         now = time.monotonic()
         interval = REDRAW_INTERVAL if self.interactive else PLAIN_INTERVAL
-        if now - self._last < interval and stats.generation > 0:
+        if now - self._last < interval and _step(stats) > 0:
             return
         self._last = now
         self.show(stats)
@@ -81,7 +90,7 @@ class ProgressDisplay:
         return f"[{bar}] {fraction:4.0%}  {describe(stats)}  {_clock(stats.elapsed)}{eta}"
 
     def show(self, stats: Any) -> None:
-        self._shown = stats.generation
+        self._shown = _step(stats)
         text = self.line(stats)
         if self.interactive:
             self.stream.write("\r\x1b[K" + text)
@@ -92,7 +101,7 @@ class ProgressDisplay:
 
     def finish(self, stats: Any | None = None) -> None:
         """Draw the last generation and end the status line."""
-        if stats is not None and stats.generation != self._shown:
+        if stats is not None and _step(stats) != self._shown:
             self.show(stats)
         if self.interactive and self._drawn:
             self.stream.write("\n")

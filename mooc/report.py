@@ -119,7 +119,7 @@ def render_report(result: Any, *, true_front: np.ndarray | None = None,
 <script>{get_plotlyjs()}</script>
 </head><body>
 <h1>{title}</h1>
-<p class="summary">{html.escape(result.message)} in {result.elapsed:.2f} s, seed {result.seed}.
+<p class="summary">{html.escape(result.message)} in {result.elapsed:.2f} s ({html.escape(result.how)}).
 Model <code>{html.escape(str(problem.path or problem.name))}</code>, hash
 <code>{metadata["model_hash"]}</code>.</p>
 {_hypervolume_line(result)}

@@ -83,6 +83,14 @@ class Result:
     evaluations_file: str | None = field(default=None, repr=False)
     #: The points the run was seeded with (``initial``), recorded so a rerun repeats it.
     initial: np.ndarray | None = field(default=None, repr=False)
+    #: Which method ran ("nsga2", "exact"), how many subproblems it solved (exact), whether
+    #: the front is proven to be every non-dominated point, and whether consecutive points
+    #: are joined by segments of the front (a linear program's front).
+    method: str = "nsga2"
+    subproblems: int = 0
+    proven: bool = False
+    segments: bool = False
+    method_note: str = ""  # why the solving chain picked the method
 
     @classmethod
     def from_solver(cls, problem: Any, raw: Any, *, settings: dict[str, Any],
@@ -91,7 +99,7 @@ class Result:
         user = raw.flip_objectives(problem.maximize)  # the one flip back to the user's signs
         reference = None if raw.reference_point is None else \
             np.where(problem.maximize, -raw.reference_point, raw.reference_point)
-        kept = recorded_settings(settings)
+        kept = recorded_settings({**settings, "method": "nsga2"})
         kept["seed"] = raw.seed
         from mooc.externs import failure_summary
 
@@ -104,6 +112,15 @@ class Result:
                    started, list(failures or []), reference, hypervolume,
                    initial=None if settings.get("initial") is None
                    else np.asarray(settings["initial"], dtype=float))
+
+    @property
+    def how(self) -> str:
+        """Which method ran, in a few words: ``exact, 57 subproblems, proven`` or
+        ``NSGA-II, seed 1``."""
+        if self.method == "exact":
+            return (f"exact, {self.subproblems} subproblems, "
+                    f"{'proven' if self.proven else 'not proven'}")
+        return f"NSGA-II, seed {self.seed}"
 
     # names -------------------------------------------------------------------------
     variable_names = property(lambda self: self.problem.variable_names)
@@ -148,6 +165,8 @@ class Result:
             "stop_reason": self.stop_reason, "feasible_found": self.feasible_found,
             "failed_evaluations": len(self.failures),
             "initial": None if self.initial is None else self.initial.tolist(),
+            "method": self.method, "subproblems": self.subproblems, "proven": self.proven,
+            "segments": self.segments, "method_note": self.method_note,
             "message": self.message,
         }
 
@@ -281,5 +300,8 @@ class Result:
         return text[text.find("<svg"):]
 
     def __repr__(self) -> str:
+        if self.method == "exact":
+            return (f"<mooc.Result {self.problem.name!r}: {len(self)} points, exact, "
+                    f"{self.subproblems} subproblems, {'proven' if self.proven else 'not proven'}>")
         return (f"<mooc.Result {self.problem.name!r}: {len(self)} points, "
                 f"{self.n_evaluations} evaluations, stopped by {self.stop_reason}>")

@@ -161,10 +161,22 @@ def describe(problem: Any) -> str:
         if steps:
             lines += ["", title_text]
             lines += [_constraint_text(step, lowered) for step in steps]
-    if lowered.settings:
-        lines += ["", "solver nsga2"]
+    if lowered.settings or lowered.method != "auto":
+        lines += ["", f"solver {lowered.method}"]
         lines += [f"  {k} = {v}" for k, v in lowered.settings.items()]
+    lines += ["", "method", f"  {_method_line(problem)}"]
     return "\n".join(lines)
+
+
+def _method_line(problem: Any) -> str:
+    """What the solving chain will run, and why: the structure found and the method."""
+    from mooc.chain import choose_method
+    from mooc.errors import MooError
+
+    try:
+        return choose_method(problem, problem.method).why
+    except MooError as error:  # 'solver exact' on a model that is not linear
+        return f"solver {problem.method} cannot run: {error.message}"
 
 
 def _constraint_text(step: ConstraintForm, lowered: Any) -> str:

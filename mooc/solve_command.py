@@ -20,7 +20,8 @@ _PLOT_SUFFIXES = {".png", ".svg", ".pdf"}
 def _options(args: argparse.Namespace) -> dict[str, Any]:
     return {"population": args.population, "generations": args.generations,
             "max_evaluations": args.max_evaluations, "timeout": args.timeout,
-            "seed": args.seed, "constraints": args.constraints}
+            "seed": args.seed, "constraints": args.constraints,
+            "max_subproblems": args.max_subproblems, "method": args.method}
 
 
 def _check_flags(args: argparse.Namespace) -> None:
@@ -62,6 +63,7 @@ def _rerun_request(args: argparse.Namespace
         metadata = read_metadata(args.rerun)
         model = metadata["path"] or metadata["problem"]
         settings = {k: v for k, v in metadata["settings"].items() if v is not None}
+        settings.setdefault("method", "nsga2")  # outputs from before the exact method
         if metadata.get("initial") is not None:  # the points the run was seeded with
             settings["initial"] = metadata["initial"]
         data = list(metadata.get("data", [])) + list(args.data)
@@ -73,7 +75,7 @@ def _rerun_request(args: argparse.Namespace
 
 def _load_problem(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
     import mooc
-    from mooc.cli import parse_overrides
+    from mooc.overrides import parse_overrides
 
     options = _options(args)
     if args.rerun:
@@ -148,8 +150,8 @@ def _run_solve(args: argparse.Namespace) -> int:
                   f"evaluations are saved to {checkpoint}; go on with: mooc solve --resume "
                   f"{checkpoint}", file=sys.stderr)
             return Stopping.exit_code()
-    if display is not None and result.history:
-        display.finish(_final_stats(result))
+    if display is not None:
+        display.finish(_final_stats(result) if result.history else None)
     return _report(args, result, reference, checkpoint, saving.final_failure)
 
 
@@ -182,8 +184,8 @@ def _report(args: argparse.Namespace, result: Any, reference: np.ndarray | None,
         written.append(args.evaluations)  # written by the run itself, as it went
     if not args.quiet:
         _print_front(result, args.rows, chosen)
-        print(f"\n{result.message} ({result.elapsed:.2f} s, seed {result.seed})",
-              file=sys.stderr)
+        print(f"\n{result.message} ({result.elapsed:.2f} s, {result.how})", file=sys.stderr)
+        print(f"method: {result.method_note}", file=sys.stderr)
         if result.hypervolume is not None:
             print(f"front {len(result)}  hv {result.hypervolume:.6g} (hypervolume against the "
                   f"reference point {_vector(result.reference_point)}, fixed from the first "
@@ -277,7 +279,7 @@ def _resumed(args: argparse.Namespace) -> Any:
 
 
 def _resumed_problem(args: argparse.Namespace, resumed: Any) -> tuple[Any, dict[str, Any]]:
-    from mooc.checkpoint import resumed_problem
+    from mooc.api import resumed_problem
 
     return resumed_problem(resumed, args.resume, allow_extern=args.allow_extern), _options(args)
 

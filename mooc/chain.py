@@ -1,0 +1,128 @@
+"""The solving chain (in the spirit of CVXPY's ``construct_solving_chain``): the model's
+structure is found once (:attr:`mooc.Problem.structure`), :func:`choose_method` picks the
+method in one place, and each method runs on its own plain data and returns a
+:class:`mooc.Result`.
+
+A method is one entry of :data:`METHODS`: its name, whether it can run on a problem at all
+(``refuses``), whether ``auto`` should pick it (``declines``), and its runner. ``auto`` tries
+:data:`AUTO_ORDER` in turn and takes the first method that does not decline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from mooc.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Method:
+    """A way to solve a model."""
+
+    name: str
+    title: str
+    #: Why the method cannot run on a problem at all (None: it can), with where, if known.
+    refuses: Callable[[Any], tuple[str, Any] | None]
+    #: Why ``auto`` should not pick it for a problem (None: pick it).
+    declines: Callable[[Any], str | None]
+    #: What ``mooc show`` and the summary say it does on a problem.
+    describes: Callable[[Any], str]
+    #: ``run(problem, settings, **run_options) -> Result``.
+    run: Callable[..., Any]
+
+
+def _exact_refuses(problem: Any) -> tuple[str, Any] | None:
+    from mooc.dsl.structure import NotLinear
+
+    structure = problem.structure
+    if isinstance(structure, NotLinear):
+        return (f"the exact method needs a linear model, and this one is {structure.describe()}",
+                structure.span)
+    return None
+
+
+def _exact_declines(problem: Any) -> str | None:
+    refusal = _exact_refuses(problem)
+    if refusal is not None:
+        return refusal[0].split(", and this one is ", 1)[-1]
+    from mooc.method_exact import exact_plan_of
+
+    plan = exact_plan_of(problem)
+    if not plan.proven:
+        return f"{problem.structure.describe()}, but the front cannot be proven: {plan.reason}"
+    return None
+
+
+def _exact_describes(problem: Any) -> str:
+    from mooc.method_exact import exact_plan_of
+    from mooc.solver.exact import describe_plan
+
+    return f"{problem.structure.describe()}: {describe_plan(exact_plan_of(problem))}"
+
+
+def _run_exact(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
+    from mooc.method_exact import run_exact
+
+    return run_exact(problem, settings, **options)
+
+
+def _run_nsga2(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
+    from mooc.method_nsga2 import run_nsga2
+
+    return run_nsga2(problem, settings, **options)
+
+
+METHODS: dict[str, Method] = {
+    "exact": Method("exact", "the exact method (MILP subproblems with HiGHS)", _exact_refuses,
+                    _exact_declines, _exact_describes, _run_exact),
+    "nsga2": Method("nsga2", "NSGA-II", lambda problem: None, lambda problem: None,
+                    lambda problem: "NSGA-II (an approximate front)", _run_nsga2),
+    # Further methods plug in here, one entry each, and in AUTO_ORDER where auto should try
+    # them: "nsga3" (NSGA-III, for 4 objectives on, declining below) and a gradient-polished
+    # NSGA-II (declining where the model is not differentiable).
+}
+
+#: The methods ``auto`` tries, in order; the first that does not decline runs.
+AUTO_ORDER = ("exact", "nsga2")
+
+#: What the solver block, ``--method`` and ``method=`` accept.
+CHOICES = ("auto", *METHODS)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The method picked for a problem, and why."""
+
+    method: Method
+    requested: str
+    why: str
+
+
+def choose_method(problem: Any, requested: str | None = None) -> Choice:
+    """The method that solves ``problem``: ``requested`` (``auto`` when None) or, for
+    ``auto``, the first of :data:`AUTO_ORDER` that does not decline it."""
+    requested = requested or "auto"
+    if requested not in CHOICES:
+        from mooc.dsl.check_expressions import did_you_mean
+
+        raise UsageError(f"unknown method '{requested}'{did_you_mean(requested, CHOICES)} "
+                         f"(available: {', '.join(CHOICES)})")
+    if requested != "auto":
+        method = METHODS[requested]
+        refusal = method.refuses(problem)
+        if refusal is not None:
+            raise UsageError(refusal[0], refusal[1])
+        return Choice(method, requested, f"{method.describes(problem)} (as requested)")
+    reasons: list[str] = []
+    for name in AUTO_ORDER:
+        method = METHODS[name]
+        declined = method.declines(problem)
+        if declined is None:
+            why = method.describes(problem)
+            if reasons:
+                why = f"{'; '.join(reasons)}: {why}"
+            return Choice(method, requested, why)
+        reasons.append(declined)
+    raise AssertionError("the last method of AUTO_ORDER takes every problem")

@@ -1,0 +1,91 @@
+"""The exact method: a linear model's matrices (:mod:`mooc.dsl.structure`) solved by
+:func:`mooc.solver.exact.exact_front`, and the points checked against the model itself.
+
+Every point the exact solver returns is evaluated by the model's own generated code, so the
+objectives, violations and feasibility reported are the model's, exactly as NSGA-II's points
+are. A hard violation within 1e-9 of the constraint's size (a rounding-level residue of the
+solver's floating point) is reported as 0.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from mooc.errors import EvaluationError
+
+#: Subproblems an exact solve may take when no ``max_subproblems`` is given.
+DEFAULT_MAX_SUBPROBLEMS = 20_000
+#: A hard violation at most this times the constraint's size counts as rounding.
+ROUNDING = 1e-9
+
+
+def linear_problem_of(problem: Any) -> Any:
+    """The solver's :class:`~mooc.solver.linear.LinearProblem` of a linear model (cached)."""
+    cached = getattr(problem, "_linear_problem", None)
+    if cached is None:
+        from mooc.solver.linear import LinearProblem
+
+        s = problem.structure
+        cached = LinearProblem(s.objectives, s.offsets, s.A_ub, s.b_ub, s.A_eq, s.b_eq,
+                               lower=s.lower, upper=s.upper, integral=s.integral)
+        problem._linear_problem = cached
+    return cached
+
+
+def exact_plan_of(problem: Any) -> Any:
+    """The exact solver's plan for a linear model."""
+    from mooc.solver.exact import exact_plan
+
+    return exact_plan(linear_problem_of(problem))
+
+
+def run_exact(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
+    """Solve a linear model exactly; return a :class:`mooc.Result`. ``options`` (workers,
+    checkpoints) concern NSGA-II; a checkpoint asked for is noted as not written."""
+    from mooc.result import Result, recorded_settings
+    from mooc.solver.exact import exact_front
+
+    started = time.time()
+    limit = settings.get("max_subproblems") or DEFAULT_MAX_SUBPROBLEMS
+    raw = exact_front(linear_problem_of(problem), timeout=settings.get("timeout"),
+                      max_subproblems=limit, callback=settings.get("callback"))
+    n_model = problem.structure.n_model
+    X = raw.X[:, :n_model]
+    F, hard, soft = _evaluate(problem, X, raw.F)
+    feasible = np.all(hard == 0, axis=1)
+    message = raw.message
+    if raw.reached is not None:  # said again in the user's names and directions
+        k, value = raw.reached
+        name = problem.objective_names[k]
+        where = f"{name} is at most {-value:g}" if problem.maximize[k] else \
+            f"{name} is at least {value:g}"
+        message = message.replace(f"objective {k + 1} is at least {value:g} (minimization form)",
+                                  where)
+    if options.get("checkpoint"):
+        message += "; no checkpoint written (the exact method keeps none)"
+    kept = recorded_settings({**settings, "method": "exact"})
+    kept.setdefault("max_subproblems", limit)
+    return Result(problem, X, np.where(problem.maximize, -F, F), hard, soft, feasible,
+                  bool(feasible.any()), message, raw.stop_reason, len(X), 0, raw.elapsed, None,
+                  kept, [], started, [], method="exact", subproblems=raw.subproblems,
+                  proven=raw.proven, segments=raw.segments)
+
+
+def _evaluate(problem: Any, X: np.ndarray, solver_F: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The model's objectives (minimization form) and violations at X, checked against what
+    the solver computed from the matrices."""
+    if not len(X):
+        return (np.zeros((0, problem.n_obj)), np.zeros((0, problem.n_hard)),
+                np.zeros((0, problem.n_soft)))
+    F, hard, soft = problem._compiled.evaluate(np.ascontiguousarray(X))
+    penalized = F + (soft @ problem.soft_weights)[:, None] if problem.n_soft else F
+    if not np.allclose(penalized, solver_F, rtol=1e-6, atol=1e-6):
+        raise EvaluationError("internal error: the model's linear form disagrees with the model "
+                              "at a point of the exact front; please report this model")
+    scales = problem.structure.hard_scales
+    hard = np.where(hard <= ROUNDING * scales, 0.0, hard)
+    return F, hard, soft

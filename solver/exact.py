@@ -1,0 +1,190 @@
+"""Exact Pareto fronts of multi-objective (mixed-integer) linear programs, with HiGHS.
+
+:func:`exact_plan` says which algorithm fits a :class:`~mooc.solver.linear.LinearProblem` and
+whether its front will be proven; :func:`exact_front` runs it:
+
+- one objective: the optimum, proven by HiGHS;
+- two objectives, one of them on a lattice (all its columns integral): the epsilon-constraint
+  method stepping on that objective: every non-dominated point, proven;
+- two objectives of a linear program without integers: dichotomy: the front's vertices, joined
+  by segments (``segments=True``), proven;
+- three or more objectives, all but at most one on a lattice: box decomposition (Kirlik and
+  Sayın): every non-dominated point, proven;
+- otherwise the same algorithms with steps a fraction of each objective's range: every point
+  found is non-dominated, but the front is not proven complete (``proven=False``).
+
+Limits: ``timeout`` seconds and ``max_subproblems`` solves. A front cut short keeps the points
+found; ``complete`` is False and the message says how far the search got.
+
+Examples
+--------
+>>> import numpy as np
+>>> from mooc.solver.linear import LinearProblem
+>>> problem = LinearProblem(np.array([[-3.0, -2.0, -4.0], [1.0, 1.0, 1.0]]), np.zeros(2),
+...                         np.array([[2.0, 1.0, 3.0]]), np.array([4.0]),
+...                         lower=np.zeros(3), upper=np.ones(3), integral=np.ones(3, bool))
+>>> result = exact_front(problem)
+>>> result.F.tolist(), result.proven, result.algorithm
+([[-6.0, 2.0], [-4.0, 1.0], [0.0, 0.0]], True, 'epsilon-constraint')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from mooc.solver.exact_boxes import box_decomposition
+from mooc.solver.exact_search import ExactProgress, Search, Stop
+from mooc.solver.exact_two import dichotomy, epsilon_constraint
+from mooc.solver.linear import LinearProblem, granularity
+
+#: How a cut-short search's message names its stop reason.
+STOPPED_BY = {"timeout": "the time limit", "max_subproblems": "the subproblem limit",
+              "interrupted": "Ctrl-C (interrupted)", "failed": "a subproblem HiGHS could not solve"}
+
+
+@dataclass(frozen=True)
+class ExactPlan:
+    """The algorithm for a problem, the objectives' steps, and whether it proves the front."""
+
+    algorithm: str  # "single", "epsilon-constraint", "dichotomy" or "box decomposition"
+    proven: bool
+    steps: np.ndarray  # each objective's lattice step; NaN where its values are not on one
+    order: tuple[int, ...]  # epsilon-constraint: (stepped, minimized); boxes: (minimized,)
+    reason: str = ""  # why the front will not be proven, when it will not
+
+
+@dataclass(frozen=True)
+class ExactResult:
+    """An exact solve's front (``F`` in minimization form, sorted) and how it went."""
+
+    X: np.ndarray
+    F: np.ndarray
+    algorithm: str
+    proven: bool  # every non-dominated point found, each proven (False when cut short)
+    complete: bool  # the search ran to its end
+    segments: bool  # the front is the chain of segments joining consecutive points
+    infeasible: bool
+    stop_reason: str  # "done", "infeasible", or one of STOPPED_BY
+    message: str
+    subproblems: int
+    elapsed: float
+    #: When cut short by the epsilon-constraint method: (k, v), the front is complete where
+    #: objective k (minimization form) is at least v.
+    reached: tuple[int, float] | None = None
+
+
+def exact_plan(problem: LinearProblem, /) -> ExactPlan:
+    """The algorithm :func:`exact_front` will run on ``problem`` (see the module)."""
+    steps = np.array([np.nan if (g := granularity(problem, k)) is None else g
+                      for k in range(problem.n_obj)])
+    lattice = np.isfinite(steps)
+    if problem.n_obj == 1:
+        return ExactPlan("single", True, steps, (0,))
+    if problem.n_obj == 2:
+        if lattice.any():
+            a = int(np.argmax(lattice))
+            return ExactPlan("epsilon-constraint", True, steps, (a, 1 - a))
+        if not np.any(problem.integral):  # type: ignore[arg-type]
+            return ExactPlan("dichotomy", True, steps, (0, 1))
+        return ExactPlan("epsilon-constraint", False, steps, (0, 1),
+                         "neither objective takes values on a lattice (both use continuous "
+                         "variables or non-rational coefficients)")
+    off = np.flatnonzero(~lattice)
+    first = int(off[0]) if off.size else 0
+    if off.size <= 1:
+        return ExactPlan("box decomposition", True, steps, (first,))
+    return ExactPlan("box decomposition", False, steps, (first,),
+                     f"{off.size} objectives do not take values on a lattice (they use "
+                     "continuous variables or non-rational coefficients)")
+
+
+def exact_front(problem: LinearProblem, /, *, timeout: float | None = None,
+                max_subproblems: int | None = None,
+                callback: Callable[[ExactProgress], object] | None = None) -> ExactResult:
+    """The Pareto front of ``problem`` by the algorithm :func:`exact_plan` picks."""
+    plan = exact_plan(problem)
+    search = Search(problem, timeout, max_subproblems, callback, steps=plan.steps)
+    reason, infeasible = "done", False
+    try:
+        infeasible = not _run(search, plan)
+    except Stop as stop:
+        reason = stop.reason
+    except KeyboardInterrupt:  # between subproblems; during one, Search.solve turns it to Stop
+        reason = "interrupted"
+    return _result(search, plan, reason, infeasible)
+
+
+def _run(search: Search, plan: ExactPlan) -> bool:
+    """Run the plan's algorithm; False when the problem is infeasible."""
+    if plan.algorithm == "single":
+        x = search.lexmin(0, None, np.full(1, np.inf))
+        if x is not None:
+            search.add(x)
+        return x is not None
+    if plan.algorithm == "dichotomy":
+        return dichotomy(search)
+    if plan.algorithm == "epsilon-constraint":
+        a, b = plan.order
+        step = plan.steps[a] if np.isfinite(plan.steps[a]) else None
+        return epsilon_constraint(search, a, b, step) is not None
+    return box_decomposition(search, plan.order[0]) is not None
+
+
+def _result(search: Search, plan: ExactPlan, reason: str, infeasible: bool) -> ExactResult:
+    problem = search.problem
+    X = np.array(search.X).reshape(-1, problem.n_var)
+    F = np.array(search.F).reshape(-1, problem.n_obj)
+    order = np.lexsort(F.T[::-1]) if len(F) else np.zeros(0, dtype=np.intp)
+    X, F = X[order], F[order]
+    complete = reason == "done"
+    proven = plan.proven and complete
+    count = f"{len(F)} point{'' if len(F) == 1 else 's'}"
+    solves = f"{search.subproblems} subproblem{'' if search.subproblems == 1 else 's'}"
+    if infeasible:
+        message = f"infeasible: no point satisfies every hard constraint (proven; {solves})"
+    elif complete and plan.proven:
+        what = "vertices of the exact front, joined by segments" if plan.algorithm == \
+            "dichotomy" else "the exact front, every non-dominated point"
+        message = f"{what}: {count}, proven by the {plan.algorithm} method ({solves})"
+    elif complete:
+        message = (f"{count}, each non-dominated, by the {plan.algorithm} method ({solves}); "
+                   f"not proven complete: {plan.reason}")
+    else:
+        message = (f"cut short by {STOPPED_BY[reason]} after {solves}: {count} found, each "
+                   f"non-dominated; {_how_far(search, plan)}")
+    reached = None
+    if not complete and plan.proven and plan.algorithm == "epsilon-constraint" and \
+            np.isfinite(search.reached):
+        reached = (plan.order[0], float(search.reached))
+    return ExactResult(X, F, plan.algorithm, proven, complete, plan.algorithm == "dichotomy",
+                       infeasible, "infeasible" if infeasible else reason, message,
+                       search.subproblems, search.elapsed(), reached)
+
+
+def _how_far(search: Search, plan: ExactPlan) -> str:
+    if plan.algorithm == "epsilon-constraint" and np.isfinite(search.reached):
+        a = plan.order[0]
+        return (f"the front is complete where objective {a + 1} is at least "
+                f"{search.reached:g} (minimization form)" if plan.proven
+                else "the rest of the front was not searched")
+    if plan.algorithm == "box decomposition":
+        return f"{len(search.boxes)} boxes of the search region were left unexplored"
+    return "the rest of the front was not searched"
+
+
+def describe_plan(plan: ExactPlan) -> str:
+    """``exact front by the epsilon-constraint method`` and the like, for ``mooc show``."""
+    if plan.algorithm == "single":
+        return "the optimum, proven by HiGHS"
+    if plan.algorithm == "dichotomy":
+        return "exact front (vertices and segments) by dichotomy"
+    if plan.proven:
+        return f"exact front by the {plan.algorithm} method"
+    return f"non-dominated points by the {plan.algorithm} method, not proven complete"
+
+
+__all__ = ["ExactPlan", "ExactProgress", "ExactResult", "describe_plan", "exact_front",
+           "exact_plan"]

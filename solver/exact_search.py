@@ -1,0 +1,132 @@
+"""What every exact algorithm shares: the HiGHS model, the limits, the points found, progress."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mooc.solver.highs import HighsModel, Solved
+from mooc.solver.linear import LinearProblem
+
+
+@dataclass(frozen=True)
+class ExactProgress:
+    """Where an exact solve stands: passed to the callback after every subproblem."""
+
+    subproblems: int
+    points: int
+    elapsed: float
+
+
+class Stop(Exception):
+    """A limit was reached (``reason``: timeout, max_subproblems, interrupted or failed)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Search:
+    """One exact solve in progress."""
+
+    problem: LinearProblem
+    timeout: float | None = None
+    max_subproblems: int | None = None
+    callback: Callable[[ExactProgress], object] | None = None
+    steps: np.ndarray = field(default_factory=lambda: np.zeros(0))  # NaN: no lattice
+    reached: float = float("nan")  # how far the search got, for a cut-short message
+    boxes: list = field(default_factory=list)  # box decomposition: the boxes left
+    started: float = field(default_factory=time.perf_counter)
+    X: list[np.ndarray] = field(default_factory=list)
+    F: list[np.ndarray] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.model = HighsModel(self.problem)
+        self.objective_box = self.problem.box()
+        if self.steps.size != self.problem.n_obj:
+            self.steps = np.full(self.problem.n_obj, np.nan)
+
+    @property
+    def subproblems(self) -> int:
+        return self.model.solves
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def solve(self, weights: np.ndarray, upper: np.ndarray,
+              lower: np.ndarray | None = None) -> Solved:
+        """Minimize ``weights @ f`` with each objective ``lower[k] <= f[k] <= upper[k]``
+        (``lower`` is a known bound that helps HiGHS prove optimality; none by default); raise
+        Stop at a limit. Returns an optimal or an infeasible outcome."""
+        if self.max_subproblems is not None and self.subproblems >= self.max_subproblems:
+            raise Stop("max_subproblems")
+        left = np.inf if self.timeout is None else self.timeout - self.elapsed()
+        if left <= 0:
+            raise Stop("timeout")
+        self.model.set_bounds(np.full(len(upper), -np.inf) if lower is None else lower, upper)
+        try:
+            solved = self.model.minimize(weights, time_limit=left)
+        except KeyboardInterrupt:
+            raise Stop("interrupted") from None
+        if self.callback is not None:
+            self.callback(ExactProgress(self.subproblems, len(self.X), self.elapsed()))
+        if solved.status == "time_limit":
+            raise Stop("timeout")
+        if solved.status == "failed":
+            raise Stop("failed")
+        return solved
+
+    def lexmin(self, first: int, then: int | None, upper: np.ndarray,
+               lower: np.ndarray | None = None) -> np.ndarray | None:
+        """A point minimizing objective ``first``, then ``then`` among its minimizers (None:
+        infeasible); see :meth:`blended_weight` for when one solve does both."""
+        n_obj = self.problem.n_obj
+        blend = None if then is None else self.blended_weight(first, then)
+        if blend is not None:
+            weights = np.eye(n_obj)[first] + blend * np.eye(n_obj)[then]
+            return self.solve(weights, upper, lower).x
+        solved = self.solve(np.eye(n_obj)[first], upper, lower)
+        if solved.x is None or then is None:
+            return solved.x
+        # In the second solve f[first] may exceed its optimum by half its step when it has one
+        # (values lie on that lattice), by 1e-9 of its size otherwise (when HiGHS's
+        # tolerances make that solve infeasible, the first point is kept).
+        tighter = np.array(upper, dtype=float)
+        step = self.steps[first]
+        slack = step / 2 if np.isfinite(step) else 1e-9 * max(1.0, abs(solved.value))
+        tighter[first] = min(tighter[first], solved.value + slack)
+        second = self.solve(np.eye(n_obj)[then], tighter, lower)
+        return solved.x if second.x is None else second.x
+
+    def blended_weight(self, first: int, then: int) -> float | None:
+        """The weight ``w`` for which one solve of ``f[first] + w * f[then]`` is lexicographic,
+        or None. With both objectives on lattices (steps ``g1``, ``g2``) and ``f[then]``'s range
+        over the box at most ``R``, ``w = g1 / (2 R)`` can never trade a step of ``f[first]``
+        for any change of ``f[then]``, and a step of ``f[then]`` still moves the objective by
+        ``w * g2``; that is used when ``w * g2`` is at least 1e-5, ten times HiGHS's absolute
+        optimality gap of 1e-6, so the solve proves it. Otherwise two solves are made."""
+        g1, g2 = self.steps[first], self.steps[then]
+        if not (np.isfinite(g1) and np.isfinite(g2)):
+            return None
+        low, high = self.objective_box
+        width = float(high[then] - low[then])
+        if not np.isfinite(width):
+            return None
+        weight = g1 / (2 * max(width, g2))
+        return weight if weight * g2 >= 1e-5 else None
+
+    def add(self, x: np.ndarray) -> np.ndarray:
+        """Record a point of the front; returns its objectives."""
+        f = self.problem.objectives(x[None])[0]
+        self.X.append(x)
+        self.F.append(f)
+        return f
+
+
+def margin(values: np.ndarray) -> np.ndarray:
+    """A rounding margin for objective values of this size (HiGHS's tolerances are 1e-7)."""
+    return 1e-6 * np.maximum(1.0, np.abs(values))

@@ -1,0 +1,227 @@
+"""The exact solver on plain matrices: fronts against brute-force enumeration and against an
+independent epsilon-constraint written here (with scipy.optimize.milp), limits, infeasibility
+and linear programs."""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+
+import moocore
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+from mooc.solver.exact import exact_front, exact_plan
+from mooc.solver.linear import LinearProblem, granularity
+
+
+def _enumerate(problem: LinearProblem) -> np.ndarray:
+    """The non-dominated objective vectors of an all-integer problem, by trying every point."""
+    ranges = [range(int(lo), int(hi) + 1) for lo, hi in zip(problem.lower, problem.upper,
+                                                             strict=True)]
+    X = np.array(list(itertools.product(*ranges)), dtype=float)
+    ok = np.all(X @ problem.A_ub.T.toarray() <= problem.b_ub + 1e-9, axis=1)
+    if problem.A_eq.shape[0]:
+        ok &= np.all(np.abs(X @ problem.A_eq.T.toarray() - problem.b_eq) <= 1e-9, axis=1)
+    F = np.unique(problem.objectives(X[ok]), axis=0)
+    if not len(F):
+        return F
+    return F[moocore.is_nondominated(F)]
+
+
+def _same(found: np.ndarray, expected: np.ndarray) -> bool:
+    a, b = np.unique(np.round(found, 9), axis=0), np.unique(np.round(expected, 9), axis=0)
+    return a.shape == b.shape and bool(np.allclose(a, b))
+
+
+@st.composite
+def integer_programs(draw, n_obj: int, kind: str) -> LinearProblem:
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    if kind == "knapsack":  # binary, one capacity row
+        n = int(rng.integers(3, 9))
+        C = -rng.integers(1, 30, (n_obj, n)).astype(float)
+        w = rng.integers(1, 20, n).astype(float)
+        return LinearProblem(C, np.zeros(n_obj), w[None], [np.floor(w.sum() / 2)],
+                             lower=np.zeros(n), upper=np.ones(n), integral=np.ones(n, bool))
+    if kind == "assignment":  # k tasks to k agents, one each: equality rows
+        k = int(rng.integers(2, 4))
+        n = k * k
+        A_eq = np.zeros((2 * k, n))
+        for i in range(k):
+            A_eq[i, i * k:(i + 1) * k] = 1
+            A_eq[k + i, i::k] = 1
+        C = rng.integers(-10, 10, (n_obj, n)).astype(float)
+        return LinearProblem(C, rng.integers(-5, 5, n_obj), np.zeros((0, n)), np.zeros(0),
+                             A_eq, np.ones(2 * k), lower=np.zeros(n), upper=np.ones(n),
+                             integral=np.ones(n, bool))
+    n = int(rng.integers(2, 5))  # general integers, mixed-sign objectives, two rows
+    upper = rng.integers(1, 4, n).astype(float)
+    A = rng.integers(-3, 6, (2, n)).astype(float)
+    C = rng.integers(-6, 7, (n_obj, n)).astype(float) * rng.choice([0.5, 1.0, 2.0])
+    return LinearProblem(C, np.zeros(n_obj), A, np.floor(0.5 * np.abs(A) @ upper),
+                         lower=np.zeros(n), upper=upper, integral=np.ones(n, bool))
+
+
+SETTINGS = settings(max_examples=25, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.mark.parametrize("kind", ["knapsack", "assignment", "integer"])
+@pytest.mark.parametrize("n_obj", [2, 3])
+def test_fronts_of_small_integer_programs_equal_enumeration(kind, n_obj):
+    @SETTINGS
+    @given(integer_programs(n_obj, kind))
+    def check(problem: LinearProblem) -> None:
+        result = exact_front(problem)
+        expected = _enumerate(problem)
+        assert result.proven and result.complete
+        assert _same(result.F, expected), (result.F, expected)
+        np.testing.assert_allclose(problem.objectives(result.X), result.F)
+
+    check()
+
+
+def _independent_epsilon_constraint(problem: LinearProblem) -> np.ndarray:
+    """The textbook two-solve epsilon-constraint method with scipy.optimize.milp, stepping f1
+    by 1 (integer data)."""
+    C = problem.C.toarray()
+    front: list[np.ndarray] = []
+    bound = np.inf
+    while True:
+        constraints = [LinearConstraint(problem.A_ub.toarray(), -np.inf, problem.b_ub)]
+        if np.isfinite(bound):
+            constraints.append(LinearConstraint(C[:1], -np.inf, bound - 1 + 1e-6))
+        options = {"mip_rel_gap": 0.0}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            first = milp(C[1], constraints=constraints, integrality=np.ones(problem.n_var),
+                         bounds=Bounds(problem.lower, problem.upper), options=options)
+            if first.status != 0:
+                return np.array(front)
+            constraints.append(LinearConstraint(C[1:2], -np.inf, first.fun + 1e-6))
+            second = milp(C[0], constraints=constraints, integrality=np.ones(problem.n_var),
+                          bounds=Bounds(problem.lower, problem.upper), options=options)
+        f = C @ np.round(second.x)
+        front.append(f)
+        bound = f[0]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_20_item_knapsack_front_equals_an_independent_epsilon_constraint(seed):
+    rng = np.random.default_rng(seed)
+    n = 20
+    C = -rng.integers(1, 101, (2, n)).astype(float)
+    w = rng.integers(1, 101, n).astype(float)
+    problem = LinearProblem(C, np.zeros(2), w[None], [np.floor(w.sum() / 2)],
+                            lower=np.zeros(n), upper=np.ones(n), integral=np.ones(n, bool))
+    result = exact_front(problem)
+    assert result.proven
+    assert _same(result.F, _independent_epsilon_constraint(problem))
+
+
+def test_granularity_reads_fractions_and_refuses_continuous_columns():
+    problem = LinearProblem(np.array([[0.5, 1.25, 0.0], [1.0, 0.0, 2.0]]), np.zeros(2),
+                            np.zeros((0, 3)), np.zeros(0), lower=np.zeros(3), upper=np.ones(3),
+                            integral=np.array([True, True, False]))
+    assert granularity(problem, 0) == 0.25
+    assert granularity(problem, 1) is None
+    assert exact_plan(problem).algorithm == "epsilon-constraint"
+    assert exact_plan(problem).order == (0, 1)
+
+
+def test_one_objective_gives_the_proven_optimum():
+    problem = LinearProblem(np.array([[-1.0, -1.0]]), [0.0], np.array([[2.0, 3.0]]), [12.0],
+                            lower=np.zeros(2), upper=np.full(2, 10.0), integral=[True, True])
+    result = exact_front(problem)
+    assert result.algorithm == "single" and result.proven
+    assert result.F.tolist() == [[-6.0]]
+
+
+def test_an_infeasible_problem_is_proven_infeasible():
+    problem = LinearProblem(np.eye(2), np.zeros(2), np.array([[1.0, 1.0]]), [-1.0],
+                            lower=np.zeros(2), upper=np.ones(2), integral=[True, True])
+    result = exact_front(problem)
+    assert result.infeasible and result.stop_reason == "infeasible"
+    assert len(result.F) == 0 and result.message.startswith("infeasible")
+
+
+def test_the_subproblem_limit_cuts_the_front_short_and_says_how_far():
+    rng = np.random.default_rng(5)
+    n = 25
+    problem = LinearProblem(-rng.integers(1, 101, (2, n)).astype(float), np.zeros(2),
+                            rng.integers(1, 101, (1, n)).astype(float), [600.0],
+                            lower=np.zeros(n), upper=np.ones(n), integral=np.ones(n, bool))
+    full = exact_front(problem)
+    cut = exact_front(problem, max_subproblems=5)
+    assert cut.stop_reason == "max_subproblems" and not cut.proven and not cut.complete
+    assert cut.subproblems == 5 and 0 < len(cut.F) < len(full.F)
+    assert "cut short by the subproblem limit after 5 subproblems" in cut.message
+    assert "complete where objective 1 is at least" in cut.message
+    assert all(any(np.allclose(f, g) for g in full.F) for f in cut.F)  # each point is exact
+
+
+def test_the_time_limit_cuts_the_front_short():
+    rng = np.random.default_rng(6)
+    n = 60
+    problem = LinearProblem(-rng.integers(1, 101, (2, n)).astype(float), np.zeros(2),
+                            rng.integers(1, 101, (1, n)).astype(float), [1500.0],
+                            lower=np.zeros(n), upper=np.ones(n), integral=np.ones(n, bool))
+    result = exact_front(problem, timeout=0.3)
+    assert result.stop_reason == "timeout" and not result.proven
+    assert result.elapsed < 3.0
+
+
+def test_three_objectives_cut_short_say_how_many_boxes_are_left():
+    rng = np.random.default_rng(8)
+    n = 12
+    problem = LinearProblem(-rng.integers(1, 30, (3, n)).astype(float), np.zeros(3),
+                            rng.integers(1, 30, (1, n)).astype(float), [80.0],
+                            lower=np.zeros(n), upper=np.ones(n), integral=np.ones(n, bool))
+    result = exact_front(problem, max_subproblems=12)
+    assert result.algorithm == "box decomposition" and not result.proven
+    assert "boxes of the search region were left unexplored" in result.message
+
+
+def _lp_front_value(problem: LinearProblem, weights: np.ndarray) -> float:
+    """min weights @ f over the LP, by scipy's linprog: an independent check."""
+    cost = weights @ problem.C.toarray()
+    out = linprog(cost, A_ub=problem.A_ub.toarray(), b_ub=problem.b_ub,
+                  bounds=list(zip(problem.lower, problem.upper, strict=True)))
+    return float(out.fun + weights @ problem.c0)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_linear_program_fronts_are_the_polyline_of_supported_vertices(seed):
+    rng = np.random.default_rng(seed)
+    n = 4
+    A = -rng.uniform(0.5, 3.0, (4, n))
+    problem = LinearProblem(rng.uniform(0.2, 3.0, (2, n)), np.zeros(2), A, -rng.uniform(2, 6, 4),
+                            lower=np.zeros(n), upper=np.full(n, 10.0))
+    result = exact_front(problem)
+    assert result.algorithm == "dichotomy" and result.proven and result.segments
+    F = result.F
+    assert np.all(np.diff(F[:, 0]) > 0) and np.all(np.diff(F[:, 1]) < 0)
+    # every weighted sum's optimum (linprog) is attained on the polyline's vertices
+    for angle in np.linspace(0.01, np.pi / 2 - 0.01, 15):
+        weights = np.array([np.cos(angle), np.sin(angle)])
+        assert np.min(F @ weights) == pytest.approx(_lp_front_value(problem, weights),
+                                                    rel=1e-6, abs=1e-6)
+    # the polyline is convex: each vertex lies strictly below the chord of its neighbours
+    for k in range(1, len(F) - 1):
+        t = (F[k, 0] - F[k - 1, 0]) / (F[k + 1, 0] - F[k - 1, 0])
+        assert F[k, 1] < F[k - 1, 1] + t * (F[k + 1, 1] - F[k - 1, 1]) - 1e-9
+
+
+def test_mixed_integer_objectives_without_a_lattice_are_not_proven():
+    problem = LinearProblem(np.array([[1.0, 0.3], [-1.0, 0.7]]), np.zeros(2),
+                            np.array([[1.0, 1.0]]), [5.0], lower=np.zeros(2),
+                            upper=np.array([3.0, 4.0]), integral=np.array([True, False]))
+    plan = exact_plan(problem)
+    assert not plan.proven and "lattice" in plan.reason
+    result = exact_front(problem)
+    assert not result.proven and result.complete and "not proven complete" in result.message
+    assert np.all(moocore.is_nondominated(result.F))
