@@ -117,8 +117,8 @@ def test_show_states_the_class_and_the_method(capsys):
 
 def test_csv_and_report_say_which_method_ran(tmp_path):
     result = mooc.compile(KNAPSACK).solve(max_subproblems=100)
-    first = result.to_csv().splitlines()[0]
-    metadata = json.loads(first.removeprefix("# mooc run: "))
+    result.to_csv(tmp_path / "front.csv")
+    metadata = json.loads((tmp_path / "front.run.json").read_text())["metadata"]
     assert metadata["method"] == "exact" and metadata["settings"]["max_subproblems"] == 100
     from mooc.report import write_report
 
