@@ -76,7 +76,7 @@ class Optimizer:
                 raise UsageError(f"cannot resume from '{checkpoint}': it is a run of another model "
                                  f"or params (hash {resumed.model_hash}, now {problem.model_hash})")
             options = resume_settings(resumed, options)
-        settings = solver_settings(problem, options)
+        settings = _nsga2_settings(solver_settings(problem, options))
         if settings.get("initial") is not None:
             settings["initial"] = encode_points(problem, settings["initial"], name="initial")
         hook = None
@@ -268,3 +268,17 @@ class Optimizer:
         state = f"stopped by {self.stop_reason}" if self.stopped else \
             f"generation {self.generation}"
         return f"<mooc.Optimizer {self.problem.name!r}: {state}>"
+
+
+def _nsga2_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings NSGA-II takes (an optimizer runs NSGA-II, whatever method the file names
+    for a solve; naming another here is refused)."""
+    from mooc.dsl.names import METHOD_SETTINGS
+    from mooc.result import UNRECORDED
+
+    method = settings.pop("method", None) or "auto"
+    if method not in ("auto", "nsga2"):
+        raise UsageError(f"an optimizer runs NSGA-II, not the method '{method}'")
+    return {key: value for key, value in settings.items()
+            if key in METHOD_SETTINGS["nsga2"] or key in UNRECORDED}
+

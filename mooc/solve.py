@@ -12,7 +12,7 @@ from mooc.checkpoint import Resumed, resume_settings
 from mooc.dsl.check_expressions import did_you_mean
 from mooc.dsl.names import CONSTRAINT_MODES, METHOD_SETTINGS, SOLVER_SETTINGS
 from mooc.errors import UsageError
-from mooc.options import check_run_options, check_settings
+from mooc.options import SETTING_RULES, check_run_options, check_settings
 from mooc.result import UNRECORDED
 
 
@@ -33,7 +33,7 @@ def solver_settings(problem: Any, options: dict[str, Any]) -> dict[str, Any]:
                          f"{', '.join(CONSTRAINT_MODES)}")
     for key, kind in SOLVER_SETTINGS.items():  # settings without a rule of mooc.options
         value = settings.get(key)
-        if value is None or kind == "mode":
+        if value is None or kind == "mode" or key in SETTING_RULES:
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
             raise UsageError(f"'{key}' takes a number, but was given {value!r}")

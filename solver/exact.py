@@ -76,11 +76,36 @@ class ExactResult:
     reached: tuple[int, float] | None = None
 
 
+#: Largest magnitude of a bound, coefficient or right-hand side a MILP solver is trusted with:
+#: HiGHS takes 1e20 as infinite, and its tolerances (1e-6 and so) lose meaning long before.
+SAFE_MAGNITUDE = 1e12
+
+
+def out_of_range(problem: LinearProblem, /) -> str | None:
+    """Why ``problem``'s numbers are beyond what a MILP solver solves reliably, or None."""
+    parts = {"a variable's bound": [problem.lower, problem.upper],
+             "a coefficient": [problem.C.data, problem.A_ub.data,  # type: ignore[union-attr]
+                               None if problem.A_eq is None else problem.A_eq.data],  # type: ignore[union-attr]
+             "a constraint's bound": [problem.b_ub, problem.b_eq]}
+    for what, arrays in parts.items():
+        for values in arrays:
+            if values is not None and np.size(values) and \
+                    np.max(np.abs(np.asarray(values, dtype=float))) > SAFE_MAGNITUDE:
+                return f"{what} is beyond {SAFE_MAGNITUDE:g} in size, where a MILP solver's " \
+                       "tolerances cannot be trusted"
+    return None
+
+
 def exact_plan(problem: LinearProblem, /) -> ExactPlan:
     """The algorithm :func:`exact_front` will run on ``problem`` (see the module)."""
     steps = np.array([np.nan if (g := granularity(problem, k)) is None else g
                       for k in range(problem.n_obj)])
     lattice = np.isfinite(steps)
+    too_large = out_of_range(problem)
+    if too_large is not None:
+        algorithm = {1: "single", 2: "epsilon-constraint"}.get(problem.n_obj, "box decomposition")
+        return ExactPlan(algorithm, False, steps, (0, 1) if problem.n_obj == 2 else (0,),
+                         too_large)
     if problem.n_obj == 1:
         return ExactPlan("single", True, steps, (0,))
     if problem.n_obj == 2:

@@ -171,3 +171,15 @@ def test_ctrl_c_during_an_exact_solve_keeps_the_points_found(monkeypatch):
     assert result.stop_reason == "interrupted" and not result.proven
     assert len(result) == 2  # both points were found before the third subproblem
     assert "cut short by Ctrl-C (interrupted)" in result.message
+
+
+@pytest.mark.parametrize("text", [
+    "var x in [-1e308, 1e308]\nvar y in [0, 1]\nminimize f1: x\nminimize f2: -x + y\n",
+    "var x int in [0, 10]\nminimize f1: 1e14 * x\nminimize f2: -x\n",
+])
+def test_auto_leaves_a_linear_model_with_huge_numbers_to_nsga2(text):
+    """HiGHS takes 1e20 as infinite and its tolerances are absolute: such a model is not
+    solved 'exactly' into an empty or wrong front."""
+    result = mooc.compile(text).solve(population=20, generations=10, seed=1)
+    assert result.method == "nsga2" and len(result) > 0
+    assert "beyond 1e+12 in size" in result.method_note
