@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -29,6 +30,7 @@ from mooc.solver.problem import Problem, check_problem
 from mooc.solver.progress import GenerationStats, ProgressMonitor
 from mooc.solver.result import SolverResult
 from mooc.solver.run import Generation, Run
+from mooc.solver.survival import RankAndCrowding, Survival
 from mooc.solver.termination import Budget
 from mooc.solver.variables import VariableSpace
 from mooc.solver.variation import VariationSettings
@@ -76,6 +78,14 @@ def _variation(n_var: int, crossover_eta: float, crossover_prob: float, mutation
     return VariationSettings(crossover_eta, crossover_prob, mutation_eta, mutation_prob)
 
 
+def _check_method(state: SolverState, method: dict[str, Any]) -> None:
+    """Refuse to go on with a checkpoint of another method's run."""
+    was, now = state.settings.get("method", "nsga2"), method.get("method", "nsga2")
+    if was != now:
+        raise ValueError(f"the checkpoint is of a run of {was}: it can go on with {was} only, "
+                         f"not {now}")
+
+
 def _resumed_generator(state: SolverState) -> np.random.Generator:
     bit_generator = getattr(np.random, state.rng["bit_generator"])()
     bit_generator.state = state.rng
@@ -121,7 +131,7 @@ def _result(run: Run, state: Generation, monitor: ProgressMonitor, reason: str,
         X=points.X, F=points.F, hard=points.hard, soft=points.soft, feasible=points.feasible,
         feasible_found=front.feasible_found, message=message, population=state.population,
         history=monitor.history, n_evaluations=run.evaluations, n_generations=run.generation,
-        stop_reason=reason, seed=seed, elapsed=run.elapsed(),
+        stop_reason=reason, seed=seed, elapsed=run.elapsed(), method=run.survival.name,
     )
 
 
@@ -223,6 +233,42 @@ def nsga2(
     >>> result.stop_reason, result.n_evaluations, bool(result.feasible.all())
     ('generations', 2040, True)
     """
+    return evolve(problem, RankAndCrowding(), {},
+                  population=population, generations=generations, max_evaluations=max_evaluations,
+                  timeout=timeout, stall_generations=stall_generations, stall_tolerance=stall_tolerance,
+                  seed=seed, constraints=constraints, crossover_eta=crossover_eta,
+                  crossover_prob=crossover_prob, mutation_eta=mutation_eta, mutation_prob=mutation_prob,
+                  penalty=penalty, epsilon=epsilon, initial=initial, callback=callback, rng=rng,
+                  max_front=max_front, checkpoint=checkpoint, resume=resume)
+
+
+def evolve(
+    problem: Problem, survival: Survival, method: dict[str, Any], /, *,
+    population: int = 100,
+    generations: int | None = None,
+    max_evaluations: int | None = None,
+    timeout: float | None = None,
+    stall_generations: int | None = None,
+    stall_tolerance: float = 1e-4,
+    seed: int | None = None,
+    constraints: str = "feasibility",
+    crossover_eta: float = 15.0,
+    crossover_prob: float = 0.9,
+    mutation_eta: float = 20.0,
+    mutation_prob: float | None = None,
+    penalty: float = 1e6,
+    epsilon: float | None = None,
+    initial: ArrayLike | None = None,
+    callback: Callback | None = None,
+    rng: np.random.Generator | None = None,
+    max_front: int | None = None,
+    checkpoint: CheckpointHook | None = None,
+    resume: SolverState | None = None,
+) -> SolverResult:
+    """The run shared by :func:`nsga2` and :func:`~mooc.solver.nsga3.nsga3`, which differ in
+    ``survival`` (how each next population is picked); ``method`` holds the settings that say
+    which method ran (recorded in checkpoints, which only the same method can resume). The
+    other arguments are :func:`nsga2`'s."""
     check_problem(problem)
     if resume is not None:
         if rng is not None or (seed is not None and seed != resume.seed):
@@ -241,7 +287,7 @@ def nsga2(
                            mutation_prob)
     fixed = {"population": int(population), "constraints": constraints, "penalty": penalty,
              "epsilon": epsilon, "max_front": int(max_front), "stall_tolerance": stall_tolerance,
-             **dataclasses.asdict(variation), "n_var": len(problem.kinds)}
+             **dataclasses.asdict(variation), "n_var": len(problem.kinds), **method}
     handling = ConstraintHandling(constraints, np.asarray(problem.soft_weights, dtype=float),
                                   penalty=penalty, epsilon=epsilon)
     run = Run(
@@ -253,6 +299,7 @@ def nsga2(
         size=int(population),
         rng=generator,
         archive=FrontArchive(handling, max_front),
+        survival=survival,
     )
     stop = _Stopping(callback, stall_generations)
     saved: SolverState | None = None
@@ -263,6 +310,7 @@ def nsga2(
             state = run.survive(first, newcomers=len(first))
             reason, idle = stop.after(run, state, monitor, idle=0), 0
         else:
+            _check_method(resume, method)
             check_settings(resume, fixed)
             state, monitor = restore(resume, run)
             reason, idle = stop.limit_reached(run, monitor, idle=resume.idle), resume.idle

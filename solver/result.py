@@ -22,7 +22,8 @@ class SolverResult:
     without the soft penalty the search added; :meth:`flip_objectives` turns maximized
     objectives back. When ``feasible_found`` is False no point evaluated in the run satisfied
     every hard constraint and the front holds the least-violating points of the final
-    population instead (``message`` says so).
+    population instead (``message`` says so). ``method`` names the method that ran ("nsga2"
+    or "nsga3").
     """
 
     X: np.ndarray
@@ -39,6 +40,7 @@ class SolverResult:
     stop_reason: str
     seed: int | None
     elapsed: float
+    method: str = "nsga2"
 
     def flip_objectives(self, maximise: bool | Sequence[bool], /) -> SolverResult:
         """A copy with the objectives marked in ``maximise`` negated (in the front and in the
