@@ -20,7 +20,7 @@ SOLVER_SETTINGS = {
     "timeout": "number", "seed": "integer", "constraints": "mode", "crossover_eta": "number",
     "crossover_prob": "number", "mutation_eta": "number", "mutation_prob": "number",
     "penalty": "number", "epsilon": "number", "stall_generations": "integer",
-    "max_front": "integer",
+    "max_front": "integer", "directions": "integer",
 }
 ALGORITHMS = ("nsga2",)
 CONSTRAINT_MODES = ("feasibility", "penalty", "epsilon", "ignore")

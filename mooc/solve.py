@@ -18,15 +18,24 @@ from mooc.dsl.names import CONSTRAINT_MODES, SOLVER_SETTINGS
 from mooc.errors import UsageError
 from mooc.result import UNRECORDED
 
+#: The solver methods ``solve(method=...)`` runs.
+METHODS = ("nsga2", "nsga3")
+
 
 def solver_settings(problem: Any, options: dict[str, Any]) -> dict[str, Any]:
     """The file's solver block overridden by ``options``; unknown or bad values raise UsageError."""
     settings = dict(problem.settings)
     for key, value in options.items():
-        if key not in SOLVER_SETTINGS and key not in UNRECORDED:
+        if key not in SOLVER_SETTINGS and key not in UNRECORDED and key != "method":
             raise UsageError(f"unknown solver option '{key}'{did_you_mean(key, SOLVER_SETTINGS)}")
         if value is not None:
             settings[key] = value
+    method = settings.get("method", "nsga2")
+    if method not in METHODS:
+        raise UsageError(f"unknown method '{method}'{did_you_mean(str(method), METHODS)} "
+                         f"(available: {', '.join(METHODS)})")
+    if method != "nsga3" and settings.get("directions") is not None:
+        raise UsageError("'directions' is a setting of nsga3 (reference directions)")
     mode = settings.get("constraints", "feasibility")
     if mode not in CONSTRAINT_MODES:
         raise UsageError(f"constraint handling '{mode}' is not one of "
@@ -56,7 +65,7 @@ def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None,
     ``checkpoint_every`` seconds; ``resumed`` is a run read from one, to go on with.
     """
     from mooc.result import Result
-    from mooc.solver import nsga2
+    from mooc.solver import nsga2, nsga3
 
     if resumed is not None:
         callback = options.pop("callback", None)
@@ -84,8 +93,10 @@ def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None,
     with _dask_client(dask if problem.externs else None) as client:
         runner.workers, runner.dask = workers, client
         try:
-            raw = nsga2(problem.as_solver_problem(), checkpoint=hook,
-                        resume=None if resumed is None else resumed.state, **settings)
+            method = nsga3 if settings.get("method") == "nsga3" else nsga2
+            raw = method(problem.as_solver_problem(), checkpoint=hook,
+                         resume=None if resumed is None else resumed.state,
+                         **{key: value for key, value in settings.items() if key != "method"})
             interrupted = raw.stop_reason == "interrupted"
         except ValueError as error:  # the solver names the bad argument
             interrupted = False
