@@ -120,7 +120,7 @@ def associate(normalized: np.ndarray, directions: np.ndarray, /) -> tuple[np.nda
     heading[at_origin] = units[0]
     niche = cKDTree(units).query(heading)[1].astype(np.intp)
     along = (normalized * units[niche]).sum(axis=1)
-    distance = np.sqrt(np.maximum(length**2 - along**2, 0.0))
+    distance = np.sqrt(((normalized - along[:, None] * units[niche]) ** 2).sum(axis=1))
     return niche, distance
 
 
