@@ -138,7 +138,7 @@ def niche_selection(niche: np.ndarray, distance: np.ndarray, counts: np.ndarray,
     n = niche.shape[0]
     if n_pick >= n:
         return np.arange(n)
-    draw = rng.random(n)
+    draw = np.asarray(rng.random(n))
     nearest_of_empty = np.zeros(n, dtype=bool)
     by_distance = np.lexsort((draw, distance, niche))
     first = np.ones(n, dtype=bool)
@@ -152,5 +152,5 @@ def niche_selection(niche: np.ndarray, distance: np.ndarray, counts: np.ndarray,
     start_of = np.maximum.accumulate(np.where(starts, np.arange(n), 0))
     turn = np.empty(n, dtype=np.intp)
     turn[order] = counts[sorted_niche] + np.arange(n) - start_of
-    tie = rng.random(n)
+    tie = np.asarray(rng.random(n))
     return np.lexsort((tie, turn))[:n_pick]
