@@ -44,7 +44,7 @@ def extreme_points(translated: np.ndarray, /) -> np.ndarray:
     Examples
     --------
     >>> extreme_points(np.array([[0.0, 1.0], [0.5, 0.5], [1.0, 0.0]])).tolist()
-    [0, 2]
+    [2, 0]
     """
     n_obj = translated.shape[1]
     rows = np.empty(n_obj, dtype=np.intp)
@@ -109,7 +109,7 @@ def associate(normalized: np.ndarray, directions: np.ndarray, /) -> tuple[np.nda
     --------
     >>> niche, distance = associate(np.array([[1.0, 0.1], [0.5, 0.5]]), np.array([[1.0, 0.0], [0.5, 0.5]]))
     >>> niche.tolist(), distance.round(3).tolist()
-    [0, 1], [0.1, 0.0]
+    ([0, 1], [0.1, 0.0])
     """
     from scipy.spatial import cKDTree
 

@@ -16,7 +16,7 @@ fits. Everything here is deterministic: the same count gives the same directions
 Examples
 --------
 >>> das_dennis(3, 2).tolist()
-[[0.0, 0.0, 1.0], [0.0, 0.5, 0.5], [0.0, 1.0, 0.0], [0.5, 0.0, 0.5], [0.5, 0.5, 0.0], [1.0, 0.0, 0.0]]
+[[1.0, 0.0, 0.0], [0.5, 0.5, 0.0], [0.5, 0.0, 0.5], [0.0, 1.0, 0.0], [0.0, 0.5, 0.5], [0.0, 0.0, 1.0]]
 >>> reference_directions(3, 100).shape
 (100, 3)
 """
@@ -55,7 +55,7 @@ def das_dennis_count(n_obj: int, partitions: int, /) -> int:
 
 def das_dennis(n_obj: int, partitions: int, /) -> np.ndarray:
     """All points of the unit simplex in ``n_obj`` dimensions whose coordinates are multiples
-    of ``1 / partitions``, in lexicographic order (one row per point)."""
+    of ``1 / partitions``, in reverse lexicographic order (one row per point)."""
     if n_obj < 1 or partitions < 0:
         raise ValueError(f"Das-Dennis directions need n_obj >= 1 and partitions >= 0, not "
                          f"{n_obj} and {partitions}")
