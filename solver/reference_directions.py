@@ -104,14 +104,17 @@ def _simplex_projection(X: np.ndarray) -> np.ndarray:
     return np.maximum(X - shift[:, None], 0.0)
 
 
-def _energy_gradient(X: np.ndarray, nearest: np.ndarray, power: float, scale: float) -> np.ndarray:
-    """Gradient, at each row of ``X``, of the sum of ``(distance / scale) ** -power`` to the rows
-    ``nearest[i]`` (its nearest: the far ones add next to nothing for a large power)."""
+def _energy_direction(X: np.ndarray, nearest: np.ndarray, power: float) -> np.ndarray:
+    """The direction (not the size) of the gradient, at each row of ``X``, of the sum of
+    ``distance ** -power`` to the rows ``nearest[i]`` (its nearest: the far ones add next to
+    nothing for a large power). Distances are taken relative to each row's least, so that no
+    power overflows."""
     difference = X[:, None, :] - X[nearest]
-    ratio = np.sqrt((difference**2).sum(axis=2))
-    np.maximum(ratio / scale, 1e-12, out=ratio)
-    weight = ratio ** -(power + 2) / scale**2
-    return -power * (weight[:, :, None] * difference).sum(axis=1)
+    distance = np.sqrt((difference**2).sum(axis=2))
+    least = distance.min(axis=1, keepdims=True)
+    relative = np.divide(distance, least, out=np.ones_like(distance), where=least > 0)
+    weight = relative ** -(power + 2)  # at most 1
+    return -(weight[:, :, None] * difference).sum(axis=1)
 
 
 def _spread_by_energy(X: np.ndarray, fixed: np.ndarray) -> np.ndarray:
@@ -127,7 +130,7 @@ def _spread_by_energy(X: np.ndarray, fixed: np.ndarray) -> np.ndarray:
     for step in range(ENERGY_STEPS):
         if step % NEIGHBOURS_EVERY == 0:  # the points move little in between
             nearest = cKDTree(X).query(X, k=neighbours + 1)[1][:, 1:]
-        gradient = _energy_gradient(X, nearest, power, spacing)[free]
+        gradient = _energy_direction(X, nearest, power)[free]
         gradient -= gradient.mean(axis=1, keepdims=True)  # stay on the plane sum = 1
         norm = np.sqrt((gradient**2).sum(axis=1, keepdims=True))
         direction = np.divide(gradient, norm, out=np.zeros_like(gradient), where=norm > 0)
@@ -167,6 +170,8 @@ def reference_directions(n_obj: int, n_points: int, /) -> np.ndarray:
     if n_obj < 1 or n_points < 1:
         raise ValueError(f"reference directions need n_obj >= 1 and n_points >= 1, not "
                          f"{n_obj} and {n_points}")
+    if n_obj == 1:  # one objective has one direction
+        return das_dennis(1, 1)
     if n_points < n_obj and n_obj > 1:
         raise ValueError(f"{n_points} reference direction{'' if n_points == 1 else 's'} cannot "
                          f"hold the {n_obj} corners of {n_obj} objectives; use at least {n_obj}")

@@ -140,3 +140,9 @@ def test_a_callback_stops_the_run():
     result = nsga3(dtlz2_many_problem(4), generations=50, seed=0,
                    callback=lambda stats: seen.append(stats.generation) or len(seen) < 3)
     assert result.stop_reason == "callback" and seen == [0, 1, 2]
+
+
+def test_a_single_objective_runs_too():
+    problem = FunctionProblem(lambda X: (X[:, :1] - 0.3) ** 2, lower=[0.0], upper=[1.0], n_obj=1)
+    result = nsga3(problem, population=10, generations=30, seed=0)
+    assert abs(result.X[0, 0] - 0.3) < 1e-3

@@ -65,3 +65,13 @@ def test_directions_are_the_same_every_time_and_read_only():
 def test_too_few_directions_for_the_corners_are_refused():
     with pytest.raises(ValueError, match="cannot hold the 5 corners of 5 objectives"):
         reference_directions(5, 4)
+
+
+def test_many_objectives_spread_without_overflow():
+    D = reference_directions(20, 60)  # Riesz power 40: weights stay below 1 (warnings are errors)
+    assert D.shape == (60, 20) and np.isfinite(D).all()
+    assert (cKDTree(D).query(D, k=2)[0][:, 1] > 0.3).all()
+
+
+def test_one_objective_has_one_direction():
+    assert reference_directions(1, 50).tolist() == [[1.0]]
