@@ -3,8 +3,8 @@ intercepts of the hyperplane through the extreme points, associate each point wi
 reference direction nearest to it (by perpendicular distance), and fill the population niche
 by niche, least crowded direction first.
 
-Normalization (section IV-C of the paper; the fallbacks as in pymoo and in Blank, Deb and Roy's
-study of them): the ideal point ``z`` is the smallest value of each objective. The extreme
+Normalization (section IV-C of the paper; the fallbacks close to pymoo's implementation, but
+without memory between generations): the ideal point ``z`` is the smallest value of each objective. The extreme
 point of objective ``i`` is the point of the first front minimizing the achievement function
 ``max_j (f_j - z_j) / w_j`` with ``w = e_i`` (``1e-6`` elsewhere). The hyperplane through the
 ``M`` extreme points cuts axis ``i`` at ``z_i + a_i``; ``a_i`` is the scale of objective ``i``.
