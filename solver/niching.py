@@ -4,14 +4,14 @@ reference direction nearest to it (by perpendicular distance), and fill the popu
 by niche, least crowded direction first.
 
 Normalization (section IV-C of the paper; the fallbacks close to pymoo's implementation, but
-without memory between generations): the ideal point ``z`` is the smallest value of each objective. The extreme
-point of objective ``i`` is the point of the first front minimizing the achievement function
-``max_j (f_j - z_j) / w_j`` with ``w = e_i`` (``1e-6`` elsewhere). The hyperplane through the
-``M`` extreme points cuts axis ``i`` at ``z_i + a_i``; ``a_i`` is the scale of objective ``i``.
-When the extreme points do not span a hyperplane, or an intercept is not finite or is
-negligible, the scales are the first front's ranges (its worst point), and any still
-negligible, the ranges of all the points normalized; an intercept beyond the worst value of
-any point is cut back to it.
+without memory between generations): the ideal point ``z`` is the smallest value of each
+objective. The extreme point of objective ``i`` is the point of the first front minimizing the
+achievement function ``max_j (f_j - z_j) / w_j`` with ``w = e_i`` (``1e-6`` elsewhere). The
+hyperplane through the ``M`` extreme points cuts axis ``i`` at ``z_i + a_i``; ``a_i`` is the
+scale of objective ``i``. When the extreme points do not span a hyperplane, or an intercept is
+not finite or is negligible, the scales are the first front's ranges (its worst point), and any
+still negligible, the ranges of all the points normalized; an intercept beyond the worst value
+of any point is cut back to it.
 """
 
 from __future__ import annotations
