@@ -20,7 +20,7 @@ SOLVER_SETTINGS = {
     "timeout": "number", "seed": "integer", "constraints": "mode", "crossover_eta": "number",
     "crossover_prob": "number", "mutation_eta": "number", "mutation_prob": "number",
     "penalty": "number", "epsilon": "number", "stall_generations": "integer",
-    "max_front": "integer", "max_subproblems": "integer",
+    "max_front": "integer", "max_subproblems": "integer", "directions": "integer",
 }
 #: The settings each method takes. ``auto`` takes them all and passes each method its own.
 #: A new method is one more entry here (and one in mooc/chain.py's METHODS).
@@ -30,6 +30,8 @@ METHOD_SETTINGS = {
               "epsilon", "stall_generations", "max_front"),
     "exact": ("timeout", "max_subproblems"),
 }
+#: NSGA-III takes NSGA-II's settings and the number of reference directions.
+METHOD_SETTINGS["nsga3"] = (*METHOD_SETTINGS["nsga2"], "directions")
 #: ``solver NAME { ... }``: ``auto`` picks the method by the model's structure.
 ALGORITHMS = ("auto", *METHOD_SETTINGS)
 CONSTRAINT_MODES = ("feasibility", "penalty", "epsilon", "ignore")

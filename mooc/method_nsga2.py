@@ -1,5 +1,6 @@
-"""The NSGA-II method: a compiled problem solved by :func:`mooc.solver.nsga2`, with extern
-calls spread over workers or Dask, checkpoints and resuming."""
+"""The evolutionary methods: a compiled problem solved by :func:`mooc.solver.nsga2` or
+:func:`mooc.solver.nsga3`, with extern calls spread over workers or Dask, checkpoints and
+resuming."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from mooc.errors import UsageError
 def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask: Any = None,
               checkpoint: str | os.PathLike[str] | None = None, checkpoint_every: float = 60.0,
               checkpoint_note: dict[str, Any] | None = None, resumed: Resumed | None = None,
-              evaluations: bool | str | os.PathLike[str] | None = None) -> Any:
+              evaluations: bool | str | os.PathLike[str] | None = None,
+              algorithm: str = "nsga2") -> Any:
     """Solve a :class:`mooc.Problem` with NSGA-II and the checked ``settings``; return a
     :class:`mooc.Result` in the user's directions.
 
@@ -26,10 +28,11 @@ def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask:
     cluster: a ``dask.distributed.Client``, a scheduler address, or ``"local:N"``.
     ``checkpoint`` names a file the run is saved to (see :mod:`mooc.checkpoint`) every
     ``checkpoint_every`` seconds; ``resumed`` is a run read from one, to go on with.
-    ``evaluations`` keeps every evaluation (see :mod:`mooc.evaluations`).
+    ``evaluations`` keeps every evaluation (see :mod:`mooc.evaluations`). ``algorithm`` is
+    "nsga2" or "nsga3" (reference-direction survival, same settings plus ``directions``).
     """
     from mooc.result import Result
-    from mooc.solver import nsga2
+    from mooc.solver import nsga2, nsga3
 
     problem.check_externs_allowed()
     runner = problem.extern_runner
@@ -56,7 +59,8 @@ def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask:
     with _dask_client(dask if problem.externs else None) as client:
         runner.workers, runner.dask = workers, client
         try:
-            raw = nsga2(problem.as_solver_problem(), checkpoint=hook,
+            solver = nsga3 if algorithm == "nsga3" else nsga2
+            raw = solver(problem.as_solver_problem(), checkpoint=hook,
                         resume=None if resumed is None else resumed.state, on_evaluated=log,
                         **{k: v for k, v in settings.items() if k != "method"})
             interrupted = raw.stop_reason == "interrupted"

@@ -25,6 +25,9 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+#: How the summary names the evolutionary methods.
+_TITLES = {"nsga2": "NSGA-II", "nsga3": "NSGA-III"}
+
 #: A param with more elements is recorded in the metadata by its shape and a hash.
 _RECORDED_ELEMENTS = 1000
 
@@ -99,7 +102,7 @@ class Result:
         user = raw.flip_objectives(problem.maximize)  # the one flip back to the user's signs
         reference = None if raw.reference_point is None else \
             np.where(problem.maximize, -raw.reference_point, raw.reference_point)
-        kept = recorded_settings({**settings, "method": "nsga2"})
+        kept = recorded_settings({**settings, "method": raw.method})
         kept["seed"] = raw.seed
         from mooc.externs import failure_summary
 
@@ -111,7 +114,7 @@ class Result:
                    user.n_generations, user.elapsed, user.seed, kept, list(user.history),
                    started, list(failures or []), reference, hypervolume,
                    initial=None if settings.get("initial") is None
-                   else np.asarray(settings["initial"], dtype=float))
+                   else np.asarray(settings["initial"], dtype=float), method=raw.method)
 
     @property
     def how(self) -> str:
@@ -120,7 +123,7 @@ class Result:
         if self.method == "exact":
             return (f"exact, {self.subproblems} subproblems, "
                     f"{'proven' if self.proven else 'not proven'}")
-        return f"NSGA-II, seed {self.seed}"
+        return f"{_TITLES.get(self.method, self.method)}, seed {self.seed}"
 
     # names -------------------------------------------------------------------------
     variable_names = property(lambda self: self.problem.variable_names)

@@ -78,7 +78,9 @@ def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None,
         callback = options.pop("callback", None)
         settings = solver_settings(problem, resume_settings(resumed, options))
         settings["callback"] = callback
-        settings["method"] = "nsga2"  # only NSGA-II writes checkpoints
+        # only the evolutionary methods write checkpoints, and a run goes on with its own
+        settings["method"] = (resumed.state.settings.get("method", "nsga2")
+                              if resumed.state is not None else "nsga2")
     else:
         settings = solver_settings(problem, options)
     check_run_options(workers=workers, dask=dask, checkpoint_every=checkpoint_every,

@@ -1,4 +1,5 @@
-"""The optimizer behind mooc: NSGA-II on any object following the :class:`Problem` protocol.
+"""The optimizer behind mooc: NSGA-II and NSGA-III on any object following the :class:`Problem`
+protocol.
 
 Examples
 --------
@@ -15,6 +16,7 @@ from mooc.solver.ask_tell import Search
 from mooc.solver.constraints import CONSTRAINT_MODES
 from mooc.solver.indicators import hypervolume, igd, igd_plus
 from mooc.solver.nsga2 import nsga2
+from mooc.solver.nsga3 import nsga3
 from mooc.solver.population import Population
 from mooc.solver.problem import KINDS, Evaluation, FunctionProblem, Problem
 from mooc.solver.progress import GenerationStats
@@ -34,4 +36,5 @@ __all__ = [
     "igd",
     "igd_plus",
     "nsga2",
+    "nsga3",
 ]

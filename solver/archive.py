@@ -6,7 +6,8 @@ point with finite objectives when constraints are ignored); dominance is judged 
 objectives plus the weighted soft violations. Offers wait in a pending list and are merged into
 the archive (a non-dominated filter) only when there are many of them, and when the front is
 asked for, so a generation costs no more than appending its offers. When the archive outgrows
-its limit it is thinned by crowding distance, most crowded first.
+its limit it is thinned so as to lose as little hypervolume as possible
+(:mod:`mooc.solver.thinning`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import numpy as np
 
 from mooc.solver.constraints import ConstraintHandling
 from mooc.solver.population import Population
-from mooc.solver.sorting import crowding_distance, nondominated
+from mooc.solver.sorting import nondominated
+from mooc.solver.thinning import thin_front
 
 
 def soft_penalized(population: Population, soft_weights: np.ndarray, /) -> np.ndarray:
@@ -26,13 +28,6 @@ def soft_penalized(population: Population, soft_weights: np.ndarray, /) -> np.nd
         return population.F
     with np.errstate(invalid="ignore", over="ignore"):
         return population.F + (population.soft @ soft_weights)[:, None]
-
-
-def _thinned(objectives: np.ndarray, limit: int) -> np.ndarray:
-    """Indices of the ``limit`` least crowded of mutually non-dominated ``objectives``."""
-    crowding = crowding_distance(objectives, np.zeros(objectives.shape[0], dtype=np.intp),
-                                 fronts=True)
-    return np.sort(np.argsort(-crowding, kind="stable")[:limit])
 
 
 @dataclass
@@ -66,7 +61,7 @@ class FrontArchive:
         objectives = soft_penalized(points, self.handling.soft_weights)
         keep = nondominated(objectives).nonzero()[0]
         if keep.size > self.limit:
-            keep = keep[_thinned(objectives[keep], self.limit)]
+            keep = keep[thin_front(objectives[keep], self.limit)]
         self.members, self.objectives = points.take(keep), objectives[keep]
         self.pending, self.pending_rows = [], 0
 

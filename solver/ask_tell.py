@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -39,6 +40,7 @@ from mooc.solver.problem import Evaluation, Problem, check_problem
 from mooc.solver.progress import GenerationStats, ProgressMonitor
 from mooc.solver.result import SolverResult
 from mooc.solver.run import Generation, Run
+from mooc.solver.survival import RankAndCrowding, Survival
 from mooc.solver.termination import Budget
 from mooc.solver.variables import VariableSpace
 from mooc.solver.variation import VariationSettings
@@ -71,6 +73,36 @@ def _generator(seed: int | None, rng: np.random.Generator | None) -> tuple[np.ra
     if seed is None:
         seed = fresh_seed()  # recorded, so the run can be repeated
     return np.random.default_rng(seed), seed
+
+
+#: The default front holds this many points per member of the population and dimension of the
+#: front, counting at most MAX_FRONT_DIMENSIONS dimensions.
+FRONT_PER_POPULATION = 10
+MAX_FRONT_DIMENSIONS = 4
+
+
+def default_max_front(population: int, n_obj: int, /) -> int:
+    """The default most points of a front: ``10 * population`` per dimension of the front
+    (``n_obj - 1``), at most four dimensions' worth.
+
+    A front of ``n_obj`` objectives is a surface of ``n_obj - 1`` dimensions: as many points
+    cover it more coarsely the more objectives there are (with ``10 * population`` points,
+    DTLZ2's front of three objectives keeps at most about 97.9% of its hypervolume).
+
+    Examples
+    --------
+    >>> default_max_front(100, 2), default_max_front(100, 3), default_max_front(100, 8)
+    (1000, 2000, 4000)
+    """
+    return FRONT_PER_POPULATION * population * min(max(n_obj - 1, 1), MAX_FRONT_DIMENSIONS)
+
+
+def _check_method(state: SolverState, method: dict[str, Any]) -> None:
+    """Refuse to go on with a checkpoint of another method's run."""
+    was, now = state.settings.get("method", "nsga2"), method.get("method", "nsga2")
+    if was != now:
+        raise ValueError(f"the checkpoint is of a run of {was}: it can go on with {was} only, "
+                         f"not {now}")
 
 
 def _resumed_generator(state: SolverState) -> np.random.Generator:
@@ -138,8 +170,11 @@ class Search:
                  initial: ArrayLike | None = None, callback: Callback | None = None,
                  rng: np.random.Generator | None = None, max_front: int | None = None,
                  checkpoint: CheckpointHook | None = None, resume: SolverState | None = None,
-                 on_evaluated: EvaluatedHook | None = None):
+                 on_evaluated: EvaluatedHook | None = None, survival: Survival | None = None,
+                 method: dict[str, Any] | None = None):
         check_problem(problem)
+        survival = RankAndCrowding() if survival is None else survival
+        method = {} if method is None else method
         if resume is not None:
             if rng is not None or (seed is not None and seed != resume.seed):
                 raise ValueError("a resumed run goes on with the random stream of its checkpoint: "
@@ -151,14 +186,15 @@ class Search:
         _check_range("penalty", penalty, 0.0)
         if stall_generations is not None:
             _check_range("stall_generations", stall_generations, 1)
-        max_front = 10 * population if max_front is None else max_front
+        if max_front is None:
+            max_front = default_max_front(population, problem.n_obj)
         _check_range("max_front", max_front, 1)
         variation = _variation(len(problem.kinds), crossover_eta, crossover_prob, mutation_eta,
                                mutation_prob)
         self.settings = {"population": int(population), "constraints": constraints,
                          "penalty": penalty, "epsilon": epsilon, "max_front": int(max_front),
                          "stall_tolerance": stall_tolerance, **dataclasses.asdict(variation),
-                         "n_var": len(problem.kinds)}
+                         "n_var": len(problem.kinds), **method}
         handling = ConstraintHandling(constraints, np.asarray(problem.soft_weights, dtype=float),
                                       penalty=penalty, epsilon=epsilon)
         self.problem, self.seed, self.initial = problem, seed, initial
@@ -167,7 +203,7 @@ class Search:
                        budget=Budget.of(generations=generations, max_evaluations=max_evaluations,
                                         timeout=timeout),
                        variation=variation, size=int(population), rng=generator,
-                       archive=FrontArchive(handling, max_front))
+                       archive=FrontArchive(handling, max_front), survival=survival)
         self.stopping = _Stopping(callback, stall_generations)
         self.state: Generation | None = None
         self.monitor = ProgressMonitor(tolerance=stall_tolerance)
@@ -176,6 +212,7 @@ class Search:
         self.idle = 0
         self._asked: np.ndarray | None = None
         if resume is not None:
+            _check_method(resume, method)
             check_settings(resume, self.settings)
             self.state, self.monitor = restore(resume, self.run)
             self.idle = resume.idle
@@ -278,5 +315,16 @@ class Search:
             history=list(self.monitor.history), n_evaluations=run.evaluations,
             n_generations=run.generation, stop_reason=reason, seed=self.seed,
             elapsed=run.elapsed(), reference_point=self.monitor.reference_point,
+            method=run.survival.name,
         )
 
+
+def drive(search: Search, /) -> SolverResult:
+    """Run ``search`` to its end, evaluating with its problem; a Ctrl-C keeps the last
+    finished generation. What :func:`~mooc.solver.nsga2` and :func:`~mooc.solver.nsga3` do."""
+    try:
+        while not search.stopped:
+            search.step()
+    except KeyboardInterrupt:
+        search.interrupt()
+    return search.result()

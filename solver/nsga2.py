@@ -23,6 +23,7 @@ from mooc.solver.ask_tell import (  # noqa: F401 - re-exported: where they were 
     Callback,
     EvaluatedHook,
     Search,
+    drive,
     fresh_seed,
 )
 from mooc.solver.checkpoint import CheckpointHook, SolverState
@@ -94,7 +95,10 @@ def nsga2(
     rng : numpy.random.Generator, optional
         The generator to use instead of one seeded with ``seed``.
     max_front : int, optional
-        Most points in the returned front (default ``10 * population``).
+        Most points in the returned front: by default ``10 * population`` for each dimension
+        of the front (``n_obj - 1``), at most four (see
+        :func:`~mooc.solver.ask_tell.default_max_front`); a larger front is thinned losing as
+        little hypervolume as possible (:mod:`mooc.solver.thinning`).
     checkpoint : callable, optional
         Called as ``checkpoint(state, final)`` after every generation with a
         :class:`~mooc.solver.checkpoint.SolverState` (``final`` on the last); for instance a
@@ -141,9 +145,4 @@ def nsga2(
                     mutation_prob=mutation_prob, penalty=penalty, epsilon=epsilon,
                     initial=initial, callback=callback, rng=rng, max_front=max_front,
                     checkpoint=checkpoint, resume=resume, on_evaluated=on_evaluated)
-    try:
-        while not search.stopped:
-            search.step()
-    except KeyboardInterrupt:
-        search.interrupt()
-    return search.result()
+    return drive(search)

@@ -22,7 +22,8 @@ class SolverResult:
     without the soft penalty the search added; :meth:`flip_objectives` turns maximized
     objectives back. When ``feasible_found`` is False no point evaluated in the run satisfied
     every hard constraint and the front holds the least-violating points of the final
-    population instead (``message`` says so).
+    population instead (``message`` says so). ``method`` names the method that ran ("nsga2"
+    or "nsga3").
     """
 
     X: np.ndarray
@@ -40,6 +41,7 @@ class SolverResult:
     seed: int | None
     elapsed: float
     reference_point: np.ndarray | None = None
+    method: str = "nsga2"
 
     def hypervolume(self) -> float | None:
         """The front's hypervolume against :attr:`reference_point` (the run's fixed point, in

@@ -1,4 +1,4 @@
-"""The state of one NSGA-II run and its steps: breeding new points, evaluating them, survival.
+"""The state of one run and its steps: breeding new points, evaluating them, survival.
 
 :func:`mooc.solver.nsga2` drives a :class:`Run` generation by generation; a
 :mod:`checkpoint <mooc.solver.checkpoint>` snapshots one between generations and restores it.
@@ -22,6 +22,7 @@ from mooc.solver.population import Population, evaluate_points
 from mooc.solver.problem import Problem
 from mooc.solver.rowwise import finite_rows
 from mooc.solver.selection import Ranking, binary_tournament
+from mooc.solver.survival import RankAndCrowding, Survival
 from mooc.solver.termination import Budget
 from mooc.solver.variables import VariableSpace
 from mooc.solver.variation import VariationSettings, make_offspring
@@ -50,6 +51,7 @@ class Run:
     size: int
     rng: np.random.Generator
     archive: FrontArchive
+    survival: Survival = field(default_factory=RankAndCrowding)
     start: float = field(default_factory=time.perf_counter)
     evaluated: EvaluatedRows = field(default_factory=EvaluatedRows)
     evaluations: int = 0
@@ -136,11 +138,11 @@ class Run:
                                     elapsed=self.elapsed())
         objectives, violation = self.handling.search_terms(
             population.F, population.hard, population.soft, used=used)
-        ranking = Ranking.of(objectives, violation)
+        ranking = self.survival.rank(objectives, violation)
         candidates = self._front_candidates(population, ranking, newcomers)
         if candidates.size:
             self.archive.offer(population.take(candidates))
-        best = ranking.best(self.size)
+        best = self.survival.best(ranking, self.size, rng=self.rng)
         return Generation(population.take(best), ranking.take(best))
 
     def _front_candidates(self, population: Population, ranking: Ranking, newcomers: int) -> np.ndarray:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import moocore
 import numpy as np
 
@@ -106,3 +108,50 @@ def in_mixed_domain(X: np.ndarray) -> bool:
     inside = (X >= MIXED_LOWER).all() and (X <= MIXED_UPPER).all()
     integral = np.array([kind in ("int", "bin", "choice") for kind in MIXED_KINDS])
     return bool(inside and (X[:, integral] == np.round(X[:, integral])).all())
+
+
+def dtlz2_objectives(X: np.ndarray, n_obj: int) -> np.ndarray:
+    """DTLZ2 with ``n_obj`` objectives (the last n_var - n_obj + 1 variables make g)."""
+    g = ((X[:, n_obj - 1:] - 0.5) ** 2).sum(axis=1)
+    angle = X[:, : n_obj - 1] * np.pi / 2
+    F = np.empty((X.shape[0], n_obj))
+    for m in range(n_obj):
+        F[:, m] = np.prod(np.cos(angle[:, : n_obj - 1 - m]), axis=1)
+        if m:
+            F[:, m] *= np.sin(angle[:, n_obj - 1 - m])
+    return (1.0 + g)[:, None] * F
+
+
+def dtlz2_many_problem(n_obj: int, n_var: int | None = None) -> FunctionProblem:
+    n_var = n_obj + 9 if n_var is None else n_var
+    return FunctionProblem(lambda X: dtlz2_objectives(X, n_obj), lower=np.zeros(n_var),
+                           upper=np.ones(n_var), n_obj=n_obj)
+
+
+def c2_dtlz2_violation(F: np.ndarray) -> np.ndarray:
+    """C2-DTLZ2 (Jain and Deb, 2014): feasible near each axis's end of the front or near its
+    middle, within r = 0.4 (three objectives) or 0.5 (more)."""
+    n_obj = F.shape[1]
+    r = 0.4 if n_obj == 3 else 0.5
+    squares = (F**2).sum(axis=1, keepdims=True)
+    near_axis = ((F - 1.0) ** 2 + squares - F**2 - r**2).min(axis=1)
+    near_middle = ((F - 1.0 / np.sqrt(n_obj)) ** 2).sum(axis=1) - r**2
+    return np.maximum(np.minimum(near_axis, near_middle), 0.0)
+
+
+def c2_dtlz2_problem(n_obj: int = 3) -> FunctionProblem:
+    n_var = n_obj + 9
+
+    def function(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        F = dtlz2_objectives(X, n_obj)
+        return F, c2_dtlz2_violation(F)[:, None]
+
+    return FunctionProblem(function, lower=np.zeros(n_var), upper=np.ones(n_var), n_obj=n_obj,
+                           n_hard=1)
+
+
+def dtlz2_exact_hypervolume(n_obj: int, ref: float = 1.1) -> float:
+    """Hypervolume of DTLZ2's whole front (the unit sphere's positive orthant) to the point
+    ``ref`` in every objective: the box minus the orthant of the unit ball."""
+    ball = np.pi ** (n_obj / 2) / math.gamma(n_obj / 2 + 1)
+    return ref**n_obj - ball / 2**n_obj

@@ -8,11 +8,13 @@ from solver_testproblems import (
     MIXED_LOWER,
     MIXED_UPPER,
     binh_korn_problem,
+    c2_dtlz2_problem,
+    dtlz2_many_problem,
     mixed,
     zdt_problem,
 )
 
-from mooc.solver import FunctionProblem, nsga2
+from mooc.solver import FunctionProblem, nsga2, nsga3
 from mooc.solver.checkpoint import CheckpointFile, load_checkpoint, save_checkpoint
 
 
@@ -148,3 +150,42 @@ def test_a_checkpoint_of_another_format_is_refused(tmp_path):
         np.savez(file, **arrays)
     with pytest.raises(ValueError, match="checkpoint of format 1; this version of mooc reads format 3"):
         load_checkpoint(tmp_path / "old.ckpt")
+
+
+NSGA3_PROBLEMS = {
+    "dtlz2_4": (lambda: dtlz2_many_problem(4, n_var=7), {}),
+    "c2_dtlz2_epsilon": (lambda: c2_dtlz2_problem(3), {"constraints": "epsilon"}),
+    "soft_penalty": (_soft_problem, {"constraints": "penalty", "directions": 5}),
+    "mixed": (lambda: FunctionProblem(mixed, lower=MIXED_LOWER, upper=MIXED_UPPER, n_obj=2,
+                                      kinds=MIXED_KINDS), {"max_front": 15}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NSGA3_PROBLEMS))
+def test_nsga3_resumed_from_any_generation_ends_as_the_uninterrupted_run(name, tmp_path):
+    make, options = NSGA3_PROBLEMS[name]
+    settings = dict(population=12, generations=9, seed=5, **options)
+    states = []
+    whole = nsga3(make(), checkpoint=lambda state, final: states.append(state), **settings)
+    for state in states[:-1]:
+        path = tmp_path / f"gen{state.generation}.ckpt"
+        save_checkpoint(path, state)
+        loaded, _ = load_checkpoint(path)
+        _same_run(whole, nsga3(make(), resume=loaded, **settings))
+
+
+def test_a_checkpoint_goes_on_with_its_own_method_and_directions_only():
+    states = []
+    nsga3(dtlz2_many_problem(3), directions=15, generations=2, seed=0,
+          checkpoint=lambda state, final: states.append(state))
+    with pytest.raises(ValueError, match="the checkpoint is of a run of nsga3: it can go on with "
+                                         "nsga3 only, not nsga2"):
+        nsga2(dtlz2_many_problem(3), population=15, generations=4, resume=states[-1])
+    with pytest.raises(ValueError, match=r"'directions' was '15 \(\w+\)', now '21 \(\w+\)'"):
+        nsga3(dtlz2_many_problem(3), directions=21, population=15, generations=4,
+              resume=states[-1])
+    nsga2_states = []
+    nsga2(dtlz2_many_problem(3), population=15, generations=2, seed=0,
+          checkpoint=lambda state, final: nsga2_states.append(state))
+    with pytest.raises(ValueError, match="a run of nsga2: it can go on with nsga2 only, not nsga3"):
+        nsga3(dtlz2_many_problem(3), directions=15, generations=4, resume=nsga2_states[-1])
