@@ -40,8 +40,8 @@ def _given_directions(directions: ArrayLike, n_obj: int) -> np.ndarray:
 
 def _directions(directions: int | ArrayLike | None, population: int | None,
                 n_obj: int) -> np.ndarray:
-    if directions is None:
-        count = DEFAULT_POPULATION if population is None else population
+    if directions is None:  # one per corner at least, however small the population
+        count = max(DEFAULT_POPULATION if population is None else population, n_obj)
     elif np.ndim(directions) == 0:
         count = directions  # type: ignore[assignment]
         if isinstance(count, bool) or not isinstance(count, (int, np.integer)):

@@ -46,6 +46,29 @@ class RankAndCrowding:
         return ranking.best(size)
 
 
+#: Objectives are scaled (by a power of two, exactly) to at most this size before NSGA-III's
+#: normalization, whose differences and weights would overflow near the float range.
+_SAFE_SIZE = 2.0**990
+
+
+def within_range(objectives: np.ndarray, /) -> np.ndarray:
+    """``objectives`` divided by a power of two (exactly) so that none exceeds ``2**990`` in
+    size; as they are when none does. Normalization is scale-free, so no choice changes.
+
+    Examples
+    --------
+    >>> within_range(np.array([[1.0, -2.0]])).tolist()
+    [[1.0, -2.0]]
+    >>> float(within_range(np.array([[1e308, 1.0]]))[0, 0]) <= 2.0**990
+    True
+    """
+    finite = objectives[np.isfinite(objectives)]
+    largest = float(np.max(np.abs(finite))) if finite.size else 0.0
+    if largest <= _SAFE_SIZE:
+        return objectives
+    return np.ldexp(objectives, -int(np.ceil(np.log2(largest / _SAFE_SIZE))))
+
+
 class ReferenceDirections:
     """NSGA-III's survival on the reference ``directions`` (rows on the unit simplex).
 
@@ -75,9 +98,10 @@ class ReferenceDirections:
         if len(whole) + len(last) == size or not ranking.feasible[last].all():
             return order[:size]  # the last rank fits whole, or is a level of violation
         feasible = ranking.feasible.nonzero()[0]  # the whole fronts and the last among them
-        frame = normalization_frame(ranking.objectives[feasible], ranking.rank[feasible] == 0)
+        objectives = within_range(ranking.objectives)
+        frame = normalization_frame(objectives[feasible], ranking.rank[feasible] == 0)
         rows = np.concatenate([whole, last])
-        niche, distance = associate(frame.normalized(ranking.objectives[rows]), self.directions)
+        niche, distance = associate(frame.normalized(objectives[rows]), self.directions)
         counts = np.bincount(niche[: len(whole)], minlength=len(self.directions))
         picked = niche_selection(niche[len(whole):], distance[len(whole):], counts,
                                  size - len(whole), rng=rng)

@@ -46,10 +46,11 @@ ROUND_SHARE = 0.5
 
 
 def normalized_front(objectives: np.ndarray, /) -> np.ndarray:
-    """``objectives`` mapped to [0, 1] by their least and greatest value in each objective."""
-    low, high = objectives.min(axis=0), objectives.max(axis=0)
-    span = high - low
-    return (objectives - low) / np.where(span > 0, span, 1.0)
+    """``objectives`` mapped to [0, 1] by their least and greatest value in each objective
+    (worked out on halves, which no difference of finite values overflows)."""
+    low, high = objectives.min(axis=0) * 0.5, objectives.max(axis=0) * 0.5
+    half_span = high - low
+    return (objectives * 0.5 - low) / np.where(half_span > 0, half_span, 1.0)
 
 
 def uses_hypervolume(n_points: int, n_obj: int, /) -> bool:
