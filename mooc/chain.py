@@ -121,15 +121,21 @@ class Choice:
     why: str
 
 
-def choose_method(problem: Any, requested: str | None = None) -> Choice:
+def choose_method(problem: Any, requested: str | None = None, *,
+                  among: tuple[str, ...] | None = None) -> Choice:
     """The method that solves ``problem``: ``requested`` (``auto`` when None) or, for
-    ``auto``, the first of :data:`AUTO_ORDER` that does not decline it."""
+    ``auto``, the first of :data:`AUTO_ORDER` that does not decline it; ``among`` limits the
+    methods to those (an optimizer, whose caller evaluates, can only be evolutionary)."""
     requested = requested or "auto"
+    allowed = CHOICES if among is None else ("auto", *among)
     if requested not in CHOICES:
         from mooc.dsl.check_expressions import did_you_mean
 
         raise UsageError(f"unknown method '{requested}'{did_you_mean(requested, CHOICES)} "
                          f"(available: {', '.join(CHOICES)})")
+    if requested not in allowed:
+        raise UsageError(f"the method '{requested}' cannot run here (available: "
+                         f"{', '.join(allowed)})")
     if requested != "auto":
         method = METHODS[requested]
         refusal = method.refuses(problem)
@@ -138,6 +144,8 @@ def choose_method(problem: Any, requested: str | None = None) -> Choice:
         return Choice(method, requested, f"{method.describes(problem)} (as requested)")
     reasons: list[str] = []
     for name in AUTO_ORDER:
+        if among is not None and name not in among:
+            continue
         method = METHODS[name]
         declined = method.declines(problem)
         if declined is None:

@@ -90,7 +90,8 @@ def _add_solver_options(solve: argparse.ArgumentParser) -> None:
     group = solve.add_argument_group("solver (override the file's solver block)")
     group.add_argument("--method", choices=CHOICES,
                        help="auto (default): the exact method where the model is linear and "
-                       "its front can be proven, NSGA-II elsewhere")
+                       "its front can be proven, else NSGA-III from three objectives on and "
+                       "NSGA-II below")
     group.add_argument("--max-subproblems", type=int, metavar="N",
                        help="exact method: stop after this many MILP solves (default 20000)")
     group.add_argument("--population", type=int, metavar="N")

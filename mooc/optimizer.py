@@ -62,7 +62,6 @@ class Optimizer:
         from mooc.evaluations import start_log
         from mooc.points import encode_points
         from mooc.solve import solver_settings
-        from mooc.solver.ask_tell import Search
 
         refused = [name for name in _NOT_HERE if name in options]
         if refused:
@@ -76,7 +75,7 @@ class Optimizer:
                 raise UsageError(f"cannot resume from '{checkpoint}': it is a run of another model "
                                  f"or params (hash {resumed.model_hash}, now {problem.model_hash})")
             options = resume_settings(resumed, options)
-        settings = _nsga2_settings(solver_settings(problem, options))
+        settings = _evolutionary_settings(problem, solver_settings(problem, options))
         if settings.get("initial") is not None:
             settings["initial"] = encode_points(problem, settings["initial"], name="initial")
         hook = None
@@ -88,8 +87,9 @@ class Optimizer:
         self.log = start_log(problem, evaluations, resumed)
         self.started = time.time()
         try:
-            self.search = Search(problem.as_solver_problem(), checkpoint=hook, on_evaluated=self.log,
-                                 resume=None if resumed is None else resumed.state, **settings)
+            self.search = _search(problem.as_solver_problem(), checkpoint=hook,
+                                  on_evaluated=self.log,
+                                  resume=None if resumed is None else resumed.state, **settings)
         except ValueError as error:
             raise UsageError(str(error)) from None
         self._values: dict[str, np.ndarray] = {}
@@ -270,15 +270,25 @@ class Optimizer:
         return f"<mooc.Optimizer {self.problem.name!r}: {state}>"
 
 
-def _nsga2_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    """The settings NSGA-II takes (an optimizer runs NSGA-II, whatever method the file names
-    for a solve; naming another here is refused)."""
+def _evolutionary_settings(problem: Any, settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings of the method an optimizer runs: NSGA-II or NSGA-III, picked by the
+    solving chain as for a solve (the exact method needs no one to evaluate: refused here);
+    ``method`` says which."""
+    from mooc.chain import choose_method
     from mooc.dsl.names import METHOD_SETTINGS
     from mooc.result import UNRECORDED
 
-    method = settings.pop("method", None) or "auto"
-    if method not in ("auto", "nsga2"):
-        raise UsageError(f"an optimizer runs NSGA-II, not the method '{method}'")
-    return {key: value for key, value in settings.items()
-            if key in METHOD_SETTINGS["nsga2"] or key in UNRECORDED}
+    requested = settings.pop("method", None) or "auto"
+    name = choose_method(problem, requested, among=("nsga3", "nsga2")).method.name
+    kept = {key: value for key, value in settings.items()
+            if key in METHOD_SETTINGS[name] or key in UNRECORDED}
+    return {**kept, "method": name}
+
+
+def _search(problem: Any, /, *, method: str, **settings: Any) -> Any:
+    """The solver's stepper for ``method`` ("nsga2" or "nsga3")."""
+    from mooc.solver.ask_tell import Search
+    from mooc.solver.nsga3 import nsga3_search
+
+    return nsga3_search(problem, **settings) if method == "nsga3" else Search(problem, **settings)
 

@@ -94,12 +94,18 @@ def nsga3(problem: Problem, /, *, directions: int | ArrayLike | None = None,
     >>> result.method, len(result.population)
     ('nsga3', 91)
     """
+    return drive(nsga3_search(problem, directions=directions, population=population, **options))
+
+
+def nsga3_search(problem: Problem, /, *, directions: int | ArrayLike | None = None,
+                 population: int | None = None, **options: Any) -> Search:
+    """The :class:`~mooc.solver.ask_tell.Search` of an NSGA-III run (arguments as
+    :func:`nsga3`'s, and ``on_evaluated``), to drive step by step or by ask and tell."""
     check_problem(problem)
     chosen = _directions(directions, population, int(problem.n_obj))
     if population is None:
         population = len(chosen) if directions is not None else DEFAULT_POPULATION
     digest = hashlib.sha256(np.ascontiguousarray(chosen).tobytes()).hexdigest()[:16]
     method = {"method": "nsga3", "directions": f"{len(chosen)} ({digest})"}
-    search = Search(problem, survival=ReferenceDirections(chosen), method=method,
-                    population=population, **options)
-    return drive(search)
+    return Search(problem, survival=ReferenceDirections(chosen), method=method,
+                  population=population, **options)

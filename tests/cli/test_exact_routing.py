@@ -98,7 +98,7 @@ def test_a_setting_of_another_method_is_refused(capsys, tmp_path):
     model.write_text(KNAPSACK + "solver exact {\n  population = 10\n}\n")
     code, _, err = _run(capsys, "check", model)
     assert code == 2
-    assert "'population' is a setting of nsga2, not of exact (which takes timeout, " \
+    assert "'population' is a setting of nsga2 and nsga3, not of exact (which takes timeout, " \
            "max_subproblems)" in err
     with pytest.raises(mooc.MooError, match="'generations' is not a setting of exact"):
         mooc.compile(KNAPSACK).solve(method="exact", generations=5)

@@ -1,5 +1,5 @@
 var x in [0, 1]
 minimize f: x
-solver nsga3 {
+solver nsga4 {
   population = 10
 }
