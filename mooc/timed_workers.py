@@ -68,7 +68,7 @@ class TimedWorkers:
         the order they finish; a call still running ``limit`` seconds after it was sent is
         stopped, its worker replaced, and replies ``(False, None)``."""
         waiting = deque(calls.items())
-        busy: dict[Connection, _Worker] = {}
+        busy: dict[Any, _Worker] = {}  # by connection
         try:
             while waiting or busy:
                 while waiting and len(busy) < self.size:
@@ -80,7 +80,7 @@ class TimedWorkers:
                 soonest = min(worker.deadline for worker in busy.values())
                 ready = wait(list(busy), timeout=max(0.0, soonest - time.monotonic()))
                 for connection in ready:
-                    worker = busy.pop(connection)  # type: ignore[arg-type]
+                    worker = busy.pop(connection)
                     yield from self._answer(worker)
                 now = time.monotonic()
                 for connection, worker in list(busy.items()):
