@@ -136,7 +136,7 @@ class Run:
                                     elapsed=self.elapsed())
         objectives, violation = self.handling.search_terms(
             population.F, population.hard, population.soft, used=used)
-        ranking = Ranking.of(objectives, violation)
+        ranking = Ranking.of(objectives, violation, needed=self.size)
         candidates = self._front_candidates(population, ranking, newcomers)
         if candidates.size:
             self.archive.offer(population.take(candidates))

@@ -8,7 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from mooc.solver.rowwise import any_in_row, finite_rows
-from mooc.solver.sorting import constrained_rank, crowding_distance, finite_pareto_rank
+from mooc.solver.sorting import (
+    constrained_rank,
+    crowding_distance,
+    finite_pareto_rank,
+    leading_ranks,
+)
 
 
 @dataclass  # not frozen, as Population
@@ -24,17 +29,34 @@ class Ranking:
     all_feasible: bool
 
     @classmethod
-    def of(cls, objectives: np.ndarray, violation: np.ndarray, /) -> Ranking:
-        """Rank rows by constrained domination and measure their crowding."""
+    def of(cls, objectives: np.ndarray, violation: np.ndarray, /, *,
+           needed: int | None = None) -> Ranking:
+        """Rank rows by constrained domination and measure their crowding. With ``needed``,
+        only as far as choosing the ``needed`` best rows asks (:meth:`best`): the feasible
+        rows are ranked in their first fronts holding that many (the others share the rank
+        after them; see :func:`~.sorting.leading_ranks`), whose crowding alone is measured
+        when they are all there is to choose from."""
         finite = finite_rows(objectives)
         feasible = finite & (violation == 0)
         all_feasible = bool(feasible.all())
         if all_feasible:
-            rank = finite_pareto_rank(objectives)
+            rank = finite_pareto_rank(objectives) if needed is None else \
+                leading_ranks(objectives, needed)
         else:
-            rank = constrained_rank(objectives, violation, finite=finite, feasible=feasible)
+            rank = constrained_rank(objectives, violation, finite=finite, feasible=feasible,
+                                    needed=needed)
         # with every row feasible the ranks are Pareto fronts
-        crowding = crowding_distance(objectives, rank, finite=finite, fronts=all_feasible)
+        measured = None
+        if all_feasible and needed is not None and objectives.shape[1] > 2:
+            measured = rank < rank.max()  # the last rank holds the rows left unranked
+            if np.count_nonzero(measured) < min(needed, rank.shape[0]):
+                measured = None  # every front was ranked: all of them count
+        if measured is None:
+            crowding = crowding_distance(objectives, rank, finite=finite, fronts=all_feasible)
+        else:
+            crowding = np.zeros(rank.shape[0])
+            crowding[measured] = crowding_distance(objectives[measured], rank[measured],
+                                                   fronts=True)
         return cls(objectives, rank, crowding, feasible, all_feasible)
 
     def take(self, rows: np.ndarray, /) -> Ranking:
