@@ -3,8 +3,9 @@
 Ranks come from :func:`moocore.pareto_rank`, which is O(N log N) for two objectives (Jensen's
 algorithm) and a compiled front-peeling loop for three or more (up to
 :data:`MOOCORE_MAX_OBJECTIVES`; beyond, a numpy front-peeling loop over blocks of rows does the
-same). Survival needs only the first fronts holding half the rows: :func:`leading_ranks`. Rows with a NaN or infinite objective are never better than a finite row: they share
-one rank after all the others.
+same). Survival needs only the first fronts holding half the rows: :func:`leading_ranks`.
+Rows with a NaN or infinite objective are never better than a finite row: they share one rank
+after all the others.
 """
 
 from __future__ import annotations
