@@ -12,6 +12,7 @@ from mooc.solver.sorting import (
     constrained_rank,
     crowding_distance,
     finite_pareto_rank,
+    front_crowding,
     leading_ranks,
 )
 
@@ -32,10 +33,10 @@ class Ranking:
     def of(cls, objectives: np.ndarray, violation: np.ndarray, /, *,
            needed: int | None = None) -> Ranking:
         """Rank rows by constrained domination and measure their crowding. With ``needed``,
-        only as far as choosing the ``needed`` best rows asks (:meth:`best`): the feasible
+        only as far as choosing the ``needed`` best rows (:meth:`best`) asks: the feasible
         rows are ranked in their first fronts holding that many (the others share the rank
-        after them; see :func:`~.sorting.leading_ranks`), whose crowding alone is measured
-        when they are all there is to choose from."""
+        after them; see :func:`~.sorting.leading_ranks`) and, when every row is feasible,
+        crowding is measured in those fronts only (0 elsewhere)."""
         finite = finite_rows(objectives)
         feasible = finite & (violation == 0)
         all_feasible = bool(feasible.all())
@@ -46,17 +47,10 @@ class Ranking:
             rank = constrained_rank(objectives, violation, finite=finite, feasible=feasible,
                                     needed=needed)
         # with every row feasible the ranks are Pareto fronts
-        measured = None
-        if all_feasible and needed is not None and objectives.shape[1] > 2:
-            measured = rank < rank.max()  # the last rank holds the rows left unranked
-            if np.count_nonzero(measured) < min(needed, rank.shape[0]):
-                measured = None  # every front was ranked: all of them count
-        if measured is None:
-            crowding = crowding_distance(objectives, rank, finite=finite, fronts=all_feasible)
+        if all_feasible and needed is not None and rank.shape[0]:
+            crowding = _needed_crowding(objectives, rank, needed)
         else:
-            crowding = np.zeros(rank.shape[0])
-            crowding[measured] = crowding_distance(objectives[measured], rank[measured],
-                                                   fronts=True)
+            crowding = crowding_distance(objectives, rank, finite=finite, fronts=all_feasible)
         return cls(objectives, rank, crowding, feasible, all_feasible)
 
     def take(self, rows: np.ndarray, /) -> Ranking:
@@ -74,6 +68,25 @@ class Ranking:
         [1, 2, 0]
         """
         return np.lexsort((-self.crowding, self.rank))[:size]
+
+
+def _needed_crowding(objectives: np.ndarray, rank: np.ndarray, needed: int) -> np.ndarray:
+    """Crowding distance of the rows in the first fronts that hold ``needed`` rows (all
+    finite and feasible, ranked by Pareto fronts); 0 for the others, which survival never
+    reaches."""
+    counts = np.bincount(rank)
+    cut = int(counts.cumsum().searchsorted(min(needed, rank.shape[0])))
+    if cut == counts.shape[0] - 1:  # every front may count
+        return crowding_distance(objectives, rank, fronts=True)
+    crowding = np.zeros(rank.shape[0])
+    if cut == 0 and objectives.shape[1] == 2:  # the usual case once the search has converged
+        front = rank == 0
+        crowding[front] = front_crowding(objectives.compress(front, axis=0))
+        return crowding
+    measured = rank <= cut
+    crowding[measured] = crowding_distance(objectives.compress(measured, axis=0),
+                                           rank.compress(measured), fronts=True)
+    return crowding
 
 
 def _decided(ranking: Ranking, pairs: np.ndarray, /) -> tuple[np.ndarray, np.ndarray]:

@@ -248,6 +248,32 @@ def _crowding_two_fronts(F: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return distance
 
 
+def front_crowding(F: np.ndarray, /) -> np.ndarray:
+    """Crowding distance of the rows of one front of two objectives (finite and mutually
+    non-dominated): :func:`crowding_distance` of a single group, the same numbers in half
+    the operations.
+
+    Examples
+    --------
+    >>> F = np.array([[0.0, 3.0], [1.0, 2.0], [2.0, 0.0], [3.0, -1.0]])
+    >>> front_crowding(F).round(3).tolist()
+    [inf, 1.417, 1.417, inf]
+    """
+    order = F[:, 0].argsort(kind="stable")
+    values = F.take(order, axis=0)
+    values *= 0.5  # halved (exactly), no difference of two finite values overflows
+    # the second objective falls along the front: the sizes of its spread and gaps count
+    spread = np.abs(values[-1] - values[0])
+    gaps = np.abs(values[2:] - values[:-2])
+    gaps *= _inverse_spread(spread)
+    share = np.empty(F.shape[0])
+    np.add(gaps[:, 0], gaps[:, 1], out=share[1:-1])
+    share[0] = share[-1] = np.inf
+    distance = np.empty(F.shape[0])
+    distance[order] = share
+    return distance
+
+
 def crowding_distance(F: np.ndarray, groups: np.ndarray, /, *,
                       finite: np.ndarray | None = None, fronts: bool = False) -> np.ndarray:
     """Crowding distance of each row of ``F`` within its group (usually its rank).
