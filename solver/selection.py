@@ -90,22 +90,22 @@ def _needed_crowding(objectives: np.ndarray, rank: np.ndarray, needed: int) -> n
 
 
 def _decided(ranking: Ranking, pairs: np.ndarray, /) -> tuple[np.ndarray, np.ndarray]:
-    """Masks of the pairs whose first, or second, member wins before crowding is looked at."""
+    """Masks of the pairs whose first member wins before crowding is looked at, and of the
+    pairs that crowding decides."""
     objectives = ranking.objectives
     first, second = objectives.take(pairs[:, 0], axis=0), objectives.take(pairs[:, 1], axis=0)
     # Compared, not subtracted: a difference of finite values may overflow, and rows with
     # NaN or infinity (decided by rank below) make NaN.
     better, worse = any_in_row(first < second), any_in_row(first > second)
-    # the first dominates: no objective worse, one better
-    first_better = better & ~worse
-    second_better = worse & ~better
+    # the first dominates (no objective worse, one better) or neither dominates
+    first_better, undecided = better > worse, better == worse
     if not ranking.all_feasible:
         feasible = ranking.feasible.take(pairs)
         by_rank = ~(feasible[:, 0] & feasible[:, 1])
         rank = ranking.rank[pairs[by_rank]]
         first_better[by_rank] = rank[:, 0] < rank[:, 1]
-        second_better[by_rank] = rank[:, 1] < rank[:, 0]
-    return first_better, second_better
+        undecided[by_rank] = rank[:, 0] == rank[:, 1]
+    return first_better, undecided
 
 
 def binary_tournament(ranking: Ranking, n_winners: int, /, *,
@@ -123,8 +123,7 @@ def binary_tournament(ranking: Ranking, n_winners: int, /, *,
     n_permutations = -(-2 * n_winners // n)
     order = rng.random((n_permutations, n)).argsort(axis=1)
     pairs = order.reshape(-1)[: 2 * n_winners].reshape(n_winners, 2)
-    first_better, second_better = _decided(ranking, pairs)
-    undecided = ~(first_better | second_better)
+    first_better, undecided = _decided(ranking, pairs)
     crowding = ranking.crowding.take(pairs)
     first_wins = first_better | (undecided & (crowding[:, 0] > crowding[:, 1]))
     first_wins |= undecided & (crowding[:, 0] == crowding[:, 1]) & (rng.random(n_winners) < 0.5)
