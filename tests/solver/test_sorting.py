@@ -175,7 +175,7 @@ def test_crowding_of_fronts_with_missing_group_numbers_matches_the_loop(F, strid
     assert np.allclose(crowding_distance(F, ranks, fronts=True), looped_crowding(F, ranks))
 
 
-many_objective_matrices = st.integers(3, 5).flatmap(lambda m: arrays(
+many_objective_matrices = st.integers(3, 6).flatmap(lambda m: arrays(
     np.float64, st.tuples(st.integers(1, 60), st.just(m)),
     elements=st.integers(0, 4).map(float)))
 
