@@ -56,7 +56,7 @@ def sorting() -> None:
     from mooc.solver.sorting import leading_ranks
 
     print("\n(d) non-dominated sorting, seconds (fastest of 3; 1 run at 100,000 points)")
-    print(f"  {'points':28s}" + "".join(f"{n:>10,}" for n in SIZES) + "   exponent")
+    print(f"  {'points':36s}" + "".join(f"{n:>10,}" for n in SIZES) + "   exponent")
     rng = np.random.default_rng(1)
     for m in (3, 5):
         for name, make in (("uniform", uniform_points), ("DTLZ2-like", dtlz2_like)):
@@ -67,7 +67,7 @@ def sorting() -> None:
                          for F in sets]
                 exponent = math.log(times[-1] / times[0]) / math.log(SIZES[-1] / SIZES[0])
                 label = f"{m} obj {name} {method}"
-                print(f"  {label:28s}" + "".join(f"{t:10.4f}" for t in times)
+                print(f"  {label:36s}" + "".join(f"{t:10.4f}" for t in times)
                       + f"   {exponent:8.2f}")
 
 
