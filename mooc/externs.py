@@ -11,8 +11,9 @@ gives the same front however it is spread.
 
 Every finished per-point call is kept (its values, or its failure) by its arguments: a call
 with the same arguments is answered from there, and a checkpoint saves them, so a resumed run
-never repeats a finished call. Ctrl-C reaches only the main process: workers and the
-children that enforce timeouts ignore it and are stopped by the main process.
+never repeats a finished call. A python extern with a timeout runs in worker processes that
+are reused call after call (see :mod:`mooc.timed_workers`). Ctrl-C reaches only the main
+process: workers ignore it and are stopped by the main process.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import numpy as np
 
 from mooc.errors import MooError
 from mooc.exit_guard import ExternExited, exits_refused
+from mooc.timed_workers import TimedWorkers
 
 
 class ExternNotAllowed(MooError):
@@ -149,6 +151,13 @@ def _call_in_child(spec: ExternSpec, point: dict[str, Any]) -> Any:
     return value
 
 
+def _daemonic() -> bool:
+    """Whether this is a daemonic process, which cannot start processes of its own."""
+    import multiprocessing
+
+    return bool(multiprocessing.current_process().daemon)
+
+
 class _ChildFailed(Exception):
     """The extern raised in its child process; the message is its reason as recorded."""
 
@@ -169,6 +178,26 @@ def _child_call(spec: ExternSpec, point: dict[str, Any], sender: Any) -> None:
         sender.send((True, value))
     except BaseException as error:  # reported to the parent, which records the failure
         sender.send((False, _reason(error)))
+
+
+def serve(connection: Any) -> None:
+    """A timed worker's loop (see :mod:`mooc.timed_workers`): call the extern on each
+    ``(spec, point)`` received and send back ``(True, value)`` or ``(False, reason)``."""
+    ignore_interrupts()
+    while True:
+        try:
+            spec, point = connection.recv()
+        except (EOFError, OSError):  # the main process closed the pipe, or is gone
+            return
+        try:
+            with exits_refused():
+                reply = (True, load_function(spec)(**point))
+        except BaseException as error:  # reported to the main process, which records it
+            reply = (False, _reason(error))
+        try:
+            connection.send(reply)
+        except Exception as error:  # a value that cannot be sent back (not picklable)
+            connection.send((False, _reason(error)))
 
 
 def call_point(spec: ExternSpec, point: dict[str, Any], *,
@@ -250,6 +279,7 @@ class ExternRunner:
     finished: dict[str, Outcome] = field(default_factory=dict)
     on_result: Callable[[], object] | None = None
     _pool: Executor | None = field(default=None, repr=False)
+    _timed: TimedWorkers | None = field(default=None, repr=False)
 
     def call(self, name: str, arguments: dict[str, Any], n: int) -> np.ndarray:
         """Values of extern ``name`` for ``n`` points: (n, len(returns)), NaN where failed."""
@@ -308,11 +338,37 @@ class ExternRunner:
             where = {future.key: key for future, key in zip(futures, keys, strict=True)}
             for future in as_completed(futures):
                 yield where[future.key], future.result()
+        elif spec.kind == "python" and spec.timeout is not None and todo and \
+                not _daemonic():
+            yield from self._timed_calls(spec, todo)
         elif self.workers <= 1 or len(todo) <= 1:
             for key, point in todo.items():
                 yield key, call_point(spec, point)
         else:
             yield from self._pooled(spec, todo)
+
+    def _timed_calls(self, spec: ExternSpec, todo: dict[str, dict[str, Any]]
+                     ) -> Iterator[tuple[str, Outcome]]:
+        """Calls with a timeout, over :attr:`workers` reused worker processes."""
+        try:
+            with exits_refused():  # imported here, so a forked worker starts with it loaded
+                load_function(spec)
+        except (Exception, SystemExit) as error:
+            for key in todo:
+                yield key, (None, _reason(error))
+            return
+        if self._timed is None:
+            self._timed = TimedWorkers(self.workers, serve)
+        assert spec.timeout is not None
+        calls = {key: (spec, point) for key, point in todo.items()}
+        for key, (ok, value) in self._timed.run(calls, spec.timeout):
+            if not ok:
+                yield key, (None, f"timed out after {spec.timeout:g} s" if value is None else value)
+                continue
+            try:
+                yield key, (_values(spec, value), "")
+            except ValueError as error:
+                yield key, (None, _reason(error))
 
     def _pooled(self, spec: ExternSpec, todo: dict[str, dict[str, Any]]
                 ) -> Iterator[tuple[str, Outcome]]:
@@ -359,7 +415,10 @@ class ExternRunner:
         return self._pool
 
     def close(self, *, interrupted: bool = False) -> None:
-        """Shut the worker pool down; after Ctrl-C, stop the calls still running."""
+        """Shut the worker pools down; after Ctrl-C, stop the calls still running."""
+        if self._timed is not None:
+            self._timed.close()
+            self._timed = None
         if self._pool is None:
             return
         if interrupted:

@@ -5,7 +5,10 @@ Only points with finite objectives that satisfy every hard constraint exactly ar
 point with finite objectives when constraints are ignored); dominance is judged on the
 objectives plus the weighted soft violations. Offers wait in a pending list and are merged into
 the archive (a non-dominated filter) only when there are many of them, and when the front is
-asked for, so a generation costs no more than appending its offers. When the archive outgrows
+asked for, so a generation costs no more than appending its offers; the pending list holds at
+most :data:`PENDING_VALUES` decision values (or one limit's worth of rows, whichever is less), so
+that a problem with many variables does not keep a large buffer. The merge filters the
+objectives and copies only the decision values of the points kept. When the archive outgrows
 its limit it is thinned so as to lose as little hypervolume as possible
 (:mod:`mooc.solver.thinning`).
 """
@@ -20,6 +23,9 @@ from mooc.solver.constraints import ConstraintHandling
 from mooc.solver.population import Population
 from mooc.solver.sorting import nondominated
 from mooc.solver.thinning import thin_front
+
+#: The most decision values (rows times variables) offers wait with before a merge: 32 MB.
+PENDING_VALUES = 1 << 22
 
 
 def soft_penalized(population: Population, soft_weights: np.ndarray, /) -> np.ndarray:
@@ -47,7 +53,8 @@ class FrontArchive:
             return
         self.pending.append(points)
         self.pending_rows += len(points)
-        if self.pending_rows > max(self.limit, len(self)):
+        if self.pending_rows > max(self.limit, len(self)) or \
+                self.pending_rows * points.X.shape[1] > PENDING_VALUES:
             self._merge()
 
     def __len__(self) -> int:
@@ -56,13 +63,19 @@ class FrontArchive:
     def _merge(self) -> None:
         if not self.pending:
             return
+        weights = self.handling.soft_weights
         parts = self.pending if self.members is None else [self.members, *self.pending]
-        points = parts[0].join_all(parts[1:])
-        objectives = soft_penalized(points, self.handling.soft_weights)
+        scored = [soft_penalized(part, weights) for part in self.pending]
+        objectives = np.concatenate(scored if self.members is None else [self.objectives, *scored])
         keep = nondominated(objectives).nonzero()[0]
         if keep.size > self.limit:
             keep = keep[thin_front(objectives[keep], self.limit)]
-        self.members, self.objectives = points.take(keep), objectives[keep]
+        # the kept rows of each part, in order: the decision values of the others are never copied
+        ends = np.cumsum([len(part) for part in parts])
+        cuts = np.searchsorted(keep, ends)
+        pieces = [part.take(rows - (end - len(part))) for part, rows, end in
+                  zip(parts, np.split(keep, cuts[:-1]), ends, strict=True)]
+        self.members, self.objectives = pieces[0].join_all(pieces[1:]), objectives[keep]
         self.pending, self.pending_rows = [], 0
 
     def front(self) -> tuple[Population, np.ndarray] | None:

@@ -37,6 +37,8 @@ def any_in_row(mask: np.ndarray, /) -> np.ndarray:
     """
     if mask.shape[1] == 0:
         return np.zeros(mask.shape[0], dtype=bool)
+    if mask.shape[1] == 2:  # the usual case, in one operation
+        return mask[:, 0] | mask[:, 1]
     result = mask[:, 0].copy()
     for j in range(1, mask.shape[1]):
         result |= mask[:, j]

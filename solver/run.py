@@ -138,7 +138,7 @@ class Run:
                                     elapsed=self.elapsed())
         objectives, violation = self.handling.search_terms(
             population.F, population.hard, population.soft, used=used)
-        ranking = self.survival.rank(objectives, violation)
+        ranking = self.survival.rank(objectives, violation, needed=self.size)
         candidates = self._front_candidates(population, ranking, newcomers)
         if candidates.size:
             self.archive.offer(population.take(candidates))

@@ -25,8 +25,10 @@ class Survival(Protocol):
 
     name: str
 
-    def rank(self, objectives: np.ndarray, violation: np.ndarray, /) -> Ranking:
-        """The ranking of rows by ``objectives`` and ``violation`` (see :meth:`Ranking.of`)."""
+    def rank(self, objectives: np.ndarray, violation: np.ndarray, /, *,
+             needed: int | None = None) -> Ranking:
+        """The ranking of rows by ``objectives`` and ``violation`` (see :meth:`Ranking.of`);
+        ``needed``: how many rows survival keeps (ranks beyond may be left coarse)."""
         ...
 
     def best(self, ranking: Ranking, size: int, /, *, rng: np.random.Generator) -> np.ndarray:
@@ -39,8 +41,9 @@ class RankAndCrowding:
 
     name = "nsga2"
 
-    def rank(self, objectives: np.ndarray, violation: np.ndarray, /) -> Ranking:
-        return Ranking.of(objectives, violation)
+    def rank(self, objectives: np.ndarray, violation: np.ndarray, /, *,
+             needed: int | None = None) -> Ranking:
+        return Ranking.of(objectives, violation, needed=needed)
 
     def best(self, ranking: Ranking, size: int, /, *, rng: np.random.Generator) -> np.ndarray:
         return ranking.best(size)
@@ -81,7 +84,8 @@ class ReferenceDirections:
     def __init__(self, directions: np.ndarray, /):
         self.directions = directions
 
-    def rank(self, objectives: np.ndarray, violation: np.ndarray, /) -> Ranking:
+    def rank(self, objectives: np.ndarray, violation: np.ndarray, /, *,
+             needed: int | None = None) -> Ranking:
         finite = finite_rows(objectives)
         feasible = finite & (violation == 0)
         rank = constrained_rank(objectives, violation, finite=finite, feasible=feasible)

@@ -141,10 +141,10 @@ def test_tournaments_between_rows_with_nan_and_infinity_give_no_warning_and_rank
     assert set(ranking.rank[other]) == {ranking.rank.max()}
     assert ranking.rank[finite].max() < ranking.rank.max()
     pairs = np.array([(f, o) for f in finite for o in other])
-    first_better, second_better = _decided(ranking, pairs)  # a finite row always wins
-    assert first_better.all() and not second_better.any()
-    first_better, second_better = _decided(ranking, pairs[:, ::-1].copy())
-    assert second_better.all() and not first_better.any()
+    first_better, undecided = _decided(ranking, pairs)  # a finite row always wins
+    assert first_better.all() and not undecided.any()
+    first_better, undecided = _decided(ranking, pairs[:, ::-1].copy())
+    assert not first_better.any() and not undecided.any()
     winners = binary_tournament(ranking, 400, rng=np.random.default_rng(0))
     assert np.isin(winners, finite).mean() > 0.75
 

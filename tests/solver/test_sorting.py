@@ -8,7 +8,14 @@ from hypothesis.extra.numpy import arrays
 
 from mooc.solver.rowwise import all_in_row, any_in_row, finite_rows, row_min_max
 from mooc.solver.selection import Ranking, binary_tournament
-from mooc.solver.sorting import constrained_rank, crowding_distance, pareto_rank
+from mooc.solver.sorting import (
+    constrained_rank,
+    crowding_distance,
+    front_crowding,
+    leading_ranks,
+    nondominated,
+    pareto_rank,
+)
 
 
 def peeled_ranks(F):
@@ -166,3 +173,44 @@ def test_crowding_of_fronts_with_missing_group_numbers_matches_the_loop(F, strid
     F = np.unique(F, axis=0)
     ranks = peeled_ranks(F) * stride + stride - 1
     assert np.allclose(crowding_distance(F, ranks, fronts=True), looped_crowding(F, ranks))
+
+
+many_objective_matrices = st.integers(3, 6).flatmap(lambda m: arrays(
+    np.float64, st.tuples(st.integers(1, 60), st.just(m)),
+    elements=st.integers(0, 4).map(float)))
+
+
+@settings(max_examples=80, deadline=None)
+@given(many_objective_matrices, st.integers(1, 60))
+def test_leading_ranks_are_the_ranks_of_the_fronts_survival_needs(F, needed):
+    full = peeled_ranks(F)
+    partial = leading_ranks(F, needed)
+    ranked = partial < partial.max()
+    if np.count_nonzero(ranked) >= min(needed, len(F)):  # fronts left out: one rank after
+        assert (full[~ranked] >= partial.max()).all()
+        assert np.count_nonzero(ranked) >= needed
+    else:
+        ranked = np.ones(len(F), dtype=bool)
+    assert partial[ranked].tolist() == full[ranked].tolist()
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(2, 5).flatmap(lambda m: arrays(
+    np.float64, st.tuples(st.integers(1, 60), st.just(m)),
+    elements=st.integers(0, 4).map(float) | st.floats(0, 1))), st.integers(1, 60))
+def test_survivors_are_the_same_with_the_fronts_survival_needs_only(F, needed):
+    violation = np.zeros(len(F))
+    partial, full = Ranking.of(F, violation, needed=needed), Ranking.of(F, violation)
+    survivors = partial.best(needed)
+    assert survivors.tolist() == full.best(needed).tolist()
+    np.testing.assert_array_equal(partial.crowding[survivors], full.crowding[survivors])
+    np.testing.assert_array_equal(partial.rank[survivors], full.rank[survivors])
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 40), st.just(2)),
+              elements=st.floats(-1e3, 1e3) | st.integers(0, 5).map(float)))
+def test_crowding_of_one_front_is_that_of_a_single_group(points):
+    F = points[nondominated(points)]
+    assert front_crowding(F).tolist() == crowding_distance(F, np.zeros(len(F), dtype=int),
+                                                           fronts=True).tolist()
