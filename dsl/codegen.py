@@ -8,14 +8,13 @@ hard violations (N, n_hard) and soft violations (N, n_soft).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import sympy
 from sympy.printing.numpy import NumPyPrinter
 
 from mooc.dsl.codegen_blocks import activity as activity_lines
 from mooc.dsl.codegen_blocks import extern_call, family_indices
+from mooc.dsl.generated import GeneratedCode
 from mooc.dsl.lowered import (
     ConstraintForm,
     Definition,
@@ -26,24 +25,6 @@ from mooc.dsl.lowered import (
     VarBlock,
 )
 from mooc.dsl.symbols import RangeMax, RangeMin
-
-
-@dataclass
-class GeneratedCode:
-    """The numpy source of a model and the constants it refers to."""
-
-    source: str
-    constants: dict[str, object]
-    site_spans: dict[int, object]
-    n_obj: int
-    n_hard: int
-    n_soft: int
-    soft_weights: np.ndarray
-    objective_names: list[str] = field(default_factory=list)
-    senses: list[str] = field(default_factory=list)
-    hard_names: list[str] = field(default_factory=list)
-    soft_names: list[str] = field(default_factory=list)
-
 
 #: Integers printed as they are; larger ones (not exact in floating point anyway) as floats.
 _EXACT_INT = 2**53

@@ -18,14 +18,12 @@ import sympy
 from mooc.dsl import ast
 from mooc.dsl.check import Checker
 from mooc.dsl.lowered import LoweredModel, ParamValue, VarBlock
+from mooc.dsl.names import MAX_RANGE
 from mooc.dsl.symbols import RangeMax, RangeMin, index_symbol, variable_symbol
 from mooc.errors import ModelCheckError, ModelLimitError
 
 #: The largest float as an exact integer, to compare exact rationals with.
 _FLOAT_MAX = int(sys.float_info.max)
-
-#: Largest number of elements in any one range (declaration or reduction).
-MAX_RANGE = 10_000_000
 
 _UNARY = {
     "sqrt": sympy.sqrt, "exp": sympy.exp, "log": sympy.log, "log10": lambda a: sympy.log(a, 10),
@@ -395,6 +393,6 @@ def _declared_condition(span: ast.Span) -> str:
 
 
 def _did_you_mean(name: str, labels: tuple[str, ...]) -> str:
-    from mooc.dsl.check_expressions import did_you_mean
+    from mooc.dsl.names import did_you_mean
 
     return did_you_mean(name, labels[:10_000])

@@ -137,16 +137,18 @@ def resume_settings(resumed: Resumed, options: dict[str, Any]) -> dict[str, Any]
 
 
 def resumed_problem(resumed: Resumed, path: str | os.PathLike[str], *,
-                    allow_extern: bool = False) -> Any:
-    """The model of a saved run, compiled again; UsageError when it changed since."""
+                    allow_extern: bool = False, cache: bool = True) -> Any:
+    """The model of a saved run, compiled again (through the compile cache unless ``cache`` is
+    False); UsageError when it changed since."""
     from mooc.api import compile, load
 
     data = resumed.data or None
     if resumed.source is not None:
         problem = compile(resumed.source, resumed.overrides, filename=resumed.model, data=data,
-                          allow_extern=allow_extern)
+                          allow_extern=allow_extern, cache=cache)
     else:
-        problem = load(resumed.model, resumed.overrides, data=data, allow_extern=allow_extern)
+        problem = load(resumed.model, resumed.overrides, data=data, allow_extern=allow_extern,
+                       cache=cache)
     now = problem.model_hash
     if now != resumed.model_hash:
         raise UsageError(f"cannot resume from '{path}': the model '{resumed.model}' or its params "

@@ -11,8 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from mooc.checkpoint import Resumed, RunCheckpoint, resume_settings, seeded
-from mooc.dsl.check_expressions import did_you_mean
-from mooc.dsl.names import CONSTRAINT_MODES, SOLVER_SETTINGS
+from mooc.dsl.names import CONSTRAINT_MODES, SOLVER_SETTINGS, did_you_mean
 from mooc.errors import UsageError
 from mooc.options import check_run_options, check_settings
 from mooc.result import UNRECORDED
