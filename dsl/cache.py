@@ -143,12 +143,12 @@ def _read(path: Path, asked: dict[str, Any]) -> tuple[ModelLayout, GeneratedCode
     try:
         if not _private(path.stat()):
             return None
-        with np.load(path, allow_pickle=False) as stored:
+        with open(path, "rb") as stream, np.load(stream, allow_pickle=False) as stored:
             document = stored["entry"].tobytes()
             digest = stored["digest"].tobytes().decode()
             count = int(stored["arrays"])
             arrays = [stored[f"a{k}"] for k in range(count)]
-    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
+    except (OSError, KeyError, ValueError, EOFError, UnicodeDecodeError, zipfile.BadZipFile):
         return None
     if payload_digest(document, arrays) != digest:
         return None
