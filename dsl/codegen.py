@@ -55,7 +55,10 @@ class PopulationPrinter(NumPyPrinter):
     """Prints lowered sympy expressions as numpy code over a whole population."""
 
     def __init__(self, model: LoweredModel, emitter: _Emitter):
-        super().__init__({"fully_qualified_modules": True, "allow_unknown_functions": False})
+        # Terms and factors in sympy's own (canonical) order: sorting them for print took most
+        # of the time of generating code for many small statements.
+        super().__init__({"fully_qualified_modules": True, "allow_unknown_functions": False,
+                          "order": "none"})
         self.model = model
         self.emitter = emitter
         self.level = 0
@@ -271,8 +274,12 @@ def same_constant(a: object, b: object) -> bool:
 
 
 def _flat_offset(starts: tuple[int, ...], shape: tuple[int, ...], indices: tuple) -> int:
-    offsets = tuple(int(i) - s for i, s in zip(indices, starts, strict=True))
-    return int(np.ravel_multi_index(offsets, shape))
+    """The position of an element (indices checked against the shape when lowered), last index
+    fastest."""
+    offset = 0
+    for index, start, size in zip(indices, starts, shape, strict=True):
+        offset = offset * size + int(index) - start
+    return offset
 
 
 class _Emitter:

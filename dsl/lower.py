@@ -51,6 +51,7 @@ class Lowerer(ParamLowering, ExpressionLowering):
         self.set_origins: dict[str, str] = {}
         self.meaning: dict[str, object] = {}
         self.guard: frozenset[sympy.Basic] = frozenset()
+        self.elements: dict[tuple[str, tuple[int, ...]], sympy.Expr] = {}
         self.out = LoweredModel(model.source.name, "", model.source)
         self.out.data_files = list(self.data.files)
         self.column = 0

@@ -43,6 +43,12 @@ def _number(value: float) -> sympy.Expr:
 
 def _as_float(expr: sympy.Expr) -> float | None:
     """The value of a constant sympy expression, or None when it is not a finite number."""
+    if expr.is_Number:  # a plain number (most indices and bounds): no need to evaluate
+        try:
+            number = float(expr)
+        except (TypeError, ValueError, OverflowError):
+            return None
+        return number if math.isfinite(number) else None
     if expr.free_symbols or not expr.is_number:
         return None
     try:
@@ -164,6 +170,8 @@ class ExpressionLowering:
     out: LoweredModel
     sets: dict[str, tuple[str, ...]]
     guard: frozenset[sympy.Basic]
+    #: elements at constant indices, ``x[3]``, by name and indices
+    elements: dict[tuple[str, tuple[int, ...]], sympy.Expr]
 
     # static values ---------------------------------------------------------------------
     def static_float(self, node: ast.Expr, env: dict, what: str) -> float:
@@ -267,8 +275,11 @@ class ExpressionLowering:
             assert isinstance(meaning.value, np.ndarray)
             return _number(float(meaning.value[tuple(v - s for v, s in zip(values, starts,
                                                                             strict=True))]))
-        element = sympy.IndexedBase(node.name)[tuple(sympy.Integer(v) for v in values)]
-        return element
+        key = (node.name, tuple(values))
+        if key not in self.elements:  # one object per element: building it is most of the cost
+            self.elements[key] = sympy.IndexedBase(node.name)[tuple(sympy.Integer(v)
+                                                                    for v in values)]
+        return self.elements[key]
 
     def table_lookup(self, node: ast.Index, table: ParamValue, env: dict) -> sympy.Expr:
         index = node.indices[0]
