@@ -13,6 +13,7 @@ from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from mooc.dsl import ast
+from mooc.dsl.fast_parser import fast_parse
 from mooc.errors import ModelLimitError, ModelSyntaxError
 
 #: Deepest nesting of expressions accepted; deeper input gets a clear error, not a RecursionError.
@@ -91,8 +92,12 @@ def parse(text: str, filename: str = "<string>", *, included_from: tuple[str, ..
 
     ``included_from`` lists the includes that led to this file, for error messages.
     """
+    source = ast.SourceFile(filename, text, included_from)
+    fast = fast_parse(source)  # the same AST, or None: then Lark parses it and reports errors
+    if fast is not None:
+        return fast
     with _PARSE_LOCK:
-        return _parse_locked(ast.SourceFile(filename, text, included_from))
+        return _parse_locked(source)
 
 
 def _parse_locked(source: ast.SourceFile) -> ast.Model:
