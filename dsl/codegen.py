@@ -13,7 +13,7 @@ import sympy
 from sympy.printing.numpy import NumPyPrinter
 
 from mooc.dsl.codegen_blocks import activity as activity_lines
-from mooc.dsl.codegen_blocks import extern_call, family_indices
+from mooc.dsl.codegen_blocks import contraction_factors, extern_call, family_indices
 from mooc.dsl.generated import GeneratedCode
 from mooc.dsl.lowered import (
     ConstraintForm,
@@ -54,7 +54,7 @@ _WIDE = 32
 class PopulationPrinter(NumPyPrinter):
     """Prints lowered sympy expressions as numpy code over a whole population."""
 
-    def __init__(self, model: LoweredModel, emitter: _Emitter):
+    def __init__(self, model: LoweredModel, emitter: _Emitter, *, contract: bool = True):
         # Terms and factors in sympy's own (canonical) order: sorting them for print took most
         # of the time of generating code for many small statements.
         super().__init__({"fully_qualified_modules": True, "allow_unknown_functions": False,
@@ -66,6 +66,8 @@ class PopulationPrinter(NumPyPrinter):
         self.bound: dict[sympy.Symbol, str] = {}
         self.blocks: dict[str, VarBlock] = {b.name: b for b in model.variables}
         self.stored: dict[str, tuple[str, Family | None]] = {}
+        #: sums of products as einsum contractions (False: formed and reduced, as tests compare)
+        self.contract = contract
 
     # leaves ---------------------------------------------------------------------------
     def _print_Float(self, expr: sympy.Float) -> str:
@@ -151,6 +153,10 @@ class PopulationPrinter(NumPyPrinter):
         self.bound[index] = values
         self.masks.append(mask)
         try:
+            factors = contraction_factors(kind, body, lo, hi) if self.contract else None
+            if factors is not None:  # a sum of products: contracted, never formed whole
+                codes = "".join(f"{self._print(factor)}, " for factor in factors)
+                return f"_contract(({codes}), {values})"
             body_code = self._print(body)
         finally:
             self.level -= 1
@@ -341,10 +347,11 @@ def _statement_value(printer: PopulationPrinter, emitter: _Emitter, expr: sympy.
     return f"_family_rows({code}, {family.shape!r}, N)"
 
 
-def generate(model: LoweredModel) -> GeneratedCode:
-    """Generate the numpy source of ``model``."""
+def generate(model: LoweredModel, *, contract: bool = True) -> GeneratedCode:
+    """Generate the numpy source of ``model``; ``contract=False`` forms every sum's terms and
+    reduces them, as before sums of products became einsum contractions (tests compare)."""
     emitter = _Emitter(model)
-    printer = PopulationPrinter(model, emitter)
+    printer = PopulationPrinter(model, emitter, contract=contract)
     activity = activity_lines(printer, emitter, model) if model.conditional else []
     body: list[str] = []
     objectives: list[tuple[str, str, int, bool]] = []  # code, sense, count, is a family

@@ -72,7 +72,7 @@ _RUNTIME = {
     "_take": runtime.take, "_param_pick": runtime.param_pick, "_labels": runtime.labels,
     "_reduce": runtime.reduce, "_family_rows": runtime.family_rows, "_column": runtime.column,
     "_violation": runtime.violation, "_active_rows": runtime.active_rows,
-    "_present": runtime.present,
+    "_present": runtime.present, "_contract": runtime.contract,
 }
 
 
