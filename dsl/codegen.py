@@ -94,7 +94,7 @@ class PopulationPrinter(NumPyPrinter):
         raise KeyError(f"no code for symbol {name!r}")
 
     def _print_Indexed(self, expr: sympy.Indexed) -> str:
-        name = str(expr.base.label)
+        name = expr.base.label.name
         indices = expr.indices
         param = self.model.params.get(name)
         if param is not None and param.label_of:

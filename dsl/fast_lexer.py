@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 #: Deepest nesting the post-lexer accepts (:data:`mooc.dsl.parser.MAX_DEPTH`).
 MAX_DEPTH = 120
 
-_TOKEN = re.compile(r"""
-    (?P<ws>[ \t\f]+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<cont>\\[ \t]*\r?\n)
-  | (?P<nl>\r?\n)
-  | (?P<number>(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<name>[A-Za-z_][A-Za-z_0-9]*)
-  | (?P<string>"[^"\n]*")
-  | (?P<op>\*\*|<=|>=|==|!=|\.\.|[-+*/^<>()\[\]{},:=.])
-""", re.VERBOSE)
+#: One piece of text each: a blank, a comment, a line continuation, a newline, a number, a
+#: word, a string or an operator (Lark's terminals and ignored patterns).
+_PIECE = re.compile(r"""[ \t\f]+|\#[^\n]*|\\[ \t]*\r?\n|\r?\n|(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?"""
+                    r"""|[A-Za-z_][A-Za-z_0-9]*|"[^"\n]*"|\*\*|<=|>=|==|!=|\.\.|[-+*/^<>()\[\]{},:=.]""")
+#: What a piece is, by its first character (a '.' followed by a digit is a number).
+_FIRST = {**dict.fromkeys(" \t\f", "blank"), "#": "blank", "\\": "continuation",
+          "\n": "newline", "\r": "newline", '"': "string",
+          **dict.fromkeys("0123456789", "number"),
+          **dict.fromkeys("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_", "name")}
 
 #: Every word the grammar uses as a keyword somewhere.
 KEYWORDS = frozenset({
@@ -56,65 +57,56 @@ class GiveUp(Exception):
 
 class Tokens:
     """The tokens of a text: parallel lists of kind (``name``, ``number``, ``string``, ``nl``,
-    or the operator itself), text, offset, line, column, end line and end column (Lark's
-    conventions: 1-based, end exclusive). Newlines inside ``( )`` and ``[ ]`` are dropped, as
-    the post-lexer drops them; an ``end`` token closes the list."""
+    or the operator itself), text and offset; an ``end`` token closes them. Newlines inside
+    ``( )`` and ``[ ]`` are dropped, as the post-lexer drops them. Lines and columns (Lark's:
+    1-based, end exclusive) are worked out only for the tokens a span needs."""
 
     def __init__(self, text: str):
         self.text = text
         kinds: list[str] = []
         texts: list[str] = []
         starts: list[int] = []
-        lines: list[int] = []
-        columns: list[int] = []
-        end_lines: list[int] = []
-        end_columns: list[int] = []
-        line, line_start, position, brackets = 1, 0, 0, 0
-        for match in _TOKEN.finditer(text):
-            start, end = match.span()
-            if start != position:
-                raise GiveUp("a character outside the grammar")
-            position = end
-            kind = match.lastgroup
-            if kind == "ws" or kind == "comment":
-                continue
-            if kind == "cont" or kind == "nl":
-                if kind == "nl" and not brackets:
-                    kinds.append("nl")
-                    texts.append("\n")
-                    starts.append(start)
-                    lines.append(line)
-                    columns.append(start - line_start + 1)
-                    end_lines.append(line + 1)
-                    end_columns.append(1)
-                line += 1
-                line_start = end
-                continue
-            value = match.group()
+        position, brackets = 0, 0
+        first_kind = _FIRST.get
+        for piece in _PIECE.findall(text):
+            kind = first_kind(piece[0], "op")
             if kind == "op":
-                kind = value
-                if value == "(" or value == "[":
-                    brackets += 1
-                elif (value == ")" or value == "]") and brackets:
-                    brackets -= 1
-            kinds.append(kind)  # type: ignore[arg-type]
-            texts.append(value)
-            starts.append(start)
-            lines.append(line)
-            column = start - line_start + 1
-            columns.append(column)
-            end_lines.append(line)
-            end_columns.append(column + end - start)
-        if position != len(text):
+                if piece[0] == "." and len(piece) > 1 and piece[1] != ".":
+                    kind = "number"
+                else:
+                    kind = piece
+                    if piece == "(" or piece == "[":
+                        brackets += 1
+                    elif (piece == ")" or piece == "]") and brackets:
+                        brackets -= 1
+            elif kind == "blank" or kind == "continuation":
+                position += len(piece)
+                continue
+            elif kind == "newline":
+                if brackets:
+                    position += len(piece)
+                    continue
+                kind = "nl"
+            kinds.append(kind)
+            texts.append(piece)
+            starts.append(position)
+            position += len(piece)
+        if position != len(text):  # a character no pattern takes was skipped
             raise GiveUp("a character outside the grammar")
-        for items, value in ((kinds, "end"), (texts, ""), (starts, len(text)), (lines, line),
-                             (columns, len(text) - line_start + 1), (end_lines, line),
-                             (end_columns, len(text) - line_start + 1)):
-            items.append(value)  # type: ignore[attr-defined]
+        kinds.append("end")
+        texts.append("")
+        starts.append(len(text))
         self.kinds, self.texts, self.starts = kinds, texts, starts
-        self.lines, self.columns = lines, columns
-        self.end_lines, self.end_columns = end_lines, end_columns
         _check_nesting(kinds, texts)
+        # lines and columns of all tokens at once: a token's line counts the newlines before it
+        newlines = np.array([m.start() for m in re.finditer("\n", text)], dtype=np.int64)
+        offsets = np.array(starts, dtype=np.int64)
+        before = np.searchsorted(newlines, offsets)
+        line_starts = np.concatenate([[0], newlines + 1])[before]
+        #: line and column of each token (its tokens of spans lie on one line: the end column
+        #: is the column plus its length)
+        self.lines: list[int] = (before + 1).tolist()
+        self.columns: list[int] = (offsets - line_starts + 1).tolist()
 
 
 def _check_nesting(kinds: list[str], texts: list[str]) -> None:

@@ -22,6 +22,7 @@ from mooc.dsl.fast_lexer import MAX_DEPTH, GiveUp, Tokens, number_array_end
 #: Expression levels (parentheses, calls, unary chains) followed before giving up, well
 #: within Python's recursion limit and Lark's tree depth.
 _MAX_LEVELS = 40
+_Span = ast.Span
 _COMPARE = frozenset({"<=", ">=", "==", "!=", "<", ">"})
 _STATEMENTS = ("problem", "include", "param", "var", "let", "minimize", "maximize", "soft",
                "constraint", "solver", "extern", "set", "data")
@@ -45,14 +46,15 @@ class _Parser:
         self.tokens = tokens
         self.kinds = tokens.kinds
         self.texts = tokens.texts
+        self.lines, self.columns = tokens.lines, tokens.columns
         self.at = 0
         self.levels = 0
 
     # tokens ---------------------------------------------------------------------------
     def span(self, first: int, last: int) -> ast.Span:
-        t = self.tokens
-        return ast.Span(self.source, t.lines[first], t.columns[first], t.end_lines[last],
-                        t.end_columns[last])
+        lines, columns = self.lines, self.columns
+        return _Span(self.source, lines[first], columns[first], lines[last],
+                     columns[last] + len(self.texts[last]))
 
     def take(self, kind: str) -> int:
         """The current token, which must be of ``kind`` (an operator, or name, string ...)."""

@@ -45,7 +45,7 @@ def _as_float(expr: sympy.Expr) -> float | None:
     """The value of a constant sympy expression, or None when it is not a finite number."""
     if expr.is_Number:  # a plain number (most indices and bounds): no need to evaluate
         try:
-            number = float(expr)
+            number = float(expr.p) if expr.is_Integer else float(expr)
         except (TypeError, ValueError, OverflowError):
             return None
         return number if math.isfinite(number) else None

@@ -243,14 +243,16 @@ def column(value: object, n: int) -> np.ndarray:
 
 def violation(op: str, lhs: object, rhs: object, tolerance: float) -> np.ndarray:
     """How far ``lhs op rhs`` is from holding: 0 where it holds, NaN where undefined."""
-    difference = np.asarray(lhs, dtype=float) - np.asarray(rhs, dtype=float)
-    if op == "<=":
-        gap = difference - tolerance
-    elif op == ">=":
-        gap = -difference - tolerance
-    else:
-        gap = np.abs(difference) - tolerance
-    return np.where(np.isnan(gap), np.nan, np.maximum(gap, 0.0))
+    gap = np.asarray(np.subtract(lhs, rhs, dtype=float))  # one new array, worked in place
+    if op == ">=":
+        np.negative(gap, out=gap)
+    elif op == "==":
+        np.abs(gap, out=gap)
+    if tolerance:
+        gap -= tolerance
+    np.maximum(gap, 0.0, out=gap)  # NaN stays NaN
+    np.copyto(gap, np.nan, where=np.isnan(gap))  # one NaN, whatever sign the steps gave it
+    return gap
 
 
 class NoExterns:
