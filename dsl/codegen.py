@@ -69,6 +69,23 @@ class PopulationPrinter(NumPyPrinter):
         #: sums of products as einsum contractions (False: formed and reduced, as tests compare)
         self.contract = contract
 
+    def _print(self, expr: object, **kwargs: object) -> str:
+        """sympy's dispatch (a ``_print_<Class>`` method for the first class of the MRO that
+        has one), with the method found once per class: walking the MRO at every node was a
+        large part of printing thousands of small statements. Functions, whose dispatch has
+        exceptions, and objects that print themselves take sympy's way."""
+        cls = type(expr)
+        name = _METHODS.get(cls)
+        if name is None:
+            name = _method_name(self, cls)
+            if name is None:
+                return str(super()._print(expr, **kwargs))
+        self._print_level += 1
+        try:
+            return str(getattr(self, name)(expr, **kwargs))
+        finally:
+            self._print_level -= 1
+
     # leaves ---------------------------------------------------------------------------
     def _print_Float(self, expr: sympy.Float) -> str:
         return _float_code(float(expr))
@@ -263,6 +280,21 @@ class PopulationPrinter(NumPyPrinter):
 
     def _print_BooleanFalse(self, expr: sympy.Basic) -> str:
         return "False"
+
+
+#: The print method of each class (see :meth:`PopulationPrinter._print`).
+_METHODS: dict[type, str] = {}
+
+
+def _method_name(printer: PopulationPrinter, cls: type) -> str | None:
+    if hasattr(cls, printer.printmethod) or issubclass(cls, sympy.Function) or \
+            not issubclass(cls, sympy.Basic):
+        return None
+    for base in cls.__mro__:
+        if hasattr(printer, f"_print_{base.__name__}"):
+            _METHODS[cls] = f"_print_{base.__name__}"
+            return _METHODS[cls]
+    return None
 
 
 def same_constant(a: object, b: object) -> bool:

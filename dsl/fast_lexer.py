@@ -1,5 +1,5 @@
 """Stage 1, the fast path's tokens: the text of a model as tokens, the way the Lark lexer and
-its post-lexer (:class:`mooc.dsl.parser._BracketNewlines`) see them for a correct model.
+its post-lexer (:class:`mooc.dsl.lark_parser._BracketNewlines`) see them for a correct model.
 
 Identifiers are all ``name`` tokens here: whether one is a keyword depends on where it stands,
 which the parser (:mod:`mooc.dsl.fast_parser`) decides. Anything the lexer is unsure of -- a
@@ -13,7 +13,8 @@ import re
 
 import numpy as np
 
-#: Deepest nesting the post-lexer accepts (:data:`mooc.dsl.parser.MAX_DEPTH`).
+#: Deepest nesting of expressions accepted; deeper input gets a clear error (from Lark's
+#: parser, :mod:`mooc.dsl.lark_parser`), not a RecursionError.
 MAX_DEPTH = 120
 
 #: One piece of text each: a blank, a comment, a line continuation, a newline, a number, a
@@ -57,40 +58,57 @@ class GiveUp(Exception):
 
 class Tokens:
     """The tokens of a text: parallel lists of kind (``name``, ``number``, ``string``, ``nl``,
-    or the operator itself), text and offset; an ``end`` token closes them. Newlines inside
-    ``( )`` and ``[ ]`` are dropped, as the post-lexer drops them. Lines and columns (Lark's:
-    1-based, end exclusive) are worked out only for the tokens a span needs."""
+    ``array`` -- an array of plain numbers, Lark's NUMBER_ARRAY --, or the operator itself),
+    text and offset; an ``end`` token closes them. Newlines inside ``( )`` and ``[ ]`` are
+    dropped, as the post-lexer drops them. Lines and columns (Lark's: 1-based, end exclusive)
+    of all tokens are found at once."""
 
     def __init__(self, text: str):
         self.text = text
         kinds: list[str] = []
         texts: list[str] = []
         starts: list[int] = []
-        position, brackets = 0, 0
+        position, brackets, resume = 0, 0, 0
         first_kind = _FIRST.get
-        for piece in _PIECE.findall(text):
-            kind = first_kind(piece[0], "op")
-            if kind == "op":
-                if piece[0] == "." and len(piece) > 1 and piece[1] != ".":
-                    kind = "number"
-                else:
-                    kind = piece
-                    if piece == "(" or piece == "[":
+        while resume is not None:
+            pieces, resume = _PIECE.finditer(text, resume), None
+            for match in pieces:
+                piece = match[0]
+                kind = first_kind(piece[0], "op")
+                if kind == "op":
+                    if piece[0] == "." and len(piece) > 1 and piece[1] != ".":
+                        kind = "number"
+                    elif piece == "[" and kinds and kinds[-1] in ("=", "[", ","):
+                        # where Lark tries NUMBER_ARRAY first (a param's value, an array's
+                        # item) or where no "[" may stand at all: an array of numbers is one
+                        # token, read by one regex however long it is
+                        end = number_array_end(text, position)
+                        if end is not None:
+                            kinds.append("array")
+                            texts.append(text[position:end])
+                            starts.append(position)
+                            position = resume = end
+                            break
+                        kind = piece
                         brackets += 1
-                    elif (piece == ")" or piece == "]") and brackets:
-                        brackets -= 1
-            elif kind == "blank" or kind == "continuation":
-                position += len(piece)
-                continue
-            elif kind == "newline":
-                if brackets:
+                    else:
+                        kind = piece
+                        if piece == "(" or piece == "[":
+                            brackets += 1
+                        elif (piece == ")" or piece == "]") and brackets:
+                            brackets -= 1
+                elif kind == "blank" or kind == "continuation":
                     position += len(piece)
                     continue
-                kind = "nl"
-            kinds.append(kind)
-            texts.append(piece)
-            starts.append(position)
-            position += len(piece)
+                elif kind == "newline":
+                    if brackets:
+                        position += len(piece)
+                        continue
+                    kind = "nl"
+                kinds.append(kind)
+                texts.append(piece)
+                starts.append(position)
+                position += len(piece)
         if position != len(text):  # a character no pattern takes was skipped
             raise GiveUp("a character outside the grammar")
         kinds.append("end")
@@ -107,6 +125,13 @@ class Tokens:
         #: is the column plus its length)
         self.lines: list[int] = (before + 1).tolist()
         self.columns: list[int] = (offsets - line_starts + 1).tolist()
+
+    def end(self, token: int) -> tuple[int, int]:
+        """The line and column just after ``token`` (only an array may span lines)."""
+        text = self.texts[token]
+        if self.kinds[token] == "array" and "\n" in text:
+            return self.lines[token] + text.count("\n"), len(text) - text.rfind("\n")
+        return self.lines[token], self.columns[token] + len(text)
 
 
 def _check_nesting(kinds: list[str], texts: list[str]) -> None:

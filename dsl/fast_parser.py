@@ -1,6 +1,6 @@
 """Stage 1, the fast path: a hand-written recursive-descent parser for the grammar of
 ``grammar.lark`` that builds the same AST, every span included, as the Lark parser and
-:class:`mooc.dsl.parser._ToAst` -- about ten times faster, which matters for models of
+:class:`mooc.dsl.lark_parser._ToAst` -- about ten times faster, which matters for models of
 thousands of statements.
 
 It accepts only what it is sure Lark accepts the same way: on a syntax error, a keyword where a
@@ -17,7 +17,7 @@ indices) and the height of the tree Lark would build (its depth is limited too).
 from __future__ import annotations
 
 from mooc.dsl import ast
-from mooc.dsl.fast_lexer import MAX_DEPTH, GiveUp, Tokens, number_array_end
+from mooc.dsl.fast_lexer import MAX_DEPTH, GiveUp, Tokens
 
 #: Expression levels (parentheses, calls, unary chains) followed before giving up, well
 #: within Python's recursion limit and Lark's tree depth.
@@ -53,6 +53,8 @@ class _Parser:
     # tokens ---------------------------------------------------------------------------
     def span(self, first: int, last: int) -> ast.Span:
         lines, columns = self.lines, self.columns
+        if self.kinds[last] == "array":
+            return _Span(self.source, lines[first], columns[first], *self.tokens.end(last))
         return _Span(self.source, lines[first], columns[first], lines[last],
                      columns[last] + len(self.texts[last]))
 
@@ -171,25 +173,20 @@ class _Parser:
         return ast.Param(self.span(first, last), name, self.span(at, at), dims, value), 1 + height
 
     def param_value(self) -> Parsed:
-        if self.kinds[self.at] == "[":
+        if self.kinds[self.at] == "[" or self.kinds[self.at] == "array":
             return self.array_item()
         if self.kinds[self.at] == "{":
             return self.table()
         return self.expr()
 
     def array_item(self) -> Parsed:
-        """A number array lexed whole (as Lark's NUMBER_ARRAY), an array, or an expression."""
-        if self.kinds[self.at] != "[":
-            return self.expr()
+        """An array of plain numbers (one token), an array, or an expression."""
         first = self.at
-        end = number_array_end(self.tokens.text, self.tokens.starts[first])
-        if end is not None:
-            last = first
-            while self.tokens.starts[last] + len(self.texts[last]) < end:
-                last += 1
-            self.at = last + 1
-            text = self.tokens.text[self.tokens.starts[first]:end]
-            return ast.NumberArray(self.span(first, last), text), first, last, 1
+        if self.kinds[first] == "array":
+            self.at += 1
+            return ast.NumberArray(self.span(first, first), self.texts[first]), first, first, 1
+        if self.kinds[first] != "[":
+            return self.expr()
         self.at += 1
         items, height = [], 0
         if self.kinds[self.at] != "]":

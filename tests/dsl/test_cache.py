@@ -90,7 +90,8 @@ def test_a_hit_imports_neither_sympy_nor_lark(folder):
     env = {**os.environ, "MOOC_CACHE_DIR": str(folder.parent)}
     runs = [subprocess.run([sys.executable, "-c", script, str(ZDT1)], cwd=ROOT, env=env,
                            capture_output=True, text=True, timeout=120) for _ in range(2)]
-    assert [r.stdout.split() for r in runs] == [["0", "True", "True"], ["0", "False", "False"]], \
+    # a compile imports sympy (lark only for what the fast parser leaves: not this model)
+    assert [r.stdout.split() for r in runs] == [["0", "True", "False"], ["0", "False", "False"]], \
         [r.stderr for r in runs]
     assert len(_entries(folder)) == 1
 

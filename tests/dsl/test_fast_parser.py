@@ -15,7 +15,7 @@ from test_fuzz import FUZZ, mutated_program
 
 from mooc.dsl import ast
 from mooc.dsl.fast_parser import fast_parse
-from mooc.dsl.parser import _PARSE_LOCK, _parse_locked
+from mooc.dsl.lark_parser import parse_with_lark
 from mooc.errors import MooError
 
 MUTANTS = 3000
@@ -23,8 +23,7 @@ MUTANTS = 3000
 
 def _lark(source: ast.SourceFile) -> ast.Model | MooError:
     try:
-        with _PARSE_LOCK:
-            return _parse_locked(source)
+        return parse_with_lark(source)
     except MooError as error:
         return error
 
