@@ -190,9 +190,10 @@ def _load(args: argparse.Namespace) -> Any:
 
 def command_check(args: argparse.Namespace) -> int:
     problem = _load(args)
+    how = "from the compile cache in" if problem._compiled.cached else "compiled in"
     print(f"{args.model}: ok: {problem.n_var} variables, {problem.n_obj} objectives, "
           f"{problem.n_hard} hard and {problem.n_soft} soft constraints "
-          f"(compiled in {problem.compile_seconds:.3f} s)")
+          f"({how} {problem.compile_seconds:.3f} s)")
     return 0
 
 

@@ -102,7 +102,8 @@ def test_mooc_show_and_check_work_from_a_hit(folder, capsys):
     assert not _entries(folder)
     assert main(["check", str(ZDT1)]) == 0 and main(["check", str(ZDT1)]) == 0
     assert len(_entries(folder)) == 1
-    capsys.readouterr()
+    first, second = capsys.readouterr().out.splitlines()
+    assert "(compiled in " in first and "(from the compile cache in " in second
     problem = mooc.load(ZDT1)
     assert problem._compiled.cached and problem._compiled.built is None
     assert main(["show", str(ZDT1)]) == 0
