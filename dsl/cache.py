@@ -125,10 +125,15 @@ def _versions() -> list[Any]:
 
 
 def request(text: str, filename: str, params: Any, data: Any) -> dict[str, Any]:
-    """Everything a compile of ``text`` depends on besides the files it reads."""
-    return {"format": FORMAT, "versions": _versions(), "folder": os.getcwd(),
-            "filename": filename, "text": hashlib.sha256(text.encode()).hexdigest(),
-            "params": canonical(dict(params or {})), "data": canonical(data)}
+    """Everything a compile of ``text`` depends on besides the files it reads; Uncacheable
+    when that cannot be told (a value of an unknown kind, no current folder)."""
+    try:
+        versions, folder = _versions(), os.getcwd()
+    except (OSError, ValueError) as error:
+        raise Uncacheable(str(error)) from None
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return {"format": FORMAT, "versions": versions, "folder": folder, "filename": filename,
+            "text": digest, "params": canonical(dict(params or {})), "data": canonical(data)}
 
 
 def key_of(asked: dict[str, Any]) -> str:
@@ -152,15 +157,15 @@ def _read(path: Path, asked: dict[str, Any]) -> tuple[ModelLayout, GeneratedCode
         return None
     if payload_digest(document, arrays) != digest:
         return None
-    entry = json.loads(document)
-    if entry.get("format") != FORMAT or entry.get("request") != asked:
-        return None
-    if not all(unchanged(tuple(d)) for d in entry["dependencies"]):  # type: ignore[arg-type]
-        return None
-    try:
+    try:  # whole and ours by its digest; anything odd in it all the same: not used
+        entry = json.loads(document)
+        if entry["format"] != FORMAT or entry["request"] != asked:
+            return None
+        if not all(unchanged((kind, path, value)) for kind, path, value in entry["dependencies"]):
+            return None
         decoder = Decoder(arrays, entry["sources"])
         layout, code = decoder.decode(entry["layout"]), decoder.decode(entry["code"])
-    except (KeyError, TypeError, ValueError, IndexError):
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, OSError):
         return None
     if not isinstance(layout, ModelLayout) or not isinstance(code, GeneratedCode):
         return None

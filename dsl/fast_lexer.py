@@ -68,7 +68,8 @@ class Tokens:
         kinds: list[str] = []
         texts: list[str] = []
         starts: list[int] = []
-        position, brackets, resume = 0, 0, 0
+        position, brackets = 0, 0
+        resume: int | None = 0
         first_kind = _FIRST.get
         while resume is not None:
             pieces, resume = _PIECE.finditer(text, resume), None
@@ -114,7 +115,9 @@ class Tokens:
         kinds.append("end")
         texts.append("")
         starts.append(len(text))
-        self.kinds, self.texts, self.starts = kinds, texts, starts
+        self.kinds: list[str] = kinds
+        self.texts: list[str] = texts
+        self.starts: list[int] = starts
         _check_nesting(kinds, texts)
         # lines and columns of all tokens at once: a token's line counts the newlines before it
         newlines = np.array([m.start() for m in re.finditer("\n", text)], dtype=np.int64)

@@ -356,6 +356,7 @@ class _Parser:
         while self.kinds[self.at] != "}":
             key, at = self.name()
             self.take("=")
+            value: object
             if self.kinds[self.at] == "string":
                 value, last = self.string()
                 value_height = 0

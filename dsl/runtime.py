@@ -243,7 +243,8 @@ def column(value: object, n: int) -> np.ndarray:
 
 def violation(op: str, lhs: object, rhs: object, tolerance: float) -> np.ndarray:
     """How far ``lhs op rhs`` is from holding: 0 where it holds, NaN where undefined."""
-    gap = np.asarray(np.subtract(lhs, rhs, dtype=float))  # one new array, worked in place
+    # one new array, worked in place
+    gap = np.asarray(np.subtract(lhs, rhs, dtype=float))  # type: ignore[call-overload]
     if op == ">=":
         np.negative(gap, out=gap)
     elif op == "==":

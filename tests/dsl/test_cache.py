@@ -327,3 +327,9 @@ def test_the_cache_folder_follows_the_platform(chosen, platform, expected, monke
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(sys, "platform", platform)
     assert cache.cache_folder() == Path(expected).expanduser()
+
+
+def test_text_python_cannot_encode_is_cached_too(folder):
+    text = "var x in [0, 1]\nminimize f: x\nminimize g: 1 - x\n# \ud800 in a comment\n"
+    assert [mooc.compile(text).evaluate([[0.5]]).F.tolist() for _ in range(2)] == [[[0.5, 0.5]]] * 2
+    assert mooc.compile(text)._compiled.cached
