@@ -295,7 +295,10 @@ def _budget(problem: Any, options: dict[str, Any], resumed: Any) -> dict[str, An
 
 
 def _reference_front(args: argparse.Namespace, problem: Any) -> np.ndarray | None:
-    """The front to compare with: --reference FILE, or the library's true front."""
+    """The front to compare with: --reference FILE, or the library's true front (not looked
+    for when nothing would show it: --quiet with no plot, report or --reference)."""
+    if args.reference is None and args.quiet and not args.plot and not args.report:
+        return None
     if args.reference and args.reference != "library":
         from mooc.inputs import read_front
 
