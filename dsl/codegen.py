@@ -12,8 +12,14 @@ import numpy as np
 import sympy
 from sympy.printing.numpy import NumPyPrinter
 
+from mooc.dsl.codegen_blocks import (
+    PRINT_METHODS,
+    contraction_factors,
+    extern_call,
+    family_indices,
+    print_method,
+)
 from mooc.dsl.codegen_blocks import activity as activity_lines
-from mooc.dsl.codegen_blocks import contraction_factors, extern_call, family_indices
 from mooc.dsl.generated import GeneratedCode
 from mooc.dsl.lowered import (
     ConstraintForm,
@@ -75,9 +81,9 @@ class PopulationPrinter(NumPyPrinter):
         large part of printing thousands of small statements. Functions, whose dispatch has
         exceptions, and objects that print themselves take sympy's way."""
         cls = type(expr)
-        name = _METHODS.get(cls)
+        name = PRINT_METHODS.get(cls)
         if name is None:
-            name = _method_name(self, cls)
+            name = print_method(self, cls)
             if name is None:
                 return str(super()._print(expr, **kwargs))
         self._print_level += 1
@@ -280,21 +286,6 @@ class PopulationPrinter(NumPyPrinter):
 
     def _print_BooleanFalse(self, expr: sympy.Basic) -> str:
         return "False"
-
-
-#: The print method of each class (see :meth:`PopulationPrinter._print`).
-_METHODS: dict[type, str] = {}
-
-
-def _method_name(printer: PopulationPrinter, cls: type) -> str | None:
-    if hasattr(cls, printer.printmethod) or issubclass(cls, sympy.Function) or \
-            not issubclass(cls, sympy.Basic):
-        return None
-    for base in cls.__mro__:
-        if hasattr(printer, f"_print_{base.__name__}"):
-            _METHODS[cls] = f"_print_{base.__name__}"
-            return _METHODS[cls]
-    return None
 
 
 def same_constant(a: object, b: object) -> bool:

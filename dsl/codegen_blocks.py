@@ -105,3 +105,21 @@ def contraction_factors(kind: str, body: sympy.Expr, lo: sympy.Expr, hi: sympy.E
     if sum(not factor.is_number for factor in body.args) < 2:
         return None
     return tuple(body.args)
+
+
+#: The print method of each class (see :meth:`mooc.dsl.codegen.PopulationPrinter._print`).
+PRINT_METHODS: dict[type, str] = {}
+
+
+def print_method(printer: PopulationPrinter, cls: type) -> str | None:
+    """The name of ``printer``'s method for nodes of class ``cls`` (sympy's choice: the first
+    class of the MRO with a ``_print_`` method), remembered; None where sympy's dispatch has
+    exceptions (functions, objects that print themselves)."""
+    if hasattr(cls, printer.printmethod) or issubclass(cls, sympy.Function) or \
+            not issubclass(cls, sympy.Basic):
+        return None
+    for base in cls.__mro__:
+        if hasattr(printer, f"_print_{base.__name__}"):
+            PRINT_METHODS[cls] = f"_print_{base.__name__}"
+            return PRINT_METHODS[cls]
+    return None
