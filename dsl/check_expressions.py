@@ -5,7 +5,6 @@ expressions; the statements are in :mod:`mooc.dsl.check`.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from mooc.dsl import ast
@@ -15,6 +14,7 @@ from mooc.dsl.names import (
     REDUCTIONS,
     UNARY_FUNCTIONS,
     VARIADIC_FUNCTIONS,
+    did_you_mean,
 )
 from mooc.errors import ModelCheckError
 
@@ -38,11 +38,6 @@ class Declaration:
 
 def fail(message: str, span: ast.Span) -> ModelCheckError:
     return ModelCheckError(message, span)
-
-
-def did_you_mean(name: str, candidates: object) -> str:
-    matches = difflib.get_close_matches(name, list(candidates), n=1)  # type: ignore[call-overload]
-    return f"; did you mean '{matches[0]}'?" if matches else ""
 
 
 def word_span(span: ast.Span, word: str, skip: int = 0) -> ast.Span:

@@ -8,14 +8,19 @@ hard violations (N, n_hard) and soft violations (N, n_soft).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import sympy
 from sympy.printing.numpy import NumPyPrinter
 
+from mooc.dsl.codegen_blocks import (
+    PRINT_METHODS,
+    contraction_factors,
+    extern_call,
+    family_indices,
+    print_method,
+)
 from mooc.dsl.codegen_blocks import activity as activity_lines
-from mooc.dsl.codegen_blocks import extern_call, family_indices
+from mooc.dsl.generated import GeneratedCode
 from mooc.dsl.lowered import (
     ConstraintForm,
     Definition,
@@ -26,24 +31,6 @@ from mooc.dsl.lowered import (
     VarBlock,
 )
 from mooc.dsl.symbols import RangeMax, RangeMin
-
-
-@dataclass
-class GeneratedCode:
-    """The numpy source of a model and the constants it refers to."""
-
-    source: str
-    constants: dict[str, object]
-    site_spans: dict[int, object]
-    n_obj: int
-    n_hard: int
-    n_soft: int
-    soft_weights: np.ndarray
-    objective_names: list[str] = field(default_factory=list)
-    senses: list[str] = field(default_factory=list)
-    hard_names: list[str] = field(default_factory=list)
-    soft_names: list[str] = field(default_factory=list)
-
 
 #: Integers printed as they are; larger ones (not exact in floating point anyway) as floats.
 _EXACT_INT = 2**53
@@ -73,8 +60,11 @@ _WIDE = 32
 class PopulationPrinter(NumPyPrinter):
     """Prints lowered sympy expressions as numpy code over a whole population."""
 
-    def __init__(self, model: LoweredModel, emitter: _Emitter):
-        super().__init__({"fully_qualified_modules": True, "allow_unknown_functions": False})
+    def __init__(self, model: LoweredModel, emitter: _Emitter, *, contract: bool = True):
+        # Terms and factors in sympy's own (canonical) order: sorting them for print took most
+        # of the time of generating code for many small statements.
+        super().__init__({"fully_qualified_modules": True, "allow_unknown_functions": False,
+                          "order": "none"})
         self.model = model
         self.emitter = emitter
         self.level = 0
@@ -82,6 +72,25 @@ class PopulationPrinter(NumPyPrinter):
         self.bound: dict[sympy.Symbol, str] = {}
         self.blocks: dict[str, VarBlock] = {b.name: b for b in model.variables}
         self.stored: dict[str, tuple[str, Family | None]] = {}
+        #: sums of products as einsum contractions (False: formed and reduced, as tests compare)
+        self.contract = contract
+
+    def _print(self, expr: object, **kwargs: object) -> str:
+        """sympy's dispatch (a ``_print_<Class>`` method for the first class of the MRO that
+        has one), with the method found once per class: walking the MRO at every node was a
+        large part of printing thousands of small statements. Functions, whose dispatch has
+        exceptions, and objects that print themselves take sympy's way."""
+        cls = type(expr)
+        name = PRINT_METHODS.get(cls)
+        if name is None:
+            name = print_method(self, cls)
+            if name is None:
+                return str(super()._print(expr, **kwargs))
+        self._print_level += 1
+        try:
+            return str(getattr(self, name)(expr, **kwargs))
+        finally:
+            self._print_level -= 1
 
     # leaves ---------------------------------------------------------------------------
     def _print_Float(self, expr: sympy.Float) -> str:
@@ -108,7 +117,7 @@ class PopulationPrinter(NumPyPrinter):
         raise KeyError(f"no code for symbol {name!r}")
 
     def _print_Indexed(self, expr: sympy.Indexed) -> str:
-        name = str(expr.base.label)
+        name = expr.base.label.name
         indices = expr.indices
         param = self.model.params.get(name)
         if param is not None and param.label_of:
@@ -167,6 +176,10 @@ class PopulationPrinter(NumPyPrinter):
         self.bound[index] = values
         self.masks.append(mask)
         try:
+            factors = contraction_factors(kind, body, lo, hi) if self.contract else None
+            if factors is not None:  # a sum of products: contracted, never formed whole
+                codes = "".join(f"{self._print(factor)}, " for factor in factors)
+                return f"_contract(({codes}), {values})"
             body_code = self._print(body)
         finally:
             self.level -= 1
@@ -290,8 +303,12 @@ def same_constant(a: object, b: object) -> bool:
 
 
 def _flat_offset(starts: tuple[int, ...], shape: tuple[int, ...], indices: tuple) -> int:
-    offsets = tuple(int(i) - s for i, s in zip(indices, starts, strict=True))
-    return int(np.ravel_multi_index(offsets, shape))
+    """The position of an element (indices checked against the shape when lowered), last index
+    fastest."""
+    offset = 0
+    for index, start, size in zip(indices, starts, shape, strict=True):
+        offset = offset * size + int(index) - start
+    return offset
 
 
 class _Emitter:
@@ -353,10 +370,11 @@ def _statement_value(printer: PopulationPrinter, emitter: _Emitter, expr: sympy.
     return f"_family_rows({code}, {family.shape!r}, N)"
 
 
-def generate(model: LoweredModel) -> GeneratedCode:
-    """Generate the numpy source of ``model``."""
+def generate(model: LoweredModel, *, contract: bool = True) -> GeneratedCode:
+    """Generate the numpy source of ``model``; ``contract=False`` forms every sum's terms and
+    reduces them, as before sums of products became einsum contractions (tests compare)."""
     emitter = _Emitter(model)
-    printer = PopulationPrinter(model, emitter)
+    printer = PopulationPrinter(model, emitter, contract=contract)
     activity = activity_lines(printer, emitter, model) if model.conditional else []
     body: list[str] = []
     objectives: list[tuple[str, str, int, bool]] = []  # code, sense, count, is a family

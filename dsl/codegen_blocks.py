@@ -1,6 +1,7 @@
 """Stage 4, the code of variable blocks: which variables exist at each point (their 'when'
-conditions, into ``_activity``), and what an extern is given of each argument. Part of
-:mod:`mooc.dsl.codegen`, which calls these with its printer and emitter.
+conditions, into ``_activity``), and what an extern is given of each argument; and which sums
+are contracted as linear algebra. Part of :mod:`mooc.dsl.codegen`, which calls these with its
+printer and emitter.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+import sympy
 
 from mooc.dsl.lowered import ExternCall, Family, LoweredModel, ParamValue, VarBlock
 
@@ -90,3 +92,34 @@ def argument_code(printer: PopulationPrinter, emitter: _Emitter, name: str,
             return code
         return f"{code}.T.reshape((N,) + {family.shape!r})"
     return f"_column({printer._print(meaning)}, N)"  # a constant let
+
+
+def contraction_factors(kind: str, body: sympy.Expr, lo: sympy.Expr, hi: sympy.Expr
+                        ) -> tuple[sympy.Expr, ...] | None:
+    """The factors of a sum to contract with ``numpy.einsum`` (:func:`mooc.dsl.runtime.contract`)
+    rather than form and reduce: a sum over a fixed range (no mask) of a product of two or more
+    factors that are not numbers -- a weighted sum, a matrix-vector product, a quadratic form.
+    None for any other reduction."""
+    if kind != "sum" or not isinstance(body, sympy.Mul) or lo.free_symbols or hi.free_symbols:
+        return None
+    if sum(not factor.is_number for factor in body.args) < 2:
+        return None
+    return tuple(body.args)
+
+
+#: The print method of each class (see :meth:`mooc.dsl.codegen.PopulationPrinter._print`).
+PRINT_METHODS: dict[type, str] = {}
+
+
+def print_method(printer: PopulationPrinter, cls: type) -> str | None:
+    """The name of ``printer``'s method for nodes of class ``cls`` (sympy's choice: the first
+    class of the MRO with a ``_print_`` method), remembered; None where sympy's dispatch has
+    exceptions (functions, objects that print themselves)."""
+    if hasattr(cls, printer.printmethod) or issubclass(cls, sympy.Function) or \
+            not issubclass(cls, sympy.Basic):
+        return None
+    for base in cls.__mro__:
+        if hasattr(printer, f"_print_{base.__name__}"):
+            PRINT_METHODS[cls] = f"_print_{base.__name__}"
+            return PRINT_METHODS[cls]
+    return None

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from mooc.dsl import ast
+from mooc.dsl.reads import note_read
 from mooc.dsl.source import decode_model
 from mooc.errors import DataError, MooError
 
@@ -38,6 +39,7 @@ def read_bytes(path: Path, shown: str) -> bytes:
         raise DataError(f"cannot read the data file '{shown}': {error.strerror or error}") from None
     if len(data) > MAX_DATA_BYTES:
         raise DataError(f"the data file '{shown}' is larger than {MAX_DATA_BYTES >> 20:,} MB")
+    note_read(path, data)
     return data
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from mooc.dsl import ast
 from mooc.dsl.parser import parse
+from mooc.dsl.reads import is_file
 from mooc.dsl.source import read_model
 from mooc.errors import ModelCheckError, ModelLimitError, MooError
 
@@ -27,7 +28,7 @@ LibraryLookup = Callable[[str], "Path | None"]
 
 def _resolve(node: ast.Include, base: Path, library: LibraryLookup | None) -> Path:
     candidate = base / node.path
-    if candidate.is_file():
+    if is_file(candidate):
         return candidate.resolve()
     if library is not None and "/" not in node.path and not node.path.endswith(".moo"):
         found = library(node.path)
@@ -89,4 +90,4 @@ def _load(node: ast.Include, base: Path, library: LibraryLookup | None,
 
 def _display_name(path: Path, base: Path, written: str) -> str:
     candidate = base / written
-    return str(candidate) if candidate.is_file() else str(path)
+    return str(candidate) if is_file(candidate) else str(path)

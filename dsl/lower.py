@@ -17,9 +17,8 @@ import sympy
 
 from mooc.dsl import ast
 from mooc.dsl.check import Checker
-from mooc.dsl.check_expressions import did_you_mean
 from mooc.dsl.data import DataBundle
-from mooc.dsl.lower_expressions import MAX_RANGE, ExpressionLowering
+from mooc.dsl.lower_expressions import ExpressionLowering
 from mooc.dsl.lower_params import ParamLowering
 from mooc.dsl.lowered import (
     ConstraintForm,
@@ -29,7 +28,8 @@ from mooc.dsl.lowered import (
     LoweredModel,
     VarBlock,
 )
-from mooc.dsl.names import SOLVER_SETTINGS
+from mooc.dsl.names import MAX_RANGE, SOLVER_SETTINGS, did_you_mean
+from mooc.dsl.reads import is_file
 from mooc.dsl.symbols import index_symbol
 from mooc.errors import ModelCheckError, ModelLimitError, ParameterError
 from mooc.externs import ExternSpec
@@ -52,6 +52,7 @@ class Lowerer(ParamLowering, ExpressionLowering):
         self.set_origins: dict[str, str] = {}
         self.meaning: dict[str, object] = {}
         self.guard: frozenset[sympy.Basic] = frozenset()
+        self.elements: dict[tuple[str, tuple[int, ...]], sympy.Expr] = {}
         self.out = LoweredModel(model.source.name, "", model.source)
         self.out.data_files = list(self.data.files)
         self.column = 0
@@ -167,7 +168,7 @@ class Lowerer(ParamLowering, ExpressionLowering):
                 raise ModelCheckError(f"the timeout must be above 0 seconds, but is {timeout:g}",
                                       node.timeout.span)
         source = Path(node.span.source.name)
-        folder = source.parent if source.is_file() else Path.cwd()
+        folder = source.parent if is_file(source) else Path.cwd()
         spec = ExternSpec(node.name, node.kind, node.target, node.args, node.returns,
                           node.vectorized, timeout, str(folder.resolve()))
         arguments = tuple((arg, self.meaning.get(arg)) for arg in node.args)

@@ -18,14 +18,12 @@ import sympy
 from mooc.dsl import ast
 from mooc.dsl.check import Checker
 from mooc.dsl.lowered import LoweredModel, ParamValue, VarBlock
+from mooc.dsl.names import MAX_RANGE
 from mooc.dsl.symbols import RangeMax, RangeMin, index_symbol, variable_symbol
 from mooc.errors import ModelCheckError, ModelLimitError
 
 #: The largest float as an exact integer, to compare exact rationals with.
 _FLOAT_MAX = int(sys.float_info.max)
-
-#: Largest number of elements in any one range (declaration or reduction).
-MAX_RANGE = 10_000_000
 
 _UNARY = {
     "sqrt": sympy.sqrt, "exp": sympy.exp, "log": sympy.log, "log10": lambda a: sympy.log(a, 10),
@@ -45,6 +43,12 @@ def _number(value: float) -> sympy.Expr:
 
 def _as_float(expr: sympy.Expr) -> float | None:
     """The value of a constant sympy expression, or None when it is not a finite number."""
+    if expr.is_Number:  # a plain number (most indices and bounds): no need to evaluate
+        try:
+            number = float(expr.p) if expr.is_Integer else float(expr)
+        except (TypeError, ValueError, OverflowError):
+            return None
+        return number if math.isfinite(number) else None
     if expr.free_symbols or not expr.is_number:
         return None
     try:
@@ -166,6 +170,8 @@ class ExpressionLowering:
     out: LoweredModel
     sets: dict[str, tuple[str, ...]]
     guard: frozenset[sympy.Basic]
+    #: elements at constant indices, ``x[3]``, by name and indices
+    elements: dict[tuple[str, tuple[int, ...]], sympy.Expr]
 
     # static values ---------------------------------------------------------------------
     def static_float(self, node: ast.Expr, env: dict, what: str) -> float:
@@ -269,8 +275,11 @@ class ExpressionLowering:
             assert isinstance(meaning.value, np.ndarray)
             return _number(float(meaning.value[tuple(v - s for v, s in zip(values, starts,
                                                                             strict=True))]))
-        element = sympy.IndexedBase(node.name)[tuple(sympy.Integer(v) for v in values)]
-        return element
+        key = (node.name, tuple(values))
+        if key not in self.elements:  # one object per element: building it is most of the cost
+            self.elements[key] = sympy.IndexedBase(node.name)[tuple(sympy.Integer(v)
+                                                                    for v in values)]
+        return self.elements[key]
 
     def table_lookup(self, node: ast.Index, table: ParamValue, env: dict) -> sympy.Expr:
         index = node.indices[0]
@@ -395,6 +404,6 @@ def _declared_condition(span: ast.Span) -> str:
 
 
 def _did_you_mean(name: str, labels: tuple[str, ...]) -> str:
-    from mooc.dsl.check_expressions import did_you_mean
+    from mooc.dsl.names import did_you_mean
 
     return did_you_mean(name, labels[:10_000])

@@ -15,11 +15,10 @@ import numpy as np
 
 from mooc.dsl import ast
 from mooc.dsl.check import Checker
-from mooc.dsl.check_expressions import did_you_mean
 from mooc.dsl.data import Axis, DataBundle, TreeValue, read_param_file
 from mooc.dsl.literals import expand_number_array, number_array_values
-from mooc.dsl.lower_expressions import MAX_RANGE
 from mooc.dsl.lowered import LoweredModel, ParamValue
+from mooc.dsl.names import MAX_RANGE, did_you_mean
 from mooc.errors import ModelCheckError, ModelLimitError, ParameterError
 
 

@@ -3,26 +3,14 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
 import sympy
 
 from mooc.dsl import ast
+from mooc.dsl.layout import element_names
 from mooc.externs import ExternSpec
-
-
-def element_names(name: str, starts: tuple[int, ...], shape: tuple[int, ...],
-                  dim_labels: tuple[tuple[str, ...] | None, ...] = ()) -> list[str]:
-    """``name[1]``, ``name[2, 3]``, ``name[bolt]`` ...: each element, last index fastest; a
-    dimension over a named set shows its labels."""
-    if not shape:
-        return [name]
-    labels = dim_labels or (None,) * len(shape)
-    axes = [tuple(str(i) for i in range(s, s + n)) if names is None else names
-            for s, n, names in zip(starts, shape, labels, strict=True)]
-    return [f"{name}[{', '.join(t)}]" for t in itertools.product(*axes)]
 
 
 @dataclass

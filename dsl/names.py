@@ -35,3 +35,14 @@ METHOD_SETTINGS["nsga3"] = (*METHOD_SETTINGS["nsga2"], "directions")
 #: ``solver NAME { ... }``: ``auto`` picks the method by the model's structure.
 ALGORITHMS = ("auto", *METHOD_SETTINGS)
 CONSTRAINT_MODES = ("feasibility", "penalty", "epsilon", "ignore")
+
+#: Largest number of elements in any one range (declaration or reduction).
+MAX_RANGE = 10_000_000
+
+
+def did_you_mean(name: str, candidates: object) -> str:
+    """``; did you mean 'x'?`` for the closest of ``candidates`` to ``name``, or nothing."""
+    import difflib
+
+    matches = difflib.get_close_matches(name, list(candidates), n=1)  # type: ignore[call-overload]
+    return f"; did you mean '{matches[0]}'?" if matches else ""

@@ -148,6 +148,59 @@ def reduce(kind: str, body: object, index: np.ndarray, mask: np.ndarray | None) 
     return reducer(full, axis=-index.ndim)  # type: ignore[no-any-return]
 
 
+#: Axis letters of :func:`contract`'s einsum: one per level, and the population axis.
+_AXES = "abcdefghijklmnopqrstuvwxyz"
+#: Products of axis sizes above this are contracted along an optimized path (BLAS); below it
+#: the path would cost more than it saves.
+_LARGE = 200_000
+_PATHS: dict[tuple, Any] = {}
+
+
+def contract(factors: tuple, index: np.ndarray) -> np.ndarray:
+    """The sum over the axis of ``index`` of the product of ``factors`` (each shaped for
+    broadcasting, as :func:`reduce`'s body), by ``numpy.einsum``: the product is never formed,
+    so memory is that of the largest factor and of the result, not of all index axes times the
+    population. Values are those of :func:`reduce` up to rounding (the order of additions
+    differs). Where the factors do not span the summed axis it is :func:`reduce` itself."""
+    width = index.ndim
+    sizes = [1] * width
+    operands, specs = [], []
+    for factor in factors:
+        array = np.asarray(factor, dtype=float)
+        offset = width - array.ndim
+        if offset < 0:
+            return reduce("sum", _product(factors), index, None)
+        kept = [axis for axis in range(array.ndim) if array.shape[axis] != 1]
+        for axis in kept:
+            if sizes[offset + axis] not in (1, array.shape[axis]):
+                return reduce("sum", _product(factors), index, None)  # numpy names the fault
+            sizes[offset + axis] = array.shape[axis]
+        operands.append(array.reshape([array.shape[axis] for axis in kept]))
+        specs.append("".join(_AXES[offset + axis] for axis in kept))
+    if sizes[0] != index.shape[0] or width > len(_AXES):
+        return reduce("sum", _product(factors), index, None)
+    out = "".join(_AXES[axis] for axis in range(1, width) if sizes[axis] != 1)
+    subscripts = ",".join(specs) + "->" + out
+    work = int(np.prod(sizes, dtype=float))
+    if work <= _LARGE:
+        result = np.einsum(subscripts, *operands)
+    else:
+        key = (subscripts, *(operand.shape for operand in operands))
+        if key not in _PATHS:
+            if len(_PATHS) > 1000:
+                _PATHS.clear()
+            _PATHS[key] = np.einsum_path(subscripts, *operands, optimize="greedy")[0]
+        result = np.einsum(subscripts, *operands, optimize=_PATHS[key])
+    return np.asarray(result).reshape(sizes[1:])
+
+
+def _product(factors: tuple) -> Any:
+    product: Any = 1.0
+    for factor in factors:
+        product = product * factor
+    return product
+
+
 def family_rows(value: object, shape: tuple[int, ...], n: int) -> np.ndarray:
     """A family's value, shape (k_D, ..., k_1, N), as rows in index order: (k_1 * ... * k_D, N)."""
     full = np.broadcast_to(np.asarray(value, dtype=float), tuple(reversed(shape)) + (n,))
@@ -190,14 +243,17 @@ def column(value: object, n: int) -> np.ndarray:
 
 def violation(op: str, lhs: object, rhs: object, tolerance: float) -> np.ndarray:
     """How far ``lhs op rhs`` is from holding: 0 where it holds, NaN where undefined."""
-    difference = np.asarray(lhs, dtype=float) - np.asarray(rhs, dtype=float)
-    if op == "<=":
-        gap = difference - tolerance
-    elif op == ">=":
-        gap = -difference - tolerance
-    else:
-        gap = np.abs(difference) - tolerance
-    return np.where(np.isnan(gap), np.nan, np.maximum(gap, 0.0))
+    # one new array, worked in place
+    gap = np.asarray(np.subtract(lhs, rhs, dtype=float))  # type: ignore[call-overload]
+    if op == ">=":
+        np.negative(gap, out=gap)
+    elif op == "==":
+        np.abs(gap, out=gap)
+    if tolerance:
+        gap -= tolerance
+    np.maximum(gap, 0.0, out=gap)  # NaN stays NaN
+    np.copyto(gap, np.nan, where=np.isnan(gap))  # one NaN, whatever sign the steps gave it
+    return gap
 
 
 class NoExterns:

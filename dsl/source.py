@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mooc.dsl import ast
+from mooc.dsl.reads import note_read
+from mooc.dsl.span import SourceFile, Span
 from mooc.errors import ModelLimitError, ModelSyntaxError, UsageError
 
 #: Largest model file read, in bytes; larger input (or a device such as /dev/zero) is refused.
@@ -24,6 +25,7 @@ def read_model(path: Path, shown: str, *, included_from: tuple[str, ...] = ()) -
     if len(data) > MAX_MODEL_BYTES:
         raise ModelLimitError(f"'{shown}' is larger than {MAX_MODEL_BYTES // 2**20} MB; a model "
                               "file is text of a few kilobytes (large data belongs in params)")
+    note_read(path, data)
     return decode_model(data, shown, included_from=included_from)
 
 
@@ -44,8 +46,8 @@ def _bad_byte(data: bytes, error: UnicodeDecodeError, shown: str,
     line = before.count("\n") + 1
     column = len(before) - (before.rfind("\n") + 1) + 1
     text = data.decode("utf-8", errors="replace").removeprefix(_BOM)
-    source = ast.SourceFile(shown, text, included_from)
-    span = ast.Span(source, line, column, line, column + 1)
+    source = SourceFile(shown, text, included_from)
+    span = Span(source, line, column, line, column + 1)
     return ModelSyntaxError(f"the file is not UTF-8 text: byte 0x{data[error.start]:02x} cannot "
                             "start or continue a character here; save the file as UTF-8",
                             span)

@@ -27,6 +27,8 @@ def resolve_path(name: str | Path) -> Path:
 def _data_list(data: Any) -> list[Any]:
     """``data`` as a list of sources, files made absolute (so a rerun or a resume finds them
     from anywhere)."""
+    if data is None:
+        return []
     from mooc.dsl.data import as_sources
 
     as_sources(data)  # refuses what is no data source
@@ -36,31 +38,34 @@ def _data_list(data: Any) -> list[Any]:
 
 
 def load(path: str | Path, params: dict[str, Any] | None = None, *,
-         data: Any = None, allow_extern: bool = False) -> Problem:
+         data: Any = None, allow_extern: bool = False, cache: bool = True) -> Problem:
     """Compile the model in ``path`` (or a library problem's name) with param overrides.
 
     ``data`` gives sets and params their values: a data file's path (CSV, JSON, Parquet), a
     dict of values by name, or a list of these. A param override may be ``"@FILE"``, to read
     that param from a file of its own. ``allow_extern`` lets the model's ``extern``
-    declarations run their code.
+    declarations run their code. ``cache=False`` compiles without the compile cache (see
+    :mod:`mooc.dsl.cache`), which otherwise answers an unchanged model in milliseconds.
     """
-    from mooc.dsl.compiler import compile_text
+    from mooc.dsl.cache import compile_model
     from mooc.dsl.source import read_model
 
     resolved = resolve_path(path)
     shown = str(path) if Path(path).exists() else str(resolved)
     text = read_model(resolved, shown)
-    return Problem(compile_text(text, shown, params, data), path=str(resolved.resolve()),
-                   params=params, allow_extern=allow_extern, data=_data_list(data))
+    return Problem(compile_model(text, shown, params, data, cache=cache),
+                   path=str(resolved.resolve()), params=params, allow_extern=allow_extern,
+                   data=_data_list(data))
 
 
 def compile(text: str, params: dict[str, Any] | None = None, *,  # noqa: A001 - public name
-            filename: str = "<string>", data: Any = None, allow_extern: bool = False) -> Problem:
+            filename: str = "<string>", data: Any = None, allow_extern: bool = False,
+            cache: bool = True) -> Problem:
     """Compile a model from its text (includes, data and externs are found from the current
-    folder); ``data`` as for :func:`load`."""
-    from mooc.dsl.compiler import compile_text
+    folder); ``data`` and ``cache`` as for :func:`load`."""
+    from mooc.dsl.cache import compile_model
 
-    return Problem(compile_text(text, filename, params, data), params=params,
+    return Problem(compile_model(text, filename, params, data, cache=cache), params=params,
                    allow_extern=allow_extern, data=_data_list(data))
 
 
@@ -82,14 +87,16 @@ def resume(checkpoint: str | Path, *, allow_extern: bool = False, **options: Any
 
 
 def resumed_problem(resumed: Any, path: str | os.PathLike[str], *,
-                    allow_extern: bool = False) -> Any:
-    """The model of a saved run, compiled again; UsageError when it changed since."""
+                    allow_extern: bool = False, cache: bool = True) -> Any:
+    """The model of a saved run, compiled again (through the compile cache unless ``cache`` is
+    False); UsageError when it changed since."""
     data = resumed.data or None
     if resumed.source is not None:
         problem = compile(resumed.source, resumed.overrides, filename=resumed.model, data=data,
-                          allow_extern=allow_extern)
+                          allow_extern=allow_extern, cache=cache)
     else:
-        problem = load(resumed.model, resumed.overrides, data=data, allow_extern=allow_extern)
+        problem = load(resumed.model, resumed.overrides, data=data, allow_extern=allow_extern,
+                       cache=cache)
     now = problem.model_hash
     if now != resumed.model_hash:
         raise UsageError(f"cannot resume from '{path}': the model '{resumed.model}' or its params "

@@ -34,6 +34,13 @@ def _add_model(parser: argparse.ArgumentParser) -> None:
                         metavar="NAME=VALUE",
                         help="override a param: a number or a JSON list (repeatable)")
     _add_data(parser)
+    _add_cache(parser)
+
+
+def _add_cache(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-cache", dest="cache", action="store_false",
+                        help="compile afresh, without the compile cache (kept in ~/.cache/mooc, "
+                        "or $MOOC_CACHE_DIR)")
 
 
 def _add_data(parser: argparse.ArgumentParser) -> None:
@@ -68,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                        metavar="NAME=VALUE",
                        help="override a param: a number or a JSON list (repeatable)")
     _add_data(solve)
+    _add_cache(solve)
     _add_solver_options(solve)
     pick = commands.add_parser("pick", help="choose one point of a saved front",
                                epilog="examples:\n  mooc pick front.csv knee\n"
@@ -149,14 +157,16 @@ def _add_solver_options(solve: argparse.ArgumentParser) -> None:
 def _load(args: argparse.Namespace) -> Any:
     import mooc
 
-    return mooc.load(args.model, params=parse_overrides(args.overrides), data=args.data or None)
+    return mooc.load(args.model, params=parse_overrides(args.overrides), data=args.data or None,
+                     cache=args.cache)
 
 
 def command_check(args: argparse.Namespace) -> int:
     problem = _load(args)
+    how = "from the compile cache in" if problem._compiled.cached else "compiled in"
     print(f"{args.model}: ok: {problem.n_var} variables, {problem.n_obj} objectives, "
           f"{problem.n_hard} hard and {problem.n_soft} soft constraints "
-          f"(compiled in {problem.compile_seconds:.3f} s)")
+          f"({how} {problem.compile_seconds:.3f} s)")
     return 0
 
 

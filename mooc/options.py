@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mooc.dsl.lower_expressions import MAX_RANGE
+from mooc.dsl.names import MAX_RANGE
 from mooc.errors import ParameterError, UsageError
 
 #: Most local worker processes (``workers``, ``dask="local:N"``): more only fork processes

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mooc.dsl.compiler import CompiledModel
-from mooc.solver.problem import Evaluation
+from mooc.dsl.generated import CompiledModel
+
+if TYPE_CHECKING:
+    from mooc.solver.problem import Evaluation
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,9 @@ class _MinimizationView:
             self.active = problem.active
 
     def evaluate(self, X: np.ndarray, /) -> Evaluation:
-        F, G, S = self._evaluate(np.ascontiguousarray(X, dtype=float))  # type: ignore[operator]
+        from mooc.solver.problem import Evaluation
+
+        F, G, S = self._evaluate(np.ascontiguousarray(X, dtype=float))
         return Evaluation(F=F, hard=G, soft=S)
 
 
@@ -59,17 +63,17 @@ class Problem:
         from mooc.externs import ExternRunner
 
         self._compiled = compiled
-        self.externs = tuple(compiled.lowered.externs)
+        layout, code = compiled.layout, compiled.code
+        self.externs = tuple(layout.externs)
         self.allow_extern = allow_extern
         self.extern_runner = ExternRunner({s.name: s for s in self.externs}, allowed=allow_extern)
         if self.externs:
             compiled.evaluate.__globals__["_extern_runner"] = self.extern_runner  # type: ignore[attr-defined]
         self.path = path
         self.overrides = dict(params or {})
-        lowered, code = compiled.lowered, compiled.code
-        self.name, self.title = lowered.name, lowered.title or lowered.name
-        self.source = lowered.source.text
-        blocks = lowered.variables
+        self.name, self.title = layout.name, layout.title or layout.name
+        self.source = layout.source.text
+        blocks = layout.variables
         self.variable_names = tuple(n for b in blocks for n in b.element_names())
         self.kinds = tuple(b.kind for b in blocks for _ in range(b.size))
         self.lower = np.concatenate([b.lower for b in blocks])
@@ -83,15 +87,15 @@ class Problem:
         self.constraint_names = tuple(code.hard_names)
         self.soft_constraint_names = tuple(code.soft_names)
         self.soft_weights = code.soft_weights
-        self.settings = dict(lowered.settings)
-        self.method = lowered.method  # the solver block's: auto, exact or nsga2
+        self.settings = dict(layout.settings)
+        self.method = layout.method  # the solver block's: auto, exact, nsga2 or nsga3
         self._structure: Any = None
-        self.params = {name: p.value for name, p in lowered.params.items()}
+        self.params = dict(layout.params)
         #: the named sets and their labels
-        self.sets = dict(lowered.sets)
+        self.sets = dict(layout.sets)
         #: the data given (files as absolute paths, and dicts), to repeat or resume the run
         self.data = list(data or [])
-        self.conditional = lowered.conditional
+        self.conditional = layout.conditional
 
     n_var = property(lambda self: len(self.variable_names))
     n_obj = property(lambda self: len(self.objective_names))
@@ -133,8 +137,7 @@ class Problem:
         from mooc.externs import ExternNotAllowed, refusal
 
         if self.externs and not self.allow_extern:
-            steps = [s for s in self._compiled.lowered.steps if hasattr(s, "spec")]
-            raise ExternNotAllowed(refusal(self.externs), steps[0].span)
+            raise ExternNotAllowed(refusal(self.externs), self._compiled.layout.extern_spans[0])
 
     def as_solver_problem(self) -> _MinimizationView:
         """This problem in the solver's protocol (objectives in minimization form)."""

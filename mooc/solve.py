@@ -9,8 +9,7 @@ from typing import Any
 import numpy as np
 
 from mooc.checkpoint import Resumed, resume_settings
-from mooc.dsl.check_expressions import did_you_mean
-from mooc.dsl.names import CONSTRAINT_MODES, METHOD_SETTINGS, SOLVER_SETTINGS
+from mooc.dsl.names import CONSTRAINT_MODES, METHOD_SETTINGS, SOLVER_SETTINGS, did_you_mean
 from mooc.errors import UsageError
 from mooc.options import SETTING_RULES, check_run_options, check_settings
 from mooc.result import UNRECORDED

@@ -82,14 +82,14 @@ def _load_problem(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
         model, overrides, settings, data = _rerun_request(args)
         overrides.update(parse_overrides(args.overrides))
         problem = mooc.load(model, params=overrides, data=data or None,
-                            allow_extern=args.allow_extern)
+                            allow_extern=args.allow_extern, cache=args.cache)
         _check_same_model(problem, args.rerun)
         settings.update({k: v for k, v in options.items() if v is not None})
         return problem, settings
     if not args.model:
         raise UsageError("mooc solve needs a model file (or --rerun FRONT.json)")
     return mooc.load(args.model, params=parse_overrides(args.overrides), data=args.data or None,
-                     allow_extern=args.allow_extern), options
+                     allow_extern=args.allow_extern, cache=args.cache), options
 
 
 def _check_same_model(problem: Any, recorded: str) -> None:
@@ -281,7 +281,9 @@ def _resumed(args: argparse.Namespace) -> Any:
 def _resumed_problem(args: argparse.Namespace, resumed: Any) -> tuple[Any, dict[str, Any]]:
     from mooc.api import resumed_problem
 
-    return resumed_problem(resumed, args.resume, allow_extern=args.allow_extern), _options(args)
+    problem = resumed_problem(resumed, args.resume, allow_extern=args.allow_extern,
+                              cache=args.cache)
+    return problem, _options(args)
 
 
 def _budget(problem: Any, options: dict[str, Any], resumed: Any) -> dict[str, Any]:
@@ -295,7 +297,10 @@ def _budget(problem: Any, options: dict[str, Any], resumed: Any) -> dict[str, An
 
 
 def _reference_front(args: argparse.Namespace, problem: Any) -> np.ndarray | None:
-    """The front to compare with: --reference FILE, or the library's true front."""
+    """The front to compare with: --reference FILE, or the library's true front (not looked
+    for when nothing would show it: --quiet with no plot, report or --reference)."""
+    if args.reference is None and args.quiet and not args.plot and not args.report:
+        return None
     if args.reference and args.reference != "library":
         from mooc.inputs import read_front
 

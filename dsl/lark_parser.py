@@ -1,0 +1,455 @@
+"""Stage 1, Lark's way: a Lark LALR parser, a transformer into typed nodes, friendly syntax
+errors. :func:`mooc.dsl.parser.parse` comes here for what the fast parser leaves."""
+
+from __future__ import annotations
+
+import difflib
+import threading
+from collections import deque
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from mooc.dsl import ast
+from mooc.dsl.fast_lexer import MAX_DEPTH
+from mooc.errors import ModelLimitError, ModelSyntaxError
+
+#: Words and operators that nest what follows them one level deeper (besides brackets).
+_NESTING_WORDS = frozenset({"^", "**", "not", "if"})
+
+STATEMENT_KEYWORDS = (
+    "problem", "include", "param", "var", "let", "minimize", "maximize", "constraint", "soft",
+    "solver", "set", "data",
+)
+
+
+class _BracketNewlines:
+    """Post-lexer: newlines inside ( ) and [ ] continue the statement; remembers recent tokens."""
+
+    # NAME everywhere, so that 'varr' lexes as one misspelled word rather than 'var' + 'r'.
+    always_accept = ("_NL", "NAME")
+
+    def __init__(self) -> None:
+        self.recent: deque[Token] = deque(maxlen=2)
+        self.open_brackets: list[Token] = []
+        self.source: ast.SourceFile | None = None
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        self.recent.clear()
+        self.open_brackets.clear()
+        nesting = 0  # unary signs, 'not', '^' and 'if' since the last binary operator
+        for token in stream:
+            if token.type == "_NL" and self.open_brackets:
+                continue
+            if token.value in ("(", "["):
+                self.open_brackets.append(token)
+            elif token.value in (")", "]") and self.open_brackets:
+                self.open_brackets.pop()
+            nesting = nesting + 1 if self._nests(token) else (
+                nesting if token.type in ("NAME", "NUMBER") or token.value in "()[]" else 0)
+            if len(self.open_brackets) + nesting > MAX_DEPTH:
+                self._too_deep(token)
+            self.recent.append(token)
+            yield token
+
+    def _nests(self, token: Token) -> bool:
+        """Whether ``token`` opens a level of nesting in the expression tree."""
+        if token.value in _NESTING_WORDS:
+            return True
+        previous = self.recent[-1] if self.recent else None
+        unary_place = previous is None or previous.type not in ("NAME", "NUMBER") and \
+            previous.value not in (")", "]")
+        return token.value in ("-", "+") and unary_place
+
+    def _too_deep(self, token: Token) -> None:
+        """Refuse a nest deeper than MAX_DEPTH as soon as the lexer meets it, rather than after
+        parsing all of it (a 100,000-deep nest took seconds to parse)."""
+        assert self.source is not None
+        raise ModelLimitError(f"expression nested too deeply: more than {MAX_DEPTH} levels; "
+                              "split it with 'let' statements", _token_span(token, self.source))
+
+
+@lru_cache(maxsize=1)
+def _parser() -> tuple[Lark, _BracketNewlines]:
+    postlexer = _BracketNewlines()
+    grammar = Path(__file__).with_name("grammar.lark").read_text(encoding="utf-8")
+    parser = Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True,
+                  postlex=postlexer, maybe_placeholders=True, cache=True)
+    return parser, postlexer
+
+
+_PARSE_LOCK = threading.Lock()
+
+
+def parse_with_lark(source: ast.SourceFile) -> ast.Model:
+    """Parse ``source`` into an :class:`ast.Model`; raise ModelSyntaxError on bad input."""
+    with _PARSE_LOCK:
+        return _parse_locked(source)
+
+
+def _parse_locked(source: ast.SourceFile) -> ast.Model:
+    text = source.text
+    parser, postlexer = _parser()
+    postlexer.source = source
+    try:
+        tree = parser.parse(text if text.endswith("\n") else text + "\n")
+    except UnexpectedInput as error:
+        if isinstance(error, UnexpectedToken) and error.token.type == "$END" and postlexer.open_brackets:
+            opener = postlexer.open_brackets[-1]
+            closer = ")" if opener.value == "(" else "]"
+            raise ModelSyntaxError(f"'{opener.value}' is never closed: expected '{closer}'",
+                                   _token_span(opener, source)) from None
+        raise _syntax_error(error, source, parser, list(postlexer.recent),
+                            list(postlexer.open_brackets)) from None
+    _check_depth(tree, source)
+    return ast.Model(source, tuple(_ToAst(source).transform(tree).children))
+
+
+def _check_depth(tree: Tree, source: ast.SourceFile) -> None:
+    stack: list[tuple[Tree, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            span = _span_of(node.meta, source)
+            raise ModelLimitError(
+                f"expression nested too deeply: more than {MAX_DEPTH} levels; "
+                "split it with 'let' statements", span)
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+
+
+def _span_of(meta: object, source: ast.SourceFile) -> ast.Span:
+    return ast.Span(source, meta.line, meta.column, meta.end_line, meta.end_column)  # type: ignore[attr-defined]
+
+
+def _token_span(token: Token, source: ast.SourceFile) -> ast.Span:
+    return ast.Span(source, token.line or 1, token.column or 1,
+                    token.end_line or token.line or 1, token.end_column or (token.column or 1) + 1)
+
+
+# Syntax errors ---------------------------------------------------------------------------
+
+_WORDS = {
+    "NAME": "a name", "NUMBER": "a number", "STRING": "a quoted string", "_NL": "end of line",
+    "$END": "end of file", "COMPARE": "a comparison", "ADDOP": "'+' or '-'",
+    "MULOP": "'*' or '/'", "POWOP": "'^'", "MINIMIZE": "'minimize'", "MAXIMIZE": "'maximize'",
+    "SOFT": "'soft'", "LOG": "'log'", "NUMBER_ARRAY": "'['",
+}
+_EXPRESSION_STARTS = {"NAME", "NUMBER"}
+_OPERATOR_VALUES = {"+", "-", "*", "/", "^", "**", "<=", ">=", "==", "!=", "<", ">", "=", "(",
+                    "[", ",", ":", "..", "and", "or", "not", "if", "then", "else", "tol", "weight"}
+
+
+def _describe_expected(name: str, parser: Lark) -> str:
+    if name in _WORDS:
+        return _WORDS[name]
+    if name == "an operator":
+        return name
+    try:
+        pattern = parser.get_terminal(name).pattern
+    except KeyError:
+        return name.lower()
+    return f"'{pattern.value}'"
+
+
+def _describe_token(token: Token) -> str:
+    if token.type == "_NL":
+        return "end of line"
+    if token.type == "$END":
+        return "end of file"
+    if token.type == "NUMBER_ARRAY":  # an array literal lexed whole: name its bracket
+        return "'['"
+    return f"'{token.value}'"
+
+
+def _expected_list(expected: set[str], parser: Lark) -> str:
+    words = sorted({_describe_expected(name, parser) for name in expected})
+    if len(words) > 6:
+        words = words[:6] + ["..."]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _syntax_error(error: UnexpectedInput, source: ast.SourceFile, parser: Lark,
+                  recent: list[Token], open_brackets: list[Token]) -> ModelSyntaxError:
+    line, column = max(error.line or 1, 1), max(error.column or 1, 1)
+    span = ast.Span(source, line, column, line, column + 1)
+    if isinstance(error, UnexpectedCharacters):
+        position = error.pos_in_stream or 0
+        char = source.text[position] if position < len(source.text) else "?"
+        shown = f'"{char}"' if char == "'" else f"'{char}'" if char.isprintable() else repr(char)
+        return ModelSyntaxError(f"unexpected character {shown}", span)
+    if isinstance(error, UnexpectedEOF):
+        return ModelSyntaxError("unexpected end of file", span)
+    assert isinstance(error, UnexpectedToken)
+    token = error.token
+    if token.type not in ("$END",) and token.line is not None:
+        span = _token_span(token, source)
+        if token.type in ("_NL", "NUMBER_ARRAY"):
+            span = ast.Span(source, token.line, token.column, token.line, token.column + 1)
+    # accepts: what the parser state takes after reductions; expected also holds terminals the
+    # post-lexer always lets through (end of line, a name), which would mislead
+    expected = set(error.accepts or error.expected)
+    message = _token_message(token, expected, parser, recent, open_brackets)
+    return ModelSyntaxError(message, span)
+
+
+def _token_message(token: Token, expected: set[str], parser: Lark, recent: list[Token],
+                   open_brackets: list[Token]) -> str:
+    previous = recent[-2] if len(recent) >= 2 and recent[-1] is token else (
+        recent[-1] if recent and recent[-1] is not token else None)
+    found = _describe_token(token)
+    if "PARAM" in expected or "VAR" in expected:
+        if token.type == "NAME":
+            guess = difflib.get_close_matches(token.value, STATEMENT_KEYWORDS, n=1)
+            hint = f"; did you mean '{guess[0]}'?" if guess else "."
+            return (f"unknown statement '{token.value}'{hint} A statement starts with "
+                    "param, var, let, minimize, maximize, constraint, soft constraint or solver")
+        return f"expected a statement, but found {found}"
+    if expected & _EXPRESSION_STARTS and previous is not None and previous.value in _OPERATOR_VALUES:
+        return f"expected an expression after '{previous.value}', but found {found}"
+    if token.type == "_NL" and previous is not None:
+        return (f"the statement is incomplete after '{previous.value}': expected "
+                f"{_expected_list(expected, parser)}")
+    ends_value = previous is not None and (previous.type in _EXPRESSION_STARTS
+                                           or previous.value in (")", "]"))
+    if ends_value and previous is not None and token.type in _EXPRESSION_STARTS \
+            and "ADDOP" in expected:
+        # After a complete value: a missing operator, separator or closing bracket.
+        missing = ["an operator"] + ["','"] * ("COMMA" in expected)
+        if open_brackets:
+            closer, terminal = ("')'", "RPAR") if open_brackets[-1].value == "(" else ("']'", "RSQB")
+            missing += [closer] * (terminal in expected)
+        listing = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
+        return f"unexpected {found} after '{previous.value}': is {listing} missing?"
+    operators = {"ADDOP", "MULOP", "POWOP", "COMPARE"}
+    if expected & operators:
+        expected = (expected - operators) | {"an operator"}
+    after = f" after '{previous.value}'" if previous is not None and previous.type != "_NL" else ""
+    return f"unexpected {found}{after}; expected {_expected_list(expected, parser)}"
+
+
+# Tree -> AST -----------------------------------------------------------------------------
+
+
+def _fold(meta: object, first: ast.Expr, rest: list, source: ast.SourceFile) -> ast.Expr:
+    if not rest:
+        return first
+    pairs = tuple((str(rest[k]), rest[k + 1]) for k in range(0, len(rest), 2))
+    return ast.Chain(_span_of(meta, source), first, pairs)
+
+
+@v_args(meta=True)
+class _ToAst(Transformer):
+    """Builds AST nodes; no checks here (errors belong in the checking pass)."""
+
+    def __init__(self, source: ast.SourceFile):
+        super().__init__()
+        self.source = source
+
+    def _span(self, meta: object) -> ast.Span:
+        return _span_of(meta, self.source)
+
+    def _tspan(self, token: Token) -> ast.Span:
+        return _token_span(token, self.source)
+
+    # expressions
+    def number(self, meta, children):
+        text = str(children[0])
+        return ast.Number(self._span(meta), float(text), text)
+
+    def name(self, meta, children):
+        return ast.Name(self._span(meta), str(children[0]))
+
+    def index(self, meta, children):
+        name = children[0]
+        return ast.Index(self._span(meta), str(name), self._tspan(name), tuple(children[1:]))
+
+    def call(self, meta, children):
+        name, *args = children
+        args = [a for a in args if a is not None]
+        return ast.Call(self._span(meta), str(name), self._tspan(name), tuple(args))
+
+    def reduction(self, meta, children):
+        name, body, *generators = children
+        return ast.Reduction(self._span(meta), str(name), self._tspan(name), body, tuple(generators))
+
+    def generator(self, meta, children):
+        index, lo, hi = children
+        return ast.Generator(self._span(meta), str(index), self._tspan(index), lo, hi)
+
+    def set_generator(self, meta, children):
+        index, set_name = children
+        return ast.Generator(self._span(meta), str(index), self._tspan(index), None, None,
+                             str(set_name), self._tspan(set_name))
+
+    def arith(self, meta, children):
+        return _fold(meta, children[0], children[1:], self.source)
+
+    term = arith
+
+    def _logic(self, meta, children, op):
+        if len(children) == 1:
+            return children[0]
+        return ast.Logic(self._span(meta), op, tuple(children))
+
+    def power(self, meta, children):
+        return ast.Power(self._span(meta), children[0], children[2])
+
+    def neg(self, meta, children):
+        return ast.Negate(self._span(meta), children[0])
+
+    def pos(self, meta, children):
+        return children[0]
+
+    def comparison(self, meta, children):
+        left, op, right = children
+        return ast.Compare(self._span(meta), str(op), left, right)
+
+    def or_(self, meta, children):
+        return self._logic(meta, children, "or")
+
+    def and_(self, meta, children):
+        return self._logic(meta, children, "and")
+
+    def not_(self, meta, children):
+        return ast.Not(self._span(meta), children[0])
+
+    def ifelse(self, meta, children):
+        return ast.IfElse(self._span(meta), *children)
+
+    # param values
+    def array(self, meta, children):
+        return ast.ArrayLiteral(self._span(meta), tuple(c for c in children if c is not None))
+
+    def number_array(self, meta, children):
+        return ast.NumberArray(self._span(meta), str(children[0]))
+
+    def table_entry(self, meta, children):
+        label, value = children
+        return (str(label), self._tspan(label), value)
+
+    def table(self, meta, children):
+        return ast.TableLiteral(self._span(meta), tuple(children))
+
+    # declarations
+    def range_dim(self, meta, children):
+        if len(children) == 3:
+            index, lo, hi = children
+            return ast.RangeDim(self._span(meta), str(index), lo, hi)
+        lo, hi = children
+        return ast.RangeDim(self._span(meta), None, lo, hi)
+
+    def label_dim(self, meta, children):
+        return ast.LabelDim(self._span(meta), str(children[0]))
+
+    def set_dim(self, meta, children):
+        index, set_name = children
+        return ast.SetDim(self._span(meta), str(index), str(set_name), self._tspan(set_name))
+
+    def dims(self, meta, children):
+        return tuple(children)
+
+    def problem(self, meta, children):
+        name, title = children
+        return ast.ProblemHeader(self._span(meta), str(name), str(title)[1:-1] if title else None)
+
+    def include(self, meta, children):
+        return ast.Include(self._span(meta), str(children[0])[1:-1])
+
+    def param(self, meta, children):
+        name, dims, value = children
+        return ast.Param(self._span(meta), str(name), self._tspan(name), dims or (), value)
+
+    def set_decl(self, meta, children):
+        name, *labels = children
+        if labels == [None]:
+            return ast.SetDecl(self._span(meta), str(name), self._tspan(name), None)
+        return ast.SetDecl(self._span(meta), str(name), self._tspan(name),
+                           tuple(str(t) for t in labels), tuple(self._tspan(t) for t in labels))
+
+    def data_file(self, meta, children):
+        return ast.DataFile(self._span(meta), str(children[0])[1:-1])
+
+    def real_domain(self, meta, children):
+        lo, hi, log = children
+        return ("log" if log else "real", lo, hi, ())
+
+    def int_domain(self, meta, children):
+        return ("int", children[0], children[1], ())
+
+    def bin_domain(self, meta, children):
+        return ("bin", None, None, ())
+
+    def choice_domain(self, meta, children):
+        return ("choice", None, None, tuple(children))
+
+    def var(self, meta, children):
+        name, dims, (kind, lo, hi, labels), condition = children
+        return ast.Var(self._span(meta), str(name), self._tspan(name), dims or (), kind, lo, hi,
+                       tuple(str(t) for t in labels), tuple(self._tspan(t) for t in labels),
+                       condition)
+
+    def when(self, meta, children):
+        return children[0]
+
+    def let(self, meta, children):
+        name, dims, expr = children
+        return ast.Let(self._span(meta), str(name), self._tspan(name), dims or (), expr)
+
+    def objective(self, meta, children):
+        sense, name, dims, expr = children
+        return ast.Objective(self._span(meta), str(sense), str(name), self._tspan(name),
+                             dims or (), expr)
+
+    def tolerance(self, meta, children):
+        return children[0]
+
+    def weight(self, meta, children):
+        return children[0]
+
+    def constraint(self, meta, children):
+        soft, name, dims, relation, tolerance, weight = children
+        return ast.Constraint(self._span(meta), str(name), self._tspan(name), dims or (),
+                              relation, tolerance, weight, soft is not None)
+
+    def setting(self, meta, children):
+        key, value = children
+        if isinstance(value, Token):
+            value = str(value)[1:-1]
+        return ast.Setting(self._span(meta), str(key), value)
+
+    def member(self, meta, children):
+        extern, field = children
+        return ast.Member(self._span(meta), str(extern), self._tspan(extern), str(field),
+                          self._tspan(field))
+
+    def extern_returns(self, meta, children):
+        return ("returns", tuple(children))
+
+    def extern_vectorized(self, meta, children):
+        return ("vectorized", True)
+
+    def extern_timeout(self, meta, children):
+        return ("timeout", children[0])
+
+    def extern(self, meta, children):
+        name, *rest = children
+        args = []
+        while rest and (rest[0] is None or (isinstance(rest[0], Token) and rest[0].type == "NAME")):
+            token = rest.pop(0)
+            if token is not None:
+                args.append(token)
+        kind, target, *options = rest
+        found = dict(options)
+        returns = found.get("returns", ())
+        return ast.Extern(self._span(meta), str(name), self._tspan(name),
+                          tuple(str(a) for a in args), tuple(self._tspan(a) for a in args),
+                          str(kind), str(target)[1:-1], tuple(str(r) for r in returns),
+                          tuple(self._tspan(r) for r in returns), bool(found.get("vectorized")),
+                          found.get("timeout"))
+
+    def solver(self, meta, children):
+        name, *settings = children
+        return ast.SolverBlock(self._span(meta), str(name), tuple(settings))

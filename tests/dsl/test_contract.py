@@ -1,0 +1,137 @@
+"""Sums of products are contracted with numpy.einsum (mooc.dsl.runtime.contract): the same
+values as forming every term and reducing (the code before), within rounding, with memory of
+the order of points x variables rather than points x variables^2."""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import numpy as np
+import pytest
+from model_corpus import CORPUS, data_for, points_within_bounds
+
+import mooc
+from mooc.dsl.codegen import generate
+from mooc.dsl.compiler import compile_text
+from mooc.dsl.generated import load_code
+from mooc.errors import MooError
+
+QUADRATIC = """
+param n
+param Q[1..n, 1..n]
+var x[1..n] in [-1, 1]
+minimize f: sum(sum(Q[i,j] * x[i] * x[j] for j in 1..n) for i in 1..n)
+minimize g: sum(x[i] for i in 1..n)
+"""
+
+FAMILY = """
+param m
+param n
+param A[1..m, 1..n]
+param b[1..m]
+param w[1..n]
+var x[1..n] in [0, 1]
+minimize cost: sum(w[i] * x[i] for i in 1..n)
+minimize spread: sum(2 * w[i] * x[i] * x[i] / 3 for i in 1..n)
+constraint cap[r in 1..m]: sum(A[r, i] * x[i] for i in 1..n) <= b[r]
+"""
+
+
+def _both(text: str, filename: str = "m.moo", data=None, params=None):
+    """The evaluate functions of ``text`` with sums contracted and with them formed whole."""
+    compiled = compile_text(text, filename, params, data)
+    lowered = compiled.lowered
+    old = generate(lowered, contract=False)
+    return compiled, load_code(old, lowered.name, lowered.externs)
+
+
+def _same_values(new: tuple, old: tuple) -> None:
+    for a, b in zip(new, old, strict=True):
+        assert a.shape == b.shape
+        assert np.array_equal(np.isnan(a), np.isnan(b))
+        assert np.allclose(a, b, rtol=1e-12, atol=1e-12, equal_nan=True)
+
+
+def test_a_quadratic_form_is_contracted_with_the_old_values():
+    rng = np.random.default_rng(3)
+    n = 12
+    Q = rng.normal(size=(n, n))
+    compiled, old = _both(QUADRATIC, data={"n": n, "Q": Q})
+    assert "_contract(" in compiled.code.source
+    X = rng.uniform(-1, 1, (50, n))
+    new_values = compiled.evaluate(X)
+    _same_values(new_values, old(X))
+    assert np.allclose(new_values[0][:, 0], np.einsum("ij,ki,kj->k", Q, X, X), rtol=1e-12)
+
+
+def test_a_large_quadratic_form_takes_memory_of_points_times_variables():
+    """n = 200 at 3,000 points: forming every term took 1.9 GB; a contraction needs a few
+    arrays of points x variables (4.8 MB each)."""
+    rng = np.random.default_rng(4)
+    n, points = 200, 3000
+    Q = rng.normal(size=(n, n))
+    problem = mooc.compile(QUADRATIC, data={"n": n, "Q": Q}, cache=False)
+    X = rng.uniform(-1, 1, (points, n))
+    tracemalloc.start()
+    try:
+        F = problem.evaluate(X).F
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 6 * points * n * 8
+    assert np.allclose(F[:, 0], np.einsum("ij,ki,kj->k", Q, X, X), rtol=1e-9)
+
+
+def test_a_family_of_1000_constraints_over_20_variables():
+    rng = np.random.default_rng(5)
+    m, n = 1000, 20
+    A, b, w = rng.normal(size=(m, n)), rng.normal(size=m), rng.random(n)
+    compiled, old = _both(FAMILY, data={"m": m, "n": n, "A": A, "b": b, "w": w})
+    assert compiled.code.source.count("_contract(") == 3
+    X = rng.random((300, n))
+    new_values = compiled.evaluate(X)
+    _same_values(new_values, old(X))
+    assert np.allclose(new_values[1], np.maximum(X @ A.T - b, 0), rtol=1e-12, atol=1e-12)
+
+
+def test_nan_and_inf_reach_the_same_values():
+    rng = np.random.default_rng(6)
+    n = 6
+    Q = rng.normal(size=(n, n))
+    Q[2] = 0.0
+    compiled, old = _both(QUADRATIC, data={"n": n, "Q": Q})
+    X = rng.uniform(-1, 1, (8, n))
+    X[1, 3] = np.nan
+    X[2, 0] = np.inf
+    X[3, 2] = np.inf  # its row of Q is zero: 0 * inf is NaN either way
+    X[4, :] = 0.0
+    X[4, 1] = -np.inf
+    X[5, 2], X[5, 4] = 0.0, np.inf
+    _same_values(compiled.evaluate(X), old(X))
+
+
+@pytest.mark.parametrize("body", [
+    "c[i] * x[i] for i in 1..0",  # an empty range: 0, whatever the factors
+    "c[i] * x[i] for i in 2..2",  # one term
+    "c[1] * x[1] * y for i in 1..3",  # terms that do not depend on the index
+    "c[i] * y for i in 1..3",
+    "c[i] * x[i] * x[j] for i in 1..j",  # a range that depends on an outer index: not contracted
+    "x[i] * (x[j] - c[i]) for i in 1..3",
+])
+def test_corner_cases_of_contraction_keep_their_values(body):
+    text = ("param c[1..3] = [1.5, -2, 0.25]\nvar x[1..3] in [-1, 1]\nvar y in [0, 2]\n"
+            f"minimize f[j in 1..3]: sum({body})\nminimize g: y\n")
+    compiled, old = _both(text)
+    X = np.random.default_rng(7).uniform(-1, 1, (9, 4))
+    X[0, 1] = np.nan
+    _same_values(compiled.evaluate(X), old(X))
+
+
+@pytest.mark.parametrize("name, text, filename", CORPUS, ids=[c[0] for c in CORPUS])
+def test_every_shipped_model_keeps_its_values(name, text, filename):
+    try:
+        compiled, old = _both(text, filename, data=data_for(filename))
+    except MooError:
+        return  # a doc block showing an error
+    X = points_within_bounds(compiled, n=12)
+    _same_values(compiled.evaluate(X), old(X))
