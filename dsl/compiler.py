@@ -15,9 +15,11 @@ from mooc.dsl.data import DataSource, as_sources, gather
 from mooc.dsl.generated import CompiledModel, load_code, probe
 from mooc.dsl.include import expand_includes
 from mooc.dsl.layout import layout_of
+from mooc.dsl.linear_form import to_plain
 from mooc.dsl.lower import lower
 from mooc.dsl.parser import parse
 from mooc.dsl.reads import is_file
+from mooc.dsl.structure import analyze
 
 __all__ = ["CompiledModel", "compile_text", "load_code"]
 
@@ -70,6 +72,7 @@ def _compile(text: str, filename: str, params: dict | None, data: object) -> Com
     lowered = lower(model, checker, params, bundle)
     code = generate(lowered)
     layout = layout_of(lowered)
+    layout.structure = to_plain(analyze(lowered))  # found once, and kept by the cache
     evaluate = load_code(code, layout.name, layout.externs)
     probe(evaluate, layout, code)
     return CompiledModel(layout, code, evaluate, time.perf_counter() - started, lowered)

@@ -74,6 +74,8 @@ class ModelLayout:
     data_files: list[str] = field(default_factory=list)
     #: the solver block's method: auto, exact, nsga2 or nsga3
     method: str = "auto"
+    #: the model's structure in plain form (see :mod:`mooc.dsl.linear_form`)
+    structure: dict[str, Any] | None = None
 
     @property
     def conditional(self) -> bool:

@@ -23,57 +23,13 @@ extern's value) makes the model :class:`NotLinear`, with the reason and where it
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 from scipy import sparse
 
 from mooc.dsl import ast
 from mooc.dsl.affine import Affine, AffineExtractor, NotAffine
+from mooc.dsl.linear_form import LinearModel, NotLinear
 from mooc.dsl.lowered import ConstraintForm, Definition, ExternCall, LoweredModel
-
-
-@dataclass(frozen=True)
-class NotLinear:
-    """Why a model is not linear, and where."""
-
-    reason: str
-    span: ast.Span | None = None
-
-    def describe(self) -> str:
-        where = f" (line {self.span.line})" if self.span is not None else ""
-        return f"not linear: {self.reason}{where}"
-
-
-@dataclass(frozen=True)
-class LinearModel:
-    """A linear model as matrices, in minimization form; see the module's docstring."""
-
-    objectives: sparse.csr_array  # (n_obj, n)
-    offsets: np.ndarray  # (n_obj,)
-    A_ub: sparse.csr_array
-    b_ub: np.ndarray
-    A_eq: sparse.csr_array
-    b_eq: np.ndarray
-    lower: np.ndarray
-    upper: np.ndarray
-    integral: np.ndarray  # bool per column
-    n_model: int  # the first n_model columns are the model's variables
-    counts: dict[str, int] = field(default_factory=dict)  # model columns by kind
-    n_soft: int = 0
-    hard_scales: np.ndarray = field(default_factory=lambda: np.zeros(0))
-
-    def describe(self) -> str:
-        """``linear, 20 binary, 0 integer and 3 continuous variables`` and what was added."""
-        c = self.counts
-        text = (f"linear, {c.get('bin', 0)} binary, {c.get('int', 0)} integer and "
-                f"{c.get('real', 0) + c.get('log', 0)} continuous variables")
-        if c.get("choice"):
-            text += f", {c['choice']} choice variable{'s' if c['choice'] > 1 else ''} as binaries"
-        if self.n_soft:
-            text += (f", {self.n_soft} soft constraint{'s' if self.n_soft > 1 else ''} as "
-                     "penalty slacks")
-        return text
 
 
 class _Rows:

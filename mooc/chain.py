@@ -34,7 +34,7 @@ class Method:
 
 
 def _exact_refuses(problem: Any) -> tuple[str, Any] | None:
-    from mooc.dsl.structure import NotLinear
+    from mooc.dsl.linear_form import NotLinear
 
     structure = problem.structure
     if isinstance(structure, NotLinear):

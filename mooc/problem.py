@@ -123,9 +123,15 @@ class Problem:
         """The model's structure, found once: a :class:`mooc.dsl.structure.LinearModel` (its
         matrices) or :class:`mooc.dsl.structure.NotLinear` (why not)."""
         if self._structure is None:
-            from mooc.dsl.structure import analyze
+            plain = self._compiled.layout.structure
+            if plain is not None:  # found when compiled (and kept by the cache)
+                from mooc.dsl.linear_form import from_plain
 
-            self._structure = analyze(self._compiled.lowered)
+                self._structure = from_plain(plain)
+            else:
+                from mooc.dsl.structure import analyze
+
+                self._structure = analyze(self._compiled.lowered)
         return self._structure
 
     @property
