@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import sympy
 
+from mooc.dsl.runtime import MAX_ELEMENTS
 from mooc.dsl.symbols import RangeMax, RangeMin
 
 #: numpy versions of the functions a constant part may use.
@@ -235,6 +236,7 @@ class AffineExtractor:
         first = int(np.min(np.where(live, lo_values, np.inf)))
         last = int(np.max(np.where(live, hi_values, -np.inf)))
         # the newest axis comes first, so older axes (and the family's) align from the right
+        self.check_grid(last - first + 1)
         values = np.arange(first, last + 1, dtype=float).reshape((-1,) + (1,) * self.depth)
         mask = None
         if lo_values.ndim or hi_values.ndim:
@@ -251,6 +253,15 @@ class AffineExtractor:
             else:
                 self.env[index] = saved
         return form.summed(values.shape, mask)
+
+    def check_grid(self, count: int) -> None:
+        """Refuse a range that, with the ranges around it, spans more elements than an
+        evaluation may (the generated code then gives the located error)."""
+        around = np.broadcast_shapes(*(np.shape(values) for values in self.env.values()))
+        total = max(count, 1) * math.prod(around)
+        if total > MAX_ELEMENTS:
+            raise NotAffine(f"a range spans {total:,} elements with the ranges around it, "
+                            f"more than the {MAX_ELEMENTS:,} mooc allows")
 
     def form_Piecewise(self, expr: sympy.Piecewise) -> Affine:
         conditions = [cond for _, cond in expr.args]
@@ -343,6 +354,7 @@ class AffineExtractor:
         lo_values, hi_values = self.constant(lo), self.constant(hi)
         if lo_values.ndim or hi_values.ndim:
             raise NotAffine(f"{_text(expr)} has ranges that vary, which is not supported here")
+        self.check_grid(int(hi_values) - int(lo_values) + 1)
         values = np.arange(int(lo_values), int(hi_values) + 1, dtype=float)
         self.env[index] = values.reshape((-1,) + (1,) * self.depth)
         self.depth += 1
