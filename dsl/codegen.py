@@ -16,6 +16,7 @@ from sympy.printing.numpy import NumPyPrinter
 
 from mooc.dsl.codegen_blocks import activity as activity_lines
 from mooc.dsl.codegen_blocks import extern_call, family_indices
+from mooc.dsl.codegen_jacobian import DerivativeInfo, derivative_code
 from mooc.dsl.lowered import (
     ConstraintForm,
     Definition,
@@ -43,6 +44,8 @@ class GeneratedCode:
     senses: list[str] = field(default_factory=list)
     hard_names: list[str] = field(default_factory=list)
     soft_names: list[str] = field(default_factory=list)
+    #: whether ``_make_derivatives`` was generated, and what is known of the derivatives
+    derivatives: DerivativeInfo = field(default_factory=lambda: DerivativeInfo(False))
 
 
 #: Integers printed as they are; larger ones (not exact in floating point anyway) as floats.
@@ -393,12 +396,18 @@ def generate(model: LoweredModel) -> GeneratedCode:
     body += _assemble("G", hard, out.n_hard)
     body += _assemble("S", soft, out.n_soft)
     out.source = _module_source(model, emitter.prelude, body, activity)
+    derivatives, out.derivatives = derivative_code(model, emitter)
+    out.source += derivatives
     out.constants = emitter.constants
     out.site_spans = emitter.sites
     return out
 
 
 def _constraint_value(printer: PopulationPrinter, emitter: _Emitter, step: ConstraintForm) -> str:
+    if step.default_tolerance:  # the tolerance is relative to both sides' size
+        lhs = _statement_value(printer, emitter, step.lhs, step.family)
+        rhs = _statement_value(printer, emitter, step.rhs, step.family)
+        return f"_violation('==', {lhs}, {rhs}, None)"
     difference = sympy.Add(step.lhs, -step.rhs, evaluate=False)
     value = _statement_value(printer, emitter, difference, step.family)
     return f"_violation({step.op!r}, {value}, 0.0, {step.tolerance!r})"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mooc.dsl import runtime
+from mooc.dsl import runtime, runtime_derivatives
 from mooc.dsl.ast import DataFile, Include, Model
 from mooc.dsl.check import check
 from mooc.dsl.codegen import GeneratedCode, generate
@@ -29,7 +29,7 @@ _RUNTIME = {
     "_take": runtime.take, "_param_pick": runtime.param_pick, "_labels": runtime.labels,
     "_reduce": runtime.reduce, "_family_rows": runtime.family_rows, "_column": runtime.column,
     "_violation": runtime.violation, "_active_rows": runtime.active_rows,
-    "_present": runtime.present,
+    "_present": runtime.present, **runtime_derivatives.NAMES,
 }
 
 

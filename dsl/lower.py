@@ -156,7 +156,8 @@ class Lowerer(ParamLowering, ExpressionLowering):
                                       part.span)
         self.out.steps.append(ConstraintForm(
             node.name, self.expr(relation.left, env), relation.op, self.expr(relation.right, env),
-            tolerance, weight, node.soft, family, node.span))
+            tolerance, weight, node.soft, family, node.span,
+            default_tolerance=node.tolerance is None and relation.op == "=="))
 
     def statement_Extern(self, node: ast.Extern) -> None:
         timeout = None

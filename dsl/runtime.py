@@ -188,9 +188,18 @@ def column(value: object, n: int) -> np.ndarray:
     return np.broadcast_to(np.asarray(value, dtype=float), (n,))
 
 
-def violation(op: str, lhs: object, rhs: object, tolerance: float) -> np.ndarray:
-    """How far ``lhs op rhs`` is from holding: 0 where it holds, NaN where undefined."""
-    difference = np.asarray(lhs, dtype=float) - np.asarray(rhs, dtype=float)
+#: ``A == B`` written without ``tol`` holds where ``|A - B| <= EQUALITY_TOLERANCE * max(1, |A|,
+#: |B|)``: exact up to rounding, relative to the size of the sides.
+EQUALITY_TOLERANCE = 1e-6
+
+
+def violation(op: str, lhs: object, rhs: object, tolerance: float | None) -> np.ndarray:
+    """How far ``lhs op rhs`` is from holding: 0 where it holds, NaN where undefined; a
+    tolerance of None (an equality without ``tol``) is :data:`EQUALITY_TOLERANCE` relative."""
+    lhs, rhs = np.asarray(lhs, dtype=float), np.asarray(rhs, dtype=float)
+    difference = lhs - rhs
+    if tolerance is None:
+        tolerance = EQUALITY_TOLERANCE * np.maximum(1.0, np.maximum(np.abs(lhs), np.abs(rhs)))
     if op == "<=":
         gap = difference - tolerance
     elif op == ">=":
