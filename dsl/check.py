@@ -20,6 +20,7 @@ from mooc.dsl.names import (
     BUILTINS,
     CONSTRAINT_MODES,
     SOLVER_SETTINGS,
+    SWITCH_VALUES,
 )
 from mooc.errors import ModelCheckError
 
@@ -259,6 +260,10 @@ class Checker(ExpressionChecks):
             mode = value.name if isinstance(value, ast.Name) else value
             if mode not in CONSTRAINT_MODES:
                 raise fail(f"'constraints' is one of {', '.join(CONSTRAINT_MODES)}", setting.span)
+        elif kind == "switch":
+            word = value.name if isinstance(value, ast.Name) else value
+            if word not in SWITCH_VALUES:
+                raise fail(f"'{setting.key}' is true or false", setting.span)
         elif isinstance(value, str):
             raise fail(f"'{setting.key}' takes a number", setting.span)
         else:

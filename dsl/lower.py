@@ -29,7 +29,7 @@ from mooc.dsl.lowered import (
     LoweredModel,
     VarBlock,
 )
-from mooc.dsl.names import SOLVER_SETTINGS
+from mooc.dsl.names import SOLVER_SETTINGS, SWITCH_VALUES
 from mooc.dsl.symbols import index_symbol
 from mooc.errors import ModelCheckError, ModelLimitError, ParameterError
 from mooc.externs import ExternSpec
@@ -177,7 +177,10 @@ class Lowerer(ParamLowering, ExpressionLowering):
     def statement_SolverBlock(self, node: ast.SolverBlock) -> None:
         for setting in node.settings:
             value = setting.value
-            if isinstance(value, ast.Name) and setting.key == "constraints":
+            if SOLVER_SETTINGS[setting.key] == "switch":
+                word = value.name if isinstance(value, ast.Name) else value
+                self.out.settings[setting.key] = SWITCH_VALUES[str(word)]
+            elif isinstance(value, ast.Name) and setting.key == "constraints":
                 self.out.settings[setting.key] = value.name
             elif isinstance(value, str):
                 self.out.settings[setting.key] = value

@@ -20,7 +20,9 @@ SOLVER_SETTINGS = {
     "timeout": "number", "seed": "integer", "constraints": "mode", "crossover_eta": "number",
     "crossover_prob": "number", "mutation_eta": "number", "mutation_prob": "number",
     "penalty": "number", "epsilon": "number", "stall_generations": "integer",
-    "max_front": "integer",
+    "max_front": "integer", "polish": "switch", "project": "switch",
 }
+#: How a switch setting (``polish = false``) is written: a name of a truth value.
+SWITCH_VALUES = {"true": True, "false": False, "on": True, "off": False}
 ALGORITHMS = ("nsga2",)
 CONSTRAINT_MODES = ("feasibility", "penalty", "epsilon", "ignore")

@@ -83,6 +83,9 @@ class Result:
     evaluations_file: str | None = field(default=None, repr=False)
     #: The points the run was seeded with (``initial``), recorded so a rerun repeats it.
     initial: np.ndarray | None = field(default=None, repr=False)
+    #: Jacobians computed for gradient steps (one per point), each counted toward
+    #: ``max_evaluations`` as ``n_evaluations`` are.
+    n_gradient_evaluations: int = 0
 
     @classmethod
     def from_solver(cls, problem: Any, raw: Any, *, settings: dict[str, Any],
@@ -103,7 +106,8 @@ class Result:
                    user.n_generations, user.elapsed, user.seed, kept, list(user.history),
                    started, list(failures or []), reference, hypervolume,
                    initial=None if settings.get("initial") is None
-                   else np.asarray(settings["initial"], dtype=float))
+                   else np.asarray(settings["initial"], dtype=float),
+                   n_gradient_evaluations=user.n_gradient_evaluations)
 
     # names -------------------------------------------------------------------------
     variable_names = property(lambda self: self.problem.variable_names)
@@ -144,7 +148,9 @@ class Result:
             "overrides": jsonable(problem.overrides), "data": jsonable(problem.data),
             "settings": self.settings, "seed": self.seed, "mooc_version": mooc.__version__,
             "numpy_version": np.__version__, "duration_seconds": round(self.elapsed, 6),
-            "evaluations": self.n_evaluations, "generations": self.n_generations,
+            "evaluations": self.n_evaluations,
+            "gradient_evaluations": self.n_gradient_evaluations,
+            "generations": self.n_generations,
             "stop_reason": self.stop_reason, "feasible_found": self.feasible_found,
             "failed_evaluations": len(self.failures),
             "initial": None if self.initial is None else self.initial.tolist(),

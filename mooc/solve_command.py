@@ -20,7 +20,8 @@ _PLOT_SUFFIXES = {".png", ".svg", ".pdf"}
 def _options(args: argparse.Namespace) -> dict[str, Any]:
     return {"population": args.population, "generations": args.generations,
             "max_evaluations": args.max_evaluations, "timeout": args.timeout,
-            "seed": args.seed, "constraints": args.constraints}
+            "seed": args.seed, "constraints": args.constraints, "polish": args.polish,
+            "project": args.project}
 
 
 def _check_flags(args: argparse.Namespace) -> None:

@@ -40,6 +40,9 @@ class SolverResult:
     seed: int | None
     elapsed: float
     reference_point: np.ndarray | None = None
+    #: Jacobians computed (one per point); each counted toward ``max_evaluations`` with the
+    #: ``n_evaluations`` of points
+    n_gradient_evaluations: int = 0
 
     def hypervolume(self) -> float | None:
         """The front's hypervolume against :attr:`reference_point` (the run's fixed point, in
