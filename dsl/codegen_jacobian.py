@@ -12,6 +12,7 @@ with the few node kinds derivatives add) and common subexpressions are shared (s
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,8 @@ import sympy
 
 from mooc.dsl.codegen_blocks import family_indices
 from mooc.dsl.derivatives import (
+    _SPREAD_EXPONENT,
+    TIME_LIMIT,
     WORK_LIMIT,
     DerivativesUnavailable,
     Differentiator,
@@ -134,9 +137,9 @@ class _Generator:
         self.model, self.emitter = model, emitter
         self.printer = _printer_class()(model, emitter)
         self.deps = dependencies(model)
-        budget = [WORK_LIMIT]
-        self.diffs = {b.name: Differentiator(model, b, self.deps, budget=budget)
-                      for b in model.variables}
+        budget, deadline = [WORK_LIMIT], time.perf_counter() + TIME_LIMIT
+        self.diffs = {b.name: Differentiator(model, b, self.deps, budget=budget,
+                                             deadline=deadline) for b in model.variables}
         self.blocks = {b.name: b for b in model.variables}
         self.body: list[str] = []
         self.objectives: list[_Rows] = []
@@ -233,6 +236,8 @@ class _Generator:
         if not found:
             return found
         exprs = list(found.values())
+        if any(_large_power(e) for e in exprs):  # cse would rebuild it, expanded
+            return found
         indices = {s for e in exprs for s in e.atoms(sympy.Symbol) if s.is_integer}
         try:
             replacements, reduced = sympy.cse(
@@ -268,6 +273,12 @@ class _Generator:
                                  f"{b.first_column}, {b.size}, {dcode}, "
                                  f"{-1.0 if rows.sign else 1.0})")
         return lines
+
+
+def _large_power(expr: sympy.Basic) -> bool:
+    """Whether ``expr`` holds a power with a numeric exponent too large to spread out."""
+    return any(p.exp.is_number and abs(float(p.exp)) > _SPREAD_EXPONENT
+               for p in expr.atoms(sympy.Pow))
 
 
 def derivative_code(model: LoweredModel, emitter: _Emitter) -> tuple[str, DerivativeInfo]:

@@ -18,6 +18,7 @@ choice variables (the search varies those; the gradient steps leave them alone).
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass, field
 
 import sympy
@@ -37,6 +38,13 @@ from mooc.dsl.symbols import RangeMax, RangeMin
 #: (a model of thousands of separately written terms and variables); such a model is still
 #: solved, without gradient steps.
 WORK_LIMIT = 400_000
+
+
+#: Most seconds spent differentiating one model (a guard: models of the corpus take well
+#: under one).
+TIME_LIMIT = 10.0
+#: Powers with a larger exponent keep their written form (see mooc.dsl.lower_expressions).
+_SPREAD_EXPONENT = 64
 
 
 class DerivativesUnavailable(Exception):
@@ -98,6 +106,8 @@ class Differentiator:
     #: names of the scalar statements whose derivative with respect to the block is stored
     stored: set[str] = field(default_factory=set)
     budget: list[int] = field(default_factory=lambda: [WORK_LIMIT])
+    #: the time (time.perf_counter) by which differentiation must be done
+    deadline: float = field(default_factory=lambda: time.perf_counter() + TIME_LIMIT)
 
     def __post_init__(self) -> None:
         self.j = wrt_indices(self.block)
@@ -113,7 +123,7 @@ class Differentiator:
         if expr in self.memo:
             return self.memo[expr]
         self.budget[0] -= 1
-        if self.budget[0] < 0:
+        if self.budget[0] < 0 or time.perf_counter() > self.deadline:
             raise DerivativesUnavailable("the model is too large for symbolic derivatives")
         if not (names_in(expr) & self.relevant):
             result: sympy.Expr = sympy.Integer(0)
@@ -194,6 +204,11 @@ class Differentiator:
         if d_exponent == 0:
             if d_base == 0:
                 return sympy.Integer(0)
+            if exponent.is_number and abs(float(exponent)) > _SPREAD_EXPONENT:
+                # kept as written, as lowering keeps a large power: a product would spread
+                # (x/2)^n into x^n / 2^n and compute 2^n exactly
+                lower = sympy.UnevaluatedExpr(sympy.Pow(base, exponent - 1, evaluate=False))
+                return exponent * lower * d_base
             return exponent * sympy.Pow(base, exponent - 1) * d_base
         power = sympy.Pow(base, exponent)
         if d_base == 0:

@@ -47,7 +47,9 @@ from mooc.solver.run import Generation, Run
 from mooc.solver.selection import Ranking
 
 #: Bumped when the layout of a checkpoint file changes.
-FORMAT = 4  # 2: rows hashed without the final mixing; 3: hypervolume against the fixed point, unnormalized; 4: gradient steps
+#: 2: rows hashed without the final mixing; 3: hypervolume against the fixed point,
+#: unnormalized; 4: what the gradient steps learned
+FORMAT = 4
 _META = "meta.json"
 
 #: ``checkpoint(state, final)``: called after every generation; ``final`` on the last one.

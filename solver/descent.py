@@ -36,8 +36,8 @@ def least_norm_in_hull(V: np.ndarray, /) -> np.ndarray:
     [0.0, 1.0]
     """
     r = V.shape[0]
-    if r == 1:
-        return np.ones(1)
+    if r == 1 or not V.shape[1]:
+        return np.full(r, 1.0 / r)
     if r == 2:
         difference = V[0] - V[1]
         squared = float(difference @ difference)

@@ -50,7 +50,8 @@ class Gradients:
         if getattr(problem, "jacobian", None) is None:
             return None
         kinds = np.asarray(problem.kinds)
-        span = np.asarray(problem.upper, dtype=float) - np.asarray(problem.lower, dtype=float)
+        with np.errstate(over="ignore"):  # bounds may span the whole float range
+            span = np.asarray(problem.upper, dtype=float) - np.asarray(problem.lower, dtype=float)
         moving = ((kinds == "real") | (kinds == "log")) & (span > 0) & (span < _WIDEST)
         columns = np.flatnonzero(moving)
         if not columns.size:
@@ -85,13 +86,15 @@ class Gradients:
         n = X.shape[0]
         problem = self.problem
         JF, JG = problem.jacobian(X)  # type: ignore[attr-defined]
-        JF = np.asarray(JF, dtype=float).reshape(n, problem.n_obj, -1)
-        JG = np.asarray(JG, dtype=float).reshape(n, problem.n_hard, -1)
+        n_var = X.shape[1]
+        JF = np.asarray(JF, dtype=float).reshape(n, problem.n_obj, n_var)
+        JG = np.asarray(JG, dtype=float).reshape(n, problem.n_hard, n_var)
         if self.has_residuals and problem.n_hard:
             G = np.asarray(problem.constraint_residuals(X), dtype=float)  # type: ignore[attr-defined]
             G = G.reshape(n, problem.n_hard)
         else:
             G = np.full((n, problem.n_hard), np.nan)
         self.count += n
-        return Linearization(G, JF[:, :, self.columns] * self.span,
-                             JG[:, :, self.columns] * self.span)
+        with np.errstate(all="ignore"):  # derivatives at the float range's edges
+            return Linearization(G, JF[:, :, self.columns] * self.span,
+                                 JG[:, :, self.columns] * self.span)

@@ -88,7 +88,8 @@ class GradientSteps:
             return X
         before = self.gradients.count
         limit = max(0, self.current.allowance - X.shape[0])
-        out = self.projection.project(X, limit=limit)
+        with np.errstate(all="ignore"):  # values at the float range's edges are handled
+            out = self.projection.project(X, limit=limit)
         self.current.allowance -= self.gradients.count - before
         return out
 
@@ -109,7 +110,8 @@ class GradientSteps:
         if self.polish is None or count <= 0:
             return np.empty((0, population.X.shape[1]))
         before = self.gradients.count
-        trials, plan = self.polish.propose(population, ranking, count, rng=rng)
+        with np.errstate(all="ignore"):  # values at the float range's edges are handled
+            trials, plan = self.polish.propose(population, ranking, count, rng=rng)
         self.current.allowance -= plan.spent
         trials = self.repair(trials)
         keep, hashes = evaluated.new_rows(trials)
@@ -140,7 +142,8 @@ class GradientSteps:
         if self.polish is None or plan is None:
             return
         trials = evaluated.take(np.arange(current.offspring, len(evaluated)))
-        self.polish.learn(plan, trials, handling)
+        with np.errstate(all="ignore"):
+            self.polish.learn(plan, trials, handling)
         kept = {row.tobytes() for row in survivors.X}
         survived = np.array([row.tobytes() in kept for row in evaluated.X], dtype=bool)
         bred = survived[:current.offspring].sum()

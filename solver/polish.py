@@ -1,10 +1,14 @@
 """Gradient steps on some of each generation's best points (a memetic NSGA-II).
 
-A few points of the first rank take a common descent step (:mod:`mooc.solver.descent`): the
-step is tried at three lengths at once, ``4 s``, ``s`` and ``s / 4``, where ``s`` (the largest
-move of one variable, in span units) follows the lengths that improved their point in the
-previous generation. The trials join the generation's offspring and survival judges them like
-any offspring, so the search never depends on the gradient alone.
+A few points of the first rank take a common descent step (:mod:`mooc.solver.descent`),
+which improves every objective at once and so brings a point nearer the front. A point where
+the first rank reaches its best value of an objective takes a step that improves that
+objective alone (constraints and bounds respected as for the others): it moves along the
+front, past its end, where a common descent step cannot go. A step is tried at three lengths
+at once, ``4 s``, ``s`` and ``s / 4``, where ``s`` (the largest move of one variable, in span
+units) follows the lengths that improved their point in the previous generation. The trials
+join the generation's offspring and survival judges them like any offspring, so the search
+never depends on the gradient alone.
 
 How many points are polished is learned too: the share of a generation's evaluations (the
 Jacobians, at one evaluation per point, included) that goes to polishing follows how many
@@ -54,6 +58,8 @@ class PolishPlan:
     owner: np.ndarray  # for each trial, its base point's row
     length: np.ndarray  # for each trial, its step length
     spent: int = 0  # gradient evaluations spent on the plan (Jacobians and projections)
+    #: for each base point, the objective its step improves alone (-1: all of them)
+    target: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
 
 
 @dataclass
@@ -80,8 +86,7 @@ class Polish:
                 rng: np.random.Generator) -> tuple[np.ndarray, PolishPlan]:
         """Trial points from ``count`` points of the first rank (and the plan to judge them)."""
         g = self.gradients
-        pool = np.flatnonzero(ranking.rank == 0)
-        chosen = np.sort(rng.choice(pool, size=min(count, pool.size), replace=False))
+        chosen, target = self._choose(ranking, count, rng)
         base = population.take(chosen)
         empty = np.empty((0, population.X.shape[1]))
         if not chosen.size:
@@ -92,7 +97,7 @@ class Polish:
         Z = g.unit(base.X)
         trials, owner, length = [], [], []
         for row in range(chosen.size):
-            d = self._direction(linear, row, spread, Z[row], base.hard[row])
+            d = self._direction(linear, row, spread, Z[row], base.hard[row], target[row])
             largest = float(np.abs(d).max()) if d.size else 0.0
             if not np.isfinite(largest) or largest <= 1e-12:
                 continue
@@ -102,10 +107,29 @@ class Polish:
                 owner.append(row)
                 length.append(size)
         plan = PolishPlan(base, np.array(owner, dtype=np.intp), np.array(length),
-                          spent=g.count - before)
+                          spent=g.count - before, target=target)
         if not trials:
             return empty, plan
         return g.from_unit(base.X[plan.owner], np.array(trials)), plan
+
+    def _choose(self, ranking: Ranking, count: int,
+                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """Rows to polish (the first rank's best in each objective first, then others at
+        random) and the objective each one's step improves alone (-1: all)."""
+        pool = np.flatnonzero(ranking.rank == 0)
+        objectives = ranking.objectives[pool]
+        extremes: dict[int, int] = {}
+        if np.isfinite(objectives).all() and pool.size > 1:
+            for objective in range(objectives.shape[1]):
+                row = int(pool[np.argmin(objectives[:, objective])])
+                extremes.setdefault(row, objective)
+        rows = list(extremes)[:count]
+        others = np.setdiff1d(pool, rows)
+        more = rng.choice(others, size=min(count - len(rows), others.size), replace=False)
+        chosen = np.concatenate([np.array(rows, dtype=np.intp), np.sort(more)])
+        target = np.array([extremes.get(int(row), -1) if k < len(rows) else -1
+                           for k, row in enumerate(chosen)], dtype=np.intp)
+        return chosen, target
 
     def _spread(self, ranking: Ranking) -> np.ndarray:
         """Each objective's spread over the first rank (its unit for the gradients)."""
@@ -118,9 +142,11 @@ class Polish:
         return np.maximum(spread, floor)
 
     def _direction(self, linear: object, row: int, spread: np.ndarray, z: np.ndarray,
-                   hard: np.ndarray) -> np.ndarray:
+                   hard: np.ndarray, target: int) -> np.ndarray:
         g = self.gradients
         JF = linear.JF[row] / spread[:, None]  # type: ignore[attr-defined]
+        if target >= 0:
+            JF = JF[target:target + 1]
         JG, G = linear.JG[row], linear.G[row]  # type: ignore[attr-defined]
         inequality = ~g.equality
         if g.has_residuals:
@@ -140,9 +166,12 @@ class Polish:
         size = len(plan.base)
         base_f, base_v = objectives[plan.owner], violation[plan.owner]
         trial_f, trial_v = objectives[size:], violation[size:]
+        target = plan.target[plan.owner]
         with np.errstate(invalid="ignore"):
             dominates = (trial_f <= base_f).all(axis=1) & (trial_f < base_f).any(axis=1)
-            better = (trial_v < base_v) | ((trial_v == base_v) & dominates)
+            aimed = np.take_along_axis(trial_f < base_f, np.maximum(target, 0)[:, None], 1)[:, 0]
+            improves = np.where(target >= 0, aimed, dominates)
+            better = (trial_v < base_v) | ((trial_v == base_v) & improves)
         best = []
         for row in np.unique(plan.owner):
             mine = plan.owner == row

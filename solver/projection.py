@@ -41,7 +41,14 @@ def _solve(H: np.ndarray, r: np.ndarray) -> np.ndarray:
     m = H.shape[-1]
     scale = np.trace(H, axis1=-2, axis2=-1)[..., None, None] / m
     regular = H + (1e-12 * (1.0 + scale)) * np.eye(m)
-    return np.linalg.solve(regular, r[..., None])[..., 0]
+    sound = np.isfinite(regular).all(axis=(-2, -1)) & np.isfinite(r).all(axis=-1)
+    out = np.full(r.shape, np.nan)
+    if sound.any():
+        try:
+            out[sound] = np.linalg.solve(regular[sound], r[sound][..., None])[..., 0]
+        except np.linalg.LinAlgError:  # singular beyond the regularization: no step
+            pass
+    return out
 
 
 def project_affine_box(Y: np.ndarray, A: np.ndarray, b: np.ndarray, lower: np.ndarray,
