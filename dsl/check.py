@@ -263,7 +263,8 @@ class Checker(ExpressionChecks):
         elif kind == "switch":
             word = value.name if isinstance(value, ast.Name) else value
             if word not in SWITCH_VALUES:
-                raise fail(f"'{setting.key}' is true or false", setting.span)
+                given = f"'{word}'" if isinstance(word, str) else "an expression"
+                raise fail(f"'{setting.key}' takes true or false, not {given}", setting.span)
         elif isinstance(value, str):
             raise fail(f"'{setting.key}' takes a number", setting.span)
         else:

@@ -167,7 +167,10 @@ class _Generator:
 
     def definition(self, step: Definition) -> None:
         code = f"_{step.role[:3]}_{step.name}"
-        self.body.append(f"{code} = {_value(self.printer, self.emitter, step.expr, step.family)}")
+        self.printer._settings["order"] = None  # as evaluate prints it: the same last bits
+        value = _value(self.printer, self.emitter, step.expr, step.family)
+        self.printer._settings["order"] = "none"
+        self.body.append(f"{code} = {value}")
         self.printer.stored[step.name] = (code, step.family)
         if step.family is not None and step.role != "objective":
             return  # an indexed let's derivative is expanded where it is used

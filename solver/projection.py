@@ -80,14 +80,20 @@ def project_affine_box(Y: np.ndarray, A: np.ndarray, b: np.ndarray, lower: np.nd
             break
         inner = Y + lam @ A
         free = ((inner > lower) & (inner < upper)).astype(float)
-        step = _solve(np.einsum("in,pn,jn->pij", A, free, A), residual)
+        # the generalized Hessian A D A^T, plus a little of A A^T: a damped Newton step, an
+        # ascent direction of the dual even where D leaves A D A^T singular
+        hessian = np.einsum("in,pn,jn->pij", A, free, A) + 1e-6 * (A @ A.T)
+        step = _solve(hessian, residual)
         value, size = dual(lam, X), np.ones(Y.shape[0])
-        for _ in range(30):  # backtrack until the dual rises or the residual falls
+        rise = (residual * step).sum(axis=1)  # the dual's slope along the step
+        for _ in range(80):  # backtrack: Armijo on the dual (or, at roundoff, a lesser residual)
             trial = lam - size[:, None] * step
             X_trial = primal(trial)
             trial_residual = X_trial @ A.T - b
-            better = (dual(trial, X_trial) > value) | \
-                (np.abs(trial_residual).max(axis=1) < np.abs(residual).max(axis=1))
+            trial_value = dual(trial, X_trial)
+            better = (trial_value >= value + 1e-4 * size * rise) | \
+                ((np.abs(trial_residual).max(axis=1) < np.abs(residual).max(axis=1)) &
+                 (trial_value >= value - 1e-12 * (1.0 + np.abs(value))))
             if (better | ~live).all():
                 break
             size = np.where(better | ~live, size, size / 2)
