@@ -16,7 +16,7 @@ from sympy.printing.numpy import NumPyPrinter
 
 from mooc.dsl.codegen_blocks import activity as activity_lines
 from mooc.dsl.codegen_blocks import extern_call, family_indices
-from mooc.dsl.codegen_jacobian import DerivativeInfo, derivative_code
+from mooc.dsl.derivatives import DerivativeInfo
 from mooc.dsl.lowered import (
     ConstraintForm,
     Definition,
@@ -44,7 +44,8 @@ class GeneratedCode:
     senses: list[str] = field(default_factory=list)
     hard_names: list[str] = field(default_factory=list)
     soft_names: list[str] = field(default_factory=list)
-    #: whether ``_make_derivatives`` was generated, and what is known of the derivatives
+    #: whether ``_make_derivatives`` was generated (see mooc.dsl.codegen_jacobian), and what
+    #: is known of the derivatives
     derivatives: DerivativeInfo = field(default_factory=lambda: DerivativeInfo(False))
 
 
@@ -396,8 +397,6 @@ def generate(model: LoweredModel) -> GeneratedCode:
     body += _assemble("G", hard, out.n_hard)
     body += _assemble("S", soft, out.n_soft)
     out.source = _module_source(model, emitter.prelude, body, activity)
-    derivatives, out.derivatives = derivative_code(model, emitter)
-    out.source += derivatives
     out.constants = emitter.constants
     out.site_spans = emitter.sites
     return out

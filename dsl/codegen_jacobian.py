@@ -11,18 +11,18 @@ with the few node kinds derivatives add) and common subexpressions are shared (s
 
 from __future__ import annotations
 
-import functools
 import time
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import sympy
 
+from mooc.dsl.codegen import GeneratedCode, PopulationPrinter, _Emitter
 from mooc.dsl.codegen_blocks import family_indices
 from mooc.dsl.derivatives import (
     _SPREAD_EXPONENT,
     TIME_LIMIT,
     WORK_LIMIT,
+    DerivativeInfo,
     DerivativesUnavailable,
     Differentiator,
     dependencies,
@@ -33,75 +33,64 @@ from mooc.dsl.derivatives import (
 )
 from mooc.dsl.lowered import ConstraintForm, Definition, ExternCall, Family, LoweredModel, VarBlock
 
-if TYPE_CHECKING:
-    from mooc.dsl.codegen import _Emitter
 
-@dataclass
-class DerivativeInfo:
-    """Whether ``derivatives`` was generated (else why not), where each statement is not
-    differentiable, and for each hard constraint row its relation and whether it is linear."""
+class _DerivativeEmitter(_Emitter):
+    """The evaluate emitter's kind, sharing its constants; its static names start with _d."""
 
-    available: bool
-    reason: str = ""
-    notes: dict[str, list[str]] = field(default_factory=dict)
-    relations: list[str] = field(default_factory=list)
-    linear: list[bool] = field(default_factory=list)
+    def fresh(self, stem: str) -> str:
+        return super().fresh(f"d{stem}")
 
 
-@functools.cache
-def _printer_class() -> type:
-    from mooc.dsl.codegen import PopulationPrinter  # codegen imports this module
+class JacobianPrinter(PopulationPrinter):
+    """The evaluate printer, plus the node kinds derivatives bring; terms are printed in
+    the order they are held (sorting them costs more than the rest of printing)."""
 
-    class JacobianPrinter(PopulationPrinter):  # type: ignore[misc, valid-type]
-        """The evaluate printer, plus the node kinds derivatives bring; terms are printed in
-        the order they are held (sorting them costs more than the rest of printing)."""
+    def __init__(self, model: LoweredModel, emitter: _Emitter):
+        super().__init__(model, emitter)
+        self._settings["order"] = "none"
+        self.depth: dict[sympy.Symbol, int] = {}  # how many masks each reduction's body sees
 
-        def __init__(self, model: LoweredModel, emitter: _Emitter):
-            super().__init__(model, emitter)
-            self._settings["order"] = "none"
+    def _print_KroneckerDelta(self, expr: sympy.KroneckerDelta) -> str:
+        a, b = (self._print(arg) for arg in expr.args)
+        return str(self.emitter.static(
+            f"numpy.asarray(numpy.equal({a}, {b}), dtype=float)", "delta"))
 
-        def _print_KroneckerDelta(self, expr: sympy.KroneckerDelta) -> str:
-            a, b = (self._print(arg) for arg in expr.args)
-            return str(self.emitter.static(
-                f"numpy.asarray(numpy.equal({a}, {b}), dtype=float)", "delta"))
+    def reduction(self, kind: str, body: sympy.Expr, index: sympy.Symbol, lo: sympy.Expr,
+                  hi: sympy.Expr, site: int) -> str:
+        self.depth[index] = len(self.masks) + 1
+        return str(super().reduction(kind, body, index, lo, hi, site))
 
-        def reduction(self, kind: str, body: sympy.Expr, index: sympy.Symbol, lo: sympy.Expr,
-                      hi: sympy.Expr, site: int) -> str:
-            self.depth = {**getattr(self, "depth", {}), index: len(self.masks) + 1}
-            return str(super().reduction(kind, body, index, lo, hi, site))
+    def range_operation(self, function: str, expr: sympy.Basic) -> str:
+        """A value over the whole range of the reduction binding ``index``: its body is
+        printed without the masks of the branches taken inside that reduction."""
+        body, index, lo, hi = expr.args
+        saved: list[str] = self.masks  # type: ignore[has-type]
+        self.masks = saved[:self.depth[index]]
+        try:
+            body_code = self._print(body)
+        finally:
+            self.masks = saved
+        return (f"{function}({body_code}, {self.bound[index]}, {self._print(lo)}, "
+                f"{self._print(hi)})")
 
-        def range_operation(self, function: str, expr: sympy.Basic) -> str:
-            """A value over the whole range of the reduction binding ``index``: its body is
-            printed without the masks of the branches taken inside that reduction."""
-            body, index, lo, hi = expr.args
-            saved = self.masks
-            self.masks = saved[:self.depth[index]]
-            try:
-                body_code = self._print(body)
-            finally:
-                self.masks = saved
-            return (f"{function}({body_code}, {self.bound[index]}, {self._print(lo)}, "
-                    f"{self._print(hi)})")
+    def _print_ProductExcept(self, expr: sympy.Basic) -> str:
+        return self.range_operation("_prod_except", expr)
 
-        def _print_ProductExcept(self, expr: sympy.Basic) -> str:
-            return self.range_operation("_prod_except", expr)
+    def _print_FirstArgMin(self, expr: sympy.Basic) -> str:
+        return self.range_operation("_first_argmin", expr)
 
-        def _print_FirstArgMin(self, expr: sympy.Basic) -> str:
-            return self.range_operation("_first_argmin", expr)
-
-        def _print_FirstArgMax(self, expr: sympy.Basic) -> str:
-            return self.range_operation("_first_argmax", expr)
-
-    return JacobianPrinter
+    def _print_FirstArgMax(self, expr: sympy.Basic) -> str:
+        return self.range_operation("_first_argmax", expr)
 
 
-def _value(printer: object, emitter: _Emitter, expr: sympy.Basic, family: Family | None) -> str:
+def _value(printer: JacobianPrinter, emitter: _Emitter, expr: sympy.Basic,
+           family: Family | None) -> str:
     """A statement's value over its family (as evaluate prints one)."""
-    printer.bound = {}  # type: ignore[attr-defined]
-    printer.level = 0 if family is None else len(family.indices)  # type: ignore[attr-defined]
+    printer.bound = {}
+    printer.level = 0 if family is None else len(family.indices)
     if family is not None:
-        family_indices(printer, emitter, family)  # type: ignore[arg-type]
-    code = printer._print(expr)  # type: ignore[attr-defined]
+        family_indices(printer, emitter, family)
+    code = printer._print(expr)
     if family is None:
         return f"_column({code}, N)"
     return f"_family_rows({code}, {family.shape!r}, N)"
@@ -135,7 +124,7 @@ class _Generator:
 
     def __init__(self, model: LoweredModel, emitter: _Emitter):
         self.model, self.emitter = model, emitter
-        self.printer = _printer_class()(model, emitter)
+        self.printer = JacobianPrinter(model, emitter)
         self.deps = dependencies(model)
         budget, deadline = [WORK_LIMIT], time.perf_counter() + TIME_LIMIT
         self.diffs = {b.name: Differentiator(model, b, self.deps, budget=budget,
@@ -282,6 +271,15 @@ def _large_power(expr: sympy.Basic) -> bool:
     """Whether ``expr`` holds a power with a numeric exponent too large to spread out."""
     return any(p.exp.is_number and abs(float(p.exp)) > _SPREAD_EXPONENT
                for p in expr.atoms(sympy.Pow))
+
+
+def add_derivatives(code: GeneratedCode, model: LoweredModel) -> None:
+    """Add ``_make_derivatives`` to the generated ``code`` of ``model`` (its source, the
+    constants it needs and :attr:`GeneratedCode.derivatives`)."""
+    emitter = _DerivativeEmitter(model)
+    emitter.constants = code.constants  # a value already there is used by its name
+    source, code.derivatives = derivative_code(model, emitter)
+    code.source += source
 
 
 def derivative_code(model: LoweredModel, emitter: _Emitter) -> tuple[str, DerivativeInfo]:

@@ -14,6 +14,7 @@ from mooc.dsl import runtime, runtime_derivatives
 from mooc.dsl.ast import DataFile, Include, Model
 from mooc.dsl.check import check
 from mooc.dsl.codegen import GeneratedCode, generate
+from mooc.dsl.codegen_jacobian import add_derivatives
 from mooc.dsl.data import DataSource, as_sources, gather
 from mooc.dsl.include import expand_includes
 from mooc.dsl.lower import lower
@@ -101,6 +102,7 @@ def compile_text(text: str, filename: str = "<string>", params: dict | None = No
     bundle = gather(_statement_sources(model) + as_sources(data), checker.scope)
     lowered = lower(model, checker, params, bundle)
     code = generate(lowered)
+    add_derivatives(code, lowered)
     evaluate = load_code(code, lowered)
     _probe(evaluate, lowered, code)
     return CompiledModel(lowered, code, evaluate, time.perf_counter() - started)

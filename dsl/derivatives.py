@@ -18,6 +18,7 @@ choice variables (the search varies those; the gradient steps leave them alone).
 from __future__ import annotations
 
 import functools
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -45,6 +46,19 @@ WORK_LIMIT = 400_000
 TIME_LIMIT = 10.0
 #: Powers with a larger exponent keep their written form (see mooc.dsl.lower_expressions).
 _SPREAD_EXPONENT = 64
+
+
+@dataclass
+class DerivativeInfo:
+    """Whether a model's ``derivatives`` were generated (else why not), where each statement
+    is not differentiable, and for each hard constraint row its relation and whether it is
+    linear."""
+
+    available: bool
+    reason: str = ""
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    relations: list[str] = field(default_factory=list)
+    linear: list[bool] = field(default_factory=list)
 
 
 class DerivativesUnavailable(Exception):
@@ -80,7 +94,7 @@ def dependencies(model: LoweredModel) -> dict[str, frozenset[str]]:
     blocks = {block.name for block in model.variables}
     deps: dict[str, frozenset[str]] = {}
 
-    def of(names: set[str]) -> frozenset[str]:
+    def of(names: frozenset[str] | set[str]) -> frozenset[str]:
         found = set(names & blocks)
         for name in names & set(deps):
             found |= deps[name]
@@ -113,8 +127,8 @@ class Differentiator:
         self.j = wrt_indices(self.block)
         self.blocks = {b.name: b for b in self.model.variables}
         self.definitions = {s.name: s for s in self.model.steps if isinstance(s, Definition)}
-        self.relevant = {self.block.name} | {n for n, d in self.deps.items() if self.block.name in d}
-        self.relevant = frozenset(self.relevant)
+        self.relevant = frozenset({self.block.name} |
+                                  {n for n, d in self.deps.items() if self.block.name in d})
         self.memo: dict[sympy.Basic, sympy.Expr] = {}
         self.family_memo: dict[str, sympy.Expr] = {}
 
@@ -263,8 +277,13 @@ class Differentiator:
 _SHOWN = 50
 
 
+_AS_WRITTEN = {"Max": "max", "Min": "min", "Abs": "abs", "ceiling": "ceil", "**": "^"}
+_SYMPY_WORDS = re.compile(r"\b(Max|Min|Abs|ceiling)\b|\*\*")
+
+
 def _shown(expr: sympy.Basic) -> str:
-    text = str(expr)
+    """An expression as the model would write it (max, abs, ^), shortened when long."""
+    text = _SYMPY_WORDS.sub(lambda match: _AS_WRITTEN[match.group(0)], str(expr))
     return text if len(text) <= _SHOWN else text[:_SHOWN - 3] + "..."
 
 
