@@ -216,19 +216,20 @@ class Search:
         return self._asked
 
     def _bred_with_steps(self, steps: GradientSteps) -> np.ndarray:
-        """New points when the problem has derivatives: bred (and projected) within what the
-        gradient steps leave of the generation's evaluations, then the polish trials."""
+        """New points when the problem has derivatives: the polish trials first, then points
+        bred (and projected) with what is left of the generation's evaluations; the bred
+        points come first in the batch."""
         run, state = self.run, self.state
-        count = steps.start(run.batch_size(), first=state is None)
-        before = steps.gradients.count
-        X = run.first_points(self.initial, count) if state is None else run.offspring(state, count)
-        steps.bred(X, before)
+        steps.start(run.batch_size(), first=state is None)
+        trials = np.empty((0, len(self.problem.kinds)))
         if state is not None:
             trials = steps.trial_points(state.population, state.ranking, run.evaluated,
                                         rng=run.rng)
-            X = np.concatenate([X, trials])
+        count, before = steps.breed_count(), steps.gradients.count
+        X = run.first_points(self.initial, count) if state is None else run.offspring(state, count)
+        steps.bred(X, before)
         run.count_gradients()
-        return X
+        return np.concatenate([X, trials])
 
     def tell(self, values: Evaluation | Population, /) -> None:
         """The values of every point of the last :meth:`ask`, in its order (minimization form),

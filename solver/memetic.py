@@ -21,7 +21,7 @@ import numpy as np
 from mooc.solver.constraints import ConstraintHandling
 from mooc.solver.evaluated import EvaluatedRows
 from mooc.solver.gradients import Gradients
-from mooc.solver.polish import Polish, PolishPlan, PolishState
+from mooc.solver.polish import LEAST_GAIN, Polish, PolishPlan, PolishState, hypervolume_gains
 from mooc.solver.population import Population
 from mooc.solver.problem import Problem
 from mooc.solver.projection import EqualityProjection
@@ -69,18 +69,19 @@ class GradientSteps:
     def projection_cost(self) -> float:
         return 0.0 if self.projection is None else self.projection.cost
 
-    def start(self, budget: int, *, first: bool) -> int:
-        """Begin a generation that may spend ``budget`` evaluations; how many points to breed."""
-        cost = self.projection_cost
+    def start(self, budget: int, *, first: bool) -> None:
+        """Begin a generation that may spend ``budget`` evaluations (the polish trials are
+        asked for first, then :meth:`breed_count` says how many points to breed)."""
         polish = 0
         if self.polish is not None and not first:
-            polish = self.polish.points(budget, cost)
-        reserved = polish * self.polish.cost_per_point(cost) if self.polish else 0.0
-        breed = int(max(budget - reserved, 0.0) // (1.0 + cost))
-        if breed == 0 and polish == 0 and budget > 0:
-            breed = 1
+            polish = self.polish.points(budget, self.projection_cost)
         self.current = _Generation(allowance=budget, polish_points=polish)
-        return breed
+
+    def breed_count(self) -> int:
+        """How many points to breed with what the generation has left (at least one, so a
+        generation always breeds when it may spend anything)."""
+        left = self.current.allowance
+        return max(int(left // (1.0 + self.projection_cost)), 1 if left > 0 else 0)
 
     def repair(self, X: np.ndarray, /) -> np.ndarray:
         """New points moved onto the equality constraints, within the generation's allowance."""
@@ -144,12 +145,22 @@ class GradientSteps:
         trials = evaluated.take(np.arange(current.offspring, len(evaluated)))
         with np.errstate(all="ignore"):
             self.polish.learn(plan, trials, handling)
-        kept = {row.tobytes() for row in survivors.X}
-        survived = np.array([row.tobytes() in kept for row in evaluated.X], dtype=bool)
-        bred = survived[:current.offspring].sum()
-        polished = survived[current.offspring:].sum()
-        self.polish.follow_share(int(polished), len(trials) + plan.spent, int(bred),
-                                 current.offspring + current.offspring_gradients)
+        costs = (len(trials) + plan.spent, current.offspring + current.offspring_gradients)
+        objectives, violation = handling.search_terms(evaluated.F, evaluated.hard,
+                                                      evaluated.soft, used=0.0)
+        usable = np.isfinite(objectives).all(axis=1) & (violation == 0)
+        split = current.offspring
+        with np.errstate(all="ignore"):
+            gains = hypervolume_gains(plan.front, objectives[:split][usable[:split]],
+                                      objectives[split:][usable[split:]])
+        if gains is not None:
+            bred, polished, base = gains
+            self.polish.follow_share(polished, costs[0], bred, costs[1], LEAST_GAIN * base)
+        else:  # how many of each survive
+            kept = {row.tobytes() for row in survivors.X}
+            survived = np.array([row.tobytes() in kept for row in evaluated.X], dtype=bool)
+            self.polish.follow_share(float(survived[split:].sum()), costs[0],
+                                     float(survived[:split].sum()), costs[1])
         self.current.plan = None
 
     # checkpoints -----------------------------------------------------------------------------

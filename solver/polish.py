@@ -6,14 +6,23 @@ the first rank reaches its best value of an objective takes a step that improves
 objective alone (constraints and bounds respected as for the others): it moves along the
 front, past its end, where a common descent step cannot go. A step is tried at three lengths
 at once, ``4 s``, ``s`` and ``s / 4``, where ``s`` (the largest move of one variable, in span
-units) follows the lengths that improved their point in the previous generation. The trials
+units) follows the lengths at which common descent steps improved their point in the previous
+generation. (A step on one objective alone improves it at almost any length, so it says
+nothing of the right one; learning from it too drove steps so long that on a multimodal
+problem such as ZDT4 the front's ends jumped into poor basins and held the search there.) The trials
 join the generation's offspring and survival judges them like any offspring, so the search
 never depends on the gradient alone.
 
 How many points are polished is learned too: the share of a generation's evaluations (the
-Jacobians, at one evaluation per point, included) that goes to polishing follows how many
-survivors each evaluation buys, for polishing against breeding, between
-:data:`SHARE_LEAST` and :data:`SHARE_MOST`.
+Jacobians, at one evaluation per point, included) that goes to polishing follows what each
+evaluation buys, for polishing against breeding, between :data:`SHARE_LEAST` and
+:data:`SHARE_MOST`: the hypervolume the trials (or the bred points) add to the previous
+generation's first rank, per evaluation spent on them (with more than
+:data:`GAIN_OBJECTIVES` objectives, how many of them survive). Polishing must also buy at
+least :data:`LEAST_GAIN` of that rank's hypervolume per evaluation to keep a large share:
+trials that only inch their points forward (near a front, or in the local optima of a
+multimodal problem, where each polished point would crowd out the exploring offspring that
+could leave them) are worth little, however often they survive.
 
 The final front is polished as it forms, not in an extra round at the end: what a generation
 does never depends on the run's limits, so a run stopped and resumed with a larger budget
@@ -37,6 +46,10 @@ TRIALS = (4.0, 1.0, 0.25)
 SHARE_START, SHARE_LEAST, SHARE_MOST = 0.2, 0.02, 0.5
 #: How fast the share follows what polishing buys (the weight of the latest generation).
 SHARE_RATE = 0.3
+#: Most objectives for which the share follows hypervolume gains (beyond: survivor counts).
+GAIN_OBJECTIVES = 4
+#: What polishing must buy per evaluation, as a fraction of the first rank's hypervolume.
+LEAST_GAIN = 1e-5
 #: Bounds of the learned step (span units).
 STEP_START, STEP_LEAST, STEP_MOST = 0.05, 1e-9, 1.0
 
@@ -58,6 +71,8 @@ class PolishPlan:
     owner: np.ndarray  # for each trial, its base point's row
     length: np.ndarray  # for each trial, its step length
     spent: int = 0  # gradient evaluations spent on the plan (Jacobians and projections)
+    #: the search objectives of the first rank the trials were made from (its feasible points)
+    front: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     #: for each base point, the objective its step improves alone (-1: all of them)
     target: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
 
@@ -107,7 +122,8 @@ class Polish:
                 owner.append(row)
                 length.append(size)
         plan = PolishPlan(base, np.array(owner, dtype=np.intp), np.array(length),
-                          spent=g.count - before, target=target)
+                          spent=g.count - before, target=target,
+                          front=ranking.objectives[(ranking.rank == 0) & ranking.feasible])
         if not trials:
             return empty, plan
         return g.from_unit(base.X[plan.owner], np.array(trials)), plan
@@ -166,33 +182,59 @@ class Polish:
         size = len(plan.base)
         base_f, base_v = objectives[plan.owner], violation[plan.owner]
         trial_f, trial_v = objectives[size:], violation[size:]
-        target = plan.target[plan.owner]
         with np.errstate(invalid="ignore"):
             dominates = (trial_f <= base_f).all(axis=1) & (trial_f < base_f).any(axis=1)
-            aimed = np.take_along_axis(trial_f < base_f, np.maximum(target, 0)[:, None], 1)[:, 0]
-            improves = np.where(target >= 0, aimed, dominates)
-            better = (trial_v < base_v) | ((trial_v == base_v) & improves)
+            better = (trial_v < base_v) | ((trial_v == base_v) & dominates)
         best = []
         for row in np.unique(plan.owner):
+            if plan.target[row] >= 0:
+                continue  # a step on one objective alone: see the module
             mine = plan.owner == row
             won = plan.length[mine & better]
             best.append(won.max() if won.size else plan.length[mine].min() / 4)
-        step = float(np.exp(np.median(np.log(best))))
-        self.state.step = float(np.clip(step, STEP_LEAST, STEP_MOST))
+        if best:
+            step = float(np.exp(np.median(np.log(best))))
+            self.state.step = float(np.clip(step, STEP_LEAST, STEP_MOST))
 
-    def follow_share(self, polish_survivors: int, polish_cost: float, offspring_survivors: int,
-                     offspring_cost: float) -> None:
-        """Move the share toward what polishing buys per evaluation, against breeding."""
+    def follow_share(self, polish_gain: float, polish_cost: float, breeding_gain: float,
+                     breeding_cost: float, least: float = 0.0) -> None:
+        """Move the share toward what polishing buys per evaluation, against breeding (and
+        against ``least`` per evaluation)."""
         if polish_cost <= 0:
             return
-        polish_rate = polish_survivors / polish_cost
-        breeding_rate = offspring_survivors / offspring_cost if offspring_cost > 0 else 0.0
-        if polish_rate + breeding_rate == 0:
+        polish_rate = polish_gain / polish_cost
+        breeding_rate = breeding_gain / breeding_cost if breeding_cost > 0 else 0.0
+        rival = max(breeding_rate, least)
+        if polish_rate + rival <= 0:
             target = self.state.share
         else:
-            target = polish_rate / (polish_rate + breeding_rate)
+            target = polish_rate / (polish_rate + rival)
         share = (1 - SHARE_RATE) * self.state.share + SHARE_RATE * target
         self.state.share = float(np.clip(share, SHARE_LEAST, SHARE_MOST))
 
     def state_dict(self) -> dict[str, float]:
         return asdict(self.state)
+
+
+def hypervolume_gains(front: np.ndarray, bred: np.ndarray,
+                      trials: np.ndarray) -> tuple[float, float, float] | None:
+    """The hypervolume the ``bred`` points and the ``trials`` (feasible, search objectives)
+    each add to ``front``, and the front's own, with the objectives scaled to the front's
+    extent and the reference point 1.1 beyond it; None without a front or with more than
+    :data:`GAIN_OBJECTIVES` objectives."""
+    if not front.shape[0] or front.shape[1] > GAIN_OBJECTIVES:
+        return None
+    from mooc.solver.indicators import hypervolume
+
+    ideal, nadir = front.min(axis=0), front.max(axis=0)
+    scale = np.where(nadir > ideal, nadir - ideal, np.maximum(np.abs(ideal), 1.0))
+    ref = np.full(front.shape[1], 1.1)
+
+    def volume(points: np.ndarray) -> float:
+        scaled = (points - ideal) / scale
+        inside = (scaled < ref).all(axis=1)
+        return hypervolume(scaled[inside], ref=ref) if inside.any() else 0.0
+
+    base = volume(front)
+    return (volume(np.concatenate([front, bred])) - base,
+            volume(np.concatenate([front, trials])) - base, base)
