@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from mooc.dsl.generated import GeneratedCode
+from mooc.dsl.generated import DerivativeInfo, GeneratedCode
 from mooc.dsl.layout import BlockLayout, ModelLayout
 from mooc.dsl.span import SourceFile, Span
 
@@ -35,7 +35,8 @@ class _Classes(dict):  # type: ignore[type-arg]
     a model has externs."""
 
     def __init__(self) -> None:
-        super().__init__({cls.__name__: cls for cls in (GeneratedCode, ModelLayout, BlockLayout)})
+        super().__init__({cls.__name__: cls for cls in (GeneratedCode, DerivativeInfo, ModelLayout,
+                                                     BlockLayout)})
 
     def __missing__(self, name: str) -> type | None:
         if name != "ExternSpec":

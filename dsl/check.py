@@ -21,6 +21,7 @@ from mooc.dsl.names import (
     CONSTRAINT_MODES,
     METHOD_SETTINGS,
     SOLVER_SETTINGS,
+    SWITCH_VALUES,
 )
 from mooc.errors import ModelCheckError
 
@@ -265,6 +266,11 @@ class Checker(ExpressionChecks):
             mode = value.name if isinstance(value, ast.Name) else value
             if mode not in CONSTRAINT_MODES:
                 raise fail(f"'constraints' is one of {', '.join(CONSTRAINT_MODES)}", setting.span)
+        elif kind == "switch":
+            word = value.name if isinstance(value, ast.Name) else value
+            if word not in SWITCH_VALUES:
+                given = f"'{word}'" if isinstance(word, str) else "an expression"
+                raise fail(f"'{setting.key}' takes true or false, not {given}", setting.span)
         elif isinstance(value, str):
             raise fail(f"'{setting.key}' takes a number", setting.span)
         else:

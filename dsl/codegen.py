@@ -417,6 +417,10 @@ def generate(model: LoweredModel, *, contract: bool = True) -> GeneratedCode:
 
 
 def _constraint_value(printer: PopulationPrinter, emitter: _Emitter, step: ConstraintForm) -> str:
+    if step.default_tolerance:  # the tolerance is relative to both sides' size
+        lhs = _statement_value(printer, emitter, step.lhs, step.family)
+        rhs = _statement_value(printer, emitter, step.rhs, step.family)
+        return f"_violation('==', {lhs}, {rhs}, None)"
     difference = sympy.Add(step.lhs, -step.rhs, evaluate=False)
     value = _statement_value(printer, emitter, difference, step.family)
     return f"_violation({step.op!r}, {value}, 0.0, {step.tolerance!r})"

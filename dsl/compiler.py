@@ -11,6 +11,7 @@ from pathlib import Path
 from mooc.dsl.ast import DataFile, Include, Model
 from mooc.dsl.check import check
 from mooc.dsl.codegen import generate
+from mooc.dsl.codegen_jacobian import add_derivatives
 from mooc.dsl.data import DataSource, as_sources, gather
 from mooc.dsl.generated import CompiledModel, load_code, probe
 from mooc.dsl.include import expand_includes
@@ -73,6 +74,7 @@ def _compile(text: str, filename: str, params: dict | None, data: object) -> Com
     code = generate(lowered)
     layout = layout_of(lowered)
     layout.structure = to_plain(analyze(lowered))  # found once, and kept by the cache
+    add_derivatives(code, lowered)
     evaluate = load_code(code, layout.name, layout.externs)
     probe(evaluate, layout, code)
     return CompiledModel(layout, code, evaluate, time.perf_counter() - started, lowered)

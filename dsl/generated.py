@@ -14,13 +14,26 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mooc.dsl import runtime
+from mooc.dsl import runtime, runtime_derivatives
 from mooc.dsl.layout import ModelLayout
 from mooc.errors import EvaluationError, ModelCheckError, ModelLimitError
 
 if TYPE_CHECKING:
     from mooc.dsl.lowered import LoweredModel
     from mooc.externs import ExternSpec
+
+
+@dataclass
+class DerivativeInfo:
+    """Whether a model's ``derivatives`` were generated (else why not), where each statement
+    is not differentiable, and for each hard constraint row its relation and whether it is
+    linear."""
+
+    available: bool
+    reason: str = ""
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    relations: list[str] = field(default_factory=list)
+    linear: list[bool] = field(default_factory=list)
 
 
 @dataclass
@@ -38,6 +51,9 @@ class GeneratedCode:
     senses: list[str] = field(default_factory=list)
     hard_names: list[str] = field(default_factory=list)
     soft_names: list[str] = field(default_factory=list)
+    #: whether ``_make_derivatives`` was generated (see mooc.dsl.codegen_jacobian), and what
+    #: is known of the derivatives
+    derivatives: DerivativeInfo = field(default_factory=lambda: DerivativeInfo(False))
 
 
 @dataclass
@@ -72,7 +88,7 @@ _RUNTIME = {
     "_take": runtime.take, "_param_pick": runtime.param_pick, "_labels": runtime.labels,
     "_reduce": runtime.reduce, "_family_rows": runtime.family_rows, "_column": runtime.column,
     "_violation": runtime.violation, "_active_rows": runtime.active_rows,
-    "_present": runtime.present, "_contract": runtime.contract,
+    "_present": runtime.present, "_contract": runtime.contract, **runtime_derivatives.NAMES,
 }
 
 

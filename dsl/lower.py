@@ -28,7 +28,7 @@ from mooc.dsl.lowered import (
     LoweredModel,
     VarBlock,
 )
-from mooc.dsl.names import MAX_RANGE, SOLVER_SETTINGS, did_you_mean
+from mooc.dsl.names import MAX_RANGE, SOLVER_SETTINGS, SWITCH_VALUES, did_you_mean
 from mooc.dsl.reads import is_file
 from mooc.dsl.symbols import index_symbol
 from mooc.errors import ModelCheckError, ModelLimitError, ParameterError
@@ -158,7 +158,8 @@ class Lowerer(ParamLowering, ExpressionLowering):
                                       part.span)
         self.out.steps.append(ConstraintForm(
             node.name, self.expr(relation.left, env), relation.op, self.expr(relation.right, env),
-            tolerance, weight, node.soft, family, node.span))
+            tolerance, weight, node.soft, family, node.span,
+            default_tolerance=node.tolerance is None and relation.op == "=="))
 
     def statement_Extern(self, node: ast.Extern) -> None:
         timeout = None
@@ -179,7 +180,10 @@ class Lowerer(ParamLowering, ExpressionLowering):
         self.out.method = node.algorithm
         for setting in node.settings:
             value = setting.value
-            if isinstance(value, ast.Name) and setting.key == "constraints":
+            if SOLVER_SETTINGS[setting.key] == "switch":
+                word = value.name if isinstance(value, ast.Name) else value
+                self.out.settings[setting.key] = SWITCH_VALUES[str(word)]
+            elif isinstance(value, ast.Name) and setting.key == "constraints":
                 self.out.settings[setting.key] = value.name
             elif isinstance(value, str):
                 self.out.settings[setting.key] = value

@@ -94,6 +94,9 @@ class ConstraintForm:
     soft: bool
     family: Family | None
     span: ast.Span
+    #: ``==`` written without ``tol``: it holds within a relative tolerance (see
+    #: :data:`mooc.dsl.runtime.EQUALITY_TOLERANCE`)
+    default_tolerance: bool = False
 
 
 @dataclass

@@ -21,13 +21,16 @@ SOLVER_SETTINGS = {
     "crossover_prob": "number", "mutation_eta": "number", "mutation_prob": "number",
     "penalty": "number", "epsilon": "number", "stall_generations": "integer",
     "max_front": "integer", "max_subproblems": "integer", "directions": "integer",
+    "polish": "switch", "project": "switch",
 }
+#: How a switch setting (``polish = false``) is written: a name of a truth value.
+SWITCH_VALUES = {"true": True, "false": False, "on": True, "off": False}
 #: The settings each method takes. ``auto`` takes them all and passes each method its own.
 #: A new method is one more entry here (and one in mooc/chain.py's METHODS).
 METHOD_SETTINGS = {
     "nsga2": ("population", "generations", "max_evaluations", "timeout", "seed", "constraints",
               "crossover_eta", "crossover_prob", "mutation_eta", "mutation_prob", "penalty",
-              "epsilon", "stall_generations", "max_front"),
+              "epsilon", "stall_generations", "max_front", "polish", "project"),
     "exact": ("timeout", "max_subproblems"),
 }
 #: NSGA-III takes NSGA-II's settings and the number of reference directions.

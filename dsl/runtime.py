@@ -241,8 +241,16 @@ def column(value: object, n: int) -> np.ndarray:
     return np.broadcast_to(np.asarray(value, dtype=float), (n,))
 
 
-def violation(op: str, lhs: object, rhs: object, tolerance: float) -> np.ndarray:
-    """How far ``lhs op rhs`` is from holding: 0 where it holds, NaN where undefined."""
+#: ``A == B`` written without ``tol`` holds where ``|A - B| <= EQUALITY_TOLERANCE * max(1, |A|,
+#: |B|)``: exact up to rounding, relative to the size of the sides.
+EQUALITY_TOLERANCE = 1e-6
+
+
+def violation(op: str, lhs: object, rhs: object, tolerance: float | None) -> np.ndarray:
+    """How far ``lhs op rhs`` is from holding: 0 where it holds, NaN where undefined; a
+    tolerance of None (an equality without ``tol``) is :data:`EQUALITY_TOLERANCE` relative."""
+    if tolerance is None:
+        return _relative_violation(lhs, rhs)
     # one new array, worked in place
     gap = np.asarray(np.subtract(lhs, rhs, dtype=float))  # type: ignore[call-overload]
     if op == ">=":
@@ -254,6 +262,13 @@ def violation(op: str, lhs: object, rhs: object, tolerance: float) -> np.ndarray
     np.maximum(gap, 0.0, out=gap)  # NaN stays NaN
     np.copyto(gap, np.nan, where=np.isnan(gap))  # one NaN, whatever sign the steps gave it
     return gap
+
+
+def _relative_violation(lhs: object, rhs: object) -> np.ndarray:
+    lhs, rhs = np.asarray(lhs, dtype=float), np.asarray(rhs, dtype=float)
+    tolerance = EQUALITY_TOLERANCE * np.maximum(1.0, np.maximum(np.abs(lhs), np.abs(rhs)))
+    gap = np.abs(lhs - rhs) - tolerance
+    return np.where(np.isnan(gap), np.nan, np.maximum(gap, 0.0))
 
 
 class NoExterns:

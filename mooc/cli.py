@@ -109,6 +109,12 @@ def _add_solver_options(solve: argparse.ArgumentParser) -> None:
     group.add_argument("--seed", type=int, metavar="S")
     group.add_argument("--constraints", metavar="MODE",
                        help="feasibility (default), penalty, epsilon or ignore")
+    group.add_argument("--polish", metavar="on|off",
+                       help="gradient steps on the best points, where the model has "
+                       "derivatives (default on)")
+    group.add_argument("--project", metavar="on|off",
+                       help="move new points onto the equality constraints before they are "
+                       "evaluated (default on)")
     group.add_argument("--initial", metavar="POINTS.csv",
                        help="seed the first population with these points (a CSV file whose "
                        "header names the variables, labels for choice variables; a front.csv "

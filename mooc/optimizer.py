@@ -19,7 +19,8 @@ Examples
 ...     X = opt.ask()                     # the rest of the batch
 ...     ev = problem.evaluate(X)          # or anywhere else, in any order
 ...     opt.tell(X[::-1], ev.F[::-1])     # values in the user's directions
->>> opt.result().n_evaluations
+>>> result = opt.result()
+>>> result.n_evaluations + result.n_gradient_evaluations  # a Jacobian counts as an evaluation
 32
 """
 

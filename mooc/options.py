@@ -85,6 +85,21 @@ RUN_RULES = {
 }
 
 
+#: Settings that are on or off (``polish = false`` in the file, ``--polish off``).
+SWITCHES = ("polish", "project")
+
+
+def checked_switch(value: Any, name: str) -> bool:
+    """``value`` as a bool: True or False, or the words on, off, true, false (any case)."""
+    from mooc.dsl.names import SWITCH_VALUES
+
+    if type(value).__name__ in ("bool", "bool_"):  # numpy's too
+        return bool(value)
+    if isinstance(value, str) and value.lower() in SWITCH_VALUES:
+        return SWITCH_VALUES[value.lower()]
+    raise UsageError(f"{name} takes on or off, but was given {value!r}")
+
+
 def python_name(key: str) -> str:
     """How Python callers spell an option: ``'timeout'``."""
     return f"'{key}'"
@@ -124,6 +139,9 @@ def check_settings(settings: Mapping[str, Any], *,
     for key, rule in SETTING_RULES.items():
         if checked.get(key) is not None:
             checked[key] = checked_number(checked[key], rule, spell(key))
+    for key in SWITCHES:
+        if checked.get(key) is not None:
+            checked[key] = checked_switch(checked[key], spell(key))
     return checked
 
 

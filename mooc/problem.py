@@ -38,12 +38,37 @@ class _MinimizationView:
         self.soft_weights = problem.soft_weights
         if problem.conditional:  # the solver looks for 'active' only where variables are
             self.active = problem.active
+        derivatives = problem.derivatives_function()
+        if derivatives is not None:  # the solver looks for 'jacobian' only where it exists
+            self._derivatives = derivatives
+            self._last: tuple[np.ndarray, tuple[np.ndarray, ...]] | None = None
+            info = problem._compiled.code.derivatives
+            self.equality = np.array([op == "==" for op in info.relations], dtype=bool)
+            self.linear = np.array(info.linear, dtype=bool)
+            self.jacobian = self._jacobian
+            self.constraint_residuals = self._residuals
 
     def evaluate(self, X: np.ndarray, /) -> Evaluation:
         from mooc.solver.problem import Evaluation
 
         F, G, S = self._evaluate(np.ascontiguousarray(X, dtype=float))
         return Evaluation(F=F, hard=G, soft=S)
+
+    def _computed(self, X: np.ndarray) -> tuple[np.ndarray, ...]:
+        """F, R, JF, JR at X: one call for the residuals and the Jacobian of the same points."""
+        if self._last is not None and self._last[0].shape == X.shape and \
+                np.array_equal(self._last[0], X, equal_nan=True):
+            return self._last[1]
+        values = self._derivatives(np.ascontiguousarray(X, dtype=float))
+        self._last = (np.array(X, dtype=float), values)
+        return values  # type: ignore[no-any-return]
+
+    def _jacobian(self, X: np.ndarray, /) -> tuple[np.ndarray, np.ndarray]:
+        _, _, JF, JR = self._computed(X)
+        return JF, JR
+
+    def _residuals(self, X: np.ndarray, /) -> np.ndarray:
+        return self._computed(X)[1]
 
 
 class Problem:
@@ -144,6 +169,43 @@ class Problem:
 
         if self.externs and not self.allow_extern:
             raise ExternNotAllowed(refusal(self.externs), self._compiled.layout.extern_spans[0])
+
+    @property
+    def derivatives(self) -> Any:
+        """What is known of the model's derivatives: whether they were generated (else
+        ``reason``), and per let, objective and constraint where they do not exist or are
+        not used (``notes``); see :mod:`mooc.dsl.derivatives`."""
+        return self._compiled.code.derivatives
+
+    def derivatives_function(self) -> Any:
+        """``derivatives(X) -> (F, R, JF, JR)``: objectives (minimization form), signed
+        hard-constraint residuals and their Jacobians; None when the model has none to give
+        (or calls an extern, a black box)."""
+        if not hasattr(self, "_derivatives_made"):
+            self._derivatives_made = None
+            make = self._compiled.evaluate.__globals__.get("_make_derivatives")  # type: ignore[attr-defined]
+            if make is not None and not self.externs:
+                try:
+                    self._derivatives_made = make()
+                except Exception as error:  # noqa: BLE001 - derivatives are optional
+                    self._compiled.code.derivatives.available = False
+                    self._compiled.code.derivatives.reason = f"their setup failed: {error}"
+        return self._derivatives_made
+
+    def jacobian(self, X: Any, /) -> tuple[np.ndarray, np.ndarray]:
+        """The Jacobians at the points X (N, n_var): of the objectives, in the user's
+        directions (N, n_obj, n_var), and of the hard constraints' signed residuals (N, n_hard,
+        n_var): ``lhs - rhs`` for ``<=`` and ``==``, ``rhs - lhs`` for ``>=``. Derivatives
+        with respect to integer, binary and choice variables are formal (see
+        :attr:`derivatives`)."""
+        function = self.derivatives_function()
+        if function is None:
+            from mooc.errors import UsageError
+
+            reason = self.derivatives.reason or "it calls an extern (a black box)"
+            raise UsageError(f"the model '{self.name}' has no derivatives: {reason}")
+        _, _, JF, JR = function(self._points(X))
+        return np.where(self.maximize[None, :, None], -JF, JF), JR
 
     def as_solver_problem(self) -> _MinimizationView:
         """This problem in the solver's protocol (objectives in minimization form)."""

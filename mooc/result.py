@@ -94,6 +94,9 @@ class Result:
     proven: bool = False
     segments: bool = False
     method_note: str = ""  # why the solving chain picked the method
+    #: Jacobians computed for gradient steps (one per point), each counted toward
+    #: ``max_evaluations`` as ``n_evaluations`` are.
+    n_gradient_evaluations: int = 0
 
     @classmethod
     def from_solver(cls, problem: Any, raw: Any, *, settings: dict[str, Any],
@@ -114,7 +117,8 @@ class Result:
                    user.n_generations, user.elapsed, user.seed, kept, list(user.history),
                    started, list(failures or []), reference, hypervolume,
                    initial=None if settings.get("initial") is None
-                   else np.asarray(settings["initial"], dtype=float), method=raw.method)
+                   else np.asarray(settings["initial"], dtype=float), method=raw.method,
+                   n_gradient_evaluations=user.n_gradient_evaluations)
 
     @property
     def how(self) -> str:
@@ -164,7 +168,9 @@ class Result:
             "overrides": jsonable(problem.overrides), "data": jsonable(problem.data),
             "settings": self.settings, "seed": self.seed, "mooc_version": mooc.__version__,
             "numpy_version": np.__version__, "duration_seconds": round(self.elapsed, 6),
-            "evaluations": self.n_evaluations, "generations": self.n_generations,
+            "evaluations": self.n_evaluations,
+            "gradient_evaluations": self.n_gradient_evaluations,
+            "generations": self.n_generations,
             "stop_reason": self.stop_reason, "feasible_found": self.feasible_found,
             "failed_evaluations": len(self.failures),
             "initial": None if self.initial is None else self.initial.tolist(),

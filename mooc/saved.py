@@ -119,6 +119,7 @@ def read_result(path: str | os.PathLike[str]) -> Any:
         problem, *arrays, feasible_found=bool(metadata.get("feasible_found", True)),
         message=metadata.get("message", ""), stop_reason=metadata.get("stop_reason", ""),
         n_evaluations=int(metadata.get("evaluations", 0)),
+        n_gradient_evaluations=int(metadata.get("gradient_evaluations", 0)),
         n_generations=int(metadata.get("generations", 0)),
         elapsed=float(metadata.get("duration_seconds", 0.0)), seed=metadata.get("seed"),
         settings=dict(metadata.get("settings") or {}),

@@ -165,6 +165,7 @@ def describe(problem: Any) -> str:
         lines += ["", f"solver {lowered.method}"]
         lines += [f"  {k} = {v}" for k, v in lowered.settings.items()]
     lines += ["", "method", f"  {_method_line(problem)}"]
+    lines += _derivative_lines(problem)
     return "\n".join(lines)
 
 
@@ -177,6 +178,21 @@ def _method_line(problem: Any) -> str:
         return choose_method(problem, problem.method).why
     except MooError as error:  # 'solver exact' on a model that is not linear
         return f"solver {problem.method} cannot run: {error.message}"
+
+
+def _derivative_lines(problem: Any) -> list[str]:
+    """Whether the model has derivatives, and where they do not exist or are not used."""
+    info = problem.derivatives
+    if not info.available or problem.externs:
+        reason = info.reason or "it calls an extern (a black box)"
+        return ["", f"derivatives: none ({reason}); no gradient steps"]
+    noted = [(name, notes) for name, notes in info.notes.items() if notes]
+    if not noted:
+        return ["", "derivatives: exact everywhere"]
+    lines = ["", "derivatives: exact, except"]
+    for name, notes in noted:
+        lines += [f"  {name}: {note}" for note in notes]
+    return lines
 
 
 def _constraint_text(step: ConstraintForm, lowered: Any) -> str:

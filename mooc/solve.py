@@ -32,7 +32,7 @@ def solver_settings(problem: Any, options: dict[str, Any]) -> dict[str, Any]:
                          f"{', '.join(CONSTRAINT_MODES)}")
     for key, kind in SOLVER_SETTINGS.items():  # settings without a rule of mooc.options
         value = settings.get(key)
-        if value is None or kind == "mode" or key in SETTING_RULES:
+        if value is None or kind in ("mode", "switch") or key in SETTING_RULES:
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
             raise UsageError(f"'{key}' takes a number, but was given {value!r}")

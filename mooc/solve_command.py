@@ -21,7 +21,8 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
     return {"population": args.population, "generations": args.generations,
             "max_evaluations": args.max_evaluations, "timeout": args.timeout,
             "seed": args.seed, "constraints": args.constraints,
-            "max_subproblems": args.max_subproblems, "method": args.method}
+            "max_subproblems": args.max_subproblems, "method": args.method,
+            "polish": args.polish, "project": args.project}
 
 
 def _check_flags(args: argparse.Namespace) -> None:

@@ -35,6 +35,7 @@ from mooc.solver.archive import FrontArchive
 from mooc.solver.checkpoint import CheckpointHook, SolverState, check_settings, restore, snapshot
 from mooc.solver.constraints import ConstraintHandling
 from mooc.solver.front import select_front
+from mooc.solver.memetic import GradientSteps
 from mooc.solver.population import Population, evaluate_points, population_of
 from mooc.solver.problem import Evaluation, Problem, check_problem
 from mooc.solver.progress import GenerationStats, ProgressMonitor
@@ -171,7 +172,8 @@ class Search:
                  rng: np.random.Generator | None = None, max_front: int | None = None,
                  checkpoint: CheckpointHook | None = None, resume: SolverState | None = None,
                  on_evaluated: EvaluatedHook | None = None, survival: Survival | None = None,
-                 method: dict[str, Any] | None = None):
+                 method: dict[str, Any] | None = None, polish: bool = True,
+                 project: bool = True):
         check_problem(problem)
         survival = RankAndCrowding() if survival is None else survival
         method = {} if method is None else method
@@ -194,7 +196,8 @@ class Search:
         self.settings = {"population": int(population), "constraints": constraints,
                          "penalty": penalty, "epsilon": epsilon, "max_front": int(max_front),
                          "stall_tolerance": stall_tolerance, **dataclasses.asdict(variation),
-                         "n_var": len(problem.kinds), **method}
+                         "n_var": len(problem.kinds), "polish": bool(polish),
+                         "project": bool(project), **method}
         handling = ConstraintHandling(constraints, np.asarray(problem.soft_weights, dtype=float),
                                       penalty=penalty, epsilon=epsilon)
         self.problem, self.seed, self.initial = problem, seed, initial
@@ -204,6 +207,8 @@ class Search:
                                         timeout=timeout),
                        variation=variation, size=int(population), rng=generator,
                        archive=FrontArchive(handling, max_front), survival=survival)
+        self.run.steps = GradientSteps.of(problem, self.run.space, polish=polish,
+                                          project=project, constraints=constraints)
         self.stopping = _Stopping(callback, stall_generations)
         self.state: Generation | None = None
         self.monitor = ProgressMonitor(tolerance=stall_tolerance)
@@ -237,10 +242,31 @@ class Search:
             return np.empty((0, len(self.problem.kinds)))
         if self._asked is None:
             run = self.run
-            X = run.first_points(self.initial) if self.state is None else run.offspring(self.state)
+            if run.steps is not None:
+                X = self._bred_with_steps(run.steps)
+            elif self.state is None:
+                X = run.first_points(self.initial)
+            else:
+                X = run.offspring(self.state)
             X.flags.writeable = False
             self._asked = X
         return self._asked
+
+    def _bred_with_steps(self, steps: GradientSteps) -> np.ndarray:
+        """New points when the problem has derivatives: the polish trials first, then points
+        bred (and projected) with what is left of the generation's evaluations; the bred
+        points come first in the batch."""
+        run, state = self.run, self.state
+        steps.start(run.batch_size(), first=state is None)
+        trials = np.empty((0, len(self.problem.kinds)))
+        if state is not None:
+            trials = steps.trial_points(state.population, state.ranking, run.evaluated,
+                                        rng=run.rng)
+        count, before = steps.breed_count(), steps.gradients.count
+        X = run.first_points(self.initial, count) if state is None else run.offspring(state, count)
+        steps.bred(X, before)
+        run.count_gradients()
+        return np.concatenate([X, trials])
 
     def tell(self, values: Evaluation | Population, /) -> None:
         """The values of every point of the last :meth:`ask`, in its order (minimization form),
@@ -274,6 +300,8 @@ class Search:
             self.idle = 0 if len(evaluated) else self.idle + 1
             self.state = run.survive(self.state.population.join(evaluated),
                                      newcomers=len(evaluated))
+        if run.steps is not None:
+            run.steps.after_survival(evaluated, self.state.population, run.handling)
         self.reason = self.stopping.after(run, self.state, self.monitor, idle=self.idle)
         self._save()
 
@@ -303,16 +331,21 @@ class Search:
         reason = self.reason or "running"
         front = select_front(run.archive, state.population, feasible_found=run.feasible_found)
         generations = f"{run.generation} generation{'' if run.generation == 1 else 's'}"
+        points = run.evaluations - run.gradient_evaluations
+        spent = f"{points} evaluations"
+        if run.gradient_evaluations:
+            generations += ","
+            spent += f" and {run.gradient_evaluations} gradient evaluations"
         message = (f"{front.description}; stopped by {STOPPED_BY.get(reason, reason)} after "
-                   f"{generations} and {run.evaluations} evaluations")
+                   f"{generations} {spent}")
         if self.reason is None:
-            message = (f"{front.description} after {generations} and {run.evaluations} "
-                       "evaluations (still running)")
-        points = front.points
+            message = f"{front.description} after {generations} {spent} (still running)"
+        chosen = front.points
         return SolverResult(
-            X=points.X, F=points.F, hard=points.hard, soft=points.soft, feasible=front.feasible,
+            X=chosen.X, F=chosen.F, hard=chosen.hard, soft=chosen.soft, feasible=front.feasible,
             feasible_found=front.feasible_found, message=message, population=state.population,
-            history=list(self.monitor.history), n_evaluations=run.evaluations,
+            history=list(self.monitor.history), n_evaluations=points,
+            n_gradient_evaluations=run.gradient_evaluations,
             n_generations=run.generation, stop_reason=reason, seed=self.seed,
             elapsed=run.elapsed(), reference_point=self.monitor.reference_point,
             method=run.survival.name,

@@ -47,7 +47,9 @@ from mooc.solver.run import Generation, Run
 from mooc.solver.selection import Ranking
 
 #: Bumped when the layout of a checkpoint file changes.
-FORMAT = 3  # 2: rows hashed without the final mixing; 3: hypervolume against the fixed point, unnormalized
+#: 2: rows hashed without the final mixing; 3: hypervolume against the fixed point,
+#: unnormalized; 4: what the gradient steps learned
+FORMAT = 4
 _META = "meta.json"
 
 #: ``checkpoint(state, final)``: called after every generation; ``final`` on the last one.
@@ -77,6 +79,8 @@ class SolverState:
     evaluated: tuple[np.ndarray, ...]
     progress: ProgressMonitor  # the run's, which goes on recording; see ``monitor``
     progress_mark: tuple[Any, ...]
+    #: what the gradient steps have spent and learned (None: the run has none)
+    gradients: dict[str, Any] | None = None
 
     @property
     def monitor(self) -> ProgressMonitor:
@@ -96,6 +100,8 @@ def snapshot(run: Run, survivors: Generation, monitor: ProgressMonitor, *, idle:
         archive_members=archive.members, archive_objectives=archive.objectives,
         archive_pending=tuple(archive.pending), evaluated=tuple(run.evaluated.runs),
         progress=monitor, progress_mark=monitor.mark(),
+        gradients=None if run.steps is None else
+        {**run.steps.state_dict(), "evaluations": run.gradient_evaluations},
     )
 
 
@@ -112,6 +118,9 @@ def restore(state: SolverState, run: Run) -> tuple[Generation, ProgressMonitor]:
     archive.pending = list(state.archive_pending)
     archive.pending_rows = sum(len(part) for part in state.archive_pending)
     run.evaluated.runs = list(state.evaluated)
+    if run.steps is not None and state.gradients is not None:
+        run.steps.load_state(state.gradients)
+        run.gradient_evaluations = int(state.gradients["evaluations"])
     return Generation(state.survivors, state.ranking), state.monitor
 
 
@@ -211,7 +220,7 @@ def _pack_state(state: SolverState, arrays: dict[str, np.ndarray]) -> dict[str, 
         "idle": state.idle, "elapsed": state.elapsed, "rng": _json_rng(state.rng),
         "all_feasible": state.ranking.all_feasible, "epsilon": state.epsilon,
         "archive": state.archive_members is not None, "pending": len(state.archive_pending),
-        "evaluated": len(state.evaluated),
+        "evaluated": len(state.evaluated), "gradients": state.gradients,
         "monitor": {"tolerance": monitor.tolerance, "since_improvement": monitor.since_improvement,
                     "best_hypervolume": monitor._best_hypervolume,
                     "best_violation": monitor._best_violation,
@@ -242,7 +251,7 @@ def _unpack_state(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Solver
         archive_pending=tuple(_unpack_population(f"pending{k}", arrays)
                               for k in range(meta["pending"])),
         evaluated=tuple(arrays[f"evaluated{k}"] for k in range(meta["evaluated"])),
-        progress=monitor, progress_mark=monitor.mark(),
+        progress=monitor, progress_mark=monitor.mark(), gradients=meta.get("gradients"),
     )
 
 

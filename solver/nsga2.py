@@ -54,6 +54,8 @@ def nsga2(
     checkpoint: CheckpointHook | None = None,
     resume: SolverState | None = None,
     on_evaluated: EvaluatedHook | None = None,
+    polish: bool = True,
+    project: bool = True,
 ) -> SolverResult:
     """Minimize ``problem``'s objectives with NSGA-II and return the non-dominated front.
 
@@ -112,6 +114,15 @@ def nsga2(
         Called as ``on_evaluated(population, generation)`` with each newly evaluated batch
         (a :class:`~mooc.solver.population.Population`, minimization form), for instance to
         keep every evaluation.
+    polish : bool
+        When the problem has derivatives (``jacobian``, see :mod:`mooc.solver.problem`), let
+        some of each generation's best points, and the final front, take gradient steps that
+        improve every objective at once (:mod:`mooc.solver.polish`).
+    project : bool
+        When the problem has derivatives and equality constraints, move every new point onto
+        them before it is evaluated (:mod:`mooc.solver.projection`; not with
+        ``constraints="ignore"``). A Jacobian at one point counts as one evaluation; a
+        generation spends ``population`` evaluations in all.
 
     A Ctrl-C (KeyboardInterrupt) during a run stops it at the last finished generation: the
     result holds that generation's front, ``stop_reason`` is ``"interrupted"``, and
@@ -144,5 +155,6 @@ def nsga2(
                     crossover_prob=crossover_prob, mutation_eta=mutation_eta,
                     mutation_prob=mutation_prob, penalty=penalty, epsilon=epsilon,
                     initial=initial, callback=callback, rng=rng, max_front=max_front,
-                    checkpoint=checkpoint, resume=resume, on_evaluated=on_evaluated)
+                    checkpoint=checkpoint, resume=resume, on_evaluated=on_evaluated,
+                    polish=polish, project=project)
     return drive(search)

@@ -6,6 +6,17 @@ including a plain numpy function wrapped in :class:`FunctionProblem`.
 A problem may also have ``active(X)``, giving a bool array (N, n_var) of the variables that
 exist at each point (conditional variables; see :mod:`mooc.solver.conditional`); the solver
 then gives the others NaN and leaves them out of the search.
+
+A problem may offer derivatives (see :class:`Differentiable`): ``jacobian(X)`` returns
+``(JF, JG)``, the Jacobians (N, n_obj, n_var) of the objectives (minimization form) and
+(N, n_hard, n_var) of the hard constraints' signed residuals ``g``. A residual is at most 0
+where an inequality holds and 0 where an equality holds (up to its tolerance), so a
+constraint's violation grows with ``g`` (with ``|g|`` for an equality). With
+``constraint_residuals(X)`` giving ``g`` itself (N, n_hard) and ``equality`` (n_hard,) marking
+the equalities (``linear`` the constraints whose Jacobian is the same everywhere), offspring
+are moved onto the equalities before they are evaluated (:mod:`mooc.solver.projection`); with
+``jacobian`` alone, points take gradient steps (:mod:`mooc.solver.polish`). Derivatives
+with respect to integer, binary and choice variables are never used.
 """
 
 from __future__ import annotations
@@ -49,6 +60,14 @@ class Problem(Protocol):
     def evaluate(self, X: np.ndarray, /) -> Evaluation: ...
 
 
+@runtime_checkable
+class Differentiable(Protocol):
+    """A problem with derivatives (see the module); ``constraint_residuals``, ``equality``
+    and ``linear`` are optional."""
+
+    def jacobian(self, X: np.ndarray, /) -> tuple[np.ndarray, np.ndarray]: ...
+
+
 def _as_2d(values: object, n_rows: int, name: str) -> np.ndarray:
     array = np.asarray(values, dtype=float)
     if array.ndim == 1 and n_rows == array.shape[0]:
@@ -65,6 +84,8 @@ class FunctionProblem:
     ``function(X)`` takes X of shape (N, n_var) and returns F of shape (N, n_obj), or a tuple
     ``(F, hard)`` or ``(F, hard, soft)`` of violation arrays (>= 0, 0 where satisfied).
     ``active(X)``, when given, says which variables exist at each point (see the module).
+    ``jacobian(X)`` returning ``(JF, JG)``, ``constraint_residuals(X)``, ``equality`` and
+    ``linear`` give derivatives and what the constraints are (see the module).
 
     Examples
     --------
@@ -84,6 +105,10 @@ class FunctionProblem:
     n_soft: int = 0
     soft_weights: np.ndarray = field(default_factory=lambda: np.ones(0))
     active: Callable[[np.ndarray], np.ndarray] | None = None
+    jacobian: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None
+    constraint_residuals: Callable[[np.ndarray], np.ndarray] | None = None
+    equality: Sequence[bool] = ()
+    linear: Sequence[bool] = ()
 
     def __post_init__(self) -> None:
         self.lower = np.atleast_1d(np.asarray(self.lower, dtype=float))
@@ -100,6 +125,12 @@ class FunctionProblem:
             raise ValueError("'kinds' must have one entry per variable")
         weights = np.asarray(self.soft_weights, dtype=float)
         self.soft_weights = weights if weights.size == self.n_soft else np.ones(self.n_soft)
+        for name in ("equality", "linear"):
+            flags = np.asarray(getattr(self, name), dtype=bool)
+            if flags.size not in (0, self.n_hard):
+                raise ValueError(f"'{name}' must have length {self.n_hard}, but has length "
+                                 f"{flags.size}")
+            setattr(self, name, flags if flags.size else np.zeros(self.n_hard, dtype=bool))
 
     def evaluate(self, X: np.ndarray, /) -> Evaluation:
         out = self.function(X)

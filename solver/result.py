@@ -42,6 +42,9 @@ class SolverResult:
     elapsed: float
     reference_point: np.ndarray | None = None
     method: str = "nsga2"
+    #: Jacobians computed (one per point); each counted toward ``max_evaluations`` with the
+    #: ``n_evaluations`` of points
+    n_gradient_evaluations: int = 0
 
     def hypervolume(self) -> float | None:
         """The front's hypervolume against :attr:`reference_point` (the run's fixed point, in

@@ -18,6 +18,7 @@ from mooc.solver.archive import FrontArchive
 from mooc.solver.conditional import active_of, fill_missing, settle
 from mooc.solver.constraints import ConstraintHandling
 from mooc.solver.evaluated import EvaluatedRows
+from mooc.solver.memetic import GradientSteps
 from mooc.solver.population import Population, evaluate_points
 from mooc.solver.problem import Problem
 from mooc.solver.rowwise import finite_rows
@@ -54,9 +55,12 @@ class Run:
     survival: Survival = field(default_factory=RankAndCrowding)
     start: float = field(default_factory=time.perf_counter)
     evaluated: EvaluatedRows = field(default_factory=EvaluatedRows)
-    evaluations: int = 0
+    evaluations: int = 0  # every evaluation, gradient evaluations included
     generation: int = 0
     feasible_found: bool = False
+    #: projection onto equality constraints and polishing, when the problem has derivatives
+    steps: GradientSteps | None = None
+    gradient_evaluations: int = 0
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.start
@@ -72,11 +76,25 @@ class Run:
         return X if active is None else settle(X, active, self.space, rng=self.rng)
 
     def take_new(self, candidates: np.ndarray, need: int, /) -> np.ndarray:
-        """The first ``need`` rows of ``candidates`` never evaluated before and all different;
-        they are recorded as evaluated (the caller evaluates them)."""
+        """The first ``need`` rows of ``candidates`` never evaluated before and all different
+        (moved onto the equality constraints first, when there are gradient steps); they are
+        recorded as evaluated (the caller evaluates them)."""
+        if self.steps is not None:
+            keep, _ = self.evaluated.new_rows(candidates)
+            candidates = self.steps.repair(candidates.take(keep.nonzero()[0][:need], axis=0))
         keep, hashes = self.evaluated.new_rows(candidates)
         self.evaluated.add(hashes[:need])
-        return candidates.take(keep.nonzero()[0][:need], axis=0)
+        taken = candidates.take(keep.nonzero()[0][:need], axis=0)
+        if self.steps is not None:
+            self.steps.taken(taken.shape[0])
+        return taken
+
+    def count_gradients(self) -> None:
+        """Add the gradient evaluations spent since the last call to the run's count."""
+        if self.steps is not None:
+            new = self.steps.newly_counted()
+            self.evaluations += new
+            self.gradient_evaluations += new
 
     def fresh_rows(self, draw: Callable[[int], np.ndarray], n: int, /) -> np.ndarray:
         """Up to ``n`` new rows (see :meth:`take_new`) from rounds of ``draw(k)``."""
@@ -92,9 +110,10 @@ class Run:
             return batches[0]
         return np.concatenate([np.empty((0, self.space.n_var)), *batches])
 
-    def first_points(self, initial: ArrayLike | None, /) -> np.ndarray:
-        """The user's points (repaired into the domain) followed by random ones."""
-        n = self.batch_size()
+    def first_points(self, initial: ArrayLike | None, /, n: int | None = None) -> np.ndarray:
+        """The user's points (repaired into the domain) followed by random ones (``n`` in all,
+        default :meth:`batch_size`)."""
+        n = self.batch_size() if n is None else n
         user = np.empty((0, self.space.n_var))
         if initial is not None:
             given = np.asarray(initial)
@@ -105,8 +124,8 @@ class Run:
                                  n - user.shape[0])
         return np.concatenate([user, random])
 
-    def offspring(self, parents: Generation, /) -> np.ndarray:
-        """New points bred from ``parents``."""
+    def offspring(self, parents: Generation, /, n: int | None = None) -> np.ndarray:
+        """``n`` new points (default :meth:`batch_size`) bred from ``parents``."""
 
         def draw(k: int) -> np.ndarray:
             winners = binary_tournament(parents.ranking, k + k % 2, rng=self.rng)
@@ -115,7 +134,7 @@ class Run:
                 X.take(winners[0::2], axis=0), X.take(winners[1::2], axis=0),
                 space=self.space, settings=self.variation, rng=self.rng)[:k])
 
-        return self.fresh_rows(draw, self.batch_size())
+        return self.fresh_rows(draw, self.batch_size() if n is None else n)
 
     def evaluate(self, X: np.ndarray, /) -> Population:
         X.flags.writeable = False

@@ -5,6 +5,7 @@ a run killed and resumed keeps them all too."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -31,12 +32,15 @@ def test_the_file_has_exactly_one_row_per_evaluation(tmp_path, capsys, suffix) -
                  "--max-evaluations", "437", "--seed", "2", "--evaluations", str(target),
                  "--out", str(front)]) == 0
     err = capsys.readouterr().err
-    assert "after 14 generations and 437 evaluations" in err
+    # a Jacobian counts toward the budget too: 437 in all, points and gradient evaluations
+    found = re.search(r"after (\d+) generations, (\d+) evaluations and (\d+) gradient", err)
+    generations, points, gradients = (int(found[k]) for k in (1, 2, 3))
+    assert points + gradients == 437 and gradients > 0
     table = pandas.read_csv(target) if suffix == ".csv" else pandas.read_parquet(target)
-    assert len(table) == 437
-    assert table["number"].tolist() == list(range(437))
+    assert len(table) == points
+    assert table["number"].tolist() == list(range(points))
     assert table["generation"].tolist() == sorted(table["generation"].tolist())
-    assert table["generation"].iloc[0] == 0 and table["generation"].iloc[-1] == 14
+    assert table["generation"].iloc[0] == 0 and table["generation"].iloc[-1] == generations
     assert (table["generation"] == 0).sum() == 30
     assert list(table.columns) == ["number", "generation", "x", "y", "f1", "f2", "c1", "c2",
                                    "feasible", "on_front", "failure"]
@@ -47,20 +51,20 @@ def test_the_file_has_exactly_one_row_per_evaluation(tmp_path, capsys, suffix) -
                                   saved[["x", "y", "f1", "f2"]].to_numpy())
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no spool left
     again = mooc.read_result(front).evaluations
-    assert len(again) == 437 and int(again.on_front.sum()) == len(saved)
+    assert len(again) == points and int(again.on_front.sum()) == len(saved)
 
 
 def test_kept_in_memory_matches_the_model_and_the_front() -> None:
     problem = mooc.load(EXAMPLES / "kit.moo")
     result = problem.solve(population=20, generations=5, seed=1, evaluations=True)
     table = result.evaluations
-    assert len(table) == result.n_evaluations == 120
+    assert len(table) == result.n_evaluations == 120 - result.n_gradient_evaluations
     check = problem.evaluate(table.X)
     np.testing.assert_array_equal(table.F, check.F)  # maximized 'value' keeps its sign
     np.testing.assert_array_equal(table.violation, check.violation)
     assert int(table.on_front.sum()) == len(result)
     frame = table.to_pandas()
-    assert set(frame["material"]) <= {"steel", "alu", "ti"} and len(frame) == 120
+    assert set(frame["material"]) <= {"steel", "alu", "ti"} and len(frame) == len(table)
     assert problem.solve(population=20, generations=5, seed=1).evaluations is None
 
 
@@ -76,7 +80,8 @@ def test_an_interrupted_run_keeps_the_rows_of_its_finished_generations() -> None
     result = problem.solve(population=10, generations=9, seed=1, evaluations=True,
                            callback=stop_in_generation_3)
     assert result.stop_reason == "interrupted"
-    assert len(result.evaluations) == result.n_evaluations == 30  # generations 0, 1 and 2
+    # generations 0, 1 and 2: 30 evaluations, Jacobians included
+    assert len(result.evaluations) == result.n_evaluations == 30 - result.n_gradient_evaluations
 
 
 def test_the_log_holds_one_batch_at_a_time_when_streaming(tmp_path) -> None:

@@ -148,7 +148,7 @@ def test_a_checkpoint_of_another_format_is_refused(tmp_path):
     arrays["meta.json"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
     with open(tmp_path / "old.ckpt", "wb") as file:
         np.savez(file, **arrays)
-    with pytest.raises(ValueError, match="checkpoint of format 1; this version of mooc reads format 3"):
+    with pytest.raises(ValueError, match="checkpoint of format 1; this version of mooc reads format 4"):
         load_checkpoint(tmp_path / "old.ckpt")
 
 

@@ -1,0 +1,50 @@
+"""Gradient steps are on by default where a model has derivatives, and switched off by the
+solver block or an option; a run reports its gradient evaluations apart."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import mooc
+from mooc.cli import main
+
+QUICK = ["--population", "10", "--generations", "3", "--seed", "1", "--quiet"]
+CIRCLE = """
+var x in [-2, 2]
+var y in [-2, 2]
+minimize fx: x
+minimize fy: y
+constraint on_circle: x^2 + y^2 == 1
+"""
+
+
+@pytest.mark.parametrize("flags, gradients", [([], True), (["--polish", "off", "--project",
+                                                              "OFF"], False)])
+def test_the_options_switch_gradient_steps_and_the_record_counts_them(tmp_path, flags, gradients):
+    model = tmp_path / "circle.moo"
+    model.write_text(CIRCLE)
+    out = tmp_path / "front.json"
+    assert main(["solve", str(model), *QUICK, *flags, "--out", str(out)]) == 0
+    metadata = json.loads(out.read_text())["metadata"]
+    assert (metadata["gradient_evaluations"] > 0) == gradients
+    assert metadata["evaluations"] + metadata["gradient_evaluations"] <= 10 * 4
+    assert metadata["settings"].get("polish", True) == gradients
+
+
+@pytest.mark.parametrize("flag", ["--polish", "--project"])
+def test_a_switch_takes_on_or_off(capsys, flag):
+    assert main(["solve", "zdt1", *QUICK, flag, "maybe"]) == 2
+    assert f"{flag} takes on or off, but was given 'maybe'" in capsys.readouterr().err
+
+
+def test_the_solver_block_switches_them_off_and_python_may_switch_them_on(tmp_path):
+    problem = mooc.compile(CIRCLE + "solver nsga2 {\n  polish = false\n  project = off\n}\n")
+    assert problem.settings == {"polish": False, "project": False}
+    off = problem.solve(population=10, generations=3, seed=1)
+    on = problem.solve(population=10, generations=3, seed=1, polish=True, project=True)
+    assert off.n_gradient_evaluations == 0 < on.n_gradient_evaluations
+    assert "gradient evaluations" in on.message and "gradient" not in off.message
+    with pytest.raises(mooc.MooError, match="'polish' takes on or off, but was given 2"):
+        problem.solve(polish=2)

@@ -1,0 +1,197 @@
+"""The generated Jacobian: against central finite differences on every shipped model, kept
+vectorized over index ranges, and honest about where it does not exist."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from model_corpus import CORPUS, data_for, points_within_bounds
+
+import mooc
+from mooc.dsl.compiler import compile_text
+
+
+def _derivatives(compiled):
+    return compiled.evaluate.__globals__["_make_derivatives"]()
+
+
+def _moving_columns(compiled) -> list[int]:
+    kinds = [b.kind for b in compiled.lowered.variables for _ in range(b.size)]
+    return [k for k, kind in enumerate(kinds) if kind in ("real", "log")]
+
+
+def _central_differences(derivatives, X: np.ndarray, column: int) -> np.ndarray:
+    """(N, n_obj + n_hard) derivative by ``column`` of the objectives and residuals; the step
+    shrinks near a bound so both points stay inside."""
+    h = 1e-6 * np.maximum(1.0, np.abs(X[:, column]))
+    plus, minus = X.copy(), X.copy()
+    plus[:, column] += h
+    minus[:, column] -= h
+    Fp, Rp, _, _ = derivatives(plus)
+    Fm, Rm, _, _ = derivatives(minus)
+    return np.concatenate([Fp - Fm, Rp - Rm], axis=1) / (2 * h[:, None])
+
+
+@pytest.mark.parametrize("ident, text, filename", CORPUS, ids=[c[0] for c in CORPUS])
+def test_the_jacobian_matches_central_differences(ident, text, filename):
+    compiled = compile_text(text, filename, data=data_for(filename) or None)
+    assert compiled.code.derivatives.available, compiled.code.derivatives.reason
+    derivatives = _derivatives(compiled)
+    X = points_within_bounds(compiled, n=5, seed=3)
+    F, R, JF, JR = derivatives(X)
+    evaluated = compiled.evaluate(X)
+    # the same values as evaluate, up to the order of a sum's terms
+    np.testing.assert_allclose(F, evaluated[0], rtol=1e-12, atol=1e-300)
+    assert JF.shape == (5, compiled.code.n_obj, X.shape[1])
+    assert JR.shape == (5, compiled.code.n_hard, X.shape[1])
+    analytic = np.concatenate([JF, JR], axis=1)
+    checked = 0
+    for column in _moving_columns(compiled):
+        numeric = _central_differences(derivatives, X, column)
+        exact = analytic[:, :, column]
+        both = np.isfinite(numeric) & np.isfinite(exact)
+        # kinks (abs, min, max, if) are measure zero: a random point is almost never on one
+        scale = 1.0 + np.abs(exact) + np.abs(numeric)
+        assert np.all(np.abs(numeric - exact)[both] <= 2e-5 * scale[both]), (ident, column)
+        checked += int(both.sum())
+    assert checked or not _moving_columns(compiled) or compiled.lowered.externs
+
+
+def test_a_sum_over_a_thousand_variables_differentiates_to_one_array_expression():
+    problem = mooc.load("zdt1", params={"n": 1000})
+    source = problem.python_source
+    derivatives = source[source.index("def _make_derivatives"):]
+    assert len(derivatives) < 6000  # no term per variable
+    X = np.random.default_rng(1).random((3, 1000))
+    JF, _ = problem.jacobian(X)
+    g = 1 + 9 / 999 * X[:, 1:].sum(axis=1)
+    df2_dg = 1 - 0.5 * np.sqrt(X[:, 0] / g)
+    np.testing.assert_allclose(JF[:, 0], np.eye(1000)[[0, 0, 0]])
+    np.testing.assert_allclose(JF[:, 1, 1:], np.repeat((df2_dg * 9 / 999)[:, None], 999, 1))
+    np.testing.assert_allclose(JF[:, 1, 0], -0.5 * np.sqrt(g / X[:, 0]))
+
+
+def test_shifted_indices_nested_sums_and_products_with_zeros():
+    problem = mooc.compile("""
+param n = 4
+var x[1..n] in [-1, 1]
+minimize pairs: sum(x[i] * x[i + 1] for i in 1..n-1)
+minimize triangle: sum(x[i] * x[j] for i in 1..n for j in i..n)
+maximize product: prod(x[i] for i in 1..n)
+""")
+    X = np.array([[0.5, 0.0, -0.3, 0.7], [0.2, -0.4, 0.9, 0.0]])
+    JF, _ = problem.jacobian(X)
+    x = X
+    pairs = np.zeros_like(x)
+    pairs[:, :-1] += x[:, 1:]
+    pairs[:, 1:] += x[:, :-1]
+    np.testing.assert_allclose(JF[:, 0], pairs)
+    np.testing.assert_allclose(JF[:, 1], x + x.sum(axis=1, keepdims=True))
+    others = np.array([[np.prod(np.delete(row, k)) for k in range(4)] for row in x])
+    np.testing.assert_allclose(JF[:, 2], others)  # exact where an element is 0, no 0/0
+
+
+def test_min_and_max_take_the_derivative_of_the_argument_that_attains_them():
+    problem = mooc.compile("""
+var x in [0, 2]
+var y in [0, 2]
+var z[1..3] in [0, 2]
+minimize least: min(x, y^2)
+minimize greatest: max(z[i]^2 for i in 1..3)
+""")
+    X = np.array([[0.5, 1.0, 0.1, 1.5, 0.2], [1.5, 1.0, 0.3, 0.2, 0.1]])
+    JF, _ = problem.jacobian(X)
+    np.testing.assert_allclose(JF[:, 0, :2], [[1.0, 0.0], [0.0, 2.0]])
+    np.testing.assert_allclose(JF[:, 1, 2:], [[0.0, 3.0, 0.0], [0.6, 0.0, 0.0]])
+
+
+def test_residuals_are_signed_so_that_a_constraint_holds_at_or_below_zero():
+    problem = mooc.compile("""
+var x in [0, 3]
+var y in [0, 3]
+minimize f: x + y
+constraint upper: x + 2 * y <= 4
+constraint lower: x * y >= 1
+constraint circle: x^2 + y^2 == 4
+""")
+    derivatives = problem.derivatives_function()
+    X = np.array([[1.0, 2.0]])
+    _, R, _, JR = derivatives(X)
+    np.testing.assert_allclose(R, [[1.0, -1.0, 1.0]])
+    np.testing.assert_allclose(JR[0], [[1.0, 2.0], [-2.0, -1.0], [2.0, 4.0]])
+    info = problem.derivatives
+    assert info.relations == ["<=", ">=", "=="] and info.linear == [True, False, False]
+
+
+def test_lets_chain_into_what_uses_them_and_maximized_objectives_flip_once():
+    problem = mooc.compile("""
+var x in [1, 2]
+var y[1..2] in [1, 2]
+let r = sqrt(x^2 + y[1]^2)
+let s[i in 1..2] = y[i] * r
+maximize total: s[1] + s[2]
+""")
+    X = np.array([[1.5, 1.2, 1.7]])
+    JF, _ = problem.jacobian(X)  # in the user's direction: d(total)
+    x, y1, y2 = X[0]
+    r = np.hypot(x, y1)
+    expected = [(y1 + y2) * x / r, r + (y1 + y2) * y1 / r, r]
+    np.testing.assert_allclose(JF[0, 0], expected)
+    _, _, JF_min, _ = problem.derivatives_function()(X)
+    np.testing.assert_allclose(JF_min[0, 0], -np.array(expected))  # the solver's form
+
+
+def test_where_derivatives_do_not_exist_is_said_per_statement():
+    problem = mooc.compile("""
+var x in [-1, 1]
+var n int in [1, 5]
+var c choice {a, b}
+param weight[c] = {a: 1, b: 2}
+let bent = abs(x) + max(x, 0.5)
+minimize f: bent + floor(x) * weight[c]
+minimize g: if x > 0 then x else n * x
+minimize smooth: x^2
+""")
+    notes = problem.derivatives.notes
+    assert notes["smooth"] == []
+    text = " | ".join(notes["f"])
+    for part in ("abs(x) where its argument is 0", "where the least or greatest changes",
+                 "floor(x) jumps", "choice variable 'c'"):
+        assert part in text
+    assert "'if x > 0' where it switches" in " | ".join(notes["g"])
+    assert "integer variable 'n': varied by the search, not by gradients" in notes["g"]
+
+
+def test_show_python_prints_the_derivatives_next_to_evaluate(capsys):
+    from mooc.cli import main
+
+    assert main(["show", "zdt1", "--python"]) == 0
+    out = capsys.readouterr().out
+    assert "def evaluate(X):" in out and "def derivatives(X):" in out
+    assert "_jacobian_put(JF, 1, 1, 0, 30" in out
+
+
+def test_a_model_calling_an_extern_offers_no_jacobian(tmp_path):
+    (tmp_path / "box.py").write_text("def f(x):\n    return {'y': x}\n")
+    model = tmp_path / "m.moo"
+    model.write_text('var x in [0, 1]\nextern box(x) = python "box:f" returns {y}\n'
+                     "minimize a: box.y\nminimize b: x\n")
+    problem = mooc.load(str(model), allow_extern=True)
+    assert problem.derivatives_function() is None
+    assert not hasattr(problem.as_solver_problem(), "jacobian")
+    with pytest.raises(mooc.MooError, match="has no derivatives"):
+        problem.jacobian([[0.5]])
+    assert "extern 'box': no derivatives" in problem.derivatives.notes["a"][0]
+
+
+def test_an_equality_without_tol_holds_within_a_relative_tolerance():
+    problem = mooc.compile("""
+var x in [0, 2]
+var y in [0, 2000]
+minimize f: x + y
+constraint one: x == 1
+constraint big: y == 1000
+""")
+    ev = problem.evaluate([[1 + 5e-7, 1000 * (1 + 5e-7)], [1 + 2e-6, 1000 * (1 + 2e-6)]])
+    assert (ev.violation[0] == 0).all()
+    np.testing.assert_allclose(ev.violation[1], [1e-6, 1e-3], rtol=1e-3)
