@@ -8,6 +8,7 @@ Problems and budgets (evaluations: a Jacobian at a point counts as one):
     welded beam (4 constraints) 10,100
     portfolio, 8 assets         10,100   (sum(w) == 1; examples/portfolio.moo)
     circle                      10,100   (x^2 + y^2 == 1; examples/circle.moo)
+    cantilever beam             10,100   (h == 3 * b; examples/beam.moo)
 
 Solvers: ``mooc`` (the defaults: gradient steps and projection on), ``mooc -d`` (``polish`` and
 ``project`` off: the NSGA-II of before), ``pymoo`` (NSGA2(pop_size=100) on
@@ -16,12 +17,12 @@ mooc's violations, so feasible means the same for all).
 
 Each run's feasible points (mooc's definition: every hard violation 0) are measured against the
 exact front: ZDT1's and DTLZ2's analytic ones, the welded beam's stored one, the circle's
-quarter arc and the portfolio's by a sweep of quadratic programs (scipy's SLSQP, minimum
-variance at each target return). Objectives are normalized by the exact front's ideal and
-nadir points; the hypervolume (reference point 1.1 in each objective) is given as a share of
-the exact front's, and IGD+ in the same normalized units. Wall time is the fastest of
-``--repeats`` runs of each seed, the solvers taking turns run by run; the median over seeds is
-printed, and mooc's ratio to pymoo's.
+quarter arc, the cantilever beam's along h = 3 b, and the portfolio's by a sweep of quadratic
+programs (scipy's SLSQP, minimum variance at each target return). Objectives are normalized
+by the exact front's ideal and nadir points; the hypervolume (reference point 1.1 in each
+objective) is given as a share of the exact front's, and IGD+ in the same normalized units.
+Wall time is the fastest of ``--repeats`` runs of each seed, the solvers taking turns run by
+run; the median over seeds is printed, and mooc's ratio to pymoo's.
 
 Run ``python benchmarks/gradients.py`` (about 15 minutes, most of it ZDT1 with 1,000 variables),
 ``--quick`` for one seed and no repeats, ``--problems zdt1,circle`` for some only.
@@ -72,6 +73,16 @@ def circle_front(points: int = 5000) -> np.ndarray:
     return np.c_[np.cos(angle), np.sin(angle)]
 
 
+def beam_front(problem: Any, points: int = 5000) -> np.ndarray:
+    """(mass, deflection) along h = 3 b, from the least width the stress allows to the widest
+    the height's bound allows."""
+    p = {k: float(np.asarray(problem.params[k])) for k in ("L", "P", "E", "rho", "sigma_max")}
+    least = max(0.005, 0.015 / 3, (6 * p["P"] * p["L"] / (9 * p["sigma_max"])) ** (1 / 3))
+    b = np.linspace(least, min(0.05, 0.15 / 3), points)
+    h = 3 * b
+    return np.c_[p["rho"] * b * h * p["L"], 1000 * 4 * p["P"] * p["L"] ** 3 / (p["E"] * b * h**3)]
+
+
 def zdt1_front(points: int = 5000) -> np.ndarray:
     f1 = np.linspace(0, 1, points)
     return np.c_[f1, 1 - np.sqrt(f1)]
@@ -87,6 +98,7 @@ PROBLEMS: dict[str, tuple[Callable[[], Any], int, Callable[[Any], np.ndarray]]] 
                     lambda p: true_front("welded_beam")),
     "portfolio": (lambda: mooc.load(EXAMPLES / "portfolio.moo"), 10_100, portfolio_front),
     "circle": (lambda: mooc.load(EXAMPLES / "circle.moo"), 10_100, lambda p: circle_front()),
+    "beam": (lambda: mooc.load(EXAMPLES / "beam.moo"), 10_100, beam_front),
 }
 
 

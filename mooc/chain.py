@@ -27,8 +27,8 @@ class Method:
     refuses: Callable[[Any], tuple[str, Any] | None]
     #: Why ``auto`` should not pick it for a problem (None: pick it).
     declines: Callable[[Any], str | None]
-    #: What ``mooc show`` and the summary say it does on a problem.
-    describes: Callable[[Any], str]
+    #: What ``mooc show`` and the summary say it does on a problem with its settings.
+    describes: Callable[[Any, dict[str, Any]], str]
     #: ``run(problem, settings, **run_options) -> Result``.
     run: Callable[..., Any]
 
@@ -55,7 +55,7 @@ def _exact_declines(problem: Any) -> str | None:
     return None
 
 
-def _exact_describes(problem: Any) -> str:
+def _exact_describes(problem: Any, settings: dict[str, Any]) -> str:
     from mooc.method_exact import exact_plan_of
     from mooc.solver.exact import describe_plan
 
@@ -93,14 +93,31 @@ def _nsga3_declines(problem: Any) -> str | None:
     return None
 
 
+def _gradient_note(problem: Any, settings: dict[str, Any]) -> str:
+    """What the model's derivatives add to an evolutionary method, unless switched off."""
+    info = getattr(problem, "derivatives", None)
+    if info is None or not info.available or getattr(problem, "externs", None):
+        return ""
+    steps = []
+    if "==" in info.relations and settings.get("project", True) is not False:
+        steps.append("equalities held by projection")
+    if settings.get("polish", True) is not False:
+        steps.append("gradient steps")
+    return f"; {' and '.join(steps)} from the model's derivatives" if steps else ""
+
+
 METHODS: dict[str, Method] = {
     "exact": Method("exact", "the exact method (MILP subproblems with HiGHS)", _exact_refuses,
                     _exact_declines, _exact_describes, _run_exact),
     "nsga2": Method("nsga2", "NSGA-II", lambda problem: None, lambda problem: None,
-                    lambda problem: "NSGA-II (an approximate front)", _run_nsga2),
+                    lambda problem, settings: "NSGA-II (an approximate front"
+                                              f"{_gradient_note(problem, settings)})",
+                    _run_nsga2),
     "nsga3": Method("nsga3", "NSGA-III", lambda problem: None, _nsga3_declines,
-                    lambda problem: f"NSGA-III with reference directions ({problem.n_obj} "
-                                    "objectives; an approximate front)", _run_nsga3),
+                    lambda problem, settings: "NSGA-III with reference directions "
+                    f"({problem.n_obj} objectives; an approximate front"
+                    f"{_gradient_note(problem, settings)})",
+                    _run_nsga3),
     # Further methods plug in here, one entry each, and in AUTO_ORDER where auto should try
     # them (a gradient-polished NSGA-II, declining where the model is not differentiable).
 }
@@ -122,11 +139,14 @@ class Choice:
 
 
 def choose_method(problem: Any, requested: str | None = None, *,
-                  among: tuple[str, ...] | None = None) -> Choice:
+                  among: tuple[str, ...] | None = None,
+                  settings: dict[str, Any] | None = None) -> Choice:
     """The method that solves ``problem``: ``requested`` (``auto`` when None) or, for
     ``auto``, the first of :data:`AUTO_ORDER` that does not decline it; ``among`` limits the
-    methods to those (an optimizer, whose caller evaluates, can only be evolutionary)."""
+    methods to those (an optimizer, whose caller evaluates, can only be evolutionary).
+    ``settings`` (the file's solver block when None) say what the method will do."""
     requested = requested or "auto"
+    settings = dict(getattr(problem, "settings", {})) if settings is None else settings
     allowed = CHOICES if among is None else ("auto", *among)
     if requested not in CHOICES:
         from mooc.dsl.check_expressions import did_you_mean
@@ -141,7 +161,7 @@ def choose_method(problem: Any, requested: str | None = None, *,
         refusal = method.refuses(problem)
         if refusal is not None:
             raise UsageError(refusal[0], refusal[1])
-        return Choice(method, requested, f"{method.describes(problem)} (as requested)")
+        return Choice(method, requested, f"{method.describes(problem, settings)} (as requested)")
     reasons: list[str] = []
     for name in AUTO_ORDER:
         if among is not None and name not in among:
@@ -149,7 +169,7 @@ def choose_method(problem: Any, requested: str | None = None, *,
         method = METHODS[name]
         declined = method.declines(problem)
         if declined is None:
-            why = method.describes(problem)
+            why = method.describes(problem, settings)
             if reasons:
                 why = f"{'; '.join(reasons)}: {why}"
             return Choice(method, requested, why)

@@ -164,8 +164,8 @@ def describe(problem: Any) -> str:
     if lowered.settings or lowered.method != "auto":
         lines += ["", f"solver {lowered.method}"]
         lines += [f"  {k} = {v}" for k, v in lowered.settings.items()]
-    lines += ["", "method", f"  {_method_line(problem)}"]
     lines += _derivative_lines(problem)
+    lines += ["", "method", f"  {_method_line(problem)}"]
     return "\n".join(lines)
 
 

@@ -85,7 +85,7 @@ def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None,
     check_run_options(workers=workers, dask=dask, checkpoint_every=checkpoint_every,
                       checkpoint=checkpoint, callback=settings.get("callback"))
     requested = str(settings.pop("method") or "auto")
-    choice = choose_method(problem, requested)
+    choice = choose_method(problem, requested, settings=settings)
     settings = _method_settings(settings, options, choice.method.name, requested)
     result = choice.method.run(problem, settings, workers=workers, dask=dask,
                                checkpoint=checkpoint, checkpoint_every=checkpoint_every,

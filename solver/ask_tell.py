@@ -332,10 +332,11 @@ class Search:
         front = select_front(run.archive, state.population, feasible_found=run.feasible_found)
         generations = f"{run.generation} generation{'' if run.generation == 1 else 's'}"
         points = run.evaluations - run.gradient_evaluations
-        spent = f"{points} evaluations"
         if run.gradient_evaluations:
             generations += ","
-            spent += f" and {run.gradient_evaluations} gradient evaluations"
+            spent = f"{points} evaluations and {run.gradient_evaluations} gradient evaluations"
+        else:
+            spent = f"and {points} evaluations"
         message = (f"{front.description}; stopped by {STOPPED_BY.get(reason, reason)} after "
                    f"{generations} {spent}")
         if self.reason is None:

@@ -87,7 +87,8 @@ def test_a_family_of_1000_constraints_over_20_variables():
     m, n = 1000, 20
     A, b, w = rng.normal(size=(m, n)), rng.normal(size=m), rng.random(n)
     compiled, old = _both(FAMILY, data={"m": m, "n": n, "A": A, "b": b, "w": w})
-    assert compiled.code.source.count("_contract(") == 3
+    evaluate_source = compiled.code.source.split("def _make_derivatives")[0]
+    assert evaluate_source.count("_contract(") == 3
     X = rng.random((300, n))
     new_values = compiled.evaluate(X)
     _same_values(new_values, old(X))
