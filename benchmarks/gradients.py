@@ -113,7 +113,7 @@ def measured(F: np.ndarray, front: np.ndarray) -> tuple[float, float]:
         return 0.0, float("inf")
     points = (F - ideal) / scale
     share = hypervolume(points, ref=ref) / hypervolume(exact, ref=ref)
-    return float(share), float(igd_plus(points, exact))
+    return float(share), float(igd_plus(points, reference_front=exact))
 
 
 def run_mooc(problem: Any, budget: int, seed: int, derivatives: bool) -> dict[str, Any]:

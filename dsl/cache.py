@@ -143,8 +143,10 @@ def key_of(asked: dict[str, Any]) -> str:
 # reading and writing ---------------------------------------------------------------------
 
 
-def _read(path: Path, asked: dict[str, Any]) -> tuple[ModelLayout, GeneratedCode] | None:
-    """The entry at ``path`` if it is whole, answers ``asked`` and its files are unchanged."""
+def _read(path: Path, asked: dict[str, Any]
+          ) -> tuple[ModelLayout, GeneratedCode, list[Dependency]] | None:
+    """The entry at ``path`` if it is whole, answers ``asked`` and its files are unchanged; and
+    the files it depends on."""
     try:
         if not _private(path.stat()):
             return None
@@ -169,7 +171,7 @@ def _read(path: Path, asked: dict[str, Any]) -> tuple[ModelLayout, GeneratedCode
         return None
     if not isinstance(layout, ModelLayout) or not isinstance(code, GeneratedCode):
         return None
-    return layout, code
+    return layout, code, [list(dependency) for dependency in entry["dependencies"]]
 
 
 def _write(folder: Path, key: str, asked: dict[str, Any], compiled: CompiledModel,
@@ -252,7 +254,7 @@ def compile_model(text: str, filename: str = "<string>", params: dict[str, Any] 
     path = folder / f"{key}.npz"
     found = _read(path, asked)
     if found is not None:
-        layout, code = found
+        layout, code, dependencies = found
         try:
             evaluate = load_code(code, layout.name, layout.externs)
             probe(evaluate, layout, code)
@@ -262,10 +264,12 @@ def compile_model(text: str, filename: str = "<string>", params: dict[str, Any] 
             _touch(path)
             return CompiledModel(layout, code, evaluate, time.perf_counter() - started,
                                  rebuild=partial(_fresh, text, filename, params, data),
-                                 cached=True)
+                                 cached=True, store=partial(_write, folder, key, asked,
+                                                            dependencies=dependencies))
     with recording() as dependencies:
         compiled = _fresh(text, filename, params, data)
     _write(folder, key, asked, compiled, dependencies)
+    compiled.store = partial(_write, folder, key, asked, dependencies=dependencies)
     return compiled
 
 

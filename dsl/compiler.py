@@ -13,7 +13,7 @@ from mooc.dsl.check import check
 from mooc.dsl.codegen import generate
 from mooc.dsl.codegen_jacobian import add_derivatives
 from mooc.dsl.data import DataSource, as_sources, gather
-from mooc.dsl.generated import CompiledModel, load_code, probe
+from mooc.dsl.generated import CompiledModel, DerivativeInfo, load_code, load_more, probe
 from mooc.dsl.include import expand_includes
 from mooc.dsl.layout import layout_of
 from mooc.dsl.linear_form import to_plain
@@ -22,7 +22,7 @@ from mooc.dsl.parser import parse
 from mooc.dsl.reads import is_file
 from mooc.dsl.structure import analyze
 
-__all__ = ["CompiledModel", "compile_text", "load_code"]
+__all__ = ["CompiledModel", "add_derivatives_to", "compile_text", "load_code"]
 
 
 def _statement_sources(model: Model) -> list[DataSource]:
@@ -74,7 +74,21 @@ def _compile(text: str, filename: str, params: dict | None, data: object) -> Com
     code = generate(lowered)
     layout = layout_of(lowered)
     layout.structure = to_plain(analyze(lowered))  # found once, and kept by the cache
-    add_derivatives(code, lowered)
     evaluate = load_code(code, layout.name, layout.externs)
     probe(evaluate, layout, code)
     return CompiledModel(layout, code, evaluate, time.perf_counter() - started, lowered)
+
+
+def add_derivatives_to(compiled: CompiledModel) -> DerivativeInfo:
+    """The model's derivatives, generated the first time they are wanted (compiling does not
+    spend the time): ``_make_derivatives`` joins the loaded code, and the compile cache's entry
+    is written again with it, so a later load has them at once."""
+    code = compiled.code
+    if code.derivatives is None:
+        start = len(code.source)
+        add_derivatives(code, compiled.lowered)
+        load_more(compiled.evaluate, code, code.source[start:], compiled.layout.name)
+        if compiled.store is not None:
+            compiled.store(compiled)
+    assert code.derivatives is not None
+    return code.derivatives

@@ -52,8 +52,9 @@ class GeneratedCode:
     hard_names: list[str] = field(default_factory=list)
     soft_names: list[str] = field(default_factory=list)
     #: whether ``_make_derivatives`` was generated (see mooc.dsl.codegen_jacobian), and what
-    #: is known of the derivatives
-    derivatives: DerivativeInfo = field(default_factory=lambda: DerivativeInfo(False))
+    #: is known of the derivatives; None until they are first wanted
+    #: (:func:`mooc.dsl.compiler.add_derivatives_to`)
+    derivatives: DerivativeInfo | None = None
 
 
 @dataclass
@@ -70,6 +71,8 @@ class CompiledModel:
     rebuild: Callable[[], CompiledModel] | None = field(default=None, repr=False)
     #: whether it came from the compile cache
     cached: bool = False
+    #: writes the model to the compile cache again (once derivatives were added), if cached
+    store: Callable[[CompiledModel], None] | None = field(default=None, repr=False)
 
     @property
     def lowered(self) -> LoweredModel:
@@ -109,6 +112,16 @@ def load_code(code: GeneratedCode, name: str, externs: tuple[ExternSpec, ...] | 
         kind = ModelLimitError if error.too_large else ModelCheckError
         raise kind(error.message, span) from None  # type: ignore[arg-type]
     return namespace["evaluate"]
+
+
+def load_more(evaluate: Any, code: GeneratedCode, source: str, name: str) -> None:
+    """Run ``source``, generated after ``code`` was loaded (its derivatives), in the namespace
+    of ``code``'s evaluate function, with the constants it added."""
+    filename = f"<mooc generated {name} (derivatives) #{next(_unique)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace = evaluate.__globals__
+    namespace.update({key: value for key, value in code.constants.items() if key not in namespace})
+    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - our own code
 
 
 def probe(evaluate: Any, layout: ModelLayout, code: GeneratedCode) -> None:

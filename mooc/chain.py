@@ -95,13 +95,16 @@ def _nsga3_declines(problem: Any) -> str | None:
 
 def _gradient_note(problem: Any, settings: dict[str, Any]) -> str:
     """What the model's derivatives add to an evolutionary method, unless switched off."""
-    info = getattr(problem, "derivatives", None)
-    if info is None or not info.available or getattr(problem, "externs", None):
+    project, polish = (settings.get(key) is not False for key in ("project", "polish"))
+    if not (project or polish) or getattr(problem, "externs", None):
+        return ""
+    info = problem.derivatives  # generated now if not yet: the run will want them
+    if not info.available:
         return ""
     steps = []
-    if "==" in info.relations and settings.get("project", True) is not False:
+    if project and "==" in info.relations:
         steps.append("equalities held by projection")
-    if settings.get("polish", True) is not False:
+    if polish:
         steps.append("gradient steps")
     return f"; {' and '.join(steps)} from the model's derivatives" if steps else ""
 

@@ -30,7 +30,7 @@ class ModelEvaluation:
 class _MinimizationView:
     """The problem as the solver sees it: minimization form, the solver protocol."""
 
-    def __init__(self, problem: Problem):
+    def __init__(self, problem: Problem, derivatives: bool = True):
         self._evaluate = problem._compiled.evaluate
         self.lower, self.upper = problem.lower, problem.upper
         self.kinds = problem.kinds
@@ -38,11 +38,11 @@ class _MinimizationView:
         self.soft_weights = problem.soft_weights
         if problem.conditional:  # the solver looks for 'active' only where variables are
             self.active = problem.active
-        derivatives = problem.derivatives_function()
-        if derivatives is not None:  # the solver looks for 'jacobian' only where it exists
-            self._derivatives = derivatives
+        function = problem.derivatives_function() if derivatives else None
+        if function is not None:  # the solver looks for 'jacobian' only where it exists
+            self._derivatives = function
             self._last: tuple[np.ndarray, tuple[np.ndarray, ...]] | None = None
-            info = problem._compiled.code.derivatives
+            info = problem.derivatives
             self.equality = np.array([op == "==" for op in info.relations], dtype=bool)
             self.linear = np.array(info.linear, dtype=bool)
             self.jacobian = self._jacobian
@@ -130,7 +130,10 @@ class Problem:
 
     @property
     def python_source(self) -> str:
-        """The generated numpy source of :meth:`evaluate`."""
+        """The generated numpy source of :meth:`evaluate` and of the derivatives (generated now
+        if they were not yet)."""
+        if not self.externs:
+            self.derivatives  # noqa: B018 - generates them
         return self._compiled.code.source
 
     @property
@@ -174,8 +177,14 @@ class Problem:
     def derivatives(self) -> Any:
         """What is known of the model's derivatives: whether they were generated (else
         ``reason``), and per let, objective and constraint where they do not exist or are
-        not used (``notes``); see :mod:`mooc.dsl.derivatives`."""
-        return self._compiled.code.derivatives
+        not used (``notes``); see :mod:`mooc.dsl.derivatives`. Generated the first time they
+        are wanted (and kept by the compile cache)."""
+        info = self._compiled.code.derivatives
+        if info is None:
+            from mooc.dsl.compiler import add_derivatives_to
+
+            info = add_derivatives_to(self._compiled)
+        return info
 
     def derivatives_function(self) -> Any:
         """``derivatives(X) -> (F, R, JF, JR)``: objectives (minimization form), signed
@@ -183,13 +192,16 @@ class Problem:
         (or calls an extern, a black box)."""
         if not hasattr(self, "_derivatives_made"):
             self._derivatives_made = None
-            make = self._compiled.evaluate.__globals__.get("_make_derivatives")  # type: ignore[attr-defined]
-            if make is not None and not self.externs:
+            if self.externs:  # a black box: no derivatives, and no time spent on them
+                return None
+            info = self.derivatives
+            make = self._compiled.evaluate.__globals__.get("_make_derivatives")
+            if make is not None:
                 try:
                     self._derivatives_made = make()
                 except Exception as error:  # noqa: BLE001 - derivatives are optional
-                    self._compiled.code.derivatives.available = False
-                    self._compiled.code.derivatives.reason = f"their setup failed: {error}"
+                    info.available = False
+                    info.reason = f"their setup failed: {error}"
         return self._derivatives_made
 
     def jacobian(self, X: Any, /) -> tuple[np.ndarray, np.ndarray]:
@@ -207,9 +219,10 @@ class Problem:
         _, _, JF, JR = function(self._points(X))
         return np.where(self.maximize[None, :, None], -JF, JF), JR
 
-    def as_solver_problem(self) -> _MinimizationView:
-        """This problem in the solver's protocol (objectives in minimization form)."""
-        return _MinimizationView(self)
+    def as_solver_problem(self, derivatives: bool = True) -> _MinimizationView:
+        """This problem in the solver's protocol (objectives in minimization form), offering
+        its Jacobian where it has derivatives (not when ``derivatives`` is False)."""
+        return _MinimizationView(self, derivatives)
 
     def active(self, X: Any, /) -> np.ndarray:
         """Mask (N, n_var): True where a variable exists at a point of X (always, but for

@@ -333,3 +333,19 @@ def test_text_python_cannot_encode_is_cached_too(folder):
     text = "var x in [0, 1]\nminimize f: x\nminimize g: 1 - x\n# \ud800 in a comment\n"
     assert [mooc.compile(text).evaluate([[0.5]]).F.tolist() for _ in range(2)] == [[[0.5, 0.5]]] * 2
     assert mooc.compile(text)._compiled.cached
+
+
+def test_derivatives_are_generated_when_wanted_and_kept_by_the_cache(folder):
+    circle = ROOT / "examples" / "circle.moo"
+    first = mooc.load(circle)
+    assert first._compiled.code.derivatives is None  # compiling spends no time on them
+    assert first.derivatives.available
+    X = np.array([[0.3, -0.8], [1.2, 0.1]])
+    expected = first.jacobian(X)
+    again = mooc.load(circle)
+    assert again._compiled.cached and again._compiled.built is None
+    assert again._compiled.code.derivatives == first.derivatives  # stored with the entry
+    for got, want in zip(again.jacobian(X), expected, strict=True):
+        np.testing.assert_array_equal(got, want)
+    assert again._compiled.built is None  # nothing compiled again for them
+    assert len(_entries(folder)) == 1
