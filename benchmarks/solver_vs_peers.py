@@ -7,9 +7,11 @@ Three parts:
 (b) population 10,000, 20 generations: wall time and hypervolume;
 (c) peak memory (maximum resident set size of a fresh process) of mooc at population 100,000.
 
-mooc solves ZDT1 twice: from the model file examples/zdt1.moo (timed from ``mooc.load``, so
-compiling the model counts; the modules are imported beforehand) and as a numpy function through
-``FunctionProblem``; pymoo solves the same numpy function as a
+mooc solves ZDT1 three ways: from the model file examples/zdt1.moo (timed from ``mooc.load``,
+so compiling the model counts; the modules are imported beforehand) with its defaults, which
+take gradient steps from the model's derivatives (``mooc .moo``), and without them (``mooc
+-d``: NSGA-II alone, the peers' algorithm), and as a numpy function through
+``FunctionProblem`` (no derivatives); pymoo solves the same numpy function as a
 vectorized ``Problem``; pygmo solves its built-in C++ ``zdt(1, 30)`` (its fastest case: pygmo
 would call a Python problem once per individual). "Generations" means offspring generations
 after the initial population for all three (pymoo's ``n_gen`` counts the initial one, so it is
@@ -70,12 +72,16 @@ def run_mooc(population: int, generations: int, seed: int) -> dict[str, object]:
 MODEL = Path(__file__).resolve().parent.parent / "examples" / "zdt1.moo"
 
 
-def run_mooc_model(population: int, generations: int, seed: int) -> dict[str, object]:
+def run_mooc_model(population: int, generations: int, seed: int,
+                   derivatives: bool = True) -> dict[str, object]:
+    """The model file with the defaults (gradient steps from its derivatives), or without
+    them (``derivatives=False``: NSGA-II alone, the peers' algorithm)."""
     import mooc
 
     started = time.perf_counter()
     problem = mooc.load(MODEL)
-    result = problem.solve(population=population, generations=generations, seed=seed)
+    result = problem.solve(population=population, generations=generations, seed=seed,
+                           polish=derivatives, project=derivatives)
     elapsed = time.perf_counter() - started
     return {"time": elapsed, "F": result.F}
 
@@ -112,9 +118,12 @@ def run_pygmo(population: int, generations: int, seed: int) -> dict[str, float]:
 
 
 RUNNERS: dict[str, Callable[[int, int, int], dict[str, Any]]] = {
-    "mooc .moo": run_mooc_model, "mooc numpy": run_mooc, "pymoo": run_pymoo, "pygmo": run_pygmo,
+    "mooc .moo": run_mooc_model,
+    "mooc -d": lambda population, generations, seed: run_mooc_model(population, generations,
+                                                                    seed, derivatives=False),
+    "mooc numpy": run_mooc, "pymoo": run_pymoo, "pygmo": run_pygmo,
 }
-MOOC = ("mooc .moo", "mooc numpy")
+MOOC = ("mooc .moo", "mooc -d", "mooc numpy")
 
 
 def fastest_runs(population: int, generations: int, seeds: list[int],

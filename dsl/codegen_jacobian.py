@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import sympy
 
 from mooc.dsl.codegen import PopulationPrinter, _Emitter
-from mooc.dsl.codegen_blocks import family_indices
+from mooc.dsl.codegen import _statement_value as _value
 from mooc.dsl.derivatives import (
     _SPREAD_EXPONENT,
     TIME_LIMIT,
@@ -81,19 +81,6 @@ class JacobianPrinter(PopulationPrinter):
 
     def _print_FirstArgMax(self, expr: sympy.Basic) -> str:
         return self.range_operation("_first_argmax", expr)
-
-
-def _value(printer: JacobianPrinter, emitter: _Emitter, expr: sympy.Basic,
-           family: Family | None) -> str:
-    """A statement's value over its family (as evaluate prints one)."""
-    printer.bound = {}
-    printer.level = 0 if family is None else len(family.indices)
-    if family is not None:
-        family_indices(printer, emitter, family)
-    code = printer._print(expr)
-    if family is None:
-        return f"_column({code}, N)"
-    return f"_family_rows({code}, {family.shape!r}, N)"
 
 
 def _with_block(family: Family | None, block: VarBlock) -> Family | None:
