@@ -79,15 +79,24 @@ def _compile(text: str, filename: str, params: dict | None, data: object) -> Com
     return CompiledModel(layout, code, evaluate, time.perf_counter() - started, lowered)
 
 
-def add_derivatives_to(compiled: CompiledModel) -> DerivativeInfo:
+def add_derivatives_to(compiled: CompiledModel, *, guard: bool = True) -> DerivativeInfo:
     """The model's derivatives, generated the first time they are wanted (compiling does not
     spend the time): ``_make_derivatives`` joins the loaded code, and the compile cache's entry
-    is written again with it, so a later load has them at once."""
+    is written again with it, so a later load has them at once. Derivatives are optional: with
+    ``guard``, a failure of ours to generate them leaves the model without them, saying why
+    (the fuzzer turns the guard off, to see such failures)."""
     code = compiled.code
     if code.derivatives is None:
-        start = len(code.source)
-        add_derivatives(code, compiled.lowered)
-        load_more(compiled.evaluate, code, code.source[start:], compiled.layout.name)
+        start, constants = len(code.source), dict(code.constants)
+        try:
+            add_derivatives(code, compiled.lowered)
+            load_more(compiled.evaluate, code, code.source[start:], compiled.layout.name)
+        except Exception as error:  # noqa: BLE001 - see guard
+            if not guard:
+                raise
+            code.source, code.constants = code.source[:start], constants
+            code.derivatives = DerivativeInfo(
+                False, f"they could not be generated ({type(error).__name__}: {error})")
         if compiled.store is not None:
             compiled.store(compiled)
     assert code.derivatives is not None

@@ -14,7 +14,6 @@ from typing import Any
 
 from mooc.checkpoint import Resumed, RunCheckpoint, seeded
 from mooc.errors import UsageError
-from mooc.options import wants_derivatives
 
 
 def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask: Any = None,
@@ -61,7 +60,7 @@ def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask:
         runner.workers, runner.dask = workers, client
         try:
             solver = nsga3 if algorithm == "nsga3" else nsga2
-            raw = solver(problem.as_solver_problem(wants_derivatives(settings)), checkpoint=hook,
+            raw = solver(problem.as_solver_problem(settings), checkpoint=hook,
                         resume=None if resumed is None else resumed.state, on_evaluated=log,
                         **{k: v for k, v in settings.items() if k != "method"})
             interrupted = raw.stop_reason == "interrupted"

@@ -33,7 +33,6 @@ from typing import Any
 import numpy as np
 
 from mooc.errors import UsageError
-from mooc.options import wants_derivatives
 
 #: Options of solve() that make no sense when the caller evaluates.
 _NOT_HERE = ("callback", "workers", "dask")
@@ -89,7 +88,7 @@ class Optimizer:
         self.log = start_log(problem, evaluations, resumed)
         self.started = time.time()
         try:
-            self.search = _search(problem.as_solver_problem(wants_derivatives(settings)),
+            self.search = _search(problem.as_solver_problem(settings),
                                   checkpoint=hook,
                                   on_evaluated=self.log,
                                   resume=None if resumed is None else resumed.state, **settings)

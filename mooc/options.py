@@ -89,12 +89,6 @@ RUN_RULES = {
 SWITCHES = ("polish", "project")
 
 
-def wants_derivatives(settings: Mapping[str, Any]) -> bool:
-    """Whether a run with ``settings`` takes gradient steps or projects onto equalities (on
-    unless switched off), and so wants the model's derivatives."""
-    return any(settings.get(key) is not False for key in SWITCHES)
-
-
 def checked_switch(value: Any, name: str) -> bool:
     """``value`` as a bool: True or False, or the words on, off, true, false (any case)."""
     from mooc.dsl.names import SWITCH_VALUES

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,12 @@ class ModelEvaluation:
     def feasible(self) -> np.ndarray:
         """True where every hard constraint holds (NaN violations count as not holding)."""
         return np.all(self.violation == 0, axis=1)
+
+
+def wants_derivatives(settings: Mapping[str, Any]) -> bool:
+    """Whether a run with ``settings`` takes gradient steps or projects onto equalities (on
+    unless switched off), and so wants the model's derivatives."""
+    return any(settings.get(key) is not False for key in ("polish", "project"))
 
 
 class _MinimizationView:
@@ -219,10 +226,11 @@ class Problem:
         _, _, JF, JR = function(self._points(X))
         return np.where(self.maximize[None, :, None], -JF, JF), JR
 
-    def as_solver_problem(self, derivatives: bool = True) -> _MinimizationView:
+    def as_solver_problem(self, settings: Mapping[str, Any] | None = None) -> _MinimizationView:
         """This problem in the solver's protocol (objectives in minimization form), offering
-        its Jacobian where it has derivatives (not when ``derivatives`` is False)."""
-        return _MinimizationView(self, derivatives)
+        its Jacobian where it has derivatives, unless the run's ``settings`` switch off both
+        ``polish`` and ``project`` (then none are generated)."""
+        return _MinimizationView(self, wants_derivatives(settings or {}))
 
     def active(self, X: Any, /) -> np.ndarray:
         """Mask (N, n_var): True where a variable exists at a point of X (always, but for

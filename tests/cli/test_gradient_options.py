@@ -48,3 +48,12 @@ def test_the_solver_block_switches_them_off_and_python_may_switch_them_on(tmp_pa
     assert "gradient evaluations" in on.message and "gradient" not in off.message
     with pytest.raises(mooc.MooError, match="'polish' takes on or off, but was given 2"):
         problem.solve(polish=2)
+
+
+def test_derivatives_are_generated_only_for_a_run_that_uses_them():
+    problem = mooc.compile(CIRCLE, cache=False)
+    assert problem._compiled.code.derivatives is None
+    off = problem.solve(population=10, generations=3, seed=1, polish=False, project=False)
+    assert off.n_gradient_evaluations == 0 and problem._compiled.code.derivatives is None
+    on = problem.solve(population=10, generations=3, seed=1)
+    assert on.n_gradient_evaluations > 0 and problem._compiled.code.derivatives.available

@@ -89,7 +89,7 @@ def _character_mutation(text: str, rng: np.random.Generator) -> str:
 def outcome(text: str, filename: str) -> tuple:
     """What compiling ``text`` gives: ("error", message) for a MooError, or ("code", source,
     values at fixed points). Any other exception propagates."""
-    from mooc.dsl.compiler import compile_text
+    from mooc.dsl.compiler import add_derivatives_to, compile_text
     from mooc.errors import MooError
 
     try:
@@ -99,7 +99,14 @@ def outcome(text: str, filename: str) -> tuple:
     with np.errstate(all="ignore"):
         X = points_within_bounds(compiled, n=3)
     F, G, S = compiled.evaluate(X)
-    return ("code", compiled.code.source, F.tobytes(), G.tobytes(), S.tobytes())
+    values = (F.tobytes(), G.tobytes(), S.tobytes())
+    if compiled.layout.externs:
+        return ("code", compiled.code.source, *values)
+    info = add_derivatives_to(compiled, guard=False)  # their failures escape, to be seen
+    if info.available:
+        _, R, JF, JR = compiled.evaluate.__globals__["_make_derivatives"]()(X)
+        values += (R.tobytes(), JF.tobytes(), JR.tobytes())
+    return ("code", compiled.code.source, repr(info), *values)
 
 
 def check_mutant(k: int) -> str | None:
