@@ -52,8 +52,10 @@ class FirstArgMax(RangeOperation):
     """1 where ``body`` is greatest over ``lo..hi`` (the first such index), else 0."""
 
 
-#: The nodes that bind an index: Sum and Product by their limits, the others by args[1].
-_RANGE_NODES = (RangeMin, RangeMax, RangeOperation)
+#: The nodes that bind an index: Sum and Product by their limits, the others by args[1]. A
+#: RangeOperation binds none: its index is the enclosing reduction's, whose axis it works on,
+#: so renaming that reduction's index renames it too.
+_RANGE_NODES = (RangeMin, RangeMax)
 
 
 def substitute(expr: sympy.Basic, mapping: dict[sympy.Symbol, sympy.Basic]) -> sympy.Basic:

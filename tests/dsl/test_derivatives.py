@@ -3,6 +3,8 @@ vectorized over index ranges, and honest about where it does not exist."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from model_corpus import CORPUS, data_for, points_within_bounds
@@ -197,3 +199,20 @@ constraint big: y == 1000
     ev = problem.evaluate([[1 + 5e-7, 1000 * (1 + 5e-7)], [1 + 2e-6, 1000 * (1 + 2e-6)]])
     assert (ev.violation[0] == 0).all()
     np.testing.assert_allclose(ev.violation[1], [1e-6, 1e-3], rtol=1e-3)
+
+
+@pytest.mark.parametrize("M", [3, 5])
+def test_a_product_inside_a_sum_of_squares_keeps_its_reduction_axis(M):
+    """C2-DTLZ2 sums squares of DTLZ2's products: the product's per-element rule must stay on
+    the axis of the sum that encloses it when that sum's index is renamed."""
+    model = Path(__file__).parents[2] / "benchmarks" / "c2_dtlz2.moo"
+    compiled = mooc.load(model, params={"M": M}, cache=False)._compiled
+    assert add_derivatives_to(compiled, guard=False).available
+    derivatives = _derivatives(compiled)
+    X = np.random.default_rng(2).uniform(0.05, 0.95, (4, mooc.load(model, params={"M": M}).n_var))
+    _, _, JF, JR = derivatives(X)
+    analytic = np.concatenate([JF, JR], axis=1)
+    for column in range(X.shape[1]):
+        numeric = _central_differences(derivatives, X, column)
+        exact = analytic[:, :, column]
+        assert np.all(np.abs(numeric - exact) <= 2e-5 * (1 + np.abs(exact) + np.abs(numeric)))
