@@ -96,8 +96,9 @@ def _nsga3_declines(problem: Any) -> str | None:
 def _gradient_note(problem: Any, settings: dict[str, Any]) -> str:
     """What the model's derivatives add to an evolutionary method, unless switched off."""
     project, polish = (settings.get(key) is not False for key in ("project", "polish"))
-    if not (project or polish) or getattr(problem, "externs", None):
-        return ""
+    continuous = any(kind in ("real", "log") for kind in getattr(problem, "kinds", ()))
+    if not (project or polish) or not continuous or getattr(problem, "externs", None):
+        return ""  # integer, binary and choice variables are the search's alone
     info = problem.derivatives  # generated now if not yet: the run will want them
     if not info.available:
         return ""
