@@ -18,7 +18,6 @@ each constraint's gradient scaled to the objectives' typical length.
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import nnls
 
 #: How strongly the hull's weights are held to a sum of 1 in the least-squares form.
 _SIMPLEX_WEIGHT = 1e3
@@ -47,6 +46,8 @@ def least_norm_in_hull(V: np.ndarray, /) -> np.ndarray:
     rows = np.vstack([V.T / scale, np.full((1, r), _SIMPLEX_WEIGHT)])
     target = np.zeros(rows.shape[0])
     target[-1] = _SIMPLEX_WEIGHT
+    from scipy.optimize import nnls  # imported when first needed: it takes a second cold
+
     w, _ = nnls(rows, target)
     total = w.sum()
     return w / total if total > 0 else np.full(r, 1.0 / r)
