@@ -93,9 +93,10 @@ def _nsga3_declines(problem: Any) -> str | None:
     return None
 
 
-def _gradient_note(problem: Any, settings: dict[str, Any]) -> str:
+def _gradient_note(problem: Any, settings: dict[str, Any], polish_default: bool = True) -> str:
     """What the model's derivatives add to an evolutionary method, unless switched off."""
-    project, polish = (settings.get(key) is not False for key in ("project", "polish"))
+    project = settings.get("project") is not False
+    polish = polish_default if settings.get("polish") is None else bool(settings["polish"])
     continuous = any(kind in ("real", "log") for kind in getattr(problem, "kinds", ()))
     if not (project or polish) or not continuous or getattr(problem, "externs", None):
         return ""  # integer, binary and choice variables are the search's alone
@@ -120,7 +121,7 @@ METHODS: dict[str, Method] = {
     "nsga3": Method("nsga3", "NSGA-III", lambda problem: None, _nsga3_declines,
                     lambda problem, settings: "NSGA-III with reference directions "
                     f"({problem.n_obj} objectives; an approximate front"
-                    f"{_gradient_note(problem, settings)})",
+                    f"{_gradient_note(problem, settings, polish_default=False)})",
                     _run_nsga3),
     # Further methods plug in here, one entry each, and in AUTO_ORDER where auto should try
     # them (a gradient-polished NSGA-II, declining where the model is not differentiable).

@@ -74,7 +74,8 @@ def nsga3(problem: Problem, /, *, directions: int | ArrayLike | None = None,
     **options
         Every other option of :func:`~mooc.solver.nsga2` (limits, seed, constraint handling,
         variation, ``initial``, ``callback``, ``max_front``, ``checkpoint``, ``resume``...),
-        with the same defaults. A checkpoint of an NSGA-III run goes on with the same
+        with the same defaults but ``polish``, off unless asked for (see
+        :data:`POLISH_DEFAULT`). A checkpoint of an NSGA-III run goes on with the same
         directions only.
 
     Returns
@@ -97,6 +98,14 @@ def nsga3(problem: Problem, /, *, directions: int | ArrayLike | None = None,
     return drive(nsga3_search(problem, directions=directions, population=population, **options))
 
 
+#: Gradient steps are off by default in NSGA-III: on multimodal many-objective problems they
+#: pull the population into local fronts (DTLZ1 with 5 objectives at 30,000 evaluations: 0.91,
+#: 0.49 and 0.99 of the exact hypervolume with them, 0.98, 0.99 and 0.99 without), and at
+#: three objectives they help some problems and hurt others. ``polish=True`` turns them on;
+#: equalities are projected either way.
+POLISH_DEFAULT = False
+
+
 def nsga3_search(problem: Problem, /, *, directions: int | ArrayLike | None = None,
                  population: int | None = None, **options: Any) -> Search:
     """The :class:`~mooc.solver.ask_tell.Search` of an NSGA-III run (arguments as
@@ -107,5 +116,7 @@ def nsga3_search(problem: Problem, /, *, directions: int | ArrayLike | None = No
         population = len(chosen) if directions is not None else DEFAULT_POPULATION
     digest = hashlib.sha256(np.ascontiguousarray(chosen).tobytes()).hexdigest()[:16]
     method = {"method": "nsga3", "directions": f"{len(chosen)} ({digest})"}
+    if options.get("polish") is None:
+        options["polish"] = POLISH_DEFAULT
     return Search(problem, survival=ReferenceDirections(chosen), method=method,
                   population=population, **options)
