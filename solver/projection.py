@@ -115,6 +115,8 @@ class EqualityProjection:
     b: np.ndarray | None = None
     #: gradient evaluations per projected point so far (for planning a generation)
     cost: float = 0.0
+    #: whether the nonlinear rows were checked for continuous variables to move
+    checked: bool = False
 
     @classmethod
     def of(cls, gradients: Gradients | None) -> EqualityProjection | None:
@@ -129,7 +131,7 @@ class EqualityProjection:
     def project(self, X: np.ndarray, /, *, limit: int | None = None) -> np.ndarray:
         """``X`` moved onto the equalities; a nonlinear projection spends at most ``limit``
         gradient evaluations (None: no limit)."""
-        if X.shape[0] == 0:
+        if X.shape[0] == 0 or not self.rows.size:
             return X
         if self.nonlinear:
             before = self.gradients.count
@@ -187,6 +189,10 @@ class EqualityProjection:
                 break
             spent += live.size
             linear = g.linearize(X[live])
+            if not self.checked:
+                self._keep_movable_rows(linear.JG)
+                if not self.rows.size:
+                    break
             h = linear.G[:, self.rows]
             Z = g.unit(X[live])
             step = _least_step(h, linear.JG[:, self.rows], Z)
@@ -197,6 +203,17 @@ class EqualityProjection:
             settled = ~ok | (np.abs(step).max(axis=1) < NEWTON_SMALL)
             live = live[~settled]
         return X
+
+
+    def _keep_movable_rows(self, JG: np.ndarray) -> None:
+        """Keep only the equalities some continuous variable moves, judged at the first points
+        projected: one on integer, binary or choice variables alone is the search's to meet,
+        and projecting it would spend gradient evaluations on steps of zero."""
+        J = JG[:, self.rows]
+        moves = (np.isfinite(J) & (J != 0)).any(axis=(0, 2))
+        self.rows = self.rows[moves]
+        self.nonlinear = bool((~self.gradients.linear[self.rows]).any())
+        self.checked = True
 
 
 def _least_step(h: np.ndarray, J: np.ndarray, Z: np.ndarray) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 import mooc
@@ -57,3 +58,13 @@ def test_derivatives_are_generated_only_for_a_run_that_uses_them():
     assert off.n_gradient_evaluations == 0 and problem._compiled.code.derivatives is None
     on = problem.solve(population=10, generations=3, seed=1)
     assert on.n_gradient_evaluations > 0 and problem._compiled.code.derivatives.available
+
+
+def test_an_equality_on_integer_variables_alone_is_left_to_the_search():
+    """No continuous variable moves it: projecting it would spend gradient evaluations on
+    steps of zero, so after the first look it is not projected."""
+    problem = mooc.compile("var n int in [0, 10]\nvar x in [0, 1]\nminimize f: n + x\n"
+                           "minimize g: -n + x^2\nconstraint c: n^2 == 9", cache=False)
+    result = problem.solve(seed=1, max_evaluations=3000)
+    assert result.n_gradient_evaluations < 200  # was about half the budget
+    assert np.all(result.feasible) and np.all(result.X[:, 0] == 3)

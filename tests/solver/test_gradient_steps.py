@@ -199,3 +199,4 @@ def test_a_run_with_gradient_steps_resumes_to_the_same_front(tmp_path):
     np.testing.assert_array_equal(whole.F, again.F)
     assert (whole.n_evaluations, whole.n_gradient_evaluations) == \
         (again.n_evaluations, again.n_gradient_evaluations)
+
