@@ -23,13 +23,17 @@ extern's value) makes the model :class:`NotLinear`, with the reason and where it
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from scipy import sparse
 
 from mooc.dsl import ast
 from mooc.dsl.affine import Affine, AffineExtractor, NotAffine
 from mooc.dsl.linear_form import LinearModel, NotLinear
 from mooc.dsl.lowered import ConstraintForm, Definition, ExternCall, LoweredModel
+
+if TYPE_CHECKING:  # scipy is imported when a linear model's matrices are built
+    from scipy import sparse
 
 
 class _Rows:
@@ -56,6 +60,8 @@ class _Rows:
         return numbers
 
     def matrix(self, n: int) -> tuple[sparse.csr_array, np.ndarray]:
+        from scipy import sparse
+
         if not self.count:
             return sparse.csr_array((0, n)), np.zeros(0)
         matrix = sparse.coo_array((np.concatenate(self.vals), (np.concatenate(self.rows),
@@ -194,6 +200,8 @@ class _Builder:
             rows.add(objective, np.zeros(objective.const.shape))
         objectives, _ = rows.matrix(n)
         if self.penalty:
+            from scipy import sparse
+
             slack, weight = (np.array(v) for v in zip(*self.penalty, strict=True))
             penalty = sparse.csr_array((np.tile(weight, objectives.shape[0]),
                                         (np.repeat(np.arange(objectives.shape[0]), slack.size),
