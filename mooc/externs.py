@@ -25,18 +25,19 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from mooc.errors import MooError
 from mooc.exit_guard import ExternExited, exits_refused
-from mooc.timed_workers import TimedWorkers
+
+if TYPE_CHECKING:  # process pools are imported when a run first uses them (20 ms at start-up)
+    from concurrent.futures import Executor
+
+    from mooc.timed_workers import TimedWorkers
 
 
 class ExternNotAllowed(MooError):
@@ -112,6 +113,9 @@ def _values(spec: ExternSpec, raw: Any) -> list[float]:
 def _call_in_thread(spec: ExternSpec, point: dict[str, Any]) -> Any:
     """Call with a timeout in a thread: for daemonic processes, which cannot have children.
     A call that times out is abandoned, not stopped: it runs on until it returns."""
+    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import TimeoutError as FutureTimeout
+
     pool = ThreadPoolExecutor(max_workers=1)
     future = pool.submit(load_function(spec), **point)
     pool.shutdown(wait=False)
@@ -358,6 +362,8 @@ class ExternRunner:
                 yield key, (None, _reason(error))
             return
         if self._timed is None:
+            from mooc.timed_workers import TimedWorkers
+
             self._timed = TimedWorkers(self.workers, serve)
         assert spec.timeout is not None
         calls = {key: (spec, point) for key, point in todo.items()}
@@ -372,6 +378,9 @@ class ExternRunner:
 
     def _pooled(self, spec: ExternSpec, todo: dict[str, dict[str, Any]]
                 ) -> Iterator[tuple[str, Outcome]]:
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
+
         pool = self._executor(spec)
         pending = {pool.submit(call_point, spec, point): key for key, point in todo.items()}
         # call_point enforces the timeout itself; this only guards against a worker that hangs
@@ -406,6 +415,8 @@ class ExternRunner:
                                                                         isolated=True)
 
     def _executor(self, spec: ExternSpec) -> Executor:
+        from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
         if self._pool is None:
             if spec.kind == "python":
                 self._pool = ProcessPoolExecutor(max_workers=self.workers,
