@@ -18,7 +18,7 @@ import numpy as np
 import sympy
 
 from mooc.dsl.runtime import MAX_ELEMENTS
-from mooc.dsl.symbols import RangeMax, RangeMin
+from mooc.dsl.symbols import RangeMax, RangeMin, as_written
 
 #: numpy versions of the functions a constant part may use.
 _FUNCTIONS = {
@@ -36,7 +36,7 @@ class NotAffine(Exception):
 
 
 def _text(expr: sympy.Basic) -> str:
-    return sympy.sstr(expr).replace("**", "^")
+    return as_written(expr)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ choice variables (the search varies those; the gradient steps leave them alone).
 from __future__ import annotations
 
 import functools
-import re
 import time
 from dataclasses import dataclass, field
 
@@ -33,7 +32,7 @@ from mooc.dsl.derivative_sums import (
     sum_derivative,
 )
 from mooc.dsl.lowered import ConstraintForm, Definition, ExternCall, LoweredModel, ParamValue, VarBlock
-from mooc.dsl.symbols import RangeMax, RangeMin
+from mooc.dsl.symbols import RangeMax, RangeMin, as_written
 
 #: Most expression nodes differentiated for one model before derivatives are given up on
 #: (a model of thousands of separately written terms and variables); such a model is still
@@ -264,13 +263,9 @@ class Differentiator:
 _SHOWN = 50
 
 
-_AS_WRITTEN = {"Max": "max", "Min": "min", "Abs": "abs", "ceiling": "ceil", "**": "^"}
-_SYMPY_WORDS = re.compile(r"\b(Max|Min|Abs|ceiling)\b|\*\*")
-
-
 def _shown(expr: sympy.Basic) -> str:
     """An expression as the model would write it (max, abs, ^), shortened when long."""
-    text = _SYMPY_WORDS.sub(lambda match: _AS_WRITTEN[match.group(0)], str(expr))
+    text = as_written(expr)
     return text if len(text) <= _SHOWN else text[:_SHOWN - 3] + "..."
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sympy
 
 
@@ -44,3 +46,12 @@ class RangeMin(RangeReduction):
 
 class RangeMax(RangeReduction):
     symbol = "max"
+
+
+_AS_WRITTEN = {"Max": "max", "Min": "min", "Abs": "abs", "ceiling": "ceil", "**": "^"}
+_SYMPY_WORDS = re.compile(r"\b(Max|Min|Abs|ceiling)\b|\*\*")
+
+
+def as_written(expr: sympy.Basic) -> str:
+    """An expression in the model language's words (max, abs, ceil, ^), not sympy's."""
+    return _SYMPY_WORDS.sub(lambda match: _AS_WRITTEN[match.group(0)], sympy.sstr(expr))
