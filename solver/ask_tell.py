@@ -26,7 +26,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -35,7 +35,6 @@ from mooc.solver.archive import FrontArchive
 from mooc.solver.checkpoint import CheckpointHook, SolverState, check_settings, restore, snapshot
 from mooc.solver.constraints import ConstraintHandling
 from mooc.solver.front import select_front
-from mooc.solver.memetic import GradientSteps
 from mooc.solver.population import Population, evaluate_points, population_of
 from mooc.solver.problem import Evaluation, Problem, check_problem
 from mooc.solver.progress import GenerationStats, ProgressMonitor
@@ -45,6 +44,9 @@ from mooc.solver.survival import RankAndCrowding, Survival
 from mooc.solver.termination import Budget
 from mooc.solver.variables import VariableSpace
 from mooc.solver.variation import VariationSettings
+
+if TYPE_CHECKING:
+    from mooc.solver.memetic import GradientSteps
 
 #: Stop as "exhausted" after this many generations in a row without a single new point.
 EXHAUSTED_AFTER = 5
@@ -207,8 +209,11 @@ class Search:
                                         timeout=timeout),
                        variation=variation, size=int(population), rng=generator,
                        archive=FrontArchive(handling, max_front), survival=survival)
-        self.run.steps = GradientSteps.of(problem, self.run.space, polish=polish,
-                                          project=project, constraints=constraints)
+        if getattr(problem, "jacobian", None) is not None:  # else no gradient steps to take
+            from mooc.solver.memetic import GradientSteps
+
+            self.run.steps = GradientSteps.of(problem, self.run.space, polish=polish,
+                                              project=project, constraints=constraints)
         self.stopping = _Stopping(callback, stall_generations)
         self.state: Generation | None = None
         self.monitor = ProgressMonitor(tolerance=stall_tolerance)

@@ -66,10 +66,6 @@ class Gradients:
                    np.asarray(problem.upper)[columns], flags["equality"], flags["linear"],
                    residuals)
 
-    @property
-    def k(self) -> int:
-        return int(self.columns.size)
-
     def unit(self, X: np.ndarray) -> np.ndarray:
         """The moving columns of ``X`` in span units from their lower bounds (0..1 inside)."""
         return (X[:, self.columns] - self.lower) / self.span

@@ -31,7 +31,7 @@ ends with the front of a run never stopped.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -217,8 +217,6 @@ class Polish:
         share = (1 - SHARE_RATE) * self.state.share + SHARE_RATE * target
         self.state.share = float(np.clip(share, SHARE_LEAST, SHARE_MOST))
 
-    def state_dict(self) -> dict[str, float]:
-        return asdict(self.state)
 
 
 def hypervolume_gains(front: np.ndarray, bred: np.ndarray,

@@ -147,11 +147,9 @@ class EqualityProjection:
         model's constants: not counted as an evaluation)."""
         g = self.gradients
         point = np.nan_to_num(X[:1], nan=0.0)
-        before = g.count
         problem = g.problem
-        JF, JG = problem.jacobian(point)  # type: ignore[attr-defined]
+        _, JG = problem.jacobian(point)  # type: ignore[attr-defined]
         G = problem.constraint_residuals(point)  # type: ignore[attr-defined]
-        g.count = before
         A = np.asarray(JG, dtype=float).reshape(1, problem.n_hard, -1)[0, self.rows]
         self.A = A
         self.b = A @ point[0] - np.asarray(G, dtype=float).reshape(-1)[self.rows]

@@ -9,9 +9,9 @@ objectives on, a lattice small enough for a population has no interior point at 
 otherwise spreads exactly that many points by minimizing their Riesz s-energy (Blank, Deb,
 Dhebar, Bandaru and Seada, 2021), starting from a max-min subset of a finer lattice that holds
 the ``M`` corners; the corners stay fixed, so the extreme directions are always there. Beyond
-:data:`ENERGY_MAX_POINTS` points the energy is too costly (quadratic in the count) and the
-max-min subset is used as it is; beyond :data:`SUBSET_MAX_POINTS`, the largest lattice that
-fits. Everything here is deterministic: the same count gives the same directions.
+:data:`SPREAD_MAX_POINTS` points the energy is too costly (quadratic in the count) and the
+largest lattice that fits is taken instead. Everything here is deterministic: the same count
+gives the same directions.
 
 Examples
 --------
@@ -158,7 +158,7 @@ def _cached_directions(n_obj: int, n_points: int) -> np.ndarray:
 
 def reference_directions(n_obj: int, n_points: int, /) -> np.ndarray:
     """``n_points`` directions spread evenly over the unit simplex in ``n_obj`` dimensions,
-    the corners among them (see the module); fewer only beyond :data:`SUBSET_MAX_POINTS` when
+    the corners among them (see the module); fewer only beyond :data:`SPREAD_MAX_POINTS` when
     no lattice has exactly ``n_points``. The array is read-only (it is cached).
 
     Examples

@@ -10,6 +10,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -18,7 +19,6 @@ from mooc.solver.archive import FrontArchive
 from mooc.solver.conditional import active_of, fill_missing, settle
 from mooc.solver.constraints import ConstraintHandling
 from mooc.solver.evaluated import EvaluatedRows
-from mooc.solver.memetic import GradientSteps
 from mooc.solver.population import Population, evaluate_points
 from mooc.solver.problem import Problem
 from mooc.solver.rowwise import finite_rows
@@ -27,6 +27,9 @@ from mooc.solver.survival import RankAndCrowding, Survival
 from mooc.solver.termination import Budget
 from mooc.solver.variables import VariableSpace
 from mooc.solver.variation import VariationSettings, make_offspring
+
+if TYPE_CHECKING:  # the gradient modules are imported only for problems with a jacobian
+    from mooc.solver.memetic import GradientSteps
 
 #: New points are drawn in at most this many rounds per generation (duplicates are redrawn).
 BREEDING_ROUNDS = 5
@@ -79,7 +82,7 @@ class Run:
         """The first ``need`` rows of ``candidates`` never evaluated before and all different
         (moved onto the equality constraints first, when there are gradient steps); they are
         recorded as evaluated (the caller evaluates them)."""
-        if self.steps is not None:
+        if self.steps is not None and self.steps.projection is not None:  # else no repair
             keep, _ = self.evaluated.new_rows(candidates)
             candidates = self.steps.repair(candidates.take(keep.nonzero()[0][:need], axis=0))
         keep, hashes = self.evaluated.new_rows(candidates)

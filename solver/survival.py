@@ -88,7 +88,8 @@ class ReferenceDirections:
              needed: int | None = None) -> Ranking:
         finite = finite_rows(objectives)
         feasible = finite & (violation == 0)
-        rank = constrained_rank(objectives, violation, finite=finite, feasible=feasible)
+        rank = constrained_rank(objectives, violation, finite=finite, feasible=feasible,
+                                needed=needed)
         return Ranking(objectives, rank, np.zeros(len(rank)), feasible, bool(feasible.all()))
 
     def best(self, ranking: Ranking, size: int, /, *, rng: np.random.Generator) -> np.ndarray:
