@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from mooc.dsl.names import ALGORITHMS
 from mooc.errors import UsageError
 
 
@@ -86,6 +87,12 @@ def _run_nsga3(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
 NSGA3_FROM_OBJECTIVES = 3
 
 
+def _nsga3_polish() -> bool:
+    from mooc.solver.nsga3 import POLISH_DEFAULT
+
+    return POLISH_DEFAULT
+
+
 def _nsga3_declines(problem: Any) -> str | None:
     if problem.n_obj < NSGA3_FROM_OBJECTIVES:
         return f"{problem.n_obj} objective{'s' * (problem.n_obj != 1)}, where NSGA-II's crowding " \
@@ -94,7 +101,8 @@ def _nsga3_declines(problem: Any) -> str | None:
 
 
 def _gradient_note(problem: Any, settings: dict[str, Any], polish_default: bool = True) -> str:
-    """What the model's derivatives add to an evolutionary method, unless switched off."""
+    """What the model's derivatives add to an evolutionary method, unless switched off
+    (``polish_default``: the method's own, when the settings do not say)."""
     project = settings.get("project") is not False
     polish = polish_default if settings.get("polish") is None else bool(settings["polish"])
     continuous = any(kind in ("real", "log") for kind in getattr(problem, "kinds", ()))
@@ -121,7 +129,7 @@ METHODS: dict[str, Method] = {
     "nsga3": Method("nsga3", "NSGA-III", lambda problem: None, _nsga3_declines,
                     lambda problem, settings: "NSGA-III with reference directions "
                     f"({problem.n_obj} objectives; an approximate front"
-                    f"{_gradient_note(problem, settings, polish_default=False)})",
+                    f"{_gradient_note(problem, settings, polish_default=_nsga3_polish())})",
                     _run_nsga3),
     # Further methods plug in here, one entry each, and in AUTO_ORDER where auto should try
     # them (a gradient-polished NSGA-II, declining where the model is not differentiable).
@@ -132,6 +140,7 @@ AUTO_ORDER = ("exact", "nsga3", "nsga2")
 
 #: What the solver block, ``--method`` and ``method=`` accept.
 CHOICES = ("auto", *METHODS)
+assert set(CHOICES) == set(ALGORITHMS), "a method needs its settings in mooc.dsl.names"
 
 
 @dataclass(frozen=True)

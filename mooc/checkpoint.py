@@ -66,7 +66,6 @@ class RunCheckpoint:
         self.more: dict[str, Any] = {}  # saved along (an ask/tell optimizer's told values)
         self.written = time.monotonic()
         self.warned = False  # a failed save was reported
-        self.error: OSError | None = None  # the last save's failure, if it failed
 
     def __call__(self, state: SolverState, final: bool) -> None:
         self.state = state
@@ -85,8 +84,6 @@ class RunCheckpoint:
                                                         "finished": finished})
             except OSError as error:
                 self._failed(error, final=final)
-            else:
-                self.error = None
             self.written = time.monotonic()
 
     def _failed(self, error: OSError, *, final: bool) -> None:
@@ -98,7 +95,7 @@ class RunCheckpoint:
         elif not self.warned:
             warnings.warn(MooWarning(f"cannot save the checkpoint '{self.path}': {reason}; the "
                                      "run goes on, trying again at each save"), stacklevel=2)
-        self.warned, self.error = True, error
+        self.warned = True
 
 
 def read_checkpoint(path: str | os.PathLike[str]) -> Resumed:

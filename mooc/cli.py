@@ -93,10 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_solver_options(solve: argparse.ArgumentParser) -> None:
-    from mooc.chain import CHOICES
+    from mooc.dsl.names import METHOD_SETTINGS  # the chain's methods, without importing it
 
     group = solve.add_argument_group("solver (override the file's solver block)")
-    group.add_argument("--method", choices=CHOICES,
+    group.add_argument("--method", choices=("auto", *sorted(METHOD_SETTINGS)),
                        help="auto (default): the exact method where the model is linear and "
                        "its front can be proven, else NSGA-III from three objectives on and "
                        "NSGA-II below")

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from mooc.errors import UsageError
+from mooc.plot import axis_label, axis_labels
 
 FEASIBLE = "#1f77b4"
 INFEASIBLE = "#d62728"
@@ -37,10 +38,6 @@ def plotly() -> Any:
     except ImportError:
         raise UsageError("interactive figures and the report need plotly: pip install plotly") from None
     return go
-
-
-def axis_title(name: str, sense: str) -> str:
-    return f"{name} ({'max' if sense == 'maximize' else 'min'})"
 
 
 def _short(value: Any) -> str:
@@ -175,8 +172,7 @@ def _two(go: Any, result: Any, true_front: np.ndarray | None, evaluations: Any) 
             hovertemplate="%{text}<extra>picked</extra>",
             marker={"color": PICKED, "symbol": "star", "size": 18,
                     "line": {"color": "black", "width": 1}}))
-    names = [axis_title(n, s) for n, s in zip(result.objective_names, result.problem.senses,
-                                              strict=True)]
+    names = axis_labels(result)
     figure.update_xaxes(title=names[0], range=_span(result.F[:, 0]))
     figure.update_yaxes(title=names[1], range=_span(result.F[:, 1]))
     figure.update_layout(height=520, dragmode="zoom")
@@ -216,8 +212,7 @@ def _three(go: Any, result: Any, true_front: np.ndarray | None, evaluations: Any
             text=[cards[chosen]], hovertemplate="%{text}<extra>picked</extra>",
             marker={"color": PICKED, "size": 9, "symbol": "diamond",
                     "line": {"color": "black", "width": 1}}))
-    names = [axis_title(n, s) for n, s in zip(result.objective_names, result.problem.senses,
-                                              strict=True)]
+    names = axis_labels(result)
     scene = {axis: {"title": names[j], "range": ranges[j]}
              for j, axis in enumerate(("xaxis", "yaxis", "zaxis"))}
     figure.update_layout(height=620, scene=scene)
@@ -234,8 +229,7 @@ def _many_colors(result: Any) -> tuple[np.ndarray, list[list[Any]]]:
 
 def _many(go: Any, result: Any) -> Any:
     """A scatter matrix (the lower half) of four or more objectives."""
-    names = [axis_title(n, s) for n, s in zip(result.objective_names, result.problem.senses,
-                                              strict=True)]
+    names = axis_labels(result)
     color, scale = _many_colors(result)
     figure = go.Figure(go.Splom(
         dimensions=[{"label": n, "values": result.F[:, j].tolist()} for j, n in enumerate(names)],
@@ -251,8 +245,7 @@ def parallel_figure(result: Any) -> Any:
     """The front in parallel coordinates (drag along an axis to filter), the picked point in
     orange and infeasible points in red."""
     go = plotly()
-    names = [axis_title(n, s) for n, s in zip(result.objective_names, result.problem.senses,
-                                              strict=True)]
+    names = axis_labels(result)
     color, scale = _many_colors(result)
     figure = go.Figure(go.Parcoords(
         dimensions=[{"label": n, "values": result.F[:, j].tolist()} for j, n in enumerate(names)],
@@ -275,7 +268,7 @@ def _front_numbers(result: Any, evaluations: Any) -> np.ndarray:
 def _one(go: Any, result: Any, evaluations: Any) -> Any:
     """One objective: every kept evaluation's value by its number, the front's points on it."""
     figure = go.Figure()
-    name = axis_title(result.objective_names[0], result.problem.senses[0])
+    name = axis_label(result.objective_names[0], result.problem.senses[0])
     cards = hover_cards(result)
     where = _front_numbers(result, evaluations)
     if evaluations is not None and len(evaluations):
@@ -319,7 +312,7 @@ def convergence_figure(result: Any) -> Any:
         best = [None if v is None else ref - sign * v for v in volumes]
         figure.add_trace(go.Scatter(x=evaluations, y=best, mode="lines+markers", name="best",
                                     marker={"size": 4}, connectgaps=False))
-        title = f"best {axis_title(result.objective_names[0], result.problem.senses[0])}"
+        title = f"best {axis_label(result.objective_names[0], result.problem.senses[0])}"
     elif any(v is not None for v in volumes):
         figure.add_trace(go.Scatter(x=evaluations, y=volumes, mode="lines+markers",
                                     name="population's front", marker={"size": 4}))

@@ -80,14 +80,16 @@ def front_csv(result: Any) -> str:
     return buffer.getvalue()
 
 
-def write_csv(result: Any, path: str | os.PathLike[str], *, evaluations: str | None = None) -> None:
-    """Write the front to ``path`` and the run record to its side file."""
+def write_csv(result: Any, path: str | os.PathLike[str], *, evaluations: str | None = None) -> str:
+    """Write the front to ``path`` and the run record to its side file; return the CSV."""
     target = Path(path)
-    write_atomically(target, front_csv(result))
+    text = front_csv(result)
+    write_atomically(target, text)
     if evaluations is not None:
         evaluations = os.path.relpath(os.path.abspath(evaluations), target.resolve().parent)
     record = run_record(result, evaluations=evaluations, front=target.name)
     write_atomically(side_path(target), json.dumps(record, indent=1) + "\n")
+    return text
 
 
 def front_json(result: Any, *, evaluations: str | None = None) -> str:

@@ -87,7 +87,8 @@ def _file_metadata(figure: Any, suffix: str) -> dict[str, str]:
     return {".pdf": {"Subject": run}}.get(suffix, {"Description": run})
 
 
-def _names(result: Any) -> list[str]:
+def axis_labels(result: Any) -> list[str]:
+    """Each objective's axis label: its name and direction."""
     return [axis_label(n, s) for n, s in zip(result.objective_names, result.problem.senses,
                                              strict=True)]
 
@@ -98,7 +99,7 @@ def _plot_single(plt: Any, result: Any) -> Any:
     for points, style in _groups(result):
         best.plot(np.arange(1, len(points) + 1), points[:, 0], linestyle="none", **style)
     best.set_xlabel("point of the result")
-    best.set_ylabel(_names(result)[0])
+    best.set_ylabel(axis_labels(result)[0])
     best.legend(fontsize=8)
     history = [(s.evaluations, s.hypervolume) for s in result.history if s.hypervolume is not None]
     if history:
@@ -125,7 +126,7 @@ def _plot_two(plt: Any, result: Any, true_front: np.ndarray | None) -> Any:
     for points, style in _groups(result):
         axes.scatter(points[:, 0], points[:, 1], s=18, c=style["color"], marker=style["marker"],
                      label=style["label"])
-    names = _names(result)
+    names = axis_labels(result)
     axes.set_xlabel(names[0])
     axes.set_ylabel(names[1])
     axes.set_title(_title(result), fontsize=9)
@@ -142,7 +143,7 @@ def _plot_three(plt: Any, result: Any, true_front: np.ndarray | None) -> Any:
     for points, style in _groups(result):
         axes.scatter(*points.T[:3], s=16, c=style["color"], marker=style["marker"],
                      label=style["label"])
-    names = _names(result)
+    names = axis_labels(result)
     axes.set_xlabel(names[0])
     axes.set_ylabel(names[1])
     axes.set_zlabel(names[2])
@@ -153,7 +154,7 @@ def _plot_three(plt: Any, result: Any, true_front: np.ndarray | None) -> Any:
 
 def _plot_many(plt: Any, result: Any) -> Any:
     n_obj = result.F.shape[1]
-    names = _names(result)
+    names = axis_labels(result)
     figure = plt.figure(figsize=(2.2 * n_obj, 2.2 * n_obj + 3))
     grid = figure.add_gridspec(n_obj + 2, n_obj)
     for row in range(n_obj):

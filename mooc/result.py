@@ -191,9 +191,9 @@ class Result:
         """
         from mooc.files import front_csv, write_csv
 
-        if path is not None:
-            write_csv(self, path, evaluations=evaluations or self.evaluations_file)
-        return front_csv(self)
+        if path is None:
+            return front_csv(self)
+        return write_csv(self, path, evaluations=evaluations or self.evaluations_file)
 
     def to_json(self, path: str | os.PathLike[str] | None = None, *,
                 evaluations: str | None = None) -> str:

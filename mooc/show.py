@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sympy
@@ -92,15 +93,16 @@ class _SetSum(sympy.Function):
         return prettyForm(*head.right(prettyForm(*inner.parens())))
 
 
-def _labelled(expr: Any, lowered: Any) -> Any:
-    """``expr`` as the user wrote it where sets are concerned: a set's element by its label
-    (``make[bolt]``, not ``make[1]``) and a sum over a set as such (lowering uses positions)."""
+def _labeller(lowered: Any) -> Callable[[Any], Any]:
+    """A function giving an expression as the user wrote it where sets are concerned: a set's
+    element by its label (``make[bolt]``, not ``make[1]``) and a sum over a set as such
+    (lowering uses positions). The model's labels are gathered once, not per expression."""
     dims = {b.name: b.dim_labels for b in lowered.variables}
     dims.update({p.name: p.dim_labels for p in lowered.params.values()})
     dims.update({s.name: s.family.dim_labels for s in lowered.steps
                  if getattr(s, "family", None) is not None})
     named = {labels: name for name, labels in lowered.sets.items()}
-    return _relabel(expr, dims, named)
+    return lambda expr: _relabel(expr, dims, named)
 
 
 def _relabel(expr: Any, dims: dict, named: dict) -> Any:
@@ -144,6 +146,7 @@ def describe(problem: Any) -> str:
     if lowered.sets:
         lines += ["", "sets"] + [f"  {name} = {{{_few(labels)}}}  ({len(labels)} labels)"
                                  for name, labels in lowered.sets.items()]
+    labelled = _labeller(lowered)
     params = {k: v.value for k, v in lowered.params.items()}
     if params:
         lines += ["", "params"] + [f"  {k} = {_param_text(v)}" for k, v in params.items()]
@@ -154,13 +157,13 @@ def describe(problem: Any) -> str:
             for step in steps:
                 sense = f"{step.sense} " if step.role == "objective" else ""
                 label = f"{sense}{_head(step.name, step.family)} = "
-                lines.append(_indent(label, _pretty(_labelled(step.expr, lowered)))
+                lines.append(_indent(label, _pretty(labelled(step.expr)))
                              + _family_text(step.family))
     for title_text, soft in (("constraints", False), ("soft constraints", True)):
         steps = [s for s in lowered.steps if isinstance(s, ConstraintForm) and s.soft == soft]
         if steps:
             lines += ["", title_text]
-            lines += [_constraint_text(step, lowered) for step in steps]
+            lines += [_constraint_text(step, labelled) for step in steps]
     if lowered.settings or lowered.method != "auto":
         lines += ["", f"solver {lowered.method}"]
         lines += [f"  {k} = {v}" for k, v in lowered.settings.items()]
@@ -195,9 +198,8 @@ def _derivative_lines(problem: Any) -> list[str]:
     return lines
 
 
-def _constraint_text(step: ConstraintForm, lowered: Any) -> str:
-    relation = _RELATION[step.op](_labelled(step.lhs, lowered), _labelled(step.rhs, lowered),
-                                  evaluate=False)
+def _constraint_text(step: ConstraintForm, labelled: Callable[[Any], Any]) -> str:
+    relation = _RELATION[step.op](labelled(step.lhs), labelled(step.rhs), evaluate=False)
     extras = []
     if step.tolerance:
         extras.append(f"tol {step.tolerance:g}")
