@@ -19,7 +19,6 @@ import sympy
 from mooc.dsl.codegen import PopulationPrinter, _Emitter
 from mooc.dsl.codegen import _statement_value as _value
 from mooc.dsl.derivatives import (
-    _SPREAD_EXPONENT,
     TIME_LIMIT,
     WORK_LIMIT,
     DerivativesUnavailable,
@@ -31,6 +30,7 @@ from mooc.dsl.derivatives import (
     wrt_indices,
 )
 from mooc.dsl.generated import DerivativeInfo, GeneratedCode
+from mooc.dsl.lower_expressions import SPREAD_EXPONENT
 from mooc.dsl.lowered import ConstraintForm, Definition, ExternCall, Family, LoweredModel, VarBlock
 
 
@@ -256,7 +256,7 @@ class _Generator:
 
 def _large_power(expr: sympy.Basic) -> bool:
     """Whether ``expr`` holds a power with a numeric exponent too large to spread out."""
-    return any(p.exp.is_number and abs(float(p.exp)) > _SPREAD_EXPONENT
+    return any(p.exp.is_number and abs(float(p.exp)) > SPREAD_EXPONENT
                for p in expr.atoms(sympy.Pow))
 
 

@@ -30,7 +30,8 @@ from mooc.dsl.data_files import (
     read_parquet,
 )
 from mooc.dsl.data_tables import ColumnValue, IndexColumn, MatrixValue
-from mooc.dsl.data_values import ArrayValue, Axis, DataValue, TreeValue, guess, shown_value
+from mooc.dsl.data_values import ArrayValue, Axis, DataValue, TreeValue, shown_value
+from mooc.dsl.names import did_you_mean
 from mooc.errors import DataError, UsageError
 
 __all__ = ["Axis", "DataBundle", "DataSource", "TreeValue", "as_sources", "gather",
@@ -161,7 +162,7 @@ def _file_entry(bundle: DataBundle, scope: Mapping[str, Declaration], name: str,
     if declared is None or declared.kind not in ("param", "set"):
         names = [n for n, d in scope.items() if d.kind in ("param", "set")]
         what = "" if declared is None else f" (it is {_kind_word(declared.kind)})"
-        raise fail(f"'{name}' is not a param or set of the model{what}{guess(name, names)}")
+        raise fail(f"'{name}' is not a param or set of the model{what}{did_you_mean(name, names)}")
     into = bundle.sets if declared.kind == "set" else bundle.params
     if name in into:
         raise fail(f"'{name}' is given twice: in {into[name].where} and in {value.where}")

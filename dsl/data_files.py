@@ -272,9 +272,9 @@ def read_parquet(path: Path, shown: str) -> Table:
     except ImportError:
         raise DataError(f"reading '{shown}' needs pandas and pyarrow: pip install pandas "
                         "pyarrow") from None
-    read_bytes(path, shown)  # the size limit and a readable file, before pandas tries
+    data = read_bytes(path, shown)  # read once: the size limit, and the bytes the cache noted
     try:
-        frame = pandas.read_parquet(path)
+        frame = pandas.read_parquet(io.BytesIO(data))
     except ImportError:
         raise DataError(f"reading '{shown}' needs pyarrow: pip install pyarrow") from None
     except Exception as error:  # the file is not Parquet: pyarrow raises several kinds
@@ -402,9 +402,9 @@ def _element(text: str, position: int, index: int, decoder: json.JSONDecoder) ->
 
 def read_npy(path: Path, shown: str) -> np.ndarray:
     """A ``.npy`` array (never with pickled objects)."""
-    read_bytes(path, shown)
+    data = read_bytes(path, shown)
     try:
-        array = np.load(path, allow_pickle=False)
+        array = np.load(io.BytesIO(data), allow_pickle=False)
     except (OSError, ValueError) as error:
         raise DataError(f"cannot read the .npy file '{shown}': {error}") from None
     if not isinstance(array, np.ndarray):

@@ -16,7 +16,6 @@ from mooc.dsl.data_values import (
     DataValue,
     axis_label,
     axis_words,
-    label_positions,
     listing,
     not_on_axis,
     offset_on,
@@ -60,7 +59,7 @@ def _counts_up(table: Table, column: int, axis: Axis) -> bool:
 
 
 def _label_offsets(table: Table, column: int, cells: list[str], axis: Axis) -> np.ndarray:
-    lookup = label_positions(axis.labels or ())
+    lookup = axis.positions
     try:
         return np.fromiter(map(lookup.__getitem__, cells), dtype=np.intp, count=len(cells))
     except KeyError:

@@ -6,14 +6,15 @@ finiteness. Values from JSON documents, dicts and numpy arrays are here; values 
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from mooc.dsl.data_files import JsonDocument, path_text
+from mooc.dsl.names import did_you_mean
 from mooc.errors import DataError
 
 #: Labels named in full in a message; more are counted.
@@ -31,17 +32,18 @@ class Axis:
     labels: tuple[str, ...] | None = None
     origin: str = ""  # where a set's labels come from, for messages
 
+    @functools.cached_property
+    def positions(self) -> dict[str, int]:
+        """Each label's position from 0 (none for a range), found once per axis."""
+        labels = self.labels or ()
+        return dict(zip(labels, range(len(labels)), strict=True))
+
 
 def listing(labels: list[str], total: int | None = None) -> str:
     """The first few of ``labels`` (of ``total`` in all) for a message."""
     total = len(labels) if total is None else total
     named = ", ".join(f"'{label}'" for label in labels[:NAMED])
     return named + (f" and {total - NAMED} more" if total > NAMED else "")
-
-
-def guess(word: str, candidates: Iterable[str]) -> str:
-    found = difflib.get_close_matches(word, list(candidates)[:10_000], n=1)
-    return f"; did you mean '{found[0]}'?" if found else ""
 
 
 def _is_number(value: object) -> bool:
@@ -179,8 +181,7 @@ def offset_on(axis: Axis, key: object) -> int | None:
     """The position of ``key`` along ``axis`` from 0, or None when it is not on it."""
     if axis.labels is not None:
         text = str(key).strip() if isinstance(key, (str, int, np.integer)) else None
-        lookup = label_positions(axis.labels)
-        return lookup.get(text) if text is not None else None
+        return axis.positions.get(text) if text is not None else None
     try:
         number = float(key.strip() if isinstance(key, str) else key)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -190,24 +191,13 @@ def offset_on(axis: Axis, key: object) -> int | None:
     return int(number) - axis.start
 
 
-_POSITIONS: dict[tuple[str, ...], dict[str, int]] = {}
-
-
-def label_positions(labels: tuple[str, ...]) -> dict[str, int]:
-    """A set's labels by position (the last few sets' tables are kept)."""
-    found = _POSITIONS.get(labels)
-    if found is None:
-        if len(_POSITIONS) > 8:
-            _POSITIONS.clear()
-        found = _POSITIONS[labels] = dict(zip(labels, range(len(labels)), strict=True))
-    return found
 
 
 def not_on_axis(key: object, axis: Axis) -> str:
     if axis.labels is not None:
         origin = f" (its labels are from {axis.origin})" if axis.origin else ""
         return (f"'{key}' is not a label of the set '{axis.name}'{origin}"
-                f"{guess(str(key), axis.labels)}")
+                f"{did_you_mean(str(key), axis.labels)}")
     return f"'{key}' is not an index in the range {axis.name}"
 
 

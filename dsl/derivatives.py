@@ -31,6 +31,7 @@ from mooc.dsl.derivative_sums import (
     substitute,
     sum_derivative,
 )
+from mooc.dsl.lower_expressions import SPREAD_EXPONENT
 from mooc.dsl.lowered import ConstraintForm, Definition, ExternCall, LoweredModel, ParamValue, VarBlock
 from mooc.dsl.symbols import RangeMax, RangeMin, as_written
 
@@ -43,8 +44,6 @@ WORK_LIMIT = 400_000
 #: Most seconds spent differentiating one model (a guard: models of the corpus take well
 #: under one).
 TIME_LIMIT = 10.0
-#: Powers with a larger exponent keep their written form (see mooc.dsl.lower_expressions).
-_SPREAD_EXPONENT = 64
 
 
 class DerivativesUnavailable(Exception):
@@ -204,7 +203,7 @@ class Differentiator:
         if d_exponent == 0:
             if d_base == 0:
                 return sympy.Integer(0)
-            if exponent.is_number and abs(float(exponent)) > _SPREAD_EXPONENT:
+            if exponent.is_number and abs(float(exponent)) > SPREAD_EXPONENT:
                 # kept as written, as lowering keeps a large power: a product would spread
                 # (x/2)^n into x^n / 2^n and compute 2^n exactly
                 lower = sympy.UnevaluatedExpr(sympy.Pow(base, exponent - 1, evaluate=False))

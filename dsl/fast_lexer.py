@@ -34,7 +34,8 @@ KEYWORDS = frozenset({
     "extern", "python", "program", "returns", "vectorized", "timeout", "if", "then", "else",
     "or", "and", "not", "for",
 })
-_NESTING = frozenset({"^", "**", "not", "if"})
+#: Tokens that open a level of nesting (see MAX_DEPTH).
+NESTING_WORDS = frozenset({"^", "**", "not", "if"})
 
 # An array of plain numbers lexed whole: NUMBER_ARRAY of grammar.lark, which Lark tries first
 # where a param's value or an array's item may start.
@@ -145,7 +146,7 @@ def _check_nesting(kinds: list[str], texts: list[str]) -> None:
     for kind, value in zip(kinds, texts, strict=True):
         if kind == "name":
             if value in KEYWORDS:  # a keyword resets nesting; a name keeps it: keep the larger
-                nesting += value in _NESTING
+                nesting += value in NESTING_WORDS
                 unary_place = True
             else:
                 unary_place = False
@@ -156,7 +157,7 @@ def _check_nesting(kinds: list[str], texts: list[str]) -> None:
                 brackets += 1
             elif (kind == ")" or kind == "]") and brackets:
                 brackets -= 1
-            if value in _NESTING or ((value == "-" or value == "+") and unary_place):
+            if value in NESTING_WORDS or ((value == "-" or value == "+") and unary_place):
                 nesting += 1
             elif kind not in ("(", ")", "[", "]"):
                 nesting = 0

@@ -14,11 +14,10 @@ from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from mooc.dsl import ast
-from mooc.dsl.fast_lexer import MAX_DEPTH
+from mooc.dsl.fast_lexer import MAX_DEPTH, NESTING_WORDS
 from mooc.errors import ModelLimitError, ModelSyntaxError
 
 #: Words and operators that nest what follows them one level deeper (besides brackets).
-_NESTING_WORDS = frozenset({"^", "**", "not", "if"})
 
 STATEMENT_KEYWORDS = (
     "problem", "include", "param", "var", "let", "minimize", "maximize", "constraint", "soft",
@@ -57,7 +56,7 @@ class _BracketNewlines:
 
     def _nests(self, token: Token) -> bool:
         """Whether ``token`` opens a level of nesting in the expression tree."""
-        if token.value in _NESTING_WORDS:
+        if token.value in NESTING_WORDS:
             return True
         previous = self.recent[-1] if self.recent else None
         unary_place = previous is None or previous.type not in ("NAME", "NUMBER") and \

@@ -18,7 +18,7 @@ import sympy
 from mooc.dsl import ast
 from mooc.dsl.check import Checker
 from mooc.dsl.lowered import LoweredModel, ParamValue, VarBlock
-from mooc.dsl.names import MAX_RANGE
+from mooc.dsl.names import MAX_RANGE, did_you_mean
 from mooc.dsl.symbols import RangeMax, RangeMin, index_symbol, variable_symbol
 from mooc.errors import ModelCheckError, ModelLimitError
 
@@ -86,7 +86,7 @@ _EXACT_POWER_BITS = 4096
 #: A power of a variable expression with a larger exponent stays as written: sympy would
 #: otherwise spread it over a product, (x/2)^20000 becoming x^20000 / 2^20000, which
 #: overflows in floating point where the written form does not.
-_SPREAD_EXPONENT = 64
+SPREAD_EXPONENT = 64
 
 
 def power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
@@ -98,7 +98,7 @@ def power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
             return _float_power(base, exponent)
         return sympy.Pow(base, exponent)
     value = _as_float(exponent) if exponent.is_number else None
-    if exponent.is_number and (value is None or abs(value) > _SPREAD_EXPONENT):
+    if exponent.is_number and (value is None or abs(value) > SPREAD_EXPONENT):
         return sympy.Pow(base, exponent, evaluate=False)
     return sympy.Pow(base, exponent)
 
@@ -232,7 +232,7 @@ class ExpressionLowering:
         labels = self.sets[set_name]
         if node.name not in labels:
             raise ModelCheckError(f"'{node.name}' is not a label of the set '{set_name}'"
-                                  f"{_did_you_mean(node.name, labels)}", node.span)
+                                  f"{did_you_mean(node.name, labels)}", node.span)
         return sympy.Integer(labels.index(node.name) + 1)
 
     def check_guarded(self, node: ast.Name | ast.Index, block: VarBlock,
@@ -403,7 +403,4 @@ def _declared_condition(span: ast.Span) -> str:
     return text[text.rfind(" when ") + len(" when "):].strip() if " when " in text else text
 
 
-def _did_you_mean(name: str, labels: tuple[str, ...]) -> str:
-    from mooc.dsl.names import did_you_mean
 
-    return did_you_mean(name, labels[:10_000])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 #: Functions of one argument, by their name in the language.
 UNARY_FUNCTIONS = (
     "sqrt", "exp", "log", "log10", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh",
@@ -43,9 +45,16 @@ CONSTRAINT_MODES = ("feasibility", "penalty", "epsilon", "ignore")
 MAX_RANGE = 10_000_000
 
 
-def did_you_mean(name: str, candidates: object) -> str:
-    """``; did you mean 'x'?`` for the closest of ``candidates`` to ``name``, or nothing."""
-    import difflib
+#: Most candidates a suggestion looks at (a set from data may have millions of labels).
+MAX_SUGGESTION_CANDIDATES = 10_000
 
-    matches = difflib.get_close_matches(name, list(candidates), n=1)  # type: ignore[call-overload]
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """``; did you mean 'x'?`` for the closest of ``candidates`` to ``name`` (among the first
+    :data:`MAX_SUGGESTION_CANDIDATES`), or nothing."""
+    import difflib
+    from itertools import islice
+
+    matches = difflib.get_close_matches(
+        name, list(islice(candidates, MAX_SUGGESTION_CANDIDATES)), n=1)
     return f"; did you mean '{matches[0]}'?" if matches else ""
