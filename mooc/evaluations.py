@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -276,21 +275,13 @@ def _read_failures(path: Path) -> dict[int, str]:
 
 def _write_file(log: EvaluationLog, marker: _FrontMarker, n_rows: int) -> None:
     assert log.target is not None
-    target = log.target
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    os.close(handle)
-    try:
-        if target.suffix == ".parquet":
+    from mooc.solver.checkpoint import atomic_path
+
+    with atomic_path(log.target) as temporary:
+        if log.target.suffix == ".parquet":
             _write_parquet(log, marker, n_rows, temporary)
         else:
             _write_csv(log, marker, n_rows, temporary)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _csv_cell(value: Any) -> Any:

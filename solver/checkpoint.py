@@ -28,13 +28,14 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import json
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,14 +136,16 @@ def check_settings(state: SolverState, settings: dict[str, Any]) -> None:
 
 # files ------------------------------------------------------------------------------------
 
-def write_bytes_atomically(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place: an
-    interrupted write never leaves a half-written file."""
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[str]:
+    """A temporary file's path beside ``path`` to write; renamed into place (with the usual
+    permissions) when the block ends, removed if it fails: an interrupted write never leaves
+    a half-written file."""
     target = Path(path)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    os.close(handle)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+        yield temporary
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(temporary, 0o666 & ~mask)
@@ -150,6 +153,12 @@ def write_bytes_atomically(path: str | os.PathLike[str], data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_bytes_atomically(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_path`)."""
+    with atomic_path(path) as temporary, open(temporary, "wb") as stream:
+        stream.write(data)
 
 
 def save_checkpoint(path: str | os.PathLike[str], state: SolverState | None,
