@@ -106,3 +106,40 @@ def common_descent(objectives: np.ndarray, constraints: np.ndarray, equalities: 
             break
         free &= ~blocked
     return d
+
+
+def common_descents(objectives: np.ndarray, z: np.ndarray, /) -> np.ndarray:
+    """:func:`common_descent` at many points at once, for problems without constraints and
+    with at most two objectives (where the least-norm weights have a closed form).
+
+    Parameters
+    ----------
+    objectives : (p, 2, k) the two (scaled) objective gradients at each point; a point that
+        should improve one objective alone gives that one twice (its weights are then 1/2 and
+        1/2, the same step)
+    z : (p, k) the points' moving variables in span units
+
+    Examples
+    --------
+    >>> d = common_descents(np.array([[[1.0, 0.0], [0.0, 1.0]]]), np.array([[0.5, 0.5]]))
+    >>> d.round(6).tolist()
+    [[-0.5, -0.5]]
+    """
+    first, second = objectives[:, 0], objectives[:, 1]
+    free = np.isfinite(z) & np.isfinite(first) & np.isfinite(second)
+    d = np.zeros(z.shape)
+    with np.errstate(all="ignore"):  # overflowing gradients give NaN steps, which are skipped
+        for _ in range(4):
+            a, b = np.where(free, first, 0.0), np.where(free, second, 0.0)
+            difference = a - b
+            squared = np.einsum("ij,ij->i", difference, difference)
+            w = np.clip(-np.einsum("ij,ij->i", b, difference) / squared, 0.0, 1.0)
+            w[squared == 0] = 0.5
+            d = -(w[:, None] * a + (1.0 - w)[:, None] * b)
+            d[~free] = 0.0
+            blocked = free & (((z <= 0) & (d < 0)) | ((z >= 1) & (d > 0)))
+            if not blocked.any():
+                break
+            free &= ~blocked
+    return d
+

@@ -36,8 +36,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mooc.solver.constraints import ConstraintHandling
-from mooc.solver.descent import common_descent
-from mooc.solver.gradients import Gradients
+from mooc.solver.descent import common_descent, common_descents
+from mooc.solver.gradients import Gradients, Linearization
 from mooc.solver.population import Population
 from mooc.solver.selection import Ranking
 
@@ -108,25 +108,20 @@ class Polish:
             return empty, PolishPlan(base, np.zeros(0, dtype=np.intp), np.zeros(0))
         before = g.count
         linear = g.linearize(base.X)
-        spread = self._spread(ranking)
         Z = g.unit(base.X)
-        trials, owner, length = [], [], []
-        for row in range(chosen.size):
-            d = self._direction(linear, row, spread, Z[row], base.hard[row], target[row])
-            largest = float(np.abs(d).max()) if d.size else 0.0
-            if not np.isfinite(largest) or largest <= 1e-12:
-                continue
-            for factor in TRIALS:
-                size = float(np.clip(factor * self.state.step, STEP_LEAST, STEP_MOST))
-                trials.append(np.clip(Z[row] + size * d / largest, 0.0, 1.0))
-                owner.append(row)
-                length.append(size)
-        plan = PolishPlan(base, np.array(owner, dtype=np.intp), np.array(length),
+        d = self._directions(linear, self._spread(ranking), Z, base.hard, target)
+        largest = np.abs(d).max(axis=1, initial=0.0)
+        moved = np.flatnonzero(np.isfinite(largest) & (largest > 1e-12))
+        length = np.clip(np.array(TRIALS) * self.state.step, STEP_LEAST, STEP_MOST)
+        plan = PolishPlan(base, np.repeat(moved, length.size), np.tile(length, moved.size),
                           spent=g.count - before, target=target,
                           front=ranking.objectives[(ranking.rank == 0) & ranking.feasible])
-        if not trials:
+        if not moved.size:
             return empty, plan
-        return g.from_unit(base.X[plan.owner], np.array(trials)), plan
+        # each moved point's trials in TRIALS order: its step scaled to each length
+        steps = length[None, :, None] * d[moved, None, :] / largest[moved, None, None]
+        trials = np.clip(Z[moved, None, :] + steps, 0.0, 1.0).reshape(-1, Z.shape[1])
+        return g.from_unit(base.X[plan.owner], trials), plan
 
     def _choose(self, ranking: Ranking, count: int,
                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -159,13 +154,25 @@ class Polish:
         floor = 1e-9 * np.maximum(1.0, np.abs(first).max(axis=0))
         return np.maximum(spread, floor)
 
-    def _direction(self, linear: object, row: int, spread: np.ndarray, z: np.ndarray,
+    def _directions(self, linear: Linearization, spread: np.ndarray, Z: np.ndarray,
+                    hard: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """Each base point's step direction (span units): a common descent one, or for a
+        point with a ``target``, one that improves that objective alone."""
+        JF = linear.JF / spread[:, None]
+        if not linear.JG.shape[1] and JF.shape[1] <= 2:  # no constraints: all at once
+            pairs = JF[:, [0, -1]]
+            single = np.flatnonzero(target >= 0)
+            pairs[single] = JF[single, target[single]][:, None, :]
+            return common_descents(pairs, Z)
+        return np.array([self._direction(linear, JF[row], row, Z[row], hard[row], target[row])
+                         for row in range(Z.shape[0])]).reshape(Z.shape)
+
+    def _direction(self, linear: Linearization, JF: np.ndarray, row: int, z: np.ndarray,
                    hard: np.ndarray, target: int) -> np.ndarray:
         g = self.gradients
-        JF = linear.JF[row] / spread[:, None]  # type: ignore[attr-defined]
         if target >= 0:
             JF = JF[target:target + 1]
-        JG, G = linear.JG[row], linear.G[row]  # type: ignore[attr-defined]
+        JG, G = linear.JG[row], linear.G[row]
         inequality = ~g.equality
         if g.has_residuals:
             scale = np.linalg.norm(np.nan_to_num(JG), axis=1)

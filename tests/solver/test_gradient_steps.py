@@ -9,7 +9,7 @@ from scipy.optimize import minimize
 
 from mooc.solver import FunctionProblem, nsga2
 from mooc.solver.checkpoint import load_checkpoint, save_checkpoint
-from mooc.solver.descent import common_descent, least_norm_in_hull
+from mooc.solver.descent import common_descent, common_descents, least_norm_in_hull
 from mooc.solver.gradients import Gradients
 from mooc.solver.indicators import hypervolume
 from mooc.solver.projection import EqualityProjection, project_affine_box
@@ -133,6 +133,35 @@ def test_a_pareto_critical_point_has_no_descent_direction():
     d = common_descent(np.array([[1.0, 0.0], [-1.0, 0.0]]), np.zeros((0, 2)),
                        np.zeros((0, 2)), np.array([0.5, 0.5]))
     np.testing.assert_allclose(d, 0.0, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_directions_of_many_points_at_once_are_those_of_each_point(seed):
+    rng = np.random.default_rng(seed)
+    p, k = 300, 6
+    pairs = rng.normal(size=(p, 2, k))
+    pairs[::5, 1] = pairs[::5, 0]  # points that improve one objective alone
+    critical = np.arange(1, p, 7)
+    critical = critical[critical % 5 != 0]
+    pairs[critical, 1] = -pairs[critical, 0]  # pareto critical
+    pairs[3, 0, 2] = np.nan
+    pairs[4, 1, 1] = np.inf
+    pairs[5] *= 1e300  # products overflow
+    z = rng.choice([0.0, 0.3, 1.0], size=(p, k))  # many variables at a bound
+    z[6, 0] = np.nan
+    many = common_descents(pairs, z)
+    empty = np.zeros((0, k))
+    for row in range(p):
+        single = pairs[row, :1] if row % 5 == 0 else pairs[row]
+        with np.errstate(all="ignore"):
+            one = common_descent(single, empty, empty, z[row])
+        if not np.isfinite(one).all():
+            assert not np.isfinite(many[row]).all()
+            continue
+        scale = np.abs(one).max(initial=0.0)
+        np.testing.assert_allclose(many[row], one, rtol=1e-12, atol=1e-12 * scale)
+        if row in critical:
+            assert scale == 0.0
 
 
 # polishing within a run ----------------------------------------------------------------------
