@@ -19,10 +19,12 @@ from math import comb
 from pathlib import Path
 from typing import Any
 
-import moocore
 import numpy as np
 
 from mooc.solver.indicators import hypervolume, igd, igd_plus
+from mooc.solver.moocore_import import import_moocore
+
+moocore = import_moocore()
 
 __all__ = ["comparison", "das_dennis", "front_names", "hypervolume", "igd", "igd_plus",
            "true_front"]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import moocore
 import numpy as np
 from numpy.typing import ArrayLike
+
+from mooc.solver.moocore_import import import_moocore
+
+moocore = import_moocore()
 
 
 def _points(F: ArrayLike, name: str) -> np.ndarray:

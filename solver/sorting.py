@@ -10,10 +10,12 @@ after all the others.
 
 from __future__ import annotations
 
-import moocore
 import numpy as np
 
+from mooc.solver.moocore_import import import_moocore
 from mooc.solver.rowwise import finite_rows
+
+moocore = import_moocore()
 
 #: The most objectives moocore's dominance functions take.
 MOOCORE_MAX_OBJECTIVES = 255

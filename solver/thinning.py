@@ -30,8 +30,11 @@ from __future__ import annotations
 
 import math
 
-import moocore
 import numpy as np
+
+from mooc.solver.moocore_import import import_moocore
+
+moocore = import_moocore()
 
 #: The hypervolume reference point, in the front's normalized frame.
 REFERENCE = 1.1
