@@ -87,7 +87,11 @@ def _run_nsga3(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
 NSGA3_FROM_OBJECTIVES = 3
 
 
-def _nsga3_polish() -> bool:
+def polish_default(method: str) -> bool:
+    """Whether the evolutionary ``method`` ("nsga2" or "nsga3") takes gradient steps unless
+    told (NSGA-III does not: see :data:`mooc.solver.nsga3.POLISH_DEFAULT`)."""
+    if method != "nsga3":
+        return True
     from mooc.solver.nsga3 import POLISH_DEFAULT
 
     return POLISH_DEFAULT
@@ -100,11 +104,10 @@ def _nsga3_declines(problem: Any) -> str | None:
     return None
 
 
-def _gradient_note(problem: Any, settings: dict[str, Any], polish_default: bool = True) -> str:
-    """What the model's derivatives add to an evolutionary method, unless switched off
-    (``polish_default``: the method's own, when the settings do not say)."""
+def _gradient_note(problem: Any, settings: dict[str, Any], method: str) -> str:
+    """What the model's derivatives add to the evolutionary ``method``, unless switched off."""
     project = settings.get("project") is not False
-    polish = polish_default if settings.get("polish") is None else bool(settings["polish"])
+    polish = polish_default(method) if settings.get("polish") is None else bool(settings["polish"])
     continuous = any(kind in ("real", "log") for kind in getattr(problem, "kinds", ()))
     if not (project or polish) or not continuous or getattr(problem, "externs", None):
         return ""  # integer, binary and choice variables are the search's alone
@@ -124,12 +127,12 @@ METHODS: dict[str, Method] = {
                     _exact_declines, _exact_describes, _run_exact),
     "nsga2": Method("nsga2", "NSGA-II", lambda problem: None, lambda problem: None,
                     lambda problem, settings: "NSGA-II (an approximate front"
-                                              f"{_gradient_note(problem, settings)})",
+                                              f"{_gradient_note(problem, settings, 'nsga2')})",
                     _run_nsga2),
     "nsga3": Method("nsga3", "NSGA-III", lambda problem: None, _nsga3_declines,
                     lambda problem, settings: "NSGA-III with reference directions "
                     f"({problem.n_obj} objectives; an approximate front"
-                    f"{_gradient_note(problem, settings, polish_default=_nsga3_polish())})",
+                    f"{_gradient_note(problem, settings, 'nsga3')})",
                     _run_nsga3),
     # Further methods plug in here, one entry each, and in AUTO_ORDER where auto should try
     # them (a gradient-polished NSGA-II, declining where the model is not differentiable).

@@ -31,6 +31,7 @@ def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask:
     ``evaluations`` keeps every evaluation (see :mod:`mooc.evaluations`). ``algorithm`` is
     "nsga2" or "nsga3" (reference-direction survival, same settings plus ``directions``).
     """
+    from mooc.chain import polish_default
     from mooc.result import Result
     from mooc.solver import nsga2, nsga3
 
@@ -60,7 +61,8 @@ def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask:
         runner.workers, runner.dask = workers, client
         try:
             solver = nsga3 if algorithm == "nsga3" else nsga2
-            raw = solver(problem.as_solver_problem(settings), checkpoint=hook,
+            view = problem.as_solver_problem(settings, polish_default=polish_default(algorithm))
+            raw = solver(view, checkpoint=hook,
                         resume=None if resumed is None else resumed.state, on_evaluated=log,
                         **{k: v for k, v in settings.items() if k != "method"})
             interrupted = raw.stop_reason == "interrupted"

@@ -59,6 +59,7 @@ class Optimizer:
 
     def __init__(self, problem: Any, *, checkpoint: str | os.PathLike[str] | None = None,
                  resume: bool = False, evaluations: Any = None, **options: Any):
+        from mooc.chain import polish_default
         from mooc.checkpoint import RunCheckpoint, read_checkpoint, resume_settings, seeded
         from mooc.evaluations import start_log
         from mooc.points import encode_points
@@ -88,7 +89,9 @@ class Optimizer:
         self.log = start_log(problem, evaluations, resumed)
         self.started = time.time()
         try:
-            self.search = _search(problem.as_solver_problem(settings),
+            view = problem.as_solver_problem(
+                settings, polish_default=polish_default(settings["method"]))
+            self.search = _search(view,
                                   checkpoint=hook,
                                   on_evaluated=self.log,
                                   resume=None if resumed is None else resumed.state, **settings)
@@ -281,7 +284,8 @@ def _evolutionary_settings(problem: Any, settings: dict[str, Any]) -> dict[str, 
     from mooc.result import UNRECORDED
 
     requested = settings.pop("method", None) or "auto"
-    name = choose_method(problem, requested, among=("nsga3", "nsga2")).method.name
+    name = choose_method(problem, requested, among=("nsga3", "nsga2"),
+                         settings=settings).method.name
     kept = {key: value for key, value in settings.items()
             if key in METHOD_SETTINGS[name] or key in UNRECORDED}
     return {**kept, "method": name}

@@ -28,10 +28,13 @@ class ModelEvaluation:
         return np.all(self.violation == 0, axis=1)
 
 
-def wants_derivatives(settings: Mapping[str, Any]) -> bool:
-    """Whether a run with ``settings`` takes gradient steps or projects onto equalities (on
-    unless switched off), and so wants the model's derivatives."""
-    return any(settings.get(key) is not False for key in ("polish", "project"))
+def wants_derivatives(settings: Mapping[str, Any], *, polish_default: bool = True) -> bool:
+    """Whether a run with ``settings`` takes gradient steps (``polish``, ``polish_default``
+    when not set) or projects onto equalities (on unless switched off), and so wants the
+    model's derivatives."""
+    polish = settings.get("polish")
+    return bool(polish_default if polish is None else polish) or \
+        settings.get("project") is not False
 
 
 class _MinimizationView:
@@ -226,11 +229,14 @@ class Problem:
         _, _, JF, JR = function(self._points(X))
         return np.where(self.maximize[None, :, None], -JF, JF), JR
 
-    def as_solver_problem(self, settings: Mapping[str, Any] | None = None) -> _MinimizationView:
+    def as_solver_problem(self, settings: Mapping[str, Any] | None = None, *,
+                          polish_default: bool = True) -> _MinimizationView:
         """This problem in the solver's protocol (objectives in minimization form), offering
         its Jacobian where it has derivatives, unless the run's ``settings`` switch off both
-        ``polish`` and ``project`` (then none are generated)."""
-        return _MinimizationView(self, wants_derivatives(settings or {}))
+        ``polish`` and ``project`` (then none are generated); ``polish_default`` is the
+        method's when ``polish`` is not set."""
+        return _MinimizationView(self, wants_derivatives(settings or {},
+                                                         polish_default=polish_default))
 
     def active(self, X: Any, /) -> np.ndarray:
         """Mask (N, n_var): True where a variable exists at a point of X (always, but for

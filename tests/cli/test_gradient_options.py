@@ -60,6 +60,22 @@ def test_derivatives_are_generated_only_for_a_run_that_uses_them():
     assert on.n_gradient_evaluations > 0 and problem._compiled.code.derivatives.available
 
 
+@pytest.mark.parametrize("how", ["solve", "optimizer"])
+def test_nsga3_without_projection_generates_no_derivatives(how):
+    """NSGA-III takes no gradient steps unless told, so with projection off nothing uses them."""
+    problem = mooc.compile("var x[1..4] in [0, 1]\nminimize f1: x[1]\nminimize f2: x[2]\n"
+                           "minimize f3: 3 - x[1] - x[2] + sum(x[i]^2 for i in 3..4)\n",
+                           cache=False)
+    if how == "solve":
+        result = problem.solve(method="nsga3", population=12, generations=2, seed=1, project=False)
+        assert result.n_gradient_evaluations == 0
+    else:
+        mooc.Optimizer(problem, method="nsga3", population=12, seed=1, project=False)
+    assert problem._compiled.code.derivatives is None
+    problem.solve(method="nsga3", population=12, generations=2, seed=1, polish=True)
+    assert problem._compiled.code.derivatives.available
+
+
 def test_an_equality_on_integer_variables_alone_is_left_to_the_search():
     """No continuous variable moves it: projecting it would spend gradient evaluations on
     steps of zero, so after the first look it is not projected."""
