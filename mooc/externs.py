@@ -12,27 +12,32 @@ gives the same front however it is spread.
 Every finished per-point call is kept (its values, or its failure) by its arguments: a call
 with the same arguments is answered from there, and a checkpoint saves them, so a resumed run
 never repeats a finished call. A python extern with a timeout runs in worker processes that
-are reused call after call (see :mod:`mooc.timed_workers`). Ctrl-C reaches only the main
-process: workers ignore it and are stopped by the main process.
+are reused call after call (see :mod:`mooc.timed_workers`; each call is made by
+:mod:`mooc.extern_calls`). Ctrl-C reaches only the main process: workers ignore it and are
+stopped by the main process.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
-import shlex
-import signal
-import subprocess
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from mooc.errors import MooError
-from mooc.exit_guard import ExternExited, exits_refused
+from mooc.exit_guard import exits_refused
+from mooc.extern_calls import (
+    call_point,
+    extern_values,
+    failure_reason,
+    ignore_interrupts,
+    is_daemonic,
+    load_function,
+    python_value,
+    serve,
+)
 
 if TYPE_CHECKING:  # process pools are imported when a run first uses them (20 ms at start-up)
     from concurrent.futures import Executor
@@ -74,191 +79,6 @@ def refusal(specs: Sequence[ExternSpec]) -> str:
             "it: pass --allow-extern (mooc solve) or allow_extern=True (Python)")
 
 
-def load_function(spec: ExternSpec) -> Callable[..., Any]:
-    """Import ``module:function``, looking next to the model first."""
-    module_name, _, function_name = spec.target.partition(":")
-    if not module_name or not function_name:
-        raise ValueError(f"expected 'module:function', got {spec.target!r}")
-    if spec.folder not in sys.path:
-        sys.path.insert(0, spec.folder)
-    module = importlib.import_module(module_name)
-    function = getattr(module, function_name)
-    if not callable(function):
-        raise TypeError(f"{spec.target} is not callable")
-    return function  # type: ignore[no-any-return]
-
-
-def _values(spec: ExternSpec, raw: Any) -> list[float]:
-    """The returned values in ``returns`` order; raises ValueError when unusable."""
-    if isinstance(raw, dict):
-        missing = [name for name in spec.returns if name not in raw]
-        if missing:
-            raise ValueError(f"the result has no {', '.join(missing)}")
-        values = [raw[name] for name in spec.returns]
-    elif isinstance(raw, (list, tuple)):
-        values = list(raw)
-    else:
-        values = [raw]
-    if len(values) != len(spec.returns):
-        raise ValueError(f"expected {len(spec.returns)} values ({', '.join(spec.returns)}), "
-                         f"got {len(values)}")
-    out = []
-    for value in values:
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise ValueError(f"expected numbers, got {value!r}")
-        out.append(float(value))
-    return out
-
-
-def _call_in_thread(spec: ExternSpec, point: dict[str, Any]) -> Any:
-    """Call with a timeout in a thread: for daemonic processes, which cannot have children.
-    A call that times out is abandoned, not stopped: it runs on until it returns."""
-    from concurrent.futures import ThreadPoolExecutor
-    from concurrent.futures import TimeoutError as FutureTimeout
-
-    pool = ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(load_function(spec), **point)
-    pool.shutdown(wait=False)
-    try:
-        return future.result(timeout=spec.timeout)
-    except FutureTimeout:
-        raise subprocess.TimeoutExpired(spec.target, spec.timeout or 0) from None
-
-
-def _call_in_child(spec: ExternSpec, point: dict[str, Any]) -> Any:
-    """Call a python extern in a child process that is killed after ``spec.timeout``."""
-    import multiprocessing
-
-    if multiprocessing.current_process().daemon:
-        return _call_in_thread(spec, point)
-    load_function(spec)  # import here, once, so each forked child starts with the module loaded
-    context: Any = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child_call, args=(spec, point, sender), daemon=True)
-    child.start()
-    sender.close()
-    try:
-        ready = receiver.poll(spec.timeout)
-        if not ready:
-            raise subprocess.TimeoutExpired(spec.target, spec.timeout or 0)
-        try:
-            ok, value = receiver.recv()
-        except EOFError:  # the child ended without a word (a crash, or exit from C)
-            child.join(1.0)
-            ok, value = False, f"the extern's process ended (exit code {child.exitcode})"
-    finally:  # also on Ctrl-C: the child must not outlive its call
-        if child.is_alive():
-            child.kill()
-        child.join()
-    if not ok:
-        raise _ChildFailed(value)
-    return value
-
-
-def _daemonic() -> bool:
-    """Whether this is a daemonic process, which cannot start processes of its own."""
-    import multiprocessing
-
-    return bool(multiprocessing.current_process().daemon)
-
-
-class _ChildFailed(Exception):
-    """The extern raised in its child process; the message is its reason as recorded."""
-
-
-def ignore_interrupts() -> None:
-    """For worker processes: Ctrl-C is the main process's to handle, and SIGTERM (the main
-    process's way to stop them) ends them (a forked worker would inherit the command's
-    handler, which takes SIGTERM as Ctrl-C)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _child_call(spec: ExternSpec, point: dict[str, Any], sender: Any) -> None:
-    ignore_interrupts()
-    try:
-        with exits_refused():
-            value = load_function(spec)(**point)
-        sender.send((True, value))
-    except BaseException as error:  # reported to the parent, which records the failure
-        sender.send((False, _reason(error)))
-
-
-def serve(connection: Any) -> None:
-    """A timed worker's loop (see :mod:`mooc.timed_workers`): call the extern on each
-    ``(spec, point)`` received and send back ``(True, value)`` or ``(False, reason)``."""
-    ignore_interrupts()
-    while True:
-        try:
-            spec, point = connection.recv()
-        except (EOFError, OSError):  # the main process closed the pipe, or is gone
-            return
-        try:
-            with exits_refused():
-                reply = (True, load_function(spec)(**point))
-        except BaseException as error:  # reported to the main process, which records it
-            reply = (False, _reason(error))
-        try:
-            connection.send(reply)
-        except Exception as error:  # a value that cannot be sent back (not picklable)
-            connection.send((False, _reason(error)))
-
-
-def call_point(spec: ExternSpec, point: dict[str, Any], *,
-               isolated: bool = False) -> tuple[list[float] | None, str]:
-    """Call a per-point extern on one point: (values, "") or (None, reason). Never raises
-    (but for Ctrl-C), never ends the process: ``sys.exit`` and ``os._exit`` in the extern
-    fail its point. ``isolated``: a python extern runs in a process of its own even without
-    a timeout."""
-    try:
-        with exits_refused():  # also around the import of the extern's module
-            if spec.kind == "python" and (spec.timeout is not None or isolated):
-                raw = _call_in_child(spec, point)
-            elif spec.kind == "python":
-                raw = load_function(spec)(**point)
-            else:
-                raw = _run_program(spec, point)
-        return _values(spec, raw), ""
-    except subprocess.TimeoutExpired:
-        return None, f"timed out after {spec.timeout:g} s"
-    except _ChildFailed as error:
-        return None, str(error)
-    except (Exception, SystemExit) as error:  # the user's code may raise anything; the run goes on
-        return None, _reason(error)
-
-
-def _reason(error: BaseException) -> str:
-    """A failed call's reason as recorded."""
-    if isinstance(error, ExternExited):
-        return str(error)
-    if isinstance(error, SystemExit):
-        return f"the extern called sys.exit({error.code!r})"
-    return f"{type(error).__name__}: {error}"
-
-
-def _run_program(spec: ExternSpec, point: dict[str, Any]) -> Any:
-    words = [w.format(**point) if "{" in w else w for w in shlex.split(spec.target)]
-    program = Path(spec.folder) / words[0]
-    if program.is_file():
-        words[0] = str(program)
-    done = subprocess.run(words, input=json.dumps(point), capture_output=True, text=True,
-                          timeout=spec.timeout, cwd=spec.folder)
-    if done.returncode == -signal.SIGINT:  # Ctrl-C reached the program: not its failure
-        raise KeyboardInterrupt
-    if done.returncode != 0:
-        tail = done.stderr.strip().splitlines()[-1:] or [""]
-        raise RuntimeError(f"exit code {done.returncode} {tail[0]}".strip())
-    return json.loads(done.stdout)
-
-
-def _python_value(value: Any) -> Any:
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
 #: A finished per-point call: its values, or None and the reason it failed.
 Outcome = tuple[list[float] | None, str]
 
@@ -294,7 +114,7 @@ class ExternRunner:
             return np.empty((0, len(spec.returns)))
         if spec.vectorized:
             return self._call_vectorized(spec, arguments, n)
-        points = [{k: _python_value(v[i]) for k, v in arguments.items()} for i in range(n)]
+        points = [{k: python_value(v[i]) for k, v in arguments.items()} for i in range(n)]
         keys = [call_key(name, point) for point in points]
         todo = {key: point for key, point in zip(keys, points, strict=True)
                 if key not in self.finished}
@@ -324,8 +144,8 @@ class ExternRunner:
             values = np.asarray(raw, dtype=float).reshape(n, len(spec.returns))
             return values
         except (Exception, SystemExit) as error:  # the user's code may raise anything
-            reason = _reason(error)
-            self.failures.extend(Failure(spec.name, {k: _python_value(v[i]) for k, v in
+            reason = failure_reason(error)
+            self.failures.extend(Failure(spec.name, {k: python_value(v[i]) for k, v in
                                                      arguments.items()}, reason, i)
                                  for i in range(n))
             return np.full((n, len(spec.returns)), np.nan)
@@ -343,7 +163,7 @@ class ExternRunner:
             for future in as_completed(futures):
                 yield where[future.key], future.result()
         elif spec.kind == "python" and spec.timeout is not None and todo and \
-                not _daemonic():
+                not is_daemonic():
             yield from self._timed_calls(spec, todo)
         elif self.workers <= 1 or len(todo) <= 1:
             for key, point in todo.items():
@@ -359,7 +179,7 @@ class ExternRunner:
                 load_function(spec)
         except (Exception, SystemExit) as error:
             for key in todo:
-                yield key, (None, _reason(error))
+                yield key, (None, failure_reason(error))
             return
         if self._timed is None:
             from mooc.timed_workers import TimedWorkers
@@ -372,9 +192,9 @@ class ExternRunner:
                 yield key, (None, f"timed out after {spec.timeout:g} s" if value is None else value)
                 continue
             try:
-                yield key, (_values(spec, value), "")
+                yield key, (extern_values(spec, value), "")
             except ValueError as error:
-                yield key, (None, _reason(error))
+                yield key, (None, failure_reason(error))
 
     def _pooled(self, spec: ExternSpec, todo: dict[str, dict[str, Any]]
                 ) -> Iterator[tuple[str, Outcome]]:

@@ -49,7 +49,7 @@ class _Worker:
 
 
 class TimedWorkers:
-    """Up to ``size`` worker processes running ``serve`` (see :func:`mooc.externs.serve`)."""
+    """Up to ``size`` worker processes running ``serve`` (see :func:`mooc.extern_calls.serve`)."""
 
     def __init__(self, size: int, serve: Serve):
         self.size = max(1, size)

@@ -1,0 +1,210 @@
+"""Making one extern call: a python function in this process, in a child process killed after
+its timeout, or in a reused timed worker (:func:`serve`, see :mod:`mooc.timed_workers`); a
+program with the point as JSON on its standard input. What a call returns becomes its values,
+and whatever goes wrong its recorded reason (:func:`failure_reason`); :mod:`mooc.externs`
+decides which calls to make and keeps what they give.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import shlex
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from mooc.exit_guard import ExternExited, exits_refused
+
+if TYPE_CHECKING:
+    from mooc.externs import ExternSpec
+
+
+def load_function(spec: ExternSpec) -> Callable[..., Any]:
+    """Import ``module:function``, looking next to the model first."""
+    module_name, _, function_name = spec.target.partition(":")
+    if not module_name or not function_name:
+        raise ValueError(f"expected 'module:function', got {spec.target!r}")
+    if spec.folder not in sys.path:
+        sys.path.insert(0, spec.folder)
+    module = importlib.import_module(module_name)
+    function = getattr(module, function_name)
+    if not callable(function):
+        raise TypeError(f"{spec.target} is not callable")
+    return function  # type: ignore[no-any-return]
+
+
+def extern_values(spec: ExternSpec, raw: Any) -> list[float]:
+    """The returned values in ``returns`` order; raises ValueError when unusable."""
+    if isinstance(raw, dict):
+        missing = [name for name in spec.returns if name not in raw]
+        if missing:
+            raise ValueError(f"the result has no {', '.join(missing)}")
+        values = [raw[name] for name in spec.returns]
+    elif isinstance(raw, (list, tuple)):
+        values = list(raw)
+    else:
+        values = [raw]
+    if len(values) != len(spec.returns):
+        raise ValueError(f"expected {len(spec.returns)} values ({', '.join(spec.returns)}), "
+                         f"got {len(values)}")
+    out = []
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise ValueError(f"expected numbers, got {value!r}")
+        out.append(float(value))
+    return out
+
+
+def _call_in_thread(spec: ExternSpec, point: dict[str, Any]) -> Any:
+    """Call with a timeout in a thread: for daemonic processes, which cannot have children.
+    A call that times out is abandoned, not stopped: it runs on until it returns."""
+    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(load_function(spec), **point)
+    pool.shutdown(wait=False)
+    try:
+        return future.result(timeout=spec.timeout)
+    except FutureTimeout:
+        raise subprocess.TimeoutExpired(spec.target, spec.timeout or 0) from None
+
+
+def _call_in_child(spec: ExternSpec, point: dict[str, Any]) -> Any:
+    """Call a python extern in a child process that is killed after ``spec.timeout``."""
+    import multiprocessing
+
+    if multiprocessing.current_process().daemon:
+        return _call_in_thread(spec, point)
+    load_function(spec)  # import here, once, so each forked child starts with the module loaded
+    context: Any = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child_call, args=(spec, point, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        ready = receiver.poll(spec.timeout)
+        if not ready:
+            raise subprocess.TimeoutExpired(spec.target, spec.timeout or 0)
+        try:
+            ok, value = receiver.recv()
+        except EOFError:  # the child ended without a word (a crash, or exit from C)
+            child.join(1.0)
+            ok, value = False, f"the extern's process ended (exit code {child.exitcode})"
+    finally:  # also on Ctrl-C: the child must not outlive its call
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if not ok:
+        raise ChildFailed(value)
+    return value
+
+
+def is_daemonic() -> bool:
+    """Whether this is a daemonic process, which cannot start processes of its own."""
+    import multiprocessing
+
+    return bool(multiprocessing.current_process().daemon)
+
+
+class ChildFailed(Exception):
+    """The extern raised in its child process; the message is its reason as recorded."""
+
+
+def ignore_interrupts() -> None:
+    """For worker processes: Ctrl-C is the main process's to handle, and SIGTERM (the main
+    process's way to stop them) ends them (a forked worker would inherit the command's
+    handler, which takes SIGTERM as Ctrl-C)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _child_call(spec: ExternSpec, point: dict[str, Any], sender: Any) -> None:
+    ignore_interrupts()
+    try:
+        with exits_refused():
+            value = load_function(spec)(**point)
+        sender.send((True, value))
+    except BaseException as error:  # reported to the parent, which records the failure
+        sender.send((False, failure_reason(error)))
+
+
+def serve(connection: Any) -> None:
+    """A timed worker's loop (see :mod:`mooc.timed_workers`): call the extern on each
+    ``(spec, point)`` received and send back ``(True, value)`` or ``(False, reason)``."""
+    ignore_interrupts()
+    while True:
+        try:
+            spec, point = connection.recv()
+        except (EOFError, OSError):  # the main process closed the pipe, or is gone
+            return
+        try:
+            with exits_refused():
+                reply = (True, load_function(spec)(**point))
+        except BaseException as error:  # reported to the main process, which records it
+            reply = (False, failure_reason(error))
+        try:
+            connection.send(reply)
+        except Exception as error:  # a value that cannot be sent back (not picklable)
+            connection.send((False, failure_reason(error)))
+
+
+def call_point(spec: ExternSpec, point: dict[str, Any], *,
+               isolated: bool = False) -> tuple[list[float] | None, str]:
+    """Call a per-point extern on one point: (values, "") or (None, reason). Never raises
+    (but for Ctrl-C), never ends the process: ``sys.exit`` and ``os._exit`` in the extern
+    fail its point. ``isolated``: a python extern runs in a process of its own even without
+    a timeout."""
+    try:
+        with exits_refused():  # also around the import of the extern's module
+            if spec.kind == "python" and (spec.timeout is not None or isolated):
+                raw = _call_in_child(spec, point)
+            elif spec.kind == "python":
+                raw = load_function(spec)(**point)
+            else:
+                raw = _run_program(spec, point)
+        return extern_values(spec, raw), ""
+    except subprocess.TimeoutExpired:
+        return None, f"timed out after {spec.timeout:g} s"
+    except ChildFailed as error:
+        return None, str(error)
+    except (Exception, SystemExit) as error:  # the user's code may raise anything; the run goes on
+        return None, failure_reason(error)
+
+
+def failure_reason(error: BaseException) -> str:
+    """A failed call's reason as recorded."""
+    if isinstance(error, ExternExited):
+        return str(error)
+    if isinstance(error, SystemExit):
+        return f"the extern called sys.exit({error.code!r})"
+    return f"{type(error).__name__}: {error}"
+
+
+def _run_program(spec: ExternSpec, point: dict[str, Any]) -> Any:
+    words = [w.format(**point) if "{" in w else w for w in shlex.split(spec.target)]
+    program = Path(spec.folder) / words[0]
+    if program.is_file():
+        words[0] = str(program)
+    done = subprocess.run(words, input=json.dumps(point), capture_output=True, text=True,
+                          timeout=spec.timeout, cwd=spec.folder)
+    if done.returncode == -signal.SIGINT:  # Ctrl-C reached the program: not its failure
+        raise KeyboardInterrupt
+    if done.returncode != 0:
+        tail = done.stderr.strip().splitlines()[-1:] or [""]
+        raise RuntimeError(f"exit code {done.returncode} {tail[0]}".strip())
+    return json.loads(done.stdout)
+
+
+def python_value(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
