@@ -98,7 +98,7 @@ def _compiler_digest() -> str:
     dsl = Path(__file__).resolve().parent
     here = Path(mooc.__file__).resolve().parent
     files = sorted(dsl.glob("*.py")) + sorted(dsl.glob("*.lark")) + \
-        [here / name for name in ("errors.py", "externs.py", "library.py", "__init__.py")]
+        [here / name for name in ("errors.py", "extern_calls.py", "library.py", "__init__.py")]
     digest = hashlib.sha256()
     for path in files:
         stat = path.stat()

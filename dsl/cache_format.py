@@ -41,7 +41,7 @@ class _Classes(dict):  # type: ignore[type-arg]
     def __missing__(self, name: str) -> type | None:
         if name != "ExternSpec":
             return None
-        from mooc.externs import ExternSpec
+        from mooc.extern_calls import ExternSpec
 
         self[name] = ExternSpec
         return ExternSpec

@@ -20,7 +20,7 @@ from mooc.errors import EvaluationError, ModelCheckError, ModelLimitError
 
 if TYPE_CHECKING:
     from mooc.dsl.lowered import LoweredModel
-    from mooc.externs import ExternSpec
+    from mooc.extern_calls import ExternSpec
 
 
 @dataclass

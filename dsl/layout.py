@@ -17,7 +17,7 @@ from mooc.dsl.span import SourceFile, Span
 
 if TYPE_CHECKING:
     from mooc.dsl.lowered import LoweredModel
-    from mooc.externs import ExternSpec
+    from mooc.extern_calls import ExternSpec
 
 
 def element_names(name: str, starts: tuple[int, ...], shape: tuple[int, ...],

@@ -32,7 +32,7 @@ from mooc.dsl.names import MAX_RANGE, SOLVER_SETTINGS, SWITCH_VALUES, did_you_me
 from mooc.dsl.reads import is_file
 from mooc.dsl.symbols import index_symbol
 from mooc.errors import ModelCheckError, ModelLimitError, ParameterError
-from mooc.externs import ExternSpec
+from mooc.extern_calls import ExternSpec
 
 #: Settings with a least value beyond 0 (the solver needs two points to pair them).
 _AT_LEAST = {"population": 2, "max_front": 1, "stall_generations": 1, "max_evaluations": 1,

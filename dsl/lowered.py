@@ -10,7 +10,7 @@ import sympy
 
 from mooc.dsl import ast
 from mooc.dsl.layout import element_names
-from mooc.externs import ExternSpec
+from mooc.extern_calls import ExternSpec
 
 
 @dataclass

@@ -72,13 +72,14 @@ def _run_exact(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
 def _run_nsga2(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
     from mooc.method_nsga2 import run_nsga2
 
-    return run_nsga2(problem, settings, **options)
+    return run_nsga2(problem, settings, polish_default=polish_default("nsga2"), **options)
 
 
 def _run_nsga3(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
     from mooc.method_nsga2 import run_nsga2
 
-    return run_nsga2(problem, settings, algorithm="nsga3", **options)
+    return run_nsga2(problem, settings, algorithm="nsga3", polish_default=polish_default("nsga3"),
+                     **options)
 
 
 #: ``auto`` picks NSGA-III from this many objectives on: at three, NSGA-II's crowding distance

@@ -1,4 +1,5 @@
-"""Making one extern call: a python function in this process, in a child process killed after
+"""One extern (:class:`ExternSpec`, as a model declares it) and making one call of it: a
+python function in this process, in a child process killed after
 its timeout, or in a reused timed worker (:func:`serve`, see :mod:`mooc.timed_workers`); a
 program with the point as JSON on its standard input. What a call returns becomes its values,
 and whatever goes wrong its recorded reason (:func:`failure_reason`); :mod:`mooc.externs`
@@ -14,15 +15,27 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from mooc.exit_guard import ExternExited, exits_refused
 
-if TYPE_CHECKING:
-    from mooc.externs import ExternSpec
+
+@dataclass(frozen=True)
+class ExternSpec:
+    """One ``extern`` declaration, resolved to where its code lives."""
+
+    name: str
+    kind: str  # "python" or "program"
+    target: str  # "module:function", or a command line
+    args: tuple[str, ...]
+    returns: tuple[str, ...]
+    vectorized: bool = False
+    timeout: float | None = None
+    folder: str = "."  # the .moo file's folder: modules and programs are looked up there first
 
 
 def load_function(spec: ExternSpec) -> Callable[..., Any]:

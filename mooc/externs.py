@@ -29,6 +29,7 @@ import numpy as np
 from mooc.errors import MooError
 from mooc.exit_guard import exits_refused
 from mooc.extern_calls import (
+    ExternSpec,
     call_point,
     extern_values,
     failure_reason,
@@ -47,20 +48,6 @@ if TYPE_CHECKING:  # process pools are imported when a run first uses them (20 m
 
 class ExternNotAllowed(MooError):
     """The model declares externs and the user has not allowed running them."""
-
-
-@dataclass(frozen=True)
-class ExternSpec:
-    """One ``extern`` declaration, resolved to where its code lives."""
-
-    name: str
-    kind: str  # "python" or "program"
-    target: str  # "module:function", or a command line
-    args: tuple[str, ...]
-    returns: tuple[str, ...]
-    vectorized: bool = False
-    timeout: float | None = None
-    folder: str = "."  # the .moo file's folder: modules and programs are looked up there first
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask:
               checkpoint: str | os.PathLike[str] | None = None, checkpoint_every: float = 60.0,
               checkpoint_note: dict[str, Any] | None = None, resumed: Resumed | None = None,
               evaluations: bool | str | os.PathLike[str] | None = None,
-              algorithm: str = "nsga2") -> Any:
+              algorithm: str = "nsga2", polish_default: bool = True) -> Any:
     """Solve a :class:`mooc.Problem` with NSGA-II and the checked ``settings``; return a
     :class:`mooc.Result` in the user's directions.
 
@@ -29,9 +29,9 @@ def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask:
     ``checkpoint`` names a file the run is saved to (see :mod:`mooc.checkpoint`) every
     ``checkpoint_every`` seconds; ``resumed`` is a run read from one, to go on with.
     ``evaluations`` keeps every evaluation (see :mod:`mooc.evaluations`). ``algorithm`` is
-    "nsga2" or "nsga3" (reference-direction survival, same settings plus ``directions``).
+    "nsga2" or "nsga3" (reference-direction survival, same settings plus ``directions``);
+    ``polish_default`` says whether it takes gradient steps when the settings do not say.
     """
-    from mooc.chain import polish_default
     from mooc.result import Result
     from mooc.solver import nsga2, nsga3
 
@@ -61,7 +61,7 @@ def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask:
         runner.workers, runner.dask = workers, client
         try:
             solver = nsga3 if algorithm == "nsga3" else nsga2
-            view = problem.as_solver_problem(settings, polish_default=polish_default(algorithm))
+            view = problem.as_solver_problem(settings, polish_default=polish_default)
             raw = solver(view, checkpoint=hook,
                         resume=None if resumed is None else resumed.state, on_evaluated=log,
                         **{k: v for k, v in settings.items() if k != "method"})

@@ -48,7 +48,7 @@ def _lean(name: str) -> ModuleType:
                 spec.loader.exec_module(package)  # type: ignore[union-attr]
         return getattr(package, attribute)
 
-    package.__getattr__ = __getattr__  # type: ignore[attr-defined]
+    setattr(package, "__getattr__", __getattr__)  # noqa: B010 (a module attribute mypy cannot type)
     return package
 
 
