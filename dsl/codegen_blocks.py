@@ -14,17 +14,17 @@ import sympy
 from mooc.dsl.lowered import ExternCall, Family, LoweredModel, ParamValue, VarBlock
 
 if TYPE_CHECKING:
-    from mooc.dsl.codegen import PopulationPrinter, _Emitter
+    from mooc.dsl.printer import Emitter, PopulationPrinter
 
 
-def family_indices(printer: PopulationPrinter, emitter: _Emitter, family: Family) -> None:
+def family_indices(printer: PopulationPrinter, emitter: Emitter, family: Family) -> None:
     for level, (index, start, size) in enumerate(
             zip(family.indices, family.starts, family.shape, strict=True), start=1):
         values, _ = emitter.static_pair(f"_index_range({start}, {start + size - 1}, {level}, -1)")
         printer.bound[index] = values
 
 
-def activity(printer: PopulationPrinter, emitter: _Emitter, model: LoweredModel) -> list[str]:
+def activity(printer: PopulationPrinter, emitter: Emitter, model: LoweredModel) -> list[str]:
     """Lines of ``_activity(X)``: each conditional variable's mask, in declaration order, and
     its elements set to NaN where they do not exist (so later conditions see that)."""
     lines = []
@@ -44,7 +44,7 @@ def activity(printer: PopulationPrinter, emitter: _Emitter, model: LoweredModel)
     return lines
 
 
-def extern_call(printer: PopulationPrinter, emitter: _Emitter, step: ExternCall) -> str:
+def extern_call(printer: PopulationPrinter, emitter: Emitter, step: ExternCall) -> str:
     """``_ext_NAME = <runner>.call(NAME, {arg: (N, ...) values}, N)``; members become columns."""
     code = f"_ext_{step.name}"
     for column, value in enumerate(step.spec.returns):
@@ -54,7 +54,7 @@ def extern_call(printer: PopulationPrinter, emitter: _Emitter, step: ExternCall)
     return f"{code} = _extern_runner.call({step.name!r}, {{{', '.join(parts)}}}, N)"
 
 
-def present_code(emitter: _Emitter, name: str, block: VarBlock, vectorized: bool) -> str:
+def present_code(emitter: Emitter, name: str, block: VarBlock, vectorized: bool) -> str:
     """A conditional variable as an extern argument: per point, None or the list of the
     elements that exist; for a vectorized extern, its values with NaN where it does not."""
     first, stop = block.first_column, block.first_column + block.size
@@ -68,7 +68,7 @@ def present_code(emitter: _Emitter, name: str, block: VarBlock, vectorized: bool
             f"{block.kind in ('int', 'bin')})")
 
 
-def argument_code(printer: PopulationPrinter, emitter: _Emitter, name: str,
+def argument_code(printer: PopulationPrinter, emitter: Emitter, name: str,
                    meaning: object, vectorized: bool = False) -> str:
     """An extern argument's values, one row per point: (N,) or (N, *shape)."""
     if isinstance(meaning, VarBlock) and meaning.condition is not None:
@@ -107,7 +107,7 @@ def contraction_factors(kind: str, body: sympy.Expr, lo: sympy.Expr, hi: sympy.E
     return tuple(body.args)
 
 
-#: The print method of each class (see :meth:`mooc.dsl.codegen.PopulationPrinter._print`).
+#: The print method of each class (see :meth:`mooc.dsl.printer.PopulationPrinter._print`).
 PRINT_METHODS: dict[type, str] = {}
 
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import sympy
 
-from mooc.dsl.codegen import PopulationPrinter, _Emitter
 from mooc.dsl.codegen import _statement_value as _value
 from mooc.dsl.derivatives import (
     TIME_LIMIT,
@@ -32,9 +31,10 @@ from mooc.dsl.derivatives import (
 from mooc.dsl.generated import DerivativeInfo, GeneratedCode
 from mooc.dsl.lower_expressions import SPREAD_EXPONENT
 from mooc.dsl.lowered import ConstraintForm, Definition, ExternCall, Family, LoweredModel, VarBlock
+from mooc.dsl.printer import Emitter, PopulationPrinter
 
 
-class _DerivativeEmitter(_Emitter):
+class _DerivativeEmitter(Emitter):
     """The evaluate emitter's kind, sharing its constants; its static names start with _d."""
 
     def fresh(self, stem: str) -> str:
@@ -45,7 +45,7 @@ class JacobianPrinter(PopulationPrinter):
     """The evaluate printer, plus the node kinds derivatives bring; terms are printed in
     the order they are held (sorting them costs more than the rest of printing)."""
 
-    def __init__(self, model: LoweredModel, emitter: _Emitter):
+    def __init__(self, model: LoweredModel, emitter: Emitter):
         super().__init__(model, emitter)
         self._settings["order"] = "none"
         self.depth: dict[sympy.Symbol, int] = {}  # how many masks each reduction's body sees
@@ -109,7 +109,7 @@ class _Rows:
 class _Generator:
     """Walks the model's steps, printing values and derivatives."""
 
-    def __init__(self, model: LoweredModel, emitter: _Emitter):
+    def __init__(self, model: LoweredModel, emitter: Emitter):
         self.model, self.emitter = model, emitter
         self.printer = JacobianPrinter(model, emitter)
         self.deps = dependencies(model)
@@ -269,7 +269,7 @@ def add_derivatives(code: GeneratedCode, model: LoweredModel) -> None:
     code.source += source
 
 
-def derivative_code(model: LoweredModel, emitter: _Emitter) -> tuple[str, DerivativeInfo]:
+def derivative_code(model: LoweredModel, emitter: Emitter) -> tuple[str, DerivativeInfo]:
     """The source of ``_make_derivatives`` (empty when derivatives cannot be generated) and
     what is known of the model's derivatives."""
     notes = smoothness(model)

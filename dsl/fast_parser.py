@@ -1,6 +1,6 @@
 """Stage 1, the fast path: a hand-written recursive-descent parser for the grammar of
 ``grammar.lark`` that builds the same AST, every span included, as the Lark parser and
-:class:`mooc.dsl.lark_parser._ToAst` -- about ten times faster, which matters for models of
+:class:`mooc.dsl.lark_transform.ToAst` -- about ten times faster, which matters for models of
 thousands of statements.
 
 It accepts only what it is sure Lark accepts the same way: on a syntax error, a keyword where a

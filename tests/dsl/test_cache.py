@@ -19,8 +19,8 @@ from model_corpus import CORPUS, data_for, points_within_bounds
 import mooc
 from mooc.cli import main
 from mooc.dsl import cache
-from mooc.dsl.codegen import same_constant
 from mooc.dsl.compiler import compile_text
+from mooc.dsl.printer import same_constant
 from mooc.errors import MooError
 
 ROOT = Path(__file__).parents[2]
