@@ -94,13 +94,13 @@ def argument_code(printer: PopulationPrinter, emitter: Emitter, name: str,
     return f"_column({printer._print(meaning)}, N)"  # a constant let
 
 
-def contraction_factors(kind: str, body: sympy.Expr, lo: sympy.Expr, hi: sympy.Expr
-                        ) -> tuple[sympy.Expr, ...] | None:
+def contraction_factors(kind: str, body: sympy.Expr) -> tuple[sympy.Expr, ...] | None:
     """The factors of a sum to contract with ``numpy.einsum`` (:func:`mooc.dsl.runtime.contract`)
-    rather than form and reduce: a sum over a fixed range (no mask) of a product of two or more
-    factors that are not numbers -- a weighted sum, a matrix-vector product, a quadratic form.
-    None for any other reduction."""
-    if kind != "sum" or not isinstance(body, sympy.Mul) or lo.free_symbols or hi.free_symbols:
+    rather than form and reduce: a sum of a product of two or more factors that are not numbers
+    -- a weighted sum, a matrix-vector product, a quadratic form, over a fixed range or one whose
+    bounds follow the indices around it (``for j in i+1..n``:
+    :func:`mooc.dsl.runtime.contract_ragged`). None for any other reduction."""
+    if kind != "sum" or not isinstance(body, sympy.Mul):
         return None
     if sum(not factor.is_number for factor in body.args) < 2:
         return None

@@ -91,7 +91,8 @@ _RUNTIME = {
     "_take": runtime.take, "_param_pick": runtime.param_pick, "_labels": runtime.labels,
     "_reduce": runtime.reduce, "_family_rows": runtime.family_rows, "_column": runtime.column,
     "_violation": runtime.violation, "_active_rows": runtime.active_rows,
-    "_present": runtime.present, "_contract": runtime.contract, **runtime_derivatives.NAMES,
+    "_present": runtime.present, "_contract": runtime.contract,
+    "_contract_ragged": runtime.contract_ragged, **runtime_derivatives.NAMES,
 }
 
 

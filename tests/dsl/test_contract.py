@@ -111,12 +111,90 @@ def test_nan_and_inf_reach_the_same_values():
     _same_values(compiled.evaluate(X), old(X))
 
 
+TRIANGULAR = """
+param n
+param Q[1..n, 1..n]
+var x[1..n] in [-1, 1]
+minimize f: sum(sum(Q[i,j] * x[i] * x[j] for j in i+1..n) for i in 1..n)
+minimize g: sum(x[i] for i in 1..n)
+"""
+
+
+def test_a_triangular_quadratic_form_is_contracted_with_the_old_values():
+    rng = np.random.default_rng(8)
+    n = 9
+    Q = rng.normal(size=(n, n))
+    compiled, old = _both(TRIANGULAR, data={"n": n, "Q": Q})
+    assert "_contract_ragged(" in compiled.code.source
+    X = rng.uniform(-1, 1, (40, n))
+    new_values = compiled.evaluate(X)
+    _same_values(new_values, old(X))
+    assert np.allclose(new_values[0][:, 0], np.einsum("ij,ki,kj->k", np.triu(Q, 1), X, X))
+
+
+def test_a_large_triangular_form_takes_memory_of_points_times_variables():
+    """n = 200 at 3,000 points: each reference to x took its rows once per (i, j) and the
+    terms were formed, about 1 GB; now a few arrays of points x variables."""
+    rng = np.random.default_rng(9)
+    n, points = 200, 3000
+    Q = rng.normal(size=(n, n))
+    problem = mooc.compile(TRIANGULAR, data={"n": n, "Q": Q}, cache=False)
+    X = rng.uniform(-1, 1, (points, n))
+    tracemalloc.start()
+    try:
+        F = problem.evaluate(X).F
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 6 * points * n * 8
+    assert np.allclose(F[:, 0], np.einsum("ij,ki,kj->k", np.triu(Q, 1), X, X), rtol=1e-9)
+
+
+def test_terms_outside_a_ragged_range_never_reach_its_sum():
+    """The contraction multiplies the terms outside each range by 0: where one of them is
+    infinite or NaN, or a product of them could overflow, the sum is formed as before."""
+    rng = np.random.default_rng(10)
+    n = 6
+    Q = rng.normal(size=(n, n))
+    spread = TRIANGULAR.replace("minimize f: sum(sum(Q[i,j]", "let w[i in 1..n, j in 1..n] = "
+                                "x[i] / (j - i)\nminimize f: sum(sum(w[i,j]")  # inf at j = i
+    compiled, old = _both(spread, data={"n": n, "Q": Q})
+    X = rng.uniform(-1, 1, (8, n))
+    values = compiled.evaluate(X)
+    assert np.isfinite(values[0]).all()
+    _same_values(values, old(X))
+    expected = sum(X[:, i] / (j - i) * X[:, i] * X[:, j] for i in range(n) for j in range(i + 1, n))
+    assert np.allclose(values[0][:, 0], expected)
+    Q = rng.normal(size=(n, n))
+    compiled, old = _both(TRIANGULAR.replace("[-1, 1]", "[-1e300, 1e300]"),
+                          data={"n": n, "Q": Q})
+    X = rng.uniform(-1, 1, (8, n))
+    X[0, 0], X[1, -1] = 1e200, -1e200  # x[1] is never x[j], nor x[n] x[i]: 0 x 1e400 outside
+    X[2, 3] = np.nan
+    X[3, 1] = np.inf
+    _same_values(compiled.evaluate(X), old(X))
+
+
+def test_an_index_outside_its_array_only_outside_a_ragged_range_is_no_error():
+    text = ("param n = 5\nvar x[1..n] in [-1, 1]\n"
+            "minimize f: sum(sum(x[i] * x[j - i] for j in i+1..n) for i in 1..n)\n"
+            "minimize g: x[1]\n")
+    compiled, old = _both(text)
+    X = np.random.default_rng(11).uniform(-1, 1, (5, 5))
+    expected = sum(X[:, i - 1] * X[:, j - i - 1] for i in range(1, 6) for j in range(i + 1, 6))
+    assert np.allclose(compiled.evaluate(X)[0][:, 0], expected)
+    _same_values(compiled.evaluate(X), old(X))
+    bad = text.replace("x[j - i] for j in i+1..n", "x[j + 1] for j in i+1..n")
+    with pytest.raises(MooError, match="index 6 is outside the range 1..5 of 'x'"):
+        mooc.compile(bad, cache=False).evaluate(X)
+
+
 @pytest.mark.parametrize("body", [
     "c[i] * x[i] for i in 1..0",  # an empty range: 0, whatever the factors
     "c[i] * x[i] for i in 2..2",  # one term
     "c[1] * x[1] * y for i in 1..3",  # terms that do not depend on the index
     "c[i] * y for i in 1..3",
-    "c[i] * x[i] * x[j] for i in 1..j",  # a range that depends on an outer index: not contracted
+    "c[i] * x[i] * x[j] for i in 1..j",  # a range that depends on an outer index
     "x[i] * (x[j] - c[i]) for i in 1..3",
 ])
 def test_corner_cases_of_contraction_keep_their_values(body):
