@@ -10,7 +10,9 @@
 (b) A quadratic form ``sum(sum(Q[i,j] * x[i] * x[j] for j in 1..n) for i in 1..n)``: the
     model's evaluation against a hand-written ``np.einsum("ij,ki,kj->k", Q, X, X)`` on the same
     points (fastest of several calls each), and the peak memory of the model's evaluation
-    (tracemalloc); at n = 200 with 3,000 points and n = 400 with 1,000 points.
+    (tracemalloc); at n = 200 with 3,000 points and n = 400 with 1,000 points; and the
+    triangular form ``... for j in i+1..n ...`` at n = 300 with 1,000 points, against
+    ``np.einsum`` of ``np.triu(Q, 1)``.
 (c) A family of 1,000 constraints over 20 variables, ``sum(A[r, i] * x[i] for i in 1..n)``,
     against ``X @ A.T`` on 10,000 points.
 (d) Compiling many constraint lines (``constraint c17: 3 * x[18] + x[20]^2 - 2 * x[18] *
@@ -41,6 +43,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's mooc, whichever is installed
 ZDT1 = ["examples/zdt1.moo", "--generations", "10", "--quiet"]
 
+TRIANGULAR = """param n
+param Q[1..n, 1..n]
+var x[1..n] in [-1, 1]
+minimize f: sum(sum(Q[i,j] * x[i] * x[j] for j in i+1..n) for i in 1..n)
+minimize g: sum(x[i] for i in 1..n)
+"""
 QUADRATIC = """param n
 param Q[1..n, 1..n]
 var x[1..n] in [-1, 1]
@@ -136,17 +144,22 @@ def quadratic_form(repeats: int) -> None:
 
     print("(b) quadratic form sum(sum(Q[i,j] * x[i] * x[j])): model vs np.einsum "
           "(fastest of several calls)")
-    for n, points in ((200, 3000), (400, 1000)):
+    cases = ((200, 3000, QUADRATIC, 0), (400, 1000, QUADRATIC, 0),
+             (300, 1000, TRIANGULAR, 1))
+    for n, points, text, diagonal in cases:
+        if diagonal:
+            print("    the triangular form sum(sum(Q[i,j] * x[i] * x[j] for j in i+1..n) for i "
+                  "in 1..n), against np.einsum of np.triu(Q, 1):")
         rng = np.random.default_rng(n)
         Q = rng.normal(size=(n, n))
         X = rng.uniform(-1, 1, (points, n))
-        problem = mooc.compile(QUADRATIC, data={"n": n, "Q": Q}, cache=False)
+        problem = mooc.compile(text, data={"n": n, "Q": Q}, cache=False)
         evaluate = problem._compiled.evaluate
 
         def model(evaluate=evaluate, X=X):
             return evaluate(X)
 
-        def by_hand(Q=Q, X=X):
+        def by_hand(Q=np.triu(Q, diagonal) if diagonal else Q, X=X):
             return np.einsum("ij,ki,kj->k", Q, X, X)
 
         assert np.allclose(model()[0][:, 0], by_hand(), rtol=1e-9)
