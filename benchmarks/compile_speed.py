@@ -159,7 +159,9 @@ def quadratic_form(repeats: int) -> None:
         def model(evaluate=evaluate, X=X):
             return evaluate(X)
 
-        def by_hand(Q=np.triu(Q, diagonal) if diagonal else Q, X=X):
+        weights = np.triu(Q, diagonal) if diagonal else Q
+
+        def by_hand(Q=weights, X=X):
             return np.einsum("ij,ki,kj->k", Q, X, X)
 
         assert np.allclose(model()[0][:, 0], by_hand(), rtol=1e-9)
