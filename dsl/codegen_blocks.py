@@ -94,17 +94,20 @@ def argument_code(printer: PopulationPrinter, emitter: Emitter, name: str,
     return f"_column({printer._print(meaning)}, N)"  # a constant let
 
 
-def contraction_factors(kind: str, body: sympy.Expr) -> tuple[sympy.Expr, ...] | None:
+def contraction_factors(kind: str, body: sympy.Expr, *, ragged: bool = False
+                        ) -> tuple[sympy.Expr, ...] | None:
     """The factors of a sum to contract with ``numpy.einsum`` (:func:`mooc.dsl.runtime.contract`)
     rather than form and reduce: a sum of a product of two or more factors that are not numbers
-    -- a weighted sum, a matrix-vector product, a quadratic form, over a fixed range or one whose
-    bounds follow the indices around it (``for j in i+1..n``:
-    :func:`mooc.dsl.runtime.contract_ragged`). None for any other reduction."""
-    if kind != "sum" or not isinstance(body, sympy.Mul):
+    -- a weighted sum, a matrix-vector product, a quadratic form. Over a ``ragged`` range, whose
+    bounds follow the indices around it (``for j in 1..i``), any sum of what is not a number
+    (its mask is a factor too: :func:`mooc.dsl.runtime.contract_ragged`), such as a cumulative
+    sum. None for any other reduction."""
+    if kind != "sum" or body.is_number:
         return None
-    if sum(not factor.is_number for factor in body.args) < 2:
+    factors = tuple(body.args) if isinstance(body, sympy.Mul) else (body,)
+    if sum(not factor.is_number for factor in factors) < (1 if ragged else 2):
         return None
-    return tuple(body.args)
+    return factors
 
 
 #: The print method of each class (see :meth:`mooc.dsl.printer.PopulationPrinter._print`).

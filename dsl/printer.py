@@ -158,10 +158,11 @@ class PopulationPrinter(NumPyPrinter):
         self.bound[index] = values
         self.masks.append(mask)
         try:
-            factors = contraction_factors(kind, body) if self.contract else None
+            ragged = bool(lo.free_symbols or hi.free_symbols)  # bounds follow outer indices
+            factors = contraction_factors(kind, body, ragged=ragged) if self.contract else None
             if factors is not None:  # a sum of products: contracted, never formed whole
                 codes = "".join(f"{self._print(factor)}, " for factor in factors)
-                if lo.free_symbols or hi.free_symbols:  # bounds that follow outer indices
+                if ragged:
                     return f"_contract_ragged(({codes}), {values}, {mask})"
                 return f"_contract(({codes}), {values})"
             body_code = self._print(body)
