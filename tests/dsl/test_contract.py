@@ -24,6 +24,14 @@ minimize f: sum(sum(Q[i,j] * x[i] * x[j] for j in 1..n) for i in 1..n)
 minimize g: sum(x[i] for i in 1..n)
 """
 
+TRIANGULAR = """
+param n
+param Q[1..n, 1..n]
+var x[1..n] in [-1, 1]
+minimize f: sum(sum(Q[i,j] * x[i] * x[j] for j in i+1..n) for i in 1..n)
+minimize g: sum(x[i] for i in 1..n)
+"""
+
 FAMILY = """
 param m
 param n
@@ -52,34 +60,20 @@ def _same_values(new: tuple, old: tuple) -> None:
         assert np.allclose(a, b, rtol=1e-12, atol=1e-12, equal_nan=True)
 
 
-def test_a_quadratic_form_is_contracted_with_the_old_values():
+@pytest.mark.parametrize("text, diagonal, call", [(QUADRATIC, None, "_contract("),
+                                                  (TRIANGULAR, 1, "_contract_ragged(")],
+                         ids=["square", "triangular"])
+def test_a_quadratic_form_is_contracted_with_the_old_values(text, diagonal, call):
     rng = np.random.default_rng(3)
     n = 12
     Q = rng.normal(size=(n, n))
-    compiled, old = _both(QUADRATIC, data={"n": n, "Q": Q})
-    assert "_contract(" in compiled.code.source
+    compiled, old = _both(text, data={"n": n, "Q": Q})
+    assert call in compiled.code.source
     X = rng.uniform(-1, 1, (50, n))
     new_values = compiled.evaluate(X)
     _same_values(new_values, old(X))
-    assert np.allclose(new_values[0][:, 0], np.einsum("ij,ki,kj->k", Q, X, X), rtol=1e-12)
-
-
-def test_a_large_quadratic_form_takes_memory_of_points_times_variables():
-    """n = 200 at 3,000 points: forming every term took 1.9 GB; a contraction needs a few
-    arrays of points x variables (4.8 MB each)."""
-    rng = np.random.default_rng(4)
-    n, points = 200, 3000
-    Q = rng.normal(size=(n, n))
-    problem = mooc.compile(QUADRATIC, data={"n": n, "Q": Q}, cache=False)
-    X = rng.uniform(-1, 1, (points, n))
-    tracemalloc.start()
-    try:
-        F = problem.evaluate(X).F
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < 6 * points * n * 8
-    assert np.allclose(F[:, 0], np.einsum("ij,ki,kj->k", Q, X, X), rtol=1e-9)
+    weights = Q if diagonal is None else np.triu(Q, diagonal)
+    assert np.allclose(new_values[0][:, 0], np.einsum("ij,ki,kj->k", weights, X, X), rtol=1e-12)
 
 
 def test_a_family_of_1000_constraints_over_20_variables():
@@ -111,43 +105,33 @@ def test_nan_and_inf_reach_the_same_values():
     _same_values(compiled.evaluate(X), old(X))
 
 
-TRIANGULAR = """
-param n
-param Q[1..n, 1..n]
-var x[1..n] in [-1, 1]
-minimize f: sum(sum(Q[i,j] * x[i] * x[j] for j in i+1..n) for i in 1..n)
-minimize g: sum(x[i] for i in 1..n)
-"""
 
 
-def test_a_triangular_quadratic_form_is_contracted_with_the_old_values():
-    rng = np.random.default_rng(8)
-    n = 9
-    Q = rng.normal(size=(n, n))
-    compiled, old = _both(TRIANGULAR, data={"n": n, "Q": Q})
-    assert "_contract_ragged(" in compiled.code.source
-    X = rng.uniform(-1, 1, (40, n))
-    new_values = compiled.evaluate(X)
-    _same_values(new_values, old(X))
-    assert np.allclose(new_values[0][:, 0], np.einsum("ij,ki,kj->k", np.triu(Q, 1), X, X))
-
-
-def test_a_large_triangular_form_takes_memory_of_points_times_variables():
-    """n = 200 at 3,000 points: each reference to x took its rows once per (i, j) and the
-    terms were formed, about 1 GB; now a few arrays of points x variables."""
-    rng = np.random.default_rng(9)
-    n, points = 200, 3000
-    Q = rng.normal(size=(n, n))
-    problem = mooc.compile(TRIANGULAR, data={"n": n, "Q": Q}, cache=False)
-    X = rng.uniform(-1, 1, (points, n))
+def _with_peak(evaluate, X):
+    """``evaluate(X)`` and the peak of memory it took (tracemalloc)."""
     tracemalloc.start()
     try:
-        F = problem.evaluate(X).F
-        peak = tracemalloc.get_traced_memory()[1]
+        values = evaluate(X)
+        return values, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+@pytest.mark.parametrize("text, diagonal", [(QUADRATIC, None), (TRIANGULAR, 1)],
+                         ids=["square", "triangular"])
+def test_a_large_quadratic_form_takes_memory_of_points_times_variables(text, diagonal):
+    """n = 200 at 3,000 points: forming every term took 1.9 GB (square) and about 1 GB
+    (triangular: each reference to x also took its rows once per (i, j)); a contraction needs
+    a few arrays of points x variables (4.8 MB each)."""
+    rng = np.random.default_rng(4)
+    n, points = 200, 3000
+    Q = rng.normal(size=(n, n))
+    problem = mooc.compile(text, data={"n": n, "Q": Q}, cache=False)
+    X = rng.uniform(-1, 1, (points, n))
+    evaluation, peak = _with_peak(problem.evaluate, X)
     assert peak < 6 * points * n * 8
-    assert np.allclose(F[:, 0], np.einsum("ij,ki,kj->k", np.triu(Q, 1), X, X), rtol=1e-9)
+    weights = Q if diagonal is None else np.triu(Q, diagonal)
+    assert np.allclose(evaluation.F[:, 0], np.einsum("ij,ki,kj->k", weights, X, X), rtol=1e-9)
 
 
 def test_a_cumulative_sum_in_a_family_of_constraints_is_contracted():
@@ -159,12 +143,7 @@ def test_a_cumulative_sum_in_a_family_of_constraints_is_contracted():
     compiled, old = _both(text, data={"n": n, "b": b})
     assert "_contract_ragged(" in compiled.code.source
     X = np.random.default_rng(12).random((points, n))
-    tracemalloc.start()
-    try:
-        new_values = compiled.evaluate(X)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    new_values, peak = _with_peak(compiled.evaluate, X)
     assert peak < 6 * points * n * 8
     assert np.allclose(new_values[1], np.maximum(np.cumsum(X, axis=1) - b, 0.0))
     small = X[:20]
