@@ -105,8 +105,6 @@ def test_nan_and_inf_reach_the_same_values():
     _same_values(compiled.evaluate(X), old(X))
 
 
-
-
 def _with_peak(evaluate, X):
     """``evaluate(X)`` and the peak of memory it took (tracemalloc)."""
     tracemalloc.start()
