@@ -38,6 +38,7 @@ import tracemalloc
 from pathlib import Path
 
 import numpy as np
+from timing import fastest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's mooc, whichever is installed
@@ -121,15 +122,6 @@ def start_up(rounds: int, baseline: Path | None) -> None:
 # (b), (c) evaluation ----------------------------------------------------------------------
 
 
-def _fastest(function, repeats: int) -> float:
-    best = np.inf
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - started)
-    return float(best)
-
-
 def _peak(function) -> int:
     tracemalloc.start()
     try:
@@ -165,7 +157,7 @@ def quadratic_form(repeats: int) -> None:
             return np.einsum("ij,ki,kj->k", Q, X, X)
 
         assert np.allclose(model()[0][:, 0], by_hand(), rtol=1e-9)
-        model_time, hand_time = _fastest(model, repeats), _fastest(by_hand, repeats)
+        model_time, hand_time = fastest(model, repeats), fastest(by_hand, repeats)
         peak = _peak(model)
         print(f"    n = {n}, {points:,} points: model {model_time * 1e3:7.1f} ms, np.einsum "
               f"{hand_time * 1e3:7.1f} ms, ratio {model_time / hand_time:4.2f} (target <= 1.5); "
@@ -190,7 +182,7 @@ def constraint_family(repeats: int) -> None:
         return np.maximum(X @ A.T - b, 0.0)
 
     assert np.allclose(model()[1], by_hand(), rtol=1e-9, atol=1e-9)
-    model_time, hand_time = _fastest(model, repeats), _fastest(by_hand, repeats)
+    model_time, hand_time = fastest(model, repeats), fastest(by_hand, repeats)
     print(f"(c) 1,000 x 20 constraint family on {points:,} points: model "
           f"{model_time * 1e3:.1f} ms (whole evaluation), X @ A.T with the violation "
           f"{hand_time * 1e3:.1f} ms, ratio {model_time / hand_time:.2f}; peak "

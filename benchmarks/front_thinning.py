@@ -27,6 +27,7 @@ from collections.abc import Callable
 
 import moocore
 import numpy as np
+from timing import fastest
 
 import mooc.solver.archive as archive_module
 from mooc.solver import FunctionProblem, nsga3
@@ -46,15 +47,6 @@ def by_crowding(objectives: np.ndarray, limit: int, /) -> np.ndarray:
 
 RULES: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {
     "mooc": thin_front, "crowding": by_crowding}
-
-
-def fastest(function: Callable[[], object], repeats: int = 3) -> float:
-    best = math.inf
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def part_a(sizes: list[int]) -> None:

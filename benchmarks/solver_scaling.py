@@ -29,6 +29,7 @@ from pathlib import Path
 
 import moocore
 import numpy as np
+from timing import fastest
 
 SIZES = (1_000, 10_000, 100_000)
 
@@ -41,15 +42,6 @@ def dtlz2_like(n: int, m: int, rng: np.random.Generator) -> np.ndarray:
     X = np.abs(rng.normal(size=(n, m)))
     X /= np.linalg.norm(X, axis=1, keepdims=True)
     return X * (1.0 + 0.1 * rng.random((n, 1)))
-
-
-def fastest(function, repeats: int) -> float:  # type: ignore[no-untyped-def]
-    best = math.inf
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def sorting() -> None:
