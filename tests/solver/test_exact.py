@@ -173,12 +173,17 @@ def test_an_infeasible_problem_is_proven_infeasible():
     assert len(result.F) == 0 and result.message.startswith("infeasible")
 
 
+def _knapsack(*, seed: int, n: int, n_obj: int, most: int, capacity: float) -> LinearProblem:
+    """A random 0/1 knapsack: ``n_obj`` values to maximize and one weight, each item's drawn
+    from 1..``most``."""
+    rng = np.random.default_rng(seed)
+    return LinearProblem(-rng.integers(1, most + 1, (n_obj, n)).astype(float), np.zeros(n_obj),
+                         rng.integers(1, most + 1, (1, n)).astype(float), [capacity],
+                         lower=np.zeros(n), upper=np.ones(n), integral=np.ones(n, bool))
+
+
 def test_the_subproblem_limit_cuts_the_front_short_and_says_how_far():
-    rng = np.random.default_rng(5)
-    n = 25
-    problem = LinearProblem(-rng.integers(1, 101, (2, n)).astype(float), np.zeros(2),
-                            rng.integers(1, 101, (1, n)).astype(float), [600.0],
-                            lower=np.zeros(n), upper=np.ones(n), integral=np.ones(n, bool))
+    problem = _knapsack(seed=5, n=25, n_obj=2, most=100, capacity=600.0)
     full = exact_front(problem)
     cut = exact_front(problem, max_subproblems=5)
     assert cut.stop_reason == "max_subproblems" and not cut.proven and not cut.complete
@@ -189,22 +194,14 @@ def test_the_subproblem_limit_cuts_the_front_short_and_says_how_far():
 
 
 def test_the_time_limit_cuts_the_front_short():
-    rng = np.random.default_rng(6)
-    n = 60
-    problem = LinearProblem(-rng.integers(1, 101, (2, n)).astype(float), np.zeros(2),
-                            rng.integers(1, 101, (1, n)).astype(float), [1500.0],
-                            lower=np.zeros(n), upper=np.ones(n), integral=np.ones(n, bool))
+    problem = _knapsack(seed=6, n=60, n_obj=2, most=100, capacity=1500.0)
     result = exact_front(problem, timeout=0.3)
     assert result.stop_reason == "timeout" and not result.proven
     assert result.elapsed < 3.0
 
 
 def test_three_objectives_cut_short_say_how_many_boxes_are_left():
-    rng = np.random.default_rng(8)
-    n = 12
-    problem = LinearProblem(-rng.integers(1, 30, (3, n)).astype(float), np.zeros(3),
-                            rng.integers(1, 30, (1, n)).astype(float), [80.0],
-                            lower=np.zeros(n), upper=np.ones(n), integral=np.ones(n, bool))
+    problem = _knapsack(seed=8, n=12, n_obj=3, most=29, capacity=80.0)
     result = exact_front(problem, max_subproblems=12)
     assert result.algorithm == "box decomposition" and not result.proven
     assert "boxes of the search region were left unexplored" in result.message
