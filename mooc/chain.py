@@ -72,14 +72,15 @@ def _run_exact(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
 def _run_nsga2(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
     from mooc.method_nsga2 import run_nsga2
 
-    return run_nsga2(problem, settings, polish_default=polish_default("nsga2"), **options)
+    return run_nsga2(problem, settings, derivatives=any(derivative_uses(settings, "nsga2")),
+                     **options)
 
 
 def _run_nsga3(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
     from mooc.method_nsga2 import run_nsga2
 
-    return run_nsga2(problem, settings, algorithm="nsga3", polish_default=polish_default("nsga3"),
-                     **options)
+    return run_nsga2(problem, settings, algorithm="nsga3",
+                     derivatives=any(derivative_uses(settings, "nsga3")), **options)
 
 
 #: ``auto`` picks NSGA-III from this many objectives on: at three, NSGA-II's crowding distance
@@ -88,14 +89,17 @@ def _run_nsga3(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
 NSGA3_FROM_OBJECTIVES = 3
 
 
-def polish_default(method: str) -> bool:
-    """Whether the evolutionary ``method`` ("nsga2" or "nsga3") takes gradient steps unless
-    told (NSGA-III does not: see :data:`mooc.solver.nsga3.POLISH_DEFAULT`)."""
-    if method != "nsga3":
-        return True
-    from mooc.solver.nsga3 import POLISH_DEFAULT
+def derivative_uses(settings: dict[str, Any], method: str) -> tuple[bool, bool]:
+    """Whether a run of the evolutionary ``method`` ("nsga2" or "nsga3") with ``settings``
+    takes gradient steps (``polish``; unless told, NSGA-II does and NSGA-III does not: see
+    :data:`mooc.solver.nsga3.POLISH_DEFAULT`) and projects onto equalities (``project``, on
+    unless switched off). A run that does neither needs no derivatives."""
+    polish = settings.get("polish")
+    if polish is None and method == "nsga3":
+        from mooc.solver.nsga3 import POLISH_DEFAULT
 
-    return POLISH_DEFAULT
+        polish = POLISH_DEFAULT
+    return polish is None or bool(polish), settings.get("project") is not False
 
 
 def _nsga3_declines(problem: Any) -> str | None:
@@ -107,8 +111,7 @@ def _nsga3_declines(problem: Any) -> str | None:
 
 def _gradient_note(problem: Any, settings: dict[str, Any], method: str) -> str:
     """What the model's derivatives add to the evolutionary ``method``, unless switched off."""
-    project = settings.get("project") is not False
-    polish = polish_default(method) if settings.get("polish") is None else bool(settings["polish"])
+    polish, project = derivative_uses(settings, method)
     continuous = any(kind in ("real", "log") for kind in getattr(problem, "kinds", ()))
     if not (project or polish) or not continuous or getattr(problem, "externs", None):
         return ""  # integer, binary and choice variables are the search's alone

@@ -93,7 +93,7 @@ def _call_in_child(spec: ExternSpec, point: dict[str, Any]) -> Any:
     """Call a python extern in a child process that is killed after ``spec.timeout``."""
     import multiprocessing
 
-    if multiprocessing.current_process().daemon:
+    if is_daemonic():
         return _call_in_thread(spec, point)
     load_function(spec)  # import here, once, so each forked child starts with the module loaded
     context: Any = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")

@@ -20,7 +20,7 @@ def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask:
               checkpoint: str | os.PathLike[str] | None = None, checkpoint_every: float = 60.0,
               checkpoint_note: dict[str, Any] | None = None, resumed: Resumed | None = None,
               evaluations: bool | str | os.PathLike[str] | None = None,
-              algorithm: str = "nsga2", polish_default: bool = True) -> Any:
+              algorithm: str = "nsga2", derivatives: bool = True) -> Any:
     """Solve a :class:`mooc.Problem` with NSGA-II and the checked ``settings``; return a
     :class:`mooc.Result` in the user's directions.
 
@@ -30,7 +30,8 @@ def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask:
     ``checkpoint_every`` seconds; ``resumed`` is a run read from one, to go on with.
     ``evaluations`` keeps every evaluation (see :mod:`mooc.evaluations`). ``algorithm`` is
     "nsga2" or "nsga3" (reference-direction survival, same settings plus ``directions``);
-    ``polish_default`` says whether it takes gradient steps when the settings do not say.
+    ``derivatives``: whether the run uses the model's derivatives (see
+    :func:`mooc.chain.derivative_uses`; without, none are generated).
     """
     from mooc.result import Result
     from mooc.solver import nsga2, nsga3
@@ -61,7 +62,7 @@ def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask:
         runner.workers, runner.dask = workers, client
         try:
             solver = nsga3 if algorithm == "nsga3" else nsga2
-            view = problem.as_solver_problem(settings, polish_default=polish_default)
+            view = problem.as_solver_problem(derivatives=derivatives)
             raw = solver(view, checkpoint=hook,
                         resume=None if resumed is None else resumed.state, on_evaluated=log,
                         **{k: v for k, v in settings.items() if k != "method"})

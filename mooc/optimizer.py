@@ -59,7 +59,7 @@ class Optimizer:
 
     def __init__(self, problem: Any, *, checkpoint: str | os.PathLike[str] | None = None,
                  resume: bool = False, evaluations: Any = None, **options: Any):
-        from mooc.chain import polish_default
+        from mooc.chain import derivative_uses
         from mooc.checkpoint import RunCheckpoint, read_checkpoint, resume_settings, seeded
         from mooc.evaluations import start_log
         from mooc.points import encode_points
@@ -90,7 +90,7 @@ class Optimizer:
         self.started = time.time()
         try:
             view = problem.as_solver_problem(
-                settings, polish_default=polish_default(settings["method"]))
+                derivatives=any(derivative_uses(settings, settings["method"])))
             self.search = _search(view,
                                   checkpoint=hook,
                                   on_evaluated=self.log,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,15 +25,6 @@ class ModelEvaluation:
     def feasible(self) -> np.ndarray:
         """True where every hard constraint holds (NaN violations count as not holding)."""
         return np.all(self.violation == 0, axis=1)
-
-
-def wants_derivatives(settings: Mapping[str, Any], *, polish_default: bool = True) -> bool:
-    """Whether a run with ``settings`` takes gradient steps (``polish``, ``polish_default``
-    when not set) or projects onto equalities (on unless switched off), and so wants the
-    model's derivatives."""
-    polish = settings.get("polish")
-    return bool(polish_default if polish is None else polish) or \
-        settings.get("project") is not False
 
 
 class _MinimizationView:
@@ -229,14 +219,12 @@ class Problem:
         _, _, JF, JR = function(self._points(X))
         return np.where(self.maximize[None, :, None], -JF, JF), JR
 
-    def as_solver_problem(self, settings: Mapping[str, Any] | None = None, *,
-                          polish_default: bool = True) -> _MinimizationView:
+    def as_solver_problem(self, *, derivatives: bool = True) -> _MinimizationView:
         """This problem in the solver's protocol (objectives in minimization form), offering
-        its Jacobian where it has derivatives, unless the run's ``settings`` switch off both
-        ``polish`` and ``project`` (then none are generated); ``polish_default`` is the
-        method's when ``polish`` is not set."""
-        return _MinimizationView(self, wants_derivatives(settings or {},
-                                                         polish_default=polish_default))
+        its Jacobian where it has derivatives, unless ``derivatives`` is False (a run that
+        neither takes gradient steps nor projects: :func:`mooc.chain.derivative_uses`; then
+        none are generated)."""
+        return _MinimizationView(self, derivatives)
 
     def active(self, X: Any, /) -> np.ndarray:
         """Mask (N, n_var): True where a variable exists at a point of X (always, but for
