@@ -22,7 +22,7 @@ from types import ModuleType
 #: The names of ``moocore._moocore`` given to the package at once (moocore's ``__init__``
 #: imports the same names from there).
 CORE_NAMES = ("Hypervolume", "hypervolume", "hv_contributions", "igd", "igd_plus",
-              "is_nondominated", "filter_dominated", "pareto_rank")
+              "is_nondominated", "pareto_rank")
 
 
 def _lean(name: str) -> ModuleType:
