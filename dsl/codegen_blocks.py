@@ -22,6 +22,7 @@ def family_indices(printer: PopulationPrinter, emitter: Emitter, family: Family)
             zip(family.indices, family.starts, family.shape, strict=True), start=1):
         values, _ = emitter.static_pair(f"_index_range({start}, {start + size - 1}, {level}, -1)")
         printer.bound[index] = values
+    emitter.prelude.append(f"_boxes.add({''.join(f'{code}, ' for code in printer.bound.values())})")
 
 
 def activity(printer: PopulationPrinter, emitter: Emitter, model: LoweredModel) -> list[str]:

@@ -295,10 +295,13 @@ def derivative_code(model: LoweredModel, emitter: Emitter) -> tuple[str, Derivat
 def _factory(model: LoweredModel, prelude: list[str], body: list[str]) -> str:
     lines = ["", "", "def _make_derivatives():",
              '    """Run the static index work of the derivatives once; return derivatives."""',
-             *("    " + line for line in prelude), "",
+             *("    " + line for line in prelude),
+             "    rows = _boxes.chunk_rows()", "",
              "    def derivatives(X):",
              '        """Objectives (minimization form), signed hard-constraint residuals and '
              'their Jacobians."""',
+             "        if X.shape[0] > rows:",
+             "            return _in_chunks(derivatives, X, rows)",
              "        XT, ACT = _activity(X)" if model.conditional else "        XT = X.T",
              "        N = X.shape[0]",
              "        with numpy.errstate(all='ignore'):",

@@ -92,7 +92,8 @@ _RUNTIME = {
     "_reduce": runtime.reduce, "_family_rows": runtime.family_rows, "_column": runtime.column,
     "_violation": runtime.violation, "_active_rows": runtime.active_rows,
     "_present": runtime.present, "_contract": runtime.contract,
-    "_contract_ragged": runtime.contract_ragged, **runtime_derivatives.NAMES,
+    "_contract_ragged": runtime.contract_ragged, "_in_chunks": runtime.in_chunks,
+    **runtime_derivatives.NAMES,
 }
 
 
@@ -103,7 +104,7 @@ def load_code(code: GeneratedCode, name: str, externs: tuple[ExternSpec, ...] | 
     filename = f"<mooc generated {name} #{next(_unique)}>"
     # Registered like sympy's lambdify does, so a traceback shows the generated line.
     linecache.cache[filename] = (len(code.source), None, code.source.splitlines(True), filename)
-    namespace: dict[str, object] = {**_RUNTIME, **code.constants}
+    namespace: dict[str, object] = {**_RUNTIME, **code.constants, "_boxes": runtime.BoxSizes()}
     namespace["_extern_runner"] = runtime.NoExterns({spec.name: len(spec.returns)
                                                      for spec in externs})
     try:

@@ -162,10 +162,13 @@ class PopulationPrinter(NumPyPrinter):
             factors = contraction_factors(kind, body, ragged=ragged) if self.contract else None
             if factors is not None:  # a sum of products: contracted, never formed whole
                 codes = "".join(f"{self._print(factor)}, " for factor in factors)
+                for factor in factors:  # each formed over the indices it uses
+                    self.record_box(factor)
                 if ragged:
                     return f"_contract_ragged(({codes}), {values}, {mask})"
                 return f"_contract(({codes}), {values})"
             body_code = self._print(body)
+            self.record_box(body, whole=True)
         finally:
             self.level -= 1
             self.masks.pop()
@@ -241,6 +244,28 @@ class PopulationPrinter(NumPyPrinter):
         for value, condition in reversed(pieces):
             code = f"numpy.where({self._print(condition)}, {self._print(value)}, {code})"
         return code
+
+    def record_box(self, expr: sympy.Expr, *, whole: bool = False) -> None:
+        """Note that ``expr`` is formed as an array over the indices it uses (over every bound
+        index when ``whole``), if it has a value per point (see :class:`BoxSizes
+        <mooc.dsl.runtime.BoxSizes>`)."""
+        if not self.varies(expr):
+            return
+        used = self.bound.values() if whole else \
+            [code for symbol, code in self.bound.items() if symbol in expr.free_symbols]
+        self.emitter.prelude.append(f"_boxes.add({''.join(f'{code}, ' for code in used)})")
+
+    def varies(self, expr: sympy.Basic) -> bool:
+        """Whether ``expr`` has a value per point: it refers to a variable, a let or an
+        extern's result, or to a param looked up by a choice variable's label."""
+        for atom in expr.atoms(sympy.Symbol, sympy.Indexed):
+            if atom in self.bound:
+                continue
+            name = atom.base.label.name if isinstance(atom, sympy.Indexed) else atom.name
+            param = self.model.params.get(name)
+            if param is None or param.label_of:
+                return True
+        return False
 
     def is_static(self, expr: sympy.Basic) -> bool:
         """Whether ``expr`` depends on bound indices only (so it is known at compile time)."""

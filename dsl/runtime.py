@@ -57,6 +57,48 @@ def index_range(lo: object, hi: object, level: int, site: int, nonempty: bool = 
     return values, (values >= lo_array) & (values <= hi_array)
 
 
+#: Values a population is evaluated in at once, at most, for a model whose sums or families
+#: form arrays of many elements per point (each such array then holds about this many).
+CHUNK_ELEMENTS = 2_000_000
+#: Fewer rows than this in a chunk run slower than one at a time: numpy's innermost loop is
+#: the population axis (see the module's axis convention).
+FEWEST_ROWS = 32
+
+
+class BoxSizes:
+    """The largest index box (elements per point) a model's evaluation forms whole, recorded
+    by its prelude; from it, how many points to evaluate at once (:func:`in_chunks`)."""
+
+    def __init__(self) -> None:
+        self.largest = 1
+
+    def add(self, *indices: np.ndarray) -> None:
+        """Record the box spanned by these index arrays (one per nesting level)."""
+        total = 1
+        for values in indices:
+            total *= max(int(np.size(values)), 1)
+        self.largest = max(self.largest, total)
+
+    def chunk_rows(self) -> int:
+        """Points per call: as many as keep each box-shaped array near CHUNK_ELEMENTS values
+        (then one at a time when that is fewer than FEWEST_ROWS); no limit for small boxes."""
+        rows = CHUNK_ELEMENTS // self.largest
+        return 1 if rows < FEWEST_ROWS else rows
+
+
+def in_chunks(function: Any, X: np.ndarray, rows: int) -> tuple[np.ndarray, ...]:
+    """``function(X)`` evaluated ``rows`` points at a time, its arrays filled in chunk by
+    chunk (each has the points along its first axis): each point's values come from its own
+    row, and memory is that of the results and one chunk."""
+    first = function(X[:rows])
+    whole = tuple(np.empty((X.shape[0], *array.shape[1:]), dtype=array.dtype) for array in first)
+    for start in range(0, X.shape[0], rows):
+        part = first if start == 0 else function(X[start:start + rows])
+        for target, values in zip(whole, part, strict=True):
+            target[start:start + rows] = values
+    return whole
+
+
 def _check_elements(site: int, sizes: list[int]) -> None:
     total = 1
     for size in sizes:
