@@ -111,7 +111,7 @@ class FunctionProblem:
     constraint_residuals: Callable[[np.ndarray], np.ndarray] | None = None
     equality: Sequence[bool] = ()
     linear: Sequence[bool] = ()
-    tolerance: Sequence[float] = ()
+    tolerance: Sequence[float] | np.ndarray = ()
 
     def __post_init__(self) -> None:
         self.lower = np.atleast_1d(np.asarray(self.lower, dtype=float))
