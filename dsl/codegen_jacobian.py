@@ -284,12 +284,14 @@ def derivative_code(model: LoweredModel, emitter: Emitter) -> tuple[str, Derivat
         return "", DerivativeInfo(False, reason, notes)
     prelude = emitter.prelude[start:]
     del emitter.prelude[start:]
-    relations = [step.op for step in model.steps
-                 if isinstance(step, ConstraintForm) and not step.soft
-                 for _ in range(1 if step.family is None else step.family.size)]
+    hard = [step for step in model.steps if isinstance(step, ConstraintForm) and not step.soft
+            for _ in range(1 if step.family is None else step.family.size)]
+    relations = [step.op for step in hard]
+    # an equality's band |lhs - rhs| <= tol, 0 for one without tol (it holds within rounding)
+    tolerances = [0.0 if step.default_tolerance else float(step.tolerance) for step in hard]
     linear = [rows.linear for rows in generator.hard for _ in range(rows.count)]
     source = _factory(model, prelude, generator.body + generator.assembly())
-    return source, DerivativeInfo(True, "", notes, relations, linear)
+    return source, DerivativeInfo(True, "", notes, relations, linear, tolerances)
 
 
 def _factory(model: LoweredModel, prelude: list[str], body: list[str]) -> str:

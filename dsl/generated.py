@@ -26,14 +26,15 @@ if TYPE_CHECKING:
 @dataclass
 class DerivativeInfo:
     """Whether a model's ``derivatives`` were generated (else why not), where each statement
-    is not differentiable, and for each hard constraint row its relation and whether it is
-    linear."""
+    is not differentiable, and for each hard constraint row its relation, whether it is
+    linear and its written tolerance (0 for an equality without ``tol``)."""
 
     available: bool
     reason: str = ""
     notes: dict[str, list[str]] = field(default_factory=dict)
     relations: list[str] = field(default_factory=list)
     linear: list[bool] = field(default_factory=list)
+    tolerances: list[float] = field(default_factory=list)
 
 
 @dataclass

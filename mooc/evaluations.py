@@ -246,14 +246,21 @@ class EvaluationLog:
                 yield rows[rows[:, 0] < n_rows]
 
 
+def _row_key(row: np.ndarray) -> tuple[float | None, ...]:
+    """A row as a set key: a variable that does not exist (NaN) as None, since NaN equals
+    nothing, not even itself."""
+    return tuple(None if value != value else value for value in row.tolist())
+
+
 class _FrontMarker:
-    """Which rows are points of the front (matched exactly, found by hash)."""
+    """Which rows are points of the front (matched exactly, found by hash; a variable that
+    does not exist matches one that does not exist)."""
 
     def __init__(self, front_X: np.ndarray):
         from mooc.solver.evaluated import row_hashes
 
         self.hash = row_hashes
-        self.front = {tuple(row) for row in np.asarray(front_X, dtype=float).tolist()}
+        self.front = {_row_key(row) for row in np.asarray(front_X, dtype=float)}
         self.hashes = np.sort(row_hashes(front_X)) if len(front_X) else np.empty(0, np.uint64)
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
@@ -261,7 +268,7 @@ class _FrontMarker:
             return np.zeros(X.shape[0], dtype=bool)
         maybe = np.isin(self.hash(X), self.hashes)
         for k in maybe.nonzero()[0]:
-            maybe[k] = tuple(X[k].tolist()) in self.front
+            maybe[k] = _row_key(X[k]) in self.front
         return maybe
 
 

@@ -37,7 +37,8 @@ def decode_points(problem: Any, X: Any, /) -> list[list[Any]]:
 
 def encode_points(problem: Any, X: Any, /, *, name: str = "X") -> np.ndarray:
     """``X`` (rows of numbers, or of labels for choice variables) as a float array of shape
-    (N, n_var); a UsageError names a wrong shape or an unknown label."""
+    (N, n_var), None or a blank for a variable that does not exist (NaN); a UsageError names
+    a wrong shape or an unknown label."""
     labels = problem.choice_labels
     try:
         return _as_points(np.asarray(X, dtype=float), problem.n_var, name)
@@ -68,6 +69,8 @@ def _as_points(points: np.ndarray, n_var: int, name: str) -> np.ndarray:
 
 
 def _cell(value: Any, labels: tuple[str, ...] | None, variable: str, name: str) -> float:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return float("nan")  # a variable that does not exist: as decode_points writes it
     if labels is not None and isinstance(value, str):
         if value not in labels:
             raise UsageError(f"'{name}': '{value}' is not a label of {variable} "

@@ -45,6 +45,7 @@ class _MinimizationView:
             info = problem.derivatives
             self.equality = np.array([op == "==" for op in info.relations], dtype=bool)
             self.linear = np.array(info.linear, dtype=bool)
+            self.tolerance = np.array(info.tolerances, dtype=float)
             self.jacobian = self._jacobian
             self.constraint_residuals = self._residuals
 

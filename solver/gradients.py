@@ -9,7 +9,7 @@ as one evaluation toward the run's budget (:attr:`Gradients.count`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -42,6 +42,8 @@ class Gradients:
     equality: np.ndarray  # (n_hard,) which hard constraints are equalities
     linear: np.ndarray  # (n_hard,) which have the same Jacobian everywhere
     has_residuals: bool
+    #: (n_hard,) an equality holds where |residual| <= its tolerance (0: where it is 0)
+    tolerance: np.ndarray = field(default_factory=lambda: np.zeros(0))
     count: int = 0
 
     @classmethod
@@ -62,9 +64,12 @@ class Gradients:
         flags = {name: value if value.shape == (n_hard,) else np.zeros(n_hard, dtype=bool)
                  for name, value in flags.items()}
         residuals = getattr(problem, "constraint_residuals", None) is not None
+        tolerance = np.asarray(getattr(problem, "tolerance", ()), dtype=float)
+        if tolerance.shape != (n_hard,) or not np.isfinite(tolerance).all():
+            tolerance = np.zeros(n_hard)
         return cls(problem, columns, span[columns], np.asarray(problem.lower)[columns],
                    np.asarray(problem.upper)[columns], flags["equality"], flags["linear"],
-                   residuals)
+                   residuals, np.maximum(tolerance, 0.0))
 
     def unit(self, X: np.ndarray) -> np.ndarray:
         """The moving columns of ``X`` in span units from their lower bounds (0..1 inside)."""

@@ -173,13 +173,18 @@ class Polish:
         if target >= 0:
             JF = JF[target:target + 1]
         JG, G = linear.JG[row], linear.G[row]
-        inequality = ~g.equality
-        if g.has_residuals:
-            scale = np.linalg.norm(np.nan_to_num(JG), axis=1)
-            active = inequality & (np.nan_to_num(G, nan=-np.inf) >= -1e-8 * (1.0 + scale))
-        else:
-            active = inequality & (hard > 0)
-        return common_descent(JF, JG[active], JG[g.equality], z)
+        if not g.has_residuals:
+            active = ~g.equality & (hard > 0)
+            return common_descent(JF, JG[active], JG[g.equality], z)
+        # an equality with a tolerance is a band: two inequalities, -t <= h <= t
+        band = g.equality & (g.tolerance > 0)
+        exact = g.equality & ~band
+        scale = np.linalg.norm(np.nan_to_num(JG), axis=1)
+        near = 1e-8 * (1.0 + scale)
+        above = np.nan_to_num(G - np.where(band, g.tolerance, 0.0), nan=-np.inf) >= -near
+        below = np.nan_to_num(-G - g.tolerance, nan=-np.inf) >= -near
+        active = np.vstack([JG[~g.equality & above], JG[band & above], -JG[band & below]])
+        return common_descent(JF, active, JG[exact], z)
 
     def learn(self, plan: PolishPlan, trials: Population, handling: ConstraintHandling) -> None:
         """Follow the step lengths that improved their point (``trials`` are the plan's trial

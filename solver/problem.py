@@ -13,7 +13,8 @@ A problem may offer derivatives (see :class:`Differentiable`): ``jacobian(X)`` r
 where an inequality holds and 0 where an equality holds (up to its tolerance), so a
 constraint's violation grows with ``g`` (with ``|g|`` for an equality). With
 ``constraint_residuals(X)`` giving ``g`` itself (N, n_hard) and ``equality`` (n_hard,) marking
-the equalities (``linear`` the constraints whose Jacobian is the same everywhere), offspring
+the equalities (``linear`` the constraints whose Jacobian is the same everywhere, ``tolerance``
+the band ``|g| <= tolerance`` within which an equality holds, 0 if not given), offspring
 are moved onto the equalities before they are evaluated (:mod:`mooc.solver.projection`); with
 ``jacobian`` alone, points take gradient steps (:mod:`mooc.solver.polish`). Derivatives
 with respect to integer, binary and choice variables are never used.
@@ -84,8 +85,9 @@ class FunctionProblem:
     ``function(X)`` takes X of shape (N, n_var) and returns F of shape (N, n_obj), or a tuple
     ``(F, hard)`` or ``(F, hard, soft)`` of violation arrays (>= 0, 0 where satisfied).
     ``active(X)``, when given, says which variables exist at each point (see the module).
-    ``jacobian(X)`` returning ``(JF, JG)``, ``constraint_residuals(X)``, ``equality`` and
-    ``linear`` give derivatives and what the constraints are (see the module).
+    ``jacobian(X)`` returning ``(JF, JG)``, ``constraint_residuals(X)``, ``equality``,
+    ``linear`` and ``tolerance`` give derivatives and what the constraints are (see the
+    module).
 
     Examples
     --------
@@ -109,6 +111,7 @@ class FunctionProblem:
     constraint_residuals: Callable[[np.ndarray], np.ndarray] | None = None
     equality: Sequence[bool] = ()
     linear: Sequence[bool] = ()
+    tolerance: Sequence[float] | np.ndarray = ()
 
     def __post_init__(self) -> None:
         self.lower = np.atleast_1d(np.asarray(self.lower, dtype=float))
@@ -131,6 +134,11 @@ class FunctionProblem:
                 raise ValueError(f"'{name}' must have length {self.n_hard}, but has length "
                                  f"{flags.size}")
             setattr(self, name, flags if flags.size else np.zeros(self.n_hard, dtype=bool))
+        tolerance = np.asarray(self.tolerance, dtype=float)
+        if tolerance.size not in (0, self.n_hard):
+            raise ValueError(f"'tolerance' must have length {self.n_hard}, but has length "
+                             f"{tolerance.size}")
+        self.tolerance = tolerance if tolerance.size else np.zeros(self.n_hard)
 
     def evaluate(self, X: np.ndarray, /) -> Evaluation:
         out = self.function(X)

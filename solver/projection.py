@@ -13,6 +13,10 @@ A stochastic search almost never lands on ``h(x) = 0``; so every offspring is mo
   against a bound held there, until the step is tiny (the next residual is then about its
   square). Each step costs one gradient evaluation per point.
 
+An equality with a tolerance (``h == 0 tol t``) holds on the band ``|h| <= t``: a point inside it
+stays where it is, and one outside is moved onto the band's nearer edge (``h = t`` or
+``h = -t``), not onto ``h = 0``, so the band's other points stay within the search's reach.
+
 Integer, binary and choice columns never move (:mod:`mooc.solver.gradients`).
 """
 
@@ -34,6 +38,22 @@ NEWTON_SMALL = 1e-5
 #: A Gauss-Newton step is cut to at most this (span units), to stay where the linearization
 #: means something.
 NEWTON_LARGEST = 0.5
+#: A point is moved this fraction of an equality's tolerance inside the band's edge.
+BAND_MARGIN = 1e-6
+
+
+def beyond_band(h: np.ndarray, tolerance: np.ndarray) -> np.ndarray:
+    """How far each residual ``h`` lies beyond its band ``[-tolerance, tolerance]``, narrowed
+    by :data:`BAND_MARGIN` so that a point moved to its edge does not end a rounding error
+    outside (signed; 0 inside): the part a projection has to remove.
+
+    Examples
+    --------
+    >>> beyond_band(np.array([[0.5, -3.0, 1.0]]), np.array([1.0, 1.0, 0.0])).round(3).tolist()
+    [[0.0, -2.0, 1.0]]
+    """
+    edge = tolerance * (1.0 - BAND_MARGIN)
+    return h - np.clip(h, -edge, edge)  # type: ignore[no-any-return]
 
 
 def _solve(H: np.ndarray, r: np.ndarray) -> np.ndarray:
@@ -163,8 +183,11 @@ class EqualityProjection:
         fixed = np.ones(X.shape[1], dtype=bool)
         fixed[cols] = False
         known = np.nan_to_num(X, nan=0.0)
-        # A x = b with x = lower + span * z on the moving columns, the others as they are
-        b = self.b - known[:, fixed] @ self.A[:, fixed].T - self.A[:, cols] @ g.lower
+        # the target of each point: the nearer edge of its equalities' bands (itself inside)
+        residual = known @ self.A.T - self.b
+        target = self.b + (residual - beyond_band(residual, g.tolerance[self.rows]))
+        # A x = target with x = lower + span * z on the moving columns, the others as they are
+        b = target - known[:, fixed] @ self.A[:, fixed].T - self.A[:, cols] @ g.lower
         Y = (known[:, cols] - g.lower) / g.span
         stuck = ~np.isfinite(X[:, cols])  # a variable that does not exist stays as it is
         lower = np.where(stuck, Y, 0.0)
@@ -191,7 +214,7 @@ class EqualityProjection:
                 self._keep_movable_rows(linear.JG)
                 if not self.rows.size:
                     break
-            h = linear.G[:, self.rows]
+            h = beyond_band(linear.G[:, self.rows], g.tolerance[self.rows])
             Z = g.unit(X[live])
             step = _least_step(h, linear.JG[:, self.rows], Z)
             ok = np.isfinite(step).all(axis=1) & np.isfinite(h).all(axis=1)

@@ -124,12 +124,9 @@ def simulated_binary_crossover(
     below, above = middle - spread[0], middle + spread[1]
     # The child below goes to the first child and the one above to the second, or the other
     # way round when swapped.
-    placed = np.where(swap, above, below)
     halves = children.reshape(2, -1)
-    halves[0][at] = placed
-    below += above
-    below -= placed
-    halves[1][at] = below
+    halves[0][at] = np.where(swap, above, below)
+    halves[1][at] = np.where(swap, below, above)  # (not below + above - the first: overflow)
     np.maximum(children, lower, out=children)  # against rounding at the bounds
     return np.minimum(children, upper, out=children)
 

@@ -84,3 +84,21 @@ def test_an_equality_on_integer_variables_alone_is_left_to_the_search():
     result = problem.solve(seed=1, max_evaluations=3000)
     assert result.n_gradient_evaluations < 200  # was about half the budget
     assert np.all(result.feasible) and np.all(result.X[:, 0] == 3)
+
+
+
+@pytest.mark.parametrize("band, reach", [("x + y == 0.5 tol 0.3", 0.8),
+                                         ("x^2 + y == 0.25 tol 0.2", 0.45 ** 0.5)])
+def test_an_equality_with_a_tolerance_is_a_band_the_front_spans(band, reach):
+    # the front is y = 0 with x as large as the band allows, not only as its middle does
+    problem = mooc.compile(f"""
+var x in [0, 1]
+var y in [0, 1]
+minimize f1: x^2 + y
+minimize f2: (1 - x)^2 + 2 * y
+constraint c: {band}
+""")
+    assert problem.as_solver_problem().tolerance.tolist() == [float(band.split()[-1])]
+    result = problem.solve(population=30, generations=30, seed=1)
+    assert result.feasible.all()
+    assert result.X[:, 0].max() > reach - 1e-3

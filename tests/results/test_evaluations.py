@@ -68,6 +68,25 @@ def test_kept_in_memory_matches_the_model_and_the_front() -> None:
     assert problem.solve(population=20, generations=5, seed=1).evaluations is None
 
 
+CONDITIONAL = """
+var layers int in [1, 3]
+var w[i in 1..3] in [0, 1] when layers >= i
+minimize size: layers + sum(if layers >= i then w[i]^2 else 0 for i in 1..3)
+maximize fit: sum(if layers >= i then w[i] else 0 for i in 1..3)
+"""
+
+
+@pytest.mark.parametrize("suffix", [None, ".csv", ".parquet"])
+def test_front_points_with_variables_that_do_not_exist_are_on_the_front(tmp_path,
+                                                                        suffix) -> None:
+    problem = mooc.compile(CONDITIONAL)
+    target = True if suffix is None else tmp_path / f"evaluations{suffix}"
+    result = problem.solve(population=20, generations=10, seed=1, evaluations=target)
+    assert np.isnan(result.X).any()  # a front point with fewer than three layers
+    table = result.evaluations
+    assert int(table.on_front.sum()) == len(result)
+
+
 def test_an_interrupted_run_keeps_the_rows_of_its_finished_generations() -> None:
     problem = mooc.load(EXAMPLES / "binh_korn.moo")
     calls = []

@@ -106,6 +106,26 @@ def test_a_front_seeds_a_new_run(tmp_path) -> None:
     np.testing.assert_array_equal(pandas.read_csv(evaluations)[["x", "y"]].to_numpy()[:24], seeded)
 
 
+LAYERS = """
+var layers int in [1, 3]
+var w[i in 1..3] in [0, 1] when layers >= i
+minimize size: layers + sum(if layers >= i then w[i]^2 else 0 for i in 1..3)
+maximize fit: sum(if layers >= i then w[i] else 0 for i in 1..3)
+"""
+
+
+def test_a_front_with_variables_that_do_not_exist_is_read_again(tmp_path) -> None:
+    model, front = tmp_path / "layers.moo", tmp_path / "front.csv"
+    model.write_text(LAYERS)
+    assert main(["solve", str(model), *SMALL, "--quiet", "--out", str(front)]) == 0
+    assert ",," in front.read_text()  # blank cells: w[2] and w[3] where one layer
+    again = mooc.read_result(front)
+    saved = pandas.read_csv(front)
+    np.testing.assert_array_equal(again.X, saved[["layers", "w[1]", "w[2]", "w[3]"]].to_numpy())
+    assert main(["solve", str(model), "--population", "24", "--generations", "1", "--quiet",
+                 "--initial", str(front)]) == 0
+
+
 @pytest.mark.parametrize("text,message", [
     ("a,b\n1,2\n", "have no column x, y"),
     ("x,y\n1\n", ":2: the row has fewer cells than the header"),

@@ -97,6 +97,44 @@ def test_a_linear_equality_is_projected_exactly_without_evaluations():
     assert gradients.count == 0 and (moved >= 0).all()
 
 
+def _band(linear: bool) -> FunctionProblem:
+    """x + y (or x^2 + y^2) == 1 tol 0.25 on [0, 2]^2."""
+    power = 1 if linear else 2
+
+    def residual(X):
+        return (X ** power).sum(axis=1, keepdims=True) - 1
+
+    def jacobian(X):
+        return np.tile(np.eye(2), (X.shape[0], 1, 1)), (power * X ** (power - 1))[:, None, :]
+
+    return FunctionProblem(lambda X: (X, np.maximum(np.abs(residual(X)) - 0.25, 0)),
+                           lower=np.zeros(2), upper=np.full(2, 2.0), n_obj=2, n_hard=1,
+                           jacobian=jacobian, constraint_residuals=residual, equality=[True],
+                           linear=[linear], tolerance=[0.25])
+
+
+@pytest.mark.parametrize("linear, inside", [(True, [[0.5, 0.6], [0.4, 0.45]]),
+                                            (False, [[0.7, 0.6], [0.8, 0.5]])])
+def test_an_equality_with_a_tolerance_keeps_points_in_its_band_and_moves_others_to_its_edge(
+        linear, inside):
+    problem = _band(linear)
+    projection = EqualityProjection.of(Gradients.of(problem, VariableSpace.of_problem(problem)))
+    X = np.array([*inside, [1.5, 1.5], [0.1, 0.2]])
+    moved = projection.project(X)
+    h = problem.constraint_residuals(moved)[:, 0]
+    np.testing.assert_array_equal(moved[:2], X[:2])  # inside the band: left alone
+    np.testing.assert_allclose(np.abs(h[2:]), 0.25, atol=1e-6)  # outside: to an edge
+    if linear:
+        np.testing.assert_allclose(h[2:], [0.25, -0.25], atol=1e-6)  # the nearer one
+    assert (problem.evaluate(moved).hard == 0).all()
+
+
+def test_a_run_keeps_the_whole_band_of_an_equality_with_a_tolerance():
+    result = nsga2(_band(True), population=40, generations=30, seed=1)
+    assert result.feasible.all()
+    assert result.X.sum(axis=1).min() < 0.751  # the band's lower edge, not only x + y == 1
+
+
 # descent -------------------------------------------------------------------------------------
 def test_the_least_norm_point_of_a_hull_beats_every_other_weighting():
     rng = np.random.default_rng(5)

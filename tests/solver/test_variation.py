@@ -51,6 +51,17 @@ def test_sbx_spread_matches_the_distribution_index():
     assert np.mean(beta <= 0.5) == pytest.approx(0.0628, abs=0.008)
 
 
+def test_offspring_with_bounds_near_the_float_range_s_ends_come_without_a_warning():
+    lower, upper = np.array([0.0, -1e308]), np.array([1e308, 1e308])
+    space = VariableSpace.of(lower, upper, ("real", "real"))
+    rng = np.random.default_rng(3)
+    parents = rng.uniform(0.9, 1.0, (400, 2)) * 1e308  # pairs whose sum overflows
+    children = make_offspring(parents[0::2], parents[1::2], space=space,
+                              settings=VariationSettings(), rng=rng)
+    assert np.isfinite(children).all()
+    assert (children >= lower).all() and (children <= upper).all()
+
+
 def test_sbx_copies_pairs_that_do_not_cross():
     rng = np.random.default_rng(2)
     parents = pairs(10, rng)
