@@ -124,9 +124,15 @@ def simulated_binary_crossover(
     below, above = middle - spread[0], middle + spread[1]
     # The child below goes to the first child and the one above to the second, or the other
     # way round when swapped.
+    placed = np.where(swap, above, below)
     halves = children.reshape(2, -1)
-    halves[0][at] = np.where(swap, above, below)
-    halves[1][at] = np.where(swap, below, above)  # (not below + above - the first: overflow)
+    halves[0][at] = placed
+    with np.errstate(over="ignore", invalid="ignore"):  # parents near the float range's ends
+        below += above
+        below -= placed
+    if not np.isfinite(below).all():  # there the other child is taken as it is
+        below = np.where(np.isfinite(below), below, np.where(swap, middle - spread[0], above))
+    halves[1][at] = below
     np.maximum(children, lower, out=children)  # against rounding at the bounds
     return np.minimum(children, upper, out=children)
 
