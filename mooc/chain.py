@@ -112,9 +112,13 @@ def _nsga3_declines(problem: Any) -> str | None:
 def _gradient_note(problem: Any, settings: dict[str, Any], method: str) -> str:
     """What the model's derivatives add to the evolutionary ``method``, unless switched off."""
     polish, project = derivative_uses(settings, method)
-    continuous = any(kind in ("real", "log") for kind in getattr(problem, "kinds", ()))
-    if not (project or polish) or not continuous or getattr(problem, "externs", None):
-        return ""  # integer, binary and choice variables are the search's alone
+    if not (project or polish) or getattr(problem, "externs", None):
+        return ""
+    from mooc.solver.gradients import movable
+
+    if not movable(problem.kinds, problem.lower, problem.upper).any():
+        return ""  # integer, binary and choice variables are the search's alone, and so are
+        # variables whose range is too wide to measure a step in
     info = problem.derivatives  # generated now if not yet: the run will want them
     if not info.available:
         return ""

@@ -10,6 +10,7 @@ as one evaluation toward the run's budget (:attr:`Gradients.count`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -28,6 +29,15 @@ class Linearization:
     G: np.ndarray
     JF: np.ndarray
     JG: np.ndarray
+
+
+def movable(kinds: Any, lower: Any, upper: Any) -> np.ndarray:
+    """Which variables derivatives move: real and log ones of a span greater than 0 and less
+    than :data:`_WIDEST` (integer, binary and choice ones are the search's alone)."""
+    kinds = np.asarray(kinds)
+    with np.errstate(over="ignore"):  # bounds may span the whole float range
+        span = np.asarray(upper, dtype=float) - np.asarray(lower, dtype=float)
+    return ((kinds == "real") | (kinds == "log")) & (span > 0) & (span < _WIDEST)  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -51,11 +61,9 @@ class Gradients:
         """The derivatives of ``problem``, or None when it has none (or nothing they move)."""
         if getattr(problem, "jacobian", None) is None:
             return None
-        kinds = np.asarray(problem.kinds)
         with np.errstate(over="ignore"):  # bounds may span the whole float range
             span = np.asarray(problem.upper, dtype=float) - np.asarray(problem.lower, dtype=float)
-        moving = ((kinds == "real") | (kinds == "log")) & (span > 0) & (span < _WIDEST)
-        columns = np.flatnonzero(moving)
+        columns = np.flatnonzero(movable(problem.kinds, problem.lower, problem.upper))
         if not columns.size:
             return None
         n_hard = problem.n_hard

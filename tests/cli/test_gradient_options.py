@@ -102,3 +102,13 @@ constraint c: {band}
     result = problem.solve(population=30, generations=30, seed=1)
     assert result.feasible.all()
     assert result.X[:, 0].max() > reach - 1e-3
+
+
+def test_the_note_claims_no_projection_where_no_variable_can_move():
+    """Variables spanning nearly the whole float range take no gradient step (a step in units
+    of their span means nothing): the method's note says so by naming none."""
+    wide = CIRCLE.replace("[-2, 2]", "[-1e300, 1e300]")
+    note = mooc.compile(wide, cache=False).solve(seed=1, generations=2).method_note
+    assert "projection" not in note and "gradient steps" not in note
+    note = mooc.compile(CIRCLE, cache=False).solve(seed=1, generations=2).method_note
+    assert "equalities held by projection and gradient steps from the model's derivatives" in note
