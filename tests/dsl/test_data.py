@@ -249,3 +249,12 @@ def test_two_keys_for_one_element_of_a_dict_are_an_error():
                                                   "element '1' of the range 1..2")):
         mooc.compile(text, data={"p": {1: 5, "1": 6, 2: 1}})
 
+
+def test_parquet_booleans_are_not_numbers(plan_files):
+    pandas = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    frame = pandas.DataFrame({"products": ["bolt", "nut", "gear"], "profit": [True, False, True]})
+    frame.to_parquet(plan_files / "flags.parquet")
+    with pytest.raises(DataError, match="flags.parquet, row 1, column 'profit': expected a "
+                                        "number, but found 'True'"):
+        mooc.compile(PLAN, data=[plan_files / "flags.parquet", plan_files / "resources.json"])
