@@ -18,7 +18,7 @@ import numpy as np
 import sympy
 
 from mooc.dsl.runtime import MAX_ELEMENTS
-from mooc.dsl.symbols import RangeMax, RangeMin, as_written
+from mooc.dsl.symbols import IndexProduct, IndexSum, RangeMax, RangeMin, as_written
 
 #: numpy versions of the functions a constant part may use.
 _FUNCTIONS = {
@@ -221,7 +221,7 @@ class AffineExtractor:
     def form_Sum(self, expr: sympy.Sum) -> Affine:
         body, limits = expr.args[0], expr.args[1:]
         if len(limits) > 1:
-            inner = sympy.Sum(body, *limits[:-1])
+            inner = IndexSum(body, *limits[:-1])
             index, lo, hi = limits[-1]
             return self.reduce(inner, index, lo, hi)
         index, lo, hi = limits[0]
@@ -348,7 +348,7 @@ class AffineExtractor:
         if isinstance(expr, sympy.Product):
             body, (index, lo, hi) = expr.args[0], expr.args[-1]
             if len(expr.args) > 2:
-                body = sympy.Product(body, *expr.args[1:-1])
+                body = IndexProduct(body, *expr.args[1:-1])
         else:
             body, index, lo, hi = expr.args
         lo_values, hi_values = self.constant(lo), self.constant(hi)
@@ -365,7 +365,8 @@ class AffineExtractor:
             self.env.pop(index)
         full = np.broadcast_to(body_values, np.broadcast_shapes(
             body_values.shape, (values.size,) + (1,) * self.depth))
-        reducer: Any = {sympy.Product: np.prod, RangeMin: np.min, RangeMax: np.max}[type(expr)]
+        reducer: Any = (np.prod if isinstance(expr, sympy.Product) else
+                        np.min if isinstance(expr, RangeMin) else np.max)
         return reducer(full, axis=0)
 
     def param_value(self, expr: sympy.Indexed) -> np.ndarray:
