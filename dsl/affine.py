@@ -39,6 +39,14 @@ def _text(expr: sympy.Basic) -> str:
     return as_written(expr)
 
 
+def _base_name(symbol: sympy.Basic) -> str:
+    """The name a free symbol stands for: ``c`` for ``c[p]``, for ``c`` (its base) and for a
+    plain symbol ``c``."""
+    if isinstance(symbol, sympy.Indexed):
+        symbol = symbol.base
+    return str(symbol.label if isinstance(symbol, sympy.IndexedBase) else symbol)
+
+
 @dataclass(frozen=True)
 class Affine:
     """``const + (coefs * x[cols]).sum(-1)`` over a batch shape (``const.shape``)."""
@@ -265,7 +273,8 @@ class AffineExtractor:
 
     def form_Piecewise(self, expr: sympy.Piecewise) -> Affine:
         conditions = [cond for _, cond in expr.args]
-        varying = set().union(*(c.free_symbols for c in conditions)) - set(self.env)
+        varying = {symbol for symbol in set().union(*(c.free_symbols for c in conditions))
+                   if symbol not in self.env and _base_name(symbol) not in self.params}
         if varying:
             return self.choice_piecewise(expr, varying)
         total: Affine | None = None
