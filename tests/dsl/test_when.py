@@ -172,3 +172,19 @@ def test_derivatives_of_a_reduction_over_what_exists(objective):
         numeric = (problem.evaluate(moved).F[:, 0] - problem.evaluate(X).F[:, 0]) / h
         exists = active[:, column]
         np.testing.assert_allclose(JF[exists, column - 1], numeric[exists], atol=1e-4)
+
+
+def test_the_exact_front_leaves_what_does_not_exist_blank():
+    """Conditions on params only keep a model linear; the exact method's points show a
+    variable that does not exist as NaN (a blank), as NSGA-II's do, not as the MILP's 0."""
+    problem = mooc.compile("set P = {a, b, c}\nparam c[P] = [1, 0, 2]\n"
+                           "var u[p in P] int in [0, 3] when c[p] > 0\nvar z bin\n"
+                           "maximize f: sum(if c[p] > 0 then c[p] * u[p] else 0 for p in P) + z\n"
+                           "minimize g: sum(if c[p] > 0 then u[p] else 0 for p in P) - z\n",
+                           cache=False)
+    result = problem.solve()
+    assert result.method == "exact" and result.proven
+    assert np.isnan(result.X[:, 1]).all() and not np.isnan(result.X[:, [0, 2, 3]]).any()
+    assert sorted(result.F[:, 0].tolist()) == [1.0, 3.0, 5.0, 7.0, 8.0, 9.0, 10.0]
+    header, *rows = result.to_csv().splitlines()
+    assert header.startswith("u[a],u[b],u[c],z") and all(row.split(",")[1] == "" for row in rows)
