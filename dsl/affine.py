@@ -18,7 +18,7 @@ import numpy as np
 import sympy
 
 from mooc.dsl.runtime import MAX_ELEMENTS
-from mooc.dsl.symbols import RangeMax, RangeMin, as_written
+from mooc.dsl.symbols import IndexProduct, IndexSum, RangeMax, RangeMin, as_written
 
 #: numpy versions of the functions a constant part may use.
 _FUNCTIONS = {
@@ -37,6 +37,14 @@ class NotAffine(Exception):
 
 def _text(expr: sympy.Basic) -> str:
     return as_written(expr)
+
+
+def _base_name(symbol: sympy.Basic) -> str:
+    """The name a free symbol stands for: ``c`` for ``c[p]``, for ``c`` (its base) and for a
+    plain symbol ``c``."""
+    if isinstance(symbol, sympy.Indexed):
+        symbol = symbol.base
+    return str(symbol.label if isinstance(symbol, sympy.IndexedBase) else symbol)
 
 
 @dataclass(frozen=True)
@@ -221,7 +229,7 @@ class AffineExtractor:
     def form_Sum(self, expr: sympy.Sum) -> Affine:
         body, limits = expr.args[0], expr.args[1:]
         if len(limits) > 1:
-            inner = sympy.Sum(body, *limits[:-1])
+            inner = IndexSum(body, *limits[:-1])
             index, lo, hi = limits[-1]
             return self.reduce(inner, index, lo, hi)
         index, lo, hi = limits[0]
@@ -265,7 +273,8 @@ class AffineExtractor:
 
     def form_Piecewise(self, expr: sympy.Piecewise) -> Affine:
         conditions = [cond for _, cond in expr.args]
-        varying = set().union(*(c.free_symbols for c in conditions)) - set(self.env)
+        varying = {symbol for symbol in set().union(*(c.free_symbols for c in conditions))
+                   if symbol not in self.env and _base_name(symbol) not in self.params}
         if varying:
             return self.choice_piecewise(expr, varying)
         total: Affine | None = None
@@ -348,7 +357,7 @@ class AffineExtractor:
         if isinstance(expr, sympy.Product):
             body, (index, lo, hi) = expr.args[0], expr.args[-1]
             if len(expr.args) > 2:
-                body = sympy.Product(body, *expr.args[1:-1])
+                body = IndexProduct(body, *expr.args[1:-1])
         else:
             body, index, lo, hi = expr.args
         lo_values, hi_values = self.constant(lo), self.constant(hi)
@@ -365,7 +374,8 @@ class AffineExtractor:
             self.env.pop(index)
         full = np.broadcast_to(body_values, np.broadcast_shapes(
             body_values.shape, (values.size,) + (1,) * self.depth))
-        reducer: Any = {sympy.Product: np.prod, RangeMin: np.min, RangeMax: np.max}[type(expr)]
+        reducer: Any = (np.prod if isinstance(expr, sympy.Product) else
+                        np.min if isinstance(expr, RangeMin) else np.max)
         return reducer(full, axis=0)
 
     def param_value(self, expr: sympy.Indexed) -> np.ndarray:

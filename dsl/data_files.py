@@ -131,8 +131,8 @@ class Table:
             if isinstance(cells, np.ndarray) and cells.dtype.kind in "iuf":
                 values = cells.astype(float)
             else:
-                if isinstance(cells, np.ndarray) and cells.dtype.kind == "b":
-                    raise ValueError
+                if _holds_bools(cells, self.source is None):
+                    raise ValueError  # a bool is no number: found and reported cell by cell
                 values = np.array(cells, dtype=float)
         except (TypeError, ValueError):
             values = self._numbers_slowly(column)
@@ -158,6 +158,14 @@ class Table:
                 found = f"'{shown}'" if shown else "an empty cell"
                 raise self.error(row, column, f"expected a number, but found {found}") from None
         return out
+
+
+def _holds_bools(cells: Any, typed: bool) -> bool:
+    """Whether a column holds booleans (numpy would take them as 1 and 0); only a typed
+    table's cells (Parquet, not CSV's strings) can."""
+    if isinstance(cells, np.ndarray):
+        return cells.dtype.kind == "b"
+    return typed and any(isinstance(cell, (bool, np.bool_)) for cell in cells)
 
 
 def _cell_columns(line: str, column: int, delimiter: str) -> tuple[int, int]:

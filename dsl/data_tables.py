@@ -161,6 +161,12 @@ def _header_order(table: Table, axis: Axis) -> np.ndarray:
         offsets.append(offset)
     array = np.array(offsets, dtype=np.intp)
     counts = np.bincount(array, minlength=axis.size)
+    if (counts > 1).any():  # "1" and "01": one element, given twice
+        twice = int(np.flatnonzero(counts > 1)[0])
+        first, column = (int(k) + 1 for k in np.flatnonzero(array == twice)[:2])
+        raise table.error(-1, column, f"'{table.header[column]}' and '{table.header[first]}' "
+                                      f"are the same element '{axis_label(axis, twice)}' of "
+                                      f"{axis_words(axis)}")
     if (counts == 0).any():
         missing = [axis_label(axis, int(k)) for k in np.flatnonzero(counts == 0)]
         raise table.error(-1, 0, f"{table.file} has no column for {listing(missing)} of "

@@ -153,10 +153,17 @@ class TreeValue(DataValue):
                 path: tuple[object, ...], depth: int) -> np.ndarray:
         axis = axes[0]
         rows: list[Any] = [None] * axis.size
+        keys: list[object] = [None] * axis.size
         for key, item in node.items():
             offset = offset_on(axis, key)
             if offset is None:
                 raise self.error((*path, key), not_on_axis(key, axis), key=True)
+            if keys[offset] is not None:  # "1" and "1.0", or "a" and " a": one element
+                same = f"{shown_value(key)} and {shown_value(keys[offset])}"
+                raise self.error((*path, key), f"{same} are the same element "
+                                               f"'{axis_label(axis, offset)}' of "
+                                               f"{axis_words(axis)}", key=True)
+            keys[offset] = key
             rows[offset] = self._values(item, name, axes[1:], (*path, key), depth + 1)
         missing = [axis_label(axis, k) for k, row in enumerate(rows) if row is None]
         if missing:

@@ -20,7 +20,7 @@ from itertools import count
 
 import sympy
 
-from mooc.dsl.symbols import RangeMax, RangeMin
+from mooc.dsl.symbols import IndexSum, RangeMax, RangeMin
 
 _fresh = count(1)
 
@@ -33,6 +33,8 @@ def fresh_index(stem: str = "ι") -> sympy.Symbol:
 class RangeOperation(sympy.Function):
     """A value over a reduction's range, per element: args (body, index, lo, hi). Printed
     only inside the reduction over ``index`` (its axis is that reduction's)."""
+
+    over_range = True  # its body is taken over the whole range: see symbols.IndexSum
 
     @property
     def free_symbols(self) -> set[sympy.Basic]:
@@ -170,8 +172,8 @@ def _factored_sum(term: sympy.Expr, index: sympy.Symbol, lo: sympy.Expr,
     inside = [f for f in factors if index in f.free_symbols]
     outside = [f for f in factors if index not in f.free_symbols]
     if not inside:
-        return sympy.Sum(term, (index, lo, hi))
-    return sympy.Mul(*outside) * sympy.Sum(sympy.Mul(*inside), (index, lo, hi))
+        return IndexSum(term, (index, lo, hi))
+    return sympy.Mul(*outside) * IndexSum(sympy.Mul(*inside), (index, lo, hi))
 
 
 def sum_derivative(derivative: sympy.Expr, index: sympy.Symbol, lo: sympy.Expr,

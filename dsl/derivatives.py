@@ -33,7 +33,7 @@ from mooc.dsl.derivative_sums import (
 )
 from mooc.dsl.lower_expressions import SPREAD_EXPONENT
 from mooc.dsl.lowered import ConstraintForm, Definition, ExternCall, LoweredModel, ParamValue, VarBlock
-from mooc.dsl.symbols import RangeMax, RangeMin, as_written
+from mooc.dsl.symbols import IndexSum, RangeMax, RangeMin, as_written
 
 #: Most expression nodes differentiated for one model before derivatives are given up on
 #: (a model of thousands of separately written terms and variables); such a model is still
@@ -246,7 +246,7 @@ class Differentiator:
         if d_body == 0:
             return sympy.Integer(0)
         if isinstance(expr, sympy.Product):
-            return sympy.Sum(d_body * ProductExcept(body, index, lo, hi), (index, lo, hi))
+            return IndexSum(d_body * ProductExcept(body, index, lo, hi), (index, lo, hi))
         return sum_derivative(d_body, index, lo, hi)
 
     def range_extreme(self, expr: RangeMin | RangeMax) -> sympy.Expr:
@@ -255,7 +255,7 @@ class Differentiator:
         if d_body == 0:
             return sympy.Integer(0)
         pick = FirstArgMin if isinstance(expr, RangeMin) else FirstArgMax
-        return sympy.Sum(d_body * pick(body, index, lo, hi), (index, lo, hi))
+        return IndexSum(d_body * pick(body, index, lo, hi), (index, lo, hi))
 
 
 # smoothness ---------------------------------------------------------------------------------

@@ -19,7 +19,14 @@ from mooc.dsl import ast
 from mooc.dsl.check import Checker
 from mooc.dsl.lowered import LoweredModel, ParamValue, VarBlock
 from mooc.dsl.names import MAX_RANGE, did_you_mean
-from mooc.dsl.symbols import RangeMax, RangeMin, index_symbol, variable_symbol
+from mooc.dsl.symbols import (
+    IndexProduct,
+    IndexSum,
+    RangeMax,
+    RangeMin,
+    index_symbol,
+    variable_symbol,
+)
 from mooc.errors import ModelCheckError, ModelLimitError
 
 #: The largest float as an exact integer, to compare exact rationals with.
@@ -326,9 +333,9 @@ class ExpressionLowering:
         if kind in ("min", "max") and lo.is_number and hi.is_number and int(hi) < int(lo):
             raise ModelCheckError(f"{kind}() over the empty range {lo}..{hi}", generator.span)
         if kind == "sum":
-            result = sympy.Sum(body, (index, lo, hi))
+            result = IndexSum(body, (index, lo, hi))
         elif kind == "prod":
-            result = sympy.Product(body, (index, lo, hi))
+            result = IndexProduct(body, (index, lo, hi))
         else:
             result = (RangeMin if kind == "min" else RangeMax)(body, index, lo, hi)
         self.out.sites.setdefault(result, generator.span)

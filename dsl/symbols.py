@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import sympy
 
@@ -19,6 +20,7 @@ class RangeReduction(sympy.Function):
     """``min``/``max`` of ``body`` over ``index`` in ``lo..hi``: args (body, index, lo, hi)."""
 
     symbol = "?"
+    over_range = True  # its body is taken over a range: see IndexSum
 
     @property
     def free_symbols(self) -> set[sympy.Basic]:
@@ -46,6 +48,59 @@ class RangeMin(RangeReduction):
 
 class RangeMax(RangeReduction):
     symbol = "max"
+
+
+def _kept_in_place(expr: sympy.Basic) -> dict[sympy.Basic, sympy.Dummy]:
+    """A stand-in for each Piecewise inside a reduction (or a range operation) in ``expr``."""
+    found: dict[sympy.Basic, sympy.Dummy] = {}
+
+    def walk(node: sympy.Basic, inside: bool) -> None:
+        if inside and isinstance(node, sympy.Piecewise):
+            found.setdefault(node, sympy.Dummy())
+            return
+        inner = inside or isinstance(node, (sympy.Sum, sympy.Product)) or \
+            getattr(node, "over_range", False)
+        for arg in node.args:
+            walk(arg, inner)
+
+    walk(expr, False)
+    return found
+
+
+def _reduction(base: type, cls: type, function: object, limits: tuple,
+               assumptions: dict) -> sympy.Expr:
+    """``base.__new__`` with every Piecewise inside a nested reduction kept where it is.
+
+    sympy folds the Piecewise in a sum's body that involve its index out to the top of the
+    body, through any reduction they sit in, as though that reduction bound no index: from
+    ``sum(x[i] * min(if L >= j then u[j] + i else 9 for j in 1..3) for i in 1..2)`` the
+    condition ``L >= j`` came out of the ``min``, with ``j`` unbound (and a range operation's
+    body lost its branches, which made derivatives wrong). They are hidden from the folding,
+    and put back in the new node's body (as sympy itself builds the node).
+    """
+    body: sympy.Basic = sympy.sympify(function)
+    hidden = _kept_in_place(body)
+    new: Any = base.__new__
+    obj = new(cls, body.xreplace(hidden) if hidden else body, *limits, **assumptions)
+    if hidden and isinstance(obj, (sympy.Sum, sympy.Product)):
+        back = {dummy: piece for piece, dummy in hidden.items()}
+        obj._args = (obj._args[0].xreplace(back), *obj._args[1:])
+    return obj  # type: ignore[no-any-return]
+
+
+class IndexSum(sympy.Sum):
+    """sympy's Sum, but a Piecewise inside a reduction in its body stays in that reduction."""
+
+    def __new__(cls, function: object, *limits: object, **assumptions: object) -> sympy.Expr:
+        return _reduction(sympy.Sum, cls, function, limits, assumptions)
+
+
+class IndexProduct(sympy.Product):
+    """sympy's Product, but a Piecewise inside a reduction in its body stays in that
+    reduction."""
+
+    def __new__(cls, function: object, *limits: object, **assumptions: object) -> sympy.Expr:
+        return _reduction(sympy.Product, cls, function, limits, assumptions)
 
 
 _AS_WRITTEN = {"Max": "max", "Min": "min", "Abs": "abs", "ceiling": "ceil", "**": "^"}

@@ -54,6 +54,8 @@ def run_exact(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
                       max_subproblems=limit, callback=settings.get("callback"))
     n_model = problem.structure.n_model
     X = raw.X[:, :n_model]
+    if problem.conditional and len(X):  # what does not exist is a blank, as from NSGA-II
+        X = np.where(problem.active(X), X, np.nan)
     F, hard, soft = _evaluate(problem, X, raw.F)
     feasible = np.all(hard == 0, axis=1)
     message = raw.message

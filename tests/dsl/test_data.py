@@ -241,3 +241,20 @@ def test_old_override_messages_stay_and_a_table_takes_a_dict():
     with pytest.raises(ParameterError, match="is not a finite number"):
         mooc.compile("param w[1..2] = [1, 2]\nvar x in [0, 1]\nminimize f: x * w[1]",
                      params={"w": [1, float("nan")]})
+
+
+def test_two_keys_for_one_element_of_a_dict_are_an_error():
+    text = "param p[1..2]\nvar x in [0, 1]\nminimize f: x * p[1]\n"
+    with pytest.raises(DataError, match=re.escape("data['p']['1']: \"1\" and 1 are the same "
+                                                  "element '1' of the range 1..2")):
+        mooc.compile(text, data={"p": {1: 5, "1": 6, 2: 1}})
+
+
+def test_parquet_booleans_are_not_numbers(plan_files):
+    pandas = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    frame = pandas.DataFrame({"products": ["bolt", "nut", "gear"], "profit": [True, False, True]})
+    frame.to_parquet(plan_files / "flags.parquet")
+    with pytest.raises(DataError, match="flags.parquet, row 1, column 'profit': expected a "
+                                        "number, but found 'True'"):
+        mooc.compile(PLAN, data=[plan_files / "flags.parquet", plan_files / "resources.json"])

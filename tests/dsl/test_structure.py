@@ -88,6 +88,15 @@ minimize f: sum(a[i]^2 * x[i] / sqrt(4) for i in 1..n) + exp(0) + max(a[i] for i
 minimize g: sum((if i > 2 then a[i] else -a[i]) * x[i] for i in 1..n) - prod(i for i in 1..3)
 constraint c[i in 2..n]: x[i] - x[i - 1] <= abs(a[i]) / 10
 """,
+    # an 'if' on a param indexed by the reduction's index involves no variable
+    "param_conditions": """set P = {a, b, c}
+param c[P] = [1, 0, 2]
+var u[p in P] int in [0, 3] when c[p] > 0
+var z in [0, 1]
+maximize f: sum(if c[p] > 0 then c[p] * u[p] else 0 for p in P) + z
+minimize g: sum(if c[p] > 0 and c[p] != 1 then u[p] else -z for p in P)
+constraint cap: sum(if c[p] > 0 then u[p] else 0 for p in P) <= 4
+""",
 }
 
 

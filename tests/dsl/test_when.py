@@ -111,3 +111,80 @@ def test_the_front_has_blank_cells_and_no_two_rows_alike():
     assert all((cells[f"units[{i}]"] == "") == (i > layers) for i in (1, 2, 3))
     document = json.loads(result.to_json())
     assert any(value is None for row in document["X"] for value in row)
+
+
+NESTED = """param c[1..3] = [1, 0, 1]
+var layers int in [0, 3]
+var units[i in 1..3] in [0.5, 3] when layers >= i
+var x[1..2] in [0, 1]
+"""
+
+
+def _nested_points() -> np.ndarray:
+    rng = np.random.default_rng(0)
+    return np.column_stack([rng.integers(0, 4, 40), rng.uniform(0.5, 3, (40, 3)),
+                            rng.uniform(0, 1, (40, 2))])
+
+
+@pytest.mark.parametrize("objective,expected", [
+    ("sum(x[i] * min(if layers >= j then units[j] + i else 9 for j in 1..3) for i in 1..2)",
+     lambda on, u, x: sum(x[:, i - 1] * np.where(on, u + i, 9).min(1) for i in (1, 2))),
+    ("sum(x[i] * prod(if layers >= j then units[j] + i else 1 for j in 1..3) for i in 1..2)",
+     lambda on, u, x: sum(x[:, i - 1] * np.where(on, u + i, 1).prod(1) for i in (1, 2))),
+    ("sum(x[i] * sum(if layers >= j then units[j] * i else 0 for j in 1..3) for i in 1..2)",
+     lambda on, u, x: sum(x[:, i - 1] * np.where(on, u * i, 0).sum(1) for i in (1, 2))),
+    ("sum(x[i] * max(if c[j] > 0 and layers >= j then units[j] + i else 0 for j in 1..3) "
+     "for i in 1..2)",
+     lambda on, u, x: sum(x[:, i - 1] * np.where(on & [True, False, True], u + i, 0).max(1)
+                          for i in (1, 2))),
+])
+def test_an_if_on_an_inner_index_stays_inside_its_reduction(objective, expected):
+    """sympy folded such an 'if' out of the min/prod/sum over j, leaving j unbound: a
+    KeyError from the code generator on a valid model."""
+    problem = mooc.compile(NESTED + f"minimize f: {objective}\nminimize g: layers\n",
+                           cache=False)
+    X = _nested_points()
+    on = X[:, :1] >= np.arange(1, 4)
+    X[:, 1:4][~on] = np.nan  # what does not exist takes no part
+    np.testing.assert_allclose(problem.evaluate(X).F[:, 0],
+                               expected(on, np.nan_to_num(X[:, 1:4]), X[:, 4:6]), rtol=1e-12)
+
+
+@pytest.mark.parametrize("objective", [
+    "prod(if layers >= i then units[i] else 1 for i in 1..3)",
+    "prod(if c[i] > 0 and layers >= i then units[i] else 2 for i in 1..3)",
+    "max(if layers >= i then units[i] else 2.5 for i in 1..3)",
+    "min(if layers >= i then units[i] else 2 for i in 1..3)",
+])
+def test_derivatives_of_a_reduction_over_what_exists(objective):
+    """The product and the arg-max of a range keep the body's branches: d/du1 of
+    prod(if layers >= i then u[i] else 1) at layers = 1 is 1, not u2 * u3 (nor NaN)."""
+    problem = mooc.compile(NESTED + f"minimize f: {objective}\nminimize g: layers\n",
+                           cache=False)
+    X = _nested_points()
+    active = problem.active(X)
+    X[~active] = np.nan
+    JF = problem.jacobian(X)[0][:, 0, 1:4]
+    h = 1e-6
+    for column in (1, 2, 3):
+        moved = X.copy()
+        moved[:, column] += h
+        numeric = (problem.evaluate(moved).F[:, 0] - problem.evaluate(X).F[:, 0]) / h
+        exists = active[:, column]
+        np.testing.assert_allclose(JF[exists, column - 1], numeric[exists], atol=1e-4)
+
+
+def test_the_exact_front_leaves_what_does_not_exist_blank():
+    """Conditions on params only keep a model linear; the exact method's points show a
+    variable that does not exist as NaN (a blank), as NSGA-II's do, not as the MILP's 0."""
+    problem = mooc.compile("set P = {a, b, c}\nparam c[P] = [1, 0, 2]\n"
+                           "var u[p in P] int in [0, 3] when c[p] > 0\nvar z bin\n"
+                           "maximize f: sum(if c[p] > 0 then c[p] * u[p] else 0 for p in P) + z\n"
+                           "minimize g: sum(if c[p] > 0 then u[p] else 0 for p in P) - z\n",
+                           cache=False)
+    result = problem.solve()
+    assert result.method == "exact" and result.proven
+    assert np.isnan(result.X[:, 1]).all() and not np.isnan(result.X[:, [0, 2, 3]]).any()
+    assert sorted(result.F[:, 0].tolist()) == [1.0, 3.0, 5.0, 7.0, 8.0, 9.0, 10.0]
+    header, *rows = result.to_csv().splitlines()
+    assert header.startswith("u[a],u[b],u[c],z") and all(row.split(",")[1] == "" for row in rows)
