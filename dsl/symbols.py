@@ -78,7 +78,8 @@ def _reduction(base: type, cls: type, function: object, limits: tuple,
     body lost its branches, which made derivatives wrong). They are hidden from the folding,
     and put back in the new node's body (as sympy itself builds the node).
     """
-    body: sympy.Basic = sympy.sympify(function)
+    body = function if isinstance(function, sympy.Basic) else \
+        sympy.Integer(function) if isinstance(function, int) else sympy.Float(function)
     hidden = _kept_in_place(body)
     new: Any = base.__new__
     obj = new(cls, body.xreplace(hidden) if hidden else body, *limits, **assumptions)

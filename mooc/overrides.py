@@ -22,6 +22,8 @@ def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
         if not sep or not name:
             raise ParameterError(f"--set takes NAME=VALUE, but was given '{item}'")
         if text.startswith("@"):
+            if not text[1:].strip():
+                raise ParameterError(f"--set {name}=@ names no file: give --set {name}=@FILE")
             overrides[name] = "@" + os.path.abspath(text[1:])
             continue
         try:

@@ -97,6 +97,7 @@ def test_a_bad_cell_is_reported_in_the_data_file(capsys, tmp_path):
 
 @pytest.mark.parametrize("argv,message", [
     (["--set", "profit=@nowhere.json"], "cannot read the data file"),
+    (["--set", "profit=@"], "--set profit=@ names no file: give --set profit=@FILE"),
     (["--set", "profit=@" + str(PLAN / "resources.json")],
      "'resources' is not a label of the set 'products'"),
     (["--data", PLAN / "plan.moo"], "is not a data file mooc reads"),
