@@ -12,7 +12,9 @@
     points (fastest of several calls each), and the peak memory of the model's evaluation
     (tracemalloc); at n = 200 with 3,000 points and n = 400 with 1,000 points; and the
     triangular form ``... for j in i+1..n ...`` at n = 300 with 1,000 points, against
-    ``np.einsum`` of ``np.triu(Q, 1)``.
+    ``np.einsum`` of ``np.triu(Q, 1)``; and pairwise terms that are no product,
+    ``sum(sum((x[i] - x[j])^2 for j in i+1..n) for i in 1..n)`` at n = 300, formed a chunk of
+    points at a time: time and peak memory at 1,000 and 10,000 points.
 (c) A family of 1,000 constraints over 20 variables, ``sum(A[r, i] * x[i] for i in 1..n)``,
     against ``X @ A.T`` on 10,000 points.
 (d) Compiling many constraint lines (``constraint c17: 3 * x[18] + x[20]^2 - 2 * x[18] *
@@ -55,6 +57,11 @@ param Q[1..n, 1..n]
 var x[1..n] in [-1, 1]
 minimize f: sum(sum(Q[i,j] * x[i] * x[j] for j in 1..n) for i in 1..n)
 minimize g: sum(x[i] for i in 1..n)
+"""
+PAIRS = """param n
+var x[1..n] in [0, 1]
+minimize spread: -sum(sum((x[i] - x[j])^2 for j in i+1..n) for i in 1..n)
+minimize total: sum(x[i] for i in 1..n)
 """
 FAMILY = """param m
 param n
@@ -165,6 +172,34 @@ def quadratic_form(repeats: int) -> None:
               "doubles")
 
 
+def pairwise_sum(repeats: int) -> None:
+    """A sum of pairwise terms that are no product, formed whole per point (n^2 / 2 values),
+    a chunk of points at a time: time and peak memory grow with the points, memory does not."""
+    import mooc
+
+    n = 300
+    evaluate = mooc.compile(PAIRS, data={"n": n}, cache=False)._compiled.evaluate
+    print(f"    pairwise terms sum(sum((x[i] - x[j])^2 for j in i+1..n) for i in 1..n), n = {n} "
+          f"(a chunk of {evaluate.__globals__['_CHUNK_ROWS']} point(s) at a time), against the "
+          "closed form n * sum(x^2) - sum(x)^2 by hand:")
+    for points in (1000, 10_000):
+        X = np.random.default_rng(points).random((points, n))
+
+        def model(X=X):
+            return evaluate(X)
+
+        def by_hand(X=X):
+            return -(n * (X * X).sum(axis=1) - X.sum(axis=1) ** 2)
+
+        assert np.allclose(model()[0][:, 0], by_hand(), rtol=1e-9)
+        model_time = fastest(model, max(1, repeats // (points // 1000)))
+        hand_time = fastest(by_hand, repeats)
+        print(f"    {points:6,} points: model {model_time:6.2f} s ({model_time / points * 1e3:.2f} "
+              f"ms a point), closed form {hand_time * 1e3:5.1f} ms; peak "
+              f"{_peak(model) / 2**20:5.1f} MB (one array of every term: "
+              f"{points * n * (n - 1) / 2 * 8 / 2**20:,.0f} MB)")
+
+
 def constraint_family(repeats: int) -> None:
     import mooc
 
@@ -249,6 +284,7 @@ def main() -> None:
             print("(a) needs pymoo and optuna: python -m pip install -e '.[bench]'")
     if "b" in args.parts:
         quadratic_form(3 if args.quick else 7)
+        pairwise_sum(3 if args.quick else 5)
     if "c" in args.parts:
         constraint_family(3 if args.quick else 7)
     if "d" in args.parts:

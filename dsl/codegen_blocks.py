@@ -17,12 +17,17 @@ if TYPE_CHECKING:
     from mooc.dsl.printer import Emitter, PopulationPrinter
 
 
-def family_indices(printer: PopulationPrinter, emitter: Emitter, family: Family) -> None:
+def family_indices(printer: PopulationPrinter, emitter: Emitter, family: Family, *,
+                   kept: bool = False) -> None:
+    """Bind a family's indices; a family ``kept`` for later statements (a let's) is an array
+    of the family's size per point, noted as a box (an objective's or a constraint's values
+    are the results themselves)."""
     for level, (index, start, size) in enumerate(
             zip(family.indices, family.starts, family.shape, strict=True), start=1):
         values, _ = emitter.static_pair(f"_index_range({start}, {start + size - 1}, {level}, -1)")
         printer.bound[index] = values
-    emitter.prelude.append(f"_boxes.add({''.join(f'{code}, ' for code in printer.bound.values())})")
+    if kept:
+        emitter.prelude.append(f"_boxes.add({''.join(f'{c}, ' for c in printer.bound.values())})")
 
 
 def activity(printer: PopulationPrinter, emitter: Emitter, model: LoweredModel) -> list[str]:

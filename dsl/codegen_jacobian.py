@@ -290,15 +290,18 @@ def derivative_code(model: LoweredModel, emitter: Emitter) -> tuple[str, Derivat
     # an equality's band |lhs - rhs| <= tol, 0 for one without tol (it holds within rounding)
     tolerances = [0.0 if step.default_tolerance else float(step.tolerance) for step in hard]
     linear = [rows.linear for rows in generator.hard for _ in range(rows.count)]
-    source = _factory(model, prelude, generator.body + generator.assembly())
+    n_obj = sum(1 if step.family is None else step.family.size for step in model.steps
+                if isinstance(step, Definition) and step.role == "objective")
+    width = (n_obj + len(hard) + 1) * model.n_var  # a point's values and Jacobians
+    source = _factory(model, prelude, generator.body + generator.assembly(), width)
     return source, DerivativeInfo(True, "", notes, relations, linear, tolerances)
 
 
-def _factory(model: LoweredModel, prelude: list[str], body: list[str]) -> str:
+def _factory(model: LoweredModel, prelude: list[str], body: list[str], width: int) -> str:
     lines = ["", "", "def _make_derivatives():",
              '    """Run the static index work of the derivatives once; return derivatives."""',
              *("    " + line for line in prelude),
-             "    rows = _boxes.chunk_rows()", "",
+             f"    rows = _boxes.chunk_rows({width})", "",
              "    def derivatives(X):",
              '        """Objectives (minimization form), signed hard-constraint residuals and '
              'their Jacobians."""',

@@ -7,6 +7,7 @@ against the population axis N, which is always last.
 
 from __future__ import annotations
 
+import sys
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -70,7 +71,7 @@ class BoxSizes:
     by its prelude; from it, how many points to evaluate at once (:func:`in_chunks`)."""
 
     def __init__(self) -> None:
-        self.largest = 1
+        self.largest = 0
 
     def add(self, *indices: np.ndarray) -> None:
         """Record the box spanned by these index arrays (one per nesting level)."""
@@ -79,9 +80,12 @@ class BoxSizes:
             total *= max(int(np.size(values)), 1)
         self.largest = max(self.largest, total)
 
-    def chunk_rows(self) -> int:
-        """Points per call: as many as keep each box-shaped array near CHUNK_ELEMENTS values
-        (then one at a time when that is fewer than FEWEST_ROWS); no limit for small boxes."""
+    def chunk_rows(self, width: int) -> int:
+        """Points per call: all of them while no box is larger than ``width`` (the values a
+        point has anyway: its variables and results), else as many as keep each box-shaped
+        array near CHUNK_ELEMENTS values (one at a time when that is fewer than FEWEST_ROWS)."""
+        if self.largest <= width:
+            return sys.maxsize
         rows = CHUNK_ELEMENTS // self.largest
         return 1 if rows < FEWEST_ROWS else rows
 
