@@ -104,6 +104,12 @@ class IndexProduct(sympy.Product):
         return _reduction(sympy.Product, cls, function, limits, assumptions)
 
 
+# sympy orders the factors of a product and the terms of a sum by their classes' names
+# (Basic.compare): named as sympy's own, these keep the order, and so the generated code and its
+# rounding, that the same model had before they existed.
+IndexSum.__name__ = IndexSum.__qualname__ = "Sum"
+IndexProduct.__name__ = IndexProduct.__qualname__ = "Product"
+
 _AS_WRITTEN = {"Max": "max", "Min": "min", "Abs": "abs", "ceiling": "ceil", "**": "^"}
 _SYMPY_WORDS = re.compile(r"\b(Max|Min|Abs|ceiling)\b|\*\*")
 
