@@ -94,6 +94,7 @@ _RUNTIME = {
     "_violation": runtime.violation, "_active_rows": runtime.active_rows,
     "_present": runtime.present, "_contract": runtime.contract,
     "_contract_ragged": runtime.contract_ragged, "_in_chunks": runtime.in_chunks,
+    "_gate": runtime.gate,
     **runtime_derivatives.NAMES,
 }
 

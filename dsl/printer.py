@@ -159,14 +159,10 @@ class PopulationPrinter(NumPyPrinter):
         self.masks.append(mask)
         try:
             ragged = bool(lo.free_symbols or hi.free_symbols)  # bounds follow outer indices
-            factors = contraction_factors(kind, body, ragged=ragged) if self.contract else None
-            if factors is not None:  # a sum of products: contracted, never formed whole
-                codes = "".join(f"{self._print(factor)}, " for factor in factors)
-                for factor in factors:  # each formed over the indices it uses
-                    self.record_box(factor)
-                if ragged:
-                    return f"_contract_ragged(({codes}), {values}, {mask})"
-                return f"_contract(({codes}), {values})"
+            contracted = self.contracted(kind, body, values, mask, ragged) if self.contract \
+                else None
+            if contracted is not None:
+                return contracted
             body_code = self._print(body)
             self.record_box(body, whole=True)
         finally:
@@ -174,6 +170,33 @@ class PopulationPrinter(NumPyPrinter):
             self.masks.pop()
             self.bound = saved
         return f"_reduce({kind!r}, {body_code}, {values}, {mask})"
+
+    def contracted(self, kind: str, body: sympy.Expr, values: str, mask: str,
+                   ragged: bool) -> str | None:
+        """A sum of products as an einsum, never formed whole (None for any other reduction).
+        A body ``if COND then TERM else 0`` whose condition is on indices only (a derivative
+        of a ragged sum has them) is TERM's sum over a range masked by COND, as a ragged one."""
+        gate = None
+        if kind == "sum" and _gated(body) and self.is_static(body.args[0].cond):
+            condition = self._print(body.args[0].cond)
+            gate = self.emitter.static(f"_gate({mask}, {condition})", "gate")
+            body, ragged = body.args[0].expr, True
+        factors = contraction_factors(kind, body, ragged=ragged)
+        if factors is None:
+            return None
+        if gate is not None:
+            mask = gate
+            self.masks.append(gate)  # indices are checked only where the term is taken
+        try:
+            codes = "".join(f"{self._print(factor)}, " for factor in factors)
+        finally:
+            if gate is not None:
+                self.masks.pop()
+        for factor in factors:  # each formed over the indices it uses
+            self.record_box(factor)
+        if ragged:
+            return f"_contract_ragged(({codes}), {values}, {mask})"
+        return f"_contract(({codes}), {values})"
 
     def _print_Sum(self, expr: sympy.Sum) -> str:
         return self.nested("sum", expr)
@@ -296,6 +319,12 @@ class PopulationPrinter(NumPyPrinter):
 
     def _print_BooleanFalse(self, expr: sympy.Basic) -> str:
         return "False"
+
+
+def _gated(body: sympy.Expr) -> bool:
+    """Whether ``body`` is ``Piecewise((term, condition), (0, True))``."""
+    return isinstance(body, sympy.Piecewise) and len(body.args) == 2 and \
+        body.args[1].expr == 0 and body.args[1].cond == sympy.true
 
 
 def same_constant(a: object, b: object) -> bool:

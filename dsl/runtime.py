@@ -279,6 +279,12 @@ def contract_ragged(factors: tuple, index: np.ndarray, mask: np.ndarray | None) 
     return contract((*arrays, mask.astype(float)), index)
 
 
+def gate(mask: np.ndarray | None, condition: object) -> np.ndarray:
+    """A range's mask (None: every element) and an index condition on its terms, as one."""
+    taken = np.asarray(condition, dtype=bool)
+    return taken if mask is None else mask & taken
+
+
 def _product(factors: tuple) -> Any:
     product: Any = 1.0
     for factor in factors:

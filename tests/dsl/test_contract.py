@@ -212,3 +212,49 @@ def test_every_shipped_model_keeps_its_values(name, text, filename):
         return  # a doc block showing an error
     X = points_within_bounds(compiled, n=12)
     _same_values(compiled.evaluate(X), old(X))
+
+
+GATED = """
+param n
+param Q[1..n, 1..n]
+var x[1..n] in [-1, 1]
+minimize f: sum(sum(if j > i then Q[i,j] * x[i] * x[j] else 0 for j in 1..n) for i in 1..n)
+minimize g: sum(if i < n then x[i] * x[i + 1] else 0 for i in 1..n)
+minimize h: sum(sum(if j != i then x[i] / (j - i) else 0 for j in 1..n) for i in 1..n)
+"""
+
+
+def test_a_term_gated_by_an_index_condition_is_contracted_over_its_mask():
+    """``if j > i then TERM else 0`` is TERM summed where the condition holds: the condition
+    masks the contraction as a ragged range's bounds do. ``x[i + 1]`` is outside x only where
+    the condition fails (no error); ``x[i] / (j - i)`` is infinite there (formed as before)."""
+    rng = np.random.default_rng(13)
+    n = 7
+    Q = rng.normal(size=(n, n))
+    compiled, old = _both(GATED, data={"n": n, "Q": Q})
+    assert compiled.code.source.count("_gate(") == 3
+    X = rng.uniform(-1, 1, (20, n))
+    X[0, 2], X[1, 6] = np.nan, np.inf
+    values = compiled.evaluate(X)
+    _same_values(values, old(X))
+    finite = slice(2, None)
+    assert np.allclose(values[0][finite, 0], np.einsum("ij,ki,kj->k", np.triu(Q, 1), X[finite],
+                                                       X[finite]), rtol=1e-12)
+    assert np.allclose(values[0][finite, 1], (X[finite, :-1] * X[finite, 1:]).sum(axis=1))
+    expected = sum(X[finite, i] / (j - i) for i in range(n) for j in range(n) if i != j)
+    assert np.allclose(values[0][finite, 2], expected)
+
+
+def test_the_derivatives_of_a_triangular_form_are_contracted():
+    """Their terms are ``if k >= i + 1 then Q[i, k] * x[i] else 0``: n = 200 at 1,000 points
+    formed 200 x 200 values a point (320 MB an array) and took 50x an evaluation's time."""
+    rng = np.random.default_rng(14)
+    n, points = 200, 1000
+    Q = rng.normal(size=(n, n))
+    problem = mooc.compile(TRIANGULAR, data={"n": n, "Q": Q}, cache=False)
+    X = rng.uniform(-1, 1, (points, n))
+    (JF, _), peak = _with_peak(problem.jacobian, X)
+    assert peak < 12 * points * n * 8
+    upper = np.triu(Q, 1)
+    assert np.allclose(JF[:, 0], X @ (upper + upper.T), rtol=1e-10, atol=1e-12)
+    assert "_gate(" in problem.python_source.split("def _make_derivatives")[1]
