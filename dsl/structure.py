@@ -11,8 +11,9 @@ objectives negated here, once), is a :class:`LinearModel`:
 - a ``choice`` variable keeps its column (the label's index) and gets one binary per label,
   with ``sum(z) == 1`` and ``column == sum(k * z_k)``: a table indexed by it
   (``price[material]``) and an ``if`` on its label with constant branches are then linear;
-- a soft constraint gets a slack column ``s >= violation``, and ``weight * s`` is added to
-  every objective, which is how the evolutionary search ranks points too (the penalized
+- a soft constraint gets a slack column ``s >= violation`` (the slacks are the last
+  columns, in the order of the soft constraints), and ``weight * s`` is added to every
+  objective, which is how the evolutionary search ranks points too (the penalized
   objectives are the ones whose front is found; reported objectives leave the penalty out);
 - a hard constraint ``lhs <= rhs tol eps`` is the row ``lhs - rhs <= eps`` (``==`` with a
   tolerance is two rows).
