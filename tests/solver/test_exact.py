@@ -246,3 +246,32 @@ def test_mixed_integer_objectives_without_a_lattice_are_not_proven():
     result = exact_front(problem)
     assert not result.proven and result.complete and "not proven complete" in result.message
     assert np.all(moocore.is_nondominated(result.F))
+
+
+def _shifted(problem: LinearProblem, offsets: np.ndarray) -> LinearProblem:
+    return LinearProblem(problem.C, offsets, problem.A_ub, problem.b_ub, lower=problem.lower,
+                         upper=problem.upper, integral=problem.integral)
+
+
+def _mixed(seed: int, n_obj: int) -> LinearProblem:
+    """Integer columns in every objective; two continuous columns in objective 0 only (so its
+    front is proven: the others are on a lattice), coupled to the integers by two rows."""
+    rng = np.random.default_rng(seed)
+    C = np.hstack([rng.integers(-3, 4, (n_obj, 3)), np.zeros((n_obj, 2))]).astype(float)
+    C[0, 3:] = rng.uniform(-2, 2, 2)
+    A = np.hstack([rng.integers(-2, 3, (2, 3)), rng.uniform(-2, 2, (2, 2))])
+    return LinearProblem(C, np.zeros(n_obj), A, rng.integers(0, 4, 2), lower=np.full(5, -2.0),
+                         upper=np.full(5, 2.0), integral=np.array([True] * 3 + [False] * 2))
+
+
+@pytest.mark.parametrize("problem", [
+    LinearProblem(np.array([[1.0, 0.0], [-1.0, 1.0]]), np.zeros(2), np.array([[-1.0, -1.0]]),
+                  [-1.0], lower=np.zeros(2), upper=np.array([2.0, 3.0])),
+    *[_mixed(seed, 2) for seed in range(3)], *[_mixed(seed, 3) for seed in range(6)]])
+def test_a_constant_added_to_the_objectives_only_shifts_the_front(problem):
+    # a fixed cost of a million is common; the search's margins must not grow with it
+    plain = exact_front(problem)
+    offsets = np.array([1e6, -3e5, 2e5])[:problem.n_obj]
+    shifted = exact_front(_shifted(problem, offsets))
+    assert plain.proven and shifted.proven
+    np.testing.assert_allclose(shifted.F - offsets, plain.F, atol=1e-7)
