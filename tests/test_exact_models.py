@@ -99,3 +99,15 @@ def test_a_soft_equality_without_tol_and_large_sides_is_solved_not_an_internal_e
     np.testing.assert_allclose(result.F, [[0.0, 1.0], [1.0, 0.0]])
     np.testing.assert_allclose(result.soft_violation, [[8.0], [8.0]])
     np.testing.assert_allclose(result.X[:, 0], [1999990, 1999990])
+
+
+@pytest.mark.parametrize("relation", [">=", "=="])
+def test_a_soft_constraint_with_fractional_constant_and_tol_keeps_every_front_point(relation):
+    # 3 - (k + j + 0.25) - 0.25 is a half-integer: a whole-number slack would charge 1 for a
+    # violation of 0.5 and lose the points that pay it
+    problem = mooc.compile("var k int in [0, 3]\nvar j int in [0, 3]\nminimize f: k\n"
+                           f"minimize g: j\nsoft constraint s: k + j + 0.25 {relation} 3 tol 0.25\n")
+    result = problem.solve(method="exact")
+    penalized = result.F + result.soft_violation @ problem.soft_weights[:, None]
+    np.testing.assert_allclose(np.unique(penalized, axis=0), _brute_force(problem))
+    assert len(result.F) == 7
