@@ -275,3 +275,16 @@ def test_a_constant_added_to_the_objectives_only_shifts_the_front(problem):
     shifted = exact_front(_shifted(problem, offsets))
     assert plain.proven and shifted.proven
     np.testing.assert_allclose(shifted.F - offsets, plain.F, atol=1e-7)
+
+
+@pytest.mark.parametrize(("seed", "n_obj"), [(0, 2), (1, 2), (2, 3), (3, 3)])
+@pytest.mark.parametrize("scale", [1e-6, 1e3])
+def test_objectives_on_a_fine_or_coarse_lattice_give_the_same_front_scaled(seed, n_obj, scale):
+    # steps of 1e-6 are at HiGHS's absolute tolerances (1e-6 gap, 1e-7 feasibility): the
+    # search works on each lattice divided by its step, so the scale does not matter
+    problem = _knapsack(seed=seed, n=9, n_obj=n_obj, most=99, capacity=120.0)
+    scaled = LinearProblem(problem.C * scale, problem.c0, problem.A_ub, problem.b_ub,
+                           lower=problem.lower, upper=problem.upper, integral=problem.integral)
+    plain, found = exact_front(problem), exact_front(scaled, max_subproblems=400)
+    assert found.proven and np.allclose(exact_plan(scaled).steps, scale)
+    assert _same(found.F / scale, plain.F)
