@@ -128,7 +128,10 @@ class Search:
         return f
 
     def margin(self, weights: np.ndarray, value: float, /, *, relative: float = 1e-6) -> float:
-        """A rounding margin for a value of ``weights @ f``: ``relative`` times its size without
-        the objectives' constants. HiGHS never sees those (its tolerances, about 1e-7, act on
-        ``C @ x``), so a fixed cost of a million must not widen the margin."""
-        return relative * max(1.0, abs(value - float(np.asarray(weights) @ self.problem.c0)))
+        """A rounding margin for a value of ``weights @ f``: ``relative`` times its size, or its
+        size without the objectives' constants where that is smaller. HiGHS never sees the
+        constants (its tolerances, about 1e-7, act on ``C @ x``), so a fixed cost of a million
+        must not widen the margin; nor must a large ``C @ x`` that a constant brings back
+        near 0 (``1000002 - x`` with ``x`` near a million)."""
+        constant = float(np.asarray(weights) @ self.problem.c0)
+        return relative * max(1.0, min(abs(value), abs(value - constant)))

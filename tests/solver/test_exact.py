@@ -288,3 +288,14 @@ def test_objectives_on_a_fine_or_coarse_lattice_give_the_same_front_scaled(seed,
     plain, found = exact_front(problem), exact_front(scaled, max_subproblems=400)
     assert found.proven and np.allclose(exact_plan(scaled).steps, scale)
     assert _same(found.F / scale, plain.F)
+
+
+def test_objectives_whose_constant_cancels_a_large_term_keep_small_margins():
+    # f = x - 1e6 and g = 1e6 + 2 - x + y with x near a million: values near 0, C @ x near a
+    # million; the front has three vertices, (0, 3), (1, 1) and (2, 0)
+    problem = LinearProblem(np.array([[1.0, 0.0], [-1.0, 1.0]]), [-1e6, 1e6 + 2],
+                            np.array([[-1.0, -1.0]]), [-1e6 - 1], lower=[1e6, 0.0],
+                            upper=[1e6 + 2, 3.0])
+    result = exact_front(problem)
+    assert result.proven
+    np.testing.assert_allclose(result.F, [[0.0, 3.0], [1.0, 1.0], [2.0, 0.0]], atol=1e-7)
