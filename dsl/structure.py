@@ -11,8 +11,9 @@ objectives negated here, once), is a :class:`LinearModel`:
 - a ``choice`` variable keeps its column (the label's index) and gets one binary per label,
   with ``sum(z) == 1`` and ``column == sum(k * z_k)``: a table indexed by it
   (``price[material]``) and an ``if`` on its label with constant branches are then linear;
-- a soft constraint gets a slack column ``s >= violation``, and ``weight * s`` is added to
-  every objective, which is how the evolutionary search ranks points too (the penalized
+- a soft constraint gets a slack column ``s >= violation`` (the slacks are the last
+  columns, in the order of the soft constraints), and ``weight * s`` is added to every
+  objective, which is how the evolutionary search ranks points too (the penalized
   objectives are the ones whose front is found; reported objectives leave the penalty out);
 - a hard constraint ``lhs <= rhs tol eps`` is the row ``lhs - rhs <= eps`` (``==`` with a
   tolerance is two rows).
@@ -163,7 +164,7 @@ class _Builder:
     def soft(self, difference: Affine, step: ConstraintForm) -> None:
         """``s >= lhs - rhs - tol`` (and the mirror for >= and ==), ``s >= 0``, penalized."""
         count = difference.const.size
-        integral = self.row_is_integral(difference, step.tolerance)
+        integral = self.row_is_integral(difference, step.op, step.tolerance)
         # the largest violation over the variables' box bounds the slack, so that no objective
         # is unbounded (the exact method maximizes each one to bound its search region)
         low, high = _extent(difference, self.lower, self.upper)
@@ -183,15 +184,18 @@ class _Builder:
         self.penalty += [(first + k, step.weight) for k in range(count)]
         self.n_soft += count
 
-    def row_is_integral(self, difference: Affine, tolerance: float) -> bool:
-        """Whether a row's value is a whole number at every integral point (then its slack
-        can be integral too, which keeps the objectives on a lattice)."""
+    def row_is_integral(self, difference: Affine, op: str, tolerance: float) -> bool:
+        """Whether what a slack must cover, ``lhs - rhs - tol`` for ``<=`` and
+        ``rhs - lhs - tol`` for ``>=`` (both for ``==``), is a whole number at every integral
+        point (then the slack can be integral too, which keeps the objectives on a lattice)."""
         columns = difference.cols[difference.coefs != 0]
         integral = np.asarray(self.integral, dtype=bool)
         coefficients = difference.coefs[difference.coefs != 0]
-        constants = difference.const - tolerance
+        constants = [difference.const - tolerance] if op == "<=" else \
+            [difference.const + tolerance] if op == ">=" else \
+            [difference.const - tolerance, difference.const + tolerance]
         return bool(np.all(integral[columns]) and np.all(coefficients == np.round(coefficients))
-                    and np.all(constants == np.round(constants)))
+                    and all(np.all(c == np.round(c)) for c in constants))
 
     def result(self) -> LinearModel:
         n = len(self.lower)

@@ -52,11 +52,12 @@ def run_exact(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
     limit = settings.get("max_subproblems") or DEFAULT_MAX_SUBPROBLEMS
     raw = exact_front(linear_problem_of(problem), timeout=settings.get("timeout"),
                       max_subproblems=limit, callback=settings.get("callback"))
-    n_model = problem.structure.n_model
-    X = raw.X[:, :n_model]
+    columns = raw.X
+    X = columns[:, :problem.structure.n_model]
     if problem.conditional and len(X):  # what does not exist is a blank, as from NSGA-II
         X = np.where(problem.active(X), X, np.nan)
-    F, hard, soft = _evaluate(problem, X, raw.F)
+        columns = np.hstack([X, columns[:, X.shape[1]:]])
+    F, hard, soft = _evaluate(problem, columns, raw.F)
     feasible = np.all(hard == 0, axis=1)
     message = raw.message
     if raw.reached is not None:  # said again in the user's names and directions
@@ -76,16 +77,25 @@ def run_exact(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
                   proven=raw.proven, segments=raw.segments)
 
 
-def _evaluate(problem: Any, X: np.ndarray, solver_F: np.ndarray
+def _evaluate(problem: Any, columns: np.ndarray, solver_F: np.ndarray
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The model's objectives (minimization form) and violations at X, checked against what
-    the solver computed from the matrices."""
-    if not len(X):
+    """The model's objectives (minimization form) and violations at the solver's points
+    (``columns``: the model's variables, then the choices' binaries, then the soft
+    constraints' slacks), checked against what the solver computed from the matrices.
+
+    The objectives must agree; a soft violation must not exceed its slack (``s >= lhs - rhs``
+    bounds it: they agree but where an ``==`` without ``tol`` forgives a difference relative
+    to its sides' size, which no linear row can say)."""
+    if not len(columns):
         return (np.zeros((0, problem.n_obj)), np.zeros((0, problem.n_hard)),
                 np.zeros((0, problem.n_soft)))
-    F, hard, soft = problem._compiled.evaluate(np.ascontiguousarray(X))
-    penalized = F + (soft @ problem.soft_weights)[:, None] if problem.n_soft else F
-    if not np.allclose(penalized, solver_F, rtol=1e-6, atol=1e-6):
+    X = np.ascontiguousarray(columns[:, :problem.structure.n_model])
+    F, hard, soft = problem._compiled.evaluate(X)
+    slack = columns[:, columns.shape[1] - problem.n_soft:] if problem.n_soft else soft
+    objectives = solver_F - (slack @ problem.soft_weights)[:, None] if problem.n_soft \
+        else solver_F
+    if not np.allclose(F, objectives, rtol=1e-6, atol=1e-6) or \
+            np.any(soft > slack + 1e-6 * np.maximum(1.0, np.abs(slack))):
         raise EvaluationError("internal error: the model's linear form disagrees with the model "
                               "at a point of the exact front; please report this model")
     scales = problem.structure.hard_scales

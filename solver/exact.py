@@ -96,12 +96,25 @@ def out_of_range(problem: LinearProblem, /) -> str | None:
     return None
 
 
+def on_unit_lattices(problem: LinearProblem, steps: np.ndarray, /) -> LinearProblem:
+    """``problem`` with each objective on a lattice (finite ``steps[k]``) divided by its step:
+    its values are then whole numbers (plus a constant), whatever their size. HiGHS's
+    tolerances (1e-7 feasibility, 1e-6 absolute gap) are absolute, so a lattice of step 1e-6
+    would be below what it tells apart; a step of 1 never is."""
+    scale = np.where(np.isfinite(steps), steps, 1.0)
+    C = problem.C.toarray() / scale[:, None]  # type: ignore[union-attr]
+    C[np.isfinite(steps)] = np.round(C[np.isfinite(steps)])  # whole by the step's definition
+    return LinearProblem(C, problem.c0 / scale, problem.A_ub, problem.b_ub, problem.A_eq,
+                         problem.b_eq, lower=problem.lower, upper=problem.upper,
+                         integral=problem.integral)
+
+
 def exact_plan(problem: LinearProblem, /) -> ExactPlan:
     """The algorithm :func:`exact_front` will run on ``problem`` (see the module)."""
     steps = np.array([np.nan if (g := granularity(problem, k)) is None else g
                       for k in range(problem.n_obj)])
     lattice = np.isfinite(steps)
-    too_large = out_of_range(problem)
+    too_large = out_of_range(problem) or out_of_range(on_unit_lattices(problem, steps))
     if too_large is not None:
         algorithm = {1: "single", 2: "epsilon-constraint"}.get(problem.n_obj, "box decomposition")
         return ExactPlan(algorithm, False, steps, (0, 1) if problem.n_obj == 2 else (0,),
@@ -131,7 +144,9 @@ def exact_front(problem: LinearProblem, /, *, timeout: float | None = None,
                 callback: Callable[[ExactProgress], object] | None = None) -> ExactResult:
     """The Pareto front of ``problem`` by the algorithm :func:`exact_plan` picks."""
     plan = exact_plan(problem)
-    search = Search(problem, timeout, max_subproblems, callback, steps=plan.steps)
+    units = np.where(np.isfinite(plan.steps), 1.0, np.nan)
+    search = Search(on_unit_lattices(problem, plan.steps), timeout, max_subproblems, callback,
+                    steps=units)
     reason, infeasible = "done", False
     try:
         infeasible = not _run(search, plan)
@@ -139,7 +154,7 @@ def exact_front(problem: LinearProblem, /, *, timeout: float | None = None,
         reason = stop.reason
     except KeyboardInterrupt:  # between subproblems; during one, Search.solve turns it to Stop
         reason = "interrupted"
-    return _result(search, plan, reason, infeasible)
+    return _result(problem, search, plan, reason, infeasible)
 
 
 def _run(search: Search, plan: ExactPlan) -> bool:
@@ -153,15 +168,18 @@ def _run(search: Search, plan: ExactPlan) -> bool:
         return dichotomy(search)
     if plan.algorithm == "epsilon-constraint":
         a, b = plan.order
-        step = plan.steps[a] if np.isfinite(plan.steps[a]) else None
+        step = search.steps[a] if np.isfinite(search.steps[a]) else None
         return epsilon_constraint(search, a, b, step) is not None
     return box_decomposition(search, plan.order[0]) is not None
 
 
-def _result(search: Search, plan: ExactPlan, reason: str, infeasible: bool) -> ExactResult:
-    problem = search.problem
+def _result(problem: LinearProblem, search: Search, plan: ExactPlan, reason: str,
+            infeasible: bool) -> ExactResult:
     X = np.array(search.X).reshape(-1, problem.n_var)
-    F = np.array(search.F).reshape(-1, problem.n_obj)
+    F = problem.objectives(X)  # the search's objectives are on unit lattices
+    # how far an epsilon-constraint search got, in objective order[0]'s own units
+    reached_at = search.reached * (plan.steps[plan.order[0]] if np.isfinite(
+        plan.steps[plan.order[0]]) else 1.0)
     order = np.lexsort(F.T[::-1]) if len(F) else np.zeros(0, dtype=np.intp)
     X, F = X[order], F[order]
     complete = reason == "done"
@@ -179,21 +197,21 @@ def _result(search: Search, plan: ExactPlan, reason: str, infeasible: bool) -> E
                    f"not proven complete: {plan.reason}")
     else:
         message = (f"cut short by {STOPPED_BY[reason]} after {solves}: {count} found, each "
-                   f"non-dominated; {_how_far(search, plan)}")
+                   f"non-dominated; {_how_far(search, plan, reached_at)}")
     reached = None
     if not complete and plan.proven and plan.algorithm == "epsilon-constraint" and \
-            np.isfinite(search.reached):
-        reached = (plan.order[0], float(search.reached))
+            np.isfinite(reached_at):
+        reached = (plan.order[0], float(reached_at))
     return ExactResult(X, F, plan.algorithm, proven, complete, plan.algorithm == "dichotomy",
                        infeasible, "infeasible" if infeasible else reason, message,
                        search.subproblems, search.elapsed(), reached)
 
 
-def _how_far(search: Search, plan: ExactPlan) -> str:
-    if plan.algorithm == "epsilon-constraint" and np.isfinite(search.reached):
+def _how_far(search: Search, plan: ExactPlan, reached_at: float) -> str:
+    if plan.algorithm == "epsilon-constraint" and np.isfinite(reached_at):
         a = plan.order[0]
         return (f"the front is complete where objective {a + 1} is at least "
-                f"{search.reached:g} (minimization form)" if plan.proven
+                f"{reached_at:g} (minimization form)" if plan.proven
                 else "the rest of the front was not searched")
     if plan.algorithm == "box decomposition":
         return f"{len(search.boxes)} boxes of the search region were left unexplored"

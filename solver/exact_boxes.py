@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mooc.solver.exact_search import Search, margin
+from mooc.solver.exact_search import Search
 
 #: Without a lattice, a projected objective's step is its range divided by this.
 APPROXIMATE_STEPS = 20
@@ -72,7 +72,8 @@ def box_decomposition(search: Search, first: int) -> list[Box] | None:
         top[position] = -solved.value
         if not np.isfinite(steps[k]):
             width = top[position] - ideal[k]
-            steps[k] = max(width / APPROXIMATE_STEPS, float(margin(np.array([top[position]]))[0]))
+            steps[k] = max(width / APPROXIMATE_STEPS,
+                           search.margin(np.eye(problem.n_obj)[k], top[position]))
     step = steps[others]
     lattice = np.isfinite(search.steps[others])
     cut = np.where(lattice, step / 2, step)
@@ -88,8 +89,9 @@ def box_decomposition(search: Search, first: int) -> list[Box] | None:
             search.boxes = [b for b in search.boxes if not b.inside(ideal[others] - step,
                                                                     box.upper)]
             continue
-        upper[first] = first_solve.value + (steps[first] / 2 if np.isfinite(steps[first])
-                                            else float(margin(np.array([first_solve.value]))[0]))
+        upper[first] = first_solve.value + (steps[first] / 2 if np.isfinite(steps[first]) else
+                                            search.margin(np.eye(problem.n_obj)[first],
+                                                          first_solve.value))
         second = search.solve(np.ones(problem.n_obj), upper)
         x = first_solve.x if second.x is None else second.x
         y = problem.objectives(x[None])[0]

@@ -93,11 +93,12 @@ class Search:
         if solved.x is None or then is None:
             return solved.x
         # In the second solve f[first] may exceed its optimum by half its step when it has one
-        # (values lie on that lattice), by 1e-9 of its size otherwise (when HiGHS's
-        # tolerances make that solve infeasible, the first point is kept).
+        # (values lie on that lattice), by 1e-9 of its size without its constant otherwise
+        # (when HiGHS's tolerances make that solve infeasible, the first point is kept).
         tighter = np.array(upper, dtype=float)
         step = self.steps[first]
-        slack = step / 2 if np.isfinite(step) else 1e-9 * max(1.0, abs(solved.value))
+        slack = step / 2 if np.isfinite(step) else \
+            self.margin(np.eye(n_obj)[first], solved.value, relative=1e-9)
         tighter[first] = min(tighter[first], solved.value + slack)
         second = self.solve(np.eye(n_obj)[then], tighter, lower)
         return solved.x if second.x is None else second.x
@@ -126,7 +127,11 @@ class Search:
         self.F.append(f)
         return f
 
-
-def margin(values: np.ndarray) -> np.ndarray:
-    """A rounding margin for objective values of this size (HiGHS's tolerances are 1e-7)."""
-    return 1e-6 * np.maximum(1.0, np.abs(values))
+    def margin(self, weights: np.ndarray, value: float, /, *, relative: float = 1e-6) -> float:
+        """A rounding margin for a value of ``weights @ f``: ``relative`` times its size, or its
+        size without the objectives' constants where that is smaller. HiGHS never sees the
+        constants (its tolerances, about 1e-7, act on ``C @ x``), so a fixed cost of a million
+        must not widen the margin; nor must a large ``C @ x`` that a constant brings back
+        near 0 (``1000002 - x`` with ``x`` near a million)."""
+        constant = float(np.asarray(weights) @ self.problem.c0)
+        return relative * max(1.0, min(abs(value), abs(value - constant)))

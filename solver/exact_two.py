@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mooc.solver.exact_search import Search, margin
+from mooc.solver.exact_search import Search
 
 #: Without a lattice, the epsilon-constraint method takes at most this many steps across the
 #: range of the stepped objective.
@@ -40,7 +40,7 @@ def epsilon_constraint(search: Search, a: int, b: int, step: float | None) -> fl
         end = search.lexmin(a, b, inf)
         assert end is not None
         width = f[a] - search.problem.objectives(end[None])[0][a]
-        cut = max(width / APPROXIMATE_STEPS, float(margin(np.array([f[a]]))[0]))
+        cut = max(width / APPROXIMATE_STEPS, search.margin(np.eye(2)[a], f[a]))
     else:
         cut = step / 2  # values lie on a lattice of this step: half of it is a safe bound
     b_step = search.steps[b]
@@ -68,7 +68,8 @@ def dichotomy(search: Search) -> bool:
     assert right is not None
     f_left = search.add(left)
     f_right = search.problem.objectives(right[None])[0]
-    if np.allclose(f_left, f_right, rtol=1e-9, atol=1e-9):
+    offsets = search.problem.c0  # not part of the comparison: a constant is no difference
+    if np.allclose(f_left - offsets, f_right - offsets, rtol=1e-9, atol=1e-9):
         return True
     search.add(right)
     pending = [(f_left, f_right)]
@@ -79,7 +80,7 @@ def dichotomy(search: Search) -> bool:
         solved = search.solve(weights, inf)
         assert solved.x is not None
         level = float(weights @ p)
-        if solved.value < level - float(margin(np.array([level]))[0]):
+        if solved.value < level - search.margin(weights, level):
             f = search.add(solved.x)
             pending += [(p, f), (f, q)]
     return True

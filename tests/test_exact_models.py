@@ -87,3 +87,27 @@ def test_a_linear_program_goes_to_dichotomy_and_reports_segments(tmp_path):
     pytest.importorskip("matplotlib")
     result.plot(tmp_path / "lp.png")
     assert (tmp_path / "lp.png").stat().st_size > 0
+
+
+def test_a_soft_equality_without_tol_and_large_sides_is_solved_not_an_internal_error():
+    # the model forgives |x - 2e6| up to 1e-6 of the sides (2 here); its linear form penalizes
+    # |x - 2e6| itself: the two differ, and the check of the front must allow that
+    problem = mooc.compile("var x int in [0, 1999990]\nvar y bin\nminimize f: y\n"
+                           "minimize g: 1 - y\nsoft constraint s: x == 2000000\n")
+    result = problem.solve(method="exact")
+    assert result.proven
+    np.testing.assert_allclose(result.F, [[0.0, 1.0], [1.0, 0.0]])
+    np.testing.assert_allclose(result.soft_violation, [[8.0], [8.0]])
+    np.testing.assert_allclose(result.X[:, 0], [1999990, 1999990])
+
+
+@pytest.mark.parametrize("relation", [">=", "=="])
+def test_a_soft_constraint_with_fractional_constant_and_tol_keeps_every_front_point(relation):
+    # 3 - (k + j + 0.25) - 0.25 is a half-integer: a whole-number slack would charge 1 for a
+    # violation of 0.5 and lose the points that pay it
+    problem = mooc.compile("var k int in [0, 3]\nvar j int in [0, 3]\nminimize f: k\n"
+                           f"minimize g: j\nsoft constraint s: k + j + 0.25 {relation} 3 tol 0.25\n")
+    result = problem.solve(method="exact")
+    penalized = result.F + result.soft_violation @ problem.soft_weights[:, None]
+    np.testing.assert_allclose(np.unique(penalized, axis=0), _brute_force(problem))
+    assert len(result.F) == 7

@@ -246,3 +246,56 @@ def test_mixed_integer_objectives_without_a_lattice_are_not_proven():
     result = exact_front(problem)
     assert not result.proven and result.complete and "not proven complete" in result.message
     assert np.all(moocore.is_nondominated(result.F))
+
+
+def _shifted(problem: LinearProblem, offsets: np.ndarray) -> LinearProblem:
+    return LinearProblem(problem.C, offsets, problem.A_ub, problem.b_ub, lower=problem.lower,
+                         upper=problem.upper, integral=problem.integral)
+
+
+def _mixed(seed: int, n_obj: int) -> LinearProblem:
+    """Integer columns in every objective; two continuous columns in objective 0 only (so its
+    front is proven: the others are on a lattice), coupled to the integers by two rows."""
+    rng = np.random.default_rng(seed)
+    C = np.hstack([rng.integers(-3, 4, (n_obj, 3)), np.zeros((n_obj, 2))]).astype(float)
+    C[0, 3:] = rng.uniform(-2, 2, 2)
+    A = np.hstack([rng.integers(-2, 3, (2, 3)), rng.uniform(-2, 2, (2, 2))])
+    return LinearProblem(C, np.zeros(n_obj), A, rng.integers(0, 4, 2), lower=np.full(5, -2.0),
+                         upper=np.full(5, 2.0), integral=np.array([True] * 3 + [False] * 2))
+
+
+@pytest.mark.parametrize("problem", [
+    LinearProblem(np.array([[1.0, 0.0], [-1.0, 1.0]]), np.zeros(2), np.array([[-1.0, -1.0]]),
+                  [-1.0], lower=np.zeros(2), upper=np.array([2.0, 3.0])),
+    *[_mixed(seed, 2) for seed in range(3)], *[_mixed(seed, 3) for seed in range(6)]])
+def test_a_constant_added_to_the_objectives_only_shifts_the_front(problem):
+    # a fixed cost of a million is common; the search's margins must not grow with it
+    plain = exact_front(problem)
+    offsets = np.array([1e6, -3e5, 2e5])[:problem.n_obj]
+    shifted = exact_front(_shifted(problem, offsets))
+    assert plain.proven and shifted.proven
+    np.testing.assert_allclose(shifted.F - offsets, plain.F, atol=1e-7)
+
+
+@pytest.mark.parametrize(("seed", "n_obj"), [(0, 2), (1, 2), (2, 3), (3, 3)])
+@pytest.mark.parametrize("scale", [1e-6, 1e3])
+def test_objectives_on_a_fine_or_coarse_lattice_give_the_same_front_scaled(seed, n_obj, scale):
+    # steps of 1e-6 are at HiGHS's absolute tolerances (1e-6 gap, 1e-7 feasibility): the
+    # search works on each lattice divided by its step, so the scale does not matter
+    problem = _knapsack(seed=seed, n=9, n_obj=n_obj, most=99, capacity=120.0)
+    scaled = LinearProblem(problem.C * scale, problem.c0, problem.A_ub, problem.b_ub,
+                           lower=problem.lower, upper=problem.upper, integral=problem.integral)
+    plain, found = exact_front(problem), exact_front(scaled, max_subproblems=400)
+    assert found.proven and np.allclose(exact_plan(scaled).steps, scale)
+    assert _same(found.F / scale, plain.F)
+
+
+def test_objectives_whose_constant_cancels_a_large_term_keep_small_margins():
+    # f = x - 1e6 and g = 1e6 + 2 - x + y with x near a million: values near 0, C @ x near a
+    # million; the front has three vertices, (0, 3), (1, 1) and (2, 0)
+    problem = LinearProblem(np.array([[1.0, 0.0], [-1.0, 1.0]]), [-1e6, 1e6 + 2],
+                            np.array([[-1.0, -1.0]]), [-1e6 - 1], lower=[1e6, 0.0],
+                            upper=[1e6 + 2, 3.0])
+    result = exact_front(problem)
+    assert result.proven
+    np.testing.assert_allclose(result.F, [[0.0, 3.0], [1.0, 1.0], [2.0, 0.0]], atol=1e-7)
