@@ -128,10 +128,15 @@ class Search:
         return f
 
     def margin(self, weights: np.ndarray, value: float, /, *, relative: float = 1e-6) -> float:
-        """A rounding margin for a value of ``weights @ f``: ``relative`` times its size, or its
-        size without the objectives' constants where that is smaller. HiGHS never sees the
-        constants (its tolerances, about 1e-7, act on ``C @ x``), so a fixed cost of a million
-        must not widen the margin; nor must a large ``C @ x`` that a constant brings back
-        near 0 (``1000002 - x`` with ``x`` near a million)."""
-        constant = float(np.asarray(weights) @ self.problem.c0)
-        return relative * max(1.0, min(abs(value), abs(value - constant)))
+        """A rounding margin for a value of ``weights @ f``: ``relative`` times the size of
+        the coefficients of ``weights @ C`` (HiGHS's tolerances, about 1e-7 and an absolute
+        optimality gap of 1e-6, act on each variable, so a value's error grows with its
+        coefficients, not with the value: ``f = x`` with ``x`` near a million is as exact as
+        with ``x`` near 1), at least ``relative``, plus the rounding of the value's own size
+        in floats (its ``C @ x`` and its constant apart: a fixed cost of a million must not
+        widen the margin by more than that)."""
+        weights = np.asarray(weights, dtype=float)
+        constant = float(weights @ self.problem.c0)
+        coefficients = float(np.abs(self.problem.C.T @ weights).sum())
+        return relative * max(1.0, coefficients) + \
+            1e-14 * (abs(value - constant) + abs(constant))

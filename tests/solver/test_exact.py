@@ -299,3 +299,18 @@ def test_objectives_whose_constant_cancels_a_large_term_keep_small_margins():
     result = exact_front(problem)
     assert result.proven
     np.testing.assert_allclose(result.F, [[0.0, 3.0], [1.0, 1.0], [2.0, 0.0]], atol=1e-7)
+
+
+@pytest.mark.parametrize("shift", [0.0, 1e3, 1e6, 1e9])
+def test_variables_far_from_zero_keep_every_vertex(shift):
+    # f = x, g = shift + 2 - x + y with x in [shift, shift + 2] and x + y >= shift + 1: the
+    # vertices (shift, 3), (shift + 1, 1) and (shift + 2, 0). Margins relative to the values
+    # (a million) missed the middle one and still called the front proven.
+    problem = LinearProblem(np.array([[1.0, 0.0], [-1.0, 1.0]]), [0.0, shift + 2],
+                            np.array([[-1.0, -1.0]]), [-shift - 1], lower=[shift, 0.0],
+                            upper=[shift + 2, 3.0])
+    result = exact_front(problem)
+    assert result.proven
+    # (the ends within the floats' rounding of the values: 2e-5 at a billion)
+    np.testing.assert_allclose(result.F - [shift, 0.0], [[0.0, 3.0], [1.0, 1.0], [2.0, 0.0]],
+                               atol=1e-6 + 1e-13 * shift)
