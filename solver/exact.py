@@ -39,6 +39,7 @@ from mooc.solver.exact_boxes import box_decomposition
 from mooc.solver.exact_search import ExactProgress, Search, Stop
 from mooc.solver.exact_two import dichotomy, epsilon_constraint
 from mooc.solver.linear import LinearProblem, granularity
+from mooc.solver.sorting import nondominated
 
 #: How a cut-short search's message names its stop reason.
 STOPPED_BY = {"timeout": "the time limit", "max_subproblems": "the subproblem limit",
@@ -162,7 +163,12 @@ def _result(search: Search, plan: ExactPlan, reason: str, infeasible: bool) -> E
     problem = search.problem
     X = np.array(search.X).reshape(-1, problem.n_var)
     F = np.array(search.F).reshape(-1, problem.n_obj)
-    order = np.lexsort(F.T[::-1]) if len(F) else np.zeros(0, dtype=np.intp)
+    # A second solve may return its point up to HiGHS's optimality gap worse in the objective
+    # the first solve fixed (within the margin that solve's bound allows), and the same point
+    # found again, exactly, from another box is then kept beside it: only the better is on
+    # the front.
+    kept = nondominated(F).nonzero()[0] if len(F) else np.zeros(0, dtype=np.intp)
+    order = kept[np.lexsort(F[kept].T[::-1])]
     X, F = X[order], F[order]
     complete = reason == "done"
     proven = plan.proven and complete
