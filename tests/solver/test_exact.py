@@ -290,3 +290,19 @@ def test_box_decomposition_with_a_continuous_objective_reports_no_dominated_poin
     assert result.proven and result.algorithm == "box decomposition"
     assert np.all(moocore.is_nondominated(result.F, keep_weakly=True))
     assert _same(result.F, _best_continuous_part(problem, n - 1))
+
+
+def test_a_mixed_integer_point_holds_the_rows_a_mip_tolerance_let_it_break():
+    # f1 gains from y, which the second row bounds by 1.3 at the optimum: HiGHS returned
+    # y = 1.30000066 (within its MIP feasibility tolerance of 1e-6), a point mooc then
+    # reported as infeasible on a front it called proven
+    A_ub = np.array([[-1.0, 1.0, 1.0, 0.5], [2.0, -1.0, -2.0, 1.0]])
+    b_ub = np.array([1.3, 2.3])
+    problem = LinearProblem(np.array([[-3.0, -3.0, 0.0, -1.5], [0.0, -2.0, 2.0, 0.0]]),
+                            np.zeros(2), A_ub, b_ub, lower=np.zeros(4),
+                            upper=np.array([1.0, 1.0, 2.0, 2.0]),
+                            integral=np.array([True, True, True, False]))
+    result = exact_front(problem)
+    assert result.proven and len(result.F) == 1
+    assert np.all(result.X @ A_ub.T <= b_ub + 1e-9)
+    np.testing.assert_allclose(result.F, [[-7.95, -2.0]], atol=1e-6)
