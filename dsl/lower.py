@@ -208,6 +208,9 @@ class Lowerer(ParamLowering, ExpressionLowering):
         if setting.key == "population" and number > MAX_RANGE:
             raise ModelLimitError(f"a population of {number:,.0f} is too large; at most "
                                   f"{MAX_RANGE:,} is allowed", setting.value.span)
+        if setting.key == "directions" and number > MAX_RANGE:
+            raise ModelLimitError(f"{number:,.0f} reference directions are too many; at most "
+                                  f"{MAX_RANGE:,} are allowed", setting.value.span)
         return float(number)
 
     def family_env(self, dims: tuple[ast.Dim, ...], family: Family | None) -> dict:

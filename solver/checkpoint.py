@@ -82,6 +82,8 @@ class SolverState:
     progress_mark: tuple[Any, ...]
     #: what the gradient steps have spent and learned (None: the run has none)
     gradients: dict[str, Any] | None = None
+    #: the archive's shadow (objectives of points thinned away; None: empty)
+    archive_shadow: np.ndarray | None = None
 
     @property
     def monitor(self) -> ProgressMonitor:
@@ -103,6 +105,7 @@ def snapshot(run: Run, survivors: Generation, monitor: ProgressMonitor, *, idle:
         progress=monitor, progress_mark=monitor.mark(),
         gradients=None if run.steps is None else
         {**run.steps.state_dict(), "evaluations": run.gradient_evaluations},
+        archive_shadow=archive.shadow if len(archive.shadow) else None,
     )
 
 
@@ -118,6 +121,8 @@ def restore(state: SolverState, run: Run) -> tuple[Generation, ProgressMonitor]:
     archive.members, archive.objectives = state.archive_members, state.archive_objectives
     archive.pending = list(state.archive_pending)
     archive.pending_rows = sum(len(part) for part in state.archive_pending)
+    if state.archive_shadow is not None:
+        archive.shadow = state.archive_shadow
     run.evaluated.runs = list(state.evaluated)
     if run.steps is not None and state.gradients is not None:
         run.steps.load_state(state.gradients)
@@ -218,6 +223,7 @@ def _pack_state(state: SolverState, arrays: dict[str, np.ndarray]) -> dict[str, 
     arrays["archive.objectives"] = state.archive_objectives
     for k, part in enumerate(state.archive_pending):
         _pack_population(f"pending{k}", part, arrays)
+    _optional_array("archive.shadow", state.archive_shadow, arrays)
     for k, run in enumerate(state.evaluated):
         arrays[f"evaluated{k}"] = run
     monitor = state.monitor
@@ -261,6 +267,7 @@ def _unpack_state(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Solver
                               for k in range(meta["pending"])),
         evaluated=tuple(arrays[f"evaluated{k}"] for k in range(meta["evaluated"])),
         progress=monitor, progress_mark=monitor.mark(), gradients=meta.get("gradients"),
+        archive_shadow=arrays.get("archive.shadow"),
     )
 
 

@@ -39,6 +39,7 @@ from mooc.solver.exact_boxes import box_decomposition
 from mooc.solver.exact_search import ExactProgress, Search, Stop
 from mooc.solver.exact_two import dichotomy, epsilon_constraint
 from mooc.solver.linear import LinearProblem, granularity
+from mooc.solver.sorting import nondominated
 
 #: How a cut-short search's message names its stop reason.
 STOPPED_BY = {"timeout": "the time limit", "max_subproblems": "the subproblem limit",
@@ -180,7 +181,12 @@ def _result(problem: LinearProblem, search: Search, plan: ExactPlan, reason: str
     # how far an epsilon-constraint search got, in objective order[0]'s own units
     reached_at = search.reached * (plan.steps[plan.order[0]] if np.isfinite(
         plan.steps[plan.order[0]]) else 1.0)
-    order = np.lexsort(F.T[::-1]) if len(F) else np.zeros(0, dtype=np.intp)
+    # A second solve may return its point up to HiGHS's optimality gap worse in the objective
+    # the first solve fixed (within the margin that solve's bound allows), and the same point
+    # found again, exactly, from another box is then kept beside it: only the better is on
+    # the front.
+    kept = nondominated(F).nonzero()[0] if len(F) else np.zeros(0, dtype=np.intp)
+    order = kept[np.lexsort(F[kept].T[::-1])]
     X, F = X[order], F[order]
     complete = reason == "done"
     proven = plan.proven and complete

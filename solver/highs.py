@@ -28,6 +28,13 @@ Options, and why:
   enumeration gives; tests/solver/test_exact.py keeps both knapsacks and a sweep of such
   models. Measured on the examples (shared machine, fastest of 2): the production plan took
   4.7 s this way, 9.6 s with HiGHS's defaults.
+
+A MIP's point may break a row by up to HiGHS's MIP feasibility tolerance (1e-6), and rounding
+its integral columns may add to that; where the point then breaks a row by more than rounding
+(:data:`ROW_TOLERANCE` of the row's size), its continuous columns are solved again as a
+linear program with the integral ones fixed (a basic solution holds the rows to rounding).
+On a random mixed-integer model whose objective gains from the row's slack, HiGHS returned
+``y = 1.30000066`` where a row held ``y <= 1.3``: the point was reported infeasible.
 """
 
 from __future__ import annotations
@@ -45,6 +52,10 @@ from mooc.solver.linear import LinearProblem
 
 OPTIONS = {"output_flag": False, "mip_rel_gap": 0.0, "threads": 1,
            "mip_heuristic_run_feasibility_jump": False, "mip_allow_restart": False}
+#: A point holds a constraint row when it breaks it by at most this share of the row's size
+#: (1 plus the largest of the right-hand side and each term's size over the column's bounds:
+#: the measure by which mooc's check of the exact front's points calls a violation rounding).
+ROW_TOLERANCE = 1e-9
 
 
 @contextlib.contextmanager
@@ -143,9 +154,47 @@ class HighsModel:
             integral = self.problem.integral
             x[integral] = np.round(x[integral])  # type: ignore[index]
             x = np.clip(x, self.problem.lower, self.problem.upper)
+            if np.any(integral) and not np.all(integral) and self._breaks_a_row(x):
+                x = self._continuous_part_again(x)
             return Solved("optimal", x, float(weights @ self.problem.objectives(x[None])[0]))
         if status == statuses.kInfeasible:
             return Solved("infeasible")
         if status == statuses.kTimeLimit:
             return Solved("time_limit")
         return Solved("failed")
+
+    def _breaks_a_row(self, x: np.ndarray) -> bool:
+        """Whether ``x`` breaks a constraint row by more than rounding (see the module)."""
+        problem = self.problem
+        bound = np.maximum(np.abs(problem.lower), np.abs(problem.upper))  # type: ignore[arg-type]
+        reach = np.where(np.isfinite(bound), bound, np.abs(x))
+        for A, b, equal in ((problem.A_ub, problem.b_ub, False), (problem.A_eq, problem.b_eq, True)):
+            if not A.shape[0]:  # type: ignore[union-attr]
+                continue
+            terms = sparse.csr_array(abs(A) * reach).max(axis=1).toarray().reshape(-1)  # type: ignore[operator]
+            off = A @ x - b  # type: ignore[operator]
+            size = 1.0 + np.maximum(np.abs(b), terms)  # type: ignore[arg-type]
+            if np.any((np.abs(off) if equal else off) > ROW_TOLERANCE * size):
+                return True
+        return False
+
+    def _continuous_part_again(self, x: np.ndarray) -> np.ndarray:
+        """``x`` with its continuous columns solved again under the current objective and
+        bounds, as a linear program with the integral columns fixed at their values in ``x``;
+        ``x`` itself when that program has no optimum."""
+        problem, kinds = self.problem, self.highspy.HighsVarType
+        fixed = np.flatnonzero(problem.integral).astype(np.int32)
+        count = len(fixed)
+        self.highs.changeColsBounds(count, fixed, x[fixed], x[fixed])
+        self.highs.changeColsIntegrality(count, fixed, np.full(count, kinds.kContinuous))
+        try:
+            self.highs.run()
+            optimal = self.highs.getModelStatus() == self.highspy.HighsModelStatus.kOptimal
+            again = np.array(self.highs.getSolution().col_value, dtype=float) if optimal else x
+        finally:
+            lower, upper = problem.lower[fixed], problem.upper[fixed]  # type: ignore[index]
+            self.highs.changeColsBounds(count, fixed, np.where(np.isinf(lower), -self.inf, lower),
+                                        np.where(np.isinf(upper), self.inf, upper))
+            self.highs.changeColsIntegrality(count, fixed, np.full(count, kinds.kInteger))
+        again[fixed] = x[fixed]
+        return np.clip(again, problem.lower, problem.upper)

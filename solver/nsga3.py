@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike
 
 from mooc.solver.ask_tell import Search, drive
 from mooc.solver.problem import Problem, check_problem
-from mooc.solver.reference_directions import reference_directions
+from mooc.solver.reference_directions import MAX_DIRECTIONS, reference_directions
 from mooc.solver.result import SolverResult
 from mooc.solver.survival import ReferenceDirections
 
@@ -51,6 +51,8 @@ def _directions(directions: int | ArrayLike | None, population: int | None,
     if count < max(n_obj, 2):
         raise ValueError(f"'directions' must be at least {max(n_obj, 2)} for {n_obj} objectives "
                          f"(one per corner), but is {count}")
+    if count > MAX_DIRECTIONS:
+        raise ValueError(f"'directions' must be at most {MAX_DIRECTIONS:,}, but is {count:,}")
     return reference_directions(n_obj, int(count))
 
 

@@ -31,6 +31,9 @@ import numpy as np
 
 #: Up to this many directions are spread by their Riesz energy; beyond, a lattice that fits.
 SPREAD_MAX_POINTS = 1000
+#: The most directions asked for (the language's range limit, as for the population): the
+#: lattice of ten million directions in seven objectives already takes about 2 GB to build.
+MAX_DIRECTIONS = 10_000_000
 #: The finer lattice holds at least this many times the points picked from it.
 SUBSET_OVERSAMPLING = 4
 #: Steps of the energy minimization, the first as long as this share of the spacing.
@@ -72,11 +75,19 @@ def das_dennis(n_obj: int, partitions: int, /) -> np.ndarray:
 
 
 def _partitions_for(n_obj: int, n_points: int) -> int:
-    """The smallest number of partitions whose lattice holds at least ``n_points`` points."""
-    partitions = 1
-    while das_dennis_count(n_obj, partitions) < n_points:
-        partitions += 1
-    return partitions
+    """The smallest number of partitions whose lattice holds at least ``n_points`` points
+    (by doubling, then halving the interval: two objectives take as many partitions as
+    points)."""
+    low, high = 0, 1  # das_dennis_count(n_obj, 0) == 1 point
+    while das_dennis_count(n_obj, high) < n_points:
+        low, high = high, 2 * high
+    while high - low > 1:
+        middle = (low + high) // 2
+        if das_dennis_count(n_obj, middle) < n_points:
+            low = middle
+        else:
+            high = middle
+    return high
 
 
 def _max_min_subset(candidates: np.ndarray, n_points: int, first: np.ndarray) -> np.ndarray:
@@ -172,6 +183,9 @@ def reference_directions(n_obj: int, n_points: int, /) -> np.ndarray:
                          f"{n_obj} and {n_points}")
     if n_obj == 1:  # one objective has one direction
         return das_dennis(1, 1)
+    if n_points > MAX_DIRECTIONS:
+        raise ValueError(f"{n_points:,} reference directions are too many; at most "
+                         f"{MAX_DIRECTIONS:,} are allowed")
     if n_points < n_obj and n_obj > 1:
         raise ValueError(f"{n_points} reference direction{'' if n_points == 1 else 's'} cannot "
                          f"hold the {n_obj} corners of {n_obj} objectives; use at least {n_obj}")

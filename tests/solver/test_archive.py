@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from solver_testproblems import dtlz2_many_problem
 
 from mooc.solver import archive as archive_module
+from mooc.solver import nsga2, nsga3
 from mooc.solver.archive import FrontArchive
 from mooc.solver.constraints import ConstraintHandling
 from mooc.solver.population import Population
@@ -39,3 +41,27 @@ def test_the_archive_is_the_non_dominated_set_of_all_offers(n_var):
     assert largest_pending <= archive_module.PENDING_VALUES
     if n_var > 1000:  # not all twelve batches waited for one merge
         assert largest_pending < 12 * 40 * n_var
+
+
+def test_a_point_thinned_away_keeps_the_points_it_dominates_off_the_front():
+    # room for three: (0.6, 0.1) is thinned away with the second batch; (0.7, 0.1), which it
+    # dominates, must not take its place when (0, 0.2) makes room with the third
+    archive = FrontArchive(ConstraintHandling("feasibility", np.ones(0)), limit=3)
+    for F in ([[0.2, 0.3], [0.1, 0.4], [0.8, 0.0]], [[0.4, 0.9], [0.8, 0.9], [0.6, 0.1]],
+              [[0.7, 0.1], [0.6, 0.8], [0.0, 0.2]]):
+        F = np.array(F)
+        archive.offer(Population(F.copy(), F, np.zeros((len(F), 0)), np.zeros((len(F), 0))))
+        archive.front()  # merged now (and thinned)
+    assert archive.front()[1].tolist() == [[0.8, 0.0], [0.0, 0.2]]
+
+
+@pytest.mark.parametrize(("n_obj", "max_front"), [(2, 5), (4, 30), (4, 200)])
+def test_no_point_of_a_thinned_front_is_dominated_by_a_point_evaluated(n_obj, max_front):
+    seen = []
+    method = nsga3 if n_obj > 2 else nsga2
+    result = method(dtlz2_many_problem(n_obj), population=50, generations=60, seed=3,
+                    max_front=max_front, on_evaluated=lambda points, _: seen.append(points.F))
+    evaluated = np.concatenate(seen)
+    assert len(result.F) == max_front
+    for point in result.F:
+        assert not np.any(np.all(evaluated <= point, axis=1) & np.any(evaluated < point, axis=1))

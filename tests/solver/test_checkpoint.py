@@ -16,6 +16,7 @@ from solver_testproblems import (
 
 from mooc.solver import FunctionProblem, nsga2, nsga3
 from mooc.solver.checkpoint import CheckpointFile, load_checkpoint, save_checkpoint
+from mooc.solver.nsga3 import nsga3_search
 
 
 def _soft_problem():
@@ -154,6 +155,7 @@ def test_a_checkpoint_of_another_format_is_refused(tmp_path):
 
 NSGA3_PROBLEMS = {
     "dtlz2_4": (lambda: dtlz2_many_problem(4, n_var=7), {}),
+    "dtlz2_4_thinned": (lambda: dtlz2_many_problem(4, n_var=7), {"max_front": 4}),
     "c2_dtlz2_epsilon": (lambda: c2_dtlz2_problem(3), {"constraints": "epsilon"}),
     "soft_penalty": (_soft_problem, {"constraints": "penalty", "directions": 5}),
     "mixed": (lambda: FunctionProblem(mixed, lower=MIXED_LOWER, upper=MIXED_UPPER, n_obj=2,
@@ -189,3 +191,17 @@ def test_a_checkpoint_goes_on_with_its_own_method_and_directions_only():
           checkpoint=lambda state, final: nsga2_states.append(state))
     with pytest.raises(ValueError, match="a run of nsga2: it can go on with nsga2 only, not nsga3"):
         nsga3(dtlz2_many_problem(3), directions=15, generations=4, resume=nsga2_states[-1])
+
+
+def test_the_archive_s_shadow_goes_through_a_checkpoint_file(tmp_path):
+    states = []
+    nsga3(dtlz2_many_problem(4, n_var=7), population=12, generations=3, seed=5, max_front=4,
+          checkpoint=lambda state, final: states.append(state))
+    state = states[-1]
+    assert state.archive_shadow is not None and len(state.archive_shadow) > 4
+    save_checkpoint(tmp_path / "run.ckpt", state)
+    loaded, _ = load_checkpoint(tmp_path / "run.ckpt")
+    np.testing.assert_array_equal(loaded.archive_shadow, state.archive_shadow)
+    search = nsga3_search(dtlz2_many_problem(4, n_var=7), population=12, generations=3,
+                          seed=5, max_front=4, resume=loaded)
+    np.testing.assert_array_equal(search.run.archive.shadow, state.archive_shadow)

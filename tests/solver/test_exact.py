@@ -314,3 +314,63 @@ def test_variables_far_from_zero_keep_every_vertex(shift):
     # (the ends within the floats' rounding of the values: 2e-5 at a billion)
     np.testing.assert_allclose(result.F - [shift, 0.0], [[0.0, 3.0], [1.0, 1.0], [2.0, 0.0]],
                                atol=1e-6 + 1e-13 * shift)
+
+
+def _best_continuous_part(problem: LinearProblem, column: int) -> np.ndarray:
+    """The non-dominated objective vectors of a problem whose one continuous ``column`` enters
+    one objective and the inequality rows only: every integral point with that column at its
+    best feasible value (by trying every integral point)."""
+    integral = [k for k in range(problem.n_var) if k != column]
+    A, C = problem.A_ub.toarray(), problem.C.toarray()
+    points = []
+    for values in itertools.product(*[range(int(problem.lower[k]), int(problem.upper[k]) + 1)
+                                      for k in integral]):
+        x = np.zeros(problem.n_var)
+        x[integral] = values
+        room = problem.b_ub - A @ x  # A[:, column] * y <= room
+        a = A[:, column]
+        low = max([problem.lower[column], *(room[a < 0] / a[a < 0])])
+        high = min([problem.upper[column], *(room[a > 0] / a[a > 0])])
+        if low <= high + 1e-12:
+            x[column] = low if C[:, column].sum() > 0 else high
+            points.append(x)
+    F = problem.objectives(np.array(points))
+    return np.unique(F[moocore.is_nondominated(F)], axis=0)
+
+
+@pytest.mark.parametrize(("C", "A_ub", "b_ub", "upper"), [
+    # three objectives, the last column continuous and in the third only: HiGHS's second
+    # solve gave (4, -3, -0.399999) beside (4, -3, -0.4), found again from another box
+    ([[1, 1, 0, 1, 0], [1, 0, 1, -1, 0], [0, -0.5, 0.25, 0, 1]],
+     [[-1, 0, 0, -0.3, -1], [1, 1, 1, 0, 0]], [-1, 2], [1, 1, 1, 3, 2]),
+    # four objectives: (1.000001, 0, -6, 0) beside (1, 0, -6, 0)
+    ([[-3, 2, -1.5], [2, 0, 0], [1, -3, 0], [1, 0, 0]],
+     [[-2, 0, -1], [1, 1, -1]], [1.3, 1.3], [1, 2, 2]),
+])
+def test_box_decomposition_with_a_continuous_objective_reports_no_dominated_point(
+        C, A_ub, b_ub, upper):
+    C, upper = np.array(C, dtype=float), np.array(upper, dtype=float)
+    n = C.shape[1]
+    problem = LinearProblem(C, np.zeros(len(C)), np.array(A_ub, dtype=float),
+                            np.array(b_ub, dtype=float), lower=np.zeros(n), upper=upper,
+                            integral=np.arange(n) < n - 1)
+    result = exact_front(problem)
+    assert result.proven and result.algorithm == "box decomposition"
+    assert np.all(moocore.is_nondominated(result.F, keep_weakly=True))
+    assert _same(result.F, _best_continuous_part(problem, n - 1))
+
+
+def test_a_mixed_integer_point_holds_the_rows_a_mip_tolerance_let_it_break():
+    # f1 gains from y, which the second row bounds by 1.3 at the optimum: HiGHS returned
+    # y = 1.30000066 (within its MIP feasibility tolerance of 1e-6), a point mooc then
+    # reported as infeasible on a front it called proven
+    A_ub = np.array([[-1.0, 1.0, 1.0, 0.5], [2.0, -1.0, -2.0, 1.0]])
+    b_ub = np.array([1.3, 2.3])
+    problem = LinearProblem(np.array([[-3.0, -3.0, 0.0, -1.5], [0.0, -2.0, 2.0, 0.0]]),
+                            np.zeros(2), A_ub, b_ub, lower=np.zeros(4),
+                            upper=np.array([1.0, 1.0, 2.0, 2.0]),
+                            integral=np.array([True, True, True, False]))
+    result = exact_front(problem)
+    assert result.proven and len(result.F) == 1
+    assert np.all(result.X @ A_ub.T <= b_ub + 1e-9)
+    np.testing.assert_allclose(result.F, [[-7.95, -2.0]], atol=1e-6)

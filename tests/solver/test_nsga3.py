@@ -44,6 +44,7 @@ def test_directions_follow_the_population_and_the_population_follows_directions(
     (2, "at least 3 for 3 objectives"),
     (True, "a whole number or an array"),
     (2.5, "a whole number or an array"),
+    (10**9, "at most 10,000,000"),  # refused before a lattice of a billion rows is built
 ])
 def test_bad_directions_are_refused(directions, message):
     with pytest.raises(ValueError, match=message):

@@ -67,6 +67,22 @@ def test_too_few_directions_for_the_corners_are_refused():
         reference_directions(5, 4)
 
 
+def test_too_many_directions_are_refused_before_any_is_made():
+    with pytest.raises(ValueError, match="1,000,000,000 reference directions are too many"):
+        reference_directions(7, 10**9)
+
+
+def test_partitions_for_a_count_are_the_fewest_whose_lattice_holds_it():
+    from mooc.solver.reference_directions import _partitions_for
+
+    for n_obj in range(2, 9):
+        for n_points in (1, 2, n_obj, n_obj + 1, 91, 92, 1000, 123_457):
+            partitions = _partitions_for(n_obj, n_points)
+            assert das_dennis_count(n_obj, partitions) >= n_points
+            assert partitions == 1 or das_dennis_count(n_obj, partitions - 1) < n_points
+    assert _partitions_for(2, 10_000_000) == 9_999_999  # at once, not step by step
+
+
 def test_many_objectives_spread_without_overflow():
     D = reference_directions(20, 60)  # Riesz power 40: weights stay below 1 (warnings are errors)
     assert D.shape == (60, 20) and np.isfinite(D).all()
