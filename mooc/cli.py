@@ -111,7 +111,7 @@ def _add_solver_options(solve: argparse.ArgumentParser) -> None:
                        help="feasibility (default), penalty, epsilon or ignore")
     group.add_argument("--polish", metavar="on|off",
                        help="gradient steps on the best points, where the model has "
-                       "derivatives (default on)")
+                       "derivatives (default on with NSGA-II, off with NSGA-III)")
     group.add_argument("--project", metavar="on|off",
                        help="move new points onto the equality constraints before they are "
                        "evaluated (default on)")
