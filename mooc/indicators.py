@@ -103,8 +103,14 @@ def _dtlz1(n_points: int, params: dict[str, Any]) -> np.ndarray:
 
 
 def _dtlz5(n_points: int, params: dict[str, Any]) -> np.ndarray:
-    """The degenerate curve: theta[1] free, the other angles pi/4 (g = 0)."""
+    """The degenerate curve: theta[1] free, the other angles pi/4 (g = 0). That is the whole
+    front at two and three objectives only: from four on, points with g > 0 are not dominated
+    either (Ishibuchi, Masuda and Nojima, "Pareto fronts of many-objective degenerate test
+    problems", IEEE TEVC 2016), and no closed form of the front is known."""
     M = int(params.get("M", 3))
+    if M > 3:
+        raise ValueError(f"no known front for DTLZ5 and DTLZ6 with {M} objectives: from four on "
+                         "it is more than the curve at g = 0 (Ishibuchi et al., 2016)")
     theta = np.column_stack([np.linspace(0, np.pi / 2, n_points)]
                             + [np.full(n_points, np.pi / 4)] * (M - 2))
     F = np.empty((n_points, M))
