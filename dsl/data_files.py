@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -301,108 +299,6 @@ def _parquet_cells(series: Any) -> Any:
     if values.dtype.kind in "iuf":
         return values
     return [None if v is None or (isinstance(v, float) and v != v) else v for v in values.tolist()]
-
-
-# JSON -----------------------------------------------------------------------------------
-
-
-@dataclass
-class JsonDocument:
-    """A JSON data file: its parsed value, and its text to locate values in."""
-
-    file: str
-    value: Any
-    source: ast.SourceFile
-
-    def error(self, path: tuple[object, ...], message: str, *, key: bool = False) -> DataError:
-        """A DataError at the value (or, with ``key``, the object key) that ``path`` leads to."""
-        try:
-            start, end = locate(self.source.text, path, key=key)
-        except (ValueError, IndexError):
-            return DataError(f"{self.file}, at {path_text(path)}: {message}")
-        return DataError(message, span_at(self.source, start, end))
-
-
-def path_text(path: tuple[object, ...]) -> str:
-    """A JSON path as Python would index it: ``['use']['machine'][2]``."""
-    return "".join(f"[{step!r}]" for step in path) or "the top level"
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in found:
-            raise ValueError(f"the key {key!r} appears twice in one object")
-        found[key] = value
-    return found
-
-
-def read_json(path: Path, shown: str) -> JsonDocument:
-    """A JSON data file."""
-    text = read_text(path, shown)
-    source = ast.SourceFile(shown, text)
-    try:
-        value = json.loads(text, object_pairs_hook=_no_duplicate_keys)
-    except json.JSONDecodeError as error:
-        span = span_at(source, min(error.pos, max(len(text) - 1, 0)))
-        raise DataError(f"this is not valid JSON: {error.msg}", span) from None
-    except ValueError as error:
-        raise DataError(f"{shown}: {error}") from None
-    except RecursionError:
-        raise DataError(f"{shown}: the JSON is nested too deeply") from None
-    return JsonDocument(shown, value, source)
-
-
-_SPACE = re.compile(r"[ \t\n\r]*")
-
-
-def locate(text: str, path: tuple[object, ...], *, key: bool = False) -> tuple[int, int]:
-    """Start and end offsets in the JSON ``text`` of the value ``path`` leads to (of its key,
-    with ``key``). Only used to report an error, so it reads the text again from the start."""
-    decoder = json.JSONDecoder()
-    position = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
-    key_at = (position, position)
-    for step in path:
-        if isinstance(step, str):
-            key_at, position = _member(text, position, step, decoder)
-        else:
-            position = _element(text, position, int(step), decoder)  # type: ignore[call-overload]
-    if key:
-        return key_at
-    _, end = decoder.raw_decode(text, position)
-    return position, end
-
-
-def _member(text: str, position: int, name: str, decoder: json.JSONDecoder
-            ) -> tuple[tuple[int, int], int]:
-    """(where the key ``name`` is, where its value starts) in the object at ``position``."""
-    if text[position] != "{":
-        raise ValueError("not an object")
-    position = _SPACE.match(text, position + 1).end()  # type: ignore[union-attr]
-    while text[position] == '"':
-        found, end = json.decoder.scanstring(text, position + 1)  # type: ignore[attr-defined]
-        start = position
-        position = _SPACE.match(text, end).end() + 1  # type: ignore[union-attr]  # past ':'
-        position = _SPACE.match(text, position).end()  # type: ignore[union-attr]
-        if found == name:
-            return (start, end), position
-        _, position = decoder.raw_decode(text, position)
-        position = _SPACE.match(text, position).end()  # type: ignore[union-attr]
-        if text[position] == ",":
-            position = _SPACE.match(text, position + 1).end()  # type: ignore[union-attr]
-    raise ValueError(f"no key {name!r}")
-
-
-def _element(text: str, position: int, index: int, decoder: json.JSONDecoder) -> int:
-    """Where element ``index`` of the list at ``position`` starts."""
-    if text[position] != "[":
-        raise ValueError("not a list")
-    position = _SPACE.match(text, position + 1).end()  # type: ignore[union-attr]
-    for _ in range(index):
-        _, position = decoder.raw_decode(text, position)
-        position = _SPACE.match(text, position).end() + 1  # type: ignore[union-attr]  # past ','
-        position = _SPACE.match(text, position).end()  # type: ignore[union-attr]
-    return position
 
 
 # Other ----------------------------------------------------------------------------------

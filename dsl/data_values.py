@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mooc.dsl.data_files import JsonDocument, path_text
+from mooc.dsl.data_json import JsonDocument, path_text
 from mooc.dsl.names import did_you_mean
 from mooc.errors import DataError
 
