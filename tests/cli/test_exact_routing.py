@@ -183,3 +183,12 @@ def test_auto_leaves_a_linear_model_with_huge_numbers_to_nsga2(text):
     result = mooc.compile(text).solve(population=20, generations=10, seed=1)
     assert result.method == "nsga2" and len(result) > 0
     assert "beyond 1e+12 in size" in result.method_note
+
+
+def test_an_exact_solve_keeps_no_evaluations_and_does_not_claim_it_wrote_them(capsys, tmp_path):
+    model, path = tmp_path / "k.moo", tmp_path / "evaluations.csv"
+    model.write_text(KNAPSACK)
+    code, _, err = _run(capsys, "solve", model, "--evaluations", path)
+    assert code == 0 and not path.exists()
+    assert "; no evaluations kept (the exact method solves subproblems, not points)" in err
+    assert f"wrote {path}" not in err
