@@ -62,23 +62,24 @@ def check_output_paths(args: argparse.Namespace) -> None:
 
 def check_distinct(paths: list[tuple[str, str]]) -> None:
     """UsageError when two of the (flag, path) outputs are one file, a CSV front's run record
-    (``front.run.json`` beside ``front.csv``) included."""
-    seen: dict[str, str] = {}
+    (``front.run.json`` beside ``front.csv``) included; one output given twice (the same
+    flag and file, so the same text) is no conflict."""
+    seen: dict[str, tuple[str, str]] = {}
     for flag, path in paths:
-        for name, shown in _files_of(flag, path):
+        for name, kind, shown in _files_of(flag, path):
             key = os.path.normcase(os.path.realpath(name))
-            if key in seen:
-                raise UsageError(f"{seen[key]} and {shown} are the same file; give each output "
-                                 "a file of its own")
-            seen[key] = shown
+            if key in seen and seen[key][0] != kind:
+                raise UsageError(f"{seen[key][1]} and {shown} are the same file; give each "
+                                 "output a file of its own")
+            seen.setdefault(key, (kind, shown))
 
 
-def _files_of(flag: str, path: str) -> list[tuple[str, str]]:
-    """The files one output writes, each with how to name it to the user."""
-    files = [(path, f"{flag} '{path}'")]
+def _files_of(flag: str, path: str) -> list[tuple[str, str, str]]:
+    """The files one output writes: each with what it holds and how to name it to the user."""
+    files = [(path, flag, f"{flag} '{path}'")]
     if flag == "--out" and Path(path).suffix == ".csv":
         side = str(side_path(path))
-        files.append((side, f"the run record of {flag} '{path}' ('{side}')"))
+        files.append((side, "run record", f"the run record of {flag} '{path}' ('{side}')"))
     return files
 
 

@@ -139,7 +139,6 @@ def test_an_evaluations_file_that_cannot_be_written_is_refused_before_the_run(ca
     (("--out", "a.json"), ("--report", "a.json"), "--out 'a.json' and --report 'a.json'"),
     (("--out", "a.csv"), ("--evaluations", "a.csv"), "--out 'a.csv' and --evaluations 'a.csv'"),
     (("--out", "a.csv"), ("--checkpoint", "./a.csv"), "--out 'a.csv' and --checkpoint './a.csv'"),
-    (("--out", "a.csv"), ("--out", "a.csv"), "--out 'a.csv' and --out 'a.csv'"),
     (("--out", "a.csv"), ("--out", "a.run.json"),
      "the run record of --out 'a.csv' ('a.run.json') and --out 'a.run.json'"),
 ])
@@ -150,3 +149,10 @@ def test_two_outputs_to_one_file_are_refused_before_the_run(capsys, tmp_path, mo
     assert code == 2 and out == ""
     assert err == f"error: {shown} are the same file; give each output a file of its own\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_one_output_given_twice_is_written_once_over(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = _solve(capsys, "--out", "a.csv", "--out", "./a.csv", "--quiet")
+    assert code == 0 and err == ""
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.csv", "a.run.json"]
