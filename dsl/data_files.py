@@ -193,8 +193,9 @@ def _delimiter(path: Path, header_line: str) -> str:
 
 
 def read_csv(path: Path, shown: str) -> Table:
-    """A CSV file as a :class:`Table`."""
-    text = read_text(path, shown).replace("\r\n", "\n")
+    """A CSV file as a :class:`Table`; its lines may end in CR LF, or in CR alone (Excel's
+    "CSV (Macintosh)")."""
+    text = read_text(path, shown).replace("\r\n", "\n").replace("\r", "\n")
     content = text.rstrip()
     if not content:
         raise DataError(f"the data file '{shown}' is empty: a CSV file starts with a header row")

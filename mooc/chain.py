@@ -169,7 +169,9 @@ def choose_method(problem: Any, requested: str | None = None, *,
     """The method that solves ``problem``: ``requested`` (``auto`` when None) or, for
     ``auto``, the first of :data:`AUTO_ORDER` that does not decline it; ``among`` limits the
     methods to those (an optimizer, whose caller evaluates, can only be evolutionary).
-    ``settings`` (the file's solver block when None) say what the method will do."""
+    ``settings`` (the file's solver block when None) say what the method will do. A requested
+    method that ``auto`` would pick too is explained as ``auto`` explains it, so a run resumed
+    or repeated from its record (which names the method) says what the run said."""
     requested = requested or "auto"
     settings = dict(getattr(problem, "settings", {})) if settings is None else settings
     allowed = CHOICES if among is None else ("auto", *among)
@@ -186,6 +188,9 @@ def choose_method(problem: Any, requested: str | None = None, *,
         refusal = method.refuses(problem)
         if refusal is not None:
             raise UsageError(refusal[0], refusal[1])
+        automatic = choose_method(problem, "auto", among=among, settings=settings)
+        if automatic.method is method:  # said as auto says it: a resumed or repeated run
+            return Choice(method, requested, automatic.why)  # (which names its method) agrees
         return Choice(method, requested, f"{method.describes(problem, settings)} (as requested)")
     reasons: list[str] = []
     for name in AUTO_ORDER:

@@ -140,6 +140,7 @@ class EvaluationLog:
         self.seen_failures = len(runner.failures) if runner is not None else 0
         self.failures: dict[int, str] = {}
         self.blocks: list[np.ndarray] = []
+        self._claim: Any = None  # the spool, open and locked while this run writes it
         if self.target is not None:
             self._open_spool(resume_rows)
 
@@ -155,23 +156,27 @@ class EvaluationLog:
 
     def _open_spool(self, resume_rows: int) -> None:
         spool, failures = self.spool_path, self.failures_path
-        if resume_rows and spool.exists():
-            size = resume_rows * self.width * 8
-            with open(spool, "r+b") as stream:
-                stream.truncate(min(size, spool.stat().st_size))
-            if failures.exists():
-                self.failures = {n: r for n, r in _read_failures(failures).items()
-                                 if n < resume_rows}
-        else:
-            spool.write_bytes(b"")
+        self._claim = _claimed(spool, self.target)
+        size = os.fstat(self._claim.fileno()).st_size
+        self._claim.truncate(min(resume_rows * self.width * 8, size))
+        if resume_rows and failures.exists():
+            self.failures = {n: r for n, r in _read_failures(failures).items()
+                             if n < resume_rows}
         failures.write_text("".join(f"{n}\t{r}\n" for n, r in sorted(self.failures.items())),
                             encoding="utf-8")
+
+    def release(self) -> None:
+        """Let go of the spool, keeping it (a stopped run's, to be resumed)."""
+        if self._claim is not None:
+            self._claim.close()
+            self._claim = None
 
     def discard(self) -> None:
         """Remove the spool files (a run that ended with nothing to write)."""
         if self.target is not None:
             self.spool_path.unlink(missing_ok=True)
             self.failures_path.unlink(missing_ok=True)
+        self.release()
 
     # the hook -------------------------------------------------------------------------
     def __call__(self, population: Any, generation: int) -> None:
@@ -368,6 +373,23 @@ def read_evaluations(path: str | os.PathLike[str], problem: Any) -> Evaluations:
     on_front = np.array([r[cuts[4] + 1] in (True, "True") for r in rows])
     failure = [str(r[cuts[4] + 2] or "") for r in rows]
     return Evaluations(problem, number, generation, X, F, hard, soft, on_front, failure)
+
+
+def _claimed(spool: Path, target: Any) -> Any:
+    """The spool, opened (not emptied) and locked for this run; UsageError when another run
+    holds it, whose rows would be mixed with this run's (where files can be locked)."""
+    stream = open(spool, "a+b")  # held for the run, closed by release()
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        return stream
+    try:
+        fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        stream.close()
+        raise UsageError(f"the evaluations file '{target}' is being written by another run "
+                         "(its spool is in use); give this run a file of its own") from None
+    return stream
 
 
 def start_log(problem: Any, evaluations: Any, resumed: Any = None) -> EvaluationLog | None:

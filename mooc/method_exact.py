@@ -44,7 +44,8 @@ def exact_plan_of(problem: Any) -> Any:
 
 def run_exact(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
     """Solve a linear model exactly; return a :class:`mooc.Result`. ``options`` (workers,
-    checkpoints) concern NSGA-II; a checkpoint asked for is noted as not written."""
+    checkpoints, evaluations) concern NSGA-II; a checkpoint or evaluations asked for are noted
+    as not written."""
     from mooc.result import Result, recorded_settings
     from mooc.solver.exact import exact_front
 
@@ -69,6 +70,8 @@ def run_exact(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
                                   where)
     if options.get("checkpoint"):
         message += "; no checkpoint written (the exact method keeps none)"
+    if options.get("evaluations"):
+        message += "; no evaluations kept (the exact method solves subproblems, not points)"
     kept = recorded_settings({**settings, "method": "exact"})
     kept.setdefault("max_subproblems", limit)
     return Result(problem, X, np.where(problem.maximize, -F, F), hard, soft, feasible,

@@ -75,10 +75,14 @@ def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask:
                 hook.save(final=True)
             elif log is not None:
                 log.discard()
+            if log is not None:
+                log.release()  # a resume may go on with its spool, in this process too
             raise
         except BaseException:
             if log is not None and hook is None:
                 log.discard()
+            if log is not None:
+                log.release()
             raise
         finally:
             runner.close(interrupted=interrupted)

@@ -146,10 +146,10 @@ def check_settings(settings: Mapping[str, Any], *,
 
 
 def check_run_options(*, workers: Any = None, dask: Any = None, checkpoint_every: Any = None,
-                      checkpoint: Any = None, callback: Any = None,
+                      checkpoint: Any = None, callback: Any = None, evaluations: Any = None,
                       spell: Callable[[str], str] = python_name) -> None:
-    """Check the run's own options (None: not given); a checkpoint file is tried the way it
-    will be written, so a run is not spent before it is found unwritable."""
+    """Check the run's own options (None: not given); a checkpoint or evaluations file is
+    tried the way it will be written, so a run is not spent before it is found unwritable."""
     for key, value in (("workers", workers), ("checkpoint_every", checkpoint_every)):
         if value is not None:
             checked_number(value, RUN_RULES[key], spell(key))
@@ -157,10 +157,12 @@ def check_run_options(*, workers: Any = None, dask: Any = None, checkpoint_every
         check_dask_address(dask, spell("dask"))
     if callback is not None and not callable(callback):
         raise UsageError(f"{spell('callback')} takes a function, but was given {callback!r}")
-    if checkpoint is not None:
-        from mooc.outputs import check_writable
+    from mooc.outputs import check_writable
 
+    if checkpoint is not None:
         check_writable(os.fspath(checkpoint), spell("checkpoint"))
+    if isinstance(evaluations, (str, os.PathLike)):  # True keeps them in memory
+        check_writable(os.fspath(evaluations), spell("evaluations"))
 
 
 def check_dask_address(address: str, name: str) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from mooc.errors import MooError, UsageError
+from mooc.files import side_path
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,13 @@ class Output:
 
 
 def output_paths(args: argparse.Namespace) -> list[tuple[str, str]]:
-    """(flag, path) of every file the command writes, the checkpoint included."""
+    """(flag, path) of every file the command writes, the checkpoint and the evaluations
+    included."""
     paths = [("--out", path) for path in args.out] + [("--plot", path) for path in args.plot]
     if args.report:
         paths.append(("--report", args.report))
+    if args.evaluations:
+        paths.append(("--evaluations", args.evaluations))
     if args.checkpoint:
         paths.append(("--checkpoint", args.checkpoint))
     elif args.resume:
@@ -46,11 +50,37 @@ def output_paths(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 
 def check_output_paths(args: argparse.Namespace) -> None:
-    """Refuse, before the run, every output that cannot be written."""
+    """Refuse, before the run, every output that cannot be written, and two outputs that
+    would be written to one file (the last would replace the other)."""
     if args.plot and importlib.util.find_spec("matplotlib") is None:
         raise UsageError("--plot needs matplotlib: pip install matplotlib")
-    for flag, path in output_paths(args):
+    paths = output_paths(args)
+    for flag, path in paths:
         check_writable(path, flag)
+    check_distinct(paths)
+
+
+def check_distinct(paths: list[tuple[str, str]]) -> None:
+    """UsageError when two of the (flag, path) outputs are one file, a CSV front's run record
+    (``front.run.json`` beside ``front.csv``) included; one output given twice (the same
+    flag and file, so the same text) is no conflict."""
+    seen: dict[str, tuple[str, str]] = {}
+    for flag, path in paths:
+        for name, kind, shown in _files_of(flag, path):
+            key = os.path.normcase(os.path.realpath(name))
+            if key in seen and seen[key][0] != kind:
+                raise UsageError(f"{seen[key][1]} and {shown} are the same file; give each "
+                                 "output a file of its own")
+            seen.setdefault(key, (kind, shown))
+
+
+def _files_of(flag: str, path: str) -> list[tuple[str, str, str]]:
+    """The files one output writes: each with what it holds and how to name it to the user."""
+    files = [(path, flag, f"{flag} '{path}'")]
+    if flag == "--out" and Path(path).suffix == ".csv":
+        side = str(side_path(path))
+        files.append((side, "run record", f"the run record of {flag} '{path}' ('{side}')"))
+    return files
 
 
 def check_writable(path: str, flag: str) -> None:

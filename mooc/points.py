@@ -87,11 +87,14 @@ def read_points(path: str, problem: Any, /) -> np.ndarray:
     say a front's objectives, are ignored), then a row per point; labels for choice
     variables. A UsageError says what is wrong."""
     import csv
+    import io
 
+    from mooc.inputs import read_capped
+
+    data = read_capped(path, "--initial")  # not /dev/zero read for ever
     try:
-        with open(path, encoding="utf-8", newline="") as stream:
-            rows = list(csv.reader(stream))
-    except (OSError, UnicodeDecodeError) as error:
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    except (UnicodeDecodeError, csv.Error) as error:
         raise UsageError(f"cannot read the initial points '{path}': {error}") from None
     if not rows:
         raise UsageError(f"the initial points '{path}' are empty: expected a header row naming "

@@ -95,11 +95,14 @@ def read_result(path: str | os.PathLike[str]) -> Any:
     kinds and labels recorded (``result.problem`` is a :class:`SavedProblem`).
     """
     from mooc.externs import Failure
+    from mooc.inputs import check_input_file
     from mooc.pick import Pick
     from mooc.result import Result
     from mooc.solver.progress import GenerationStats
 
     source = Path(path)
+    if source.exists():  # not /dev/zero read for ever; a missing file is said below
+        check_input_file(str(source), "the front")
     try:
         record = read_record(source)
         problem = saved_problem(record)
@@ -111,7 +114,7 @@ def read_result(path: str | os.PathLike[str]) -> Any:
     except FileNotFoundError as error:
         raise UsageError(f"cannot read a result from '{path}': {error.strerror}: "
                          f"'{error.filename}'") from None
-    except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
+    except (OSError, ValueError, KeyError, TypeError, IndexError, csv.Error) as error:
         raise UsageError(f"cannot read a result from '{path}': {error}") from None
     metadata = record["metadata"]
     reference = record.get("reference_point")

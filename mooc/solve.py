@@ -83,7 +83,8 @@ def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None,
     else:
         settings = solver_settings(problem, options)
     check_run_options(workers=workers, dask=dask, checkpoint_every=checkpoint_every,
-                      checkpoint=checkpoint, callback=settings.get("callback"))
+                      checkpoint=checkpoint, callback=settings.get("callback"),
+                      evaluations=evaluations)
     requested = str(settings.pop("method") or "auto")
     choice = choose_method(problem, requested, settings=settings)
     settings = _method_settings(settings, options, choice.method.name, requested)

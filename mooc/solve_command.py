@@ -181,7 +181,7 @@ def _report(args: argparse.Namespace, result: Any, reference: np.ndarray | None,
 
     chosen = result.pick(args.pick) if args.pick else None
     written, failed = write_outputs(planned_outputs(args, result, reference))
-    if args.evaluations:
+    if args.evaluations and result.evaluations_file is not None:
         written.append(args.evaluations)  # written by the run itself, as it went
     if not args.quiet:
         _print_front(result, args.rows, chosen)

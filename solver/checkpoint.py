@@ -35,6 +35,7 @@ import json
 import os
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,8 @@ from mooc.solver.selection import Ranking
 #: unnormalized; 4: what the gradient steps learned
 FORMAT = 4
 _META = "meta.json"
+#: How a checkpoint file (a zip archive of arrays) begins.
+_ZIP_MAGIC = b"PK\x03\x04"
 
 #: ``checkpoint(state, final)``: called after every generation; ``final`` on the last one.
 CheckpointHook = Callable[["SolverState", bool], object]
@@ -183,19 +186,34 @@ def save_checkpoint(path: str | os.PathLike[str], state: SolverState | None,
 def load_checkpoint(path: str | os.PathLike[str]) -> tuple[SolverState | None, dict[str, Any]]:
     """The state and the caller's extra data saved by :func:`save_checkpoint`; ValueError
     when ``path`` is not such a file."""
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {name: data[name] for name in data.files}
-        meta = json.loads(arrays.pop(_META).tobytes().decode())
-    except (OSError, KeyError, ValueError, EOFError) as error:
-        if isinstance(error, FileNotFoundError):
-            raise
-        raise ValueError(f"'{path}' is not a mooc checkpoint ({error})") from None
+    meta, arrays = _read_arrays(path)
     if meta.get("format") != FORMAT:
         raise ValueError(f"'{path}' is a checkpoint of format {meta.get('format')}; this "
                          f"version of mooc reads format {FORMAT}")
-    state = None if meta["state"] is None else _unpack_state(meta["state"], arrays)
-    return state, meta["extra"]
+    try:
+        state = None if meta["state"] is None else _unpack_state(meta["state"], arrays)
+        return state, meta["extra"]
+    except (KeyError, TypeError, IndexError, AttributeError, ValueError) as error:
+        raise ValueError(f"'{path}' is not a mooc checkpoint ({error!r})") from None
+
+
+def _read_arrays(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """The JSON document and the arrays of the checkpoint file ``path``; ValueError when it
+    is not one, or is truncated or damaged."""
+    with open(path, "rb") as stream:  # opened here: np.load leaves a damaged file open
+        if stream.read(len(_ZIP_MAGIC)) != _ZIP_MAGIC:  # else np.load would try a pickle
+            raise ValueError(f"'{path}' is not a mooc checkpoint")
+        stream.seek(0)
+        try:
+            with np.load(stream, allow_pickle=False) as data:
+                arrays = {name: data[name] for name in data.files}
+            meta = json.loads(arrays.pop(_META).tobytes().decode())
+        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as error:
+            raise ValueError(f"'{path}' is not a mooc checkpoint, or it is truncated or "
+                             f"damaged ({error})") from None
+    if not isinstance(meta, dict):
+        raise ValueError(f"'{path}' is not a mooc checkpoint")
+    return meta, arrays
 
 
 def _pack_population(name: str, population: Population, arrays: dict[str, np.ndarray]) -> None:

@@ -183,3 +183,37 @@ def test_auto_leaves_a_linear_model_with_huge_numbers_to_nsga2(text):
     result = mooc.compile(text).solve(population=20, generations=10, seed=1)
     assert result.method == "nsga2" and len(result) > 0
     assert "beyond 1e+12 in size" in result.method_note
+
+
+def test_an_exact_solve_keeps_no_evaluations_and_does_not_claim_it_wrote_them(capsys, tmp_path):
+    model, path = tmp_path / "k.moo", tmp_path / "evaluations.csv"
+    model.write_text(KNAPSACK)
+    code, _, err = _run(capsys, "solve", model, "--evaluations", path)
+    assert code == 0 and not path.exists()
+    assert "; no evaluations kept (the exact method solves subproblems, not points)" in err
+    assert f"wrote {path}" not in err
+
+
+def _without_durations(path):
+    document = json.loads(path.read_text())
+    del document["metadata"]["duration_seconds"]
+    for stats in document["history"]:
+        del stats["elapsed"]
+    return document
+
+
+def test_a_resumed_or_repeated_run_writes_the_outputs_of_the_run_itself(capsys, tmp_path):
+    run = ["--population", "10", "--seed", "4", "--quiet"]
+    whole, half, resumed, again = (tmp_path / f"{name}.json"
+                                   for name in ("whole", "half", "resumed", "again"))
+    checkpoint = tmp_path / "run.ckpt"
+    assert _run(capsys, "solve", "zdt1", *run, "--generations", "4", "--out", whole)[0] == 0
+    assert _run(capsys, "solve", "zdt1", *run, "--generations", "2", "--out", half,
+                "--checkpoint", checkpoint)[0] == 0
+    assert _run(capsys, "solve", "--resume", checkpoint, "--generations", "4", "--quiet",
+                "--out", resumed)[0] == 0
+    assert _run(capsys, "solve", "--rerun", whole, "--quiet", "--out", again)[0] == 0
+    expected = _without_durations(whole)
+    assert "as requested" not in expected["metadata"]["method_note"]
+    assert _without_durations(resumed) == expected
+    assert _without_durations(again) == expected

@@ -123,3 +123,36 @@ def test_the_command_warns_about_a_lost_checkpoint_prints_the_front_and_exits_2(
     assert "the run goes on" in err
     assert "error: cannot save the checkpoint" in err
     assert "Traceback" not in err
+
+
+def test_an_evaluations_file_that_cannot_be_written_is_refused_before_the_run(capsys, tmp_path):
+    path = tmp_path / "missing" / "evaluations.csv"
+    code, out, err = _solve(capsys, "--evaluations", path, "--generations", "100000")
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: cannot write --evaluations '{path}': the folder "), err
+    assert "does not exist" in err and "Traceback" not in err
+    with pytest.raises(mooc.MooError, match="cannot write 'evaluations'"):
+        mooc.load("zdt1").solve(population=10, generations=2, evaluations=path)
+
+
+@pytest.mark.parametrize("first,second,shown", [
+    (("--out", "a.json"), ("--report", "a.json"), "--out 'a.json' and --report 'a.json'"),
+    (("--out", "a.csv"), ("--evaluations", "a.csv"), "--out 'a.csv' and --evaluations 'a.csv'"),
+    (("--out", "a.csv"), ("--checkpoint", "./a.csv"), "--out 'a.csv' and --checkpoint './a.csv'"),
+    (("--out", "a.csv"), ("--out", "a.run.json"),
+     "the run record of --out 'a.csv' ('a.run.json') and --out 'a.run.json'"),
+])
+def test_two_outputs_to_one_file_are_refused_before_the_run(capsys, tmp_path, monkeypatch,
+                                                             first, second, shown):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _solve(capsys, *first, *second)
+    assert code == 2 and out == ""
+    assert err == f"error: {shown} are the same file; give each output a file of its own\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_one_output_given_twice_is_written_once_over(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = _solve(capsys, "--out", "a.csv", "--out", "./a.csv", "--quiet")
+    assert code == 0 and err == ""
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.csv", "a.run.json"]

@@ -20,6 +20,8 @@ def _solve(capsys, *argv):
 @pytest.mark.parametrize("argv,message", [
     (["zdt1", *QUICK, "--reference", "/dev/zero"],
      "error: --reference '/dev/zero' holds more than 256 MB; mooc reads at most that much"),
+    (["zdt1", *QUICK, "--initial", "/dev/zero"],
+     "error: --initial '/dev/zero' holds more than 256 MB; mooc reads at most that much"),
     (["--rerun", "/dev/zero"], "error: --rerun takes a file, but '/dev/zero' is not a regular file"),
     (["--resume", "/dev/zero"], "error: --resume takes a file, but '/dev/zero' is not a regular file"),
     (["--resume", "/tmp"], "error: --resume takes a file, but '/tmp' is a folder"),

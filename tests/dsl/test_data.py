@@ -167,6 +167,18 @@ def test_integer_indexed_params_from_csv_json_and_npy(tmp_path):
     assert problem.params["k"] == 7.0
 
 
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_csv_lines_may_end_in_lf_cr_lf_or_cr_alone(tmp_path, end):
+    (tmp_path / "w.csv").write_bytes(end.join(["i,w", "3,30", "1,10", "2,20", ""]).encode())
+    text = "param w[1..3]\nvar x in [0, 1]\nminimize f: x * sum(w[i] for i in 1..3)\n"
+    problem = mooc.compile(text, data=[tmp_path / "w.csv"], cache=False)
+    assert problem.params["w"].tolist() == [10.0, 20.0, 30.0]
+    (tmp_path / "w.csv").write_bytes(end.join(["i,w", "1,10", "2,oops", "3,1", ""]).encode())
+    with pytest.raises(MooError) as caught:
+        mooc.compile(text, data=[tmp_path / "w.csv"], cache=False)
+    assert str(caught.value).splitlines()[1:] == ["    2,oops", "      ^^^^"]
+
+
 def test_override_beats_data_which_beats_the_model(plan_files):
     text = PLAN.replace("param profit[products]", "param profit[products] = [1, 1, 1]")
     files = [plan_files / "products.csv", plan_files / "resources.json"]

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import mooc
+from mooc.errors import MooError
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
@@ -356,3 +357,15 @@ def test_long_chain_of_divisions_keeps_left_to_right_order():
     x = np.array([[1.0], [1.5], [2.0]])
     np.testing.assert_allclose(_evaluate(problem, x).F[:, 0], 64 / x[:, 0] / 2 / 4 * x[:, 0]
                                - 3 - x[:, 0] + 1)
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_lines_may_end_in_lf_cr_lf_or_cr_alone(end):
+    lines = ["param a = 2  # a comment", "var x in [0, 1]", "minimize f: a * x + \\", "  1",
+             "minimize g: 1 - x", ""]
+    problem = mooc.compile(end.join(lines), cache=False)
+    np.testing.assert_array_equal(problem.evaluate([[0.5]]).F, [[2.0, 0.5]])
+    with pytest.raises(MooError) as caught:
+        mooc.compile(end.join([*lines[:-1], "minimize h: y", ""]), cache=False)
+    assert str(caught.value).splitlines() == ["<string>:6:13: error: unknown name 'y'",
+                                              "    minimize h: y", "                ^"]

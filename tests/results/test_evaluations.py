@@ -180,3 +180,38 @@ def test_a_killed_and_resumed_run_keeps_every_evaluation_once(tmp_path) -> None:
     assert not target.exists()
     assert main(["solve", "--resume", str(checkpoint), "--allow-extern", "--quiet"]) == 0
     assert target.read_text() == whole.read_text()
+
+
+def test_a_second_run_on_the_same_file_is_refused_instead_of_mixing_its_rows(tmp_path) -> None:
+    problem = mooc.load(EXAMPLES / "binh_korn.moo")
+    path = tmp_path / "evaluations.csv"
+    refused = []
+
+    def another_run_meanwhile(stats):
+        if stats.generation == 1:
+            with pytest.raises(mooc.MooError) as caught:
+                problem.solve(population=10, generations=2, seed=2, evaluations=path)
+            refused.append(str(caught.value))
+
+    first = problem.solve(population=10, generations=3, seed=1, evaluations=path,
+                          callback=another_run_meanwhile)
+    assert refused == [f"error: the evaluations file '{path}' is being written by another run "
+                       "(its spool is in use); give this run a file of its own"]
+    assert len(first.evaluations) == first.n_evaluations  # its rows only
+    assert first.evaluations.number.tolist() == list(range(first.n_evaluations))
+    again = problem.solve(population=10, generations=2, seed=2, evaluations=path)  # let go
+    assert len(again.evaluations) == again.n_evaluations
+
+
+def test_a_run_stopped_before_its_first_generation_lets_go_of_its_spool(tmp_path) -> None:
+    problem = mooc.load(EXAMPLES / "binh_korn.moo")
+    path, checkpoint = tmp_path / "evaluations.csv", tmp_path / "run.ckpt"
+
+    def stop(stats):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        problem.solve(population=10, generations=3, seed=1, evaluations=path,
+                      checkpoint=checkpoint, callback=stop)
+    resumed = mooc.resume(checkpoint, evaluations=path)  # in the same process
+    assert len(resumed.evaluations) == resumed.n_evaluations

@@ -130,6 +130,8 @@ def test_a_front_with_variables_that_do_not_exist_is_read_again(tmp_path) -> Non
     ("a,b\n1,2\n", "have no column x, y"),
     ("x,y\n1\n", ":2: the row has fewer cells than the header"),
     ("x,y\n1,oops\n", "'oops' is not a value of y"),
+    pytest.param("x,y\n1," + "2" * 200_000 + "\n", "field larger than field limit",
+                 id="a-huge-cell"),
 ])
 def test_bad_initial_points_are_refused_in_words(tmp_path, capsys, text, message) -> None:
     points = tmp_path / "points.csv"

@@ -108,3 +108,18 @@ def test_a_bad_rule_is_refused_before_the_run(capsys) -> None:
     assert main(["solve", str(EXAMPLES / "binh_korn.moo"), "--pick", "weights=1,2,3"]) == 2
     captured = capsys.readouterr()
     assert "takes 2 numbers" in captured.err and "gen 0" not in captured.err
+
+
+def test_pick_refuses_a_special_file_and_a_front_the_csv_module_cannot_read(tmp_path,
+                                                                           capsys) -> None:
+    assert main(["pick", "/dev/zero", "knee"]) == 2  # was read without end
+    assert capsys.readouterr().err == ("error: the front takes a file, but '/dev/zero' is not "
+                                       "a regular file\n")
+    front = tmp_path / "front.csv"
+    assert main(["solve", str(EXAMPLES / "binh_korn.moo"), "--population", "10",
+                 "--generations", "2", "--seed", "1", "--quiet", "--out", str(front)]) == 0
+    header = front.read_text().splitlines()[0]
+    front.write_text(f"{header}\n{'1' * 200_000}\n")  # one cell over the csv module's limit
+    assert main(["pick", str(front), "knee"]) == 2
+    assert capsys.readouterr().err == (f"error: cannot read a result from '{front}': field "
+                                       "larger than field limit (131072)\n")

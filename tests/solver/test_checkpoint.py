@@ -105,6 +105,27 @@ def test_extra_data_is_kept_and_a_stranger_file_is_refused(tmp_path):
         load_checkpoint(tmp_path / "other.ckpt")
 
 
+def test_a_truncated_damaged_or_foreign_checkpoint_is_refused_in_words(tmp_path):
+    states = []
+    nsga2(zdt_problem("zdt1", n_var=4), population=8, generations=2, seed=1,
+          checkpoint=lambda state, final: states.append(state))
+    save_checkpoint(tmp_path / "run.ckpt", states[-1])
+    whole = (tmp_path / "run.ckpt").read_bytes()
+    damaged = bytearray(whole)
+    damaged[len(whole) // 2] ^= 0xFF
+    np.save(tmp_path / "array.npy", np.arange(3))
+    foreign = {"truncated": whole[:len(whole) // 2], "damaged": bytes(damaged), "empty": b"",
+               "npy": (tmp_path / "array.npy").read_bytes()}
+    for name, data in foreign.items():
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(ValueError, match="not a mooc checkpoint") as caught:
+            load_checkpoint(tmp_path / name)
+        assert "allow_pickle" not in str(caught.value)
+    np.savez(tmp_path / "list.npz", **{"meta.json": np.frombuffer(b"[1]", dtype=np.uint8)})
+    with pytest.raises(ValueError, match="not a mooc checkpoint"):
+        load_checkpoint(tmp_path / "list.npz")
+
+
 class _InterruptAt:
     """zdt1 that raises KeyboardInterrupt on its ``at``-th call (as Ctrl-C would)."""
 
