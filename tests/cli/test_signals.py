@@ -38,9 +38,34 @@ runpy.run_module("mooc", run_name="__main__", alter_sys=True)
 """
 
 
+def _default_interrupt() -> None:
+    """In the child: Ctrl-C as a terminal gives it. A shell starts a background job with
+    SIGINT ignored, and Python then leaves it ignored; a test run started so would send its
+    Ctrl-Cs to runs that never stop."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+#: The runs a test started: any still running at its end is killed (a failed assertion must
+#: not leave a run of a million generations behind).
+_STARTED: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_run_left_behind():
+    yield
+    while _STARTED:
+        process = _STARTED.pop()
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
 def _mooc(*argv: str, cwd: Path = ROOT) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", LAUNCH, *argv], cwd=cwd, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen([sys.executable, "-c", LAUNCH, *argv], cwd=cwd, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               preexec_fn=_default_interrupt)  # noqa: PLW1509 - no threads here
+    _STARTED.append(process)
+    return process
 
 
 def _wait_for(path: Path, process: subprocess.Popen[str], seconds: float = 60.0) -> None:
