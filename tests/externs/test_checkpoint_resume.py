@@ -65,9 +65,12 @@ ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(
 
 
 def _start(model: Path, *options: str) -> subprocess.Popen:
+    # SIGINT at its default in the run: a test run started as a background job (SIGINT
+    # ignored, which Python keeps) would send its Ctrl-Cs to a run that ignores them
     return subprocess.Popen([sys.executable, "-m", "mooc", "solve", str(model), *RUN, *options],
                             start_new_session=True, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=model.parent, env=ENV)
+                            stderr=subprocess.PIPE, text=True, cwd=model.parent, env=ENV,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
 
 
 def _wait_for_calls(folder: Path, count: int, proc: subprocess.Popen) -> None:
