@@ -53,7 +53,7 @@ class JacobianPrinter(PopulationPrinter):
     def _print_KroneckerDelta(self, expr: sympy.KroneckerDelta) -> str:
         a, b = (self._print(arg) for arg in expr.args)
         return str(self.emitter.static(
-            f"numpy.asarray(numpy.equal({a}, {b}), dtype=float)", "delta"))
+            f"_kronecker({a}, {b})", "delta"))
 
     def reduction(self, kind: str, body: sympy.Expr, index: sympy.Symbol, lo: sympy.Expr,
                   hi: sympy.Expr, site: int) -> str:

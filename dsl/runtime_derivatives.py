@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from mooc.dsl.runtime import MAX_ELEMENTS, StaticIndexError
+
 
 def _in_range(body: object, values: np.ndarray, lo: object, hi: object) -> tuple[np.ndarray, np.ndarray]:
     """``body`` broadcast over the range's axis, and the mask of the elements in range."""
@@ -65,6 +67,20 @@ def jacobian_put(J: np.ndarray, row: int, count: int, column: int, size: int, va
         sign * block.reshape(count, size, n).transpose(2, 0, 1)
 
 
+def kronecker(a: object, b: object) -> np.ndarray:
+    """1.0 where the index values ``a`` and ``b`` are equal, else 0.0 (broadcast); refused
+    (StaticIndexError, too large) rather than allocated beyond MAX_ELEMENTS, as a range is:
+    a family of 10^7 members over 10^7 variables asked for 10^14."""
+    left, right = np.asarray(a), np.asarray(b)
+    shape = np.broadcast_shapes(left.shape, right.shape)
+    if float(np.prod(shape, dtype=float)) > MAX_ELEMENTS:
+        spans = " x ".join(f"{size:,}" for size in shape if size != 1)
+        raise StaticIndexError(-1, f"a derivative would span {spans} elements; at most "
+                                   f"{MAX_ELEMENTS:,} are allowed", too_large=True)
+    return np.asarray(np.equal(left, right), dtype=float)
+
+
 #: Names the generated derivative code finds in its namespace.
 NAMES = {"_prod_except": prod_except, "_first_argmin": first_argmin,
-         "_first_argmax": first_argmax, "_jacobian_put": jacobian_put}
+         "_first_argmax": first_argmax, "_jacobian_put": jacobian_put,
+         "_kronecker": kronecker}

@@ -216,3 +216,17 @@ def test_a_product_inside_a_sum_of_squares_keeps_its_reduction_axis(M):
         numeric = _central_differences(derivatives, X, column)
         exact = analytic[:, :, column]
         assert np.all(np.abs(numeric - exact) <= 2e-5 * (1 + np.abs(exact) + np.abs(numeric)))
+
+
+def test_a_kronecker_delta_too_large_is_refused_not_allocated(monkeypatch):
+    """A family of M objectives over M variables (x[M-m+1]) has a derivative delta of M x M:
+    at M = 10^7 it asked numpy for 91 TiB (MemoryError, found by the fuzzer). It is refused
+    like a range beyond MAX_ELEMENTS; the model then solves without derivatives."""
+    from mooc.dsl import runtime_derivatives
+
+    monkeypatch.setattr(runtime_derivatives, "MAX_ELEMENTS", 100)
+    text = ("param M = 20\nvar x[1..M] in [0, 1]\nminimize f[m in 1..M]: x[M-m+1]^2\n"
+            "maximize total: sum(f[m] for m in 1..M)\n")
+    problem = mooc.compile(text, cache=False)
+    assert problem.derivatives_function() is None
+    assert "a derivative would span 20 x 20 elements" in problem.derivatives.reason
