@@ -27,7 +27,7 @@ def family_indices(printer: PopulationPrinter, emitter: Emitter, family: Family,
         values, _ = emitter.static_pair(f"_index_range({start}, {start + size - 1}, {level}, -1)")
         printer.bound[index] = values
     if kept:
-        emitter.prelude.append(f"_boxes.add({''.join(f'{c}, ' for c in printer.bound.values())})")
+        emitter.box(printer.bound.values())
 
 
 def activity(printer: PopulationPrinter, emitter: Emitter, model: LoweredModel) -> list[str]:

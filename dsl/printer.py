@@ -6,6 +6,8 @@ prelude collects while they are printed: static index work, constants and error 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import sympy
 from sympy.printing.numpy import NumPyPrinter
@@ -276,7 +278,7 @@ class PopulationPrinter(NumPyPrinter):
             return
         used = self.bound.values() if whole else \
             [code for symbol, code in self.bound.items() if symbol in expr.free_symbols]
-        self.emitter.prelude.append(f"_boxes.add({''.join(f'{code}, ' for code in used)})")
+        self.emitter.box(used)
 
     def varies(self, expr: sympy.Basic) -> bool:
         """Whether ``expr`` has a value per point: it refers to a variable, a let or an
@@ -385,6 +387,11 @@ class Emitter:
         values, mask = self.fresh("index"), self.fresh("mask")
         self.prelude.append(f"{values}, {mask} = {code}")
         return values, mask
+
+    def box(self, indices: Iterable[str]) -> None:
+        """A prelude line recording the box these index arrays span (see
+        :class:`mooc.dsl.runtime.BoxSizes`)."""
+        self.prelude.append(f"_boxes.add({''.join(f'{code}, ' for code in indices)})")
 
     def static_expr(self, printer: PopulationPrinter, expr: sympy.Expr) -> str:
         """Code for a static expression (no decision variables); constants stay inline."""
