@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import sympy
+from sympy.printing.str import StrPrinter
 
 
 def variable_symbol(name: str) -> sympy.Symbol:
@@ -114,6 +115,18 @@ _AS_WRITTEN = {"Max": "max", "Min": "min", "Abs": "abs", "ceiling": "ceil", "**"
 _SYMPY_WORDS = re.compile(r"\b(Max|Min|Abs|ceiling)\b|\*\*")
 
 
+class _WrittenPrinter(StrPrinter):
+    """sympy's text, but an ``if`` as the model writes it."""
+
+    def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
+        *pieces, (last, _) = expr.args
+        text = self._print(last)
+        for value, condition in reversed(pieces):
+            text = f"if {self._print(condition)} then {self._print(value)} else {text}"
+        return f"({text})"
+
+
 def as_written(expr: sympy.Basic) -> str:
-    """An expression in the model language's words (max, abs, ceil, ^), not sympy's."""
-    return _SYMPY_WORDS.sub(lambda match: _AS_WRITTEN[match.group(0)], sympy.sstr(expr))
+    """An expression in the model language's words (max, abs, ceil, ^, if), not sympy's."""
+    text = _WrittenPrinter().doprint(expr)
+    return _SYMPY_WORDS.sub(lambda match: _AS_WRITTEN[match.group(0)], text)

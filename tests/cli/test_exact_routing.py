@@ -217,3 +217,14 @@ def test_a_resumed_or_repeated_run_writes_the_outputs_of_the_run_itself(capsys, 
     assert "as requested" not in expected["metadata"]["method_note"]
     assert _without_durations(resumed) == expected
     assert _without_durations(again) == expected
+
+
+def test_a_condition_on_variables_is_named_as_the_model_writes_it():
+    problem = mooc.compile("var k int in [1, 3]\nvar y in [0, 1]\n"
+                           "minimize f: (if k >= 2 then y^2 else 0) + y\nminimize g: 1 - y\n",
+                           cache=False)
+    from mooc.chain import choose_method
+
+    why = choose_method(problem).why
+    assert "(if k >= 2 then y^2 else 0) depends on a condition of variables" in why, why
+    assert "Piecewise" not in why
