@@ -129,8 +129,8 @@ class Table:
             if isinstance(cells, np.ndarray) and cells.dtype.kind in "iuf":
                 values = cells.astype(float)
             else:
-                if _holds_bools(cells, self.source is None):
-                    raise ValueError  # a bool is no number: found and reported cell by cell
+                if _holds_bools(cells, self.source is None) or _loose_numbers(cells):
+                    raise ValueError  # found and reported cell by cell
                 values = np.array(cells, dtype=float)
         except (TypeError, ValueError):
             values = self._numbers_slowly(column)
@@ -147,12 +147,15 @@ class Table:
         """Cell by cell, to find the one that is not a number (and say where)."""
         out = np.empty(self.n_rows)
         for row, cell in enumerate(self.cells[column]):
+            shown = self.text(row, column).strip()
+            if _loose_numbers([cell]):
+                raise self.error(row, column, f"expected a number written with the digits 0-9 "
+                                              f"(no '_' or other scripts), but found '{shown}'")
             try:
                 if isinstance(cell, (bool, np.bool_)) or cell is None:
                     raise ValueError
                 out[row] = float(cell)
             except (TypeError, ValueError):
-                shown = self.text(row, column).strip()
                 found = f"'{shown}'" if shown else "an empty cell"
                 raise self.error(row, column, f"expected a number, but found {found}") from None
         return out
@@ -164,6 +167,14 @@ def _holds_bools(cells: Any, typed: bool) -> bool:
     if isinstance(cells, np.ndarray):
         return cells.dtype.kind == "b"
     return typed and any(isinstance(cell, (bool, np.bool_)) for cell in cells)
+
+
+def _loose_numbers(cells: Any) -> bool:
+    """Whether text cells hold what Python reads as a number but a data file does not write
+    one: digit groups with ``_`` (``1_000``) or digits of other scripts (``١٢``, full-width
+    ``１２``). Typed cells (Parquet's) are numbers already."""
+    text = "".join(cell for cell in cells if isinstance(cell, str))
+    return "_" in text or not text.isascii()
 
 
 def _cell_columns(line: str, column: int, delimiter: str) -> tuple[int, int]:
