@@ -166,8 +166,8 @@ class ExpressionChecks:
                 raise fail(f"'{index.name}' runs over {over}, but {where} is an element of the "
                            f"set '{set_name}'", index.span)
             return
-        if isinstance(index, ast.Name):
-            return
+        if isinstance(index, ast.Name) or _whole_literal(index):
+            return  # a whole number names a label written so (read from data: '2021')
         raise fail(f"{where} is an element of the set '{set_name}': write one of its labels, or "
                    f"an index that runs over it ('for p in {set_name}')", index.span)
 
@@ -299,3 +299,8 @@ class ExpressionChecks:
 
 _TYPE_WORDS = {"bool": "a condition", "choice": "a choice variable (compare it with a label, "
                "or use it to index a table)"}
+
+
+def _whole_literal(node: ast.Expr) -> bool:
+    """Whether ``node`` is a number written with the digits 0-9 only (``2021``, not ``2021.0``)."""
+    return isinstance(node, ast.Number) and node.text.isdigit()

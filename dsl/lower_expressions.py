@@ -220,7 +220,7 @@ class ExpressionLowering:
         if isinstance(meaning, ParamValue) and meaning.label_of:
             return self.table_lookup(node, meaning, env)
         sets = self.checker.scope[node.name].dim_sets or ("",) * len(node.indices)
-        indices = [self.index(index, env, set_name)
+        indices = [self.index(index, env, set_name, node)
                    for index, set_name in zip(node.indices, sets, strict=True)]
         if isinstance(meaning, VarBlock):
             self.check_guarded(node, meaning, tuple(indices))
@@ -231,16 +231,27 @@ class ExpressionLowering:
         self.out.sites.setdefault(element, node.span)
         return element
 
-    def index(self, node: ast.Expr, env: dict, set_name: str) -> sympy.Expr:
-        """An index; where the dimension is a named set, a bare name that is no index in
-        scope is one of its labels, standing for its position (from 1)."""
-        if not set_name or not isinstance(node, ast.Name) or node.name in env:
+    def index(self, node: ast.Expr, env: dict, set_name: str, of: ast.Index) -> sympy.Expr:
+        """An index of ``of``; where the dimension is a named set, a bare name that is no index
+        in scope, or a whole number, is one of its labels, standing for its position (from 1)."""
+        if isinstance(node, ast.Number) and set_name:  # a label written as a whole number
+            label = node.text
+        elif not set_name or not isinstance(node, ast.Name) or node.name in env:
             return self.expr(node, env)
+        else:
+            label = node.name
         labels = self.sets[set_name]
-        if node.name not in labels:
-            raise ModelCheckError(f"'{node.name}' is not a label of the set '{set_name}'"
-                                  f"{did_you_mean(node.name, labels)}", node.span)
-        return sympy.Integer(labels.index(node.name) + 1)
+        if label not in labels and isinstance(node, ast.Number) and \
+                not any(known.isdigit() for known in labels):
+            where = f"index {of.indices.index(node) + 1} of '{of.name}'" \
+                if len(of.indices) > 1 else f"the index of '{of.name}'"
+            raise ModelCheckError(f"{where} is an element of the set '{set_name}': write one of "
+                                  f"its labels, or an index that runs over it "
+                                  f"('for p in {set_name}')", node.span)
+        if label not in labels:
+            raise ModelCheckError(f"'{label}' is not a label of the set '{set_name}'"
+                                  f"{did_you_mean(label, labels)}", node.span)
+        return sympy.Integer(labels.index(label) + 1)
 
     def check_guarded(self, node: ast.Name | ast.Index, block: VarBlock,
                       indices: tuple[sympy.Expr, ...]) -> None:

@@ -270,3 +270,19 @@ def test_parquet_booleans_are_not_numbers(plan_files):
     with pytest.raises(DataError, match="flags.parquet, row 1, column 'profit': expected a "
                                         "number, but found 'True'"):
         mooc.compile(PLAN, data=[plan_files / "flags.parquet", plan_files / "resources.json"])
+
+
+def test_a_label_read_as_a_whole_number_is_written_as_that_number(tmp_path):
+    (tmp_path / "d.csv").write_text("years,demand\n2021,5\n2022,7\n")
+    text = ("set years\nparam demand[years]\nvar x[y in years] in [0, 10]\n"
+            "minimize f: 3 * x[2022] + demand[2021] * x[2021]\nminimize g: -x[2021] - x[2022]\n")
+    problem = mooc.compile(text, data=[tmp_path / "d.csv"], cache=False)
+    X = np.random.default_rng(0).random((4, 2)) * 10
+    F = problem.evaluate(X).F
+    assert np.allclose(F[:, 0], 3 * X[:, 1] + 5 * X[:, 0])
+    for written, message in (("2023", "'2023' is not a label of the set 'years'; did you mean "
+                                      "'2022'?"),
+                             ("2021.0", "the index of 'x' is an element of the set 'years'")):
+        with pytest.raises(ModelCheckError, match=re.escape(message)):
+            mooc.compile(text.replace("x[2021]", f"x[{written}]"), data=[tmp_path / "d.csv"],
+                         cache=False)
