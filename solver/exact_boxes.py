@@ -89,10 +89,11 @@ def box_decomposition(search: Search, first: int) -> list[Box] | None:
             search.boxes = [b for b in search.boxes if not b.inside(ideal[others] - step,
                                                                     box.upper)]
             continue
-        upper[first] = first_solve.value + (steps[first] / 2 if np.isfinite(steps[first]) else
-                                            search.margin(np.eye(problem.n_obj)[first],
-                                                          first_solve.value))
-        second = search.solve(np.ones(problem.n_obj), upper)
+        lattice_first = np.isfinite(steps[first])
+        slack = steps[first] / 2 if lattice_first else \
+            search.margin(np.eye(problem.n_obj)[first], first_solve.value)
+        second = search.solve_within(np.ones(problem.n_obj), upper, first, first_solve.value,
+                                     slack, exactly=not lattice_first)
         x = first_solve.x if second.x is None else second.x
         y = problem.objectives(x[None])[0]
         projected = y[others]

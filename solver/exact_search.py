@@ -93,15 +93,28 @@ class Search:
         if solved.x is None or then is None:
             return solved.x
         # In the second solve f[first] may exceed its optimum by half its step when it has one
-        # (values lie on that lattice), by 1e-9 of its size without its constant otherwise
-        # (when HiGHS's tolerances make that solve infeasible, the first point is kept).
-        tighter = np.array(upper, dtype=float)
+        # (values lie on that lattice); otherwise not at all, or by 1e-9 of its size without
+        # its constant when HiGHS's tolerances make that infeasible (and when that is too, the
+        # first point is kept).
         step = self.steps[first]
         slack = step / 2 if np.isfinite(step) else \
             self.margin(np.eye(n_obj)[first], solved.value, relative=1e-9)
-        tighter[first] = min(tighter[first], solved.value + slack)
-        second = self.solve(np.eye(n_obj)[then], tighter, lower)
+        second = self.solve_within(np.eye(n_obj)[then], upper, first, solved.value,
+                                   slack, exactly=not np.isfinite(step), lower=lower)
         return solved.x if second.x is None else second.x
+
+    def solve_within(self, weights: np.ndarray, upper: np.ndarray, first: int, value: float,
+                     slack: float, *, exactly: bool, lower: np.ndarray | None = None) -> Solved:
+        """:meth:`solve` with ``f[first] <= value`` as well: first with no slack when
+        ``exactly`` (so a point found at the end of the front is that end, not one a rounding
+        margin away from it), then, if that is infeasible, within ``slack``."""
+        tighter = np.array(upper, dtype=float)
+        for allowed in ((0.0, slack) if exactly else (slack,)):
+            tighter[first] = min(upper[first], value + allowed)
+            solved = self.solve(weights, tighter, lower)
+            if solved.x is not None:
+                break
+        return solved
 
     def blended_weight(self, first: int, then: int) -> float | None:
         """The weight ``w`` for which one solve of ``f[first] + w * f[then]`` is lexicographic,

@@ -374,3 +374,19 @@ def test_a_mixed_integer_point_holds_the_rows_a_mip_tolerance_let_it_break():
     assert result.proven and len(result.F) == 1
     assert np.all(result.X @ A_ub.T <= b_ub + 1e-9)
     np.testing.assert_allclose(result.F, [[-7.95, -2.0]], atol=1e-6)
+
+
+@pytest.mark.parametrize("C, end", [
+    ([[2.0, 1.0], [-1.0, -1.0]], [0.0, 12.0]),  # two objectives: the dichotomy's lexicographic ends
+    ([[2.0, 1.0], [-1.0, -1.0], [0.0, -1.0]], [0.0, 12.0, 0.0]),  # three: box decomposition
+])
+def test_the_end_of_a_continuous_front_is_found_exactly(C, end):
+    """The second solve of a lexicographic pair bounds the first objective at its optimum, not
+    a rounding margin above it, which the second objective would use (a 3e-09 where 0 is)."""
+    C = np.array(C)
+    problem = LinearProblem(C, np.array([0.0, 12.0, 0.0][:len(C)]), np.zeros((0, 2)),
+                            np.zeros(0), lower=np.zeros(2), upper=np.full(2, 10.0),
+                            integral=np.zeros(2, bool))
+    F = exact_front(problem).F
+    best = F[np.argmin(F[:, 0])]
+    assert best.tolist() == end
