@@ -99,11 +99,16 @@ def out_of_range(problem: LinearProblem, /) -> str | None:
 
 def on_unit_lattices(problem: LinearProblem, steps: np.ndarray, /) -> LinearProblem:
     """``problem`` with each objective on a lattice (finite ``steps[k]``) divided by its step:
-    its values are then whole numbers (plus a constant), whatever their size. HiGHS's
-    tolerances (1e-7 feasibility, 1e-6 absolute gap) are absolute, so a lattice of step 1e-6
-    would be below what it tells apart; a step of 1 never is."""
-    scale = np.where(np.isfinite(steps), steps, 1.0)
-    C = problem.C.toarray() / scale[:, None]  # type: ignore[union-attr]
+    its values are then whole numbers (plus a constant), whatever their size; and each other
+    objective divided by the power of two nearest its largest coefficient. HiGHS's
+    tolerances (1e-7 feasibility and reduced costs, 1e-6 absolute gap) are absolute, so a
+    lattice of step 1e-6, or an objective whose coefficients are all about 1e-9, would be
+    below what it tells apart; a step or a coefficient of about 1 never is."""
+    C = problem.C.toarray()  # type: ignore[union-attr]
+    largest = np.abs(C).max(axis=1, initial=0.0)
+    nearest_power = np.exp2(np.round(np.log2(np.where(largest > 0, largest, 1.0))))
+    scale = np.where(np.isfinite(steps), steps, nearest_power)
+    C = C / scale[:, None]
     C[np.isfinite(steps)] = np.round(C[np.isfinite(steps)])  # whole by the step's definition
     return LinearProblem(C, problem.c0 / scale, problem.A_ub, problem.b_ub, problem.A_eq,
                          problem.b_eq, lower=problem.lower, upper=problem.upper,

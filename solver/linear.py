@@ -102,19 +102,22 @@ def _fraction(value: float) -> Fraction | None:
 
 def granularity(problem: LinearProblem, k: int, /) -> float | None:
     """The step between values objective ``k`` can take: the greatest common divisor of its
-    coefficients when every column it uses is integral and every coefficient a fraction with
-    a denominator up to a million; None when its values are not on such a lattice."""
+    coefficients when every column it uses is integral and every coefficient, over the
+    smallest, a fraction with a denominator up to a million (so the answer does not depend
+    on the objective's units: coefficients 1e-9 and 3e-9 have the step 1e-9); None when its
+    values are not on such a lattice."""
     row = sparse.csr_array(problem.C[[k]])
     columns, values = row.indices[row.data != 0], row.data[row.data != 0]
     if not values.size:
         return 1.0
     if not np.all(problem.integral[columns]):  # type: ignore[index]
         return None
-    fractions = [_fraction(float(v)) for v in values]
+    smallest = float(np.abs(values).min())
+    fractions = [_fraction(float(v) / smallest) for v in values]
     if any(f is None for f in fractions):
         return None
     numerators = [abs(f.numerator) for f in fractions if f is not None]
     denominators = [f.denominator for f in fractions if f is not None]
     common = math.lcm(*denominators)
     step = math.gcd(*(n * (common // d) for n, d in zip(numerators, denominators, strict=True)))
-    return step / common
+    return smallest * step / common

@@ -390,3 +390,26 @@ def test_the_end_of_a_continuous_front_is_found_exactly(C, end):
     F = exact_front(problem).F
     best = F[np.argmin(F[:, 0])]
     assert best.tolist() == end
+
+
+@pytest.mark.parametrize("scale", [1e-9, 1e-6, 1e6])
+@pytest.mark.parametrize("n_obj, integral", [(2, False), (2, True), (3, True)])
+def test_a_front_is_the_same_whatever_the_size_of_the_objectives_coefficients(scale, n_obj,
+                                                                              integral):
+    """HiGHS's tolerances are absolute: objectives whose coefficients are all about 1e-9 were
+    solved as if flat (one point, called proven), and a lattice was found only where its step
+    was about 1 or more; both now do not depend on the objectives' units. The first objective
+    (sqrt 2) is on no lattice, the others are."""
+    C = np.array([[1.0, np.sqrt(2)], [-1.0, -0.5], [0.5, -3.0]])[:n_obj]
+    c0 = np.array([0.0, 1.5, 3.0])[:n_obj]
+
+    def solved(factor):
+        problem = LinearProblem(C * factor, c0 * factor, np.ones((1, 2)), np.array([4.0]),
+                                lower=np.zeros(2), upper=np.full(2, 3.0),
+                                integral=np.full(2, integral))
+        return exact_front(problem)
+
+    reference, scaled = solved(1.0), solved(scale)
+    assert reference.proven and scaled.proven
+    assert len(reference.F) >= 3
+    assert _same(scaled.F / scale, reference.F)
