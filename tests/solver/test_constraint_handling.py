@@ -160,3 +160,20 @@ def test_penalty_and_epsilon_out_of_range_are_refused(setting, value):
     with pytest.raises(ValueError, match=f"'{setting}' must be in"):
         nsga2(half_line_problem(), population=10, generations=2, seed=0,
               constraints="penalty" if setting == "penalty" else "epsilon", **{setting: value})
+
+
+def test_soft_constraint_undefined_everywhere_is_said_and_front_is_non_dominated():
+    # every point satisfies the (absent) hard constraints but its soft violation is NaN: the
+    # front must not claim no feasible point was found, nor hold dominated points
+    import moocore
+
+    def function(X):
+        return np.stack([X[:, 0], 1 - X[:, 0] + X[:, 1]], axis=1), np.zeros((len(X), 0)), \
+            np.full((len(X), 1), np.nan)
+
+    problem = FunctionProblem(function, lower=[0.0, 0.0], upper=[1.0, 1.0], n_obj=2, n_soft=1)
+    result = nsga2(problem, population=20, generations=5, seed=0)
+    assert result.feasible_found and result.feasible.all()
+    assert "no feasible point" not in result.message
+    assert "undefined (NaN or infinite) soft constraint" in result.message
+    assert moocore.is_nondominated(result.F).all()
