@@ -339,7 +339,10 @@ EQUALITY_TOLERANCE = 1e-6
 
 def violation(op: str, lhs: object, rhs: object, tolerance: float | None) -> np.ndarray:
     """How far ``lhs op rhs`` is from holding: 0 where it holds, NaN where undefined; a
-    tolerance of None (an equality without ``tol``) is :data:`EQUALITY_TOLERANCE` relative."""
+    tolerance of None (an equality without ``tol``) is :data:`EQUALITY_TOLERANCE` relative.
+
+    An infinite side is undefined too (``1/0``, ``log(0)``): ``1/x >= 2`` does not hold at
+    ``x = 0``, although ``inf >= 2``, just as a condition on such a value is false."""
     if tolerance is None:
         return _relative_violation(lhs, rhs)
     # one new array, worked in place
@@ -348,6 +351,9 @@ def violation(op: str, lhs: object, rhs: object, tolerance: float | None) -> np.
         np.negative(gap, out=gap)
     elif op == "==":
         np.abs(gap, out=gap)
+    # an infinite side makes the gap infinite: +inf stays the worst violation, -inf (the side
+    # that would make it hold) is undefined
+    np.copyto(gap, np.nan, where=np.isneginf(gap))
     if tolerance:
         gap -= tolerance
     np.maximum(gap, 0.0, out=gap)  # NaN stays NaN

@@ -114,6 +114,10 @@ def _resumed_generator(state: SolverState) -> np.random.Generator:
     return np.random.Generator(bit_generator)
 
 
+#: The largest finite float.
+_LARGEST = float(np.finfo(float).max)
+
+
 def _check_range(name: str, value: float, low: float, high: float = np.inf) -> None:
     if not low <= value <= high:
         raise ValueError(f"'{name}' must be in [{low}, {high}], but is {value}")
@@ -187,7 +191,9 @@ class Search:
         else:
             generator, seed = _generator(seed, rng)
         _check_range("population", population, 2)
-        _check_range("penalty", penalty, 0.0)
+        _check_range("penalty", penalty, 0.0, _LARGEST)  # inf would make 0 * inf = NaN
+        if epsilon is not None:
+            _check_range("epsilon", epsilon, 0.0)
         if stall_generations is not None:
             _check_range("stall_generations", stall_generations, 1)
         if max_front is None:

@@ -37,11 +37,18 @@ EPSILON_QUANTILE = 0.2
 
 
 def clean_violations(values: np.ndarray, /) -> np.ndarray:
-    """Violations as they are compared: NaN becomes infinity and negatives become zero."""
+    """Violations as they are compared: NaN and minus infinity (a residual made infinite by an
+    undefined value, such as ``log(0)``) become infinity, and other negatives become zero.
+
+    Examples
+    --------
+    >>> clean_violations(np.array([[-1.0, 0.5, np.nan, -np.inf]])).tolist()
+    [[0.0, 0.5, inf, inf]]
+    """
     if not values.size:
         return values
     cleaned = np.maximum(values, 0.0)  # NaN stays NaN
-    cleaned[np.isnan(cleaned)] = np.inf
+    cleaned[np.isnan(cleaned) | np.isneginf(values)] = np.inf
     return cleaned
 
 

@@ -33,6 +33,9 @@ def _least_violating(population: Population, archive: FrontArchive) -> np.ndarra
     """Rows of the non-dominated least-violating points, preferring finite objectives."""
     objectives = soft_penalized(population, archive.handling.soft_weights)
     finite = finite_rows(objectives)
+    if not finite.any():  # the soft violations are undefined everywhere: judge by F alone
+        objectives = population.F
+        finite = finite_rows(objectives)
     candidates = finite if finite.any() else np.ones(len(population), dtype=bool)
     violation = archive.handling.total_violation(population.hard)
     least = violation[candidates].min()
@@ -57,6 +60,9 @@ def select_front(archive: FrontArchive, population: Population, /, *,
         points = population.take(rows)
         objectives = soft_penalized(points, archive.handling.soft_weights)
         what = "no feasible point with finite objectives was found; least-violating"
+        if feasible_found:  # only points whose soft violations were NaN or infinite
+            what = ("every feasible point found has an undefined (NaN or infinite) soft "
+                    "constraint; least-violating")
     order = np.lexsort(objectives.T[::-1])
     description = f"{what}: {len(points)} non-dominated point{'' if len(points) == 1 else 's'}"
     if ignore and points.hard.shape[1]:

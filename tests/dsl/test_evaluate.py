@@ -137,6 +137,21 @@ def test_domain_faults_give_nan_or_inf_without_warnings(expression, oracle):
         np.testing.assert_array_equal(F[:, 0], oracle(x))
 
 
+@pytest.mark.parametrize("constraint", ["1 / x >= 2", "log(x) <= -1", "-1 / x <= -2",
+                                        "2 <= 1 / x", "1 / x >= 2 tol 0.5"])
+@pytest.mark.parametrize("soft", ["", "soft "])
+def test_a_constraint_with_an_infinite_side_is_violated(constraint, soft):
+    # at x = 0 the side 1/x (or log x) is undefined: the constraint does not hold there, as a
+    # condition on such a value is false, whichever way the infinity points
+    problem = mooc.compile(f"var x in [0, 1]\nminimize f: x\n{soft}constraint c: {constraint}\n")
+    evaluation = _evaluate(problem, np.array([[0.0], [0.25], [1.0]]))
+    violation = evaluation.soft_violation if soft else evaluation.violation
+    assert np.isnan(violation[0, 0])
+    assert (violation[1:, 0] == 0).sum() >= 1  # elsewhere it is an ordinary constraint
+    if not soft:
+        assert not evaluation.feasible[0]
+
+
 @pytest.mark.parametrize("expression", ["log(0) < 1", "1/0 == 1/0", "sqrt(-1) > 0"])
 def test_conditions_on_undefined_constants_are_false(expression):
     problem = mooc.compile(f"var x in [0, 1]\nminimize f: if {expression} then 1 else x\n")

@@ -137,3 +137,43 @@ def test_nan_violation_is_worst():
     result = nsga2(problem, population=20, generations=10, seed=0)
     assert (result.X[:, 0] <= 0.5).all() and result.feasible.all()
     assert np.isinf(result.population.hard).sum() < 20
+
+
+@pytest.mark.parametrize("mode", STEERING_MODES)
+def test_minus_infinite_violation_is_worst_not_satisfied(mode):
+    # a residual such as log(x) - 1 is -inf at x = 0, where it is undefined: never feasible
+    def function(X):
+        F, hard = half_line(X)
+        return F, np.where(X[:, :1] > 0.7, -np.inf, hard)
+
+    problem = FunctionProblem(function, lower=[0.0, 0.0], upper=[1.0, 1.0], n_obj=2, n_hard=1)
+    result = nsga2(problem, population=20, generations=10, seed=0, constraints=mode)
+    assert result.feasible_found and result.feasible.all()
+    assert ((result.X[:, 0] >= 0.5) & (result.X[:, 0] <= 0.7)).all()
+    assert np.isinf(result.population.hard[result.population.X[:, 0] > 0.7]).all()
+
+
+@pytest.mark.parametrize(("setting", "value"), [("penalty", np.inf), ("penalty", -1.0),
+                                                ("epsilon", -1.0), ("epsilon", np.nan)])
+def test_penalty_and_epsilon_out_of_range_are_refused(setting, value):
+    # an infinite penalty made every feasible point's objectives 0 * inf = NaN: none reported
+    with pytest.raises(ValueError, match=f"'{setting}' must be in"):
+        nsga2(half_line_problem(), population=10, generations=2, seed=0,
+              constraints="penalty" if setting == "penalty" else "epsilon", **{setting: value})
+
+
+def test_soft_constraint_undefined_everywhere_is_said_and_front_is_non_dominated():
+    # every point satisfies the (absent) hard constraints but its soft violation is NaN: the
+    # front must not claim no feasible point was found, nor hold dominated points
+    import moocore
+
+    def function(X):
+        return np.stack([X[:, 0], 1 - X[:, 0] + X[:, 1]], axis=1), np.zeros((len(X), 0)), \
+            np.full((len(X), 1), np.nan)
+
+    problem = FunctionProblem(function, lower=[0.0, 0.0], upper=[1.0, 1.0], n_obj=2, n_soft=1)
+    result = nsga2(problem, population=20, generations=5, seed=0)
+    assert result.feasible_found and result.feasible.all()
+    assert "no feasible point" not in result.message
+    assert "undefined (NaN or infinite) soft constraint" in result.message
+    assert moocore.is_nondominated(result.F).all()
