@@ -5,6 +5,7 @@ expressions; the statements are in :mod:`mooc.dsl.check`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from mooc.dsl import ast
@@ -108,6 +109,9 @@ class ExpressionChecks:
         return getattr(self, "expr_" + type(node).__name__)(node, local)  # type: ignore[no-any-return]
 
     def expr_Number(self, node: ast.Number, local: dict) -> tuple[str, bool]:
+        if not math.isfinite(node.value):
+            raise fail(f"{node.text} is not a finite number: the largest is about 1.8e308",
+                       node.span)
         return "number", False
 
     def expr_Name(self, node: ast.Name, local: dict) -> tuple[str, bool]:
