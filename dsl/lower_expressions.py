@@ -304,7 +304,11 @@ class ExpressionLowering:
         if node.function in ("min", "max"):
             # sympy compares every pair of symbolic arguments: minutes for a few hundred
             evaluate = len(args) <= 8 or all(arg.is_number for arg in args)
-            return (sympy.Min if node.function == "min" else sympy.Max)(*args, evaluate=evaluate)
+            function = sympy.Min if node.function == "min" else sympy.Max
+            try:
+                return function(*args, evaluate=evaluate)  # type: ignore[no-any-return]
+            except (TypeError, ValueError):  # a constant sympy cannot order: sum(i for i in 1..2)
+                return function(*args, evaluate=False)  # type: ignore[no-any-return]
         return _UNARY[node.function](args[0])  # type: ignore[no-any-return]
 
     def expr_Reduction(self, node: ast.Reduction, env: dict) -> sympy.Expr:

@@ -30,3 +30,16 @@ def test_a_constant_power_beyond_float_range_is_infinite_not_a_crash(expression,
     # OverflowError: the model failed to compile ("the generated code failed on a test point")
     xs = np.array([-2.0, 0.5, 3.0])
     np.testing.assert_array_equal(_values(expression, list(xs)), expected(xs))
+
+
+@pytest.mark.parametrize(("expression", "expected"), [
+    ("min(x, sum(i for i in 1..2))", lambda x: np.minimum(x, 3.0)),
+    ("x + max(1, prod(i for i in 1..3))", lambda x: x + 6.0),
+    ("x + min(pi, sum(i for i in 1..2), sum(i for i in 1..3))", lambda x: x + 3.0),
+    ("max(x, 1, 2, 3, 4, 5, 6, 7, sum(i for i in 1..4))", lambda x: np.maximum(x, 10.0)),
+])
+def test_min_and_max_of_a_constant_reduction(expression, expected):
+    # sympy's Min and Max compare their arguments and cannot order an unevaluated Sum: the
+    # compile ended in a ValueError traceback ("... is not comparable")
+    xs = np.array([-2.0, 2.5, 7.0, 12.0])
+    np.testing.assert_allclose(_values(expression, list(xs)), expected(xs), rtol=1e-15)
