@@ -43,3 +43,46 @@ def test_min_and_max_of_a_constant_reduction(expression, expected):
     # compile ended in a ValueError traceback ("... is not comparable")
     xs = np.array([-2.0, 2.5, 7.0, 12.0])
     np.testing.assert_allclose(_values(expression, list(xs)), expected(xs), rtol=1e-15)
+
+
+_TABLES = "param w[1..3] = [1, 2, 3]\nparam A[1..2, 1..3] = [[1, 2, 3], [4, 5, 6]]\n"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("sum(w[i] for i in 1..3)", 6.0),
+    ("prod(w[i] for i in 1..3) + sum(i for i in 1..4)", 16.0),
+    ("max(w[i]^2 for i in 1..3) - min(A[2, j] for j in 1..3)", 5.0),
+    ("sqrt(sum(w[i] * w[j] for i in 1..3 for j in i+1..3))", np.sqrt(11.0)),
+    ("sum(prod(A[i, j] for j in 1..i+1) for i in 1..2)", 2.0 + 4 * 5 * 6),
+    ("sum(if i > 1 then w[i] else 100 for i in 1..3)", 105.0),
+    ("min(5, sum(i for i in 1..2))", 3.0),
+])
+def test_a_param_may_be_a_reduction_over_params(value, expected):
+    # a param's value is "any expression of numbers, earlier params, constants and functions";
+    # a reduction was refused with "the param's value is not a finite number"
+    problem = mooc.compile(f"{_TABLES}param s = {value}\nvar x in [-2, 2]\nminimize f: s * x\n",
+                           cache=False)
+    np.testing.assert_allclose(problem.evaluate([[1.0], [-0.5]]).F[:, 0],
+                               [expected, -0.5 * expected], rtol=1e-15)
+
+
+def test_bounds_and_ranges_may_be_reductions_over_params():
+    problem = mooc.compile(
+        f"{_TABLES}var y[i in 1..3] in [-sum(w[j] for j in 1..i), 1]\n"
+        "minimize f: sum(y[i] for i in 1..sum(w[j] for j in 1..2))\n", cache=False)
+    np.testing.assert_array_equal(problem.lower, [-1, -3, -6])
+    np.testing.assert_array_equal(problem.evaluate([[1, 2, 4]]).F, [[7]])
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("sum(w[i] for i in 2..4)", "3:15: error: index 4 is outside the range 1..3 of 'w'"),
+    ("sum(min(w[j] for j in i..2) for i in 1..3)",
+     "3:24: error: min() over the empty range 3..2"),
+    ("sum(i for i in 1..200000)", "3:17: error: the reductions in this value run over more "
+     "than 100,000 elements, the most a value known when compiling may have"),
+])
+def test_a_param_reduction_that_cannot_be_folded_says_why(value, message):
+    with pytest.raises(mooc.MooError) as raised:
+        mooc.compile(f"{_TABLES}param s = {value}\nvar x in [-2, 2]\nminimize f: s * x\n",
+                     cache=False)
+    assert message in str(raised.value)
