@@ -319,6 +319,14 @@ class ExpressionLowering:
             try:
                 return function(*args, evaluate=evaluate)  # type: ignore[no-any-return]
             except (TypeError, ValueError):  # a constant sympy cannot order: sum(i for i in 1..2)
+                try:  # its value, where it can be found; else min/max stay as written
+                    args = [_real(fold_reductions(arg, self.out.params)) if arg.is_number
+                            else arg for arg in args]
+                except FoldError:
+                    evaluate = False
+            try:
+                return function(*args, evaluate=evaluate)  # type: ignore[no-any-return]
+            except (TypeError, ValueError):
                 return function(*args, evaluate=False)  # type: ignore[no-any-return]
         return _UNARY[node.function](args[0])  # type: ignore[no-any-return]
 

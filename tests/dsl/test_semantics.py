@@ -37,6 +37,7 @@ def test_a_constant_power_beyond_float_range_is_infinite_not_a_crash(expression,
     ("x + max(1, prod(i for i in 1..3))", lambda x: x + 6.0),
     ("x + min(pi, sum(i for i in 1..2), sum(i for i in 1..3))", lambda x: x + 3.0),
     ("max(x, 1, 2, 3, 4, 5, 6, 7, sum(i for i in 1..4))", lambda x: np.maximum(x, 10.0)),
+    ("min(x, sum(i for i in 1..200000) / 1e10)", lambda x: np.minimum(x, 2.00001)),
 ])
 def test_min_and_max_of_a_constant_reduction(expression, expected):
     # sympy's Min and Max compare their arguments and cannot order an unevaluated Sum: the
@@ -86,3 +87,14 @@ def test_a_param_reduction_that_cannot_be_folded_says_why(value, message):
         mooc.compile(f"{_TABLES}param s = {value}\nvar x in [-2, 2]\nminimize f: s * x\n",
                      cache=False)
     assert message in str(raised.value)
+
+
+def test_a_reduction_over_max_of_an_element_and_a_constant_reduction():
+    # the unevaluated max(z[i] - x, prod(...)) was rebuilt by sympy inside the outer prod,
+    # which raised "Product(j, (j, 2, 3)) is not comparable": a traceback
+    problem = mooc.compile("var x in [-9, 9]\nvar z[1..2] in [-9, 9]\n"
+                           "minimize f: prod(max(z[i] - x, prod(j for j in 2..3)) for i in 1..2)\n",
+                           cache=False)
+    X = np.array([[1.0, 9.0, 2.0], [-3.0, 5.0, 1.0]])
+    expected = np.maximum(X[:, 1] - X[:, 0], 6) * np.maximum(X[:, 2] - X[:, 0], 6)
+    np.testing.assert_array_equal(problem.evaluate(X).F[:, 0], expected)
