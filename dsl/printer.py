@@ -103,9 +103,16 @@ class PopulationPrinter(NumPyPrinter):
         # power, which raises OverflowError where numpy gives inf: print its value instead.
         if expr.is_number:
             value = _constant_value(expr)
-            if value is not None and not np.isfinite(value):
+            if value is None:  # a root of a negative number, (-1)^(1/3): not a real number
+                return "numpy.nan"
+            if not np.isfinite(value):
                 return _float_code(value)
         return str(super()._print_Pow(expr, rational=rational))
+
+    def _print_ImaginaryUnit(self, expr: sympy.Basic) -> str:
+        # sympy takes sqrt(-1) out of a root of a negative factor (sqrt(-x^2) is I*|x|); in
+        # a model's real numbers that root is undefined, NaN as numpy's sqrt of a negative
+        return "numpy.nan"
 
     def _print_Symbol(self, expr: sympy.Symbol) -> str:
         if expr in self.bound:

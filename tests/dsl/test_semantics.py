@@ -98,3 +98,21 @@ def test_a_reduction_over_max_of_an_element_and_a_constant_reduction():
     X = np.array([[1.0, 9.0, 2.0], [-3.0, 5.0, 1.0]])
     expected = np.maximum(X[:, 1] - X[:, 0], 6) * np.maximum(X[:, 2] - X[:, 0], 6)
     np.testing.assert_array_equal(problem.evaluate(X).F[:, 0], expected)
+
+
+@pytest.mark.parametrize("expression", [
+    "sqrt(-x^2 - 1)", "sqrt(a * (x^2 + 1)) + x", "(-exp(x))^0.5", "(-x^2 - 1)^(1/3)",
+    "x * sqrt(-exp(x))",
+])
+def test_a_root_sympy_finds_negative_is_nan_not_complex(expression):
+    # sympy writes sqrt(-x^2 - 1) as I*sqrt(x^2 + 1); printed as 1j*..., numpy computed
+    # complex numbers and the compile failed ("ComplexWarning ... on a test point")
+    problem = mooc.compile(f"param a = -2\nvar x in [-3, 3]\nminimize f: {expression}\n"
+                           f"constraint c: {expression} <= 1\n", cache=False)
+    X = np.array([[-1.5], [0.0], [2.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ev = problem.evaluate(X)
+        jacobian_f, jacobian_c = problem.jacobian(X)
+    assert np.isnan(ev.F).all() and np.isnan(ev.violation).all() and not ev.feasible.any()
+    assert np.isnan(jacobian_f).all() and np.isnan(jacobian_c).all()
