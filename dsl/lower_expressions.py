@@ -19,6 +19,7 @@ from mooc.dsl import ast
 from mooc.dsl.check import Checker
 from mooc.dsl.lowered import LoweredModel, ParamValue, VarBlock
 from mooc.dsl.names import MAX_RANGE, did_you_mean
+from mooc.dsl.static_fold import FoldError, fold_reductions, has_reduction
 from mooc.dsl.symbols import (
     IndexProduct,
     IndexSum,
@@ -182,10 +183,20 @@ class ExpressionLowering:
 
     # static values ---------------------------------------------------------------------
     def static_float(self, node: ast.Expr, env: dict, what: str) -> float:
-        value = _as_float(self.expr(node, env))
+        value = _as_float(self.folded(self.expr(node, env), node.span))
         if value is None:
             raise ModelCheckError(f"{what} is not a finite number", node.span)
         return value
+
+    def folded(self, expr: sympy.Expr, span: ast.Span) -> sympy.Expr:
+        """``expr`` with its reductions over constant ranges computed, where a number is
+        needed (a param's value, a bound); ``span`` is where it is written."""
+        if not has_reduction(expr):
+            return expr
+        try:
+            return _real(fold_reductions(expr, self.out.params))  # type: ignore[arg-type]
+        except FoldError as error:
+            raise ModelCheckError(str(error), self.out.sites.get(error.at, span)) from None
 
     def static_int(self, node: ast.Expr, env: dict, what: str) -> int:
         value = self.static_float(node, env, what)
@@ -315,7 +326,19 @@ class ExpressionLowering:
         if node.function in ("min", "max"):
             # sympy compares every pair of symbolic arguments: minutes for a few hundred
             evaluate = len(args) <= 8 or all(arg.is_number for arg in args)
-            return (sympy.Min if node.function == "min" else sympy.Max)(*args, evaluate=evaluate)
+            function = sympy.Min if node.function == "min" else sympy.Max
+            try:
+                return function(*args, evaluate=evaluate)  # type: ignore[no-any-return]
+            except (TypeError, ValueError):  # a constant sympy cannot order: sum(i for i in 1..2)
+                try:  # its value, where it can be found; else min/max stay as written
+                    args = [_real(fold_reductions(arg, self.out.params)) if arg.is_number
+                            else arg for arg in args]
+                except FoldError:
+                    evaluate = False
+            try:
+                return function(*args, evaluate=evaluate)  # type: ignore[no-any-return]
+            except (TypeError, ValueError):
+                return function(*args, evaluate=False)  # type: ignore[no-any-return]
         return _UNARY[node.function](args[0])  # type: ignore[no-any-return]
 
     def expr_Reduction(self, node: ast.Reduction, env: dict) -> sympy.Expr:
@@ -327,7 +350,8 @@ class ExpressionLowering:
             lo, hi = sympy.Integer(1), sympy.Integer(len(self.sets[generator.set_name]))
         else:
             assert generator.lo is not None and generator.hi is not None
-            lo, hi = self.expr(generator.lo, env), self.expr(generator.hi, env)
+            lo = self.folded(self.expr(generator.lo, env), generator.lo.span)
+            hi = self.folded(self.expr(generator.hi, env), generator.hi.span)
         for bound, where in ((lo, generator.lo), (hi, generator.hi)):
             value = _as_float(bound)
             if bound.is_number and (value is None or not value.is_integer()):

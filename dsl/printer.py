@@ -37,6 +37,14 @@ def _rational_float(p: int, q: int) -> float:
         return np.inf if p > 0 else -np.inf
 
 
+def _constant_value(expr: sympy.Expr) -> float | None:
+    """A constant's value as a double (+-inf beyond its range), or None if it is not real."""
+    try:
+        return float(expr)
+    except (TypeError, ValueError):
+        return None
+
+
 #: Terms of a sum or product printed flat; longer ones are split (see ``balanced``).
 _WIDE = 32
 
@@ -89,6 +97,22 @@ class PopulationPrinter(NumPyPrinter):
         if abs(expr.p) <= _EXACT_INT and expr.q <= _EXACT_INT:
             return f"{expr.p}/{expr.q}"
         return _float_code(_rational_float(expr.p, expr.q))
+
+    def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
+        # A constant power sympy keeps symbolic (pi^1000) would be computed by Python's float
+        # power, which raises OverflowError where numpy gives inf: print its value instead.
+        if expr.is_number:
+            value = _constant_value(expr)
+            if value is None:  # a root of a negative number, (-1)^(1/3): not a real number
+                return "numpy.nan"
+            if not np.isfinite(value):
+                return _float_code(value)
+        return str(super()._print_Pow(expr, rational=rational))
+
+    def _print_ImaginaryUnit(self, expr: sympy.Basic) -> str:
+        # sympy takes sqrt(-1) out of a root of a negative factor (sqrt(-x^2) is I*|x|); in
+        # a model's real numbers that root is undefined, NaN as numpy's sqrt of a negative
+        return "numpy.nan"
 
     def _print_Symbol(self, expr: sympy.Symbol) -> str:
         if expr in self.bound:
