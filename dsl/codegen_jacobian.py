@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import sympy
 
 from mooc.dsl.codegen import _statement_value as _value
+from mooc.dsl.constants import SPREAD_EXPONENT
 from mooc.dsl.derivatives import (
     TIME_LIMIT,
     WORK_LIMIT,
@@ -29,7 +30,6 @@ from mooc.dsl.derivatives import (
     wrt_indices,
 )
 from mooc.dsl.generated import DerivativeInfo, GeneratedCode
-from mooc.dsl.lower_expressions import SPREAD_EXPONENT
 from mooc.dsl.lowered import ConstraintForm, Definition, ExternCall, Family, LoweredModel, VarBlock
 from mooc.dsl.printer import Emitter, PopulationPrinter
 

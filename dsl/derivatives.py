@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from mooc.dsl.constants import SPREAD_EXPONENT
 from mooc.dsl.derivative_sums import (
     FirstArgMax,
     FirstArgMin,
@@ -31,7 +32,6 @@ from mooc.dsl.derivative_sums import (
     substitute,
     sum_derivative,
 )
-from mooc.dsl.lower_expressions import SPREAD_EXPONENT
 from mooc.dsl.lowered import ConstraintForm, Definition, ExternCall, LoweredModel, ParamValue, VarBlock
 from mooc.dsl.symbols import IndexSum, RangeMax, RangeMin, as_written
 

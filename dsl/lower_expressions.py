@@ -8,15 +8,14 @@ handed to sympify, parse_expr or eval. :class:`ExpressionLowering` is the half o
 
 from __future__ import annotations
 
-import math
 import re
-import sys
 
 import numpy as np
 import sympy
 
 from mooc.dsl import ast
 from mooc.dsl.check import Checker
+from mooc.dsl.constants import as_float, number, power, real_constant
 from mooc.dsl.lowered import LoweredModel, ParamValue, VarBlock
 from mooc.dsl.names import MAX_RANGE, did_you_mean
 from mooc.dsl.static_fold import FoldError, fold_reductions, has_reduction
@@ -30,9 +29,6 @@ from mooc.dsl.symbols import (
 )
 from mooc.errors import ModelCheckError, ModelLimitError
 
-#: The largest float as an exact integer, to compare exact rationals with.
-_FLOAT_MAX = int(sys.float_info.max)
-
 _UNARY = {
     "sqrt": sympy.sqrt, "exp": sympy.exp, "log": sympy.log, "log10": lambda a: sympy.log(a, 10),
     "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "asin": sympy.asin,
@@ -41,102 +37,6 @@ _UNARY = {
 }
 _COMPARE = {"<=": sympy.Le, ">=": sympy.Ge, "<": sympy.Lt, ">": sympy.Gt, "==": sympy.Eq,
             "!=": sympy.Ne}
-
-
-def _number(value: float) -> sympy.Expr:
-    if math.isfinite(value) and float(value).is_integer() and abs(value) < 2**53:
-        return sympy.Integer(int(value))
-    return sympy.Float(value)
-
-
-def _as_float(expr: sympy.Expr) -> float | None:
-    """The value of a constant sympy expression, or None when it is not a finite number."""
-    if expr.is_Number:  # a plain number (most indices and bounds): no need to evaluate
-        try:
-            number = float(expr.p) if expr.is_Integer else float(expr)
-        except (TypeError, ValueError, OverflowError):
-            return None
-        return number if math.isfinite(number) else None
-    if expr.free_symbols or not expr.is_number:
-        return None
-    try:
-        value = complex(expr)
-    except (TypeError, ValueError):
-        return None
-    if value.imag != 0 or not math.isfinite(value.real):
-        return None
-    return value.real
-
-
-def _real(expr: sympy.Basic) -> sympy.Basic:
-    """A constant that is not a real number (log(0) is zoo, sqrt(-1) is I) becomes nan, and an
-    exact number beyond float range becomes +-oo: what numpy gives for the same domain fault."""
-    if not isinstance(expr, sympy.Expr) or expr.is_Symbol or expr.is_Indexed:
-        return expr
-    if expr.is_Rational:  # exact, real and finite: only its size can be out of float range
-        if abs(expr.p) <= _FLOAT_MAX * expr.q:
-            return expr
-        return sympy.oo if expr.p > 0 else -sympy.oo
-    if expr.is_Float:  # sympy's floats have an unbounded exponent; doubles do not
-        return _float_constant(float(expr))
-    if expr.has(sympy.zoo):  # x/0: the sign is unknown
-        return sympy.nan
-    if not expr.is_number:
-        return expr
-    if expr.has(sympy.I, sympy.nan) or expr.is_extended_real is False:
-        return sympy.nan
-    return expr
-
-
-#: Exact powers of exact numbers are computed exactly up to this many bits; beyond, in
-#: floating point (sympy would compute 10^10^10 digit by digit, forever).
-_EXACT_POWER_BITS = 4096
-#: A power of a variable expression with a larger exponent stays as written: sympy would
-#: otherwise spread it over a product, (x/2)^20000 becoming x^20000 / 2^20000, which
-#: overflows in floating point where the written form does not.
-SPREAD_EXPONENT = 64
-
-
-def power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
-    """``base ^ exponent``, never computing a huge exact number and never rewriting a large
-    power of an expression into one that floating point evaluates differently."""
-    if base.is_number and exponent.is_number:
-        size = _power_bits(base, exponent)
-        if size is not None and size > _EXACT_POWER_BITS:
-            return _float_power(base, exponent)
-        return sympy.Pow(base, exponent)
-    value = _as_float(exponent) if exponent.is_number else None
-    if exponent.is_number and (value is None or abs(value) > SPREAD_EXPONENT):
-        return sympy.Pow(base, exponent, evaluate=False)
-    return sympy.Pow(base, exponent)
-
-
-def _power_bits(base: sympy.Expr, exponent: sympy.Expr) -> float | None:
-    """About how many bits the exact value of a numeric power has, or None when unknown
-    (not finite, or not a number sympy would compute exactly)."""
-    b, e = _as_float(base), _as_float(exponent)
-    if b is None or e is None:
-        return None
-    if b == 0 or abs(b) == 1:
-        return 0.0
-    return abs(e) * max(abs(math.log2(abs(b))), 1.0)
-
-
-def _float_power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
-    """A numeric power in double precision, as numpy computes it: +-inf, 0 or NaN where the
-    exact value is out of range or not real."""
-    b, e = _as_float(base), _as_float(exponent)
-    with np.errstate(all="ignore"):
-        value = float(np.power(np.float64(b), np.float64(e)))
-    return _float_constant(value)
-
-
-def _float_constant(value: float) -> sympy.Expr:
-    if math.isnan(value):
-        return sympy.nan
-    if math.isinf(value):
-        return sympy.oo if value > 0 else -sympy.oo
-    return _number(value)
 
 
 def _extent(meaning: object) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -183,7 +83,7 @@ class ExpressionLowering:
 
     # static values ---------------------------------------------------------------------
     def static_float(self, node: ast.Expr, env: dict, what: str) -> float:
-        value = _as_float(self.folded(self.expr(node, env), node.span))
+        value = as_float(self.folded(self.expr(node, env), node.span))
         if value is None:
             raise ModelCheckError(f"{what} is not a finite number", node.span)
         return value
@@ -194,7 +94,7 @@ class ExpressionLowering:
         if not has_reduction(expr):
             return expr
         try:
-            return _real(fold_reductions(expr, self.out.params))  # type: ignore[arg-type]
+            return real_constant(fold_reductions(expr, self.out.params))  # type: ignore[arg-type]
         except FoldError as error:
             raise ModelCheckError(str(error), self.out.sites.get(error.at, span)) from None
 
@@ -205,10 +105,10 @@ class ExpressionLowering:
         return int(value)
 
     def expr(self, node: ast.Expr, env: dict) -> sympy.Expr:
-        return _real(getattr(self, "expr_" + type(node).__name__)(node, env))  # type: ignore[return-value]
+        return real_constant(getattr(self, "expr_" + type(node).__name__)(node, env))  # type: ignore[return-value]
 
     def expr_Number(self, node: ast.Number, env: dict) -> sympy.Expr:
-        return _number(node.value)
+        return number(node.value)
 
     def expr_Name(self, node: ast.Name, env: dict) -> sympy.Expr:
         if node.name in env:
@@ -219,7 +119,7 @@ class ExpressionLowering:
             return sympy.E
         meaning = self.meaning[node.name]
         if isinstance(meaning, ParamValue):
-            return _number(float(meaning.value))  # type: ignore[arg-type]
+            return number(float(meaning.value))  # type: ignore[arg-type]
         if isinstance(meaning, sympy.Basic):
             return meaning  # type: ignore[return-value]
         if isinstance(meaning, VarBlock):
@@ -290,7 +190,7 @@ class ExpressionLowering:
     def constant_index(self, node: ast.Index, meaning: object, indices: list) -> sympy.Expr:
         values = []
         for index, where in zip(indices, node.indices, strict=True):
-            value = _as_float(index)
+            value = as_float(index)
             if value is None or not value.is_integer():
                 raise ModelCheckError("an index must be a whole number", where.span)
             values.append(int(value))
@@ -302,7 +202,7 @@ class ExpressionLowering:
                     f"'{node.name}'", node.indices[position].span)
         if isinstance(meaning, ParamValue):
             assert isinstance(meaning.value, np.ndarray)
-            return _number(float(meaning.value[tuple(v - s for v, s in zip(values, starts,
+            return number(float(meaning.value[tuple(v - s for v, s in zip(values, starts,
                                                                             strict=True))]))
         key = (node.name, tuple(values))
         if key not in self.elements:  # one object per element: building it is most of the cost
@@ -316,7 +216,7 @@ class ExpressionLowering:
         labels = self.checker.scope[table.label_of].labels
         if index.name in labels:
             assert isinstance(table.value, np.ndarray)
-            return _number(float(table.value[labels.index(index.name)]))
+            return number(float(table.value[labels.index(index.name)]))
         return sympy.IndexedBase(node.name)[variable_symbol(table.label_of)]
 
     def expr_Call(self, node: ast.Call, env: dict) -> sympy.Expr:
@@ -331,7 +231,7 @@ class ExpressionLowering:
                 return function(*args, evaluate=evaluate)  # type: ignore[no-any-return]
             except (TypeError, ValueError):  # a constant sympy cannot order: sum(i for i in 1..2)
                 try:  # its value, where it can be found; else min/max stay as written
-                    args = [_real(fold_reductions(arg, self.out.params)) if arg.is_number
+                    args = [real_constant(fold_reductions(arg, self.out.params)) if arg.is_number
                             else arg for arg in args]
                 except FoldError:
                     evaluate = False
@@ -353,7 +253,7 @@ class ExpressionLowering:
             lo = self.folded(self.expr(generator.lo, env), generator.lo.span)
             hi = self.folded(self.expr(generator.hi, env), generator.hi.span)
         for bound, where in ((lo, generator.lo), (hi, generator.hi)):
-            value = _as_float(bound)
+            value = as_float(bound)
             if bound.is_number and (value is None or not value.is_integer()):
                 assert where is not None
                 raise ModelCheckError("a range bound must be a whole number", where.span)
@@ -385,11 +285,11 @@ class ExpressionLowering:
             if op == "-":
                 value = -value
             elif op == "/":
-                value = _real(1 / value)
+                value = real_constant(1 / value)
             terms.append(value)
         if node.rest[0][0] in "+-":
-            return _real(sympy.Add(*terms))
-        return _real(sympy.Mul(*terms))
+            return real_constant(sympy.Add(*terms))
+        return real_constant(sympy.Mul(*terms))
 
     def expr_Power(self, node: ast.Power, env: dict) -> sympy.Expr:
         return power(self.expr(node.base, env), self.expr(node.exponent, env))
