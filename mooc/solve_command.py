@@ -179,8 +179,14 @@ def _report(args: argparse.Namespace, result: Any, reference: np.ndarray | None,
     from mooc.outputs import planned_outputs, write_outputs
     from mooc.signals import Stopping
 
-    chosen = result.pick(args.pick) if args.pick else None
-    written, failed = write_outputs(planned_outputs(args, result, reference))
+    chosen, failed = None, []
+    if args.pick:
+        try:
+            chosen = result.pick(args.pick)
+        except UsageError as error:  # the front and the files are kept all the same
+            failed.append(error.message)
+    written, not_written = write_outputs(planned_outputs(args, result, reference))
+    failed += not_written
     if args.evaluations and result.evaluations_file is not None:
         written.append(args.evaluations)  # written by the run itself, as it went
     if not args.quiet:
