@@ -152,7 +152,7 @@ def _run_solve(args: argparse.Namespace) -> int:
                   f"{checkpoint}", file=sys.stderr)
             return Stopping.exit_code()
     if display is not None:
-        display.finish(_final_stats(result) if result.history else None)
+        display.finish(_final_stats(result))
     return _report(args, result, reference, checkpoint, saving.final_failure)
 
 
@@ -331,11 +331,18 @@ def _vector(values: np.ndarray | None) -> str:
 
 
 def _final_stats(result: Any) -> Any:
-    """The last generation's figures with the front and hypervolume of the result, so the
-    progress line ends on the numbers the summary prints."""
+    """The run's last figures, so the progress line ends on the numbers the summary prints:
+    the last generation's with the result's front (its feasible points: least-violating ones
+    are no front) and hypervolume, or an exact solve's subproblems and points."""
     import dataclasses
 
-    return dataclasses.replace(result.history[-1], front_size=len(result),
+    if result.method == "exact":
+        from mooc.solver.exact_search import ExactProgress
+
+        return ExactProgress(result.subproblems, len(result), result.elapsed)
+    if not result.history:
+        return None
+    return dataclasses.replace(result.history[-1], front_size=int(result.feasible.sum()),
                                hypervolume=result.hypervolume)
 
 

@@ -3,6 +3,7 @@ objective, exact fronts; what the terminal, the plots and the report say about t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,20 @@ def test_a_picked_infeasible_point_is_said_to_be_infeasible(tmp_path, capsys) ->
     assert main(["solve", str(model), *RUN, "--method", "nsga2", "--pick", "knee"]) == 0
     head = capsys.readouterr().out.splitlines()[0]
     assert head.startswith("picked by knee: point 1 of ") and "infeasible" in head
+
+
+def test_progress_ends_on_no_front_when_nothing_is_feasible(tmp_path, capsys) -> None:
+    model = _model(tmp_path, NAN_OBJECTIVE)
+    assert main(["solve", str(model), *RUN, "--method", "nsga2", "--rows", "0"]) == 0
+    progress = [line for line in capsys.readouterr().err.splitlines() if "gen " in line]
+    assert progress[-1].split("front ")[1].split()[0] == "0"
+
+
+def test_progress_of_an_exact_solve_ends_on_its_last_subproblem(tmp_path, capsys) -> None:
+    model = _model(tmp_path, "var x[1..6] bin\nmaximize a: sum(i * x[i] for i in 1..6)\n"
+                   "minimize b: sum((7 - i) * x[i] for i in 1..6) + x[1]\n")
+    assert main(["solve", str(model), "--rows", "0"]) == 0
+    err = capsys.readouterr().err
+    last = [line for line in err.splitlines() if line.startswith("exact: subproblems")][-1]
+    subproblems = int(re.search(r"\(\S+ s, exact, (\d+) subproblems", err).group(1))
+    assert subproblems > 1 and last.split()[2] == str(subproblems)
