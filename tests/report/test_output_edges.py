@@ -69,3 +69,54 @@ def test_progress_of_an_exact_solve_ends_on_its_last_subproblem(tmp_path, capsys
     last = [line for line in err.splitlines() if line.startswith("exact: subproblems")][-1]
     subproblems = int(re.search(r"\(\S+ s, exact, (\d+) subproblems", err).group(1))
     assert subproblems > 1 and last.split()[2] == str(subproblems)
+
+
+def _compiled(text: str):
+    import mooc
+
+    return mooc.compile(text)
+
+
+def test_one_objective_plot_shows_the_best_value_in_the_users_direction(tmp_path) -> None:
+    problem = _compiled("var x in [0, 2]\nvar k int in [1, 5]\nmaximize profit: x * k - 7\n")
+    result = problem.solve(population=12, generations=6, seed=2)
+    figure = result.plot(tmp_path / "one.png")
+    progress = figure.axes[1]
+    last = progress.get_lines()[0].get_ydata()[-1]
+    assert last == pytest.approx(result.F[:, 0].max())
+    assert "profit (max)" in progress.get_ylabel()
+
+
+@pytest.mark.parametrize("n_obj", [1, 2, 3, 4])
+def test_a_plot_of_no_feasible_point_says_so(tmp_path, n_obj) -> None:
+    objectives = "".join(f"minimize f{j}: x[1] + {j} * x[2]\n" for j in range(n_obj))
+    problem = _compiled(f"var x[1..2] in [0, 1]\n{objectives}constraint k: x[1] + x[2] >= 3\n")
+    result = problem.solve(method="exact")  # proven infeasible: an empty front
+    assert len(result) == 0
+    figure = result.plot(tmp_path / "none.png")  # no warning (an empty legend warned)
+    texts = [t.get_text() for a in figure.axes for t in [a.title, *a.texts]]
+    texts.append(figure.get_suptitle())
+    assert any("no feasible point" in t for t in texts)
+    assert "not proven" not in result.how  # the message says it is proven
+
+
+@pytest.mark.parametrize("n_obj", [2, 4])
+def test_points_that_cannot_be_drawn_are_counted(tmp_path, n_obj) -> None:
+    objectives = "".join(f"minimize f{j}: x[1] + {j} * x[2]\n" for j in range(n_obj - 1))
+    problem = _compiled(f"var x[1..2] in [0, 1]\n{objectives}minimize bad: sqrt(-1 - x[2])\n")
+    result = problem.solve(population=12, generations=2, seed=1)
+    figure = result.plot(tmp_path / "nan.svg")  # no all-NaN warning either
+    title = figure.axes[0].get_title() if n_obj == 2 else figure.get_suptitle()
+    assert f"{len(result)} not drawn" in title and "no feasible point" in title
+
+
+def test_a_plot_written_to_a_file_is_not_kept_open(tmp_path) -> None:
+    import matplotlib.pyplot as plt
+
+    problem = _compiled("var x in [0, 1]\nminimize a: x\nminimize b: 1 - x^2\n")
+    result = problem.solve(population=12, generations=2, seed=1)
+    before = len(plt.get_fignums())
+    figures = [result.plot(tmp_path / f"front{k}.png") for k in range(3)]
+    assert len(plt.get_fignums()) == before
+    figures[0].savefig(tmp_path / "again.png")  # the figure returned still draws
+    assert (tmp_path / "again.png").stat().st_size > 0
