@@ -40,7 +40,8 @@ def _groups(result: Any) -> list[tuple[np.ndarray, dict[str, str]]]:
     return [(points, style) for points, style in groups if len(points)]
 
 
-def _title(result: Any) -> str:
+def front_count(result: Any) -> str:
+    """How many points the front has, in words: how many are infeasible or cannot be drawn."""
     count = f"{len(result)} point{'s' if len(result) != 1 else ''}"
     if not result.feasible_found:
         count = "no feasible point" + (f"; {len(result)} least violating shown" if len(result)
@@ -48,6 +49,11 @@ def _title(result: Any) -> str:
     hidden = int(np.sum(~np.isfinite(result.F).all(axis=1)))
     if hidden:
         count += f" ({hidden} not drawn: an objective is not a finite number)"
+    return count
+
+
+def _title(result: Any) -> str:
+    count = front_count(result)
     if getattr(result, "method", "nsga2") == "exact":
         return f"{result.problem.title}: {count} ({result.how})"
     return f"{result.problem.title}: {count}, {result.n_evaluations} evaluations (seed {result.seed})"

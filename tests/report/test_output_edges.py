@@ -120,3 +120,30 @@ def test_a_plot_written_to_a_file_is_not_kept_open(tmp_path) -> None:
     assert len(plt.get_fignums()) == before
     figures[0].savefig(tmp_path / "again.png")  # the figure returned still draws
     assert (tmp_path / "again.png").stat().st_size > 0
+
+
+def test_the_report_names_the_method_that_ran_and_an_exact_front_by_its_subproblems() -> None:
+    from mooc.report import render_report
+
+    three = "var x[1..3] in [0, 1]\n" + "".join(
+        f"minimize f{j}: (x[1] - {j} / 3)^2 + x[2] + x[3]^2\n" for j in range(3))
+    result = _compiled(three).solve(method="nsga2", population=12, generations=2, seed=1)
+    page = render_report(result)
+    mathematics = page.split('<pre class="math">')[1].split("</pre>")[0]
+    assert "NSGA-II" in mathematics and "NSGA-III" not in mathematics  # auto would say NSGA-III
+
+    exact = _compiled("var x[1..4] bin\nmaximize a: sum(i * x[i] for i in 1..4)\n"
+                      "minimize b: sum(x[i] for i in 1..4)\n").solve()
+    from mooc.figures import front_figure
+
+    title = front_figure(exact).layout.title.text
+    assert f"{exact.subproblems} subproblems" in title and "evaluations" not in title
+
+
+def test_the_report_shows_a_title_with_markup_as_written() -> None:
+    from mooc.figures import front_figure
+
+    problem = _compiled('problem p "A <b>bold</b> & co"\nvar x in [0, 1]\nminimize a: x\n'
+                        "maximize b: x^2\n")
+    figure = front_figure(problem.solve(population=12, generations=2, seed=1))
+    assert figure.layout.title.text.startswith("A &lt;b&gt;bold&lt;/b&gt; &amp; co: ")
