@@ -52,11 +52,21 @@ def front_count(result: Any) -> str:
     return count
 
 
+def _literal(text: str) -> str:
+    """``text`` as matplotlib shows it as written: a '$' would start its mathematics."""
+    return text.replace("$", r"\$")
+
+
+def _drawn_labels(result: Any) -> list[str]:
+    return [_literal(label) for label in axis_labels(result)]
+
+
 def _title(result: Any) -> str:
     count = front_count(result)
     if getattr(result, "method", "nsga2") == "exact":
-        return f"{result.problem.title}: {count} ({result.how})"
-    return f"{result.problem.title}: {count}, {result.n_evaluations} evaluations (seed {result.seed})"
+        return _literal(f"{result.problem.title}: {count} ({result.how})")
+    return _literal(f"{result.problem.title}: {count}, {result.n_evaluations} evaluations "
+                    f"(seed {result.seed})")
 
 
 def _legend(axes: Any) -> None:
@@ -123,7 +133,7 @@ def _plot_single(plt: Any, result: Any) -> Any:
     for points, style in _groups(result):
         best.plot(np.arange(1, len(points) + 1), points[:, 0], linestyle="none", **style)
     best.set_xlabel("point of the result")
-    best.set_ylabel(axis_labels(result)[0])
+    best.set_ylabel(_drawn_labels(result)[0])
     _legend(best)
     history = [(s.evaluations, s.hypervolume) for s in result.history if s.hypervolume is not None]
     if history and result.reference_point is not None:
@@ -133,7 +143,7 @@ def _plot_single(plt: Any, result: Any) -> Any:
         values = float(result.reference_point[0]) - sign * np.asarray(volumes)
         progress.plot(evaluations, values, color=FEASIBLE["color"])
     progress.set_xlabel("evaluations")
-    progress.set_ylabel(f"best found: {axis_labels(result)[0]}")
+    progress.set_ylabel(f"best found: {_drawn_labels(result)[0]}")
     progress.grid(alpha=0.3)
     figure.suptitle(_title(result), fontsize=9)
     figure.tight_layout()
@@ -153,7 +163,7 @@ def _plot_two(plt: Any, result: Any, true_front: np.ndarray | None) -> Any:
     for points, style in _groups(result):
         axes.scatter(points[:, 0], points[:, 1], s=18, c=style["color"], marker=style["marker"],
                      label=style["label"])
-    names = axis_labels(result)
+    names = _drawn_labels(result)
     axes.set_xlabel(names[0])
     axes.set_ylabel(names[1])
     axes.set_title(_title(result), fontsize=9)
@@ -170,7 +180,7 @@ def _plot_three(plt: Any, result: Any, true_front: np.ndarray | None) -> Any:
     for points, style in _groups(result):
         axes.scatter(*points.T[:3], s=16, c=style["color"], marker=style["marker"],
                      label=style["label"])
-    names = axis_labels(result)
+    names = _drawn_labels(result)
     axes.set_xlabel(names[0])
     axes.set_ylabel(names[1])
     axes.set_zlabel(names[2])
@@ -181,7 +191,7 @@ def _plot_three(plt: Any, result: Any, true_front: np.ndarray | None) -> Any:
 
 def _plot_many(plt: Any, result: Any) -> Any:
     n_obj = result.F.shape[1]
-    names = axis_labels(result)
+    names = _drawn_labels(result)
     figure = plt.figure(figsize=(2.2 * n_obj, 2.2 * n_obj + 3))
     grid = figure.add_gridspec(n_obj + 2, n_obj)
     for row in range(n_obj):

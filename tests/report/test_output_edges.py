@@ -147,3 +147,11 @@ def test_the_report_shows_a_title_with_markup_as_written() -> None:
                         "maximize b: x^2\n")
     figure = front_figure(problem.solve(population=12, generations=2, seed=1))
     assert figure.layout.title.text.startswith("A &lt;b&gt;bold&lt;/b&gt; &amp; co: ")
+
+
+def test_a_plot_shows_dollars_in_a_title_as_written(tmp_path) -> None:
+    problem = _compiled('problem p "Cost in $\\\\frac$ and $10"\nvar x in [0, 1]\n'
+                        "minimize a: x\nmaximize b: x^2\n")
+    result = problem.solve(population=12, generations=2, seed=1)
+    figure = result.plot(tmp_path / "dollars.png")  # matplotlib's mathematics failed on it
+    assert figure.axes[0].get_title().startswith(r"Cost in \$\frac\$ and \$10: ")
