@@ -150,7 +150,7 @@ def test_the_report_shows_a_title_with_markup_as_written() -> None:
 
 
 def test_a_plot_shows_dollars_in_a_title_as_written(tmp_path) -> None:
-    problem = _compiled('problem p "Cost in $\\\\frac$ and $10"\nvar x in [0, 1]\n'
+    problem = _compiled('problem p "Cost in $\\frac$ and $10"\nvar x in [0, 1]\n'
                         "minimize a: x\nmaximize b: x^2\n")
     result = problem.solve(population=12, generations=2, seed=1)
     figure = result.plot(tmp_path / "dollars.png")  # matplotlib's mathematics failed on it
