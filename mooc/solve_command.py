@@ -77,6 +77,7 @@ def _rerun_request(args: argparse.Namespace
 def _load_problem(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
     import mooc
     from mooc.overrides import parse_overrides
+    from mooc.result import read_metadata
 
     options = _options(args)
     if args.rerun:
@@ -84,6 +85,10 @@ def _load_problem(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
         overrides.update(parse_overrides(args.overrides))
         problem = mooc.load(model, params=overrides, data=data or None,
                             allow_extern=args.allow_extern, cache=args.cache)
+        if args.overrides and problem.model_hash != read_metadata(args.rerun).get("model_hash"):
+            raise UsageError(f"--set changes the params of the run recorded in '{args.rerun}', "
+                             "which --rerun repeats as it was; to solve with other values, "
+                             f"give the model: mooc solve {model} --set ...")
         _check_same_model(problem, args.rerun)
         settings.update({k: v for k, v in options.items() if v is not None})
         return problem, settings

@@ -155,3 +155,12 @@ def test_a_plot_shows_dollars_in_a_title_as_written(tmp_path) -> None:
     result = problem.solve(population=12, generations=2, seed=1)
     figure = result.plot(tmp_path / "dollars.png")  # matplotlib's mathematics failed on it
     assert figure.axes[0].get_title().startswith(r"Cost in \$\frac\$ and \$10: ")
+
+
+def test_rerun_with_other_params_names_set_as_the_cause(tmp_path, capsys) -> None:
+    out = tmp_path / "front.csv"
+    assert main(["solve", "zdt1", "--set", "n=4", *RUN, "--quiet", "--out", str(out)]) == 0
+    assert main(["solve", "--rerun", str(out), "--set", "n=5", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "--set changes the params of the run recorded in" in err and "zdt1" in err
+    assert main(["solve", "--rerun", str(out), "--set", "n=4", "--quiet"]) == 0  # the same value
