@@ -12,12 +12,13 @@ summary print), or the best value for one objective.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import numpy as np
 
+from mooc import plot
 from mooc.errors import UsageError
-from mooc.plot import axis_label, axis_labels
 
 FEASIBLE = "#1f77b4"
 INFEASIBLE = "#d62728"
@@ -41,9 +42,19 @@ def plotly() -> Any:
 
 
 def _short(value: Any) -> str:
+    """A value for a hover card (plotly reads its text as HTML: escaped)."""
     if isinstance(value, float):
         return f"{value:.4g}"
-    return str(value)
+    return html.escape(str(value))
+
+
+# plotly reads titles, labels and cards as HTML: a name like 'make[<b>]' is shown as written
+def axis_label(name: str, sense: str) -> str:
+    return html.escape(plot.axis_label(name, sense))
+
+
+def axis_labels(result: Any) -> list[str]:
+    return [html.escape(label) for label in plot.axis_labels(result)]
 
 
 def hover_cards(result: Any) -> list[str]:
@@ -53,9 +64,9 @@ def hover_cards(result: Any) -> list[str]:
     cards = []
     for k in range(len(result)):
         lines = [f"<b>point {k + 1}</b> · {'feasible' if result.feasible[k] else 'infeasible'}"]
-        lines.append(", ".join(f"{n} = {_short(float(v))}"
+        lines.append(", ".join(f"{_short(n)} = {_short(float(v))}"
                                for n, v in zip(problem.objective_names, result.F[k], strict=True)))
-        shown = [f"{n} = {_short(v)}" for n, v in zip(problem.variable_names, variables[k],
+        shown = [f"{_short(n)} = {_short(v)}" for n, v in zip(problem.variable_names, variables[k],
                                                         strict=True)]
         more = len(shown) - CARD_VARIABLES
         shown = shown[:CARD_VARIABLES]
@@ -72,7 +83,7 @@ def _violation_lines(result: Any, k: int) -> list[str]:
     names = [*result.problem.constraint_names, *(f"{n} (soft)" for n in
                                                  result.problem.soft_constraint_names)]
     values = np.concatenate([result.violation[k], result.soft_violation[k]])
-    broken = [f"{n} violated by {_short(float(v))}" for n, v in zip(names, values, strict=True)
+    broken = [f"{_short(n)} violated by {_short(float(v))}" for n, v in zip(names, values, strict=True)
               if v != 0]
     if len(broken) > CARD_VIOLATIONS:
         broken = broken[:CARD_VIOLATIONS] + [f"… and {len(broken) - CARD_VIOLATIONS} more"]
@@ -126,8 +137,10 @@ def front_figure(result: Any, *, true_front: np.ndarray | None = None,
 
 
 def _title(result: Any) -> str:
-    count = f"{len(result)} point{'s' if len(result) != 1 else ''}"
-    return f"{result.problem.title}: {count} of {result.n_evaluations} evaluations"
+    count = plot.front_count(result)
+    if result.method == "exact":
+        return html.escape(f"{result.problem.title}: {count} ({result.how})")
+    return html.escape(f"{result.problem.title}: {count}, {result.n_evaluations} evaluations")
 
 
 def _groups(result: Any) -> list[tuple[np.ndarray, str, str, str]]:

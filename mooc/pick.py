@@ -187,7 +187,9 @@ def choose(F: Any, rule: str, /, *, maximize: Any = False, names: Sequence[str] 
         usable &= candidates
     rows = usable.nonzero()[0]
     if not rows.size:
-        raise UsageError("pick: the front has no point with finite objectives")
+        raise UsageError("pick: the front is empty: there is no point to pick" if not len(values)
+                         else "pick: no point of the front has finite objectives (each has a "
+                         "NaN or infinite objective): there is no point to pick")
     M = values[rows] * sign
     if kind == "knee":
         chosen = knee(M)
@@ -228,5 +230,7 @@ def pick(result: Any, rule: str | None = None, /, **options: Any) -> Pick:
 
 def pick_table(result: Any, chosen: Pick, /) -> str:
     """The chosen point as a one-row text table, under the rule that chose it."""
-    return (f"picked by {chosen.rule}: point {chosen.index + 1} of {len(result)}\n"
+    note = "" if result.feasible[chosen.index] else \
+        " (infeasible: no feasible point was found; this one violates the least)"
+    return (f"picked by {chosen.rule}: point {chosen.index + 1} of {len(result)}{note}\n"
             + result.table(indices=[chosen.index]))

@@ -35,15 +35,48 @@ def _figure() -> Any:
 
 def _groups(result: Any) -> list[tuple[np.ndarray, dict[str, str]]]:
     feasible = np.asarray(result.feasible, dtype=bool)
-    groups = [(result.F[feasible], FEASIBLE), (result.F[~feasible], INFEASIBLE)]
+    drawn = np.isfinite(result.F).all(axis=1)  # the others are counted in the title
+    groups = [(result.F[feasible & drawn], FEASIBLE), (result.F[~feasible & drawn], INFEASIBLE)]
     return [(points, style) for points, style in groups if len(points)]
 
 
-def _title(result: Any) -> str:
+def front_count(result: Any) -> str:
+    """How many points the front has, in words: how many are infeasible or cannot be drawn."""
     count = f"{len(result)} point{'s' if len(result) != 1 else ''}"
+    if not result.feasible_found:
+        count = "no feasible point" + (f"; {len(result)} least violating shown" if len(result)
+                                       else "")
+    hidden = int(np.sum(~np.isfinite(result.F).all(axis=1)))
+    if hidden:
+        count += f" ({hidden} not drawn: an objective is not a finite number)"
+    return count
+
+
+def _literal(text: str) -> str:
+    """``text`` as matplotlib shows it as written: a '$' would start its mathematics."""
+    return text.replace("$", r"\$")
+
+
+def _drawn_labels(result: Any) -> list[str]:
+    return [_literal(label) for label in axis_labels(result)]
+
+
+def _title(result: Any) -> str:
+    count = front_count(result)
     if getattr(result, "method", "nsga2") == "exact":
-        return f"{result.problem.title}: {count} ({result.how})"
-    return f"{result.problem.title}: {count}, {result.n_evaluations} evaluations (seed {result.seed})"
+        return _literal(f"{result.problem.title}: {count} ({result.how})")
+    return _literal(f"{result.problem.title}: {count}, {result.n_evaluations} evaluations "
+                    f"(seed {result.seed})")
+
+
+def _legend(axes: Any) -> None:
+    """The legend, or where nothing is drawn, a word saying so."""
+    if axes.get_legend_handles_labels()[0]:
+        axes.legend(fontsize=8)
+    else:
+        text = getattr(axes, "text2D", axes.text)  # 3-D axes place text in 2-D with text2D
+        text(0.5, 0.5, "nothing to draw", transform=axes.transAxes, ha="center", va="center",
+             color="#777777")
 
 
 def plot_front(result: Any, path: str | os.PathLike[str] | None = None, *,
@@ -67,6 +100,7 @@ def plot_front(result: Any, path: str | os.PathLike[str] | None = None, *,
     figure.mooc_metadata = json.dumps(result.metadata())
     if path is not None:
         save_figure(figure, path)
+        plt.close(figure)  # saved: pyplot need not keep it (a loop of plots would pile up)
     return figure
 
 
@@ -99,14 +133,17 @@ def _plot_single(plt: Any, result: Any) -> Any:
     for points, style in _groups(result):
         best.plot(np.arange(1, len(points) + 1), points[:, 0], linestyle="none", **style)
     best.set_xlabel("point of the result")
-    best.set_ylabel(axis_labels(result)[0])
-    best.legend(fontsize=8)
+    best.set_ylabel(_drawn_labels(result)[0])
+    _legend(best)
     history = [(s.evaluations, s.hypervolume) for s in result.history if s.hypervolume is not None]
-    if history:
-        evaluations, values = zip(*history, strict=True)
+    if history and result.reference_point is not None:
+        # the hypervolume of one objective is its distance from the reference point
+        evaluations, volumes = zip(*history, strict=True)
+        sign = -1.0 if result.problem.senses[0] == "maximize" else 1.0
+        values = float(result.reference_point[0]) - sign * np.asarray(volumes)
         progress.plot(evaluations, values, color=FEASIBLE["color"])
     progress.set_xlabel("evaluations")
-    progress.set_ylabel("improvement (normalized hypervolume)")
+    progress.set_ylabel(f"best found: {_drawn_labels(result)[0]}")
     progress.grid(alpha=0.3)
     figure.suptitle(_title(result), fontsize=9)
     figure.tight_layout()
@@ -126,12 +163,12 @@ def _plot_two(plt: Any, result: Any, true_front: np.ndarray | None) -> Any:
     for points, style in _groups(result):
         axes.scatter(points[:, 0], points[:, 1], s=18, c=style["color"], marker=style["marker"],
                      label=style["label"])
-    names = axis_labels(result)
+    names = _drawn_labels(result)
     axes.set_xlabel(names[0])
     axes.set_ylabel(names[1])
     axes.set_title(_title(result), fontsize=9)
     axes.grid(alpha=0.3)
-    axes.legend(fontsize=8)
+    _legend(axes)
     return figure
 
 
@@ -143,18 +180,18 @@ def _plot_three(plt: Any, result: Any, true_front: np.ndarray | None) -> Any:
     for points, style in _groups(result):
         axes.scatter(*points.T[:3], s=16, c=style["color"], marker=style["marker"],
                      label=style["label"])
-    names = axis_labels(result)
+    names = _drawn_labels(result)
     axes.set_xlabel(names[0])
     axes.set_ylabel(names[1])
     axes.set_zlabel(names[2])
     axes.set_title(_title(result), fontsize=9)
-    axes.legend(fontsize=8)
+    _legend(axes)
     return figure
 
 
 def _plot_many(plt: Any, result: Any) -> Any:
     n_obj = result.F.shape[1]
-    names = axis_labels(result)
+    names = _drawn_labels(result)
     figure = plt.figure(figsize=(2.2 * n_obj, 2.2 * n_obj + 3))
     grid = figure.add_gridspec(n_obj + 2, n_obj)
     for row in range(n_obj):
@@ -183,10 +220,10 @@ def _matrix_cell(axes: Any, result: Any, row: int, col: int, names: list[str]) -
 
 
 def _parallel_coordinates(axes: Any, result: Any, names: list[str]) -> None:
-    F = result.F
-    low, high = np.nanmin(F, axis=0), np.nanmax(F, axis=0)
+    drawn = np.isfinite(result.F).all(axis=1)  # the others are counted in the title
+    F, feasible = result.F[drawn], np.asarray(result.feasible, dtype=bool)[drawn]
+    low, high = (F.min(axis=0), F.max(axis=0)) if len(F) else (0.0, 1.0)
     scaled = (F - low) / np.where(high > low, high - low, 1.0)
-    feasible = np.asarray(result.feasible, dtype=bool)
     positions = np.arange(F.shape[1])
     for k in range(F.shape[0]):
         style = FEASIBLE if feasible[k] else INFEASIBLE

@@ -61,11 +61,14 @@ def _settings_list(metadata: dict[str, Any]) -> str:
     return "\n".join(items)
 
 
-def _mathematics(problem: Any) -> str:
+def _mathematics(result: Any) -> str:
+    """The problem as mathematics, ending on the method that ran (not the one its file asks
+    for: flags and settings may have chosen another)."""
+    problem = result.problem
     if hasattr(problem, "_compiled"):
         from mooc.show import describe
 
-        return str(describe(problem))
+        return str(describe(problem, method=result.method_note or None))
     return str(problem.source)
 
 
@@ -136,7 +139,7 @@ find its row.{kept}</p>
 <h2>Convergence</h2>
 <div id="convergence" class="figure"></div>
 <h2>Problem</h2>
-<pre class="math">{html.escape(_mathematics(problem))}</pre>
+<pre class="math">{html.escape(_mathematics(result))}</pre>
 <h2>Settings and versions</h2>
 <dl class="settings">{_settings_list(metadata)}</dl>
 <script type="application/json" id="front-figure">{_figure_json(front)}</script>

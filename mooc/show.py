@@ -136,7 +136,9 @@ def _set_run_over(body: Any, index: Any, dims: dict, named: dict) -> str | None:
     return None
 
 
-def describe(problem: Any) -> str:
+def describe(problem: Any, *, method: str | None = None) -> str:
+    """The model as mathematics; its last lines say which method runs and why (``method``:
+    the words of a run that has, which its settings may have changed)."""
     lowered = problem._compiled.lowered
     title = f' "{lowered.title}"' if lowered.title else ""
     lines = [f"problem {lowered.name}{title}   ({lowered.source.name})", "",
@@ -168,7 +170,7 @@ def describe(problem: Any) -> str:
         lines += ["", f"solver {lowered.method}"]
         lines += [f"  {k} = {v}" for k, v in lowered.settings.items()]
     lines += _derivative_lines(problem)
-    lines += ["", "method", f"  {_method_line(problem)}"]
+    lines += ["", "method", f"  {method or _method_line(problem)}"]
     return "\n".join(lines)
 
 

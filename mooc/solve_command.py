@@ -77,6 +77,7 @@ def _rerun_request(args: argparse.Namespace
 def _load_problem(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
     import mooc
     from mooc.overrides import parse_overrides
+    from mooc.result import read_metadata
 
     options = _options(args)
     if args.rerun:
@@ -84,6 +85,10 @@ def _load_problem(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
         overrides.update(parse_overrides(args.overrides))
         problem = mooc.load(model, params=overrides, data=data or None,
                             allow_extern=args.allow_extern, cache=args.cache)
+        if args.overrides and problem.model_hash != read_metadata(args.rerun).get("model_hash"):
+            raise UsageError(f"--set changes the params of the run recorded in '{args.rerun}', "
+                             "which --rerun repeats as it was; to solve with other values, "
+                             f"give the model: mooc solve {model} --set ...")
         _check_same_model(problem, args.rerun)
         settings.update({k: v for k, v in options.items() if v is not None})
         return problem, settings
@@ -152,7 +157,7 @@ def _run_solve(args: argparse.Namespace) -> int:
                   f"{checkpoint}", file=sys.stderr)
             return Stopping.exit_code()
     if display is not None:
-        display.finish(_final_stats(result) if result.history else None)
+        display.finish(_final_stats(result))
     return _report(args, result, reference, checkpoint, saving.final_failure)
 
 
@@ -179,8 +184,14 @@ def _report(args: argparse.Namespace, result: Any, reference: np.ndarray | None,
     from mooc.outputs import planned_outputs, write_outputs
     from mooc.signals import Stopping
 
-    chosen = result.pick(args.pick) if args.pick else None
-    written, failed = write_outputs(planned_outputs(args, result, reference))
+    chosen, failed = None, []
+    if args.pick:
+        try:
+            chosen = result.pick(args.pick)
+        except UsageError as error:  # the front and the files are kept all the same
+            failed.append(error.message)
+    written, not_written = write_outputs(planned_outputs(args, result, reference))
+    failed += not_written
     if args.evaluations and result.evaluations_file is not None:
         written.append(args.evaluations)  # written by the run itself, as it went
     if not args.quiet:
@@ -325,11 +336,18 @@ def _vector(values: np.ndarray | None) -> str:
 
 
 def _final_stats(result: Any) -> Any:
-    """The last generation's figures with the front and hypervolume of the result, so the
-    progress line ends on the numbers the summary prints."""
+    """The run's last figures, so the progress line ends on the numbers the summary prints:
+    the last generation's with the result's front (its feasible points: least-violating ones
+    are no front) and hypervolume, or an exact solve's subproblems and points."""
     import dataclasses
 
-    return dataclasses.replace(result.history[-1], front_size=len(result),
+    if result.method == "exact":
+        from mooc.solver.exact_search import ExactProgress
+
+        return ExactProgress(result.subproblems, len(result), result.elapsed)
+    if not result.history:
+        return None
+    return dataclasses.replace(result.history[-1], front_size=int(result.feasible.sum()),
                                hypervolume=result.hypervolume)
 
 

@@ -194,7 +194,7 @@ def _result(problem: LinearProblem, search: Search, plan: ExactPlan, reason: str
     order = kept[np.lexsort(F[kept].T[::-1])]
     X, F = X[order], F[order]
     complete = reason == "done"
-    proven = plan.proven and complete
+    proven = (plan.proven or infeasible) and complete  # no point at all is proven
     count = f"{len(F)} point{'' if len(F) == 1 else 's'}"
     solves = f"{search.subproblems} subproblem{'' if search.subproblems == 1 else 's'}"
     if infeasible:

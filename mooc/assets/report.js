@@ -3,8 +3,16 @@
 (function () {
   "use strict";
   const json = (id) => JSON.parse(document.getElementById(id).textContent);
+  // six significant digits as the terminal's table shows them (Python's "g"); whole numbers
+  // below 1e15 in full
+  const number = (v) => {
+    if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+    const a = Math.abs(v);
+    if (a !== 0 && (a >= 1e6 || a < 1e-4)) return v.toExponential(5).replace(/\.?0+e/, "e");
+    return String(Number(v.toPrecision(6)));
+  };
   const fmt = (v) => (v === null || v === undefined) ? "—" :
-    (typeof v === "number" ? (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)))) :
+    (typeof v === "number" ? number(v) :
       (typeof v === "boolean" ? (v ? "yes" : "no") : String(v)));
   const config = { responsive: true, displaylogo: false, scrollZoom: true };
   const frontDiv = document.getElementById("front");

@@ -182,3 +182,16 @@ def test_three_many_and_one_objectives_render(browser, tmp_path, case) -> None:
     browser.screenshot(shot)
     assert shot.stat().st_size > 20_000
     assert np.isfinite(result.F).all()
+
+
+def test_the_table_shows_huge_whole_numbers_to_six_digits(browser, tmp_path) -> None:
+    problem = mooc.compile("var x in [0, 1]\nminimize a: 1e300 * (1 + x / 3)\n"
+                           "minimize b: 1e17 * (1 - x) + 1e16\n")
+    result = problem.solve(population=12, generations=3, seed=1)
+    path = tmp_path / "huge.html"
+    write_report(result, path)
+    _open(browser, path)
+    cells = browser.evaluate("Array.from(document.querySelectorAll('#front-table tbody td'))"
+                             ".map(td => td.textContent)")
+    numbers = [c for c in cells if "e+" in c or c.isdigit()]
+    assert numbers and all(len(c.replace(".", "").split("e")[0]) <= 7 for c in numbers), cells

@@ -1,0 +1,166 @@
+"""Outputs of runs at the edges: nothing feasible, objectives that are not numbers, one
+objective, exact fronts; what the terminal, the plots and the report say about them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from mooc.cli import main
+
+NAN_OBJECTIVE = """problem allnan "Never a number"
+var x in [0, 1]
+var y in [0, 1]
+minimize f1: x
+minimize f2: sqrt(-1 - y)
+"""
+
+NEVER_FEASIBLE = """problem never "Never feasible"
+var x in [0, 1]
+var y in [0, 1]
+maximize f1: x - 5
+minimize f2: y - x
+constraint c: x + y >= 3
+"""
+
+RUN = ["--population", "20", "--generations", "4", "--seed", "1"]
+
+
+def _model(tmp_path: Path, text: str, name: str = "model.moo") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_a_pick_that_finds_no_point_loses_no_output(tmp_path, capsys) -> None:
+    model = _model(tmp_path, NAN_OBJECTIVE)
+    out, report = tmp_path / "front.csv", tmp_path / "run.html"
+    code = main(["solve", str(model), *RUN, "--method", "nsga2", "--out", str(out),
+                 "--report", str(report), "--pick", "knee"])
+    printed = capsys.readouterr()
+    assert code == 2
+    assert out.is_file() and report.is_file()
+    assert "f1" in printed.out.splitlines()[0]  # the front's table was printed
+    assert "error: pick: no point of the front has finite objectives" in printed.err
+    assert "Traceback" not in printed.err
+
+
+def test_a_picked_infeasible_point_is_said_to_be_infeasible(tmp_path, capsys) -> None:
+    model = _model(tmp_path, NEVER_FEASIBLE)
+    assert main(["solve", str(model), *RUN, "--method", "nsga2", "--pick", "knee"]) == 0
+    head = capsys.readouterr().out.splitlines()[0]
+    assert head.startswith("picked by knee: point 1 of ") and "infeasible" in head
+
+
+def test_progress_ends_on_no_front_when_nothing_is_feasible(tmp_path, capsys) -> None:
+    model = _model(tmp_path, NAN_OBJECTIVE)
+    assert main(["solve", str(model), *RUN, "--method", "nsga2", "--rows", "0"]) == 0
+    progress = [line for line in capsys.readouterr().err.splitlines() if "gen " in line]
+    assert progress[-1].split("front ")[1].split()[0] == "0"
+
+
+def test_progress_of_an_exact_solve_ends_on_its_last_subproblem(tmp_path, capsys) -> None:
+    model = _model(tmp_path, "var x[1..6] bin\nmaximize a: sum(i * x[i] for i in 1..6)\n"
+                   "minimize b: sum((7 - i) * x[i] for i in 1..6) + x[1]\n")
+    assert main(["solve", str(model), "--rows", "0"]) == 0
+    err = capsys.readouterr().err
+    last = [line for line in err.splitlines() if line.startswith("exact: subproblems")][-1]
+    subproblems = int(re.search(r"\(\S+ s, exact, (\d+) subproblems", err).group(1))
+    assert subproblems > 1 and last.split()[2] == str(subproblems)
+
+
+def _compiled(text: str):
+    import mooc
+
+    return mooc.compile(text)
+
+
+def test_one_objective_plot_shows_the_best_value_in_the_users_direction(tmp_path) -> None:
+    problem = _compiled("var x in [0, 2]\nvar k int in [1, 5]\nmaximize profit: x * k - 7\n")
+    result = problem.solve(population=12, generations=6, seed=2)
+    figure = result.plot(tmp_path / "one.png")
+    progress = figure.axes[1]
+    last = progress.get_lines()[0].get_ydata()[-1]
+    assert last == pytest.approx(result.F[:, 0].max())
+    assert "profit (max)" in progress.get_ylabel()
+
+
+@pytest.mark.parametrize("n_obj", [1, 2, 3, 4])
+def test_a_plot_of_no_feasible_point_says_so(tmp_path, n_obj) -> None:
+    objectives = "".join(f"minimize f{j}: x[1] + {j} * x[2]\n" for j in range(n_obj))
+    problem = _compiled(f"var x[1..2] in [0, 1]\n{objectives}constraint k: x[1] + x[2] >= 3\n")
+    result = problem.solve(method="exact")  # proven infeasible: an empty front
+    assert len(result) == 0
+    figure = result.plot(tmp_path / "none.png")  # no warning (an empty legend warned)
+    texts = [t.get_text() for a in figure.axes for t in [a.title, *a.texts]]
+    texts.append(figure.get_suptitle())
+    assert any("no feasible point" in t for t in texts)
+    assert "not proven" not in result.how  # the message says it is proven
+
+
+@pytest.mark.parametrize("n_obj", [2, 4])
+def test_points_that_cannot_be_drawn_are_counted(tmp_path, n_obj) -> None:
+    objectives = "".join(f"minimize f{j}: x[1] + {j} * x[2]\n" for j in range(n_obj - 1))
+    problem = _compiled(f"var x[1..2] in [0, 1]\n{objectives}minimize bad: sqrt(-1 - x[2])\n")
+    result = problem.solve(population=12, generations=2, seed=1)
+    figure = result.plot(tmp_path / "nan.svg")  # no all-NaN warning either
+    title = figure.axes[0].get_title() if n_obj == 2 else figure.get_suptitle()
+    assert f"{len(result)} not drawn" in title and "no feasible point" in title
+
+
+def test_a_plot_written_to_a_file_is_not_kept_open(tmp_path) -> None:
+    import matplotlib.pyplot as plt
+
+    problem = _compiled("var x in [0, 1]\nminimize a: x\nminimize b: 1 - x^2\n")
+    result = problem.solve(population=12, generations=2, seed=1)
+    before = len(plt.get_fignums())
+    figures = [result.plot(tmp_path / f"front{k}.png") for k in range(3)]
+    assert len(plt.get_fignums()) == before
+    figures[0].savefig(tmp_path / "again.png")  # the figure returned still draws
+    assert (tmp_path / "again.png").stat().st_size > 0
+
+
+def test_the_report_names_the_method_that_ran_and_an_exact_front_by_its_subproblems() -> None:
+    from mooc.report import render_report
+
+    three = "var x[1..3] in [0, 1]\n" + "".join(
+        f"minimize f{j}: (x[1] - {j} / 3)^2 + x[2] + x[3]^2\n" for j in range(3))
+    result = _compiled(three).solve(method="nsga2", population=12, generations=2, seed=1)
+    page = render_report(result)
+    mathematics = page.split('<pre class="math">')[1].split("</pre>")[0]
+    assert "NSGA-II" in mathematics and "NSGA-III" not in mathematics  # auto would say NSGA-III
+
+    exact = _compiled("var x[1..4] bin\nmaximize a: sum(i * x[i] for i in 1..4)\n"
+                      "minimize b: sum(x[i] for i in 1..4)\n").solve()
+    from mooc.figures import front_figure
+
+    title = front_figure(exact).layout.title.text
+    assert f"{exact.subproblems} subproblems" in title and "evaluations" not in title
+
+
+def test_the_report_shows_a_title_with_markup_as_written() -> None:
+    from mooc.figures import front_figure
+
+    problem = _compiled('problem p "A <b>bold</b> & co"\nvar x in [0, 1]\nminimize a: x\n'
+                        "maximize b: x^2\n")
+    figure = front_figure(problem.solve(population=12, generations=2, seed=1))
+    assert figure.layout.title.text.startswith("A &lt;b&gt;bold&lt;/b&gt; &amp; co: ")
+
+
+def test_a_plot_shows_dollars_in_a_title_as_written(tmp_path) -> None:
+    problem = _compiled('problem p "Cost in $\\frac$ and $10"\nvar x in [0, 1]\n'
+                        "minimize a: x\nmaximize b: x^2\n")
+    result = problem.solve(population=12, generations=2, seed=1)
+    figure = result.plot(tmp_path / "dollars.png")  # matplotlib's mathematics failed on it
+    assert figure.axes[0].get_title().startswith(r"Cost in \$\frac\$ and \$10: ")
+
+
+def test_rerun_with_other_params_names_set_as_the_cause(tmp_path, capsys) -> None:
+    out = tmp_path / "front.csv"
+    assert main(["solve", "zdt1", "--set", "n=4", *RUN, "--quiet", "--out", str(out)]) == 0
+    assert main(["solve", "--rerun", str(out), "--set", "n=5", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "--set changes the params of the run recorded in" in err and "zdt1" in err
+    assert main(["solve", "--rerun", str(out), "--set", "n=4", "--quiet"]) == 0  # the same value
