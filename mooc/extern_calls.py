@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import numbers
 import shlex
 import signal
 import subprocess
@@ -53,7 +54,10 @@ def load_function(spec: ExternSpec) -> Callable[..., Any]:
 
 
 def extern_values(spec: ExternSpec, raw: Any) -> list[float]:
-    """The returned values in ``returns`` order; raises ValueError when unusable."""
+    """The returned values in ``returns`` order; raises ValueError when unusable. A numpy
+    array counts as the list (or, 0-d, the number) it holds."""
+    if isinstance(raw, np.ndarray):
+        raw = raw.tolist()
     if isinstance(raw, dict):
         missing = [name for name in spec.returns if name not in raw]
         if missing:
@@ -64,14 +68,31 @@ def extern_values(spec: ExternSpec, raw: Any) -> list[float]:
     else:
         values = [raw]
     if len(values) != len(spec.returns):
+        got = f"{len(values)}: {shown(raw)}" if isinstance(raw, (list, tuple)) else shown(raw)
         raise ValueError(f"expected {len(spec.returns)} values ({', '.join(spec.returns)}), "
-                         f"got {len(values)}")
-    out = []
-    for value in values:
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise ValueError(f"expected numbers, got {value!r}")
-        out.append(float(value))
-    return out
+                         f"got {got}")
+    return [_number(value) for value in values]
+
+
+def _number(value: Any) -> float:
+    """One returned value as a float: any real number but a bool; ValueError otherwise."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"expected numbers, got {shown(value)}")
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond the float range
+        raise ValueError(f"expected numbers in the float range, got {shown(value)}") from None
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """``repr(value)``, shortened to about ``limit`` characters (a result may be huge)."""
+    try:
+        text = repr(value)
+    except Exception:  # an int too long to print, or a broken __repr__
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _call_in_thread(spec: ExternSpec, point: dict[str, Any]) -> Any:

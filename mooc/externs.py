@@ -180,7 +180,7 @@ class ExternRunner:
                 continue
             try:
                 yield key, (extern_values(spec, value), "")
-            except ValueError as error:
+            except Exception as error:  # whatever the value, its point fails: the run goes on
                 yield key, (None, failure_reason(error))
 
     def _pooled(self, spec: ExternSpec, todo: dict[str, dict[str, Any]]
