@@ -74,6 +74,51 @@ def extern_values(spec: ExternSpec, raw: Any) -> list[float]:
     return [_number(value) for value in values]
 
 
+def vectorized_values(spec: ExternSpec, raw: Any, n: int) -> np.ndarray:
+    """A vectorized extern's values for ``n`` points, shape (n, len(returns)); raises
+    ValueError when unusable. It returns a dict of columns by name, a list or tuple of columns
+    in ``returns`` order (a column: n numbers, or one for all), or an (n, len(returns)) array
+    (one value: also an array of n)."""
+    k = len(spec.returns)
+    if isinstance(raw, dict):
+        missing = [name for name in spec.returns if name not in raw]
+        if missing:
+            raise ValueError(f"the result has no {', '.join(missing)}")
+        columns = [raw[name] for name in spec.returns]
+    elif isinstance(raw, (list, tuple)):
+        if len(raw) != k:
+            raise ValueError(f"a list or tuple holds one column per returned value ("
+                             f"{', '.join(spec.returns)}): expected {k}, got {len(raw)}")
+        columns = list(raw)
+    else:
+        array = _numbers_array(np.nan if raw is None else raw)
+        if array.shape == (n, k):
+            return array
+        if k == 1 and array.shape in ((), (n,)):
+            return np.broadcast_to(array, (n,)).reshape(n, 1).copy()
+        raise ValueError(f"expected an array of shape ({n}, {k}): a row per point, a column "
+                         f"per returned value ({', '.join(spec.returns)}), got shape "
+                         f"{array.shape}")
+    out = np.empty((n, k))
+    for j, (name, column) in enumerate(zip(spec.returns, columns, strict=True)):
+        values = _numbers_array(column)
+        if values.shape not in ((), (n,)):
+            raise ValueError(f"expected {n} values of '{name}', got shape {values.shape}")
+        out[:, j] = values
+    return out
+
+
+def _numbers_array(raw: Any) -> np.ndarray:
+    """``raw`` as an array of floats; ValueError for booleans, text or numbers out of range."""
+    array = np.asarray(raw)
+    if array.dtype.kind == "b" or array.dtype.kind not in "iufO":
+        raise ValueError(f"expected numbers, got {shown(raw)}")
+    try:
+        return array.astype(float)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"expected numbers, got {shown(raw)}") from None
+
+
 def _number(value: Any) -> float:
     """One returned value as a float: any real number but a bool; ValueError otherwise."""
     if isinstance(value, np.ndarray) and value.ndim == 0:

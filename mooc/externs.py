@@ -38,6 +38,7 @@ from mooc.extern_calls import (
     load_function,
     python_value,
     serve,
+    vectorized_values,
 )
 
 if TYPE_CHECKING:  # process pools are imported when a run first uses them (20 ms at start-up)
@@ -124,12 +125,7 @@ class ExternRunner:
         try:
             with exits_refused():
                 raw = load_function(spec)(**arguments)
-            if isinstance(raw, dict):
-                columns = [np.broadcast_to(np.asarray(raw[r], dtype=float), (n,))
-                           for r in spec.returns]
-                return np.column_stack(columns)
-            values = np.asarray(raw, dtype=float).reshape(n, len(spec.returns))
-            return values
+            return vectorized_values(spec, raw, n)
         except (Exception, SystemExit) as error:  # the user's code may raise anything
             reason = failure_reason(error)
             self.failures.extend(Failure(spec.name, {k: python_value(v[i]) for k, v in

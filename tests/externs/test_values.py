@@ -66,3 +66,45 @@ def test_returned_values_or_the_reason_they_fail(tmp_path, options) -> None:
         else:
             assert np.isnan(F[i]).all(), which
             assert reasons[which].startswith(f"ValueError: {expected}"), reasons[which]
+
+
+BATCH = '''
+import numpy as np
+
+def list(x): return [x, 1 - x]  # columns in 'returns' order, not rows
+def tuple(x): return (x, 2.0)
+def dict(x): return {"b": 1 - x, "a": x}
+def rows(x): return np.column_stack([x, 1 - x])
+def transposed(x): return np.array([x, 1 - x])
+def three(x): return [x, x, x]
+def short(x): return {"a": x[:1], "b": x}
+def bools(x): return [x > 0, x]
+def none(x): return None
+'''
+
+
+@pytest.mark.parametrize(("which", "expected"), [
+    ("list", [[0.1, 0.9], [0.2, 0.8], [0.3, 0.7]]),
+    ("tuple", [[0.1, 2.0], [0.2, 2.0], [0.3, 2.0]]),
+    ("dict", [[0.1, 0.9], [0.2, 0.8], [0.3, 0.7]]),
+    ("rows", [[0.1, 0.9], [0.2, 0.8], [0.3, 0.7]]),
+    ("transposed", "expected an array of shape (3, 2): a row per point, a column per returned "
+                   "value (a, b), got shape (2, 3)"),
+    ("three", "a list or tuple holds one column per returned value (a, b): expected 2, got 3"),
+    ("short", "expected 3 values of 'a', got shape (1,)"),
+    ("bools", "expected numbers, got array([ True,  True,  True])"),
+    ("none", "expected an array of shape (3, 2)"),
+])
+def test_what_a_vectorized_extern_returns(tmp_path, which, expected) -> None:
+    (tmp_path / "batch.py").write_text(textwrap.dedent(BATCH))
+    path = tmp_path / "batch.moo"
+    path.write_text(f'var x in [0, 1]\nextern r(x) = python "batch:{which}" returns {{a, b}} '
+                    "vectorized\nminimize a: r.a\nminimize b: r.b\n")
+    problem = mooc.load(path, allow_extern=True)
+    F = problem.evaluate([[0.1], [0.2], [0.3]]).F
+    failures = problem.extern_runner.failures
+    if isinstance(expected, list):
+        assert np.allclose(F, expected) and not failures
+    else:
+        assert np.isnan(F).all() and len(failures) == 3
+        assert failures[0].reason.startswith(f"ValueError: {expected}"), failures[0].reason
