@@ -122,3 +122,15 @@ def test_extern_declaration_errors(tmp_path) -> None:
         mooc.compile('var x in [0, 1]\nextern n(x) = python "m" returns {a}\nminimize f: n.a')
     with pytest.raises(mooc.MooError, match="say what 'n' returns"):
         mooc.compile('var x in [0, 1]\nextern n(x) = python "m:f"\nminimize f: x')
+
+
+def test_a_dask_address_that_does_not_work_is_a_clear_error(tmp_path, capsys) -> None:
+    pytest.importorskip("dask.distributed", reason="the test extra installs dask")
+    path = _model(tmp_path, options="")
+    with pytest.raises(mooc.MooError, match="cannot connect to a Dask scheduler at 'nowhere': "
+                                            "missing port number"):
+        mooc.load(path, allow_extern=True).solve(population=8, generations=1, dask="nowhere")
+    assert main(["solve", str(path), "--allow-extern", "--population", "8",
+                 "--dask", "nowhere"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot connect to a Dask scheduler" in err and "Traceback" not in err
