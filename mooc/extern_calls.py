@@ -9,20 +9,18 @@ decides which calls to make and keeps what they give.
 from __future__ import annotations
 
 import importlib
-import json
 import numbers
-import shlex
 import signal
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from mooc.exit_guard import ExternExited, exits_refused
+from mooc.extern_programs import run_program
 
 
 @dataclass(frozen=True)
@@ -247,7 +245,7 @@ def call_point(spec: ExternSpec, point: dict[str, Any], *,
             elif spec.kind == "python":
                 raw = load_function(spec)(**point)
             else:
-                raw = _run_program(spec, point)
+                raw = run_program(spec.target, spec.folder, point, spec.timeout)
         return extern_values(spec, raw), ""
     except subprocess.TimeoutExpired:
         return None, f"timed out after {spec.timeout:g} s"
@@ -264,21 +262,6 @@ def failure_reason(error: BaseException) -> str:
     if isinstance(error, SystemExit):
         return f"the extern called sys.exit({error.code!r})"
     return f"{type(error).__name__}: {error}"
-
-
-def _run_program(spec: ExternSpec, point: dict[str, Any]) -> Any:
-    words = [w.format(**point) if "{" in w else w for w in shlex.split(spec.target)]
-    program = Path(spec.folder) / words[0]
-    if program.is_file():
-        words[0] = str(program)
-    done = subprocess.run(words, input=json.dumps(point), capture_output=True, text=True,
-                          timeout=spec.timeout, cwd=spec.folder)
-    if done.returncode == -signal.SIGINT:  # Ctrl-C reached the program: not its failure
-        raise KeyboardInterrupt
-    if done.returncode != 0:
-        tail = done.stderr.strip().splitlines()[-1:] or [""]
-        raise RuntimeError(f"exit code {done.returncode} {tail[0]}".strip())
-    return json.loads(done.stdout)
 
 
 def python_value(value: Any) -> Any:

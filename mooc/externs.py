@@ -40,6 +40,7 @@ from mooc.extern_calls import (
     serve,
     vectorized_values,
 )
+from mooc.extern_programs import allow_programs, stop_programs
 
 if TYPE_CHECKING:  # process pools are imported when a run first uses them (20 ms at start-up)
     from concurrent.futures import Executor
@@ -100,6 +101,8 @@ class ExternRunner:
             raise ExternNotAllowed(refusal([spec]))
         if n == 0:
             return np.empty((0, len(spec.returns)))
+        if spec.kind == "program":
+            allow_programs()
         if spec.vectorized:
             return self._call_vectorized(spec, arguments, n)
         points = [{k: python_value(v[i]) for k, v in arguments.items()} for i in range(n)]
@@ -233,6 +236,8 @@ class ExternRunner:
         if self._timed is not None:
             self._timed.close()
             self._timed = None
+        if interrupted:
+            stop_programs()  # calls running in worker threads: the threads then end
         if self._pool is None:
             return
         if interrupted:
