@@ -62,6 +62,22 @@ class Failure:
     row: int | None = None  # the point's row in the batch evaluated with it
 
 
+class ExternNotLoaded(MooError):
+    """A python extern's module or function cannot be imported."""
+
+
+def load_failure(spec: ExternSpec) -> str | None:
+    """Why a python extern's function cannot be imported, or None (also for a program)."""
+    if spec.kind != "python":
+        return None
+    try:
+        with exits_refused():  # the module's own code runs
+            load_function(spec)
+    except (Exception, SystemExit) as error:
+        return failure_reason(error)
+    return None
+
+
 def refusal(specs: Sequence[ExternSpec]) -> str:
     names = ", ".join(f"'{s.name}' ({s.kind} {s.target!r})" for s in specs)
     return (f"this model calls code: extern {names}. A model file runs no code unless you allow "

@@ -37,6 +37,7 @@ def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask:
     from mooc.solver import nsga2, nsga3
 
     problem.check_externs_allowed()
+    problem.check_externs_load()
     runner = problem.extern_runner
     runner.failures.clear()
     runner.finished.clear()

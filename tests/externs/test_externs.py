@@ -134,3 +134,23 @@ def test_a_dask_address_that_does_not_work_is_a_clear_error(tmp_path, capsys) ->
                  "--dask", "nowhere"]) == 2
     err = capsys.readouterr().err
     assert "cannot connect to a Dask scheduler" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("module", "target", "reason"), [
+    ("def evaluate(x:\n", "netlib:evaluate", "SyntaxError: '(' was never closed"),
+    ("", "nolib:evaluate", "ModuleNotFoundError: No module named 'nolib'"),
+    ("import sys\nsys.exit(2)\n", "netlib:evaluate", "the extern called sys.exit(2)"),
+    ("", "netlib:evaluat", "AttributeError: module 'netlib' has no attribute 'evaluat'"),
+])
+def test_an_extern_that_cannot_be_loaded_stops_the_run_before_it_starts(
+        tmp_path, capsys, module, target, reason) -> None:
+    (tmp_path / "netlib.py").write_text(module)
+    path = tmp_path / "net.moo"
+    path.write_text(MODEL.format(function="x", options="").replace("netlib:x", target))
+    with pytest.raises(mooc.MooError) as caught:
+        mooc.load(path, allow_extern=True).solve(population=8, generations=1)
+    assert str(caught.value).startswith(f"{path}:5:1: error: extern 'net' cannot load "
+                                        f"'{target}': {reason}")
+    assert main(["solve", str(path), "--allow-extern", "--population", "8"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot load" in err and "Traceback" not in err
