@@ -137,14 +137,16 @@ def test_a_dask_address_that_does_not_work_is_a_clear_error(tmp_path, capsys) ->
 
 
 @pytest.mark.parametrize(("module", "target", "reason"), [
-    ("def evaluate(x:\n", "netlib:evaluate", "SyntaxError: '(' was never closed"),
+    ("def evaluate(x:\n", "synlib:evaluate", "SyntaxError: '(' was never closed"),
     ("", "nolib:evaluate", "ModuleNotFoundError: No module named 'nolib'"),
-    ("import sys\nsys.exit(2)\n", "netlib:evaluate", "the extern called sys.exit(2)"),
-    ("", "netlib:evaluat", "AttributeError: module 'netlib' has no attribute 'evaluat'"),
+    ("import sys\nsys.exit(2)\n", "exitlib:evaluate", "the extern called sys.exit(2)"),
+    ("", "emptylib:evaluat", "AttributeError: module 'emptylib' has no attribute 'evaluat'"),
 ])
 def test_an_extern_that_cannot_be_loaded_stops_the_run_before_it_starts(
         tmp_path, capsys, module, target, reason) -> None:
-    (tmp_path / "netlib.py").write_text(module)
+    # module names no other test imports: an imported module stays in sys.modules
+    (tmp_path / f"{target.partition(':')[0]}.py").write_text(module)
+    (tmp_path / "nolib.py").unlink(missing_ok=True)
     path = tmp_path / "net.moo"
     path.write_text(MODEL.format(function="x", options="").replace("netlib:x", target))
     with pytest.raises(mooc.MooError) as caught:
