@@ -232,6 +232,8 @@ class Checker(ExpressionChecks):
         if node.kind == "python" and ":" not in node.target:
             raise fail(f"a python extern names 'module:function', but this is "
                        f"'{node.target}'", node.span)
+        if node.kind == "program":
+            check_command(node)
         if node.timeout is not None:
             self.static_number(node.timeout, {}, "a timeout")
         self.declare(node.name, node.name_span,
@@ -290,3 +292,31 @@ def check(model: ast.Model) -> Checker:
         raise ModelCheckError("the model has no variable: add 'var NAME in [LO, HI]'",
                               ast.Span(model.source, 1, 1, 1, 2))
     return checker
+
+
+def check_command(node: ast.Extern) -> None:
+    """A program extern's command: words as a shell splits them, the first the program, and
+    ``{name}`` placeholders naming the extern's arguments only."""
+    import shlex
+    import string
+
+    where = word_span(node.span, node.target)
+    try:
+        words = shlex.split(node.target)
+    except ValueError as error:
+        raise fail(f"the command cannot be split into words: {error}", where) from None
+    if not words:
+        raise fail(f"say which program '{node.name}' runs, as in program \"./simulate {{x}}\"",
+                   where)
+    for word in words:
+        try:
+            fields = [field for _, field, _, _ in string.Formatter().parse(word)
+                      if field is not None]
+        except ValueError as error:
+            raise fail(f"the command's word '{word}' is not a template: {error}; write {{{{ "
+                       "and }} for a brace itself", where) from None
+        for field in fields:
+            if field not in node.args:
+                arguments = ", ".join(node.args) or "none"
+                raise fail(f"the command's placeholder {{{field}}} names none of the extern's "
+                           f"arguments ({arguments})", where)

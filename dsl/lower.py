@@ -35,6 +35,8 @@ from mooc.errors import ModelCheckError, ModelLimitError, ParameterError
 from mooc.extern_calls import ExternSpec
 
 #: Settings with a least value beyond 0 (the solver needs two points to pair them).
+#: The longest extern timeout, in seconds: a wait on a pipe takes at most 2**31 ms.
+MAX_TIMEOUT = 1e6
 _AT_LEAST = {"population": 2, "max_front": 1, "stall_generations": 1, "max_evaluations": 1,
              "max_subproblems": 1}
 
@@ -168,6 +170,10 @@ class Lowerer(ParamLowering, ExpressionLowering):
             if timeout <= 0:
                 raise ModelCheckError(f"the timeout must be above 0 seconds, but is {timeout:g}",
                                       node.timeout.span)
+            if timeout > MAX_TIMEOUT:  # the operating system's waits take no more
+                raise ModelCheckError(f"the timeout must be at most {MAX_TIMEOUT:,.0f} seconds "
+                                      f"(about 11 days), but is {timeout:g}; leave it out for "
+                                      "no limit", node.timeout.span)
         source = Path(node.span.source.name)
         folder = source.parent if is_file(source) else Path.cwd()
         spec = ExternSpec(node.name, node.kind, node.target, node.args, node.returns,

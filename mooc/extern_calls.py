@@ -9,19 +9,18 @@ decides which calls to make and keeps what they give.
 from __future__ import annotations
 
 import importlib
-import json
-import shlex
+import numbers
 import signal
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from mooc.exit_guard import ExternExited, exits_refused
+from mooc.extern_programs import run_program
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,10 @@ def load_function(spec: ExternSpec) -> Callable[..., Any]:
 
 
 def extern_values(spec: ExternSpec, raw: Any) -> list[float]:
-    """The returned values in ``returns`` order; raises ValueError when unusable."""
+    """The returned values in ``returns`` order; raises ValueError when unusable. A numpy
+    array counts as the list (or, 0-d, the number) it holds."""
+    if isinstance(raw, np.ndarray):
+        raw = raw.tolist()
     if isinstance(raw, dict):
         missing = [name for name in spec.returns if name not in raw]
         if missing:
@@ -64,14 +66,76 @@ def extern_values(spec: ExternSpec, raw: Any) -> list[float]:
     else:
         values = [raw]
     if len(values) != len(spec.returns):
+        got = f"{len(values)}: {shown(raw)}" if isinstance(raw, (list, tuple)) else shown(raw)
         raise ValueError(f"expected {len(spec.returns)} values ({', '.join(spec.returns)}), "
-                         f"got {len(values)}")
-    out = []
-    for value in values:
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise ValueError(f"expected numbers, got {value!r}")
-        out.append(float(value))
+                         f"got {got}")
+    return [_number(value) for value in values]
+
+
+def vectorized_values(spec: ExternSpec, raw: Any, n: int) -> np.ndarray:
+    """A vectorized extern's values for ``n`` points, shape (n, len(returns)); raises
+    ValueError when unusable. It returns a dict of columns by name, a list or tuple of columns
+    in ``returns`` order (a column: n numbers, or one for all), or an (n, len(returns)) array
+    (one value: also an array of n)."""
+    k = len(spec.returns)
+    if isinstance(raw, dict):
+        missing = [name for name in spec.returns if name not in raw]
+        if missing:
+            raise ValueError(f"the result has no {', '.join(missing)}")
+        columns = [raw[name] for name in spec.returns]
+    elif isinstance(raw, (list, tuple)):
+        if len(raw) != k:
+            raise ValueError(f"a list or tuple holds one column per returned value ("
+                             f"{', '.join(spec.returns)}): expected {k}, got {len(raw)}")
+        columns = list(raw)
+    else:
+        array = _numbers_array(np.nan if raw is None else raw)
+        if array.shape == (n, k):
+            return array
+        if k == 1 and array.shape in ((), (n,)):
+            return np.broadcast_to(array, (n,)).reshape(n, 1).copy()
+        raise ValueError(f"expected an array of shape ({n}, {k}): a row per point, a column "
+                         f"per returned value ({', '.join(spec.returns)}), got shape "
+                         f"{array.shape}")
+    out = np.empty((n, k))
+    for j, (name, column) in enumerate(zip(spec.returns, columns, strict=True)):
+        values = _numbers_array(column)
+        if values.shape not in ((), (n,)):
+            raise ValueError(f"expected {n} values of '{name}', got shape {values.shape}")
+        out[:, j] = values
     return out
+
+
+def _numbers_array(raw: Any) -> np.ndarray:
+    """``raw`` as an array of floats; ValueError for booleans, text or numbers out of range."""
+    array = np.asarray(raw)
+    if array.dtype.kind == "b" or array.dtype.kind not in "iufO":
+        raise ValueError(f"expected numbers, got {shown(raw)}")
+    try:
+        return array.astype(float)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"expected numbers, got {shown(raw)}") from None
+
+
+def _number(value: Any) -> float:
+    """One returned value as a float: any real number but a bool; ValueError otherwise."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"expected numbers, got {shown(value)}")
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond the float range
+        raise ValueError(f"expected numbers in the float range, got {shown(value)}") from None
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """``repr(value)``, shortened to about ``limit`` characters (a result may be huge)."""
+    try:
+        text = repr(value)
+    except Exception:  # an int too long to print, or a broken __repr__
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _call_in_thread(spec: ExternSpec, point: dict[str, Any]) -> Any:
@@ -181,7 +245,7 @@ def call_point(spec: ExternSpec, point: dict[str, Any], *,
             elif spec.kind == "python":
                 raw = load_function(spec)(**point)
             else:
-                raw = _run_program(spec, point)
+                raw = run_program(spec.target, spec.folder, point, spec.timeout)
         return extern_values(spec, raw), ""
     except subprocess.TimeoutExpired:
         return None, f"timed out after {spec.timeout:g} s"
@@ -198,21 +262,6 @@ def failure_reason(error: BaseException) -> str:
     if isinstance(error, SystemExit):
         return f"the extern called sys.exit({error.code!r})"
     return f"{type(error).__name__}: {error}"
-
-
-def _run_program(spec: ExternSpec, point: dict[str, Any]) -> Any:
-    words = [w.format(**point) if "{" in w else w for w in shlex.split(spec.target)]
-    program = Path(spec.folder) / words[0]
-    if program.is_file():
-        words[0] = str(program)
-    done = subprocess.run(words, input=json.dumps(point), capture_output=True, text=True,
-                          timeout=spec.timeout, cwd=spec.folder)
-    if done.returncode == -signal.SIGINT:  # Ctrl-C reached the program: not its failure
-        raise KeyboardInterrupt
-    if done.returncode != 0:
-        tail = done.stderr.strip().splitlines()[-1:] or [""]
-        raise RuntimeError(f"exit code {done.returncode} {tail[0]}".strip())
-    return json.loads(done.stdout)
 
 
 def python_value(value: Any) -> Any:

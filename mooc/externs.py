@@ -38,7 +38,9 @@ from mooc.extern_calls import (
     load_function,
     python_value,
     serve,
+    vectorized_values,
 )
+from mooc.extern_programs import allow_programs, stop_programs
 
 if TYPE_CHECKING:  # process pools are imported when a run first uses them (20 ms at start-up)
     from concurrent.futures import Executor
@@ -58,6 +60,22 @@ class Failure:
     point: dict[str, Any]
     reason: str
     row: int | None = None  # the point's row in the batch evaluated with it
+
+
+class ExternNotLoaded(MooError):
+    """A python extern's module or function cannot be imported."""
+
+
+def load_failure(spec: ExternSpec) -> str | None:
+    """Why a python extern's function cannot be imported, or None (also for a program)."""
+    if spec.kind != "python":
+        return None
+    try:
+        with exits_refused():  # the module's own code runs
+            load_function(spec)
+    except (Exception, SystemExit) as error:
+        return failure_reason(error)
+    return None
 
 
 def refusal(specs: Sequence[ExternSpec]) -> str:
@@ -99,6 +117,8 @@ class ExternRunner:
             raise ExternNotAllowed(refusal([spec]))
         if n == 0:
             return np.empty((0, len(spec.returns)))
+        if spec.kind == "program":
+            allow_programs()
         if spec.vectorized:
             return self._call_vectorized(spec, arguments, n)
         points = [{k: python_value(v[i]) for k, v in arguments.items()} for i in range(n)]
@@ -124,12 +144,7 @@ class ExternRunner:
         try:
             with exits_refused():
                 raw = load_function(spec)(**arguments)
-            if isinstance(raw, dict):
-                columns = [np.broadcast_to(np.asarray(raw[r], dtype=float), (n,))
-                           for r in spec.returns]
-                return np.column_stack(columns)
-            values = np.asarray(raw, dtype=float).reshape(n, len(spec.returns))
-            return values
+            return vectorized_values(spec, raw, n)
         except (Exception, SystemExit) as error:  # the user's code may raise anything
             reason = failure_reason(error)
             self.failures.extend(Failure(spec.name, {k: python_value(v[i]) for k, v in
@@ -180,7 +195,7 @@ class ExternRunner:
                 continue
             try:
                 yield key, (extern_values(spec, value), "")
-            except ValueError as error:
+            except Exception as error:  # whatever the value, its point fails: the run goes on
                 yield key, (None, failure_reason(error))
 
     def _pooled(self, spec: ExternSpec, todo: dict[str, dict[str, Any]]
@@ -237,6 +252,8 @@ class ExternRunner:
         if self._timed is not None:
             self._timed.close()
             self._timed = None
+        if interrupted:
+            stop_programs()  # calls running in worker threads: the threads then end
         if self._pool is None:
             return
         if interrupted:

@@ -37,6 +37,7 @@ def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask:
     from mooc.solver import nsga2, nsga3
 
     problem.check_externs_allowed()
+    problem.check_externs_load()
     runner = problem.extern_runner
     runner.failures.clear()
     runner.finished.clear()
@@ -123,7 +124,11 @@ class _dask_client:
                                             host="127.0.0.1")
             self.client = Client(self.cluster)
         else:
-            self.client = Client(self.spec, timeout=30)
+            try:
+                self.client = Client(self.spec, timeout=30)
+            except (OSError, ValueError, TypeError) as error:  # a bad address, no scheduler
+                raise UsageError(f"cannot connect to a Dask scheduler at '{self.spec}': "
+                                 f"{error}") from None
         return self.client
 
     def __exit__(self, *exc: object) -> None:

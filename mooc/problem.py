@@ -174,6 +174,17 @@ class Problem:
         if self.externs and not self.allow_extern:
             raise ExternNotAllowed(refusal(self.externs), self._compiled.layout.extern_spans[0])
 
+    def check_externs_load(self) -> None:
+        """Raise ExternNotLoaded, at its declaration, for a python extern whose function cannot
+        be imported: every call would fail, so a run stops before it starts."""
+        from mooc.externs import ExternNotLoaded, load_failure
+
+        for spec, span in zip(self.externs, self._compiled.layout.extern_spans, strict=True):
+            reason = load_failure(spec)
+            if reason is not None:
+                raise ExternNotLoaded(f"extern '{spec.name}' cannot load {spec.target!r}: "
+                                      f"{reason}", span)
+
     @property
     def derivatives(self) -> Any:
         """What is known of the model's derivatives: whether they were generated (else

@@ -122,3 +122,37 @@ def test_extern_declaration_errors(tmp_path) -> None:
         mooc.compile('var x in [0, 1]\nextern n(x) = python "m" returns {a}\nminimize f: n.a')
     with pytest.raises(mooc.MooError, match="say what 'n' returns"):
         mooc.compile('var x in [0, 1]\nextern n(x) = python "m:f"\nminimize f: x')
+
+
+def test_a_dask_address_that_does_not_work_is_a_clear_error(tmp_path, capsys) -> None:
+    pytest.importorskip("dask.distributed", reason="the test extra installs dask")
+    path = _model(tmp_path, options="")
+    with pytest.raises(mooc.MooError, match="cannot connect to a Dask scheduler at 'nowhere': "
+                                            "missing port number"):
+        mooc.load(path, allow_extern=True).solve(population=8, generations=1, dask="nowhere")
+    assert main(["solve", str(path), "--allow-extern", "--population", "8",
+                 "--dask", "nowhere"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot connect to a Dask scheduler" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("module", "target", "reason"), [
+    ("def evaluate(x:\n", "synlib:evaluate", "SyntaxError: '(' was never closed"),
+    ("", "nolib:evaluate", "ModuleNotFoundError: No module named 'nolib'"),
+    ("import sys\nsys.exit(2)\n", "exitlib:evaluate", "the extern called sys.exit(2)"),
+    ("", "emptylib:evaluat", "AttributeError: module 'emptylib' has no attribute 'evaluat'"),
+])
+def test_an_extern_that_cannot_be_loaded_stops_the_run_before_it_starts(
+        tmp_path, capsys, module, target, reason) -> None:
+    # module names no other test imports: an imported module stays in sys.modules
+    (tmp_path / f"{target.partition(':')[0]}.py").write_text(module)
+    (tmp_path / "nolib.py").unlink(missing_ok=True)
+    path = tmp_path / "net.moo"
+    path.write_text(MODEL.format(function="x", options="").replace("netlib:x", target))
+    with pytest.raises(mooc.MooError) as caught:
+        mooc.load(path, allow_extern=True).solve(population=8, generations=1)
+    assert str(caught.value).startswith(f"{path}:5:1: error: extern 'net' cannot load "
+                                        f"'{target}': {reason}")
+    assert main(["solve", str(path), "--allow-extern", "--population", "8"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot load" in err and "Traceback" not in err
