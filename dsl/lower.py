@@ -34,9 +34,9 @@ from mooc.dsl.symbols import index_symbol
 from mooc.errors import ModelCheckError, ModelLimitError, ParameterError
 from mooc.extern_calls import ExternSpec
 
-#: Settings with a least value beyond 0 (the solver needs two points to pair them).
 #: The longest extern timeout, in seconds: a wait on a pipe takes at most 2**31 ms.
 MAX_TIMEOUT = 1e6
+#: Settings with a least value beyond 0 (the solver needs two points to pair them).
 _AT_LEAST = {"population": 2, "max_front": 1, "stall_generations": 1, "max_evaluations": 1,
              "max_subproblems": 1}
 
