@@ -124,8 +124,10 @@ class Differentiator:
         self.budget[0] -= 1
         if self.budget[0] < 0 or time.perf_counter() > self.deadline:
             raise DerivativesUnavailable("the model is too large for symbolic derivatives")
-        if not (names_in(expr) & self.relevant):
-            result: sympy.Expr = sympy.Integer(0)
+        if expr is sympy.nan:  # an undefined value has no slope either (see domains.py)
+            result: sympy.Expr = sympy.nan
+        elif not (names_in(expr) & self.relevant):
+            result = sympy.Integer(0)
         else:
             result = self._rule(expr)
         self.memo[expr] = result

@@ -18,6 +18,7 @@ import sympy
 from mooc.dsl import ast
 from mooc.dsl.check import Checker
 from mooc.dsl.data import DataBundle
+from mooc.dsl.domains import Domain
 from mooc.dsl.lower_expressions import ExpressionLowering
 from mooc.dsl.lower_params import ParamLowering
 from mooc.dsl.lowered import (
@@ -54,6 +55,7 @@ class Lowerer(ParamLowering, ExpressionLowering):
         self.set_origins: dict[str, str] = {}
         self.meaning: dict[str, object] = {}
         self.guard: frozenset[sympy.Basic] = frozenset()
+        self.domains: list[Domain] = []
         self.elements: dict[tuple[str, tuple[int, ...]], sympy.Expr] = {}
         self.out = LoweredModel(model.source.name, "", model.source)
         self.out.data_files = list(self.data.files)
@@ -131,7 +133,7 @@ class Lowerer(ParamLowering, ExpressionLowering):
     def statement_Let(self, node: ast.Let) -> None:
         family = self.family(node.dims, node.name)
         declaration = self.checker.scope[node.name]
-        expr = self.expr(node.expr, self.family_env(node.dims, family))
+        expr = self.scoped(node.expr, self.family_env(node.dims, family))
         if not declaration.dynamic and family is None:
             self.meaning[node.name] = expr  # a constant: used by value
             return
@@ -140,7 +142,7 @@ class Lowerer(ParamLowering, ExpressionLowering):
 
     def statement_Objective(self, node: ast.Objective) -> None:
         family = self.family(node.dims, node.name)
-        expr = self.expr(node.expr, self.family_env(node.dims, family))
+        expr = self.scoped(node.expr, self.family_env(node.dims, family))
         self.out.steps.append(Definition("objective", node.name, expr, family, node.span,
                                          node.sense))
         self.meaning[node.name] = ("objective", family)
@@ -159,7 +161,8 @@ class Lowerer(ParamLowering, ExpressionLowering):
                 raise ModelCheckError(f"the {what} must not be negative, but is {value:g}",
                                       part.span)
         self.out.steps.append(ConstraintForm(
-            node.name, self.expr(relation.left, env), relation.op, self.expr(relation.right, env),
+            node.name, self.scoped(relation.left, env), relation.op,
+            self.scoped(relation.right, env),
             tolerance, weight, node.soft, family, node.span,
             default_tolerance=node.tolerance is None and relation.op == "=="))
 

@@ -16,6 +16,7 @@ import sympy
 from mooc.dsl import ast
 from mooc.dsl.check import Checker
 from mooc.dsl.constants import as_float, number, power, real_constant
+from mooc.dsl.domains import Domain, call_domain, guarded, passed_out, power_domain
 from mooc.dsl.lowered import LoweredModel, ParamValue, VarBlock
 from mooc.dsl.names import MAX_RANGE, did_you_mean
 from mooc.dsl.static_fold import FoldError, fold_reductions, has_reduction
@@ -78,6 +79,8 @@ class ExpressionLowering:
     out: LoweredModel
     sets: dict[str, tuple[str, ...]]
     guard: frozenset[sympy.Basic]
+    #: the operations of the scope being lowered that are undefined somewhere (see ``scoped``)
+    domains: list[Domain]
     #: elements at constant indices, ``x[3]``, by name and indices
     elements: dict[tuple[str, tuple[int, ...]], sympy.Expr]
 
@@ -103,6 +106,39 @@ class ExpressionLowering:
         if not value.is_integer():
             raise ModelCheckError(f"{what} must be a whole number, but is {value:g}", node.span)
         return int(value)
+
+    # domains: see mooc.dsl.domains ---------------------------------------------------------
+    def note(self, domain: Domain | None) -> None:
+        if domain is not None:
+            self.domains.append(domain)
+
+    def scoped(self, node: ast.Expr, env: dict, *, bound: list[sympy.Symbol] | None = None,
+               branch: sympy.Basic | None = None) -> sympy.Expr:
+        """``node`` lowered as a scope of its own: guarded where sympy simplified away an
+        operation that is undefined somewhere; the others are passed to the enclosing scope
+        (that of a statement when ``bound`` and ``branch`` are None)."""
+        outer, self.domains = self.domains, []
+        try:
+            value, kept = guarded(self.expr(node, env), self.domains)
+        finally:
+            self.domains = outer
+        if bound is not None or branch is not None:
+            self.domains.extend(passed_out(kept, bound=bound or (), branch=branch))
+        return value
+
+    def scoped_condition(self, node: ast.Expr, env: dict) -> sympy.Basic:
+        """A condition, false where sympy simplified away an undefined operation in it (as a
+        comparison with NaN is false)."""
+        outer, self.domains = self.domains, []
+        try:
+            condition = self.expr(node, env)
+            missing = [d.condition for d in self.domains
+                       if not any(condition.has(atom) for atom in d.atoms)]
+            kept = [d for d in self.domains if any(condition.has(atom) for atom in d.atoms)]
+        finally:
+            self.domains = outer
+        self.domains.extend(kept)
+        return sympy.And(condition, *missing) if missing else condition
 
     def expr(self, node: ast.Expr, env: dict) -> sympy.Expr:
         return real_constant(getattr(self, "expr_" + type(node).__name__)(node, env))  # type: ignore[return-value]
@@ -239,7 +275,9 @@ class ExpressionLowering:
                 return function(*args, evaluate=evaluate)  # type: ignore[no-any-return]
             except (TypeError, ValueError):
                 return function(*args, evaluate=False)  # type: ignore[no-any-return]
-        return _UNARY[node.function](args[0])  # type: ignore[no-any-return]
+        result = _UNARY[node.function](args[0])
+        self.note(call_domain(node.function, args[0], result))
+        return result  # type: ignore[no-any-return]
 
     def expr_Reduction(self, node: ast.Reduction, env: dict) -> sympy.Expr:
         return self.reduce(node, list(node.generators), dict(env))
@@ -263,7 +301,8 @@ class ExpressionLowering:
         index = index_symbol(generator.index)
         env[generator.index] = index
         body = (self.reduce(node, generators[1:], env) if len(generators) > 1
-                else self.expr(node.body, env))
+                else self.scoped(node.body, env, bound=[index_symbol(g.index)
+                                                       for g in node.generators]))
         kind = node.function
         if kind in ("min", "max") and lo.is_number and hi.is_number and int(hi) < int(lo):
             raise ModelCheckError(f"{kind}() over the empty range {lo}..{hi}", generator.span)
@@ -292,7 +331,10 @@ class ExpressionLowering:
         return real_constant(sympy.Mul(*terms))
 
     def expr_Power(self, node: ast.Power, env: dict) -> sympy.Expr:
-        return power(self.expr(node.base, env), self.expr(node.exponent, env))
+        base, exponent = self.expr(node.base, env), self.expr(node.exponent, env)
+        result = power(base, exponent)
+        self.note(power_domain(base, exponent, result))
+        return result
 
     def expr_Negate(self, node: ast.Negate, env: dict) -> sympy.Expr:
         return -self.expr(node.operand, env)
@@ -327,13 +369,13 @@ class ExpressionLowering:
         return variable_symbol(f"{node.extern}.{node.field}")
 
     def expr_IfElse(self, node: ast.IfElse, env: dict) -> sympy.Expr:
-        condition = self.expr(node.condition, env)
+        condition = self.scoped_condition(node.condition, env)
         saved = self.guard
         try:  # each branch is lowered knowing which way the condition went
             self.guard = saved | _conjuncts(condition)
-            then = self.expr(node.then, env)
+            then = self.scoped(node.then, env, branch=condition)
             self.guard = saved | _conjuncts(sympy.Not(condition))
-            otherwise = self.expr(node.otherwise, env)
+            otherwise = self.scoped(node.otherwise, env, branch=sympy.Not(condition))
         finally:
             self.guard = saved
         return sympy.Piecewise((then, condition), (otherwise, True))

@@ -1,0 +1,90 @@
+"""Where a model's functions are defined, kept through sympy's simplifications.
+
+``sqrt(x)`` is undefined for ``x < 0`` and numpy gives NaN there, which ranks worst. sympy
+simplifies as if in the complex numbers, and some simplifications remove the operation whose
+NaN marked the point: ``sqrt(x)^2`` becomes ``x``, ``exp(log(x))`` becomes ``x``,
+``log(x) - log(x)`` becomes ``0``. Lowering records each such operation with the condition
+under which it is defined (:func:`call_domain`, :func:`power_domain`); when a scope (a
+statement's expression, a reduction's body, a branch of an ``if``) is lowered, the conditions
+of the operations no longer in its expression guard it: ``Piecewise((x, x >= 0), (nan, True))``
+(:func:`guarded`). An operation still there gives its own NaN, so the usual model's code is
+unchanged. A division that cancels (``x*y/x``) is left as sympy makes it: it differs only at
+the single point where the divisor is 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sympy
+
+
+@dataclass(frozen=True)
+class Domain:
+    """An operation as sympy built it (its atoms, e.g. ``sqrt(x)``) and where it is defined."""
+
+    atoms: frozenset[sympy.Basic]
+    condition: sympy.Basic
+
+
+def _record(result: sympy.Basic, condition: sympy.Basic) -> Domain | None:
+    if condition == sympy.true or not result.free_symbols:
+        return None  # defined everywhere, or a constant (folded to nan where undefined)
+    atoms = frozenset(atom for atom in result.atoms(sympy.Pow, sympy.log, sympy.asin, sympy.acos)
+                      if atom.free_symbols)
+    return Domain(atoms, condition)
+
+
+def call_domain(function: str, arg: sympy.Expr, result: sympy.Basic) -> Domain | None:
+    """The domain of ``function(arg)`` (built as ``result``), or None where it is defined for
+    every real ``arg``."""
+    if function == "sqrt":
+        return _record(result, sympy.Ge(arg, 0))
+    if function in ("log", "log10"):
+        return _record(result, sympy.Gt(arg, 0))
+    if function in ("asin", "acos"):
+        return _record(result, sympy.And(sympy.Ge(arg, -1), sympy.Le(arg, 1)))
+    return None
+
+
+def power_domain(base: sympy.Expr, exponent: sympy.Expr, result: sympy.Basic) -> Domain | None:
+    """The domain of ``base ^ exponent`` (built as ``result``): a negative base needs a whole
+    exponent."""
+    if exponent.is_integer or not base.free_symbols and not exponent.free_symbols:
+        return None
+    if exponent.is_number:
+        return _record(result, sympy.Ge(base, 0))
+    return _record(result, sympy.Or(sympy.Ge(base, 0), sympy.Eq(exponent, sympy.floor(exponent))))
+
+
+def guarded(value: sympy.Expr, domains: Iterable[Domain]) -> tuple[sympy.Expr, list[Domain]]:
+    """``value`` guarded by the conditions of the operations sympy simplified away, and the
+    domains of the operations still in it (for the enclosing scope: an outer expression may
+    still cancel them)."""
+    missing, kept = [], []
+    for domain in domains:
+        if any(value.has(atom) for atom in domain.atoms):
+            kept.append(domain)
+        else:
+            missing.append(domain.condition)
+    condition = sympy.And(*missing)
+    if condition == sympy.true:
+        return value, kept
+    return sympy.Piecewise((value, condition), (sympy.nan, True)), kept
+
+
+def passed_out(domains: Iterable[Domain], *, bound: Iterable[sympy.Symbol] = (),
+               branch: sympy.Basic | None = None) -> list[Domain]:
+    """The domains of an inner scope as its enclosing scope sees them: those that do not use
+    an index the scope binds (a reduction's), each needed only where ``branch`` holds (an
+    ``if``'s branch)."""
+    bound = set(bound)
+    out = []
+    for domain in domains:
+        if domain.condition.free_symbols & bound:
+            continue
+        condition = domain.condition if branch is None else \
+            sympy.Or(sympy.Not(branch), domain.condition)
+        out.append(Domain(domain.atoms, condition))
+    return out
