@@ -1,14 +1,16 @@
 """Where an extern's code lives: the file a checkpoint fingerprints, and loading a python
 extern's module that is a file in the model's folder.
 
-Such a module (``MODULE.py`` next to the .moo file) is loaded from that file under a name of
-its own, made of the module's name, its path and the hash of its bytes, rather than imported
-by name: two models whose externs name modules of the same name in different folders each get
-their own folder's module, and a model loaded again after the file was edited gets the new
-code. The bytes run are those hashed when the model was loaded (:func:`fingerprint`): a
-process that loads the module later (a spawned worker, a Dask worker) refuses a file that
-changed since (:class:`CodeChanged`), so every call of a run runs the same code. Other modules
-(installed ones, packages) are imported by name, as Python does.
+Such a module (``MODULE.py`` next to the .moo file) is loaded from that file rather than
+imported by name: two models whose externs name modules of the same name in different folders
+each get their own folder's module, and a model loaded again after the file was edited gets the
+new code. It is registered under its own name while no other module holds that name (the
+newest load of a file takes it over from an older one), so that other processes find it by
+name; else under a name made of its name, its path and the hash of its bytes. The bytes run are
+those hashed when the model was loaded (:func:`fingerprint`): a process that loads the module
+later (a spawned worker, a Dask worker) refuses a file that changed since
+(:class:`CodeChanged`), so every call of a run runs the same code. Other modules (installed
+ones, packages) are imported by name, as Python does.
 
 A checkpoint records each extern's code file and its fingerprint (the sha256 of its bytes), and
 a resume refuses code that changed: a python extern's module source (a package's
@@ -28,6 +30,8 @@ from types import ModuleType
 
 #: Modules loaded from their files, by path and fingerprint (also in sys.modules, by name).
 _loaded: dict[tuple[str, str], ModuleType] = {}
+#: The modules loaded here under their own names (see _name_for), by name.
+_named: dict[str, ModuleType] = {}
 _lock = threading.Lock()
 
 
@@ -108,19 +112,34 @@ def load_module_file(module: str, path: str, digest: str) -> ModuleType | None:
 
 
 def _run_module(module: str, path: str, digest: str, source: bytes) -> ModuleType:
-    """Run ``source`` as a new module, registered under a name unique to its path and bytes
-    (pickle and dataclasses look a module up in sys.modules)."""
-    tag = hashlib.sha256(f"{path}\0{digest}".encode()).hexdigest()[:16]
-    name = f"{module}__mooc_{tag}"
-    if name in sys.modules:  # inherited by a forked worker
-        return sys.modules[name]
+    """Run ``source`` as a new module, registered in sys.modules (pickle and dataclasses look a
+    module up there) under the name :func:`_name_for` gives it."""
+    name = _name_for(module, path, digest)
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None  # a .py file always has one
     loaded = importlib.util.module_from_spec(spec)
+    before = sys.modules.get(name)
     sys.modules[name] = loaded
     try:
         exec(compile(source, path, "exec", dont_inherit=True), loaded.__dict__)  # noqa: S102
     except BaseException:
-        del sys.modules[name]
+        if before is None:
+            del sys.modules[name]
+        else:
+            sys.modules[name] = before
         raise
+    if name == module:
+        _named[module] = loaded
     return loaded
+
+
+def _name_for(module: str, path: str, digest: str) -> str:
+    """The module's own name (``sim``) while no other module holds it, or an earlier load of
+    the same file does: other processes then find the module by name (the processes of a pool
+    the extern starts itself, given its functions by name). Else a name unique to the file's
+    path and bytes: the first model's module keeps its own."""
+    held = sys.modules.get(module)
+    if held is None or (held is _named.get(module) and held.__file__ == path):
+        return module
+    tag = hashlib.sha256(f"{path}\0{digest}".encode()).hexdigest()[:16]
+    return f"{module}__mooc_{tag}"

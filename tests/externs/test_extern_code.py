@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import pickle
+import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -17,7 +19,7 @@ import pytest
 import mooc
 from mooc.cli import main
 from mooc.errors import MooWarning, UsageError
-from mooc.extern_calls import call_point
+from mooc.extern_calls import call_point, load_function
 from mooc.solver.checkpoint import load_checkpoint, save_checkpoint
 
 # a module name no other test imports: an imported module stays in sys.modules
@@ -31,7 +33,7 @@ def evaluate(x):
 
 MODEL = '''
 var x in [0, 1]
-extern sim(x) = python "twinsim:evaluate" returns {{a, b}} {options}
+extern sim(x) = python "{module}:evaluate" returns {{a, b}} {options}
 minimize a: sim.a
 minimize b: sim.b
 '''
@@ -43,11 +45,11 @@ print(json.dumps([x + {offset}, 1 - x]))
 '''
 
 
-def _model(folder: Path, offset: float, options: str = "") -> Path:
+def _model(folder: Path, offset: float, options: str = "", module: str = "twinsim") -> Path:
     folder.mkdir(exist_ok=True)
-    (folder / "twinsim.py").write_text(MODULE.format(offset=offset))
+    (folder / f"{module}.py").write_text(MODULE.format(offset=offset))
     path = folder / "twin.moo"
-    path.write_text(MODEL.format(options=options))
+    path.write_text(MODEL.format(options=options, module=module))
     return path
 
 
@@ -61,6 +63,7 @@ def test_each_model_gets_the_module_of_its_own_folder(tmp_path) -> None:
     assert _a(first) == 10.5
     assert _a(second) == 20.5
     assert _a(first) == 10.5
+    assert load_function(second.externs[0]).__module__.startswith("twinsim__mooc_")
 
 
 def test_a_model_loaded_again_after_an_edit_runs_the_new_code(tmp_path) -> None:
@@ -145,7 +148,7 @@ def test_a_resume_refuses_a_program_changed_since_the_checkpoint(tmp_path, capsy
     program = tmp_path / "prog.py"
     program.write_text(PROGRAM.format(offset=1))
     model = tmp_path / "prog.moo"
-    model.write_text(MODEL.replace('python "twinsim:evaluate"', f'program "{sys.executable} '
+    model.write_text(MODEL.replace('python "{module}:evaluate"', f'program "{sys.executable} '
                                    'prog.py"').format(options=""))
     checkpoint = _checkpoint(model)
     old = _sha(program)
@@ -181,3 +184,15 @@ def test_an_older_checkpoint_without_the_code_resumes_with_a_warning(tmp_path, c
     module.write_text(MODULE.format(offset=2))
     with pytest.raises(UsageError, match="which changed since the checkpoint"):
         mooc.resume(checkpoint, allow_extern=True)
+
+
+def test_a_lone_module_keeps_its_name_so_other_processes_find_its_functions(tmp_path) -> None:
+    problem = mooc.load(_model(tmp_path / "lone", 5, module="lonesim"), allow_extern=True)
+    function = load_function(problem.externs[0])
+    assert function.__module__ == "lonesim"  # unless another model's module has the name
+    # a process the extern starts itself (a spawned pool) is given its functions by name
+    child = subprocess.run([sys.executable, "-c", "import pickle, sys; "
+                            "print(pickle.loads(sys.stdin.buffer.read())(x=0.5))"],
+                           input=pickle.dumps(function), capture_output=True,
+                           cwd=tmp_path / "lone", timeout=60)
+    assert child.stdout.decode().strip() == "{'a': 5.5, 'b': 0.5}", child.stderr
