@@ -89,7 +89,9 @@ def resume(checkpoint: str | Path, *, allow_extern: bool = False, **options: Any
 def resumed_problem(resumed: Any, path: str | os.PathLike[str], *,
                     allow_extern: bool = False, cache: bool = True) -> Any:
     """The model of a saved run, compiled again (through the compile cache unless ``cache`` is
-    False); UsageError when it changed since."""
+    False); UsageError when it, or the code of one of its externs, changed since."""
+    from mooc.checkpoint import check_same_code
+
     data = resumed.data or None
     if resumed.source is not None:
         problem = compile(resumed.source, resumed.overrides, filename=resumed.model, data=data,
@@ -101,4 +103,5 @@ def resumed_problem(resumed: Any, path: str | os.PathLike[str], *,
     if now != resumed.model_hash:
         raise UsageError(f"cannot resume from '{path}': the model '{resumed.model}' or its params "
                          f"changed since the checkpoint (hash {resumed.model_hash}, now {now})")
+    check_same_code(resumed, problem.externs, path)
     return problem

@@ -7,6 +7,11 @@ calls are saved as they come in, on the same schedule, so a long generation of e
 loses at most ``every`` seconds of them. A resumed run replays the generation it was in:
 finished calls are answered from the checkpoint, the rest are made, and the run ends with the
 same front as one never stopped.
+
+A checkpoint records the code each extern runs (its file and that file's sha256, see
+:mod:`mooc.extern_code`), and a resume refuses code that changed since: the finished calls it
+holds were made by the old code. A checkpoint saved before this was recorded resumes with a
+warning that the code could not be checked.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ class Resumed:
     failures: list[Failure]
     note: dict[str, Any]  # the caller's, e.g. the command line's outputs
     told: list[list[float]] = dataclasses.field(default_factory=list)  # ask/tell: see optimizer
+    #: each extern's code file and its sha256 by extern (see code_record); None: not recorded
+    code: dict[str, list[str] | None] | None = None
 
 
 class RunCheckpoint:
@@ -57,7 +64,7 @@ class RunCheckpoint:
             "mooc": __version__, "model": problem.path or problem.name,
             "source": None if problem.path else problem.source,
             "overrides": problem.overrides, "data": jsonable(problem.data),
-            "model_hash": problem.model_hash,
+            "model_hash": problem.model_hash, "code": code_record(problem.externs),
             "settings": recorded_settings(settings),
             "note": note or {},
         }
@@ -112,12 +119,66 @@ def read_checkpoint(path: str | os.PathLike[str]) -> Resumed:
             settings=dict(extra["settings"]),
             finished={key: (values, reason) for key, values, reason in extra["finished"]},
             failures=[Failure(**f) for f in extra["failures"]], note=dict(extra.get("note", {})),
-            told=list(extra.get("told", [])),
+            told=list(extra.get("told", [])), code=_read_code(extra.get("code")),
         )
     except FileNotFoundError:
         raise UsageError(f"cannot resume: there is no checkpoint '{path}'") from None
     except (ValueError, KeyError, TypeError) as error:
         raise UsageError(f"cannot resume from '{path}': {error}") from None
+
+
+def code_record(specs: Any) -> dict[str, list[str] | None]:
+    """Each extern's code file and its sha256 (None when it has none that can be checked)."""
+    return {spec.name: None if spec.code_hash is None else [spec.code_file, spec.code_hash]
+            for spec in specs}
+
+
+def _read_code(recorded: Any) -> dict[str, list[str] | None] | None:
+    if recorded is None:
+        return None
+    if not isinstance(recorded, dict) or not all(
+            value is None or (isinstance(value, list) and len(value) == 2
+                              and all(isinstance(part, str) for part in value))
+            for value in recorded.values()):
+        raise ValueError("its record of the externs' code is damaged")
+    return recorded
+
+
+def check_same_code(resumed: Resumed, specs: Any, path: str | os.PathLike[str]) -> None:
+    """UsageError when an extern's code changed since the checkpoint; a warning when the
+    checkpoint did not record it (saved by an older mooc) and some could be checked."""
+    now = code_record(specs)
+    if resumed.code is None:
+        files = [record[0] for record in now.values() if record is not None]
+        if files:
+            warnings.warn(MooWarning(
+                f"the checkpoint '{path}' was saved by an older mooc, which did not record the "
+                f"externs' code: a change to {', '.join(map(repr, files))} since then cannot "
+                "be noticed, and the finished calls are answered from the checkpoint"),
+                stacklevel=3)
+        return
+    for name, record in now.items():
+        change = _code_change(name, resumed.code.get(name), record)
+        if change is not None:
+            raise UsageError(f"cannot resume from '{path}': {change}; the calls the checkpoint "
+                             "holds were made by the old code. Restore the file as it was to "
+                             "resume, or start the run afresh (without --resume)")
+
+
+def _code_change(name: str, before: list[str] | None, now: list[str] | None) -> str | None:
+    """How extern ``name``'s code changed between two records, in words; None if it did not."""
+    if before == now or (before and now and before[1] == now[1]):  # the same bytes
+        return None
+    saved = "when the checkpoint was saved"
+    if before is None:
+        assert now is not None
+        return f"extern '{name}' now runs '{now[0]}', which it did not {saved}"
+    if now is None:
+        return f"extern '{name}' ran '{before[0]}' {saved}, and no longer does"
+    if before[0] != now[0]:
+        return f"extern '{name}' ran '{before[0]}' {saved}, and now runs '{now[0]}'"
+    return (f"extern '{name}' runs '{now[0]}', which changed since the checkpoint (sha256 "
+            f"{before[1][:12]}, now {now[1][:12]})")
 
 
 def resume_settings(resumed: Resumed, options: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ decides which calls to make and keeps what they give.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import numbers
 import signal
@@ -20,6 +21,13 @@ from typing import Any
 import numpy as np
 
 from mooc.exit_guard import ExternExited, exits_refused
+from mooc.extern_code import (
+    fingerprint,
+    load_module_file,
+    module_source,
+    own_module_file,
+    program_file,
+)
 from mooc.extern_programs import run_program
 
 
@@ -35,17 +43,48 @@ class ExternSpec:
     vectorized: bool = False
     timeout: float | None = None
     folder: str = "."  # the .moo file's folder: modules and programs are looked up there first
+    # Found when the model is loaded (see located): the file of its code and the sha256 of its
+    # bytes, and whether the module is loaded from that file (see mooc.extern_code).
+    code_file: str | None = None
+    code_hash: str | None = None
+    from_file: bool = False
+
+
+_MISSING = object()
+
+
+def located(spec: ExternSpec) -> ExternSpec:
+    """``spec`` with the file of its code and that file's fingerprint, as they are now."""
+    if spec.kind == "python":
+        module = spec.target.partition(":")[0]
+        own = own_module_file(module, spec.folder)
+        path = own or module_source(module, spec.folder)
+    else:
+        own, path = None, program_file(spec.target, spec.folder)
+    try:
+        digest = None if path is None else fingerprint(path)
+    except OSError:  # unreadable: not checked, and imported by name
+        return spec
+    return dataclasses.replace(spec, code_file=None if digest is None else str(path),
+                               code_hash=digest, from_file=own is not None)
 
 
 def load_function(spec: ExternSpec) -> Callable[..., Any]:
-    """Import ``module:function``, looking next to the model first."""
+    """Import ``module:function``, looking next to the model first: a module file there is
+    loaded from the file as it was when the model was loaded (see :mod:`mooc.extern_code`)."""
     module_name, _, function_name = spec.target.partition(":")
     if not module_name or not function_name:
         raise ValueError(f"expected 'module:function', got {spec.target!r}")
-    if spec.folder not in sys.path:
+    if spec.folder not in sys.path:  # the module's own imports find its neighbours
         sys.path.insert(0, spec.folder)
-    module = importlib.import_module(module_name)
-    function = getattr(module, function_name)
+    module = None
+    if spec.from_file and spec.code_file is not None and spec.code_hash is not None:
+        module = load_module_file(module_name, spec.code_file, spec.code_hash)
+    if module is None:
+        module = importlib.import_module(module_name)
+    function = getattr(module, function_name, _MISSING)
+    if function is _MISSING:  # named as the user named it (not by its name in sys.modules)
+        raise AttributeError(f"module {module_name!r} has no attribute {function_name!r}")
     if not callable(function):
         raise TypeError(f"{spec.target} is not callable")
     return function  # type: ignore[no-any-return]

@@ -14,7 +14,8 @@ with the same arguments is answered from there, and a checkpoint saves them, so 
 never repeats a finished call. A python extern with a timeout runs in worker processes that
 are reused call after call (see :mod:`mooc.timed_workers`; each call is made by
 :mod:`mooc.extern_calls`). Ctrl-C reaches only the main process: workers ignore it and are
-stopped by the main process.
+stopped by the main process. Which code a python extern runs (its folder's module file, as it
+was when the model was loaded), and what a checkpoint records of it: :mod:`mooc.extern_code`.
 """
 
 from __future__ import annotations

@@ -86,11 +86,13 @@ class Problem:
     def __init__(self, compiled: CompiledModel, *, path: str | None = None,
                  params: dict[str, Any] | None = None, allow_extern: bool = False,
                  data: list[Any] | None = None):
+        from mooc.extern_calls import located
         from mooc.externs import ExternRunner
 
         self._compiled = compiled
         layout, code = compiled.layout, compiled.code
-        self.externs = tuple(layout.externs)
+        #: the externs, with the file of their code as it is now (a checkpoint records it)
+        self.externs = tuple(located(spec) for spec in layout.externs)
         self.allow_extern = allow_extern
         self.extern_runner = ExternRunner({s.name: s for s in self.externs}, allowed=allow_extern)
         if self.externs:

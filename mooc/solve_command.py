@@ -235,7 +235,8 @@ def _print_front(result: Any, rows: int, chosen: Any = None) -> None:
 
 class _CheckpointWarnings:
     """While solving: a checkpoint that cannot be saved is reported as ``warning: ...`` on
-    standard error (once, and again if the last save fails: then ``final_failure``)."""
+    standard error (once, and again if the last save fails: then ``final_failure``); while
+    resuming, a checkpoint whose externs' code cannot be checked."""
 
     def __init__(self) -> None:
         self.final_failure = False
@@ -293,8 +294,9 @@ def _resumed(args: argparse.Namespace) -> Any:
 def _resumed_problem(args: argparse.Namespace, resumed: Any) -> tuple[Any, dict[str, Any]]:
     from mooc.api import resumed_problem
 
-    problem = resumed_problem(resumed, args.resume, allow_extern=args.allow_extern,
-                              cache=args.cache)
+    with _CheckpointWarnings():  # an old checkpoint's: the externs' code cannot be checked
+        problem = resumed_problem(resumed, args.resume, allow_extern=args.allow_extern,
+                                  cache=args.cache)
     return problem, _options(args)
 
 
