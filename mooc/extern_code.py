@@ -21,12 +21,15 @@ extern's program, or the script it runs, when that is a file in the model's fold
 from __future__ import annotations
 
 import hashlib
+import importlib.machinery
 import importlib.util
 import shlex
 import sys
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 #: Modules loaded from their files, by path and fingerprint (also in sys.modules, by name).
 _loaded: dict[tuple[str, str], ModuleType] = {}
@@ -115,13 +118,14 @@ def _run_module(module: str, path: str, digest: str, source: bytes) -> ModuleTyp
     """Run ``source`` as a new module, registered in sys.modules (pickle and dataclasses look a
     module up there) under the name :func:`_name_for` gives it."""
     name = _name_for(module, path, digest)
-    spec = importlib.util.spec_from_file_location(name, path)
+    loader = _HashedSource(name, path, source)
+    spec = importlib.util.spec_from_file_location(name, path, loader=loader)
     assert spec is not None  # a .py file always has one
     loaded = importlib.util.module_from_spec(spec)
     before = sys.modules.get(name)
     sys.modules[name] = loaded
     try:
-        exec(compile(source, path, "exec", dont_inherit=True), loaded.__dict__)  # noqa: S102
+        loader.exec_module(loaded)  # as an import runs a module, on the bytes given
     except BaseException:
         if before is None:
             del sys.modules[name]
@@ -131,6 +135,23 @@ def _run_module(module: str, path: str, digest: str, source: bytes) -> ModuleTyp
     if name == module:
         _named[module] = loaded
     return loaded
+
+
+class _HashedSource(importlib.machinery.SourceFileLoader):
+    """Python's loader of a source file, given the file's bytes as they were hashed (a file
+    changed on disk after its check is not run) and without a bytecode cache."""
+
+    def __init__(self, name: str, path: str, source: bytes):
+        super().__init__(name, path)
+        self.source = source
+
+    def get_data(self, path: str) -> bytes:
+        if path == self.path:
+            return self.source
+        raise OSError(f"only {self.path} is read")
+
+    def path_stats(self, path: str) -> Mapping[str, Any]:
+        raise OSError("no bytecode cache: the bytes given are compiled")
 
 
 def _name_for(module: str, path: str, digest: str) -> str:
