@@ -38,13 +38,16 @@ def _record(result: sympy.Basic, condition: sympy.Basic) -> Domain | None:
 
 def call_domain(function: str, arg: sympy.Expr, result: sympy.Basic) -> Domain | None:
     """The domain of ``function(arg)`` (built as ``result``), or None where it is defined for
-    every real ``arg``."""
-    if function == "sqrt":
-        return _record(result, sympy.Ge(arg, 0))
-    if function in ("log", "log10"):
-        return _record(result, sympy.Gt(arg, 0))
-    if function in ("asin", "acos"):
-        return _record(result, sympy.And(sympy.Ge(arg, -1), sympy.Le(arg, 1)))
+    every real ``arg`` (or where sympy cannot state it: an ``arg`` holding a NaN is NaN)."""
+    try:
+        if function == "sqrt":
+            return _record(result, sympy.Ge(arg, 0))
+        if function in ("log", "log10"):
+            return _record(result, sympy.Gt(arg, 0))
+        if function in ("asin", "acos"):
+            return _record(result, sympy.And(sympy.Ge(arg, -1), sympy.Le(arg, 1)))
+    except (TypeError, ValueError):  # sympy refuses to compare a NaN
+        return None
     return None
 
 
@@ -53,9 +56,13 @@ def power_domain(base: sympy.Expr, exponent: sympy.Expr, result: sympy.Basic) ->
     exponent."""
     if exponent.is_integer or not base.free_symbols and not exponent.free_symbols:
         return None
-    if exponent.is_number:
-        return _record(result, sympy.Ge(base, 0))
-    return _record(result, sympy.Or(sympy.Ge(base, 0), sympy.Eq(exponent, sympy.floor(exponent))))
+    try:
+        if exponent.is_number:
+            return _record(result, sympy.Ge(base, 0))
+        return _record(result, sympy.Or(sympy.Ge(base, 0),
+                                        sympy.Eq(exponent, sympy.floor(exponent))))
+    except (TypeError, ValueError):  # sympy refuses to compare a NaN
+        return None
 
 
 def guarded(value: sympy.Expr, domains: Iterable[Domain]) -> tuple[sympy.Expr, list[Domain]]:
@@ -68,10 +75,13 @@ def guarded(value: sympy.Expr, domains: Iterable[Domain]) -> tuple[sympy.Expr, l
             kept.append(domain)
         else:
             missing.append(domain.condition)
-    condition = sympy.And(*missing)
-    if condition == sympy.true:
+    try:
+        condition = sympy.And(*missing)
+        if condition == sympy.true:
+            return value, kept
+        return sympy.Piecewise((value, condition), (sympy.nan, True)), kept
+    except (TypeError, ValueError):  # a condition holding a NaN, which sympy cannot fold
         return value, kept
-    return sympy.Piecewise((value, condition), (sympy.nan, True)), kept
 
 
 def passed_out(domains: Iterable[Domain], *, bound: Iterable[sympy.Symbol] = (),

@@ -138,7 +138,10 @@ class ExpressionLowering:
         finally:
             self.domains = outer
         self.domains.extend(kept)
-        return sympy.And(condition, *missing) if missing else condition
+        try:
+            return sympy.And(condition, *missing) if missing else condition
+        except (TypeError, ValueError):  # a condition holding a NaN, which sympy cannot fold
+            return condition
 
     def expr(self, node: ast.Expr, env: dict) -> sympy.Expr:
         return real_constant(getattr(self, "expr_" + type(node).__name__)(node, env))  # type: ignore[return-value]
