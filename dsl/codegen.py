@@ -14,9 +14,10 @@ import sympy
 
 from mooc.dsl.codegen_blocks import activity as activity_lines
 from mooc.dsl.codegen_blocks import extern_call, family_indices
+from mooc.dsl.emitter import Emitter
 from mooc.dsl.generated import GeneratedCode
 from mooc.dsl.lowered import ConstraintForm, Definition, ExternCall, Family, LoweredModel
-from mooc.dsl.printer import Emitter, PopulationPrinter
+from mooc.dsl.printer import PopulationPrinter
 
 
 def _statement_value(printer: PopulationPrinter, emitter: Emitter, expr: sympy.Expr,

@@ -14,7 +14,8 @@ import sympy
 from mooc.dsl.lowered import ExternCall, Family, LoweredModel, ParamValue, VarBlock
 
 if TYPE_CHECKING:
-    from mooc.dsl.printer import Emitter, PopulationPrinter
+    from mooc.dsl.emitter import Emitter
+    from mooc.dsl.printer import PopulationPrinter
 
 
 def family_indices(printer: PopulationPrinter, emitter: Emitter, family: Family, *,

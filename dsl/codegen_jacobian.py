@@ -29,9 +29,10 @@ from mooc.dsl.derivatives import (
     smoothness,
     wrt_indices,
 )
+from mooc.dsl.emitter import Emitter
 from mooc.dsl.generated import DerivativeInfo, GeneratedCode
 from mooc.dsl.lowered import ConstraintForm, Definition, ExternCall, Family, LoweredModel, VarBlock
-from mooc.dsl.printer import Emitter, PopulationPrinter
+from mooc.dsl.printer import PopulationPrinter
 
 
 class _DerivativeEmitter(Emitter):

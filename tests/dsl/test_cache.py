@@ -20,7 +20,7 @@ import mooc
 from mooc.cli import main
 from mooc.dsl import cache
 from mooc.dsl.compiler import compile_text
-from mooc.dsl.printer import same_constant
+from mooc.dsl.emitter import same_constant
 from mooc.errors import MooError
 
 ROOT = Path(__file__).parents[2]
