@@ -45,13 +45,21 @@ class Budget:
         return cls(generations, max_evaluations, timeout)
 
     def used(self, *, generation: int, evaluations: int, elapsed: float) -> float:
-        """The fraction of the budget spent (the largest over the limits set), at most 1."""
+        """The fraction of the budget spent (the largest over the limits set), at most 1.
+
+        The time spent counts only when time is the only limit: a run with a generation or
+        evaluation limit then gives the same answer however fast the machine (a timeout it
+        does not reach changes nothing).
+
+        >>> Budget.of(generations=10, timeout=1.0).used(generation=2, evaluations=0, elapsed=0.9)
+        0.2
+        """
         fractions = [0.0]
         if self.generations:
             fractions.append(generation / self.generations)
         if self.max_evaluations:
             fractions.append(evaluations / self.max_evaluations)
-        if self.timeout:
+        if self.timeout and not (self.generations or self.max_evaluations):
             fractions.append(elapsed / self.timeout)
         return min(max(fractions), 1.0)
 
