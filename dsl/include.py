@@ -34,6 +34,9 @@ def _resolve(node: ast.Include, base: Path, library: LibraryLookup | None) -> Pa
         found = library(node.path)
         if found is not None:
             return found.resolve()
+    if candidate.exists():
+        raise ModelCheckError(f"cannot include '{node.path}': {candidate} is not a model file "
+                              "(it is a folder or a device)", node.span)
     raise ModelCheckError(f"cannot include '{node.path}': there is no file {candidate} and no "
                           "library problem of that name", node.span)
 

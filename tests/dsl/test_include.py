@@ -58,3 +58,6 @@ def test_include_cycles_and_missing_files_are_errors(tmp_path) -> None:
     assert "includes itself" in _error(loop)
     missing = _write(tmp_path, "missing.moo", 'include "nowhere.moo"\n')
     assert "cannot include 'nowhere.moo'" in _error(missing)
+    (tmp_path / "folder.moo").mkdir()
+    folder = _write(tmp_path, "folder_include.moo", 'include "folder.moo"\n')
+    assert "folder.moo is not a model file (it is a folder or a device)" in _error(folder)
