@@ -8,7 +8,8 @@ the archive (a non-dominated filter) only when there are many of them, and when 
 asked for, so a generation costs no more than appending its offers; the pending list holds at
 most :data:`PENDING_VALUES` decision values (or one limit's worth of rows, whichever is less), so
 that a problem with many variables does not keep a large buffer. The merge filters the
-objectives and copies only the decision values of the points kept. When the archive outgrows
+objectives and copies only the decision values of the points kept, one of each group whose
+objectives are a rounding apart (:func:`distinct_rows`). When the archive outgrows
 its limit it is thinned so as to lose as little hypervolume as possible
 (:mod:`mooc.solver.thinning`). The objectives of the points thinned away are kept (the
 ``shadow``: those no point seen since dominates, at most :data:`SHADOW_PER_LIMIT` times the
@@ -46,6 +47,36 @@ def soft_penalized(population: Population, soft_weights: np.ndarray, /) -> np.nd
         return population.F + (population.soft @ soft_weights)[:, None]
 
 
+#: Points whose objectives differ by less than this share of the front's span in each are one
+#: point of the front (the first found is kept): an equality's tolerance band or variables the
+#: objectives do not depend on would otherwise fill the front with copies.
+RESOLUTION = 1e-9
+
+
+def distinct_rows(F: np.ndarray, /) -> np.ndarray:
+    """Positions of the rows of ``F`` to keep, in order: of rows that differ by at most
+    :data:`RESOLUTION` of each column's span from their neighbour in lexicographic order (a
+    chain of them: at most as long as ``F`` has rows times that resolution), only the first.
+
+    Examples
+    --------
+    >>> distinct_rows(np.array([[0.0, 1.0], [1.0, 0.0], [1e-12, 1.0], [0.5, 0.5]])).tolist()
+    [0, 1, 3]
+    """
+    if len(F) < 2:
+        return np.arange(len(F))
+    half_span = F.max(axis=0) * 0.5 - F.min(axis=0) * 0.5  # halved: no overflow
+    order = np.lexsort(F.T[::-1])
+    with np.errstate(over="ignore", invalid="ignore"):  # a gap beyond the float range: inf
+        gaps = np.abs(np.diff(F[order], axis=0))
+    starts = np.ones(len(F), dtype=bool)
+    starts[1:] = ~np.all(gaps <= half_span * (2 * RESOLUTION), axis=1)
+    group = np.cumsum(starts) - 1
+    first = np.full(group[-1] + 1, len(F))
+    np.minimum.at(first, group, order)
+    return np.sort(first)
+
+
 @dataclass
 class FrontArchive:
     """Non-dominated reportable points seen so far; :meth:`front` has at most ``limit``."""
@@ -80,6 +111,7 @@ class FrontArchive:
         scored = [soft_penalized(part, weights) for part in self.pending]
         objectives = np.concatenate(scored if self.members is None else [self.objectives, *scored])
         keep, shadow = self._undominated(objectives)
+        keep = keep[distinct_rows(objectives[keep])]
         if keep.size > self.limit:
             chosen = thin_front(objectives[keep], self.limit)
             dropped = np.delete(keep, chosen)

@@ -65,3 +65,27 @@ def test_no_point_of_a_thinned_front_is_dominated_by_a_point_evaluated(n_obj, ma
     assert len(result.F) == max_front
     for point in result.F:
         assert not np.any(np.all(evaluated <= point, axis=1) & np.any(evaluated < point, axis=1))
+
+
+def test_points_a_rounding_apart_are_one_point_of_the_front():
+    """Objectives that take five values (a step function of x0), plus 1e-13 of x1 (an
+    equality's tolerance band, or a variable that barely matters): the front is those five
+    trade-offs, not max_front copies of them a rounding apart."""
+    from mooc.solver import FunctionProblem
+
+    def steps(X):
+        level = np.floor(4 * X[:, 0]) / 4
+        return np.stack([level + 1e-13 * X[:, 1], 1 - level - 1e-13 * X[:, 1]], axis=1)
+
+    problem = FunctionProblem(steps, lower=[0.0, 0.0], upper=[1.0, 1.0], n_obj=2)
+    result = nsga2(problem, population=40, generations=30, seed=3)
+    assert 4 <= len(result.F) <= 10
+    assert np.ptp(np.round(result.F[:, 0], 9)) > 0.7  # both ends are kept
+    assert len(np.unique(np.round(result.F, 9), axis=0)) >= len(result.F) - 5
+
+
+def test_distinct_rows_keeps_the_first_of_each_group_and_the_front_intact():
+    F = np.array([[0.0, 1.0], [0.5, 0.5 + 1e-12], [1.0, 0.0], [0.5 + 1e-12, 0.5], [0.25, 0.75]])
+    assert archive_module.distinct_rows(F).tolist() == [0, 1, 2, 4]
+    spread = np.random.default_rng(0).random((500, 3))
+    assert archive_module.distinct_rows(spread).tolist() == list(range(500))
