@@ -76,14 +76,20 @@ _LAZY = {"compile": "mooc.api", "load": "mooc.api", "resume": "mooc.api",
          "read_result": "mooc.saved", "from_pymoo": "mooc.pymoo_bridge"}
 
 
+#: The subpackages, also imported on first use: ``import mooc`` then ``mooc.solver.nsga2``.
+_SUBPACKAGES = ("dsl", "solver", "stdlib")
+
+
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
+    if name in _LAZY or name in _SUBPACKAGES:
         import importlib
 
+        if name in _SUBPACKAGES:
+            return importlib.import_module(f"mooc.{name}")
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'mooc' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
     """The public names (and the subpackages), for dir() and tab completion."""
-    return sorted({*__all__, "dsl", "solver", "stdlib", "errors"})
+    return sorted({*__all__, *_SUBPACKAGES, "errors"})

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -138,3 +140,16 @@ def test_himmelblau_with_the_files_own_settings():
     best = result.X[np.argmin(result.F[:, 0])]
     assert (best >= 0).all()
     assert np.hypot(best[0] - 3, best[1] - 2) < 0.1
+
+
+def test_the_subpackages_are_attributes_after_import_mooc():
+    # the README's `mooc.solver.nsga2(mooc.solver.FunctionProblem(...))` after `import mooc`;
+    # a fresh process, as this one has imported them already
+    code = ("import mooc, numpy as np\n"
+            "problem = mooc.solver.FunctionProblem(lambda X: np.c_[X[:, 0], 1 - X[:, 0]],\n"
+            "                                      lower=[0], upper=[1], n_obj=2)\n"
+            "print(len(mooc.solver.nsga2(problem, generations=2, seed=1).F) > 0,\n"
+            "      mooc.dsl.__name__, mooc.stdlib.__name__)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.stdout.split() == ["True", "mooc.dsl", "mooc.stdlib"], done.stderr
