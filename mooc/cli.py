@@ -168,10 +168,13 @@ def _load(args: argparse.Namespace) -> Any:
 
 
 def command_check(args: argparse.Namespace) -> int:
+    from mooc.table import counted
+
     problem = _load(args)
     how = "from the compile cache in" if problem._compiled.cached else "compiled in"
-    print(f"{args.model}: ok: {problem.n_var} variables, {problem.n_obj} objectives, "
-          f"{problem.n_hard} hard and {problem.n_soft} soft constraints "
+    print(f"{args.model}: ok: {counted(problem.n_var, 'variable')}, "
+          f"{counted(problem.n_obj, 'objective')}, {problem.n_hard} hard and "
+          f"{counted(problem.n_soft, 'soft constraint')} "
           f"({how} {problem.compile_seconds:.3f} s)")
     return 0
 

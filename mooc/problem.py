@@ -292,5 +292,8 @@ class Problem:
         return to_pymoo(self)
 
     def __repr__(self) -> str:
-        return (f"<mooc.Problem {self.name!r}: {self.n_var} variables, {self.n_obj} objectives, "
-                f"{self.n_hard} hard and {self.n_soft} soft constraints>")
+        from mooc.table import counted
+
+        return (f"<mooc.Problem {self.name!r}: {counted(self.n_var, 'variable')}, "
+                f"{counted(self.n_obj, 'objective')}, {self.n_hard} hard and "
+                f"{counted(self.n_soft, 'soft constraint')}>")

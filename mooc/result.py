@@ -233,7 +233,7 @@ class Result:
               indices: list[int] | None = None) -> str:
         """The front as a text table: objectives, violations, feasibility, then variables;
         best first in the first objective (or the rows ``indices``)."""
-        from mooc.table import format_table
+        from mooc.table import counted, format_table
 
         first = -self.F[:, 0] if self.problem.senses[0] == "maximize" else self.F[:, 0]
         order = np.argsort(first, kind="stable")[:max_rows] if indices is None else indices
@@ -246,9 +246,9 @@ class Result:
                             [[rows[k][j] for j in keep] for k in order])
         notes = []
         if n_var > max_variables:
-            notes.append(f"{n_var - max_variables} more variable{'s' if n_var - max_variables > 1 else ''}")
+            notes.append(counted(n_var - max_variables, "more variable"))
         if indices is None and len(rows) > max_rows:
-            notes.append(f"{len(rows) - max_rows} more rows")
+            notes.append(counted(len(rows) - max_rows, "more row"))
         if notes:
             text += f"\n... {' and '.join(notes)}" + \
                 (" (use --out front.csv to keep all)" if indices is None else "")

@@ -6,6 +6,15 @@ from collections.abc import Sequence
 from typing import Any
 
 
+def counted(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless one: ``1 variable``, ``3 rows``.
+
+    >>> counted(1, "row"), counted(0, "point"), counted(1200, "evaluation")
+    ('1 row', '0 points', '1200 evaluations')
+    """
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def format_cell(value: Any) -> str:
     if value is None:  # a variable that does not exist at this point
         return ""
