@@ -87,6 +87,12 @@ def population_of(problem: Problem, X: np.ndarray, values: Evaluation | None, /)
     n = X.shape[0]
     if values is None or n == 0:
         return Population(X, *(np.zeros((0, k)) for k in (problem.n_obj, problem.n_hard, problem.n_soft)))
+    if not all(hasattr(values, name) for name in ("F", "hard", "soft")):
+        given = "a model's problem" if hasattr(problem, "as_solver_problem") else "the problem"
+        raise TypeError(f"evaluate() of {given} returned {type(values).__name__}, not an "
+                        "Evaluation(F, hard, soft) in minimization form; a model's problem is "
+                        "solved with problem.solve(...), or given to the solver as "
+                        "problem.as_solver_problem()")
     return Population(
         X,
         _checked(values.F, (n, problem.n_obj), "F"),

@@ -153,3 +153,10 @@ def test_the_subpackages_are_attributes_after_import_mooc():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)
     assert done.stdout.split() == ["True", "mooc.dsl", "mooc.stdlib"], done.stderr
+
+
+def test_a_model_given_to_the_solver_itself_says_how_to_solve_it():
+    problem = mooc.load(EXAMPLES / "zdt1.moo")
+    with pytest.raises(TypeError, match=r"problem\.as_solver_problem\(\)"):
+        mooc.solver.nsga3(problem, generations=2)
+    assert len(mooc.solver.nsga3(problem.as_solver_problem(), generations=2, seed=1).F)
