@@ -98,6 +98,23 @@ def test_evaluate_rejects_wrong_shapes(bad):
         problem.evaluate(bad)
 
 
+@pytest.mark.parametrize("bad,message", [
+    (np.array([[1 + 1j, 0]]), "'X' must hold real numbers, but holds complex ones"),
+    ([[np.complex128(1 + 1j), "a"]], "'X': np.complex128(1+1j) is not a value of x"),
+    ([[1.0, "a"], [1.0]], "'X' must hold one row of 2 values per point, but its rows differ "
+                          "in length"),
+    ([[1.0, 0], [1.0]], "'X' must hold one row of 2 values per point, but its rows differ "
+                        "in length"),
+])
+def test_evaluate_refuses_complex_numbers_and_ragged_rows(bad, message):
+    # were: the imaginary part dropped with a ComplexWarning, and "has shape (1, 2)"
+    problem = mooc.compile("var x in [0, 2]\nvar c choice {a, b}\nminimize f: x^2 + (if c == a then 0 else 1)")
+    for method in (problem.evaluate, problem.jacobian, problem.active):
+        with pytest.raises(mooc.MooError) as caught:
+            method(bad)
+        assert str(caught.value) == f"error: {message}"
+
+
 def test_result_writes_csv_and_json(tmp_path):
     problem = mooc.load(EXAMPLES / "kit.moo")
     result = problem.solve(**SMALL)
