@@ -104,6 +104,8 @@ def read_result(path: str | os.PathLike[str]) -> Any:
     from mooc.result import Result
     from mooc.solver.progress import GenerationStats
 
+    if not isinstance(path, (str, os.PathLike)):
+        raise UsageError(f"read_result takes a file's path, but was given {path!r}")
     source = Path(path)
     if source.exists():  # not /dev/zero read for ever; a missing file is said below
         check_input_file(str(source), "the front")

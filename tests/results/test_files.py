@@ -183,3 +183,9 @@ def test_a_result_read_back_is_the_run_and_writes_the_same_files_again(tmp_path,
     (saved.to_csv if suffix == ".csv" else saved.to_json)(again)  # was AttributeError: data
     assert again.read_text() == path.read_text()
     assert "<table>" in saved._repr_html_()  # how Jupyter shows it
+
+
+def test_read_result_of_something_that_is_no_path_says_so() -> None:
+    with pytest.raises(mooc.MooError) as caught:  # was TypeError
+        mooc.read_result(3)
+    assert str(caught.value) == "error: read_result takes a file's path, but was given 3"
