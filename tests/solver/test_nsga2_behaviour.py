@@ -243,6 +243,17 @@ def test_max_front_limits_the_front():
     ({"mutation_prob": -0.1}, "'mutation_prob' must be in"),
     ({"stall_generations": 0}, "'stall_generations' must be in"),
     ({"initial": np.zeros((2, 3))}, "'initial' must have 5 columns"),
+    # a NaN or infinite limit is never reached: the run went on for ever
+    ({"generations": float("nan")}, "'generations' must be a whole number, at least 0, but is nan"),
+    ({"generations": None, "max_evaluations": float("nan")}, "'max_evaluations' must be a whole"),
+    ({"generations": None, "timeout": float("nan")}, "'timeout' must be a finite number"),
+    ({"generations": None, "timeout": float("inf")}, "'timeout' must be a finite number"),
+    # were taken as 4 and 2, or a TypeError from inside
+    ({"population": 4.5}, r"'population' must be a whole number in \[2, inf\], but is 4.5"),
+    ({"generations": 2.5}, "'generations' must be a whole number"),
+    ({"population": "4"}, "'population' must be a whole number"),
+    ({"seed": 1.5}, "'seed' must be a whole number"),
+    ({"seed": -1}, r"'seed' must be in \[0, inf\], but is -1"),
 ])
 def test_bad_options_are_named(options, message):
     with pytest.raises(ValueError, match=message):
