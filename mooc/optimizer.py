@@ -62,12 +62,14 @@ class Optimizer:
         from mooc.chain import derivative_uses
         from mooc.checkpoint import RunCheckpoint, read_checkpoint, resume_settings, seeded
         from mooc.evaluations import start_log
+        from mooc.options import check_run_options
         from mooc.points import encode_points
         from mooc.solve import solver_settings
 
         refused = [name for name in _NOT_HERE if name in options]
         if refused:
             raise UsageError(f"an optimizer takes no {', '.join(map(repr, refused))}: you evaluate")
+        check_run_options(checkpoint=checkpoint, evaluations=evaluations)
         resumed = None
         if resume:
             if checkpoint is None:
