@@ -266,6 +266,13 @@ def test_evaluate_returning_the_wrong_shape_is_reported():
         nsga2(problem, generations=1, seed=0)
 
 
+@pytest.mark.parametrize("bound", [float("nan"), float("inf")])
+def test_bounds_must_be_finite(bound):
+    problem = FunctionProblem(lambda X: X, lower=[bound, 0.0], upper=[1.0, 1.0], n_obj=2)
+    with pytest.raises(ValueError, match="'lower' and 'upper' must be finite numbers"):
+        nsga2(problem, population=4, generations=1, seed=0)  # was OverflowError from numpy
+
+
 def test_log_variable_needs_positive_bounds():
     problem = FunctionProblem(lambda X: np.c_[X, X], lower=[0.0], upper=[1.0], n_obj=2,
                               kinds=("log",))
