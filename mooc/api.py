@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,11 @@ def load(path: str | Path, params: dict[str, Any] | None = None, *,
     from mooc.dsl.cache import compile_model
     from mooc.dsl.source import read_model
 
+    if not isinstance(path, (str, os.PathLike)):
+        raise UsageError(f"load() takes a model file's path or a library problem's name, but "
+                         f"was given {path!r}")
+    if params is not None and not isinstance(params, Mapping):
+        raise UsageError(f"'params' takes a dict of values by name, but was given {params!r}")
     resolved = resolve_path(path)
     shown = str(path) if Path(path).exists() else str(resolved)
     text = read_model(resolved, shown)
@@ -65,6 +71,12 @@ def compile(text: str, params: dict[str, Any] | None = None, *,  # noqa: A001 - 
     folder); ``data`` and ``cache`` as for :func:`load`."""
     from mooc.dsl.cache import compile_model
 
+    if not isinstance(text, str):
+        raise UsageError(f"compile() takes the model's text as a str, but was given "
+                         f"{type(text).__name__}" + (" (decode it first, or use mooc.load with "
+                                                     "its file)" if isinstance(text, bytes) else ""))
+    if params is not None and not isinstance(params, Mapping):
+        raise UsageError(f"'params' takes a dict of values by name, but was given {params!r}")
     return Problem(compile_model(text, filename, params, data, cache=cache), params=params,
                    allow_extern=allow_extern, data=_data_list(data))
 

@@ -109,6 +109,9 @@ def read_checkpoint(path: str | os.PathLike[str]) -> Resumed:
     """The run saved in ``path``; UsageError when it cannot be read."""
     from mooc.inputs import MAX_CHECKPOINT_BYTES, check_input_file
 
+    if not isinstance(path, (str, os.PathLike)):  # an int would be read as a file descriptor
+        raise UsageError(f"cannot resume: the checkpoint takes a file's path, but was given "
+                         f"{path!r}")
     if os.path.exists(path):
         check_input_file(str(path), "the checkpoint", MAX_CHECKPOINT_BYTES)
     try:

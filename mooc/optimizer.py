@@ -62,12 +62,14 @@ class Optimizer:
         from mooc.chain import derivative_uses
         from mooc.checkpoint import RunCheckpoint, read_checkpoint, resume_settings, seeded
         from mooc.evaluations import start_log
+        from mooc.options import check_run_options
         from mooc.points import encode_points
         from mooc.solve import solver_settings
 
         refused = [name for name in _NOT_HERE if name in options]
         if refused:
             raise UsageError(f"an optimizer takes no {', '.join(map(repr, refused))}: you evaluate")
+        check_run_options(checkpoint=checkpoint, evaluations=evaluations)
         resumed = None
         if resume:
             if checkpoint is None:
@@ -125,12 +127,16 @@ class Optimizer:
         variables). Empty when every point of the batch is out and waiting for its values (tell
         them first) or when the run has stopped.
         """
+        if n is not None:
+            from mooc.options import Rule, checked_number
+
+            n = int(checked_number(n, Rule(whole=True), "ask(n)"))
         batch = self._current()
         if batch is None:
             return self._shown(np.empty((0, self.problem.n_var)))
         rows = (~self._out).nonzero()[0]
         if n is not None:
-            rows = rows[:max(0, int(n))]
+            rows = rows[:n]
         self._out[rows] = True
         return self._shown(batch[rows])
 
@@ -222,7 +228,9 @@ class Optimizer:
             if width:
                 raise UsageError(f"tell() needs '{name}': the problem has {width} of them")
             return np.zeros((n, 0))
-        array = np.asarray(values, dtype=float)
+        from mooc.points import float_array
+
+        array = float_array(values, name)
         if array.ndim == 1 and width == 1 and array.shape[0] == n:
             array = array[:, None]
         if array.ndim == 1 and n == 1 and array.shape[0] == width:

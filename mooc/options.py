@@ -159,6 +159,12 @@ def check_run_options(*, workers: Any = None, dask: Any = None, checkpoint_every
         raise UsageError(f"{spell('callback')} takes a function, but was given {callback!r}")
     from mooc.outputs import check_writable
 
+    if checkpoint is not None and not isinstance(checkpoint, (str, os.PathLike)):
+        raise UsageError(f"{spell('checkpoint')} takes a file's path, but was given "
+                         f"{checkpoint!r}")
+    if evaluations is not None and not isinstance(evaluations, (bool, str, os.PathLike)):
+        raise UsageError(f"{spell('evaluations')} takes True (kept in memory) or a .csv or "
+                         f".parquet file's path, but was given {evaluations!r}")
     if checkpoint is not None:
         check_writable(os.fspath(checkpoint), spell("checkpoint"))
     if isinstance(evaluations, (str, os.PathLike)):  # True keeps them in memory

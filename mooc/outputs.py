@@ -130,8 +130,10 @@ def write_outputs(outputs: list[Output]) -> tuple[list[str], list[str]]:
             output.write()
         except OSError as error:
             failed.append(f"cannot write {output.flag} '{output.path}': {_reason(error)}")
-        except MooError as error:
-            failed.append(f"cannot write {output.flag} '{output.path}': {error.message}")
+        except MooError as error:  # the reason of an OSError under it, in its own words
+            cause = error.__cause__
+            reason = _reason(cause) if isinstance(cause, OSError) else error.message
+            failed.append(f"cannot write {output.flag} '{output.path}': {reason}")
         except Exception as error:  # a plotting library's failure must not lose the others
             failed.append(f"cannot write {output.flag} '{output.path}': "
                           f"{type(error).__name__}: {error}")

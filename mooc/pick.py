@@ -94,6 +94,8 @@ def parse_rule(rule: str, names: Sequence[str], /) -> tuple[str, Any]:
         if len(values) != len(names):
             raise UsageError(f"pick {kind}= takes {len(names)} numbers, one per objective "
                              f"({', '.join(names)}), but was given {len(values)}")
+        if not all(np.isfinite(values)):
+            raise UsageError(f"pick {kind}= takes finite numbers, but was given '{text}'")
         return kind, values
     raise UsageError(f"unknown pick rule '{rule}': use knee, weights=w1,w2,..., "
                      "reference=z1,z2,... or lexicographic=NAME,...")
@@ -207,15 +209,24 @@ def rule_text(rule: str | None, options: dict[str, Any]) -> str:
     if rule is not None and options:
         raise UsageError("pick takes a rule or one keyword, not both")
     if rule is not None:
+        if not isinstance(rule, str):
+            raise UsageError(f"pick takes a rule as text ('knee', 'weights=0.2,0.8', ...), but "
+                             f"was given {rule!r}")
         return rule
     if len(options) != 1:
         raise UsageError("pick takes one rule: 'knee', weights=[...], reference=[...] or "
                          "lexicographic=[...]")
     (kind, value), = options.items()
+    if kind not in (*RULES, "lex"):
+        raise UsageError(f"pick has no rule '{kind}': use knee, weights=[...], reference=[...] "
+                         "or lexicographic=[...]")
     if kind == "knee":
         return "knee"
     if isinstance(value, str):
         return f"{kind}={value}"
+    if np.ndim(value) != 1:
+        raise UsageError(f"pick {kind}= takes a list, one value per objective, but was given "
+                         f"{value!r}")
     return f"{kind}={','.join(str(v) for v in value)}"
 
 

@@ -14,11 +14,15 @@ turn rows the user gives (labels or indices) into that form and back.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
 from mooc.errors import UsageError
+
+#: numpy's warning on dropping imaginary parts (numpy.exceptions from numpy 1.25 on)
+_COMPLEX_WARNING: type[Warning] = getattr(np, "exceptions", np).ComplexWarning
 
 
 def _plain(value: float, kind: str) -> Any:
@@ -40,14 +44,20 @@ def encode_points(problem: Any, X: Any, /, *, name: str = "X") -> np.ndarray:
     (N, n_var), None or a blank for a variable that does not exist (NaN); a UsageError names
     a wrong shape or an unknown label."""
     labels = problem.choice_labels
+    _refuse_complex(X, name)
     try:
-        return _as_points(np.asarray(X, dtype=float), problem.n_var, name)
-    except (ValueError, TypeError):
+        with warnings.catch_warnings():  # a complex number in a list: refused cell by cell
+            warnings.simplefilter("error", _COMPLEX_WARNING)
+            return _as_points(np.asarray(X, dtype=float), problem.n_var, name)
+    except (ValueError, TypeError, _COMPLEX_WARNING):
         pass  # labels, or something that is not a number: see which, cell by cell
     try:
         rows = np.asarray(X, dtype=object)
     except ValueError:
-        raise UsageError(f"'{name}' must hold one row of {problem.n_var} values per point") from None
+        rows = None
+    if rows is None or (rows.ndim == 1 and any(np.ndim(row) for row in rows)):  # ragged rows
+        raise UsageError(f"'{name}' must hold one row of {problem.n_var} values per point, "
+                         "but its rows differ in length")
     if rows.ndim == 1:
         rows = rows[None, :]
     if rows.ndim != 2 or rows.shape[1] != problem.n_var:
@@ -58,6 +68,23 @@ def encode_points(problem: Any, X: Any, /, *, name: str = "X") -> np.ndarray:
         out[:, j] = [_cell(value, labels.get(j), problem.variable_names[j], name)
                      for value in rows[:, j]]
     return out
+
+
+def _refuse_complex(values: Any, name: str) -> None:
+    """A complex array is refused (numpy would drop the imaginary parts, with a warning);
+    Python complex numbers in lists are refused where they are converted."""
+    if getattr(getattr(values, "dtype", None), "kind", None) == "c":
+        raise UsageError(f"'{name}' must hold real numbers, but holds complex ones")
+
+
+def float_array(values: Any, name: str) -> np.ndarray:
+    """``values`` (numbers, nested lists of them) as a float array; a UsageError naming
+    ``name`` when they are not real numbers."""
+    _refuse_complex(values, name)
+    try:
+        return np.asarray(values, dtype=float)
+    except (ValueError, TypeError):
+        raise UsageError(f"'{name}' must hold numbers only, one row per point") from None
 
 
 def _as_points(points: np.ndarray, n_var: int, name: str) -> np.ndarray:
@@ -77,6 +104,8 @@ def _cell(value: Any, labels: tuple[str, ...] | None, variable: str, name: str) 
                              f"({', '.join(labels)})")
         return float(labels.index(value))
     try:
+        if isinstance(value, complex):
+            raise TypeError(value)
         return float(value)
     except (TypeError, ValueError):
         raise UsageError(f"'{name}': {value!r} is not a value of {variable}") from None

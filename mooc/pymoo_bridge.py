@@ -109,10 +109,24 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _bounds(values: Any, n_var: int, name: str) -> np.ndarray:
+    """A pymoo problem's lower or upper bounds as n_var finite floats: mooc's solver samples
+    within them."""
+    bounds = np.asarray(np.nan if values is None else values, dtype=float).reshape(-1)
+    if bounds.shape[0] == 1 and n_var != 1:
+        bounds = np.full(n_var, bounds[0])
+    if not np.isfinite(bounds).all():
+        raise UsageError(f"from_pymoo needs finite bounds for every variable, but the problem's "
+                         f"{name} is {values!r}")
+    return bounds
+
+
 class PymooProblem:
     """A pymoo Problem in mooc's solver protocol (see :func:`from_pymoo`)."""
 
     def __init__(self, problem: Any):
+        if not isinstance(problem, _pymoo().Problem):
+            raise UsageError(f"from_pymoo takes a pymoo Problem, but was given {problem!r}")
         self.pymoo_problem = problem
         self.n_obj = int(problem.n_obj)
         self.n_hard = int(problem.n_ieq_constr) + int(problem.n_eq_constr)
@@ -123,8 +137,8 @@ class PymooProblem:
             self._from_vars()
         else:
             kind = "int" if np.issubdtype(np.dtype(problem.vtype or float), np.integer) else "real"
-            self.lower = np.asarray(problem.xl, dtype=float).reshape(-1)
-            self.upper = np.asarray(problem.xu, dtype=float).reshape(-1)
+            self.lower = _bounds(problem.xl, problem.n_var, "xl")
+            self.upper = _bounds(problem.xu, problem.n_var, "xu")
             self.kinds = (kind,) * self.lower.shape[0]
             self.names = tuple(f"x{k + 1}" for k in range(self.lower.shape[0]))
             self.options: dict[int, list[Any]] = {}

@@ -6,6 +6,8 @@ import hashlib
 import io
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +55,32 @@ UNRECORDED = ("callback", "initial", "rng")
 def recorded_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """The settings a run records (in its outputs and checkpoints) to be repeated from."""
     return {key: value for key, value in settings.items() if key not in UNRECORDED}
+
+
+def checked_output(path: Any, name: str, *, suffixes: tuple[str, ...] = ()) -> None:
+    """UsageError, naming the method ``name``, unless ``path`` is a file's path (ending in
+    one of ``suffixes``, when given and it has a suffix)."""
+    from mooc.errors import UsageError
+
+    if not isinstance(path, (str, os.PathLike)):
+        raise UsageError(f"{name}() takes a file's path, but was given {path!r}")
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    if suffixes and suffix and suffix not in suffixes:  # none: PNG
+        raise UsageError(f"{name}() takes a {', '.join(suffixes[:-1])} or {suffixes[-1]} file "
+                         f"name, but was given '{os.fspath(path)}'")
+
+
+@contextmanager
+def writing(path: str | os.PathLike[str], name: str) -> Iterator[None]:
+    """A file that cannot be written (a missing folder, a folder's name) is a UsageError
+    naming the method ``name``, caused by the OSError (whose reason the command line says)."""
+    from mooc.errors import UsageError
+
+    try:
+        yield
+    except OSError as error:
+        raise UsageError(f"{name}() cannot write '{os.fspath(path)}': "
+                         f"{error.strerror or error}") from error
 
 
 @dataclass
@@ -193,7 +221,9 @@ class Result:
 
         if path is None:
             return front_csv(self)
-        return write_csv(self, path, evaluations=evaluations or self.evaluations_file)
+        checked_output(path, "to_csv")
+        with writing(path, "to_csv"):
+            return write_csv(self, path, evaluations=evaluations or self.evaluations_file)
 
     def to_json(self, path: str | os.PathLike[str] | None = None, *,
                 evaluations: str | None = None) -> str:
@@ -201,7 +231,9 @@ class Result:
         from mooc.files import front_json, write_json
 
         if path is not None:
-            write_json(self, path, evaluations=evaluations or self.evaluations_file)
+            checked_output(path, "to_json")
+            with writing(path, "to_json"):
+                write_json(self, path, evaluations=evaluations or self.evaluations_file)
         return front_json(self, evaluations=evaluations)
 
     @property
@@ -233,8 +265,17 @@ class Result:
               indices: list[int] | None = None) -> str:
         """The front as a text table: objectives, violations, feasibility, then variables;
         best first in the first objective (or the rows ``indices``)."""
+        from mooc.errors import UsageError
         from mooc.table import counted, format_table
 
+        for name, value in (("max_rows", max_rows), ("max_variables", max_variables)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+                raise UsageError(f"'{name}' takes a whole number of at least 0, but was given "
+                                 f"{value!r}")
+        if indices is not None and not all(isinstance(k, (int, np.integer)) and
+                                           -len(self) <= k < len(self) for k in indices):
+            raise UsageError(f"'indices' takes rows of the front (0 to {len(self) - 1}), but "
+                             f"was given {indices!r}")
         first = -self.F[:, 0] if self.problem.senses[0] == "maximize" else self.F[:, 0]
         order = np.argsort(first, kind="stable")[:max_rows] if indices is None else indices
         n_var = len(self.variable_names)
@@ -265,7 +306,9 @@ class Result:
             return front_figure(self, true_front=true_front)
         from mooc.plot import plot_front
 
-        return plot_front(self, path, true_front=true_front)
+        checked_output(path, "plot", suffixes=(".png", ".svg", ".pdf"))
+        with writing(path, "plot"):
+            return plot_front(self, path, true_front=true_front)
 
     def to_pandas(self) -> Any:
         """The front as a pandas DataFrame (needs pandas)."""

@@ -32,6 +32,8 @@ class SavedProblem:
     params: dict[str, Any] = field(default_factory=dict)
     overrides: dict[str, Any] = field(default_factory=dict)
     source: str = ""
+    #: the data the run was given (files and dicts), as recorded
+    data: list[Any] = field(default_factory=list)
 
     n_var = property(lambda self: len(self.variable_names))
     n_obj = property(lambda self: len(self.objective_names))
@@ -51,7 +53,8 @@ def saved_problem(record: dict[str, Any]) -> SavedProblem:
         constraint_names=tuple(columns["constraints"]),
         soft_constraint_names=tuple(columns["soft_constraints"]),
         model_hash=metadata.get("model_hash", ""), params=dict(metadata.get("params") or {}),
-        overrides=dict(metadata.get("overrides") or {}), source=record.get("source") or "")
+        overrides=dict(metadata.get("overrides") or {}), source=record.get("source") or "",
+        data=list(metadata.get("data") or []))
 
 
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
@@ -70,7 +73,8 @@ def _front_from_csv(path: Path, problem: SavedProblem) -> Arrays:
     n_var, n_obj, n_hard = problem.n_var, problem.n_obj, problem.n_hard
     X = encode_points(problem, [r[:n_var] for r in body], name=str(path)) if body else \
         np.zeros((0, n_var))
-    numbers = np.array([[float(v) for v in r[n_var:-1]] for r in body]).reshape(len(body), -1)
+    width = n_obj + n_hard + problem.n_soft
+    numbers = np.array([[float(v) for v in r[n_var:-1]] for r in body]).reshape(len(body), width)
     F, hard, soft = np.split(numbers, [n_obj, n_obj + n_hard], axis=1)
     feasible = np.array([r[-1] == "True" for r in body], dtype=bool)
     return X, F, hard, soft, feasible
@@ -100,6 +104,8 @@ def read_result(path: str | os.PathLike[str]) -> Any:
     from mooc.result import Result
     from mooc.solver.progress import GenerationStats
 
+    if not isinstance(path, (str, os.PathLike)):
+        raise UsageError(f"read_result takes a file's path, but was given {path!r}")
     source = Path(path)
     if source.exists():  # not /dev/zero read for ever; a missing file is said below
         check_input_file(str(source), "the front")
@@ -130,6 +136,11 @@ def read_result(path: str | os.PathLike[str]) -> Any:
         failures=[Failure(**f) for f in record.get("failures") or []],
         reference_point=None if reference is None else np.asarray(reference, dtype=float),
         hypervolume=record.get("hypervolume"),
+        initial=None if metadata.get("initial") is None
+        else np.asarray(metadata["initial"], dtype=float).reshape(-1, problem.n_var),
+        method=str(metadata.get("method", "nsga2")),
+        subproblems=int(metadata.get("subproblems", 0)), proven=bool(metadata.get("proven")),
+        segments=bool(metadata.get("segments")), method_note=str(metadata.get("method_note", "")),
     )
     if record.get("pick"):
         result.picked = Pick.from_record(record["pick"], result)

@@ -24,6 +24,8 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import math
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -75,7 +77,8 @@ def _generator(seed: int | None, rng: np.random.Generator | None) -> tuple[np.ra
         return rng, None
     if seed is None:
         seed = fresh_seed()  # recorded, so the run can be repeated
-    return np.random.default_rng(seed), seed
+    _check_range("seed", seed, 0, whole=True)
+    return np.random.default_rng(int(seed)), int(seed)
 
 
 #: The default front holds this many points per member of the population and dimension of the
@@ -118,7 +121,12 @@ def _resumed_generator(state: SolverState) -> np.random.Generator:
 _LARGEST = float(np.finfo(float).max)
 
 
-def _check_range(name: str, value: float, low: float, high: float = np.inf) -> None:
+def _check_range(name: str, value: float, low: float, high: float = np.inf, *,
+                 whole: bool = False) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or \
+            (whole and (not math.isfinite(value) or value != int(value))):
+        noun = "a whole number" if whole else "a number"
+        raise ValueError(f"'{name}' must be {noun} in [{low}, {high}], but is {value!r}")
     if not low <= value <= high:
         raise ValueError(f"'{name}' must be in [{low}, {high}], but is {value}")
 
@@ -190,15 +198,15 @@ class Search:
             generator, seed = _resumed_generator(resume), resume.seed
         else:
             generator, seed = _generator(seed, rng)
-        _check_range("population", population, 2)
+        _check_range("population", population, 2, whole=True)
         _check_range("penalty", penalty, 0.0, _LARGEST)  # inf would make 0 * inf = NaN
         if epsilon is not None:
             _check_range("epsilon", epsilon, 0.0)
         if stall_generations is not None:
-            _check_range("stall_generations", stall_generations, 1)
+            _check_range("stall_generations", stall_generations, 1, whole=True)
         if max_front is None:
             max_front = default_max_front(population, problem.n_obj)
-        _check_range("max_front", max_front, 1)
+        _check_range("max_front", max_front, 1, whole=True)
         variation = _variation(len(problem.kinds), crossover_eta, crossover_prob, mutation_eta,
                                mutation_prob)
         self.settings = {"population": int(population), "constraints": constraints,

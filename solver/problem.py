@@ -157,6 +157,8 @@ def check_problem(problem: Problem) -> None:
         raise ValueError(f"'upper' must have length {n_var}, but has shape {np.shape(problem.upper)}")
     if len(problem.kinds) != n_var:
         raise ValueError(f"'kinds' must have length {n_var}, but has length {len(problem.kinds)}")
+    if not (np.isfinite(problem.lower).all() and np.isfinite(problem.upper).all()):
+        raise ValueError("'lower' and 'upper' must be finite numbers")
     if np.any(np.asarray(problem.lower) > np.asarray(problem.upper)):
         raise ValueError("'lower' must not exceed 'upper'")
     if problem.n_obj < 1:

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
 
 #: Generations run when no generations, max_evaluations or timeout is given.
 DEFAULT_GENERATIONS = 100
 
 
-def _check_positive(name: str, value: float | None, *, allow_zero: bool = False) -> None:
+def _check_positive(name: str, value: float | None, *, allow_zero: bool = False,
+                    whole: bool = True) -> None:
+    """A limit: a finite number (a whole one where ``whole``), positive or at least 0 (a NaN
+    or infinite limit would never be reached)."""
     if value is None:
         return
+    bound = "at least 0" if allow_zero else "positive"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or \
+            not math.isfinite(value) or (whole and value != int(value)):
+        noun = "a whole number" if whole else "a finite number"
+        raise ValueError(f"'{name}' must be {noun}, {bound}, but is {value!r}")
     if value < 0 or (value == 0 and not allow_zero):
-        bound = "at least 0" if allow_zero else "positive"
         raise ValueError(f"'{name}' must be {bound}, but is {value}")
 
 
@@ -39,10 +48,11 @@ class Budget:
         limit is given."""
         _check_positive("generations", generations, allow_zero=True)
         _check_positive("max_evaluations", max_evaluations)
-        _check_positive("timeout", timeout)
+        _check_positive("timeout", timeout, whole=False)
         if generations is None and max_evaluations is None and timeout is None:
             generations = DEFAULT_GENERATIONS
-        return cls(generations, max_evaluations, timeout)
+        return cls(None if generations is None else int(generations),
+                   None if max_evaluations is None else int(max_evaluations), timeout)
 
     def used(self, *, generation: int, evaluations: int, elapsed: float) -> float:
         """The fraction of the budget spent (the largest over the limits set), at most 1.

@@ -100,6 +100,24 @@ def test_evaluate_rejects_wrong_shapes(bad):
         problem.evaluate(bad)
 
 
+@pytest.mark.parametrize("bad,message", [
+    (np.array([[1 + 1j, 0]]), "'X' must hold real numbers, but holds complex ones"),
+    ([[np.complex128(1 + 1j), "a"]], "'X': np.complex128(1+1j) is not a value of x"),
+    ([[1.0, "a"], [1.0]], "'X' must hold one row of 2 values per point, but its rows differ "
+                          "in length"),
+    ([[1.0, 0], [1.0]], "'X' must hold one row of 2 values per point, but its rows differ "
+                        "in length"),
+])
+def test_evaluate_refuses_complex_numbers_and_ragged_rows(bad, message):
+    # were: the imaginary part dropped with a ComplexWarning, and "has shape (1, 2)"
+    problem = mooc.compile("var x in [0, 2]\nvar c choice {a, b}\n"
+                           "minimize f: x^2 + (if c == a then 0 else 1)")
+    for method in (problem.evaluate, problem.jacobian, problem.active):
+        with pytest.raises(mooc.MooError) as caught:
+            method(bad)
+        assert str(caught.value) == f"error: {message}"
+
+
 def test_result_writes_csv_and_json(tmp_path):
     problem = mooc.load(EXAMPLES / "kit.moo")
     result = problem.solve(**SMALL)
@@ -160,3 +178,47 @@ def test_a_model_given_to_the_solver_itself_says_how_to_solve_it():
     with pytest.raises(TypeError, match=r"problem\.as_solver_problem\(\)"):
         mooc.solver.nsga3(problem, generations=2)
     assert len(mooc.solver.nsga3(problem.as_solver_problem(), generations=2, seed=1).F)
+
+
+TEXT = "var x in [0, 2]\nminimize f: x^2\nmaximize g: x"
+MISTAKES = {  # each was a TypeError, AttributeError, IndexError or OSError from inside
+    "compile-int": (lambda p, r, d: mooc.compile(3),
+                    "compile() takes the model's text as a str, but was given int"),
+    "compile-bytes": (lambda p, r, d: mooc.compile(TEXT.encode()),
+                      "compile() takes the model's text as a str, but was given bytes (decode it "
+                      "first, or use mooc.load with its file)"),
+    "params-list": (lambda p, r, d: mooc.compile(TEXT, [1]),
+                    "'params' takes a dict of values by name, but was given [1]"),
+    "load-none": (lambda p, r, d: mooc.load(None),
+                  "load() takes a model file's path or a library problem's name, but was given None"),
+    "to_csv-int": (lambda p, r, d: r.to_csv(3), "to_csv() takes a file's path, but was given 3"),
+    "to_csv-folder": (lambda p, r, d: r.to_csv(d), "to_csv() cannot write '{d}': Is a directory"),
+    "to_json-gone": (lambda p, r, d: r.to_json(d / "gone" / "f.json"),
+                     "to_json() cannot write '{d}/gone/f.json': No such file or directory"),
+    "plot-suffix": (lambda p, r, d: r.plot(d / "f.xyz"),
+                    "plot() takes a .png, .svg or .pdf file name, but was given '{d}/f.xyz'"),
+    "table-rows": (lambda p, r, d: r.table(max_rows="5"),
+                   "'max_rows' takes a whole number of at least 0, but was given '5'"),
+    "table-indices": (lambda p, r, d: r.table(indices=[len(r)]),
+                      "'indices' takes rows of the front (0 to {last}), but was given [{n}]"),
+    "checkpoint-int": (lambda p, r, d: p.solve(checkpoint=3, **SMALL),
+                       "'checkpoint' takes a file's path, but was given 3"),
+    "optimizer-checkpoint-int": (lambda p, r, d: p.optimizer(checkpoint=3),
+                                 "'checkpoint' takes a file's path, but was given 3"),
+    "evaluations-int": (lambda p, r, d: p.solve(evaluations=3, **SMALL),
+                        "'evaluations' takes True (kept in memory) or a .csv or .parquet file's "
+                        "path, but was given 3"),
+    "resume-int": (lambda p, r, d: mooc.resume(3),  # read file descriptor 3, and closed it
+                   "cannot resume: the checkpoint takes a file's path, but was given 3"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MISTAKES))
+def test_api_mistakes_are_moo_errors_in_words(name, tmp_path):
+    problem = mooc.compile(TEXT)
+    result = problem.solve(**SMALL)
+    call, message = MISTAKES[name]
+    with pytest.raises(mooc.MooError) as caught:
+        call(problem, result, tmp_path)
+    assert str(caught.value) == "error: " + message.format(d=tmp_path, last=len(result) - 1,
+                                                            n=len(result))

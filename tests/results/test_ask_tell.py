@@ -100,6 +100,8 @@ def test_an_optimizer_result_before_the_end_says_it_is_running() -> None:
     ("no violations", "needs 'violations'"),
     ("shape", "'F' must have shape"),
     ("empty", "tell() was given no point; 10 points are out"),
+    ("words", "'F' must hold numbers only, one row per point"),  # was ValueError
+    ("complex", "'violations' must hold real numbers, but holds complex ones"),
 ])
 def test_mistakes_are_refused_in_words(mistake, message) -> None:
     problem = mooc.load(EXAMPLES / "binh_korn.moo")
@@ -116,8 +118,22 @@ def test_mistakes_are_refused_in_words(mistake, message) -> None:
             opt.tell(X, ev.F)
         elif mistake == "shape":
             opt.tell(X, ev.F[:, :1], violations=ev.violation)
+        elif mistake == "words":
+            opt.tell(X[:1], [["low", "high"]], violations=ev.violation[:1])
+        elif mistake == "complex":
+            opt.tell(X[:1], ev.F[:1], violations=ev.violation[:1] + 1j)
         else:
             opt.tell(opt.ask(), np.zeros((0, 2)), violations=np.zeros((0, 2)))
+
+
+@pytest.mark.parametrize("n", [-1, 2.5, "2", float("nan")])
+def test_ask_takes_a_whole_number_of_points(n) -> None:
+    opt = mooc.load(EXAMPLES / "binh_korn.moo").optimizer(population=10, generations=2, seed=1)
+    with pytest.raises(mooc.MooError) as caught:  # nan was ValueError; the rest were taken
+        opt.ask(n)
+    assert str(caught.value) == ("error: ask(n) takes a whole number of at least 0, but was "
+                                 f"given {n!r}")
+    assert len(opt.ask(3)) == 3 and len(opt.ask(0)) == 0
 
 
 def test_a_numpy_problem_asks_and_tells_through_search() -> None:

@@ -159,3 +159,33 @@ def test_rerun_from_a_csv_without_its_record_says_so(tmp_path, capsys) -> None:
     assert main(["solve", "--rerun", str(lonely)]) == 2
     err = capsys.readouterr().err
     assert "its run record 'front.run.json' is not next to it" in err and "Traceback" not in err
+
+
+EXACT = "var x int in [0, 5]\nvar y int in [0, 5]\nminimize f: x + 2*y\nmaximize g: 3*x + y\n"
+NSGA2 = "var x in [0, 2]\nvar c choice {a, b}\nminimize f: x^2\nmaximize g: x + (if c == a then 1 else 0)\n"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+@pytest.mark.parametrize("text,options", [
+    (EXACT + "constraint c: x + y <= 7", {}),
+    (EXACT + "constraint c: x + y >= 11", {}),  # infeasible: an empty front
+    (NSGA2, {"population": 10, "generations": 3, "seed": 1, "initial": [[1, "b"]]}),
+], ids=["exact", "empty", "nsga2"])
+def test_a_result_read_back_is_the_run_and_writes_the_same_files_again(tmp_path, suffix,
+                                                                       text, options) -> None:
+    result = mooc.compile(text).solve(**options)
+    path, again = tmp_path / f"front{suffix}", tmp_path / f"again{suffix}"
+    (result.to_csv if suffix == ".csv" else result.to_json)(path)
+    saved = mooc.read_result(path)
+    assert saved.metadata() == result.metadata()  # the method, proven, initial, data ...
+    assert repr(saved) == repr(result) and saved.how == result.how
+    np.testing.assert_array_equal(saved.F, result.F)
+    (saved.to_csv if suffix == ".csv" else saved.to_json)(again)  # was AttributeError: data
+    assert again.read_text() == path.read_text()
+    assert "<table>" in saved._repr_html_()  # how Jupyter shows it
+
+
+def test_read_result_of_something_that_is_no_path_says_so() -> None:
+    with pytest.raises(mooc.MooError) as caught:  # was TypeError
+        mooc.read_result(3)
+    assert str(caught.value) == "error: read_result takes a file's path, but was given 3"

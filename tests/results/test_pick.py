@@ -123,3 +123,21 @@ def test_pick_refuses_a_special_file_and_a_front_the_csv_module_cannot_read(tmp_
     assert main(["pick", str(front), "knee"]) == 2
     assert capsys.readouterr().err == (f"error: cannot read a result from '{front}': field "
                                        "larger than field limit (131072)\n")
+
+
+@pytest.mark.parametrize("args,options,message", [
+    ((3,), {}, "pick takes a rule as text ('knee', 'weights=0.2,0.8', ...), but was given 3"),
+    ((), {"bogus": 1}, "pick has no rule 'bogus': use knee, weights=[...], reference=[...] or "
+                       "lexicographic=[...]"),
+    ((), {"weights": 5}, "pick weights= takes a list, one value per objective, but was given 5"),
+    ((), {"weights": [float("nan"), 1]}, "pick weights= takes finite numbers, but was given "
+                                         "'nan,1'"),
+    (("reference=inf,0",), {}, "pick reference= takes finite numbers, but was given 'inf,0'"),
+])
+def test_a_wrong_pick_is_refused_in_words(args, options, message) -> None:
+    result = mooc.compile("var x in [0, 1]\nminimize f: x\nmaximize g: x^2 - x + 1").solve(
+        population=10, generations=2, seed=1)
+    with pytest.raises(mooc.MooError) as caught:  # were AttributeError, TypeError, a NaN pick
+        result.pick(*args, **options)
+    assert str(caught.value) == f"error: {message}"
+    assert result.pick(lex=["g"]).f[1] == result.F[:, 1].max()  # "lex" stays a keyword too

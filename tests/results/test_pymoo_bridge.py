@@ -16,6 +16,7 @@ from pymoo.core.mixed import (  # noqa: E402
     MixedVariableMating,
     MixedVariableSampling,
 )
+from pymoo.core.problem import Problem  # noqa: E402
 from pymoo.optimize import minimize  # noqa: E402
 from pymoo.problems import get_problem  # noqa: E402
 
@@ -75,3 +76,25 @@ def test_from_pymoo_evaluates_as_pymoo_and_solves() -> None:
     check = pymoo_problem.evaluate(result.X, return_as_dictionary=True)
     np.testing.assert_allclose(result.F, check["F"])
     assert (check["G"] <= 0).all()
+
+
+class _Unbounded(Problem):
+    def __init__(self) -> None:
+        super().__init__(n_var=2, n_obj=2)
+
+    def _evaluate(self, X, out, *args, **kwargs) -> None:
+        out["F"] = X
+
+
+@pytest.mark.parametrize("given,message", [
+    ("zdt1", "from_pymoo takes a pymoo Problem, but was given 'zdt1'"),
+    (_Unbounded, "from_pymoo needs finite bounds for every variable, but the problem's xl is None"),
+])
+def test_from_pymoo_refuses_what_it_cannot_run_in_words(given, message) -> None:
+    with pytest.raises(mooc.MooError) as caught:  # were AttributeError and OverflowError
+        mooc.from_pymoo(given() if isinstance(given, type) else given).solve(
+            population=10, generations=1, seed=1)
+    assert str(caught.value) == f"error: {message}"
+    scalar = get_problem("zdt1", n_var=3)
+    scalar.xl, scalar.xu = 0.0, 1.0  # one bound for every variable, as pymoo allows
+    assert mooc.from_pymoo(scalar).lower.tolist() == [0.0, 0.0, 0.0]

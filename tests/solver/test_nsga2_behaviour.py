@@ -243,6 +243,17 @@ def test_max_front_limits_the_front():
     ({"mutation_prob": -0.1}, "'mutation_prob' must be in"),
     ({"stall_generations": 0}, "'stall_generations' must be in"),
     ({"initial": np.zeros((2, 3))}, "'initial' must have 5 columns"),
+    # a NaN or infinite limit is never reached: the run went on for ever
+    ({"generations": float("nan")}, "'generations' must be a whole number, at least 0, but is nan"),
+    ({"generations": None, "max_evaluations": float("nan")}, "'max_evaluations' must be a whole"),
+    ({"generations": None, "timeout": float("nan")}, "'timeout' must be a finite number"),
+    ({"generations": None, "timeout": float("inf")}, "'timeout' must be a finite number"),
+    # were taken as 4 and 2, or a TypeError from inside
+    ({"population": 4.5}, r"'population' must be a whole number in \[2, inf\], but is 4.5"),
+    ({"generations": 2.5}, "'generations' must be a whole number"),
+    ({"population": "4"}, "'population' must be a whole number"),
+    ({"seed": 1.5}, "'seed' must be a whole number"),
+    ({"seed": -1}, r"'seed' must be in \[0, inf\], but is -1"),
 ])
 def test_bad_options_are_named(options, message):
     with pytest.raises(ValueError, match=message):
@@ -253,6 +264,13 @@ def test_evaluate_returning_the_wrong_shape_is_reported():
     problem = FunctionProblem(lambda X: X[:, :1], lower=[0.0, 0.0], upper=[1.0, 1.0], n_obj=2)
     with pytest.raises(ValueError, match=r"'F' of shape \(100, 1\); expected \(100, 2\)"):
         nsga2(problem, generations=1, seed=0)
+
+
+@pytest.mark.parametrize("bound", [float("nan"), float("inf")])
+def test_bounds_must_be_finite(bound):
+    problem = FunctionProblem(lambda X: X, lower=[bound, 0.0], upper=[1.0, 1.0], n_obj=2)
+    with pytest.raises(ValueError, match="'lower' and 'upper' must be finite numbers"):
+        nsga2(problem, population=4, generations=1, seed=0)  # was OverflowError from numpy
 
 
 def test_log_variable_needs_positive_bounds():
