@@ -43,7 +43,8 @@ def test_check_every_example(capsys, name):
     problem = mooc.load(EXAMPLES / f"{name}.moo")
     assert code == 0, err
     assert "ok" in out
-    assert f"{problem.n_var} variables, {problem.n_obj} objectives" in out
+    objectives = f"{problem.n_obj} objective{'' if problem.n_obj == 1 else 's'}"
+    assert f"{problem.n_var} variables, {objectives}," in out
 
 
 @pytest.mark.parametrize("name", NAMES)
