@@ -90,16 +90,21 @@ def load_function(spec: ExternSpec) -> Callable[..., Any]:
     return function  # type: ignore[no-any-return]
 
 
+def _by_name(spec: ExternSpec, raw: dict[Any, Any]) -> list[Any]:
+    """The values of a returned dict in ``returns`` order; ValueError naming those missing."""
+    missing = [name for name in spec.returns if name not in raw]
+    if missing:
+        raise ValueError(f"the result has no {', '.join(missing)}")
+    return [raw[name] for name in spec.returns]
+
+
 def extern_values(spec: ExternSpec, raw: Any) -> list[float]:
     """The returned values in ``returns`` order; raises ValueError when unusable. A numpy
     array counts as the list (or, 0-d, the number) it holds."""
     if isinstance(raw, np.ndarray):
         raw = raw.tolist()
     if isinstance(raw, dict):
-        missing = [name for name in spec.returns if name not in raw]
-        if missing:
-            raise ValueError(f"the result has no {', '.join(missing)}")
-        values = [raw[name] for name in spec.returns]
+        values = _by_name(spec, raw)
     elif isinstance(raw, (list, tuple)):
         values = list(raw)
     else:
@@ -118,10 +123,7 @@ def vectorized_values(spec: ExternSpec, raw: Any, n: int) -> np.ndarray:
     (one value: also an array of n)."""
     k = len(spec.returns)
     if isinstance(raw, dict):
-        missing = [name for name in spec.returns if name not in raw]
-        if missing:
-            raise ValueError(f"the result has no {', '.join(missing)}")
-        columns = [raw[name] for name in spec.returns]
+        columns = _by_name(spec, raw)
     elif isinstance(raw, (list, tuple)):
         if len(raw) != k:
             raise ValueError(f"a list or tuple holds one column per returned value ("
