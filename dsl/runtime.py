@@ -351,13 +351,13 @@ def violation(op: str, lhs: object, rhs: object, tolerance: float | None) -> np.
         np.negative(gap, out=gap)
     elif op == "==":
         np.abs(gap, out=gap)
-    # an infinite side makes the gap infinite: +inf stays the worst violation, -inf (the side
-    # that would make it hold) is undefined
-    np.copyto(gap, np.nan, where=np.isneginf(gap))
+    # NaN, and -inf (an infinite side that would make it hold), are undefined: one pass finds
+    # both (neither is above -inf); +inf stays the worst violation
+    undefined = np.logical_not(np.greater(gap, -np.inf))
     if tolerance:
         gap -= tolerance
-    np.maximum(gap, 0.0, out=gap)  # NaN stays NaN
-    np.copyto(gap, np.nan, where=np.isnan(gap))  # one NaN, whatever sign the steps gave it
+    np.maximum(gap, 0.0, out=gap)
+    np.copyto(gap, np.nan, where=undefined)  # one NaN, whatever sign the steps gave it
     return gap
 
 
