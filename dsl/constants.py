@@ -107,3 +107,4 @@ def float_constant(value: float) -> sympy.Expr:
     if math.isinf(value):
         return sympy.oo if value > 0 else -sympy.oo
     return number(value)
+

@@ -84,6 +84,21 @@ def guarded(value: sympy.Expr, domains: Iterable[Domain]) -> tuple[sympy.Expr, l
         return value, kept
 
 
+def compared(relation: sympy.Basic, domains: Iterable[Domain], *,
+             unequal: bool = False) -> sympy.Basic:
+    """A comparison false where an operation sympy simplified away in it is undefined (true for
+    ``!=``), as numpy's comparisons with NaN are."""
+    missing = [domain.condition for domain in domains
+               if not any(relation.has(atom) for atom in domain.atoms)]
+    if not missing:
+        return relation
+    defined = sympy.And(*missing)
+    try:
+        return sympy.Or(relation, sympy.Not(defined)) if unequal else sympy.And(relation, defined)
+    except (TypeError, ValueError):  # a condition holding a NaN, which sympy cannot fold
+        return relation
+
+
 def passed_out(domains: Iterable[Domain], *, bound: Iterable[sympy.Symbol] = (),
                branch: sympy.Basic | None = None) -> list[Domain]:
     """The domains of an inner scope as its enclosing scope sees them: those that do not use

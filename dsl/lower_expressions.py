@@ -16,7 +16,7 @@ import sympy
 from mooc.dsl import ast
 from mooc.dsl.check import Checker
 from mooc.dsl.constants import as_float, number, power, real_constant
-from mooc.dsl.domains import Domain, call_domain, guarded, passed_out, power_domain
+from mooc.dsl.domains import Domain, call_domain, compared, guarded, passed_out, power_domain
 from mooc.dsl.lowered import LoweredModel, ParamValue, VarBlock
 from mooc.dsl.names import MAX_RANGE, did_you_mean
 from mooc.dsl.static_fold import FoldError, fold_reductions, has_reduction
@@ -25,6 +25,7 @@ from mooc.dsl.symbols import (
     IndexSum,
     RangeMax,
     RangeMin,
+    if_then_else,
     index_symbol,
     variable_symbol,
 )
@@ -125,23 +126,6 @@ class ExpressionLowering:
         if bound is not None or branch is not None:
             self.domains.extend(passed_out(kept, bound=bound or (), branch=branch))
         return value
-
-    def scoped_condition(self, node: ast.Expr, env: dict) -> sympy.Basic:
-        """A condition, false where sympy simplified away an undefined operation in it (as a
-        comparison with NaN is false)."""
-        outer, self.domains = self.domains, []
-        try:
-            condition = self.expr(node, env)
-            missing = [d.condition for d in self.domains
-                       if not any(condition.has(atom) for atom in d.atoms)]
-            kept = [d for d in self.domains if any(condition.has(atom) for atom in d.atoms)]
-        finally:
-            self.domains = outer
-        self.domains.extend(kept)
-        try:
-            return sympy.And(condition, *missing) if missing else condition
-        except (TypeError, ValueError):  # a condition holding a NaN, which sympy cannot fold
-            return condition
 
     def expr(self, node: ast.Expr, env: dict) -> sympy.Expr:
         return real_constant(getattr(self, "expr_" + type(node).__name__)(node, env))  # type: ignore[return-value]
@@ -348,10 +332,17 @@ class ExpressionLowering:
             this, label = choice
             code = sympy.Integer(self.checker.scope[this.name].labels.index(label.name))
             return _COMPARE[node.op](self.expr(this, env), code)
-        left, right = self.expr(node.left, env), self.expr(node.right, env)
-        if sympy.nan in (left, right):  # as in numpy: nan compares unequal to everything
-            return sympy.true if node.op == "!=" else sympy.false
-        return _COMPARE[node.op](left, right)
+        outer, self.domains = self.domains, []
+        try:
+            left, right = self.expr(node.left, env), self.expr(node.right, env)
+            if sympy.nan in (left, right):  # as in numpy: nan compares unequal to everything
+                return sympy.true if node.op == "!=" else sympy.false
+            relation = _COMPARE[node.op](left, right)
+        finally:
+            inner, self.domains = self.domains, outer
+        # As in numpy, a comparison with a value sympy simplified away where it is undefined is
+        # false (but '!=', true). A comparison ends a NaN: no domain passes out of it.
+        return compared(relation, inner, unequal=node.op == "!=")
 
     def expr_Logic(self, node: ast.Logic, env: dict) -> sympy.Basic:
         if node.op == "or":
@@ -372,7 +363,7 @@ class ExpressionLowering:
         return variable_symbol(f"{node.extern}.{node.field}")
 
     def expr_IfElse(self, node: ast.IfElse, env: dict) -> sympy.Expr:
-        condition = self.scoped_condition(node.condition, env)
+        condition = self.expr(node.condition, env)
         saved = self.guard
         try:  # each branch is lowered knowing which way the condition went
             self.guard = saved | _conjuncts(condition)
@@ -381,7 +372,13 @@ class ExpressionLowering:
             otherwise = self.scoped(node.otherwise, env, branch=sympy.Not(condition))
         finally:
             self.guard = saved
-        return sympy.Piecewise((then, condition), (otherwise, True))
+        try:
+            return if_then_else(then, condition, otherwise)
+        except (TypeError, ValueError, KeyError, AssertionError):  # inside sympy's rewriting
+            raise ModelCheckError(
+                "this condition is beyond what the compiler can simplify: it holds another 'if' "
+                "that sympy cannot rewrite; compute that value first, in a 'let', and compare "
+                "the let", node.condition.span) from None
 
 
 def _declared_condition(span: ast.Span) -> str:

@@ -130,3 +130,17 @@ def as_written(expr: sympy.Basic) -> str:
     """An expression in the model language's words (max, abs, ceil, ^, if), not sympy's."""
     text = _WrittenPrinter().doprint(expr)
     return _SYMPY_WORDS.sub(lambda match: _AS_WRITTEN[match.group(0)], text)
+
+
+def if_then_else(then: sympy.Expr, condition: sympy.Basic, otherwise: sympy.Expr) -> sympy.Expr:
+    """``Piecewise((then, condition), (otherwise, True))``. sympy simplifies it by deciding the
+    condition's comparisons, which for a condition holding another ``if`` or a reduction can
+    run for minutes (it expands them, level by level): such a one is built without that step
+    (its pieces are still made canonical), as is one sympy fails to simplify."""
+    pieces = ((then, condition), (otherwise, True))
+    if condition.has(sympy.Piecewise, sympy.Sum, sympy.Product, RangeMin, RangeMax):
+        return sympy.Piecewise(*pieces, evaluate=False)
+    try:
+        return sympy.Piecewise(*pieces)
+    except (TypeError, ValueError, KeyError):
+        return sympy.Piecewise(*pieces, evaluate=False)

@@ -71,3 +71,25 @@ def test_its_derivative_is_undefined_there_too():
                            cache=False)
     jacobian = problem.jacobian(np.array([[-1.0], [1.0]]))[0]
     assert np.isnan(jacobian[0, 0]).all() and jacobian[1, 0].tolist() == [1.0]
+
+
+def test_a_comparison_ends_an_undefined_value_as_numpy_does():
+    # 'or' with a condition that holds decides alone, as numpy's 'NaN > 1 or True' does
+    declarations = "var x in [-2, 2]\nparam q = 1.5\n"
+    F = _objective("if not sqrt(x)^2 > 0.25 or q > 0 then 1 else 2", X, declarations)
+    assert F.tolist() == [1] * len(X)
+    F = _objective("if sqrt(x)^2 != 0.25 then 1 else 2", X)
+    assert F.tolist() == [1, 1, 1, 2, 1, 1]  # undefined: '!=' holds, as NaN != 0.25 does
+
+
+def test_an_if_whose_condition_sympy_cannot_rewrite_is_a_located_error():
+    problem = ("var x in [-3, 3]\nminimize f: if x >= min(prod((if 3 > l then x else 2) "
+               "for l in 2..3), 1) then 1 else 2\nminimize g: x\n")
+    with pytest.raises(mooc.MooError, match="compute that value first, in a 'let'") as caught:
+        mooc.compile(problem, cache=False)
+    assert caught.value.span.line == 2
+    fixed = problem.replace("minimize f: if x >= min(prod((if 3 > l then x else 2) for l in "
+                            "2..3), 1)", "let inner = prod((if 3 > l then x else 2) for l in "
+                            "2..3)\nminimize f: if x >= min(inner, 1)")
+    values = mooc.compile(fixed, cache=False).evaluate(np.array([[-1.0], [0.25], [3.0]])).F[:, 0]
+    assert values.tolist() == [1, 2, 1]  # inner = 2 x: -2, 0.5, 6; min(inner, 1): -2, 0.5, 1
