@@ -65,16 +65,23 @@ def power_domain(base: sympy.Expr, exponent: sympy.Expr, result: sympy.Basic) ->
         return None
 
 
+def _split(expr: sympy.Basic, domains: Iterable[Domain]) -> tuple[list[sympy.Basic], list[Domain]]:
+    """The conditions of the domains whose operations ``expr`` no longer holds, and the domains
+    of those it still holds."""
+    missing, kept = [], []
+    for domain in domains:
+        if any(expr.has(atom) for atom in domain.atoms):
+            kept.append(domain)
+        else:
+            missing.append(domain.condition)
+    return missing, kept
+
+
 def guarded(value: sympy.Expr, domains: Iterable[Domain]) -> tuple[sympy.Expr, list[Domain]]:
     """``value`` guarded by the conditions of the operations sympy simplified away, and the
     domains of the operations still in it (for the enclosing scope: an outer expression may
     still cancel them)."""
-    missing, kept = [], []
-    for domain in domains:
-        if any(value.has(atom) for atom in domain.atoms):
-            kept.append(domain)
-        else:
-            missing.append(domain.condition)
+    missing, kept = _split(value, domains)
     try:
         condition = sympy.And(*missing)
         if condition == sympy.true:
@@ -88,12 +95,11 @@ def compared(relation: sympy.Basic, domains: Iterable[Domain], *,
              unequal: bool = False) -> sympy.Basic:
     """A comparison false where an operation sympy simplified away in it is undefined (true for
     ``!=``), as numpy's comparisons with NaN are."""
-    missing = [domain.condition for domain in domains
-               if not any(relation.has(atom) for atom in domain.atoms)]
+    missing, _ = _split(relation, domains)
     if not missing:
         return relation
-    defined = sympy.And(*missing)
     try:
+        defined = sympy.And(*missing)
         return sympy.Or(relation, sympy.Not(defined)) if unequal else sympy.And(relation, defined)
     except (TypeError, ValueError):  # a condition holding a NaN, which sympy cannot fold
         return relation

@@ -133,10 +133,12 @@ def as_written(expr: sympy.Basic) -> str:
 
 
 def if_then_else(then: sympy.Expr, condition: sympy.Basic, otherwise: sympy.Expr) -> sympy.Expr:
-    """``Piecewise((then, condition), (otherwise, True))``. sympy simplifies it by deciding the
+    """``Piecewise((then, condition), (otherwise, True))``. sympy's evaluation of it decides the
     condition's comparisons, which for a condition holding another ``if`` or a reduction can
-    run for minutes (it expands them, level by level): such a one is built without that step
-    (its pieces are still made canonical), as is one sympy fails to simplify."""
+    fail or run for minutes (it expands them, level by level): such a one is built without
+    that step, as is one sympy fails to evaluate. The pieces are still made canonical, which
+    rewrites an ``if`` inside a condition; that step can still fail (the caller reports it) or,
+    rarely, run long."""
     pieces = ((then, condition), (otherwise, True))
     if condition.has(sympy.Piecewise, sympy.Sum, sympy.Product, RangeMin, RangeMax):
         return sympy.Piecewise(*pieces, evaluate=False)
