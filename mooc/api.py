@@ -38,6 +38,11 @@ def _data_list(data: Any) -> list[Any]:
             for item in items]
 
 
+def _check_params(params: Any) -> None:
+    if params is not None and not isinstance(params, Mapping):
+        raise UsageError(f"'params' takes a dict of values by name, but was given {params!r}")
+
+
 def load(path: str | Path, params: dict[str, Any] | None = None, *,
          data: Any = None, allow_extern: bool = False, cache: bool = True) -> Problem:
     """Compile the model in ``path`` (or a library problem's name) with param overrides.
@@ -54,8 +59,7 @@ def load(path: str | Path, params: dict[str, Any] | None = None, *,
     if not isinstance(path, (str, os.PathLike)):
         raise UsageError(f"load() takes a model file's path or a library problem's name, but "
                          f"was given {path!r}")
-    if params is not None and not isinstance(params, Mapping):
-        raise UsageError(f"'params' takes a dict of values by name, but was given {params!r}")
+    _check_params(params)
     resolved = resolve_path(path)
     shown = str(path) if Path(path).exists() else str(resolved)
     text = read_model(resolved, shown)
@@ -75,8 +79,7 @@ def compile(text: str, params: dict[str, Any] | None = None, *,  # noqa: A001 - 
         raise UsageError(f"compile() takes the model's text as a str, but was given "
                          f"{type(text).__name__}" + (" (decode it first, or use mooc.load with "
                                                      "its file)" if isinstance(text, bytes) else ""))
-    if params is not None and not isinstance(params, Mapping):
-        raise UsageError(f"'params' takes a dict of values by name, but was given {params!r}")
+    _check_params(params)
     return Problem(compile_model(text, filename, params, data, cache=cache), params=params,
                    allow_extern=allow_extern, data=_data_list(data))
 
