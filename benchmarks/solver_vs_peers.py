@@ -13,7 +13,9 @@ take gradient steps from the model's derivatives (``mooc .moo``), and without th
 -d``: NSGA-II alone, the peers' algorithm), and as a numpy function through
 ``FunctionProblem`` (no derivatives); pymoo solves the same numpy function as a
 vectorized ``Problem``; pygmo solves its built-in C++ ``zdt(1, 30)`` (its fastest case: pygmo
-would call a Python problem once per individual). "Generations" means offspring generations
+would call a Python problem once per individual). ``bare numpy`` is the least a numpy NSGA-II
+generation can do (``bare_nsga2.py``: mooc's operators, none of its bookkeeping), the floor of
+mooc's time at small populations in pure numpy. "Generations" means offspring generations
 after the initial population for all three (pymoo's ``n_gen`` counts the initial one, so it is
 given ``generations + 1``). Hypervolume is of each run's returned non-dominated set, relative to
 the true front's, with the reference point (1.1, 1.1); for mooc the front is its archive of all
@@ -39,6 +41,7 @@ from typing import Any
 
 import moocore
 import numpy as np
+from bare_nsga2 import bare_nsga2
 
 from mooc.solver import FunctionProblem, nsga2
 
@@ -86,6 +89,13 @@ def run_mooc_model(population: int, generations: int, seed: int,
     return {"time": elapsed, "F": result.F}
 
 
+def run_bare(population: int, generations: int, seed: int) -> dict[str, object]:
+    """The floor of a numpy NSGA-II generation (``bare_nsga2.py``): no archive, no bookkeeping."""
+    started = time.perf_counter()
+    F = bare_nsga2(zdt1, N_VAR, population=population, generations=generations, seed=seed)
+    return {"time": time.perf_counter() - started, "F": F}
+
+
 def run_pymoo(population: int, generations: int, seed: int) -> dict[str, float]:
     from pymoo.algorithms.moo.nsga2 import NSGA2
     from pymoo.core.problem import Problem
@@ -121,9 +131,9 @@ RUNNERS: dict[str, Callable[[int, int, int], dict[str, Any]]] = {
     "mooc .moo": run_mooc_model,
     "mooc -d": lambda population, generations, seed: run_mooc_model(population, generations,
                                                                     seed, derivatives=False),
-    "mooc numpy": run_mooc, "pymoo": run_pymoo, "pygmo": run_pygmo,
+    "mooc numpy": run_mooc, "bare numpy": run_bare, "pymoo": run_pymoo, "pygmo": run_pygmo,
 }
-MOOC = ("mooc .moo", "mooc -d", "mooc numpy")
+MOOC = ("mooc .moo", "mooc -d", "mooc numpy", "bare numpy")
 
 
 def fastest_runs(population: int, generations: int, seeds: list[int],
