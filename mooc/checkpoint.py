@@ -198,10 +198,10 @@ def resume_settings(resumed: Resumed, options: dict[str, Any]) -> dict[str, Any]
 
 
 def seeded(settings: dict[str, Any]) -> dict[str, Any]:
-    """``settings`` with a seed drawn when none is given, so a checkpoint can record it
-    before the first generation is done."""
-    from mooc.solver.nsga2 import fresh_seed
+    """``settings`` with the default seed when none is given, so a checkpoint records the
+    seed before the first generation is done."""
+    from mooc.solver.nsga2 import DEFAULT_SEED
 
     if settings.get("seed") is not None:
         return settings
-    return {**settings, "seed": fresh_seed()}
+    return {**settings, "seed": DEFAULT_SEED}

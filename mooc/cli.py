@@ -106,7 +106,9 @@ def _add_solver_options(solve: argparse.ArgumentParser) -> None:
     group.add_argument("--generations", type=int, metavar="N")
     group.add_argument("--max-evaluations", type=int, metavar="N")
     group.add_argument("--timeout", type=float, metavar="SECONDS")
-    group.add_argument("--seed", type=int, metavar="S")
+    group.add_argument("--seed", type=int, metavar="S",
+                       help="random seed (default 0: the same model and settings always give "
+                       "the same front)")
     group.add_argument("--constraints", metavar="MODE",
                        help="feasibility (default), penalty, epsilon or ignore")
     group.add_argument("--polish", metavar="on|off",

@@ -18,13 +18,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from mooc.solver.ask_tell import (  # noqa: F401 - re-exported: where they were first defined
+    DEFAULT_SEED,
     EXHAUSTED_AFTER,
     STOPPED_BY,
     Callback,
     EvaluatedHook,
     Search,
     drive,
-    fresh_seed,
 )
 from mooc.solver.checkpoint import CheckpointHook, SolverState
 from mooc.solver.problem import Problem
@@ -78,7 +78,8 @@ def nsga2(
         The relative improvement the stall rule asks for.
     seed : int, optional
         Seed of the one random generator of the run; the same seed and inputs give the same
-        result. Without ``seed`` or ``rng`` a fresh seed is drawn and reported in the result.
+        result. Without ``seed`` or ``rng`` the seed is :data:`DEFAULT_SEED` (0), so a run
+        given no seed is repeated exactly; independent runs take seeds of their own.
     constraints : {"feasibility", "penalty", "epsilon", "ignore"}
         How hard constraints steer the search; see :mod:`mooc.solver.constraints`.
     crossover_eta, crossover_prob, mutation_eta, mutation_prob : float
