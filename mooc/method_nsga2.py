@@ -50,10 +50,6 @@ def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask:
         hook = RunCheckpoint(checkpoint, problem, settings, every=checkpoint_every,
                              note=checkpoint_note)
         runner.on_result = hook.save
-    if settings.get("initial") is not None:
-        from mooc.points import encode_points
-
-        settings["initial"] = encode_points(problem, settings["initial"], name="initial")
     from mooc.evaluations import start_log
 
     log = start_log(problem, evaluations, resumed)

@@ -63,7 +63,6 @@ class Optimizer:
         from mooc.checkpoint import RunCheckpoint, read_checkpoint, resume_settings, seeded
         from mooc.evaluations import start_log
         from mooc.options import check_run_options
-        from mooc.points import encode_points
         from mooc.solve import solver_settings
 
         refused = [name for name in _NOT_HERE if name in options]
@@ -80,8 +79,6 @@ class Optimizer:
                                  f"or params (hash {resumed.model_hash}, now {problem.model_hash})")
             options = resume_settings(resumed, options)
         settings = _evolutionary_settings(problem, solver_settings(problem, options))
-        if settings.get("initial") is not None:
-            settings["initial"] = encode_points(problem, settings["initial"], name="initial")
         hook = None
         if checkpoint is not None:
             settings = seeded(settings)
@@ -242,15 +239,24 @@ class Optimizer:
 
     def _rows_of(self, points: np.ndarray) -> np.ndarray:
         rows = []
-        for point in points + 0.0:
+        for i, point in enumerate(points + 0.0):
             k = self._index.get(point.tobytes())
             if k is None or not self._out[k]:
+                self._refuse_outside_domain(points[i:i + 1], i)
                 raise UsageError(f"tell(): the point {point.tolist()} was not given by ask() in "
                                  "this generation")
             if self._told[k] or k in rows:
                 raise UsageError(f"tell(): the point {point.tolist()} was told already")
             rows.append(k)
         return np.array(rows, dtype=np.intp)
+
+    def _refuse_outside_domain(self, point: np.ndarray, row: int) -> None:
+        """A UsageError saying which value of the point (row ``row`` of tell's X) is not in its
+        variable's domain, if one is not: checked only for points that ask() did not give (its
+        own points are never refused), so telling costs no check."""
+        from mooc.point_domains import in_domain
+
+        in_domain(self.problem, point, place=lambda _: f"'X' row {row}")
 
     def _evaluation(self, batch: np.ndarray) -> Any:
         from mooc.solver.problem import Evaluation
