@@ -51,13 +51,17 @@ class Resumed:
 
 
 class RunCheckpoint:
-    """The checkpoint hook of a solve (see the module)."""
+    """The checkpoint hook of a solve (see the module). It holds the file's lock (see
+    :mod:`mooc.checkpoint_lock`) from its making until :meth:`release`: a second run on the
+    same file is refused at its start."""
 
     def __init__(self, path: str | os.PathLike[str], problem: Any, settings: dict[str, Any], *,
                  every: float = 60.0, note: dict[str, Any] | None = None):
         from mooc import __version__
+        from mooc.checkpoint_lock import CheckpointLock
         from mooc.result import jsonable, recorded_settings
 
+        self.lock = CheckpointLock(path)  # one run at a time writes the file
         self.path, self.every = path, every
         self.runner: ExternRunner = problem.extern_runner
         self.header = {
@@ -83,6 +87,8 @@ class RunCheckpoint:
         """Write the file if ``every`` seconds have passed since the last write, or ``force``
         (``final``: the run's last save). A save that fails warns (a :class:`MooWarning`)
         the first time and when it is the last; the run goes on."""
+        if self.lock.released:  # another run may be writing the file by now
+            return
         if force or final or time.monotonic() - self.written >= self.every:
             finished = [[key, values, reason] for key, (values, reason) in self.runner.finished.items()]
             try:
@@ -92,6 +98,10 @@ class RunCheckpoint:
             except OSError as error:
                 self._failed(error, final=final)
             self.written = time.monotonic()
+
+    def release(self) -> None:
+        """Let another run write the file; this one saves no more."""
+        self.lock.release()
 
     def _failed(self, error: OSError, *, final: bool) -> None:
         reason = error.strerror or str(error)
@@ -114,6 +124,7 @@ def read_checkpoint(path: str | os.PathLike[str]) -> Resumed:
                          f"{path!r}")
     if os.path.exists(path):
         check_input_file(str(path), "the checkpoint", MAX_CHECKPOINT_BYTES)
+        _refuse_while_written(path)
     try:
         state, extra = load_checkpoint(path)
         return Resumed(
@@ -128,6 +139,16 @@ def read_checkpoint(path: str | os.PathLike[str]) -> Resumed:
         raise UsageError(f"cannot resume: there is no checkpoint '{path}'") from None
     except (ValueError, KeyError, TypeError) as error:
         raise UsageError(f"cannot resume from '{path}': {error}") from None
+
+
+def _refuse_while_written(path: str | os.PathLike[str]) -> None:
+    """UsageError when another run is writing ``path``: its state is about to change."""
+    from mooc.checkpoint_lock import check_not_being_written
+
+    try:
+        check_not_being_written(path)
+    except UsageError as error:
+        raise UsageError(f"cannot resume: {error.message}") from None
 
 
 def code_record(specs: Any) -> dict[str, list[str] | None]:

@@ -48,7 +48,9 @@ class Optimizer:
     checkpoint : path, optional
         Saved after every finished generation and every :meth:`tell` (atomically), as a
         solve's checkpoint: a resumed optimizer asks only for the points of the unfinished
-        generation whose values were not told yet.
+        generation whose values were not told yet. One run at a time writes a checkpoint: the
+        optimizer holds it until the run stops or :meth:`close`, and another optimizer or
+        run on the same file meanwhile is refused.
     resume : bool
         Go on from ``checkpoint`` (which must exist) instead of starting afresh.
     evaluations : bool or path, optional
@@ -85,9 +87,9 @@ class Optimizer:
             hook = RunCheckpoint(checkpoint, problem, settings, every=0.0)
         self.problem, self.settings, self.hook = problem, settings, hook
         self._pending_told = [] if resumed is None else [list(row) for row in resumed.told]
-        self.log = start_log(problem, evaluations, resumed)
-        self.started = time.time()
         try:
+            self.log = start_log(problem, evaluations, resumed)
+            self.started = time.time()
             view = problem.as_solver_problem(
                 derivatives=any(derivative_uses(settings, settings["method"])))
             self.search = _search(view,
@@ -95,12 +97,22 @@ class Optimizer:
                                   on_evaluated=self.log,
                                   resume=None if resumed is None else resumed.state, **settings)
         except ValueError as error:
+            self.close()
             raise UsageError(str(error)) from None
+        except BaseException:
+            self.close()  # the checkpoint is free again for the next try
+            raise
         self._values: dict[str, np.ndarray] = {}
         self._out: np.ndarray = np.zeros(0, dtype=bool)  # rows handed out by ask()
         self._told: np.ndarray = np.zeros(0, dtype=bool)
         self._batch: np.ndarray | None = None
         self._index: dict[bytes, int] = {}
+
+    def close(self) -> None:
+        """Let another optimizer or run write the checkpoint (this one's lock on it is held
+        from its making until the run stops, or until this)."""
+        if self.hook is not None:
+            self.hook.release()
 
     # asking -----------------------------------------------------------------------------
     @property
@@ -155,6 +167,8 @@ class Optimizer:
                 self.search.tell(self._evaluation(batch))
                 continue
             self._start_batch(batch)
+        if self.search.stopped:  # the last save is done
+            self.close()
         return self._batch
 
     def _start_batch(self, batch: np.ndarray) -> None:
@@ -204,6 +218,8 @@ class Optimizer:
             if self.hook is not None:
                 self.hook.more["told"] = []
             self.search.tell(self._evaluation(batch))
+            if self.search.stopped:  # the last save is done
+                self.close()
         elif self.hook is not None:  # keep what was told, as a solve keeps finished calls
             assert self._batch is not None
             told = self._told.nonzero()[0]

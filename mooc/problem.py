@@ -279,7 +279,8 @@ class Problem:
         max_subproblems. NSGA-II: population, generations, max_evaluations, timeout, seed, constraints,
         crossover_eta, crossover_prob, mutation_eta, mutation_prob, penalty, epsilon,
         stall_generations, initial (points, choice variables by label), callback; workers and
-        dask (for externs); checkpoint (a file to save the run to, see :func:`mooc.resume`) and
+        dask (for externs); checkpoint (a file to save the run to, see :func:`mooc.resume`; a
+        second run on a file another run is writing is refused) and
         checkpoint_every (seconds); evaluations (True: keep every evaluation in memory; a
         .csv or .parquet path: stream them there) -- see :attr:`mooc.Result.evaluations`.
         """
