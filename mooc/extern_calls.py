@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import math
 import numbers
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,7 +114,18 @@ def extern_values(spec: ExternSpec, raw: Any) -> list[float]:
         got = f"{len(values)}: {shown(raw)}" if isinstance(raw, (list, tuple)) else shown(raw)
         raise ValueError(f"expected {len(spec.returns)} values ({', '.join(spec.returns)}), "
                          f"got {got}")
-    return [_number(value) for value in values]
+    out = [_number(value) for value in values]
+    check_finite(spec, out)
+    return out
+
+
+def check_finite(spec: ExternSpec, values: Sequence[float]) -> None:
+    """ValueError naming the first value (in ``returns`` order) that is NaN or infinite: a
+    point whose extern gives one fails, as one that raises does (it is worst, never in the
+    front, and counted and reported among the failures)."""
+    for name, value in zip(spec.returns, values, strict=True):
+        if not math.isfinite(value):
+            raise ValueError(f"expected finite numbers, got {value} for '{name}'")
 
 
 def vectorized_values(spec: ExternSpec, raw: Any, n: int) -> np.ndarray:
