@@ -45,13 +45,15 @@ def in_domain(problem: Any, points: np.ndarray, /, *, place: Callable[[int], str
     if not points.size:
         return points
     blank = np.isnan(points)
-    whole = np.isin(np.array(problem.kinds), WHOLE_KINDS)
-    nearest = np.where(whole, np.rint(points), points)
-    with np.errstate(invalid="ignore"):  # inf - inf where a value is infinite
-        off_whole = np.abs(points - nearest) > ROUNDING * np.maximum(1.0, np.abs(points))
-        slack = ROUNDING * _bound_sizes(problem.lower, problem.upper)
-        outside = (points < problem.lower - slack) | (points > problem.upper + slack)
-    wrong = ~blank & (outside | (whole & off_whole))
+    slack = ROUNDING * _bound_sizes(problem.lower, problem.upper)
+    wrong = (points < problem.lower - slack) | (points > problem.upper + slack)  # NaN: False
+    whole = np.array([kind in WHOLE_KINDS for kind in problem.kinds])
+    nearest = points
+    if whole.any():
+        nearest = np.where(whole, np.rint(points), points)
+        with np.errstate(invalid="ignore"):  # inf - inf where a value is infinite
+            off = np.abs(points - nearest) > ROUNDING * np.maximum(1.0, np.abs(points))
+        wrong |= whole & off & ~blank
     moved = np.clip(nearest, problem.lower, problem.upper)  # NaN stays NaN
     if problem.conditional and (wrong.any() or blank.any()):
         exists = problem.active_at(moved)  # what does not exist at a point is ignored there
