@@ -9,8 +9,9 @@ finished calls are answered from the checkpoint, the rest are made, and the run 
 same front as one never stopped.
 
 A checkpoint records the code each extern runs (its file and that file's sha256, see
-:mod:`mooc.extern_code`), and a resume refuses code that changed since: the finished calls it
-holds were made by the old code. A checkpoint saved before this was recorded resumes with a
+:mod:`mooc.extern_code`, and the files of the model's folder it imports, see
+:mod:`mooc.extern_imports`), and a resume refuses code that changed since: the finished calls
+it holds were made by the old code. A checkpoint saved before this was recorded resumes with a
 warning that the code could not be checked.
 """
 
@@ -48,16 +49,23 @@ class Resumed:
     told: list[list[float]] = dataclasses.field(default_factory=list)  # ask/tell: see optimizer
     #: each extern's code file and its sha256 by extern (see code_record); None: not recorded
     code: dict[str, list[str] | None] | None = None
+    #: the files of the model's folder each extern's code imports, with their sha256 (see
+    #: imports_record); None: not recorded
+    imported: dict[str, list[list[str]]] | None = None
 
 
 class RunCheckpoint:
-    """The checkpoint hook of a solve (see the module)."""
+    """The checkpoint hook of a solve (see the module). It holds the file's lock (see
+    :mod:`mooc.checkpoint_lock`) from its making until :meth:`release`: a second run on the
+    same file is refused at its start."""
 
     def __init__(self, path: str | os.PathLike[str], problem: Any, settings: dict[str, Any], *,
                  every: float = 60.0, note: dict[str, Any] | None = None):
         from mooc import __version__
+        from mooc.checkpoint_lock import CheckpointLock
         from mooc.result import jsonable, recorded_settings
 
+        self.lock = CheckpointLock(path)  # one run at a time writes the file
         self.path, self.every = path, every
         self.runner: ExternRunner = problem.extern_runner
         self.header = {
@@ -65,6 +73,7 @@ class RunCheckpoint:
             "source": None if problem.path else problem.source,
             "overrides": problem.overrides, "data": jsonable(problem.data),
             "model_hash": problem.model_hash, "code": code_record(problem.externs),
+            "imported": imports_record(problem.externs),
             "settings": recorded_settings(settings),
             "note": note or {},
         }
@@ -83,6 +92,8 @@ class RunCheckpoint:
         """Write the file if ``every`` seconds have passed since the last write, or ``force``
         (``final``: the run's last save). A save that fails warns (a :class:`MooWarning`)
         the first time and when it is the last; the run goes on."""
+        if self.lock.released:  # another run may be writing the file by now
+            return
         if force or final or time.monotonic() - self.written >= self.every:
             finished = [[key, values, reason] for key, (values, reason) in self.runner.finished.items()]
             try:
@@ -92,6 +103,10 @@ class RunCheckpoint:
             except OSError as error:
                 self._failed(error, final=final)
             self.written = time.monotonic()
+
+    def release(self) -> None:
+        """Let another run write the file; this one saves no more."""
+        self.lock.release()
 
     def _failed(self, error: OSError, *, final: bool) -> None:
         reason = error.strerror or str(error)
@@ -114,6 +129,7 @@ def read_checkpoint(path: str | os.PathLike[str]) -> Resumed:
                          f"{path!r}")
     if os.path.exists(path):
         check_input_file(str(path), "the checkpoint", MAX_CHECKPOINT_BYTES)
+        _refuse_while_written(path)
     try:
         state, extra = load_checkpoint(path)
         return Resumed(
@@ -123,6 +139,7 @@ def read_checkpoint(path: str | os.PathLike[str]) -> Resumed:
             finished={key: (values, reason) for key, values, reason in extra["finished"]},
             failures=[Failure(**f) for f in extra["failures"]], note=dict(extra.get("note", {})),
             told=list(extra.get("told", [])), code=_read_code(extra.get("code")),
+            imported=_read_imported(extra.get("imported")),
         )
     except FileNotFoundError:
         raise UsageError(f"cannot resume: there is no checkpoint '{path}'") from None
@@ -130,10 +147,37 @@ def read_checkpoint(path: str | os.PathLike[str]) -> Resumed:
         raise UsageError(f"cannot resume from '{path}': {error}") from None
 
 
+def _refuse_while_written(path: str | os.PathLike[str]) -> None:
+    """UsageError when another run is writing ``path``: its state is about to change."""
+    from mooc.checkpoint_lock import check_not_being_written
+
+    try:
+        check_not_being_written(path)
+    except UsageError as error:
+        raise UsageError(f"cannot resume: {error.message}") from None
+
+
 def code_record(specs: Any) -> dict[str, list[str] | None]:
     """Each extern's code file and its sha256 (None when it has none that can be checked)."""
     return {spec.name: None if spec.code_hash is None else [spec.code_file, spec.code_hash]
             for spec in specs}
+
+
+def imports_record(specs: Any) -> dict[str, list[list[str]]]:
+    """The files of the model's folder each extern's code imports, and their sha256."""
+    return {spec.name: [[path, digest] for path, digest in spec.imported] for spec in specs}
+
+
+def _read_imported(recorded: Any) -> dict[str, list[list[str]]] | None:
+    if recorded is None:
+        return None
+    if not isinstance(recorded, dict) or not all(
+            isinstance(files, list) and all(
+                isinstance(pair, list) and len(pair) == 2
+                and all(isinstance(part, str) for part in pair) for pair in files)
+            for files in recorded.values()):
+        raise ValueError("its record of the modules the externs import is damaged")
+    return recorded
 
 
 def _read_code(recorded: Any) -> dict[str, list[str] | None] | None:
@@ -162,10 +206,44 @@ def check_same_code(resumed: Resumed, specs: Any, path: str | os.PathLike[str]) 
         return
     for name, record in now.items():
         change = _code_change(name, resumed.code.get(name), record)
+        if change is None and resumed.imported is not None:
+            change = _imports_change(name, resumed.imported.get(name, []),
+                                     imports_record(specs)[name])
         if change is not None:
             raise UsageError(f"cannot resume from '{path}': {change}; the calls the checkpoint "
                              "holds were made by the old code. Restore the file as it was to "
                              "resume, or start the run afresh (without --resume)")
+    if resumed.imported is None:
+        _warn_imports_unchecked(specs, path)
+
+
+def _warn_imports_unchecked(specs: Any, path: str | os.PathLike[str]) -> None:
+    """A checkpoint of a mooc that recorded the externs' code but not what it imports."""
+    files = [file for spec in specs for file, _ in spec.imported]
+    if files:
+        warnings.warn(MooWarning(
+            f"the checkpoint '{path}' was saved by an older mooc, which did not record the "
+            f"modules the externs import: a change to {', '.join(map(repr, files))} since then "
+            "cannot be noticed, and the finished calls are answered from the checkpoint"),
+            stacklevel=4)
+
+
+def _imports_change(name: str, before: list[list[str]], now: list[list[str]]) -> str | None:
+    """How the files extern ``name``'s code imports changed between two records, in words;
+    None if they did not."""
+    old = {file: digest for file, digest in before}
+    new = {file: digest for file, digest in now}
+    for file in sorted(old.keys() | new.keys()):
+        if file not in new:
+            return (f"extern '{name}' imported '{file}' when the checkpoint was saved, and now "
+                    "does not (the file is gone, or no longer imported)")
+        if file not in old:
+            return (f"extern '{name}' now imports '{file}', which it did not when the "
+                    "checkpoint was saved")
+        if old[file] != new[file]:
+            return (f"extern '{name}' imports '{file}', which changed since the checkpoint "
+                    f"(sha256 {old[file][:12]}, now {new[file][:12]})")
+    return None
 
 
 def _code_change(name: str, before: list[str] | None, now: list[str] | None) -> str | None:

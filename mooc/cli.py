@@ -131,7 +131,8 @@ def _add_solver_options(solve: argparse.ArgumentParser) -> None:
                         "address, or local:N to start N local workers")
     saving = solve.add_argument_group("checkpoint and resume")
     saving.add_argument("--checkpoint", metavar="FILE",
-                        help="save the run to FILE as it goes (atomically), to resume it later")
+                        help="save the run to FILE as it goes (atomically), to resume it later; "
+                        "one run at a time may write FILE")
     saving.add_argument("--checkpoint-every", type=float, default=60.0, metavar="SECONDS",
                         help="save at most this often (default 60; 0: after every generation); "
                         "the last generation and a Ctrl-C are always saved")

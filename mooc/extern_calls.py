@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import math
 import numbers
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -48,13 +50,16 @@ class ExternSpec:
     code_file: str | None = None
     code_hash: str | None = None
     from_file: bool = False
+    #: the files of the model's folder its code imports, and their sha256 (see located)
+    imported: tuple[tuple[str, str], ...] = ()
 
 
 _MISSING = object()
 
 
 def located(spec: ExternSpec) -> ExternSpec:
-    """``spec`` with the file of its code and that file's fingerprint, as they are now."""
+    """``spec`` with the file of its code and that file's fingerprint, and those of the files
+    of the model's folder it imports, as they are now."""
     if spec.kind == "python":
         module = spec.target.partition(":")[0]
         own = own_module_file(module, spec.folder)
@@ -63,10 +68,26 @@ def located(spec: ExternSpec) -> ExternSpec:
         own, path = None, program_file(spec.target, spec.folder)
     try:
         digest = None if path is None else fingerprint(path)
+        imported = () if path is None else _imported(spec, path)
     except OSError:  # unreadable: not checked, and imported by name
         return spec
     return dataclasses.replace(spec, code_file=None if digest is None else str(path),
-                               code_hash=digest, from_file=own is not None)
+                               code_hash=digest, from_file=own is not None, imported=imported)
+
+
+def _imported(spec: ExternSpec, code_file: Path) -> tuple[tuple[str, str], ...]:
+    """The files of the model's folder ``code_file`` imports (see :mod:`mooc.extern_imports`)
+    with their sha256. A python extern's imports are looked up in the model's folder (first on
+    its path), a Python script's in its own folder."""
+    from mooc.extern_imports import imported_files
+
+    home = Path(spec.folder).resolve()
+    if not code_file.is_relative_to(home):  # an installed module: its imports are not the model's
+        return ()
+    if spec.kind == "program" and code_file.suffix != ".py":  # a program, not a Python script
+        return ()
+    search = home if spec.kind == "python" else code_file.parent
+    return tuple((str(path), fingerprint(path)) for path in imported_files(code_file, search, home))
 
 
 def load_function(spec: ExternSpec) -> Callable[..., Any]:
@@ -113,7 +134,18 @@ def extern_values(spec: ExternSpec, raw: Any) -> list[float]:
         got = f"{len(values)}: {shown(raw)}" if isinstance(raw, (list, tuple)) else shown(raw)
         raise ValueError(f"expected {len(spec.returns)} values ({', '.join(spec.returns)}), "
                          f"got {got}")
-    return [_number(value) for value in values]
+    out = [_number(value) for value in values]
+    check_finite(spec, out)
+    return out
+
+
+def check_finite(spec: ExternSpec, values: Sequence[float]) -> None:
+    """ValueError naming the first value (in ``returns`` order) that is NaN or infinite: a
+    point whose extern gives one fails, as one that raises does (it is worst, never in the
+    front, and counted and reported among the failures)."""
+    for name, value in zip(spec.returns, values, strict=True):
+        if not math.isfinite(value):
+            raise ValueError(f"expected finite numbers, got {value} for '{name}'")
 
 
 def vectorized_values(spec: ExternSpec, raw: Any, n: int) -> np.ndarray:

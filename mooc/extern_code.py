@@ -15,7 +15,8 @@ ones, packages) are imported by name, as Python does.
 A checkpoint records each extern's code file and its fingerprint (the sha256 of its bytes), and
 a resume refuses code that changed: a python extern's module source (a package's
 ``__init__.py``; an extension or built-in module has no source and is not checked), a program
-extern's program, or the script it runs, when that is a file in the model's folder.
+extern's program, or the script it runs, when that is a file in the model's folder; and the
+files of the model's folder that this file imports (:mod:`mooc.extern_imports`).
 """
 
 from __future__ import annotations

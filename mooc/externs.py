@@ -2,8 +2,8 @@
 
 A .moo file runs no code on its own: an extern is called only when the user allows it
 (``--allow-extern``, ``allow_extern=True``). A call that raises, exits non-zero, times out or
-returns something unusable marks its point as failed (NaN, which ranks worst), is recorded with
-its reason, and the run goes on.
+returns something unusable (NaN and infinities included) marks its point as failed (NaN, which
+ranks worst), is recorded with its reason, and the run goes on.
 
 Per-point externs fan out over local processes (``workers=N``) or a Dask cluster; a vectorized
 extern gets the whole population at once. Results come back in the points' order, so a run
@@ -32,6 +32,7 @@ from mooc.exit_guard import exits_refused
 from mooc.extern_calls import (
     ExternSpec,
     call_point,
+    check_finite,
     extern_values,
     failure_reason,
     ignore_interrupts,
@@ -145,13 +146,20 @@ class ExternRunner:
         try:
             with exits_refused():
                 raw = load_function(spec)(**arguments)
-            return vectorized_values(spec, raw, n)
+            values = vectorized_values(spec, raw, n)
         except (Exception, SystemExit) as error:  # the user's code may raise anything
             reason = failure_reason(error)
-            self.failures.extend(Failure(spec.name, {k: python_value(v[i]) for k, v in
-                                                     arguments.items()}, reason, i)
+            self.failures.extend(Failure(spec.name, _point(arguments, i), reason, i)
                                  for i in range(n))
             return np.full((n, len(spec.returns)), np.nan)
+        for i in (~np.isfinite(values).all(axis=1)).nonzero()[0]:  # NaN or inf: the row fails
+            try:
+                check_finite(spec, values[i].tolist())
+            except ValueError as error:
+                self.failures.append(Failure(spec.name, _point(arguments, i),
+                                             failure_reason(error), int(i)))
+            values[i] = np.nan
+        return values
 
     def _outcomes(self, spec: ExternSpec, todo: dict[str, dict[str, Any]]
                   ) -> Iterator[tuple[str, Outcome]]:
@@ -263,6 +271,11 @@ class ExternRunner:
                 process.terminate()
         self._pool.shutdown(wait=not interrupted, cancel_futures=True)
         self._pool = None
+
+
+def _point(arguments: dict[str, Any], row: int) -> dict[str, Any]:
+    """Row ``row`` of a vectorized extern's arguments, as a failure records its point."""
+    return {k: python_value(v[row]) for k, v in arguments.items()}
 
 
 def failure_summary(failures: Sequence[Failure]) -> str:

@@ -54,10 +54,12 @@ def run_exact(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
     raw = exact_front(linear_problem_of(problem), timeout=settings.get("timeout"),
                       max_subproblems=limit, callback=settings.get("callback"))
     columns = raw.X
-    X = columns[:, :problem.structure.n_model]
+    # HiGHS holds a column's bounds to its tolerance (1e-7): the front's points lie in the
+    # domain, so evaluate takes them back
+    X = np.clip(columns[:, :problem.structure.n_model], problem.lower, problem.upper)
     if problem.conditional and len(X):  # what does not exist is a blank, as from NSGA-II
-        X = np.where(problem.active(X), X, np.nan)
-        columns = np.hstack([X, columns[:, X.shape[1]:]])
+        X = np.where(problem.active_at(X), X, np.nan)
+    columns = np.hstack([X, columns[:, X.shape[1]:]])
     F, hard, soft = _evaluate(problem, columns, raw.F)
     feasible = np.all(hard == 0, axis=1)
     message = raw.message

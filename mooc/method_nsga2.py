@@ -33,9 +33,6 @@ def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask:
     ``derivatives``: whether the run uses the model's derivatives (see
     :func:`mooc.chain.derivative_uses`; without, none are generated).
     """
-    from mooc.result import Result
-    from mooc.solver import nsga2, nsga3
-
     problem.check_externs_allowed()
     problem.check_externs_load()
     runner = problem.extern_runner
@@ -48,14 +45,25 @@ def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask:
     if checkpoint is not None:
         settings = seeded(settings)
         hook = RunCheckpoint(checkpoint, problem, settings, every=checkpoint_every,
-                             note=checkpoint_note)
+                             note=checkpoint_note)  # refused when another run writes it
         runner.on_result = hook.save
-    if settings.get("initial") is not None:
-        from mooc.points import encode_points
+    try:
+        return _run(problem, settings, hook, workers=workers, dask=dask, resumed=resumed,
+                    evaluations=evaluations, algorithm=algorithm, derivatives=derivatives)
+    finally:
+        if hook is not None:
+            hook.release()  # after the last save: another run may now write the file
 
-        settings["initial"] = encode_points(problem, settings["initial"], name="initial")
+
+def _run(problem: Any, settings: dict[str, Any], hook: RunCheckpoint | None, *, workers: int,
+         dask: Any, resumed: Resumed | None, evaluations: bool | str | os.PathLike[str] | None,
+         algorithm: str, derivatives: bool) -> Any:
+    """The run of :func:`run_nsga2`, saved by ``hook``."""
     from mooc.evaluations import start_log
+    from mooc.result import Result
+    from mooc.solver import nsga2, nsga3
 
+    runner = problem.extern_runner
     log = start_log(problem, evaluations, resumed)
     started = time.time()
     interrupted = True

@@ -48,7 +48,9 @@ class Optimizer:
     checkpoint : path, optional
         Saved after every finished generation and every :meth:`tell` (atomically), as a
         solve's checkpoint: a resumed optimizer asks only for the points of the unfinished
-        generation whose values were not told yet.
+        generation whose values were not told yet. One run at a time writes a checkpoint: the
+        optimizer holds it until the run stops or :meth:`close`, and another optimizer or
+        run on the same file meanwhile is refused.
     resume : bool
         Go on from ``checkpoint`` (which must exist) instead of starting afresh.
     evaluations : bool or path, optional
@@ -63,7 +65,6 @@ class Optimizer:
         from mooc.checkpoint import RunCheckpoint, read_checkpoint, resume_settings, seeded
         from mooc.evaluations import start_log
         from mooc.options import check_run_options
-        from mooc.points import encode_points
         from mooc.solve import solver_settings
 
         refused = [name for name in _NOT_HERE if name in options]
@@ -80,17 +81,15 @@ class Optimizer:
                                  f"or params (hash {resumed.model_hash}, now {problem.model_hash})")
             options = resume_settings(resumed, options)
         settings = _evolutionary_settings(problem, solver_settings(problem, options))
-        if settings.get("initial") is not None:
-            settings["initial"] = encode_points(problem, settings["initial"], name="initial")
         hook = None
         if checkpoint is not None:
             settings = seeded(settings)
             hook = RunCheckpoint(checkpoint, problem, settings, every=0.0)
         self.problem, self.settings, self.hook = problem, settings, hook
         self._pending_told = [] if resumed is None else [list(row) for row in resumed.told]
-        self.log = start_log(problem, evaluations, resumed)
-        self.started = time.time()
         try:
+            self.log = start_log(problem, evaluations, resumed)
+            self.started = time.time()
             view = problem.as_solver_problem(
                 derivatives=any(derivative_uses(settings, settings["method"])))
             self.search = _search(view,
@@ -98,12 +97,22 @@ class Optimizer:
                                   on_evaluated=self.log,
                                   resume=None if resumed is None else resumed.state, **settings)
         except ValueError as error:
+            self.close()
             raise UsageError(str(error)) from None
+        except BaseException:
+            self.close()  # the checkpoint is free again for the next try
+            raise
         self._values: dict[str, np.ndarray] = {}
         self._out: np.ndarray = np.zeros(0, dtype=bool)  # rows handed out by ask()
         self._told: np.ndarray = np.zeros(0, dtype=bool)
         self._batch: np.ndarray | None = None
         self._index: dict[bytes, int] = {}
+
+    def close(self) -> None:
+        """Let another optimizer or run write the checkpoint (this one's lock on it is held
+        from its making until the run stops, or until this)."""
+        if self.hook is not None:
+            self.hook.release()
 
     # asking -----------------------------------------------------------------------------
     @property
@@ -158,6 +167,8 @@ class Optimizer:
                 self.search.tell(self._evaluation(batch))
                 continue
             self._start_batch(batch)
+        if self.search.stopped:  # the last save is done
+            self.close()
         return self._batch
 
     def _start_batch(self, batch: np.ndarray) -> None:
@@ -207,6 +218,8 @@ class Optimizer:
             if self.hook is not None:
                 self.hook.more["told"] = []
             self.search.tell(self._evaluation(batch))
+            if self.search.stopped:  # the last save is done
+                self.close()
         elif self.hook is not None:  # keep what was told, as a solve keeps finished calls
             assert self._batch is not None
             told = self._told.nonzero()[0]
@@ -242,15 +255,24 @@ class Optimizer:
 
     def _rows_of(self, points: np.ndarray) -> np.ndarray:
         rows = []
-        for point in points + 0.0:
+        for i, point in enumerate(points + 0.0):
             k = self._index.get(point.tobytes())
             if k is None or not self._out[k]:
+                self._refuse_outside_domain(points[i:i + 1], i)
                 raise UsageError(f"tell(): the point {point.tolist()} was not given by ask() in "
                                  "this generation")
             if self._told[k] or k in rows:
                 raise UsageError(f"tell(): the point {point.tolist()} was told already")
             rows.append(k)
         return np.array(rows, dtype=np.intp)
+
+    def _refuse_outside_domain(self, point: np.ndarray, row: int) -> None:
+        """A UsageError saying which value of the point (row ``row`` of tell's X) is not in its
+        variable's domain, if one is not: checked only for points that ask() did not give (its
+        own points are never refused), so telling costs no check."""
+        from mooc.point_domains import in_domain
+
+        in_domain(self.problem, point, place=lambda _: f"'X' row {row}")
 
     def _evaluation(self, batch: np.ndarray) -> Any:
         from mooc.solver.problem import Evaluation

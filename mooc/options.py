@@ -166,7 +166,10 @@ def check_run_options(*, workers: Any = None, dask: Any = None, checkpoint_every
         raise UsageError(f"{spell('evaluations')} takes True (kept in memory) or a .csv or "
                          f".parquet file's path, but was given {evaluations!r}")
     if checkpoint is not None:
+        from mooc.checkpoint_lock import check_not_being_written
+
         check_writable(os.fspath(checkpoint), spell("checkpoint"))
+        check_not_being_written(checkpoint)  # refused before a run is spent
     if isinstance(evaluations, (str, os.PathLike)):  # True keeps them in memory
         check_writable(os.fspath(evaluations), spell("evaluations"))
 

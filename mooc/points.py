@@ -15,11 +15,15 @@ turn rows the user gives (labels or indices) into that form and back.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from mooc.errors import UsageError
+
+#: Where a row of points is, for an error: ``'X' row 0``, ``points.csv:2``.
+Place = Callable[[int], str]
 
 #: numpy's warning on dropping imaginary parts (numpy.exceptions from numpy 1.25 on)
 _COMPLEX_WARNING: type[Warning] = getattr(np, "exceptions", np).ComplexWarning
@@ -39,10 +43,29 @@ def decode_points(problem: Any, X: Any, /) -> list[list[Any]]:
             for row in np.asarray(X, dtype=float)]
 
 
-def encode_points(problem: Any, X: Any, /, *, name: str = "X") -> np.ndarray:
+def user_points(problem: Any, X: Any, /, *, name: str = "X",
+                place: Place | None = None) -> np.ndarray:
+    """``X`` as :func:`encode_points` gives it, each value checked against its variable's
+    domain (see :mod:`mooc.point_domains`): for points a user gives, not for those a run
+    made."""
+    from mooc.point_domains import in_domain
+
+    place = place or row_of(name)
+    return in_domain(problem, encode_points(problem, X, name=name, place=place), place=place)
+
+
+def row_of(name: str) -> Place:
+    """How an error names a row of the argument ``name``: ``'X' row 0``."""
+    return lambda row: f"'{name}' row {row}"
+
+
+def encode_points(problem: Any, X: Any, /, *, name: str = "X",
+                  place: Place | None = None) -> np.ndarray:
     """``X`` (rows of numbers, or of labels for choice variables) as a float array of shape
     (N, n_var), None or a blank for a variable that does not exist (NaN); a UsageError names
-    a wrong shape or an unknown label."""
+    a wrong shape, or an unknown label and its row (``place(row)`` says where that is; by
+    default ``'X' row 0``). The values are not checked against the domain: see
+    :func:`user_points`."""
     labels = problem.choice_labels
     _refuse_complex(X, name)
     try:
@@ -63,10 +86,11 @@ def encode_points(problem: Any, X: Any, /, *, name: str = "X") -> np.ndarray:
     if rows.ndim != 2 or rows.shape[1] != problem.n_var:
         raise UsageError(f"'{name}' must have shape (N, {problem.n_var}), but has shape "
                          f"{rows.shape}")
+    place = place or row_of(name)
     out = np.empty(rows.shape)
     for j in range(problem.n_var):
-        out[:, j] = [_cell(value, labels.get(j), problem.variable_names[j], name)
-                     for value in rows[:, j]]
+        out[:, j] = [_cell(value, labels.get(j), problem.variable_names[j], place(i))
+                     for i, value in enumerate(rows[:, j])]
     return out
 
 
@@ -95,12 +119,12 @@ def _as_points(points: np.ndarray, n_var: int, name: str) -> np.ndarray:
     return points
 
 
-def _cell(value: Any, labels: tuple[str, ...] | None, variable: str, name: str) -> float:
+def _cell(value: Any, labels: tuple[str, ...] | None, variable: str, place: str) -> float:
     if value is None or (isinstance(value, str) and not value.strip()):
         return float("nan")  # a variable that does not exist: as decode_points writes it
     if labels is not None and isinstance(value, str):
         if value not in labels:
-            raise UsageError(f"'{name}': '{value}' is not a label of {variable} "
+            raise UsageError(f"{place}: '{value}' is not a label of {variable} "
                              f"({', '.join(labels)})")
         return float(labels.index(value))
     try:
@@ -108,7 +132,7 @@ def _cell(value: Any, labels: tuple[str, ...] | None, variable: str, name: str) 
             raise TypeError(value)
         return float(value)
     except (TypeError, ValueError):
-        raise UsageError(f"'{name}': {value!r} is not a value of {variable}") from None
+        raise UsageError(f"{place}: {value!r} is not a value of {variable}") from None
 
 
 def read_points(path: str, problem: Any, /) -> np.ndarray:
@@ -135,15 +159,19 @@ def read_points(path: str, problem: Any, /) -> np.ndarray:
                          f"(the header row names the variables: "
                          f"{', '.join(problem.variable_names)})")
     columns = [header.index(name) for name in problem.variable_names]
-    body = [row for row in rows[1:] if any(cell.strip() for cell in row)]
-    short = [k + 2 for k, row in enumerate(body) if len(row) < len(header)]
+    lines, body = [], []  # each point's line in the file, and its cells
+    for line, row in enumerate(rows[1:], start=2):
+        if any(cell.strip() for cell in row):
+            lines.append(line)
+            body.append(row)
+    short = [line for line, row in zip(lines, body, strict=True) if len(row) < len(header)]
     if short:
         raise UsageError(f"{path}:{short[0]}: the row has fewer cells than the header")
     points = [[row[c].strip() for c in columns] for row in body]
     if not points:
         return np.empty((0, problem.n_var))
-    return encode_points(problem, [[_number_or_label(v) for v in row] for row in points],
-                         name=path)
+    return user_points(problem, [[_number_or_label(v) for v in row] for row in points],
+                       name=path, place=lambda row: f"{path}:{lines[row]}")
 
 
 def _number_or_label(text: str) -> Any:

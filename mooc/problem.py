@@ -37,7 +37,7 @@ class _MinimizationView:
         self.n_obj, self.n_hard, self.n_soft = problem.n_obj, problem.n_hard, problem.n_soft
         self.soft_weights = problem.soft_weights
         if problem.conditional:  # the solver looks for 'active' only where variables are
-            self.active = problem.active
+            self.active = problem.active_at  # its own points: not checked
         function = problem.derivatives_function() if derivatives else None
         if function is not None:  # the solver looks for 'jacobian' only where it exists
             self._derivatives = function
@@ -243,19 +243,30 @@ class Problem:
     def active(self, X: Any, /) -> np.ndarray:
         """Mask (N, n_var): True where a variable exists at a point of X (always, but for
         variables declared with ``when``)."""
-        points = self._points(X)
+        return self.active_at(self._points(X))
+
+    def active_at(self, points: np.ndarray, /) -> np.ndarray:
+        """:meth:`active` at ``points`` already in the solver's form (float, shape (N, n_var)),
+        not checked against the domain: for points a run made."""
         if not self.conditional:
             return np.ones(points.shape, dtype=bool)
-        return self._compiled.evaluate.__globals__["active"](points)  # type: ignore[attr-defined, no-any-return]
+        return self._compiled.evaluate.__globals__["active"](  # type: ignore[attr-defined, no-any-return]
+            np.ascontiguousarray(points, dtype=float))
 
     def _points(self, X: Any) -> np.ndarray:
-        from mooc.points import encode_points
+        """The user's points X in the solver's form, each value checked against its
+        variable's domain (a UsageError naming the first that is not)."""
+        from mooc.points import user_points
 
-        return np.ascontiguousarray(encode_points(self, X))
+        return np.ascontiguousarray(user_points(self, X))
 
     def evaluate(self, X: Any, /) -> ModelEvaluation:
         """Evaluate a population X of shape (N, n_var) (choice variables as labels or label
-        indices); F comes back in the user's directions."""
+        indices; NaN or None for a variable declared with ``when`` where it does not exist);
+        F comes back in the user's directions. A value outside its variable's domain (out of
+        bounds, not whole for an integer, binary or choice variable, NaN where the variable
+        exists) raises a UsageError naming the row and the variable; one a rounding error
+        (relative 1e-12) off is moved in."""
         self.check_externs_allowed()
         F, G, S = self._compiled.evaluate(self._points(X))  # type: ignore[operator]
         return ModelEvaluation(np.where(self.maximize, -F, F), G, S)
@@ -268,7 +279,8 @@ class Problem:
         max_subproblems. NSGA-II: population, generations, max_evaluations, timeout, seed, constraints,
         crossover_eta, crossover_prob, mutation_eta, mutation_prob, penalty, epsilon,
         stall_generations, initial (points, choice variables by label), callback; workers and
-        dask (for externs); checkpoint (a file to save the run to, see :func:`mooc.resume`) and
+        dask (for externs); checkpoint (a file to save the run to, see :func:`mooc.resume`; a
+        second run on a file another run is writing is refused) and
         checkpoint_every (seconds); evaluations (True: keep every evaluation in memory; a
         .csv or .parquet path: stream them there) -- see :attr:`mooc.Result.evaluations`.
         """

@@ -17,7 +17,8 @@ from mooc.result import UNRECORDED
 
 def solver_settings(problem: Any, options: dict[str, Any]) -> dict[str, Any]:
     """The file's solver block overridden by ``options``, with ``method`` (the file's, or the
-    ``method`` option); unknown or bad values raise UsageError."""
+    ``method`` option); unknown or bad values raise UsageError. ``initial`` points come back
+    in the solver's form, checked against the model's domain."""
     settings = dict(problem.settings)
     settings["method"] = problem.method
     for key, value in options.items():
@@ -40,6 +41,10 @@ def solver_settings(problem: Any, options: dict[str, Any]) -> dict[str, Any]:
             raise UsageError(f"'{key}' takes a whole number, but was given {value!r}")
         if kind == "integer":
             settings[key] = int(value)
+    if settings.get("initial") is not None:  # whichever method runs: a mistake is said now
+        from mooc.points import user_points
+
+        settings["initial"] = user_points(problem, settings["initial"], name="initial")
     return settings
 
 

@@ -30,7 +30,7 @@ def _check_flags(args: argparse.Namespace) -> None:
     from mooc.options import RUN_RULES, check_run_options, check_settings, checked_number, flag_name
 
     check_settings(_options(args), spell=flag_name)
-    check_run_options(workers=args.workers, dask=args.dask,
+    check_run_options(workers=args.workers, dask=args.dask, checkpoint=args.checkpoint,
                       checkpoint_every=args.checkpoint_every, spell=flag_name)
     checked_number(args.rows, RUN_RULES["rows"], "--rows")
 

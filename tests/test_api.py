@@ -102,7 +102,7 @@ def test_evaluate_rejects_wrong_shapes(bad):
 
 @pytest.mark.parametrize("bad,message", [
     (np.array([[1 + 1j, 0]]), "'X' must hold real numbers, but holds complex ones"),
-    ([[np.complex128(1 + 1j), "a"]], "'X': np.complex128(1+1j) is not a value of x"),
+    ([[np.complex128(1 + 1j), "a"]], "'X' row 0: np.complex128(1+1j) is not a value of x"),
     ([[1.0, "a"], [1.0]], "'X' must hold one row of 2 values per point, but its rows differ "
                           "in length"),
     ([[1.0, 0], [1.0]], "'X' must hold one row of 2 values per point, but its rows differ "

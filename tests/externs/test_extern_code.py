@@ -196,3 +196,112 @@ def test_a_lone_module_keeps_its_name_so_other_processes_find_its_functions(tmp_
                            input=pickle.dumps(function), capture_output=True,
                            cwd=tmp_path / "lone", timeout=60)
     assert child.stdout.decode().strip() == "{'a': 5.5, 'b': 0.5}", child.stderr
+
+
+HELPED = '''
+import colorsys
+import importlib
+{imports}
+
+def evaluate(x):
+    {lazy}
+    return [x + {call}, 1 - x]
+'''
+
+#: How the extern module reaches a helper of the model's folder: (its imports, an import
+#: inside the function, the call, the helper files it writes).
+HELPERS = {
+    "import": ("import {m}_helper", "", "{m}_helper.offset()",
+               {"{m}_helper.py": "def offset():\n    return {offset}\n"}),
+    "from_package": ("from {m}_tools import shift", "", "shift.offset()",
+                     {"{m}_tools/__init__.py": "", "{m}_tools/shift.py":
+                      "def offset():\n    return {offset}\n"}),
+    "lazy": ("", "import {m}_helper", "{m}_helper.offset()",
+             {"{m}_helper.py": "def offset():\n    return {offset}\n"}),
+    "import_module": ("", "helper = importlib.import_module('{m}_helper')", "helper.offset()",
+                      {"{m}_helper.py": "def offset():\n    return {offset}\n"}),
+    "through_another": ("import {m}_helper", "", "{m}_helper.offset()",
+                        {"{m}_helper.py": "from {m}_deep import offset\n",
+                         "{m}_deep.py": "def offset():\n    return {offset}\n"}),
+}
+
+
+def _helped_model(folder: Path, how: str, offset: float) -> tuple[Path, Path]:
+    """A model whose extern module reaches its value through a helper module; the helper file
+    that holds the value."""
+    imports, lazy, call, files = HELPERS[how]
+    m = f"helped_{how}"  # names no other test imports: an imported module stays imported
+    (folder / f"{m}.py").write_text(HELPED.format(imports=imports.format(m=m),
+                                                  lazy=lazy.format(m=m) or "pass",
+                                                  call=call.format(m=m)))
+    for name, text in files.items():
+        path = folder / name.format(m=m)
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text.format(offset=offset, m=m))
+    model = folder / "helped.moo"
+    model.write_text(MODEL.format(options="", module=m))
+    return model, (folder / list(files)[-1].format(m=m)).resolve()
+
+
+@pytest.mark.parametrize("how", sorted(HELPERS))
+def test_a_resume_refuses_a_module_the_extern_imports_changed_since(tmp_path, capsys, how):
+    model, helper = _helped_model(tmp_path, how, 1)
+    assert _a(mooc.load(model, allow_extern=True)) == 1.5
+    checkpoint = _checkpoint(model)
+    old, original = _sha(helper), helper.read_text()
+    helper.write_text(original.replace("return 1", "return 2"))
+    expected = (f"cannot resume from '{checkpoint}': extern 'sim' imports '{helper}', which "
+                f"changed since the checkpoint (sha256 {old}, now {_sha(helper)}); the calls "
+                "the checkpoint holds were made by the old code. Restore the file as it was to "
+                "resume, or start the run afresh (without --resume)")
+    assert main(["solve", "--resume", checkpoint, "--allow-extern", "--quiet"]) == 2
+    assert capsys.readouterr().err == f"error: {expected}\n"
+    with pytest.raises(UsageError) as caught:
+        mooc.resume(checkpoint, allow_extern=True)
+    assert caught.value.message == expected
+    helper.write_text(original)
+    assert mooc.resume(checkpoint, allow_extern=True, generations=2).n_generations == 2
+
+
+def test_a_resume_refuses_a_helper_gone_or_new(tmp_path) -> None:
+    model, helper = _helped_model(tmp_path, "import", 1)
+    checkpoint = _checkpoint(model)
+    helper.rename(tmp_path / "elsewhere.py")
+    with pytest.raises(UsageError, match=f"extern 'sim' imported '{helper}' when the checkpoint "
+                                         "was saved, and now does not"):
+        mooc.resume(checkpoint, allow_extern=True)
+    (tmp_path / "elsewhere.py").rename(helper)
+    shadow = tmp_path / "colorsys.py"  # now found in the model's folder before the library's
+    shadow.write_text("")
+    with pytest.raises(UsageError, match=f"extern 'sim' now imports '{shadow}', which it did "
+                                         "not when the checkpoint was saved"):
+        mooc.resume(checkpoint, allow_extern=True)
+    shadow.unlink()  # the folder stays on sys.path: no other test is to import it
+
+
+def test_a_python_script_a_program_runs_is_followed_into_its_imports(tmp_path) -> None:
+    (tmp_path / "proghelper.py").write_text("OFFSET = 1\n")
+    (tmp_path / "prog.py").write_text("import proghelper\n" + PROGRAM.replace(
+        "{offset}", "proghelper.OFFSET"))
+    model = tmp_path / "prog.moo"
+    model.write_text(MODEL.replace('python "{module}:evaluate"', f'program "{sys.executable} '
+                                   'prog.py"').format(options=""))
+    checkpoint = _checkpoint(model)
+    (tmp_path / "proghelper.py").write_text("OFFSET = 2\n")
+    with pytest.raises(UsageError, match=f"extern 'sim' imports '{tmp_path / 'proghelper.py'}', "
+                                         "which changed since the checkpoint"):
+        mooc.resume(checkpoint, allow_extern=True)
+
+
+def test_an_older_checkpoint_without_the_imports_resumes_with_a_warning(tmp_path) -> None:
+    model, helper = _helped_model(tmp_path, "import", 1)
+    checkpoint = _checkpoint(model)
+    state, extra = load_checkpoint(checkpoint)
+    del extra["imported"]
+    save_checkpoint(checkpoint, state, extra)
+    with pytest.warns(MooWarning) as warned:
+        mooc.resume(checkpoint, allow_extern=True)
+    assert [str(w.message) for w in warned] == [
+        f"the checkpoint '{checkpoint}' was saved by an older mooc, which did not record the "
+        f"modules the externs import: a change to '{helper}' since then cannot be noticed, and "
+        "the finished calls are answered from the checkpoint"]

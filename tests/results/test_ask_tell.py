@@ -71,6 +71,9 @@ def test_the_optimizer_checkpoints_and_resumes(tmp_path) -> None:
         first.tell(X, ev.F, violations=ev.violation)
     X = first.ask(5)
     first.tell(X, problem.evaluate(X).F, violations=problem.evaluate(X).violation)
+    with pytest.raises(mooc.MooError, match="is being written by another run"):
+        problem.optimizer(checkpoint=path, resume=True)  # first still holds it
+    first.close()  # as the end of a crashed process does
     again = problem.optimizer(checkpoint=path, resume=True)
     assert again.generation == 3
     rest = again.ask()
