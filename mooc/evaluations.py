@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from mooc.errors import UsageError
+from mooc.evaluation_files import require_pyarrow, write_file
 
 #: Rows turned from the spool into the output file at a time.
 CHUNK_ROWS = 16384
@@ -44,17 +45,7 @@ def check_target(path: str | os.PathLike[str]) -> None:
         raise UsageError(f"--evaluations takes a .csv or .parquet file name, but was given "
                          f"'{path}'")
     if suffix == ".parquet":
-        _pyarrow()
-
-
-def _pyarrow() -> Any:
-    try:
-        import pyarrow
-        import pyarrow.parquet  # noqa: F401
-    except ImportError:
-        raise UsageError("a .parquet evaluations file needs pyarrow (pip install pandas pyarrow); "
-                         "or write a .csv file") from None
-    return pyarrow
+        require_pyarrow()
 
 
 @dataclass
@@ -223,7 +214,7 @@ class EvaluationLog:
             data = np.concatenate(self.blocks) if self.blocks else np.empty((0, self.width))
             return self._table(data[data[:, 0] < n_rows], marker)
         try:
-            _write_file(self, marker, n_rows)
+            write_file(self, marker, n_rows, columns_of(self.problem))
         finally:
             self.discard()
         return None
@@ -285,52 +276,6 @@ def _read_failures(path: Path) -> dict[int, str]:
     return out
 
 
-def _write_file(log: EvaluationLog, marker: _FrontMarker, n_rows: int) -> None:
-    assert log.target is not None
-    from mooc.solver.checkpoint import atomic_path
-
-    with atomic_path(log.target) as temporary:
-        if log.target.suffix == ".parquet":
-            _write_parquet(log, marker, n_rows, temporary)
-        else:
-            _write_csv(log, marker, n_rows, temporary)
-
-
-def _csv_cell(value: Any) -> Any:
-    return repr(value) if isinstance(value, float) else value
-
-
-def _write_csv(log: EvaluationLog, marker: _FrontMarker, n_rows: int, path: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as stream:
-        writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow(columns_of(log.problem))
-        for data in log.chunks(n_rows):
-            table = log._table(data, marker)
-            writer.writerows([_csv_cell(v) for v in row] for row in table.rows())
-
-
-def _write_parquet(log: EvaluationLog, marker: _FrontMarker, n_rows: int, path: str) -> None:
-    pyarrow = _pyarrow()
-    import pyarrow.parquet as parquet
-
-    names = columns_of(log.problem)
-    writer = None
-    try:
-        for data in log.chunks(n_rows):
-            rows = list(log._table(data, marker).rows())
-            columns = [list(column) for column in zip(*rows, strict=True)]
-            table = pyarrow.table(dict(zip(names, columns, strict=True)))
-            if writer is None:
-                writer = parquet.ParquetWriter(path, table.schema)
-            writer.write_table(table.cast(writer.schema))
-        if writer is None:
-            empty = _empty_evaluations(log.problem)
-            parquet.write_table(pyarrow.table({n: [] for n in empty.columns()}), path)
-    finally:
-        if writer is not None:
-            writer.close()
-
-
 def _empty_evaluations(problem: Any) -> Evaluations:
     def zeros(k: int) -> np.ndarray:
         return np.zeros((0, k))
@@ -347,7 +292,7 @@ def read_evaluations(path: str | os.PathLike[str], problem: Any) -> Evaluations:
 
     path = Path(path)
     if path.suffix == ".parquet":
-        _pyarrow()
+        require_pyarrow()
         import pyarrow.parquet as parquet
 
         table = parquet.read_table(path).to_pylist()
