@@ -112,7 +112,7 @@ def flag_name(key: str) -> str:
 
 def checked_number(value: Any, rule: Rule, name: str) -> int | float:
     """``value`` as an int (whole rules) or a float; UsageError naming ``name`` when it breaks
-    ``rule``. Whole numbers stay exact however large (a recorded 128-bit seed)."""
+    ``rule``. Whole numbers stay exact however large (a seed of any size)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise UsageError(f"{name} takes {rule.describe()}, but was given {value!r}")
     number: int | float
