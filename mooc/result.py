@@ -291,8 +291,7 @@ class Result:
         if indices is None and len(rows) > max_rows:
             notes.append(counted(len(rows) - max_rows, "more row"))
         if notes:
-            text += f"\n... {' and '.join(notes)}" + \
-                (" (use --out front.csv to keep all)" if indices is None else "")
+            text += f"\n... {' and '.join(notes)}"
         return text
 
     def plot(self, path: str | os.PathLike[str] | None = None, *,

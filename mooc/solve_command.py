@@ -195,7 +195,7 @@ def _report(args: argparse.Namespace, result: Any, reference: np.ndarray | None,
     if args.evaluations and result.evaluations_file is not None:
         written.append(args.evaluations)  # written by the run itself, as it went
     if not args.quiet:
-        _print_front(result, args.rows, chosen)
+        _print_front(result, args.rows, chosen, kept=bool(args.out))
         print(f"\n{result.message} ({result.elapsed:.2f} s, {result.how})", file=sys.stderr)
         print(f"method: {result.method_note}", file=sys.stderr)
         if result.hypervolume is not None:
@@ -220,14 +220,17 @@ def _report(args: argparse.Namespace, result: Any, reference: np.ndarray | None,
     return 0
 
 
-def _print_front(result: Any, rows: int, chosen: Any = None) -> None:
-    """The front's table (or the picked point) on standard output; a reader that has gone
-    just stops it."""
+def _print_front(result: Any, rows: int, chosen: Any = None, *, kept: bool) -> None:
+    """The front's table (or the picked point) on standard output, saying how to keep what it
+    leaves out unless an ``--out`` file ``kept`` it; a reader that has gone just stops it."""
     from mooc.pick import pick_table
     from mooc.signals import silence
 
+    text = result.table(rows) if chosen is None else pick_table(result, chosen)
+    if chosen is None and not kept and text.rsplit("\n", 1)[-1].startswith("... "):
+        text += " (use --out front.csv to keep all)"
     try:
-        print(result.table(rows) if chosen is None else pick_table(result, chosen))
+        print(text)
         sys.stdout.flush()
     except BrokenPipeError:
         silence(sys.stdout)

@@ -168,3 +168,15 @@ def test_an_unseeded_checkpointed_run_resumes_to_the_front_of_a_run_never_stoppe
     whole = problem.solve(population=12, generations=6, seed=stopped.seed)
     assert resumed.seed == stopped.seed == 0
     np.testing.assert_array_equal(resumed.F, whole.F)
+
+
+def test_the_table_says_how_to_keep_the_rows_it_leaves_out_only_when_no_file_keeps_them(
+        capsys, tmp_path):
+    args = ["solve", "examples/binh_korn.moo", "--generations", "5", "--rows", "0"]
+    assert main(args) == 0
+    assert "more rows (use --out front.csv to keep all)" in capsys.readouterr().out
+    assert main([*args, "--out", str(tmp_path / "front.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "more rows" in out and "--out" not in out
+    result = mooc.load("examples/binh_korn.moo").solve(generations=5)
+    assert "--out" not in result.table(max_rows=2)  # Python has no --out
