@@ -33,10 +33,38 @@ def _figure() -> Any:
     return plt
 
 
+#: Objectives whose largest size is outside this range are drawn in units of a power of ten
+#: (matplotlib cannot scale an axis of values near 1e-300 or 1e300).
+DRAWN_SIZES = (1e-30, 1e30)
+
+
+def powers_of_ten(F: np.ndarray) -> np.ndarray:
+    """Per objective, the power of ten its values are drawn in units of: 0 where their largest
+    finite size is 0 or within :data:`DRAWN_SIZES`.
+
+    Examples
+    --------
+    >>> powers_of_ten(np.array([[1e-300, 2.0, 5e40], [3e-301, 7.0, np.inf]])).tolist()
+    [-300, 0, 40]
+    """
+    finite = np.where(np.isfinite(F), np.abs(F), 0.0)
+    largest = finite.max(axis=0, initial=0.0)
+    outside = (largest > 0) & ((largest < DRAWN_SIZES[0]) | (largest > DRAWN_SIZES[1]))
+    with np.errstate(divide="ignore"):  # log10(0), where nothing is scaled
+        powers = np.floor(np.log10(np.where(outside, largest, 1.0)))
+    return np.maximum(powers, -323).astype(int)  # 10.0 ** -324 is 0
+
+
+def drawn(values: np.ndarray, powers: np.ndarray) -> np.ndarray:
+    """``values`` (rows of objectives) in the units they are drawn in (see powers_of_ten)."""
+    return values / 10.0 ** powers.astype(float)
+
+
 def _groups(result: Any) -> list[tuple[np.ndarray, dict[str, str]]]:
     feasible = np.asarray(result.feasible, dtype=bool)
-    drawn = np.isfinite(result.F).all(axis=1)  # the others are counted in the title
-    groups = [(result.F[feasible & drawn], FEASIBLE), (result.F[~feasible & drawn], INFEASIBLE)]
+    shown = np.isfinite(result.F).all(axis=1)  # the others are counted in the title
+    F = drawn(result.F, powers_of_ten(result.F))
+    groups = [(F[feasible & shown], FEASIBLE), (F[~feasible & shown], INFEASIBLE)]
     return [(points, style) for points, style in groups if len(points)]
 
 
@@ -58,7 +86,9 @@ def _literal(text: str) -> str:
 
 
 def _drawn_labels(result: Any) -> list[str]:
-    return [_literal(label) for label in axis_labels(result)]
+    """Axis labels as drawn: in units of a power of ten where the values are (powers_of_ten)."""
+    return [_literal(label) + (f" (× 1e{power})" if power else "")
+            for label, power in zip(axis_labels(result), powers_of_ten(result.F), strict=True)]
 
 
 def _title(result: Any) -> str:
@@ -141,7 +171,8 @@ def _plot_single(plt: Any, result: Any) -> Any:
         evaluations, volumes = zip(*history, strict=True)
         sign = -1.0 if result.problem.senses[0] == "maximize" else 1.0
         values = float(result.reference_point[0]) - sign * np.asarray(volumes)
-        progress.plot(evaluations, values, color=FEASIBLE["color"])
+        progress.plot(evaluations, drawn(values[:, None], powers_of_ten(result.F))[:, 0],
+                      color=FEASIBLE["color"])
     progress.set_xlabel("evaluations")
     progress.set_ylabel(f"best found: {_drawn_labels(result)[0]}")
     progress.grid(alpha=0.3)
@@ -152,13 +183,16 @@ def _plot_single(plt: Any, result: Any) -> Any:
 
 def _plot_two(plt: Any, result: Any, true_front: np.ndarray | None) -> Any:
     figure, axes = plt.subplots(figsize=(6.4, 4.8))
+    powers = powers_of_ten(result.F)
     if true_front is not None and len(true_front):
+        true_front = drawn(true_front, powers)
         order = np.argsort(true_front[:, 0])
         axes.plot(true_front[order, 0], true_front[order, 1], ".", color="#999999",
                   markersize=2, label="true front")
     if getattr(result, "segments", False) and len(result) > 1:  # a linear program's front
-        order = np.argsort(result.F[:, 0])
-        axes.plot(result.F[order, 0], result.F[order, 1], "-", color="#1f77b4", linewidth=1,
+        F = drawn(result.F, powers)
+        order = np.argsort(F[:, 0])
+        axes.plot(F[order, 0], F[order, 1], "-", color="#1f77b4", linewidth=1,
                   label="front (segments)")
     for points, style in _groups(result):
         axes.scatter(points[:, 0], points[:, 1], s=18, c=style["color"], marker=style["marker"],
@@ -176,7 +210,8 @@ def _plot_three(plt: Any, result: Any, true_front: np.ndarray | None) -> Any:
     figure = plt.figure(figsize=(7, 6))
     axes = figure.add_subplot(projection="3d")
     if true_front is not None and len(true_front):
-        axes.scatter(*true_front.T[:3], s=1, c="#bbbbbb", label="true front")
+        axes.scatter(*drawn(true_front, powers_of_ten(result.F)).T[:3], s=1, c="#bbbbbb",
+                     label="true front")
     for points, style in _groups(result):
         axes.scatter(*points.T[:3], s=16, c=style["color"], marker=style["marker"],
                      label=style["label"])
@@ -201,7 +236,8 @@ def _plot_many(plt: Any, result: Any) -> Any:
     axes = figure.add_subplot(grid[n_obj:, :])
     _parallel_coordinates(axes, result, names)
     figure.suptitle(_title(result), fontsize=9)
-    figure.tight_layout()
+    # the title's own band above the cells: tight_layout would lay the cells over it
+    figure.tight_layout(rect=(0.0, 0.0, 1.0, 1.0 - 0.3 / figure.get_figheight()))
     return figure
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from mooc.cli import main
@@ -164,3 +165,27 @@ def test_rerun_with_other_params_names_set_as_the_cause(tmp_path, capsys) -> Non
     err = capsys.readouterr().err
     assert "--set changes the params of the run recorded in" in err and "zdt1" in err
     assert main(["solve", "--rerun", str(out), "--set", "n=4", "--quiet"]) == 0  # the same value
+
+
+def test_a_plot_of_objectives_near_1e_300_draws_them_in_units_of_a_power_of_ten(tmp_path) -> None:
+    problem = _compiled("var x in [0, 1]\nminimize f: 1e-300 * x\n"
+                        "minimize g: 1e-300 * (1 - x)^2\n")
+    result = problem.solve(population=20, generations=3, seed=1)
+    axes = result.plot(tmp_path / "tiny.png").axes[0]
+    assert axes.get_xlabel() == "f (min) (× 1e-301)"
+    low, high = axes.get_xlim()  # matplotlib drew every point at 0 in (-0.05, 0.05)
+    assert low < 0.5 and 9 < high < 11
+    x, y = axes.collections[0].get_offsets().T
+    np.testing.assert_allclose(x, result.F[:, 0] / 1e-301)
+
+
+def test_the_title_of_a_many_objective_plot_is_above_its_cells(tmp_path) -> None:
+    problem = _compiled("var x[1..12] in [0, 1]\n"
+                        "minimize f[m in 1..10]: (x[m] - 0.5)^2 + x[11] + x[12]\n")
+    figure = problem.solve(population=20, generations=2, seed=1).plot(tmp_path / "ten.png")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(figure).get_renderer()  # the saved figure was closed
+    title = figure._suptitle.get_window_extent(renderer)
+    top = max(axes.get_tightbbox(renderer).y1 for axes in figure.axes)
+    assert title.y0 >= top  # tight_layout had laid the first row over it
