@@ -300,7 +300,23 @@ class ExpressionLowering:
         else:
             result = (RangeMin if kind == "min" else RangeMax)(body, index, lo, hi)
         self.out.sites.setdefault(result, generator.span)
-        return result
+        return self.constant_reduction(result)
+
+    def constant_reduction(self, reduction: sympy.Expr) -> sympy.Expr:
+        """A reduction of numbers over a constant range, ``prod(10 for l in 3..1)``, as its
+        value. sympy cannot evaluate our reductions (nor would it give an empty range the
+        language's value), so it could neither order such a constant nor compute a power of
+        it: it compared ``1 != prod(10 for l in 3..1)`` inside an ``if`` by dividing by a
+        coefficient of 0, again and again (a hang), and printed its power as NaN. One that
+        is too long to fold here, or divides by zero somewhere, stays for the generated code."""
+        if reduction.free_symbols:
+            return reduction
+        try:
+            value = fold_reductions(reduction, self.out.params)
+        except FoldError:
+            return reduction
+        return real_constant(value) if value.is_number and not value.has(sympy.zoo) \
+            else reduction  # type: ignore[return-value]
 
     def expr_Chain(self, node: ast.Chain, env: dict) -> sympy.Expr:
         # A chain is all + and - or all * and /; built in one call, not term by term, which
