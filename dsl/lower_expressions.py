@@ -15,6 +15,7 @@ import sympy
 
 from mooc.dsl import ast
 from mooc.dsl.check import Checker
+from mooc.dsl.conditions import COMPARE, comparison
 from mooc.dsl.constants import as_float, number, power, real_constant
 from mooc.dsl.domains import Domain, call_domain, compared, guarded, passed_out, power_domain
 from mooc.dsl.lowered import LoweredModel, ParamValue, VarBlock
@@ -37,8 +38,6 @@ _UNARY = {
     "acos": sympy.acos, "atan": sympy.atan, "sinh": sympy.sinh, "cosh": sympy.cosh,
     "tanh": sympy.tanh, "abs": sympy.Abs, "floor": sympy.floor, "ceil": sympy.ceiling,
 }
-_COMPARE = {"<=": sympy.Le, ">=": sympy.Ge, "<": sympy.Lt, ">": sympy.Gt, "==": sympy.Eq,
-            "!=": sympy.Ne}
 
 
 def _extent(meaning: object) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -347,13 +346,11 @@ class ExpressionLowering:
         if choice is not None:
             this, label = choice
             code = sympy.Integer(self.checker.scope[this.name].labels.index(label.name))
-            return _COMPARE[node.op](self.expr(this, env), code)
+            return COMPARE[node.op](self.expr(this, env), code)
         outer, self.domains = self.domains, []
         try:
             left, right = self.expr(node.left, env), self.expr(node.right, env)
-            if sympy.nan in (left, right):  # as in numpy: nan compares unequal to everything
-                return sympy.true if node.op == "!=" else sympy.false
-            relation = _COMPARE[node.op](left, right)
+            relation = comparison(node.op, left, right)  # NaN compares unequal to everything
         finally:
             inner, self.domains = self.domains, outer
         # As in numpy, a comparison with a value sympy simplified away where it is undefined is

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import sympy
+from sympy.functions.elementary.piecewise import ExprCondPair
 from sympy.printing.str import StrPrinter
 
 
@@ -137,12 +138,47 @@ def if_then_else(then: sympy.Expr, condition: sympy.Basic, otherwise: sympy.Expr
     condition's comparisons, which for a condition holding another ``if`` or a reduction can
     fail or run for minutes (it expands them, level by level): such a one is built without
     that step, as is one sympy fails to evaluate. The pieces are still made canonical, which
-    rewrites an ``if`` inside a condition; that step can still fail (the caller reports it) or,
-    rarely, run long."""
+    rewrites an ``if`` inside a condition (not one inside a reduction: see :func:`piecewise`);
+    that step can still fail (the caller reports it). A comparison of two constants sympy
+    cannot order once made it divide by zero without end; lowering folds such constants."""
     pieces = ((then, condition), (otherwise, True))
     if condition.has(sympy.Piecewise, sympy.Sum, sympy.Product, RangeMin, RangeMax):
-        return sympy.Piecewise(*pieces, evaluate=False)
+        return piecewise(*pieces, evaluate=False)
     try:
-        return sympy.Piecewise(*pieces)
+        return piecewise(*pieces)
     except (TypeError, ValueError, KeyError):
-        return sympy.Piecewise(*pieces, evaluate=False)
+        return piecewise(*pieces, evaluate=False)
+
+
+def piecewise(*pieces: tuple[sympy.Basic, sympy.Basic], evaluate: bool = True) -> sympy.Expr:
+    """``sympy.Piecewise(*pieces)``, but an ``if`` inside a reduction stays in that reduction.
+
+    sympy folds every Piecewise in a condition out to the top of the condition (even with
+    ``evaluate=False``), through any reduction it sits in, as though that reduction bound no
+    index: ``30 == prod(if u < j then 2 else w[j] for j in 1..3)`` became a condition on ``j``
+    outside the product, which no code could compute. Those are hidden from it while it builds
+    the pieces, and put back where they were without being folded again."""
+    hidden: dict[sympy.Basic, sympy.Dummy] = {}
+    for value, condition in pieces:
+        for part in (value, condition):
+            if isinstance(part, sympy.Basic):
+                for found, dummy in _kept_in_place(part).items():
+                    hidden.setdefault(found, dummy)
+    if not hidden:
+        return sympy.Piecewise(*pieces, evaluate=evaluate)
+    masked = [tuple(part.xreplace(hidden) if isinstance(part, sympy.Basic) else part
+                    for part in piece) for piece in pieces]
+    built = sympy.Piecewise(*masked, evaluate=evaluate)
+    return _put_back(built, {dummy: found for found, dummy in hidden.items()})  # type: ignore[return-value]
+
+
+def _put_back(expr: sympy.Basic, back: dict[sympy.Basic, sympy.Basic]) -> sympy.Basic:
+    """``expr.xreplace(back)``, with no Piecewise built again (which would fold its conditions)."""
+    if expr in back:
+        return back[expr]
+    if not expr.args or not expr.free_symbols & set(back):
+        return expr
+    args = [_put_back(arg, back) for arg in expr.args]
+    if isinstance(expr, (sympy.Piecewise, ExprCondPair)):
+        return sympy.Basic.__new__(type(expr), *args)
+    return expr.func(*args)

@@ -61,6 +61,37 @@ def test_a_comparison_of_two_constants_sympy_cannot_order_does_not_hang():
 
 
 @pytest.mark.parametrize(("expression", "expected"), [
+    ("if y > 0 or 1 != prod(10 for l in 3..1) then 3 else 2^(x^-1)", _INNER),
+    ("if 1 != (if y > 0 then prod(10 for l in 3..1) else 3) then x else y", _where(y > 0, y, x)),
+    ("if sum(1 for l in 3..1) < 0 then 7 else y", y),  # sympy's empty sum 3..1 is -1; ours 0
+    ("if prod(2 for l in 1..0) == (if x > 0 then 1 else 2) then x else -x", _where(x > 0, x, -x)),
+    ("if (if x > 0 then prod(2 for l in 1..3) else sum(1 for l in 2..1)) == 8 then y else -y",
+     _where(x > 0, y, -y)),
+    ("if (if x > 0 then sqrt(x)^2 else -1) <= 0.5 then 1 else 2",  # a NaN branch compared
+     _where(_where(x > 0, x, -1) <= 0.5, 1, 2)),
+    ("if (if x < 0 then 1 else 2) == 2 and x != (if y > 0 then 0.5 else 1) then 1 else 0",
+     _where((_where(x < 0, 1, 2) == 2) & (x != _where(y > 0, 0.5, 1)), 1, 0)),
+    ("if 30 == prod((if 1 < (if y > 0 then j else x) then 2 else q[j]) for j in 1..3) then x^2 "
+     "else y^2 + x",
+     np.where(np.prod([_where(1 < _where(y > 0, j, x), 2, j) for j in (1, 2, 3)], axis=0)
+              == 30, x**2, y**2 + x)),
+])
+def test_an_if_in_a_condition_computes_what_numpy_computes(expression, expected):
+    np.testing.assert_array_equal(_objective(expression), expected)
+
+
+def test_an_if_inside_a_reduction_in_a_condition_keeps_its_derivatives():
+    # sympy took the inner 'if' out of the prod, leaving its index j outside: the compile
+    # ended in KeyError "no code for symbol 'j'" (and the derivatives in the same error)
+    problem, _ = _compiled_within(
+        f"{_DECLARED}minimize f: if 30 == prod((if 1 < (if y > 0 then j else x) then 2 else "
+        "q[j]) for j in 1..3) then x^2 else y^2 + x\nminimize g: x\n")
+    assert problem.derivatives.available
+    jacobian = problem.jacobian(_X[:2])[0][:, 0, :]
+    np.testing.assert_array_equal(jacobian, [[1.0, 2.0], [1.0, -2.0]])
+
+
+@pytest.mark.parametrize(("expression", "expected"), [
     ("(prod(1 for j in 1..4))^(3)^3 + x", 1 + x),
     ("(sum(l for l in 2..3))^2 + x", 25 + x),
     ("x + log10((sum(2.5 for l in 2..0) + 1)^-1)", x),

@@ -82,14 +82,28 @@ def test_a_comparison_ends_an_undefined_value_as_numpy_does():
     assert F.tolist() == [1, 1, 1, 2, 1, 1]  # undefined: '!=' holds, as NaN != 0.25 does
 
 
-def test_an_if_whose_condition_sympy_cannot_rewrite_is_a_located_error():
+def test_an_if_whose_condition_holds_an_if_inside_a_reduction_gives_the_lets_values():
+    # sympy took the inner 'if' out of the prod, as though the prod bound no index: this model
+    # was refused ("beyond what the compiler can simplify: ... compute that value first, in a
+    # 'let'"), and others like it ended in a KeyError traceback ("no code for symbol 'j'")
     problem = ("var x in [-3, 3]\nminimize f: if x >= min(prod((if 3 > l then x else 2) "
                "for l in 2..3), 1) then 1 else 2\nminimize g: x\n")
-    with pytest.raises(mooc.MooError, match="compute that value first, in a 'let'") as caught:
-        mooc.compile(problem, cache=False)
-    assert caught.value.span.line == 2
     fixed = problem.replace("minimize f: if x >= min(prod((if 3 > l then x else 2) for l in "
                             "2..3), 1)", "let inner = prod((if 3 > l then x else 2) for l in "
                             "2..3)\nminimize f: if x >= min(inner, 1)")
-    values = mooc.compile(fixed, cache=False).evaluate(np.array([[-1.0], [0.25], [3.0]])).F[:, 0]
-    assert values.tolist() == [1, 2, 1]  # inner = 2 x: -2, 0.5, 6; min(inner, 1): -2, 0.5, 1
+    X3 = np.array([[-1.0], [0.25], [3.0]])
+    for text in (problem, fixed):  # inner = 2 x: -2, 0.5, 6; min(inner, 1): -2, 0.5, 1
+        assert mooc.compile(text, cache=False).evaluate(X3).F[:, 0].tolist() == [1, 2, 1]
+
+
+def test_an_if_sympy_cannot_build_is_a_located_error(monkeypatch):
+    from mooc.dsl import lower_expressions
+
+    def refuse(then, condition, otherwise):
+        raise TypeError("as sympy may")
+
+    monkeypatch.setattr(lower_expressions, "if_then_else", refuse)
+    problem = "var x in [-3, 3]\nminimize f: if x >= 1 then 1 else 2\nminimize g: x\n"
+    with pytest.raises(mooc.MooError, match="compute that value first, in a 'let'") as caught:
+        mooc.compile(problem, cache=False)
+    assert (caught.value.span.line, caught.value.span.column) == (2, 16)
