@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sympy
 
-from mooc.dsl.symbols import RangeMax, RangeMin
+from mooc.dsl.symbols import RangeMax, RangeMin, negation
 
 COMPARE = {"<=": sympy.Le, ">=": sympy.Ge, "<": sympy.Lt, ">": sympy.Gt, "==": sympy.Eq,
            "!=": sympy.Ne}
@@ -49,9 +49,9 @@ def where(condition: sympy.Basic, then: sympy.Basic, otherwise: sympy.Basic) -> 
     if then == sympy.true:
         return sympy.Or(condition, otherwise)
     if then == sympy.false:
-        return sympy.And(sympy.Not(condition), otherwise)
+        return sympy.And(negation(condition), otherwise)
     if otherwise == sympy.true:
-        return sympy.Or(sympy.Not(condition), then)
+        return sympy.Or(negation(condition), then)
     if otherwise == sympy.false:
         return sympy.And(condition, then)
     return sympy.ITE(condition, then, otherwise, evaluate=False)

@@ -28,6 +28,7 @@ from mooc.dsl.symbols import (
     RangeMin,
     if_then_else,
     index_symbol,
+    negation,
     variable_symbol,
 )
 from mooc.errors import ModelCheckError, ModelLimitError
@@ -370,7 +371,7 @@ class ExpressionLowering:
         return sympy.And(*operands)
 
     def expr_Not(self, node: ast.Not, env: dict) -> sympy.Basic:
-        return sympy.Not(self.expr(node.operand, env))
+        return negation(self.expr(node.operand, env))
 
     def expr_Member(self, node: ast.Member, env: dict) -> sympy.Expr:
         return variable_symbol(f"{node.extern}.{node.field}")

@@ -112,12 +112,41 @@ class IndexProduct(sympy.Product):
 IndexSum.__name__ = IndexSum.__qualname__ = "Sum"
 IndexProduct.__name__ = IndexProduct.__qualname__ = "Product"
 
+class Negation(sympy.Not):
+    """``not C`` kept as written where sympy would turn it into the opposite comparison:
+    ``not (a < b)`` is true where a side is NaN, ``a >= b`` is not (numpy compares NaN false
+    both ways). Printed as numpy's logical_not; ``not not C`` is ``C``."""
+
+    @classmethod
+    def eval(cls, arg: sympy.Basic) -> sympy.Basic | None:
+        if arg in (sympy.true, sympy.false):
+            return sympy.false if arg else sympy.true
+        if isinstance(arg, sympy.Not):
+            return arg.args[0]  # type: ignore[no-any-return]
+        return None
+
+
+_ORDER = (sympy.StrictLessThan, sympy.LessThan, sympy.StrictGreaterThan, sympy.GreaterThan)
+
+
+def negation(condition: sympy.Basic) -> sympy.Basic:
+    """``not condition`` as numpy computes it: an order comparison's is kept (see
+    :class:`Negation`); ``not (a == b)`` is ``a != b`` and the reverse, which NaN does not
+    change."""
+    if isinstance(condition, _ORDER):
+        return Negation(condition)
+    return sympy.Not(condition)
+
+
 _AS_WRITTEN = {"Max": "max", "Min": "min", "Abs": "abs", "ceiling": "ceil", "**": "^"}
 _SYMPY_WORDS = re.compile(r"\b(Max|Min|Abs|ceiling)\b|\*\*")
 
 
 class _WrittenPrinter(StrPrinter):
     """sympy's text, but an ``if`` as the model writes it."""
+
+    def _print_Not(self, expr: sympy.Not) -> str:
+        return f"not ({self._print(expr.args[0])})"
 
     def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
         *pieces, (last, _) = expr.args

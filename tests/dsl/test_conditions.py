@@ -45,6 +45,7 @@ def _where(condition: np.ndarray, then: object, otherwise: object) -> np.ndarray
 x, y = _X[:, 0], _X[:, 1]
 with np.errstate(all="ignore"):
     _INNER = _where(y > 0, 3.0, 2.0 ** (1 / x))  # if y > 0 or 1 != 1 then 3 else 2^(x^-1)
+    _ROOT = np.sqrt(x)
 
 
 def test_a_comparison_of_two_constants_sympy_cannot_order_does_not_hang():
@@ -100,3 +101,34 @@ def test_an_if_inside_a_reduction_in_a_condition_keeps_its_derivatives():
 def test_a_power_of_a_constant_reduction_is_its_value_not_nan(expression, expected):
     # sympy cannot evaluate a power of an unevaluated reduction, and it was printed as NaN
     np.testing.assert_array_equal(_objective(expression), expected)
+
+
+@pytest.mark.parametrize(("expression", "condition"), [
+    ("if not (sqrt(x) < 1) then 1 else 2", np.logical_not(_ROOT < 1)),
+    ("if not (sqrt(x) >= 0.25) then 1 else 2", np.logical_not(_ROOT >= 0.25)),
+    ("if not (1 > sqrt(x)) and y < 1 then 1 else 2", np.logical_not(1 > _ROOT) & (y < 1)),
+    ("if not (not (sqrt(x) < 1)) then 1 else 2", _ROOT < 1),
+    ("if not (sqrt(x) == 0.5) then 1 else 2", np.logical_not(_ROOT == 0.5)),
+    ("if not (sqrt(x) != 0.5) then 1 else 2", np.logical_not(_ROOT != 0.5)),
+    ("if not (sqrt(x) <= (if y > 0 then 1 else 0.5)) then 1 else 2",
+     np.logical_not(_ROOT <= _where(y > 0, 1, 0.5))),
+])
+def test_not_is_the_negation_of_the_comparison_where_a_side_is_undefined(expression, condition):
+    # sympy wrote not (sqrt(x) < 1) as sqrt(x) >= 1, which is false where sqrt(x) is NaN
+    # (x < 0): numpy's not (NaN < 1) is true, and so is the doc's ("a comparison with an
+    # undefined value is false")
+    assert np.isnan(_ROOT).any()
+    np.testing.assert_array_equal(_objective(expression), _where(condition, 1, 2))
+
+
+def test_not_in_a_when_condition_is_its_negation_where_a_side_is_undefined():
+    problem, _ = _compiled_within(
+        "var n int in [-2, 3]\nvar u[i in 1..2] in [0, 1] when not (sqrt(n) >= i)\n"
+        "minimize f: sum(if not (sqrt(n) >= i) then u[i] else 5 for i in 1..2)\n"
+        "minimize g: n\n")
+    X = np.array([[-1.0, 0.5, 0.25], [1.0, 0.5, 0.25], [3.0, 0.5, 0.25]])
+    with np.errstate(invalid="ignore"):
+        exists = np.logical_not(np.sqrt(X[:, :1]) >= np.array([1, 2]))  # u[i] exists there
+    np.testing.assert_array_equal(problem.active(X)[:, 1:], exists)
+    values = np.where(exists, X[:, 1:], 5).sum(axis=1)
+    np.testing.assert_array_equal(problem.evaluate(X).F[:, 0], values)
