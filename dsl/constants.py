@@ -39,8 +39,9 @@ def as_float(expr: sympy.Expr) -> float | None:
 
 
 def real_constant(expr: sympy.Basic) -> sympy.Basic:
-    """A constant that is not a real number (log(0) is zoo, sqrt(-1) is I) becomes nan, and an
-    exact number beyond float range becomes +-oo: what numpy gives for the same domain fault."""
+    """A constant that is not a real number (sqrt(-1) is I, sin(oo) an interval) becomes nan,
+    and an exact number beyond float range becomes +-oo: what numpy gives for the same domain
+    fault. (Lowering makes 1/0 and log(0) +-oo itself: sympy's zoo has no sign.)"""
     if not isinstance(expr, sympy.Expr) or expr.is_Symbol or expr.is_Indexed:
         return expr
     if expr.is_Rational:  # exact, real and finite: only its size can be out of float range
@@ -49,7 +50,7 @@ def real_constant(expr: sympy.Basic) -> sympy.Basic:
         return sympy.oo if expr.p > 0 else -sympy.oo
     if expr.is_Float:  # sympy's floats have an unbounded exponent; doubles do not
         return float_constant(float(expr))
-    if expr.has(sympy.zoo):  # x/0: the sign is unknown
+    if expr.has(sympy.zoo, sympy.AccumBounds):  # x/0 in sympy's terms, sin(oo): not a number
         return sympy.nan
     if not expr.is_number:
         return expr

@@ -57,6 +57,7 @@ class Lowerer(ParamLowering, ExpressionLowering):
         self.guard: frozenset[sympy.Basic] = frozenset()
         self.domains: list[Domain] = []
         self.elements: dict[tuple[str, tuple[int, ...]], sympy.Expr] = {}
+        self.zero_divisions: list[ast.Span] = []
         self.out = LoweredModel(model.source.name, "", model.source)
         self.out.data_files = list(self.data.files)
         self.column = 0

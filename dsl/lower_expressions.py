@@ -18,9 +18,10 @@ from mooc.dsl.check import Checker
 from mooc.dsl.conditions import COMPARE, comparison
 from mooc.dsl.constants import as_float, number, power, real_constant
 from mooc.dsl.domains import Domain, call_domain, compared, guarded, passed_out, power_domain
+from mooc.dsl.lower_static import StaticValues
 from mooc.dsl.lowered import LoweredModel, ParamValue, VarBlock
 from mooc.dsl.names import MAX_RANGE, did_you_mean
-from mooc.dsl.static_fold import FoldError, fold_reductions, has_reduction
+from mooc.dsl.static_fold import FoldError, fold_reductions
 from mooc.dsl.symbols import (
     IndexProduct,
     IndexSum,
@@ -67,7 +68,7 @@ def span_text(span: ast.Span) -> str:
     return line[span.column - 1:end - 1]
 
 
-class ExpressionLowering:
+class ExpressionLowering(StaticValues):
     """Lowers expressions, given what each name means (the statements fill ``meaning``).
 
     ``guard`` holds the conditions known to hold where an expression is lowered (the ``if``
@@ -84,29 +85,6 @@ class ExpressionLowering:
     domains: list[Domain]
     #: elements at constant indices, ``x[3]``, by name and indices
     elements: dict[tuple[str, tuple[int, ...]], sympy.Expr]
-
-    # static values ---------------------------------------------------------------------
-    def static_float(self, node: ast.Expr, env: dict, what: str) -> float:
-        value = as_float(self.folded(self.expr(node, env), node.span))
-        if value is None:
-            raise ModelCheckError(f"{what} is not a finite number", node.span)
-        return value
-
-    def folded(self, expr: sympy.Expr, span: ast.Span) -> sympy.Expr:
-        """``expr`` with its reductions over constant ranges computed, where a number is
-        needed (a param's value, a bound); ``span`` is where it is written."""
-        if not has_reduction(expr):
-            return expr
-        try:
-            return real_constant(fold_reductions(expr, self.out.params))  # type: ignore[arg-type]
-        except FoldError as error:
-            raise ModelCheckError(str(error), self.out.sites.get(error.at, span)) from None
-
-    def static_int(self, node: ast.Expr, env: dict, what: str) -> int:
-        value = self.static_float(node, env, what)
-        if not value.is_integer():
-            raise ModelCheckError(f"{what} must be a whole number, but is {value:g}", node.span)
-        return int(value)
 
     # domains: see mooc.dsl.domains ---------------------------------------------------------
     def note(self, domain: Domain | None) -> None:
@@ -262,6 +240,8 @@ class ExpressionLowering:
                 return function(*args, evaluate=evaluate)  # type: ignore[no-any-return]
             except (TypeError, ValueError):
                 return function(*args, evaluate=False)  # type: ignore[no-any-return]
+        if node.function in ("log", "log10") and args[0].is_number and args[0].is_zero:
+            return -sympy.oo  # numpy's; sympy's log(0) is the unsigned infinity
         result = _UNARY[node.function](args[0])
         self.note(call_domain(node.function, args[0], result))
         return result  # type: ignore[no-any-return]
@@ -302,22 +282,6 @@ class ExpressionLowering:
         self.out.sites.setdefault(result, generator.span)
         return self.constant_reduction(result)
 
-    def constant_reduction(self, reduction: sympy.Expr) -> sympy.Expr:
-        """A reduction of numbers over a constant range, ``prod(10 for l in 3..1)``, as its
-        value. sympy cannot evaluate our reductions (nor would it give an empty range the
-        language's value), so it could neither order such a constant nor compute a power of
-        it: it compared ``1 != prod(10 for l in 3..1)`` inside an ``if`` by dividing by a
-        coefficient of 0, again and again (a hang), and printed its power as NaN. One that
-        is too long to fold here, or divides by zero somewhere, stays for the generated code."""
-        if reduction.free_symbols:
-            return reduction
-        try:
-            value = fold_reductions(reduction, self.out.params)
-        except FoldError:
-            return reduction
-        return real_constant(value) if value.is_number and not value.has(sympy.zoo) \
-            else reduction  # type: ignore[return-value]
-
     def expr_Chain(self, node: ast.Chain, env: dict) -> sympy.Expr:
         # A chain is all + and - or all * and /; built in one call, not term by term, which
         # would be quadratic in the number of terms.
@@ -327,7 +291,7 @@ class ExpressionLowering:
             if op == "-":
                 value = -value
             elif op == "/":
-                value = real_constant(1 / value)
+                value = self.reciprocal(value, operand.span)
             terms.append(value)
         if node.rest[0][0] in "+-":
             return real_constant(sympy.Add(*terms))
@@ -335,6 +299,8 @@ class ExpressionLowering:
 
     def expr_Power(self, node: ast.Power, env: dict) -> sympy.Expr:
         base, exponent = self.expr(node.base, env), self.expr(node.exponent, env)
+        if base.is_number and base.is_zero and exponent.is_number and exponent.is_negative:
+            return self.reciprocal(base, node.span)  # 0^-1 is 1/0, and so is 0^-0.5
         result = power(base, exponent)
         self.note(power_domain(base, exponent, result))
         return result
