@@ -300,7 +300,7 @@ class ExpressionLowering(StaticValues):
     def expr_Power(self, node: ast.Power, env: dict) -> sympy.Expr:
         base, exponent = self.expr(node.base, env), self.expr(node.exponent, env)
         if base.is_number and base.is_zero and exponent.is_number and exponent.is_negative:
-            return self.reciprocal(base, node.span)  # 0^-1 is 1/0, and so is 0^-0.5
+            self.zero_divisions.append(node.span)  # 0^-1 is 1/0: inf (see power)
         result = power(base, exponent)
         self.note(power_domain(base, exponent, result))
         return result

@@ -17,6 +17,7 @@ from mooc.dsl import ast
 from mooc.dsl.constants import as_float, real_constant
 from mooc.dsl.lowered import LoweredModel
 from mooc.dsl.static_fold import FoldError, fold_reductions, has_reduction
+from mooc.dsl.symbols import piecewise
 from mooc.errors import ModelCheckError
 
 
@@ -80,4 +81,7 @@ class StaticValues:
         if divisor.is_number and divisor.is_zero:
             self.zero_divisions.append(span)
             return sympy.oo
+        if isinstance(divisor, sympy.Piecewise):  # sympy would divide into it, 1/0 as zoo
+            return piecewise(*[(self.reciprocal(value, span), condition)
+                               for value, condition in divisor.args])
         return real_constant(1 / divisor)  # type: ignore[return-value]

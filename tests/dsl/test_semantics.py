@@ -148,6 +148,11 @@ def test_a_value_known_when_compiling_that_divides_by_zero_is_a_located_error(de
     ("if 1/0 > 5 then x else 2", lambda x: np.where(1 / np.float64(0) > 5, x, 2.0)),
     ("sin(1/0) + atan(1/0) + x", lambda x: np.sin(np.inf) + np.arctan(np.inf) + x),
     ("x + sum(1/(l - 2) for l in 1..3)", lambda x: x + (-1.0 + np.inf + 1.0)),
+    # sympy divides into an 'if' (1/0 there was zoo, which made the whole expression NaN)
+    ("1/(if x > 0 then 0 else 2)", lambda x: np.where(x > 0, np.inf, 0.5)),
+    ("-(if x > 0 then 0 else 2)^-1", lambda x: np.where(x > 0, -np.inf, -0.5)),
+    ("x + (if x > 0 then log(0) else 2)", lambda x: x + np.where(x > 0, -np.inf, 2.0)),
+    ("2 + 1/(0^(-x))", lambda x: 2 + 1 / np.power(0.0, -x)),  # sympy's 0^(-x) is zoo^x
 ])
 def test_a_constant_division_by_zero_in_an_expression_is_what_floating_point_gives(expression,
                                                                                    expected):
