@@ -39,7 +39,10 @@ def relation(op: str, left: sympy.Expr, right: sympy.Expr) -> sympy.Basic:
     """``left op right``; false with a NaN side (``!=``: true)."""
     if sympy.nan in (left, right):
         return sympy.true if op == "!=" else sympy.false
-    return COMPARE[op](left, right)
+    try:
+        return COMPARE[op](left, right)
+    except TypeError:  # a side sympy takes for not real (1/x with x an empty sum): numpy's
+        return COMPARE[op](left, right, evaluate=False)
 
 
 def where(condition: sympy.Basic, then: sympy.Basic, otherwise: sympy.Basic) -> sympy.Basic:

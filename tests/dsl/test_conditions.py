@@ -72,6 +72,8 @@ def test_a_comparison_of_two_constants_sympy_cannot_order_does_not_hang():
      _where(_where(x > 0, x, -1) <= 0.5, 1, 2)),
     ("if (if x < 0 then 1 else 2) == 2 and x != (if y > 0 then 0.5 else 1) then 1 else 0",
      _where((_where(x < 0, 1, 2) == 2) & (x != _where(y > 0, 0.5, 1)), 1, 0)),
+    ("if (if x > 0 then 1/sum(y for l in 1..0) else 2) < 1 then 1 else 0",  # 1/0 is inf
+     _where(_where(x > 0, np.inf, 2) < 1, 1, 0)),
     ("if 30 == prod((if 1 < (if y > 0 then j else x) then 2 else q[j]) for j in 1..3) then x^2 "
      "else y^2 + x",
      np.where(np.prod([_where(1 < _where(y > 0, j, x), 2, j) for j in (1, 2, 3)], axis=0)
@@ -97,6 +99,7 @@ def test_an_if_inside_a_reduction_in_a_condition_keeps_its_derivatives():
     ("(sum(l for l in 2..3))^2 + x", 25 + x),
     ("x + log10((sum(2.5 for l in 2..0) + 1)^-1)", x),
     ("sum((sum(l for l in 2..0))^3 for j in 1..1) + y", y),
+    ("x + (prod(y for l in 3..1) + sum(y^2 for l in 2..1))^2", x + 1),  # empty, of variables
 ])
 def test_a_power_of_a_constant_reduction_is_its_value_not_nan(expression, expected):
     # sympy cannot evaluate a power of an unevaluated reduction, and it was printed as NaN
