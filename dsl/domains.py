@@ -33,11 +33,18 @@ class Domain:
     condition: sympy.Basic
 
 
-def _record(result: sympy.Basic, condition: sympy.Basic) -> Domain | None:
+_OPERATIONS = (sympy.Pow, sympy.log, sympy.asin, sympy.acos)
+
+
+def _record(result: sympy.Basic, condition: sympy.Basic, *operands: sympy.Basic) -> Domain | None:
+    """The domain of an operation on ``operands``: its atoms are those ``result`` has and its
+    operands have not (``pi/x`` inside ``sqrt(pi/x - y)`` is not the root: an expression
+    that still divides by ``x`` may have lost the root)."""
     if condition == sympy.true or not result.free_symbols:
         return None  # defined everywhere, or a constant (folded to nan where undefined)
-    atoms = frozenset(atom for atom in result.atoms(sympy.Pow, sympy.log, sympy.asin, sympy.acos)
-                      if atom.free_symbols)
+    inner = set().union(*(operand.atoms(*_OPERATIONS) for operand in operands))
+    atoms = frozenset(atom for atom in result.atoms(*_OPERATIONS)
+                      if atom.free_symbols and atom not in inner)
     return Domain(atoms, condition)
 
 
@@ -46,12 +53,12 @@ def call_domain(function: str, arg: sympy.Expr, result: sympy.Basic) -> Domain |
     every real ``arg`` (or where sympy cannot state it: an ``arg`` holding a NaN is NaN)."""
     try:
         if function == "sqrt":
-            return _record(result, comparison(">=", arg, _ZERO))
+            return _record(result, comparison(">=", arg, _ZERO), arg)
         if function in ("log", "log10"):
-            return _record(result, comparison(">", arg, _ZERO))
+            return _record(result, comparison(">", arg, _ZERO), arg)
         if function in ("asin", "acos"):
             return _record(result, sympy.And(comparison(">=", arg, -_ONE),
-                                             comparison("<=", arg, _ONE)))
+                                             comparison("<=", arg, _ONE)), arg)
     except (TypeError, ValueError):  # sympy refuses to compare a NaN
         return None
     return None
@@ -64,9 +71,10 @@ def power_domain(base: sympy.Expr, exponent: sympy.Expr, result: sympy.Basic) ->
         return None
     try:
         if exponent.is_number:
-            return _record(result, comparison(">=", base, _ZERO))
+            return _record(result, comparison(">=", base, _ZERO), base, exponent)
         return _record(result, sympy.Or(comparison(">=", base, _ZERO),
-                                        comparison("==", exponent, sympy.floor(exponent))))
+                                        comparison("==", exponent, sympy.floor(exponent))),
+                       base, exponent)
     except (TypeError, ValueError):  # sympy refuses to compare a NaN
         return None
 

@@ -39,6 +39,21 @@ def test_an_operation_simplified_away_is_still_undefined_where_it_was(expression
     assert np.allclose(F[defined], value[defined])
 
 
+@pytest.mark.parametrize(("expression", "inside"), [
+    ("-(-(pi / x - y)^0.5)^2 + x", lambda x, y: np.pi / x - y),
+    ("sqrt(1/x - y)^2", lambda x, y: 1 / x - y),
+    ("log(exp(2/x - y)) + sqrt(2/x - y)^2", lambda x, y: 2 / x - y),
+])
+def test_an_operation_on_a_division_is_undefined_where_it_was_after_it_is_simplified(expression,
+                                                                                    inside):
+    # the root's record held the atoms of its argument too (1/x): the simplified expression
+    # still divided by x, so the root was taken as kept, and no guard made it NaN (x = -1,
+    # y = -2 gave -1.14, numpy NaN)
+    XY = np.array([[1.0, 1.0], [-1.0, -2.0], [1.0, 2.5], [2.0, -1.0], [-2.0, 0.5]])
+    F = _objective(expression, XY, "var x in [-2, 2]\nvar y in [-2, 2]\n")
+    assert np.array_equal(np.isnan(F), inside(XY[:, 0], XY[:, 1]) < 0)
+
+
 def test_in_a_reduction_each_element_keeps_its_domain():
     declarations = "var x[i in 1..3] in [-2, 2]\n"
     X3 = np.array([[0.5, 1.0, 2.0], [0.5, -1.0, 2.0]])
