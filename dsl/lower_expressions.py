@@ -267,12 +267,19 @@ class ExpressionLowering(StaticValues):
                                   f"at most {MAX_RANGE:,} are allowed", generator.span)
         index = index_symbol(generator.index)
         env[generator.index] = index
+        before = len(self.domains)
         body = (self.reduce(node, generators[1:], env) if len(generators) > 1
                 else self.scoped(node.body, env, bound=[index_symbol(g.index)
                                                        for g in node.generators]))
         kind = node.function
-        if kind in ("min", "max") and lo.is_number and hi.is_number and int(hi) < int(lo):
-            raise ModelCheckError(f"{kind}() over the empty range {lo}..{hi}", generator.span)
+        if lo.is_number and hi.is_number and int(hi) < int(lo):
+            if kind in ("min", "max"):
+                raise ModelCheckError(f"{kind}() over the empty range {lo}..{hi}",
+                                      generator.span)
+            # 0 or 1 whatever its body, which is never computed (nor undefined anywhere);
+            # sympy took 1/sum(y for l in 1..0) for not real
+            del self.domains[before:]
+            return sympy.Integer(0 if kind == "sum" else 1)
         if kind == "sum":
             result = IndexSum(body, (index, lo, hi))
         elif kind == "prod":

@@ -59,17 +59,11 @@ class StaticValues:
 
     def constant_reduction(self, reduction: sympy.Expr) -> sympy.Expr:
         """A reduction of numbers over a constant range, ``prod(10 for l in 3..1)``, as its
-        value, and an empty sum or product whatever its body. sympy cannot evaluate our
-        reductions (nor would it give an empty range the language's value), so it could
-        neither order such a constant nor compute a power of it: it compared
-        ``1 != prod(10 for l in 3..1)`` inside an ``if`` by dividing by a coefficient of 0,
-        again and again (a hang), printed its power as NaN, and took ``1/sum(y for l in
-        1..0)`` for not real. One too long to fold here, or dividing by zero somewhere, stays
-        for the generated code."""
-        if isinstance(reduction, (sympy.Sum, sympy.Product)):
-            _, lo, hi = reduction.limits[-1]
-            if lo.is_Integer and hi.is_Integer and hi < lo:  # empty, whatever its body
-                return sympy.Integer(0 if isinstance(reduction, sympy.Sum) else 1)
+        value. sympy cannot evaluate our reductions (nor would it give an empty range the
+        language's value), so it could neither order such a constant nor compute a power of
+        it: it compared ``1 != prod(10 for l in 3..1)`` inside an ``if`` by dividing by a
+        coefficient of 0, again and again (a hang), and printed its power as NaN. One too
+        long to fold here, or dividing by zero somewhere, stays for the generated code."""
         if reduction.free_symbols:
             return reduction
         try:

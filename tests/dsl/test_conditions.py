@@ -100,6 +100,7 @@ def test_an_if_inside_a_reduction_in_a_condition_keeps_its_derivatives():
     ("x + log10((sum(2.5 for l in 2..0) + 1)^-1)", x),
     ("sum((sum(l for l in 2..0))^3 for j in 1..1) + y", y),
     ("x + (prod(y for l in 3..1) + sum(y^2 for l in 2..1))^2", x + 1),  # empty, of variables
+    ("x + prod(y^2.5 for l in 3..1)", x + 1),  # its body is never computed: not NaN for y < 0
 ])
 def test_a_power_of_a_constant_reduction_is_its_value_not_nan(expression, expected):
     # sympy cannot evaluate a power of an unevaluated reduction, and it was printed as NaN
