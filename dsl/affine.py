@@ -396,6 +396,8 @@ class AffineExtractor:
             return np.logical_or.reduce([np.asarray(self.condition(c)) for c in cond.args])
         if isinstance(cond, sympy.Not):
             return np.logical_not(np.asarray(self.condition(cond.args[0])))
+        if isinstance(cond, sympy.ITE):
+            return np.where(*(np.asarray(self.condition(c)) for c in cond.args))
         compare = _RELATIONS.get(type(cond))
         if compare is None:
             raise NotAffine(f"{_text(cond)} is not a condition on constants")

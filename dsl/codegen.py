@@ -85,7 +85,7 @@ def _constraint_value(printer: PopulationPrinter, emitter: Emitter, step: Constr
     if step.default_tolerance:  # the tolerance is relative to both sides' size
         lhs = _statement_value(printer, emitter, step.lhs, step.family)
         rhs = _statement_value(printer, emitter, step.rhs, step.family)
-        return f"_violation('==', {lhs}, {rhs}, None)"
+        return f"_violation({step.op!r}, {lhs}, {rhs}, None)"
     difference = sympy.Add(step.lhs, -step.rhs, evaluate=False)
     value = _statement_value(printer, emitter, difference, step.family)
     return f"_violation({step.op!r}, {value}, 0.0, {step.tolerance!r})"

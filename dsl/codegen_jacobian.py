@@ -287,7 +287,7 @@ def derivative_code(model: LoweredModel, emitter: Emitter) -> tuple[str, Derivat
     del emitter.prelude[start:]
     hard = [step for step in model.steps if isinstance(step, ConstraintForm) and not step.soft
             for _ in range(1 if step.family is None else step.family.size)]
-    relations = [step.op for step in hard]
+    relations = [step.relation for step in hard]
     # an equality's band |lhs - rhs| <= tol, 0 for one without tol (it holds within rounding)
     tolerances = [0.0 if step.default_tolerance else float(step.tolerance) for step in hard]
     linear = [rows.linear for rows in generator.hard for _ in range(rows.count)]

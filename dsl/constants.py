@@ -10,6 +10,8 @@ import sys
 import numpy as np
 import sympy
 
+from mooc.dsl.symbols import piecewise
+
 #: The largest float as an exact integer, to compare exact rationals with.
 _FLOAT_MAX = int(sys.float_info.max)
 
@@ -39,8 +41,9 @@ def as_float(expr: sympy.Expr) -> float | None:
 
 
 def real_constant(expr: sympy.Basic) -> sympy.Basic:
-    """A constant that is not a real number (log(0) is zoo, sqrt(-1) is I) becomes nan, and an
-    exact number beyond float range becomes +-oo: what numpy gives for the same domain fault."""
+    """A constant that is not a real number (sqrt(-1) is I, sin(oo) an interval) becomes nan,
+    and an exact number beyond float range becomes +-oo: what numpy gives for the same domain
+    fault. (Lowering makes 1/0 and log(0) +-oo itself: sympy's zoo has no sign.)"""
     if not isinstance(expr, sympy.Expr) or expr.is_Symbol or expr.is_Indexed:
         return expr
     if expr.is_Rational:  # exact, real and finite: only its size can be out of float range
@@ -49,8 +52,12 @@ def real_constant(expr: sympy.Basic) -> sympy.Basic:
         return sympy.oo if expr.p > 0 else -sympy.oo
     if expr.is_Float:  # sympy's floats have an unbounded exponent; doubles do not
         return float_constant(float(expr))
-    if expr.has(sympy.zoo):  # x/0: the sign is unknown
-        return sympy.nan
+    if expr.has(sympy.zoo, sympy.AccumBounds):  # x/0 in sympy's terms, sin(oo): not a number
+        if expr.is_number:
+            return sympy.nan
+        # where it is (a branch of an 'if' sympy divided into): the rest keeps its value
+        return expr.replace(lambda node: node == sympy.zoo or isinstance(node, sympy.AccumBounds),
+                            lambda node: sympy.nan)
     if not expr.is_number:
         return expr
     if expr.has(sympy.I, sympy.nan) or expr.is_extended_real is False:
@@ -70,13 +77,19 @@ SPREAD_EXPONENT = 64
 def power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
     """``base ^ exponent``, never computing a huge exact number and never rewriting a large
     power of an expression into one that floating point evaluates differently."""
+    if base.is_number and base.is_zero and exponent.is_number and exponent.is_negative:
+        return sympy.oo  # 0^-1 is 1/0: inf, as in floating point (sympy's has no sign)
+    if isinstance(base, sympy.Piecewise) and exponent.is_number:  # sympy would, with 0^-1 zoo
+        return piecewise(*[(power(value, exponent), condition)
+                           for value, condition in base.args])
     if base.is_number and exponent.is_number:
         size = _power_bits(base, exponent)
         if size is not None and size > _EXACT_POWER_BITS:
             return _float_power(base, exponent)
         return sympy.Pow(base, exponent)
     value = as_float(exponent) if exponent.is_number else None
-    if exponent.is_number and (value is None or abs(value) > SPREAD_EXPONENT):
+    if exponent.is_number and (value is None or abs(value) > SPREAD_EXPONENT) or \
+            base.is_number and base.is_zero:  # sympy's 0^(-x) is zoo^x, which is NaN
         return sympy.Pow(base, exponent, evaluate=False)
     return sympy.Pow(base, exponent)
 

@@ -20,7 +20,7 @@ from itertools import count
 
 import sympy
 
-from mooc.dsl.symbols import IndexSum, RangeMax, RangeMin
+from mooc.dsl.symbols import IndexSum, RangeMax, RangeMin, piecewise
 
 _fresh = count(1)
 
@@ -78,10 +78,10 @@ def substitute(expr: sympy.Basic, mapping: dict[sympy.Symbol, sympy.Basic]) -> s
         inner = {k: v for k, v in mapping.items() if k != index}
         return type(expr)(substitute(body, inner), index, substitute(lo, mapping),
                           substitute(hi, mapping))
-    args = [substitute(arg, mapping) for arg in expr.args]
-    if isinstance(expr, sympy.Piecewise):
-        return sympy.Piecewise(*args, evaluate=False)
-    return expr.func(*args)
+    if isinstance(expr, sympy.Piecewise):  # pair by pair: an ExprCondPair built anew folds
+        return piecewise(*[(substitute(value, mapping), substitute(condition, mapping))
+                           for value, condition in expr.args], evaluate=False)
+    return expr.func(*[substitute(arg, mapping) for arg in expr.args])
 
 
 def rename_bound(expr: sympy.Basic) -> sympy.Basic:
@@ -102,6 +102,9 @@ def rename_bound(expr: sympy.Basic) -> sympy.Basic:
         new = fresh_index()
         return type(expr)(substitute(rename_bound(body), {index: new}), new, rename_bound(lo),
                           rename_bound(hi))
+    if isinstance(expr, sympy.Piecewise):
+        return piecewise(*[(rename_bound(value), rename_bound(condition))
+                           for value, condition in expr.args], evaluate=False)
     return expr.func(*[rename_bound(arg) for arg in expr.args])
 
 
@@ -150,7 +153,7 @@ def _piecewise_terms(expr: sympy.Piecewise, index: sympy.Symbol) -> list:
         pieces.append((terms[0][1], condition))
     if found is None:
         return [(None, expr)]
-    return [(found, sympy.Piecewise(*pieces, evaluate=False))]
+    return [(found, piecewise(*pieces, evaluate=False))]
 
 
 def solve_index(delta: sympy.KroneckerDelta, index: sympy.Symbol) -> sympy.Expr | None:
@@ -197,6 +200,6 @@ def sum_derivative(derivative: sympy.Expr, index: sympy.Symbol, lo: sympy.Expr,
         if inside == sympy.false or value == 0:
             continue
         out.append(value if inside == sympy.true else
-                   sympy.Piecewise((value, inside), (0, True), evaluate=False))
+                   piecewise((value, inside), (0, True), evaluate=False))
     out += [_factored_sum(term, index, lo, hi) for term in rest if term != 0]
     return sympy.Add(*out)

@@ -33,7 +33,7 @@ from mooc.dsl.derivative_sums import (
     sum_derivative,
 )
 from mooc.dsl.lowered import ConstraintForm, Definition, ExternCall, LoweredModel, ParamValue, VarBlock
-from mooc.dsl.symbols import IndexSum, RangeMax, RangeMin, as_written
+from mooc.dsl.symbols import IndexSum, RangeMax, RangeMin, as_written, piecewise
 
 #: Most expression nodes differentiated for one model before derivatives are given up on
 #: (a model of thousands of separately written terms and variables); such a model is still
@@ -220,7 +220,7 @@ class Differentiator:
         pieces = [(self.d(value), condition) for value, condition in expr.args]
         if all(value == 0 for value, _ in pieces):
             return sympy.Integer(0)
-        return sympy.Piecewise(*pieces, evaluate=False)
+        return piecewise(*pieces, evaluate=False)
 
     def extreme(self, expr: sympy.Min | sympy.Max) -> sympy.Expr:
         """min/max of several arguments: the derivative of the first one that attains it,
@@ -236,7 +236,7 @@ class Differentiator:
         if d_first == 0 and d_second == 0:
             return sympy.Integer(0)
         chosen = sympy.Le(first, second) if kind is sympy.Min else sympy.Ge(first, second)
-        return sympy.Piecewise((d_first, chosen), (d_second, True), evaluate=False)
+        return piecewise((d_first, chosen), (d_second, True), evaluate=False)
 
     # reductions ---------------------------------------------------------------------------
     def reduction(self, expr: sympy.Sum | sympy.Product) -> sympy.Expr:

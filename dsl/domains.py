@@ -19,6 +19,11 @@ from dataclasses import dataclass
 
 import sympy
 
+from mooc.dsl.conditions import comparison
+from mooc.dsl.symbols import piecewise
+
+_ZERO, _ONE = sympy.Integer(0), sympy.Integer(1)
+
 
 @dataclass(frozen=True)
 class Domain:
@@ -28,11 +33,18 @@ class Domain:
     condition: sympy.Basic
 
 
-def _record(result: sympy.Basic, condition: sympy.Basic) -> Domain | None:
+_OPERATIONS = (sympy.Pow, sympy.log, sympy.asin, sympy.acos)
+
+
+def _record(result: sympy.Basic, condition: sympy.Basic, *operands: sympy.Basic) -> Domain | None:
+    """The domain of an operation on ``operands``: its atoms are those ``result`` has and its
+    operands have not (``pi/x`` inside ``sqrt(pi/x - y)`` is not the root: an expression
+    that still divides by ``x`` may have lost the root)."""
     if condition == sympy.true or not result.free_symbols:
         return None  # defined everywhere, or a constant (folded to nan where undefined)
-    atoms = frozenset(atom for atom in result.atoms(sympy.Pow, sympy.log, sympy.asin, sympy.acos)
-                      if atom.free_symbols)
+    inner = set().union(*(operand.atoms(*_OPERATIONS) for operand in operands))
+    atoms = frozenset(atom for atom in result.atoms(*_OPERATIONS)
+                      if atom.free_symbols and atom not in inner)
     return Domain(atoms, condition)
 
 
@@ -41,11 +53,12 @@ def call_domain(function: str, arg: sympy.Expr, result: sympy.Basic) -> Domain |
     every real ``arg`` (or where sympy cannot state it: an ``arg`` holding a NaN is NaN)."""
     try:
         if function == "sqrt":
-            return _record(result, sympy.Ge(arg, 0))
+            return _record(result, comparison(">=", arg, _ZERO), arg)
         if function in ("log", "log10"):
-            return _record(result, sympy.Gt(arg, 0))
+            return _record(result, comparison(">", arg, _ZERO), arg)
         if function in ("asin", "acos"):
-            return _record(result, sympy.And(sympy.Ge(arg, -1), sympy.Le(arg, 1)))
+            return _record(result, sympy.And(comparison(">=", arg, -_ONE),
+                                             comparison("<=", arg, _ONE)), arg)
     except (TypeError, ValueError):  # sympy refuses to compare a NaN
         return None
     return None
@@ -58,9 +71,10 @@ def power_domain(base: sympy.Expr, exponent: sympy.Expr, result: sympy.Basic) ->
         return None
     try:
         if exponent.is_number:
-            return _record(result, sympy.Ge(base, 0))
-        return _record(result, sympy.Or(sympy.Ge(base, 0),
-                                        sympy.Eq(exponent, sympy.floor(exponent))))
+            return _record(result, comparison(">=", base, _ZERO), base, exponent)
+        return _record(result, sympy.Or(comparison(">=", base, _ZERO),
+                                        comparison("==", exponent, sympy.floor(exponent))),
+                       base, exponent)
     except (TypeError, ValueError):  # sympy refuses to compare a NaN
         return None
 
@@ -86,7 +100,7 @@ def guarded(value: sympy.Expr, domains: Iterable[Domain]) -> tuple[sympy.Expr, l
         condition = sympy.And(*missing)
         if condition == sympy.true:
             return value, kept
-        return sympy.Piecewise((value, condition), (sympy.nan, True)), kept
+        return piecewise((value, condition), (sympy.nan, True)), kept
     except (TypeError, ValueError):  # a condition holding a NaN, which sympy cannot fold
         return value, kept
 

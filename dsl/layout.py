@@ -76,6 +76,9 @@ class ModelLayout:
     method: str = "auto"
     #: the model's structure in plain form (see :mod:`mooc.dsl.linear_form`)
     structure: dict[str, Any] | None = None
+    #: what the compiler made of the model that its author should know, in words (two
+    #: constraints that pin an expression: :mod:`mooc.dsl.pinned`)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def conditional(self) -> bool:
@@ -94,4 +97,4 @@ def layout_of(lowered: LoweredModel) -> ModelLayout:
         {name: p.value for name, p in lowered.params.items()}, dict(lowered.settings),
         dict(lowered.sets), tuple(step.spec for step in calls),  # type: ignore[attr-defined]
         tuple(step.span for step in calls), list(lowered.data_files),  # type: ignore[attr-defined]
-        lowered.method)
+        lowered.method, notes=list(lowered.notes))

@@ -30,6 +30,7 @@ from mooc.dsl.lowered import (
     VarBlock,
 )
 from mooc.dsl.names import MAX_RANGE, SOLVER_SETTINGS, SWITCH_VALUES, did_you_mean
+from mooc.dsl.pinned import pin_equalities
 from mooc.dsl.reads import is_file
 from mooc.dsl.symbols import index_symbol
 from mooc.errors import ModelCheckError, ModelLimitError, ParameterError
@@ -57,6 +58,7 @@ class Lowerer(ParamLowering, ExpressionLowering):
         self.guard: frozenset[sympy.Basic] = frozenset()
         self.domains: list[Domain] = []
         self.elements: dict[tuple[str, tuple[int, ...]], sympy.Expr] = {}
+        self.zero_divisions: list[ast.Span] = []
         self.out = LoweredModel(model.source.name, "", model.source)
         self.out.data_files = list(self.data.files)
         self.column = 0
@@ -164,7 +166,8 @@ class Lowerer(ParamLowering, ExpressionLowering):
             node.name, self.scoped(relation.left, env), relation.op,
             self.scoped(relation.right, env),
             tolerance, weight, node.soft, family, node.span,
-            default_tolerance=node.tolerance is None and relation.op == "=="))
+            default_tolerance=node.tolerance is None and relation.op == "==",
+            sides=(relation.left.span, relation.right.span)))
 
     def statement_Extern(self, node: ast.Extern) -> None:
         timeout = None
@@ -247,6 +250,7 @@ def lower(model: ast.Model, checker: Checker, params: dict[str, object] | None =
     lowerer = Lowerer(model, checker, overrides, data)
     for statement in model.statements:
         lowerer.statement(statement)
+    pin_equalities(lowerer.out)
     if not lowerer.out.name:
         lowerer.out.name = model.source.name.rsplit("/", 1)[-1].removesuffix(".moo")
     return lowerer.out

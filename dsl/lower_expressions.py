@@ -15,11 +15,13 @@ import sympy
 
 from mooc.dsl import ast
 from mooc.dsl.check import Checker
+from mooc.dsl.conditions import COMPARE, comparison
 from mooc.dsl.constants import as_float, number, power, real_constant
 from mooc.dsl.domains import Domain, call_domain, compared, guarded, passed_out, power_domain
+from mooc.dsl.lower_static import StaticValues
 from mooc.dsl.lowered import LoweredModel, ParamValue, VarBlock
 from mooc.dsl.names import MAX_RANGE, did_you_mean
-from mooc.dsl.static_fold import FoldError, fold_reductions, has_reduction
+from mooc.dsl.static_fold import FoldError, fold_reductions
 from mooc.dsl.symbols import (
     IndexProduct,
     IndexSum,
@@ -27,6 +29,7 @@ from mooc.dsl.symbols import (
     RangeMin,
     if_then_else,
     index_symbol,
+    negation,
     variable_symbol,
 )
 from mooc.errors import ModelCheckError, ModelLimitError
@@ -37,8 +40,6 @@ _UNARY = {
     "acos": sympy.acos, "atan": sympy.atan, "sinh": sympy.sinh, "cosh": sympy.cosh,
     "tanh": sympy.tanh, "abs": sympy.Abs, "floor": sympy.floor, "ceil": sympy.ceiling,
 }
-_COMPARE = {"<=": sympy.Le, ">=": sympy.Ge, "<": sympy.Lt, ">": sympy.Gt, "==": sympy.Eq,
-            "!=": sympy.Ne}
 
 
 def _extent(meaning: object) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -67,7 +68,7 @@ def span_text(span: ast.Span) -> str:
     return line[span.column - 1:end - 1]
 
 
-class ExpressionLowering:
+class ExpressionLowering(StaticValues):
     """Lowers expressions, given what each name means (the statements fill ``meaning``).
 
     ``guard`` holds the conditions known to hold where an expression is lowered (the ``if``
@@ -84,29 +85,6 @@ class ExpressionLowering:
     domains: list[Domain]
     #: elements at constant indices, ``x[3]``, by name and indices
     elements: dict[tuple[str, tuple[int, ...]], sympy.Expr]
-
-    # static values ---------------------------------------------------------------------
-    def static_float(self, node: ast.Expr, env: dict, what: str) -> float:
-        value = as_float(self.folded(self.expr(node, env), node.span))
-        if value is None:
-            raise ModelCheckError(f"{what} is not a finite number", node.span)
-        return value
-
-    def folded(self, expr: sympy.Expr, span: ast.Span) -> sympy.Expr:
-        """``expr`` with its reductions over constant ranges computed, where a number is
-        needed (a param's value, a bound); ``span`` is where it is written."""
-        if not has_reduction(expr):
-            return expr
-        try:
-            return real_constant(fold_reductions(expr, self.out.params))  # type: ignore[arg-type]
-        except FoldError as error:
-            raise ModelCheckError(str(error), self.out.sites.get(error.at, span)) from None
-
-    def static_int(self, node: ast.Expr, env: dict, what: str) -> int:
-        value = self.static_float(node, env, what)
-        if not value.is_integer():
-            raise ModelCheckError(f"{what} must be a whole number, but is {value:g}", node.span)
-        return int(value)
 
     # domains: see mooc.dsl.domains ---------------------------------------------------------
     def note(self, domain: Domain | None) -> None:
@@ -262,6 +240,8 @@ class ExpressionLowering:
                 return function(*args, evaluate=evaluate)  # type: ignore[no-any-return]
             except (TypeError, ValueError):
                 return function(*args, evaluate=False)  # type: ignore[no-any-return]
+        if node.function in ("log", "log10") and args[0].is_number and args[0].is_zero:
+            return -sympy.oo  # numpy's; sympy's log(0) is the unsigned infinity
         result = _UNARY[node.function](args[0])
         self.note(call_domain(node.function, args[0], result))
         return result  # type: ignore[no-any-return]
@@ -287,12 +267,19 @@ class ExpressionLowering:
                                   f"at most {MAX_RANGE:,} are allowed", generator.span)
         index = index_symbol(generator.index)
         env[generator.index] = index
+        before = len(self.domains)
         body = (self.reduce(node, generators[1:], env) if len(generators) > 1
                 else self.scoped(node.body, env, bound=[index_symbol(g.index)
                                                        for g in node.generators]))
         kind = node.function
-        if kind in ("min", "max") and lo.is_number and hi.is_number and int(hi) < int(lo):
-            raise ModelCheckError(f"{kind}() over the empty range {lo}..{hi}", generator.span)
+        if lo.is_number and hi.is_number and int(hi) < int(lo):
+            if kind in ("min", "max"):
+                raise ModelCheckError(f"{kind}() over the empty range {lo}..{hi}",
+                                      generator.span)
+            # 0 or 1 whatever its body, which is never computed (nor undefined anywhere);
+            # sympy took 1/sum(y for l in 1..0) for not real
+            del self.domains[before:]
+            return sympy.Integer(0 if kind == "sum" else 1)
         if kind == "sum":
             result = IndexSum(body, (index, lo, hi))
         elif kind == "prod":
@@ -300,7 +287,7 @@ class ExpressionLowering:
         else:
             result = (RangeMin if kind == "min" else RangeMax)(body, index, lo, hi)
         self.out.sites.setdefault(result, generator.span)
-        return result
+        return self.constant_reduction(result)
 
     def expr_Chain(self, node: ast.Chain, env: dict) -> sympy.Expr:
         # A chain is all + and - or all * and /; built in one call, not term by term, which
@@ -311,7 +298,7 @@ class ExpressionLowering:
             if op == "-":
                 value = -value
             elif op == "/":
-                value = real_constant(1 / value)
+                value = self.reciprocal(value, operand.span)
             terms.append(value)
         if node.rest[0][0] in "+-":
             return real_constant(sympy.Add(*terms))
@@ -319,6 +306,8 @@ class ExpressionLowering:
 
     def expr_Power(self, node: ast.Power, env: dict) -> sympy.Expr:
         base, exponent = self.expr(node.base, env), self.expr(node.exponent, env)
+        if base.is_number and base.is_zero and exponent.is_number and exponent.is_negative:
+            self.zero_divisions.append(node.span)  # 0^-1 is 1/0: inf (see power)
         result = power(base, exponent)
         self.note(power_domain(base, exponent, result))
         return result
@@ -331,13 +320,11 @@ class ExpressionLowering:
         if choice is not None:
             this, label = choice
             code = sympy.Integer(self.checker.scope[this.name].labels.index(label.name))
-            return _COMPARE[node.op](self.expr(this, env), code)
+            return COMPARE[node.op](self.expr(this, env), code)
         outer, self.domains = self.domains, []
         try:
             left, right = self.expr(node.left, env), self.expr(node.right, env)
-            if sympy.nan in (left, right):  # as in numpy: nan compares unequal to everything
-                return sympy.true if node.op == "!=" else sympy.false
-            relation = _COMPARE[node.op](left, right)
+            relation = comparison(node.op, left, right)  # NaN compares unequal to everything
         finally:
             inner, self.domains = self.domains, outer
         # As in numpy, a comparison with a value sympy simplified away where it is undefined is
@@ -357,7 +344,7 @@ class ExpressionLowering:
         return sympy.And(*operands)
 
     def expr_Not(self, node: ast.Not, env: dict) -> sympy.Basic:
-        return sympy.Not(self.expr(node.operand, env))
+        return negation(self.expr(node.operand, env))
 
     def expr_Member(self, node: ast.Member, env: dict) -> sympy.Expr:
         return variable_symbol(f"{node.extern}.{node.field}")

@@ -95,8 +95,21 @@ class ConstraintForm:
     family: Family | None
     span: ast.Span
     #: ``==`` written without ``tol``: it holds within a relative tolerance (see
-    #: :data:`mooc.dsl.runtime.EQUALITY_TOLERANCE`)
+    #: :data:`mooc.dsl.runtime.EQUALITY_TOLERANCE`); so does one of a pinning pair
     default_tolerance: bool = False
+    #: where its two sides are written (for messages that quote them)
+    sides: tuple[ast.Span, ...] = ()
+    #: the other hard constraints that, with this one, pin ``lhs - rhs`` to 0 (``A <= B``
+    #: and ``A >= B``: see :mod:`mooc.dsl.pinned`)
+    pinned_with: tuple[str, ...] = ()
+    #: the first of such a group: the equality the search holds (projection, gradient steps,
+    #: the linear form's equality row)
+    held_equality: bool = False
+
+    @property
+    def relation(self) -> str:
+        """How the search treats it: ``==`` for a pinning group's held equality."""
+        return "==" if self.held_equality else self.op
 
 
 @dataclass
@@ -129,6 +142,8 @@ class LoweredModel:
     sets: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: the data sources read (files as shown), for messages and records
     data_files: list[str] = field(default_factory=list)
+    #: what the compiler made of the model that its author should know, in words
+    notes: list[str] = field(default_factory=list)
 
     @property
     def n_var(self) -> int:

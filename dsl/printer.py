@@ -259,6 +259,12 @@ class PopulationPrinter(NumPyPrinter):
     def _print_Or(self, expr: sympy.Or) -> str:
         return self.fold("numpy.logical_or", expr.args)
 
+    def _print_ITE(self, expr: sympy.ITE) -> str:
+        # sympy makes a condition holding an 'if' an ITE; its own printer rewrites that as a
+        # Piecewise, which fails when an And or an Or holds it ("expecting bool or Boolean")
+        condition, then, otherwise = (self._print(arg) for arg in expr.args)
+        return f"numpy.where({condition}, {then}, {otherwise})"
+
     def fold(self, function: str, args: tuple) -> str:
         """``function(a, function(b, c))`` as a balanced tree: Python's compiler recurses on
         nesting, so a chain of thousands of calls would not compile."""

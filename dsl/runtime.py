@@ -342,9 +342,9 @@ def violation(op: str, lhs: object, rhs: object, tolerance: float | None) -> np.
     tolerance of None (an equality without ``tol``) is :data:`EQUALITY_TOLERANCE` relative.
 
     An infinite side is undefined too (``1/0``, ``log(0)``): ``1/x >= 2`` does not hold at
-    ``x = 0``, although ``inf >= 2``, just as a condition on such a value is false."""
+    ``x = 0``, although ``inf >= 2`` (a condition in an ``if`` compares it as numpy does)."""
     if tolerance is None:
-        return _relative_violation(lhs, rhs)
+        return _relative_violation(op, lhs, rhs)
     # one new array, worked in place
     gap = np.asarray(np.subtract(lhs, rhs, dtype=float))  # type: ignore[call-overload]
     if op == ">=":
@@ -361,11 +361,16 @@ def violation(op: str, lhs: object, rhs: object, tolerance: float | None) -> np.
     return gap
 
 
-def _relative_violation(lhs: object, rhs: object) -> np.ndarray:
+def _relative_violation(op: str, lhs: object, rhs: object) -> np.ndarray:
+    """An equality's violation with its relative tolerance, or (``<=``, ``>=``) that of one
+    of a pair of constraints that pin ``lhs - rhs`` to 0 (:mod:`mooc.dsl.pinned`): NaN where
+    a side is not finite, as the equality's is."""
     lhs, rhs = np.asarray(lhs, dtype=float), np.asarray(rhs, dtype=float)
     tolerance = EQUALITY_TOLERANCE * np.maximum(1.0, np.maximum(np.abs(lhs), np.abs(rhs)))
-    gap = np.abs(lhs - rhs) - tolerance
-    return np.where(np.isnan(gap), np.nan, np.maximum(gap, 0.0))
+    gap = (np.abs(lhs - rhs) if op == "==" else lhs - rhs if op == "<=" else rhs - lhs) - \
+        tolerance
+    defined = np.isfinite(gap) if op != "==" else ~np.isnan(gap)  # '==': inf - inf is NaN
+    return np.where(defined, np.maximum(gap, 0.0), np.nan)
 
 
 class NoExterns:

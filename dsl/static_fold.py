@@ -56,6 +56,8 @@ class _Folder:
         if not expr.args:
             return expr
         args = [self.fold(arg, env) for arg in expr.args]
+        if isinstance(expr, sympy.Pow) and args[0].is_zero and args[1].is_negative:
+            raise FoldError("division by zero", expr)  # sympy's 1/0 is unsigned: NaN to numpy
         return expr.func(*args) if any(a is not b for a, b in zip(args, expr.args,
                                                                    strict=True)) else expr
 

@@ -153,8 +153,10 @@ class _Builder:
     def hard(self, difference: Affine, step: ConstraintForm) -> None:
         shifted_rhs = step.tolerance - difference.const
         self.hard_scales.append(_scale(difference, self.lower, self.upper).reshape(-1))
-        if step.op == "==" and step.tolerance == 0:
+        if step.relation == "==" and step.tolerance == 0:
             self.eq.add(difference, -difference.const)
+        elif step.pinned_with:
+            pass  # the equality row of its pinning group holds it (see mooc.dsl.pinned)
         else:
             if step.op in ("<=", "=="):
                 self.ub.add(difference, shifted_rhs)

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import sympy
+from sympy.functions.elementary.piecewise import ExprCondPair
 from sympy.printing.str import StrPrinter
 
 
@@ -111,12 +112,41 @@ class IndexProduct(sympy.Product):
 IndexSum.__name__ = IndexSum.__qualname__ = "Sum"
 IndexProduct.__name__ = IndexProduct.__qualname__ = "Product"
 
+class Negation(sympy.Not):
+    """``not C`` kept as written where sympy would turn it into the opposite comparison:
+    ``not (a < b)`` is true where a side is NaN, ``a >= b`` is not (numpy compares NaN false
+    both ways). Printed as numpy's logical_not; ``not not C`` is ``C``."""
+
+    @classmethod
+    def eval(cls, arg: sympy.Basic) -> sympy.Basic | None:
+        if arg in (sympy.true, sympy.false):
+            return sympy.false if arg else sympy.true
+        if isinstance(arg, sympy.Not):
+            return arg.args[0]  # type: ignore[no-any-return]
+        return None
+
+
+_ORDER = (sympy.StrictLessThan, sympy.LessThan, sympy.StrictGreaterThan, sympy.GreaterThan)
+
+
+def negation(condition: sympy.Basic) -> sympy.Basic:
+    """``not condition`` as numpy computes it: an order comparison's is kept (see
+    :class:`Negation`); ``not (a == b)`` is ``a != b`` and the reverse, which NaN does not
+    change."""
+    if isinstance(condition, _ORDER):
+        return Negation(condition)
+    return sympy.Not(condition)
+
+
 _AS_WRITTEN = {"Max": "max", "Min": "min", "Abs": "abs", "ceiling": "ceil", "**": "^"}
 _SYMPY_WORDS = re.compile(r"\b(Max|Min|Abs|ceiling)\b|\*\*")
 
 
 class _WrittenPrinter(StrPrinter):
     """sympy's text, but an ``if`` as the model writes it."""
+
+    def _print_Not(self, expr: sympy.Not) -> str:
+        return f"not ({self._print(expr.args[0])})"
 
     def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
         *pieces, (last, _) = expr.args
@@ -137,12 +167,47 @@ def if_then_else(then: sympy.Expr, condition: sympy.Basic, otherwise: sympy.Expr
     condition's comparisons, which for a condition holding another ``if`` or a reduction can
     fail or run for minutes (it expands them, level by level): such a one is built without
     that step, as is one sympy fails to evaluate. The pieces are still made canonical, which
-    rewrites an ``if`` inside a condition; that step can still fail (the caller reports it) or,
-    rarely, run long."""
+    rewrites an ``if`` inside a condition (not one inside a reduction: see :func:`piecewise`);
+    that step can still fail (the caller reports it). A comparison of two constants sympy
+    cannot order once made it divide by zero without end; lowering folds such constants."""
     pieces = ((then, condition), (otherwise, True))
     if condition.has(sympy.Piecewise, sympy.Sum, sympy.Product, RangeMin, RangeMax):
-        return sympy.Piecewise(*pieces, evaluate=False)
+        return piecewise(*pieces, evaluate=False)
     try:
-        return sympy.Piecewise(*pieces)
+        return piecewise(*pieces)
     except (TypeError, ValueError, KeyError):
-        return sympy.Piecewise(*pieces, evaluate=False)
+        return piecewise(*pieces, evaluate=False)
+
+
+def piecewise(*pieces: tuple[sympy.Basic, sympy.Basic], evaluate: bool = True) -> sympy.Expr:
+    """``sympy.Piecewise(*pieces)``, but an ``if`` inside a reduction stays in that reduction.
+
+    sympy folds every Piecewise in a condition out to the top of the condition (even with
+    ``evaluate=False``), through any reduction it sits in, as though that reduction bound no
+    index: ``30 == prod(if u < j then 2 else w[j] for j in 1..3)`` became a condition on ``j``
+    outside the product, which no code could compute. Those are hidden from it while it builds
+    the pieces, and put back where they were without being folded again."""
+    hidden: dict[sympy.Basic, sympy.Dummy] = {}
+    for value, condition in pieces:
+        for part in (value, condition):
+            if isinstance(part, sympy.Basic):
+                for found, dummy in _kept_in_place(part).items():
+                    hidden.setdefault(found, dummy)
+    if not hidden:
+        return sympy.Piecewise(*pieces, evaluate=evaluate)
+    masked = [tuple(part.xreplace(hidden) if isinstance(part, sympy.Basic) else part
+                    for part in piece) for piece in pieces]
+    built = sympy.Piecewise(*masked, evaluate=evaluate)
+    return _put_back(built, {dummy: found for found, dummy in hidden.items()})  # type: ignore[return-value]
+
+
+def _put_back(expr: sympy.Basic, back: dict[sympy.Basic, sympy.Basic]) -> sympy.Basic:
+    """``expr.xreplace(back)``, with no Piecewise built again (which would fold its conditions)."""
+    if expr in back:
+        return back[expr]
+    if not expr.args or not expr.free_symbols & set(back):
+        return expr
+    args = [_put_back(arg, back) for arg in expr.args]
+    if isinstance(expr, (sympy.Piecewise, ExprCondPair)):
+        return sympy.Basic.__new__(type(expr), *args)
+    return expr.func(*args)

@@ -179,6 +179,8 @@ def command_check(args: argparse.Namespace) -> int:
           f"{counted(problem.n_obj, 'objective')}, {problem.n_hard} hard and "
           f"{counted(problem.n_soft, 'soft constraint')} "
           f"({how} {problem.compile_seconds:.3f} s)")
+    for note in problem.notes:
+        print(f"note: {note}")
     return 0
 
 

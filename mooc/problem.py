@@ -117,6 +117,9 @@ class Problem:
         self.soft_weights = code.soft_weights
         self.settings = dict(layout.settings)
         self.method = layout.method  # the solver block's: auto, exact, nsga2 or nsga3
+        #: what the compiler made of the model that its author should know, in words
+        #: (constraints that pin an expression, treated as an equality)
+        self.notes = tuple(layout.notes)
         self._structure: Any = None
         self.params = dict(layout.params)
         #: the named sets and their labels

@@ -166,6 +166,8 @@ def describe(problem: Any, *, method: str | None = None) -> str:
         if steps:
             lines += ["", title_text]
             lines += [_constraint_text(step, labelled) for step in steps]
+            if not soft:
+                lines += [f"  note: {note}" for note in problem.notes]
     if lowered.settings or lowered.method != "auto":
         lines += ["", f"solver {lowered.method}"]
         lines += [f"  {k} = {v}" for k, v in lowered.settings.items()]

@@ -198,6 +198,8 @@ def _report(args: argparse.Namespace, result: Any, reference: np.ndarray | None,
         _print_front(result, args.rows, chosen, kept=bool(args.out))
         print(f"\n{result.message} ({result.elapsed:.2f} s, {result.how})", file=sys.stderr)
         print(f"method: {result.method_note}", file=sys.stderr)
+        for note in getattr(result.problem, "notes", ()):
+            print(f"note: {note}", file=sys.stderr)
         if result.hypervolume is not None:
             print(f"front {len(result)}  hv {result.hypervolume:.6g} (hypervolume against the "
                   f"reference point {_vector(result.reference_point)}, fixed from the first "

@@ -152,11 +152,21 @@ def test_a_constraint_with_an_infinite_side_is_violated(constraint, soft):
         assert not evaluation.feasible[0]
 
 
-@pytest.mark.parametrize("expression", ["log(0) < 1", "1/0 == 1/0", "sqrt(-1) > 0"])
-def test_conditions_on_undefined_constants_are_false(expression):
+@pytest.mark.parametrize(("expression", "holds"), [
+    ("sqrt(-1) > 0", False), ("0/0 == 0/0", False), ("sqrt(-1) != 1", True),
+    ("log(0) < 1", True), ("1/0 == 1/0", True), ("-1/0 > 0", False),
+])
+def test_conditions_on_constants_compare_as_numpy_does(expression, holds):
+    # a NaN constant compares false ('!=' true); an infinite one (1/0, log(0)) is the
+    # infinity it is, as 'if log(x) < 1' is at x = 0 (these were NaN, and false, once)
     problem = mooc.compile(f"var x in [0, 1]\nminimize f: if {expression} then 1 else x\n")
     x = np.array([[0.0], [0.5]])
-    np.testing.assert_array_equal(_evaluate(problem, x).F[:, 0], [0.0, 0.5])
+    expected = [1.0, 1.0] if holds else [0.0, 0.5]
+    np.testing.assert_array_equal(_evaluate(problem, x).F[:, 0], expected)
+    if "log(0)" in expression or "1/0" in expression:  # the same as with x, at x = 0
+        variable = expression.replace("(0)", "(x)").replace("1/0", "1/x")
+        with_x = mooc.compile(f"var x in [0, 1]\nminimize f: if {variable} then 1 else x\n")
+        assert _evaluate(with_x, x[:1]).F[0, 0] == expected[0]
 
 
 @pytest.mark.parametrize(("constant", "sign"), [("10^400", 1), ("-10^400", -1),

@@ -116,3 +116,53 @@ def test_a_root_sympy_finds_negative_is_nan_not_complex(expression):
         jacobian_f, jacobian_c = problem.jacobian(X)
     assert np.isnan(ev.F).all() and np.isnan(ev.violation).all() and not ev.feasible.any()
     assert np.isnan(jacobian_f).all() and np.isnan(jacobian_c).all()
+
+
+@pytest.mark.parametrize(("declaration", "message"), [
+    ("param p = 1/0", "2:13: error: division by zero\n    param p = 1/0\n                ^"),
+    ("param p = 1/(2 - 2)", "2:14: error: division by zero\n    param p = 1/(2 - 2)\n"
+     "                 ^^^^^"),
+    ("param p = 0^-1", "2:11: error: division by zero"),
+    ("param p[1..2] = [1, 0/0]", "2:23: error: division by zero"),
+    ("param p = sum(1/(i - 2) for i in 1..3)", "2:11: error: division by zero"),
+    ("var v in [0, 1/(x0 - 1)]", "2:17: error: division by zero"),
+])
+def test_a_value_known_when_compiling_that_divides_by_zero_is_a_located_error(declaration,
+                                                                             message):
+    # was "the param's value is not a finite number", at the whole value
+    with pytest.raises(mooc.MooError) as raised:
+        mooc.compile(f"param x0 = 1\n{declaration}\nvar x in [0, 1]\nminimize f: x\n",
+                     filename="m.moo", cache=False)
+    assert f"m.moo:{message}" in str(raised.value)
+
+
+@pytest.mark.parametrize(("expression", "expected"), [
+    ("x + 1/(2 - 2)", lambda x: x + np.inf),
+    ("x * (1/0)", lambda x: x * np.inf),
+    ("x / z", lambda x: x / 0.0),
+    ("-x / 0", lambda x: -x / 0.0),
+    ("(x - 0.5) / (2 - 2)", lambda x: (x - 0.5) / 0.0),
+    ("x + 0^-1", lambda x: x + np.power(0.0, -1.0)),
+    ("0/0 + x", lambda x: np.float64(0) / 0.0 + x),
+    ("x + log(0) + log10(0)", lambda x: x + np.log(0.0) + np.log10(0.0)),
+    ("if 1/0 > 5 then x else 2", lambda x: np.where(1 / np.float64(0) > 5, x, 2.0)),
+    ("sin(1/0) + atan(1/0) + x", lambda x: np.sin(np.inf) + np.arctan(np.inf) + x),
+    ("x + sum(1/(l - 2) for l in 1..3)", lambda x: x + (-1.0 + np.inf + 1.0)),
+    # sympy divides into an 'if' (1/0 there was zoo, which made the whole expression NaN)
+    ("1/(if x > 0 then 0 else 2)", lambda x: np.where(x > 0, np.inf, 0.5)),
+    ("-(if x > 0 then 0 else 2)^-1", lambda x: np.where(x > 0, -np.inf, -0.5)),
+    ("x + (if x > 0 then log(0) else 2)", lambda x: x + np.where(x > 0, -np.inf, 2.0)),
+    ("2 + 1/(0^(-x))", lambda x: 2 + 1 / np.power(0.0, -x)),  # sympy's 0^(-x) is zoo^x
+])
+def test_a_constant_division_by_zero_in_an_expression_is_what_floating_point_gives(expression,
+                                                                                   expected):
+    # sympy's 1/0 is an infinity without a sign, which became NaN: 'x + 1/(2-2)' was NaN
+    # everywhere (numpy: inf), 'if 1/0 > 5' took the else branch, 'log(0)' was NaN
+    problem = mooc.compile(f"param z = 0\nvar x in [-1, 2]\nminimize f: {expression}\n",
+                           cache=False)
+    xs = np.array([-1.0, 0.0, 0.5, 2.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        values = problem.evaluate(xs[:, None]).F[:, 0]
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(values, np.broadcast_to(expected(xs), xs.shape))
