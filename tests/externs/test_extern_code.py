@@ -12,6 +12,7 @@ import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -131,8 +132,15 @@ def test_a_resume_refuses_a_module_changed_since_the_checkpoint(tmp_path, capsys
     checkpoint = _checkpoint(_model(tmp_path, 1))
     old, original = _sha(module), module.read_text()
     module.write_text(MODULE.format(offset=2))
-    expected = (f"cannot resume from '{checkpoint}': extern 'sim' runs '{module}', which "
-                f"changed since the checkpoint (sha256 {old}, now {_sha(module)}); the calls "
+    _refused_until_restored(checkpoint, capsys, f"runs '{module}'", old, module, original)
+
+
+def _refused_until_restored(checkpoint: str, capsys: Any, how: str, old: str, changed: Path,
+                            original: str) -> None:
+    """A resume from ``checkpoint`` is refused, naming ``changed`` (``how`` the extern uses
+    it), on the command line and in Python, and goes on once the file is as it was."""
+    expected = (f"cannot resume from '{checkpoint}': extern 'sim' {how}, which "
+                f"changed since the checkpoint (sha256 {old}, now {_sha(changed)}); the calls "
                 "the checkpoint holds were made by the old code. Restore the file as it was to "
                 "resume, or start the run afresh (without --resume)")
     assert main(["solve", "--resume", checkpoint, "--allow-extern", "--quiet"]) == 2
@@ -140,7 +148,7 @@ def test_a_resume_refuses_a_module_changed_since_the_checkpoint(tmp_path, capsys
     with pytest.raises(UsageError) as caught:
         mooc.resume(checkpoint, allow_extern=True)
     assert caught.value.message == expected
-    module.write_text(original)
+    changed.write_text(original)
     assert mooc.resume(checkpoint, allow_extern=True, generations=2).n_generations == 2
 
 
@@ -250,17 +258,7 @@ def test_a_resume_refuses_a_module_the_extern_imports_changed_since(tmp_path, ca
     checkpoint = _checkpoint(model)
     old, original = _sha(helper), helper.read_text()
     helper.write_text(original.replace("return 1", "return 2"))
-    expected = (f"cannot resume from '{checkpoint}': extern 'sim' imports '{helper}', which "
-                f"changed since the checkpoint (sha256 {old}, now {_sha(helper)}); the calls "
-                "the checkpoint holds were made by the old code. Restore the file as it was to "
-                "resume, or start the run afresh (without --resume)")
-    assert main(["solve", "--resume", checkpoint, "--allow-extern", "--quiet"]) == 2
-    assert capsys.readouterr().err == f"error: {expected}\n"
-    with pytest.raises(UsageError) as caught:
-        mooc.resume(checkpoint, allow_extern=True)
-    assert caught.value.message == expected
-    helper.write_text(original)
-    assert mooc.resume(checkpoint, allow_extern=True, generations=2).n_generations == 2
+    _refused_until_restored(checkpoint, capsys, f"imports '{helper}'", old, helper, original)
 
 
 def test_a_resume_refuses_a_helper_gone_or_new(tmp_path) -> None:
