@@ -94,8 +94,9 @@ def project_affine_box(Y: np.ndarray, A: np.ndarray, b: np.ndarray, lower: np.nd
     X = primal(lam)
     residual = X @ A.T - b
     tolerance = 1e-13 * (1.0 + np.abs(b).max(axis=1) + np.abs(X).sum(axis=1) * np.abs(A).max())
+    stuck = np.zeros(Y.shape[0], dtype=bool)  # rows no step moves any more: the set is empty
     for _ in range(AFFINE_ITERATIONS):
-        live = np.abs(residual).max(axis=1) > tolerance
+        live = (np.abs(residual).max(axis=1) > tolerance) & ~stuck
         if not live.any():
             break
         inner = Y + lam @ A
@@ -118,10 +119,31 @@ def project_affine_box(Y: np.ndarray, A: np.ndarray, b: np.ndarray, lower: np.nd
                 break
             size = np.where(better | ~live, size, size / 2)
         take = live & better
+        stuck |= take & _saturated(Y + trial @ A, trial_residual, A, lower, upper)
         lam[take], X[take], residual[take] = trial[take], X_trial[take], trial_residual[take]
         if not take.any():
             break
     return X
+
+
+def _saturated(inner: np.ndarray, residual: np.ndarray, A: np.ndarray, lower: np.ndarray,
+               upper: np.ndarray) -> np.ndarray:
+    """Rows no further step can move (the set is empty there): every variable in the
+    equalities is clipped at a bound (``inner``, the unclipped point), so the next Newton
+    system is the damping alone, and its step for ``residual`` pushes each further beyond its
+    bound. The point then stays, the residual too, and every later step is the same one."""
+    used = (A != 0).any(axis=0)
+    clipped = (inner >= upper) | (inner <= lower)
+    rows = (clipped | ~used).all(axis=1)
+    if not rows.any():
+        return rows
+    back = _solve(np.broadcast_to(1e-6 * (A @ A.T), (int(rows.sum()),) + (A.shape[0],) * 2),
+                  residual[rows]) @ A  # the step moves the point by -back (times its size)
+    part = (slice(None),) if np.ndim(upper) == 1 else (rows,)
+    outward = ((inner[rows] >= upper[part]) & (back <= 0)) | \
+        ((inner[rows] <= lower[part]) & (back >= 0)) | ~used
+    rows[rows] = outward.all(axis=1)
+    return rows
 
 
 @dataclass

@@ -36,6 +36,22 @@ def test_the_affine_box_projection_is_the_closest_point(seed):
         assert 0.5 * ((x - y) ** 2).sum() <= 0.5 * ((best.x - y) ** 2).sum() + 1e-10
 
 
+@pytest.mark.parametrize("b", [10.0, -4.0])
+def test_an_affine_projection_onto_an_empty_set_stops_at_the_nearest_corner(monkeypatch, b):
+    import mooc.solver.projection as projection
+
+    solves = []
+    solve = projection._solve
+    monkeypatch.setattr(projection, "_solve", lambda H, r: solves.append(1) or solve(H, r))
+    Y = np.random.default_rng(1).random((5, 4))
+    A = np.array([[1.0, 2.0, -1.0, 0.0]])  # reaches [-1, 3] on the unit box
+    X = project_affine_box(Y, A, np.full((5, 1), b), np.zeros(4), np.ones(4))
+    corner = [1.0, 1.0, 0.0] if b > 0 else [0.0, 0.0, 1.0]
+    np.testing.assert_array_equal(X[:, :3], np.tile(corner, (5, 1)))
+    np.testing.assert_array_equal(X[:, 3], Y[:, 3])  # not in the equality: left as it was
+    assert len(solves) <= 8  # it took every one of its 60 iterations (and 2 solves each)
+
+
 def _circle(dim: int = 2, integer_column: bool = False) -> FunctionProblem:
     """Minimize every coordinate on the unit sphere; an integer column is left alone."""
     kinds = ("real",) * dim + (("int",) if integer_column else ())
