@@ -43,7 +43,8 @@ from mooc.solver.sorting import nondominated
 
 #: How a cut-short search's message names its stop reason.
 STOPPED_BY = {"timeout": "the time limit", "max_subproblems": "the subproblem limit",
-              "interrupted": "Ctrl-C (interrupted)", "failed": "a subproblem HiGHS could not solve"}
+              "interrupted": "Ctrl-C or SIGTERM (interrupted)",
+              "failed": "a subproblem HiGHS could not solve"}
 
 
 @dataclass(frozen=True)

@@ -170,7 +170,7 @@ def test_ctrl_c_during_an_exact_solve_keeps_the_points_found(monkeypatch):
     result = mooc.compile(KNAPSACK).solve(method="exact")
     assert result.stop_reason == "interrupted" and not result.proven
     assert len(result) == 2  # both points were found before the third subproblem
-    assert "cut short by Ctrl-C (interrupted)" in result.message
+    assert "cut short by Ctrl-C or SIGTERM (interrupted)" in result.message
 
 
 @pytest.mark.parametrize("text", [
