@@ -111,6 +111,7 @@ class PopulationPrinter(NumPyPrinter):
     def _print_ImaginaryUnit(self, expr: sympy.Basic) -> str:
         # sympy takes sqrt(-1) out of a root of a negative factor (sqrt(-x^2) is I*|x|); in
         # a model's real numbers that root is undefined, NaN as numpy's sqrt of a negative
+        # (a product with I is 0 where its other factors are: see _print_Mul)
         return "numpy.nan"
 
     def _print_Symbol(self, expr: sympy.Symbol) -> str:
@@ -279,6 +280,9 @@ class PopulationPrinter(NumPyPrinter):
         return self.balanced(" + ", expr.args)
 
     def _print_Mul(self, expr: sympy.Mul) -> str:
+        if sympy.I in expr.args:  # sqrt(-k^2) is I*|k|: a real number, 0, only where |k| is 0
+            rest = self._print(sympy.Mul(*(arg for arg in expr.args if arg != sympy.I)))
+            return f"numpy.where(numpy.equal({rest}, 0), 0.0, numpy.nan)"
         if len(expr.args) <= _WIDE:
             return str(super()._print_Mul(expr))
         return self.balanced(" * ", expr.args)

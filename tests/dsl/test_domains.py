@@ -122,3 +122,11 @@ def test_an_if_sympy_cannot_build_is_a_located_error(monkeypatch):
     with pytest.raises(mooc.MooError, match="compute that value first, in a 'let'") as caught:
         mooc.compile(problem, cache=False)
     assert (caught.value.span.line, caught.value.span.column) == (2, 16)
+
+
+def test_a_root_of_a_square_negated_is_0_where_the_square_is():
+    # sympy writes sqrt(-k^2) as I*|k|, and I was printed as NaN: NaN at k = 0 too, where the
+    # root is sqrt(0) = 0 (numpy: sqrt(-0.0) = -0.0)
+    X = np.array([[-1.5, 0.0], [0.0, 0.0], [0.5, 2.0]])
+    F = _objective("sqrt(-(k)^2) + sqrt(-x^2)", X, "var x in [-2, 2]\nvar k int in [-3, 3]\n")
+    assert F[1] == 0.0 and np.isnan(F[0]) and np.isnan(F[2])
