@@ -204,11 +204,11 @@ def check_same_code(resumed: Resumed, specs: Any, path: str | os.PathLike[str]) 
                 "be noticed, and the finished calls are answered from the checkpoint"),
                 stacklevel=3)
         return
+    imported = imports_record(specs)
     for name, record in now.items():
         change = _code_change(name, resumed.code.get(name), record)
         if change is None and resumed.imported is not None:
-            change = _imports_change(name, resumed.imported.get(name, []),
-                                     imports_record(specs)[name])
+            change = _imports_change(name, resumed.imported.get(name, []), imported[name])
         if change is not None:
             raise UsageError(f"cannot resume from '{path}': {change}; the calls the checkpoint "
                              "holds were made by the old code. Restore the file as it was to "

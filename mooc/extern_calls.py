@@ -135,17 +135,20 @@ def extern_values(spec: ExternSpec, raw: Any) -> list[float]:
         raise ValueError(f"expected {len(spec.returns)} values ({', '.join(spec.returns)}), "
                          f"got {got}")
     out = [_number(value) for value in values]
-    check_finite(spec, out)
+    problem = not_finite(spec, out)
+    if problem is not None:
+        raise ValueError(problem)
     return out
 
 
-def check_finite(spec: ExternSpec, values: Sequence[float]) -> None:
-    """ValueError naming the first value (in ``returns`` order) that is NaN or infinite: a
-    point whose extern gives one fails, as one that raises does (it is worst, never in the
-    front, and counted and reported among the failures)."""
+def not_finite(spec: ExternSpec, values: Sequence[float]) -> str | None:
+    """What is wrong with the first value (in ``returns`` order) that is NaN or infinite, or
+    None: a point whose extern gives one fails, as one that raises does (it is worst, never in
+    the front, and counted and reported among the failures)."""
     for name, value in zip(spec.returns, values, strict=True):
         if not math.isfinite(value):
-            raise ValueError(f"expected finite numbers, got {value} for '{name}'")
+            return f"expected finite numbers, got {value} for '{name}'"
+    return None
 
 
 def vectorized_values(spec: ExternSpec, raw: Any, n: int) -> np.ndarray:

@@ -32,12 +32,12 @@ from mooc.exit_guard import exits_refused
 from mooc.extern_calls import (
     ExternSpec,
     call_point,
-    check_finite,
     extern_values,
     failure_reason,
     ignore_interrupts,
     is_daemonic,
     load_function,
+    not_finite,
     python_value,
     serve,
     vectorized_values,
@@ -153,11 +153,8 @@ class ExternRunner:
                                  for i in range(n))
             return np.full((n, len(spec.returns)), np.nan)
         for i in (~np.isfinite(values).all(axis=1)).nonzero()[0]:  # NaN or inf: the row fails
-            try:
-                check_finite(spec, values[i].tolist())
-            except ValueError as error:
-                self.failures.append(Failure(spec.name, _point(arguments, i),
-                                             failure_reason(error), int(i)))
+            reason = failure_reason(ValueError(not_finite(spec, values[i].tolist())))
+            self.failures.append(Failure(spec.name, _point(arguments, i), reason, int(i)))
             values[i] = np.nan
         return values
 
