@@ -74,10 +74,15 @@ _EXACT_POWER_BITS = 4096
 SPREAD_EXPONENT = 64
 
 
+def divides_by_zero(base: sympy.Expr, exponent: sympy.Expr) -> bool:
+    """Whether ``base ^ exponent`` is 0 to a negative number: 1/0, inf in floating point."""
+    return bool(base.is_number and base.is_zero and exponent.is_number and exponent.is_negative)
+
+
 def power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
     """``base ^ exponent``, never computing a huge exact number and never rewriting a large
     power of an expression into one that floating point evaluates differently."""
-    if base.is_number and base.is_zero and exponent.is_number and exponent.is_negative:
+    if divides_by_zero(base, exponent):
         return sympy.oo  # 0^-1 is 1/0: inf, as in floating point (sympy's has no sign)
     if isinstance(base, sympy.Piecewise) and exponent.is_number:  # sympy would, with 0^-1 zoo
         return piecewise(*[(power(value, exponent), condition)

@@ -16,7 +16,7 @@ import sympy
 from mooc.dsl import ast
 from mooc.dsl.check import Checker
 from mooc.dsl.conditions import COMPARE, comparison
-from mooc.dsl.constants import as_float, number, power, real_constant
+from mooc.dsl.constants import as_float, divides_by_zero, number, power, real_constant
 from mooc.dsl.domains import Domain, call_domain, compared, guarded, passed_out, power_domain
 from mooc.dsl.lower_static import StaticValues
 from mooc.dsl.lowered import LoweredModel, ParamValue, VarBlock
@@ -306,7 +306,7 @@ class ExpressionLowering(StaticValues):
 
     def expr_Power(self, node: ast.Power, env: dict) -> sympy.Expr:
         base, exponent = self.expr(node.base, env), self.expr(node.exponent, env)
-        if base.is_number and base.is_zero and exponent.is_number and exponent.is_negative:
+        if divides_by_zero(base, exponent):
             self.zero_divisions.append(node.span)  # 0^-1 is 1/0: inf (see power)
         result = power(base, exponent)
         self.note(power_domain(base, exponent, result))
