@@ -71,11 +71,14 @@ def checked_output(path: Any, name: str, *, suffixes: tuple[str, ...] = ()) -> N
 
 
 @contextmanager
-def writing(path: str | os.PathLike[str], name: str) -> Iterator[None]:
-    """A file that cannot be written (a missing folder, a folder's name) is a UsageError
-    naming the method ``name``, caused by the OSError (whose reason the command line says)."""
+def writing(path: Any, name: str, *, suffixes: tuple[str, ...] = ()) -> Iterator[None]:
+    """Writing ``path`` for the method ``name``: a path that is not one (see
+    :func:`checked_output`), or a file that cannot be written (a missing folder, a folder's
+    name), is a UsageError naming the method, the latter caused by the OSError (whose reason
+    the command line says)."""
     from mooc.errors import UsageError
 
+    checked_output(path, name, suffixes=suffixes)
     try:
         yield
     except OSError as error:
@@ -221,7 +224,6 @@ class Result:
 
         if path is None:
             return front_csv(self)
-        checked_output(path, "to_csv")
         with writing(path, "to_csv"):
             return write_csv(self, path, evaluations=evaluations or self.evaluations_file)
 
@@ -231,7 +233,6 @@ class Result:
         from mooc.files import front_json, write_json
 
         if path is not None:
-            checked_output(path, "to_json")
             with writing(path, "to_json"):
                 write_json(self, path, evaluations=evaluations or self.evaluations_file)
         return front_json(self, evaluations=evaluations)
@@ -305,8 +306,7 @@ class Result:
             return front_figure(self, true_front=true_front)
         from mooc.plot import plot_front
 
-        checked_output(path, "plot", suffixes=(".png", ".svg", ".pdf"))
-        with writing(path, "plot"):
+        with writing(path, "plot", suffixes=(".png", ".svg", ".pdf")):
             return plot_front(self, path, true_front=true_front)
 
     def to_pandas(self) -> Any:
