@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import sympy
 
 from mooc.dsl.conditions import comparison
-from mooc.dsl.symbols import piecewise
+from mooc.dsl.symbols import Defined, piecewise
 
 _ZERO, _ONE = sympy.Integer(0), sympy.Integer(1)
 
@@ -133,3 +133,71 @@ def passed_out(domains: Iterable[Domain], *, bound: Iterable[sympy.Symbol] = (),
             sympy.Or(sympy.Not(branch), domain.condition)
         out.append(Domain(domain.atoms, condition))
     return out
+
+
+
+_MAY_BE_NAN = (sympy.Pow, sympy.log, sympy.asin, sympy.acos, sympy.Piecewise)
+
+
+def _defined_at(atom: sympy.Basic) -> sympy.Basic:
+    """Where ``atom`` (a power, log, asin, acos or piecewise value, or a let's or an extern's
+    value) is not NaN."""
+    if isinstance(atom, (sympy.Symbol, sympy.Indexed)):
+        return Defined(atom)
+    if isinstance(atom, sympy.Pow):
+        base, exponent = atom.args
+        if exponent.is_integer or not base.free_symbols and not exponent.free_symbols:
+            return sympy.true
+        if exponent.is_number:
+            return comparison(">=", base, _ZERO)
+        return sympy.Or(comparison(">=", base, _ZERO),
+                        comparison("==", exponent, sympy.floor(exponent)))
+    if isinstance(atom, sympy.log):  # log(0) is -inf, which compares
+        return comparison(">=", atom.args[0], _ZERO)
+    if isinstance(atom, (sympy.asin, sympy.acos)):
+        return sympy.And(comparison(">=", atom.args[0], -_ONE),
+                         comparison("<=", atom.args[0], _ONE))
+    reached: list[sympy.Basic] = []  # a piecewise: a branch that is not NaN is taken
+    defined: list[sympy.Basic] = []
+    for value, condition in atom.args:
+        if value is not sympy.nan:
+            defined.append(sympy.And(condition, *[sympy.Not(c) for c in reached]))
+        reached.append(condition)
+    return sympy.Or(*defined)
+
+
+def _may_be_nan(expr: sympy.Basic, named: frozenset[str]) -> set[sympy.Basic]:
+    """The parts of ``expr`` that may be NaN: operations undefined somewhere, and the values
+    ``named`` (lets, which may hold such operations, and extern results)."""
+    found = {atom for atom in expr.atoms(*_MAY_BE_NAN) if atom.free_symbols}
+    if named:
+        found.update(atom for atom in expr.atoms(sympy.Symbol)  # an extern's 'sim.f' too
+                     if atom.name.partition(".")[0] in named)
+        found.update(atom for atom in expr.atoms(sympy.Indexed) if atom.base.name in named)
+    return found
+
+
+def _false_where_nan(relation: sympy.Basic, named: frozenset[str]) -> sympy.Basic:
+    """A comparison made false (``!=``: true) where a value in it is NaN, explicitly."""
+    if not isinstance(relation, sympy.core.relational.Relational):
+        return relation  # a condition of conditions keeps its own comparisons
+    defined = sympy.And(*[_defined_at(atom) for atom in _may_be_nan(relation, named)])
+    if isinstance(relation, sympy.Ne):
+        return sympy.Or(relation, sympy.Not(defined))
+    return sympy.And(relation, defined)
+
+
+def joined(logic: type[sympy.And] | type[sympy.Or], operands: list[sympy.Basic], *,
+           named: frozenset[str] = frozenset()) -> sympy.Basic:
+    """``logic(*operands)``; where sympy folded away a comparison with a value that may be NaN
+    (``sqrt(x) < 1 or sqrt(x) >= 1`` is True to sympy, false in numpy at x < 0), each comparison
+    is first made false where its values are NaN, so the fold keeps that. ``named``: the
+    names of lets and extern results, whose values may be NaN."""
+    result = logic(*operands)
+    if set().union(*(_may_be_nan(operand, named) for operand in operands)) <= \
+            _may_be_nan(result, named):
+        return result
+    try:
+        return logic(*(_false_where_nan(operand, named) for operand in operands))
+    except (TypeError, ValueError):  # a condition holding a NaN, which sympy cannot fold
+        return result

@@ -17,7 +17,15 @@ from mooc.dsl import ast
 from mooc.dsl.check import Checker
 from mooc.dsl.conditions import COMPARE, comparison
 from mooc.dsl.constants import as_float, divides_by_zero, number, power, real_constant
-from mooc.dsl.domains import Domain, call_domain, compared, guarded, passed_out, power_domain
+from mooc.dsl.domains import (
+    Domain,
+    call_domain,
+    compared,
+    guarded,
+    joined,
+    passed_out,
+    power_domain,
+)
 from mooc.dsl.lower_static import StaticValues
 from mooc.dsl.lowered import LoweredModel, ParamValue, VarBlock
 from mooc.dsl.names import MAX_RANGE, did_you_mean
@@ -333,7 +341,8 @@ class ExpressionLowering(StaticValues):
 
     def expr_Logic(self, node: ast.Logic, env: dict) -> sympy.Basic:
         if node.op == "or":
-            return sympy.Or(*[self.expr(operand, env) for operand in node.operands])
+            return joined(sympy.Or, [self.expr(operand, env) for operand in node.operands],
+                          named=self.computed_names())
         operands, saved = [], self.guard
         try:  # in 'a and b', b is lowered knowing a holds
             for operand in node.operands:
@@ -341,7 +350,12 @@ class ExpressionLowering(StaticValues):
                 self.guard = self.guard | _conjuncts(operands[-1])
         finally:
             self.guard = saved
-        return sympy.And(*operands)
+        return joined(sympy.And, operands, named=self.computed_names())
+
+    def computed_names(self) -> frozenset[str]:
+        """Names of the lets, objectives and externs lowered so far: their values may be NaN."""
+        return frozenset(name for name, meaning in self.meaning.items()
+                         if isinstance(meaning, tuple))
 
     def expr_Not(self, node: ast.Not, env: dict) -> sympy.Basic:
         return negation(self.expr(node.operand, env))

@@ -13,7 +13,7 @@ from sympy.printing.numpy import NumPyPrinter
 from mooc.dsl.codegen_blocks import PRINT_METHODS, contraction_factors, print_method
 from mooc.dsl.emitter import Emitter
 from mooc.dsl.lowered import Family, LoweredModel, ParamValue, VarBlock
-from mooc.dsl.symbols import RangeMax, RangeMin
+from mooc.dsl.symbols import Defined, RangeMax, RangeMin
 
 #: Integers printed as they are; larger ones (not exact in floating point anyway) as floats.
 _EXACT_INT = 2**53
@@ -259,6 +259,10 @@ class PopulationPrinter(NumPyPrinter):
 
     def _print_Or(self, expr: sympy.Or) -> str:
         return self.fold("numpy.logical_or", expr.args)
+
+    def _print_Defined(self, expr: Defined) -> str:
+        value = self._print(expr.args[0])
+        return f"({value} == {value})"  # false for NaN alone
 
     def _print_ITE(self, expr: sympy.ITE) -> str:
         # sympy makes a condition holding an 'if' an ITE; its own printer rewrites that as a

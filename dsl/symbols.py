@@ -112,6 +112,21 @@ class IndexProduct(sympy.Product):
 IndexSum.__name__ = IndexSum.__qualname__ = "Sum"
 IndexProduct.__name__ = IndexProduct.__qualname__ = "Product"
 
+class Defined(sympy.logic.boolalg.BooleanFunction):
+    """``value`` is not NaN: a let's or an extern's value, which sympy takes for a real number.
+    Printed as ``value == value``; sympy would fold that to true."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, value: sympy.Basic) -> sympy.Basic | None:
+        if value is sympy.nan:
+            return sympy.false
+        if value.is_number:
+            return sympy.true
+        return None
+
+
 class Negation(sympy.Not):
     """``not C`` kept as written where sympy would turn it into the opposite comparison:
     ``not (a < b)`` is true where a side is NaN, ``a >= b`` is not (numpy compares NaN false

@@ -130,3 +130,23 @@ def test_a_root_of_a_square_negated_is_0_where_the_square_is():
     X = np.array([[-1.5, 0.0], [0.0, 0.0], [0.5, 2.0]])
     F = _objective("sqrt(-(k)^2) + sqrt(-x^2)", X, "var x in [-2, 2]\nvar k int in [-3, 3]\n")
     assert F[1] == 0.0 and np.isnan(F[0]) and np.isnan(F[2])
+
+
+@pytest.mark.parametrize(("condition", "holds"), [
+    ("sqrt(x) < 0.5 or sqrt(x) >= 0.5", x >= 0),
+    ("sqrt(x)^2 < 0.5 or sqrt(x)^2 >= 0.5", x >= 0),
+    ("log(x) < 0 or log(x) >= 0", x >= 0),  # log(0) is -inf, which compares
+    ("asin(x) <= 0 or asin(x) > 0", abs(x) <= 1),
+    ("x^0.5 <= 0.5 or 0.5 < x^0.5", x >= 0),
+    ("r < 0.5 or r >= 0.5", x >= 0),  # through a let
+    ("(sqrt(x) < 0.5 or sqrt(x) >= 0.5) and x < 1", (x >= 0) & (x < 1)),
+    ("not (sqrt(x) < 0.5 or sqrt(x) >= 0.5)", x < 0),
+    ("sqrt(x) != 1 or sqrt(x) == 1", x == x),  # != holds for NaN
+])
+def test_comparisons_that_together_always_hold_do_not_hold_where_their_value_is_undefined(
+        condition, holds):
+    # sympy folds 'a < b or a >= b' to true, numpy's comparisons with NaN are false: f was 1
+    # at x < 0, where sqrt(x) is undefined, and a search was free to go there
+    F = _objective(f"if {condition} then 1 else 2", X, "var x in [-2, 2]\nlet r = sqrt(x)\n")
+    assert np.array_equal(F, np.where(holds, 1.0, 2.0))
+
