@@ -52,20 +52,45 @@ class RangeMax(RangeReduction):
     symbol = "max"
 
 
-def _kept_in_place(expr: sympy.Basic) -> dict[sympy.Basic, sympy.Dummy]:
-    """A stand-in for each Piecewise inside a reduction (or a range operation) in ``expr``."""
+#: A condition whose ``if`` s make more branches than this keeps them where they are: sympy
+#: folds them out to the top of the condition, in time that grows with the number of branches
+#: times itself (eight ``if`` s summed and compared took 90 s).
+FOLDED_BRANCHES = 64
+
+
+def _branching(condition: sympy.Basic) -> int:
+    """How many branches folding the ``if`` s of ``condition`` out would make, at most."""
+    count = 1
+    for found in condition.atoms(sympy.Piecewise):
+        count *= len(found.args)
+        if count > FOLDED_BRANCHES:
+            break
+    return count
+
+
+def folds_slowly(expr: sympy.Basic) -> bool:
+    """Whether a condition in ``expr`` holds ``if`` s that sympy would fold out slowly (see
+    :data:`FOLDED_BRANCHES`) if it built the Piecewise again (``cse`` and ``xreplace`` do)."""
+    return any(_branching(condition) > FOLDED_BRANCHES
+               for found in expr.atoms(sympy.Piecewise) for _, condition in found.args
+               if condition.has(sympy.Piecewise))
+
+
+def _kept_in_place(expr: sympy.Basic, *, whole: bool = False) -> dict[sympy.Basic, sympy.Dummy]:
+    """A stand-in for each Piecewise inside a reduction (or a range operation) in ``expr``;
+    with ``whole``, for every Piecewise in it."""
     found: dict[sympy.Basic, sympy.Dummy] = {}
 
     def walk(node: sympy.Basic, inside: bool) -> None:
         if inside and isinstance(node, sympy.Piecewise):
-            found.setdefault(node, sympy.Dummy())
+            found.setdefault(node, sympy.Dummy(real=True) if whole else sympy.Dummy())
             return
         inner = inside or isinstance(node, (sympy.Sum, sympy.Product)) or \
             getattr(node, "over_range", False)
         for arg in node.args:
             walk(arg, inner)
 
-    walk(expr, False)
+    walk(expr, whole)
     return found
 
 
@@ -206,7 +231,8 @@ def piecewise(*pieces: tuple[sympy.Basic, sympy.Basic], evaluate: bool = True) -
     for value, condition in pieces:
         for part in (value, condition):
             if isinstance(part, sympy.Basic):
-                for found, dummy in _kept_in_place(part).items():
+                whole = part is condition and _branching(condition) > FOLDED_BRANCHES
+                for found, dummy in _kept_in_place(part, whole=whole).items():
                     hidden.setdefault(found, dummy)
     if not hidden:
         return sympy.Piecewise(*pieces, evaluate=evaluate)

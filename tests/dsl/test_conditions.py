@@ -136,3 +136,36 @@ def test_not_in_a_when_condition_is_its_negation_where_a_side_is_undefined():
     np.testing.assert_array_equal(problem.active(X)[:, 1:], exists)
     values = np.where(exists, X[:, 1:], 5).sum(axis=1)
     np.testing.assert_array_equal(problem.evaluate(X).F[:, 0], values)
+
+
+@pytest.mark.parametrize("op", [">", "<=", "=="])
+def test_a_condition_holding_many_ifs_compiles_at_once_with_its_values_and_derivatives(op):
+    # a sum of eight 'if's compared: sympy folded the 256 branches out to the top of the
+    # condition, as it built the 'if' and again as the derivatives shared subexpressions
+    # (seven took 20 s, eight 90 s, twelve did not end)
+    n = 12
+    terms = " + ".join(f"(if x > {i / 25} then {i} else {i + 1})" for i in range(n))
+    problem, _ = _compiled_within(f"var x in [0, 1]\nvar y in [0, 1]\nminimize f: "
+                                  f"if {terms} {op} 72 then y^2 else 2*y\nminimize g: 1 - y\n")
+    xs = np.linspace(0, 1, 51)
+    X = np.c_[xs, np.full(51, 0.5)]
+    total = sum(np.where(xs > i / 25, i, i + 1) for i in range(n))
+    holds = {">": total > 72, "<=": total <= 72, "==": total == 72}[op]
+    assert holds.any() and not holds.all()
+    assert np.array_equal(problem.evaluate(X).F[:, 0], np.where(holds, 0.25, 1.0))
+    JF, _ = _compiled_within_derivatives(problem, X)
+    assert np.array_equal(JF[:, 0, 1], np.where(holds, 1.0, 2.0))
+
+
+def _compiled_within_derivatives(problem: mooc.Problem, X: np.ndarray,
+                                 seconds: int = 20) -> tuple[np.ndarray, np.ndarray]:
+    def stop(*_: object) -> None:
+        raise TimeoutError(f"the derivatives took over {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        return problem.jacobian(X)  # type: ignore[no-any-return]
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
