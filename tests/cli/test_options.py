@@ -141,6 +141,18 @@ def test_a_seed_of_any_size_is_taken_and_recorded_whole():
                                                          seed=seed).F)
 
 
+@pytest.mark.parametrize("flag", ["--seed", "--generations", "--max-evaluations"])
+def test_a_whole_number_beyond_the_float_range_is_taken_whole_on_the_command_line(capsys,
+                                                                                  tmp_path, flag):
+    # 2**1024 has no float: its check once converted it to one (OverflowError, a traceback)
+    limits = ["--generations", "2"] if flag == "--seed" else ["--timeout", "0.2"]
+    out = tmp_path / "front.json"
+    assert main(["solve", "binh_korn", "--population", "10", *limits, flag, str(2**1024),
+                 "--quiet", "--out", str(out)]) == 0
+    recorded = json.loads(out.read_text())["metadata"]
+    assert recorded["settings"][flag[2:].replace("-", "_")] == 2**1024
+
+
 @pytest.mark.parametrize("suffix", [".json", ".csv"])
 def test_an_unseeded_run_is_repeated_by_rerun_and_by_its_printed_seed(capsys, tmp_path, suffix):
     first, again, by_seed = (tmp_path / name for name in ("first.json", "again.json", "seed.json"))
