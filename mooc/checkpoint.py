@@ -55,12 +55,13 @@ class Resumed:
 
 
 class RunCheckpoint:
-    """The checkpoint hook of a solve (see the module). It holds the file's lock (see
-    :mod:`mooc.checkpoint_lock`) from its making until :meth:`release`: a second run on the
-    same file is refused at its start."""
+    """The checkpoint hook of a solve (see the module), of a ``resumed`` run if given. It holds
+    the file's lock (see :mod:`mooc.checkpoint_lock`) from its making until :meth:`release`: a
+    second run on the same file is refused at its start."""
 
     def __init__(self, path: str | os.PathLike[str], problem: Any, settings: dict[str, Any], *,
-                 every: float = 60.0, note: dict[str, Any] | None = None):
+                 every: float = 60.0, note: dict[str, Any] | None = None,
+                 resumed: Resumed | None = None):
         from mooc import __version__
         from mooc.checkpoint_lock import CheckpointLock
         from mooc.result import jsonable, recorded_settings
@@ -77,9 +78,13 @@ class RunCheckpoint:
             "settings": recorded_settings(settings),
             "note": note or {},
         }
-        self.state: SolverState | None = None
-        self.failures: list[dict[str, Any]] = []  # as of self.state
-        self.more: dict[str, Any] = {}  # saved along (an ask/tell optimizer's told values)
+        # a resumed run's state until its first generation: a save before then (a Ctrl-C as it
+        # starts) must keep the run the checkpoint holds, not replace it with no run at all
+        self.state: SolverState | None = None if resumed is None else resumed.state
+        self.failures: list[dict[str, Any]] = (  # as of self.state
+            [] if resumed is None else [dataclasses.asdict(f) for f in resumed.failures])
+        # saved along: an ask/tell optimizer's told values (a resumed one's, until it tells more)
+        self.more: dict[str, Any] = {"told": resumed.told} if resumed and resumed.told else {}
         self.written = time.monotonic()
         self.warned = False  # a failed save was reported
 

@@ -45,7 +45,8 @@ def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask:
     if checkpoint is not None:
         settings = seeded(settings)
         hook = RunCheckpoint(checkpoint, problem, settings, every=checkpoint_every,
-                             note=checkpoint_note)  # refused when another run writes it
+                             note=checkpoint_note, resumed=resumed)  # refused when another
+        # run writes it
         runner.on_result = hook.save
     try:
         return _run(problem, settings, hook, workers=workers, dask=dask, resumed=resumed,

@@ -1,0 +1,54 @@
+"""Resuming loses nothing: a run stopped at any moment, its resume included, and resumed ends
+with exactly the front and the evaluations of a run never stopped."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import mooc
+from mooc.checkpoint import read_checkpoint
+from mooc.problem import Problem
+
+SETTINGS = {"population": 10, "seed": 1}
+
+
+def _interrupt(*args: object, **kwargs: object) -> None:
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("name", ["binh_korn", "dtlz2"])  # NSGA-II and NSGA-III
+def test_ctrl_c_as_a_resumed_run_starts_keeps_the_checkpoint_s_run(tmp_path, monkeypatch,
+                                                                   name):
+    # Ctrl-C after the resumed run took the checkpoint's lock but before its first generation:
+    # the checkpoint was saved with no run in it, and the next resume started afresh (NSGA-II)
+    problem = mooc.load(name)
+    checkpoint = str(tmp_path / "run.ckpt")
+    problem.solve(generations=3, checkpoint=checkpoint, **SETTINGS)
+    with monkeypatch.context() as patched:
+        patched.setattr(Problem, "as_solver_problem", _interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            mooc.resume(checkpoint, generations=6)
+    saved = read_checkpoint(checkpoint)
+    assert saved.state is not None and saved.state.generation == 3
+    resumed = mooc.resume(checkpoint, generations=6)
+    whole = problem.solve(generations=6, **SETTINGS)
+    assert resumed.method == whole.method
+    np.testing.assert_array_equal(resumed.F, whole.F)
+
+
+def test_an_optimizer_resumed_and_stopped_again_at_once_keeps_the_values_told(tmp_path):
+    # the resumed optimizer saved its checkpoint at its start without the values told before
+    # the stop: a second stop before the next tell lost them, and they were asked for again
+    problem = mooc.load("binh_korn")
+    path = tmp_path / "run.ckpt"
+    first = problem.optimizer(generations=4, checkpoint=path, **SETTINGS)
+    X = first.ask()
+    ev = problem.evaluate(X)
+    first.tell(X, ev.F, violations=ev.violation)
+    X = first.ask(4)
+    first.tell(X, problem.evaluate(X).F, violations=problem.evaluate(X).violation)
+    first.close()  # a crash with four values of generation 1 told
+    problem.optimizer(checkpoint=path, resume=True).close()  # and another, at once
+    again = problem.optimizer(checkpoint=path, resume=True)
+    assert len(again.ask()) == SETTINGS["population"] - 4
