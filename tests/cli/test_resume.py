@@ -52,3 +52,20 @@ def test_an_optimizer_resumed_and_stopped_again_at_once_keeps_the_values_told(tm
     problem.optimizer(checkpoint=path, resume=True).close()  # and another, at once
     again = problem.optimizer(checkpoint=path, resume=True)
     assert len(again.ask()) == SETTINGS["population"] - 4
+
+
+def test_an_nsga3_run_stopped_before_its_first_generation_resumes_with_nsga3(tmp_path,
+                                                                             monkeypatch):
+    # such a checkpoint holds no solver state, and its settings did not say the method: the
+    # resume ran NSGA-II
+    problem = mooc.load("dtlz2")
+    checkpoint = str(tmp_path / "run.ckpt")
+    with monkeypatch.context() as patched:
+        patched.setattr(Problem, "as_solver_problem", _interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            problem.solve(generations=3, checkpoint=checkpoint, **SETTINGS)
+    assert read_checkpoint(checkpoint).state is None
+    resumed = mooc.resume(checkpoint)
+    whole = problem.solve(generations=3, **SETTINGS)
+    assert resumed.method == whole.method == "nsga3"
+    np.testing.assert_array_equal(resumed.F, whole.F)
