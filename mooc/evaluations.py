@@ -334,6 +334,9 @@ def _claimed(spool: Path, target: Any) -> Any:
         stream.close()
         raise UsageError(f"the evaluations file '{target}' is being written by another run "
                          "(its spool is in use); give this run a file of its own") from None
+    from mooc.checkpoint_lock import keep_from_children
+
+    keep_from_children(stream)
     return stream
 
 
