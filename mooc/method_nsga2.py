@@ -105,7 +105,7 @@ def _run(problem: Any, settings: dict[str, Any], hook: RunCheckpoint | None, *, 
     if log is not None:
         from mooc.evaluations import attach
 
-        attach(result, log)
+        attach(result, log, resumable=hook is not None)
     return result
 
 

@@ -295,7 +295,7 @@ class Optimizer:
         result = Result.from_solver(self.problem, raw, settings=self.settings,
                                     started=self.started)
         if self.log is not None and self.search.stopped:
-            attach(result, self.log)
+            attach(result, self.log, resumable=self.hook is not None)
             self.log = None
         return result
 

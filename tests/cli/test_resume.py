@@ -69,3 +69,28 @@ def test_an_nsga3_run_stopped_before_its_first_generation_resumes_with_nsga3(tmp
     whole = problem.solve(generations=3, **SETTINGS)
     assert resumed.method == whole.method == "nsga3"
     np.testing.assert_array_equal(resumed.F, whole.F)
+
+
+def _solve(*argv: str) -> int:
+    from mooc.cli import main
+
+    return main(["solve", *argv, "--quiet"])
+
+
+RUN = ["binh_korn", "--population", "10", "--seed", "1"]  # with gradient steps
+
+
+@pytest.mark.parametrize("generations", ["3", "6"])
+def test_the_evaluations_of_a_run_that_wrote_its_outputs_are_kept_by_its_resume(
+        tmp_path, monkeypatch, generations):
+    # a run that wrote its outputs (at its end, or at Ctrl-C) removed the spool its resume
+    # goes on with: the resume's file lost every earlier row (a resume of a finished run,
+    # generations = 6, wrote its header only)
+    run = [*RUN, "--polish", "off", "--project", "off"]  # no gradient evaluations
+    whole, part = tmp_path / "whole.csv", tmp_path / "part.csv"
+    assert _solve(*run, "--generations", "6", "--evaluations", str(whole)) == 0
+    checkpoint = str(tmp_path / "run.ckpt")
+    assert _solve(*run, "--generations", generations, "--evaluations", str(part),
+                  "--checkpoint", checkpoint) == 0
+    assert _solve("--resume", checkpoint, "--generations", "6") == 0
+    assert part.read_text() == whole.read_text()
