@@ -351,7 +351,9 @@ def start_log(problem: Any, evaluations: Any, resumed: Any = None) -> Evaluation
     """The log a solve keeps: None (not kept), True (in memory) or a file path."""
     if evaluations is None or evaluations is False:
         return None
-    resume_rows = 0 if resumed is None or resumed.state is None else resumed.state.evaluations
+    # one row per point: gradient evaluations have none
+    resume_rows = 0 if resumed is None or resumed.state is None else \
+        resumed.state.points_evaluated
     if evaluations is True:
         return EvaluationLog(problem, runner=problem.extern_runner, resume_rows=resume_rows)
     check_target(evaluations)

@@ -89,6 +89,13 @@ class SolverState:
     archive_shadow: np.ndarray | None = None
 
     @property
+    def points_evaluated(self) -> int:
+        """The points evaluated so far: :attr:`evaluations` without the gradient evaluations
+        (which evaluate no new point)."""
+        return self.evaluations - (0 if self.gradients is None
+                                   else int(self.gradients["evaluations"]))
+
+    @property
     def monitor(self) -> ProgressMonitor:
         """The progress monitor as it was at this state."""
         return self.progress.at(self.progress_mark)

@@ -80,6 +80,19 @@ def _solve(*argv: str) -> int:
 RUN = ["binh_korn", "--population", "10", "--seed", "1"]  # with gradient steps
 
 
+def test_a_resumed_run_with_gradient_steps_keeps_every_evaluation_once(tmp_path, monkeypatch):
+    # the resumed log counted the gradient evaluations as rows: its numbers jumped, and the
+    # rows past the run's count were left out of the file
+    whole, part = tmp_path / "whole.csv", tmp_path / "part.csv"
+    assert _solve(*RUN, "--generations", "6", "--evaluations", str(whole)) == 0
+    checkpoint = str(tmp_path / "run.ckpt")
+    assert _solve(*RUN, "--generations", "3", "--evaluations", str(part), "--checkpoint",
+                  checkpoint) == 0
+    assert read_checkpoint(checkpoint).state.gradients["evaluations"] > 0
+    assert _solve("--resume", checkpoint, "--generations", "6") == 0
+    assert part.read_text() == whole.read_text()
+
+
 @pytest.mark.parametrize("generations", ["3", "6"])
 def test_the_evaluations_of_a_run_that_wrote_its_outputs_are_kept_by_its_resume(
         tmp_path, monkeypatch, generations):
