@@ -23,6 +23,7 @@ import numpy as np
 
 from mooc.errors import MooError, UsageError
 from mooc.files import side_path
+from mooc.solver.checkpoint import not_a_regular_file
 
 
 @dataclass(frozen=True)
@@ -86,13 +87,17 @@ def _files_of(flag: str, path: str) -> list[tuple[str, str, str]]:
 def check_writable(path: str, flag: str) -> None:
     """UsageError naming ``flag`` unless a file can be written to ``path`` as outputs are
     (a temporary file in its folder, then renamed)."""
-    target = Path(path)
-    if target.is_dir():
-        raise UsageError(f"cannot write {flag} '{path}': it is a folder; give a file name")
-    folder = target.resolve().parent
-    if not folder.is_dir():
-        raise UsageError(f"cannot write {flag} '{path}': the folder '{folder}' does not exist")
-    try:
+    try:  # looking at the path fails too, on a name too long for the file system
+        target = Path(path)
+        refused = not_a_regular_file(target)
+        if refused is not None:
+            raise UsageError(f"cannot write {flag} '{path}': {refused}; give a file name")
+        if target.is_dir():
+            raise UsageError(f"cannot write {flag} '{path}': it is a folder; give a file name")
+        folder = target.resolve().parent
+        if not folder.is_dir():
+            raise UsageError(f"cannot write {flag} '{path}': the folder '{folder}' does not "
+                             "exist")
         handle, probe = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.")
         os.close(handle)
         os.unlink(probe)
