@@ -148,6 +148,8 @@ def read_checkpoint(path: str | os.PathLike[str]) -> Resumed:
         )
     except FileNotFoundError:
         raise UsageError(f"cannot resume: there is no checkpoint '{path}'") from None
+    except OSError as error:  # a name too long, a file not to be read
+        raise UsageError(f"cannot resume from '{path}': {error.strerror or error}") from None
     except (ValueError, KeyError, TypeError) as error:
         raise UsageError(f"cannot resume from '{path}': {error}") from None
 

@@ -71,3 +71,19 @@ def test_a_reference_with_a_header_and_comments_is_read(capsys, tmp_path):
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "IGD  " in out and "of the reference front's" in out
+
+
+LONG = "x" * 300  # longer than a file name may be: looking at the path raised OSError
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["solve", f"{LONG}.moo"], f"error: no model file '{LONG}.moo'"),
+    (["check", f"{LONG}.moo"], f"error: no model file '{LONG}.moo'"),
+    (["solve", "--resume", f"{LONG}.ckpt"],
+     f"error: cannot resume from '{LONG}.ckpt': File name too long"),
+    (["pick", f"{LONG}.csv", "knee"],
+     f"error: cannot read a result from '{LONG}.csv': [Errno 36] File name too long"),
+])
+def test_a_file_name_too_long_is_an_error_in_words(capsys, argv, message):
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith(message)
