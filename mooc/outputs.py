@@ -68,11 +68,31 @@ def check_distinct(paths: list[tuple[str, str]]) -> None:
     seen: dict[str, tuple[str, str]] = {}
     for flag, path in paths:
         for name, kind, shown in _files_of(flag, path):
-            key = os.path.normcase(os.path.realpath(name))
+            key = _file_key(name)
             if key in seen and seen[key][0] != kind:
                 raise UsageError(f"{seen[key][1]} and {shown} are the same file; give each "
                                  "output a file of its own")
             seen.setdefault(key, (kind, shown))
+
+
+def check_inputs_kept(args: argparse.Namespace, problem: Any) -> None:
+    """UsageError when an output would be written over the model's file or a data file the
+    run reads (a checkpoint over the model): a run must not destroy its own input."""
+    written = {_file_key(name): shown for flag, path in output_paths(args)
+               for name, _, shown in _files_of(flag, path)}
+    inputs = [("the model file", problem.path)] + [
+        ("a data file of the model", item) for item in problem.data
+        if isinstance(item, (str, os.PathLike))]
+    for what, path in inputs:
+        shown = None if path is None else written.get(_file_key(path))
+        if shown is not None:
+            raise UsageError(f"{shown} is {what}: the run would write over its own input; "
+                             "give the output a file of its own")
+
+
+def _file_key(path: str | os.PathLike[str]) -> str:
+    """What tells two names of one file apart from two files."""
+    return os.path.normcase(os.path.realpath(path))
 
 
 def _files_of(flag: str, path: str) -> list[tuple[str, str, str]]:

@@ -127,6 +127,9 @@ def _run_solve(args: argparse.Namespace) -> int:
         problem, options = _resumed_problem(args, resumed)
     else:
         problem, options = _load_problem(args)
+    from mooc.outputs import check_inputs_kept
+
+    check_inputs_kept(args, problem)
     reference = _reference_front(args, problem)
     if args.initial:
         from mooc.points import read_points

@@ -183,3 +183,20 @@ def test_a_result_written_from_python_over_a_special_file_is_refused(tmp_path):
     with pytest.raises(mooc.MooError, match="it is not a regular file"):
         result.to_csv(special)
     assert stat.S_ISFIFO(os.lstat(special).st_mode)
+
+
+@pytest.mark.parametrize("flag,input_name", [("--checkpoint", "model.moo"),
+                                             ("--report", "model.moo"),
+                                             ("--out", "data.json")])
+def test_an_output_over_an_input_of_the_run_is_refused_and_the_input_kept(capsys, tmp_path,
+                                                                          flag, input_name):
+    # the model file was replaced by the checkpoint (or the report), the data by the front
+    model, data = tmp_path / "model.moo", tmp_path / "data.json"
+    model.write_text("param n\nvar x in [0, n]\nminimize f: x\nmaximize g: x^2\n")
+    data.write_text('{"n": 2}')
+    before = {path: path.read_bytes() for path in (model, data)}
+    code = main(["solve", str(model), "--data", str(data), *QUICK, flag,
+                 str(tmp_path / input_name)])
+    err = capsys.readouterr().err
+    assert code == 2 and "the run would write over its own input" in err, err
+    assert {path: path.read_bytes() for path in (model, data)} == before
