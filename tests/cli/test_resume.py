@@ -3,6 +3,8 @@ with exactly the front and the evaluations of a run never stopped."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -107,3 +109,26 @@ def test_the_evaluations_of_a_run_that_wrote_its_outputs_are_kept_by_its_resume(
                   "--checkpoint", checkpoint) == 0
     assert _solve("--resume", checkpoint, "--generations", "6") == 0
     assert part.read_text() == whole.read_text()
+
+
+def _stop_at(generation: int):
+    def callback(stats):
+        if stats.generation == generation:
+            raise KeyboardInterrupt  # Ctrl-C: the run keeps the generation before
+
+    return callback
+
+
+@pytest.mark.parametrize("generation", [2, 6])
+def test_a_run_projected_onto_a_linear_equality_resumes_to_the_same_front(tmp_path,
+                                                                         generation):
+    # the projection read its equality's right-hand side at the first point it projected, so
+    # a resumed run (another first point) had it differ in the last bits, and drifted away
+    problem = mooc.load(Path(__file__).parents[2] / "examples" / "portfolio.moo")
+    settings = {"population": 20, "generations": 10, "seed": 1}
+    checkpoint = str(tmp_path / "run.ckpt")
+    stopped = problem.solve(checkpoint=checkpoint, checkpoint_every=0,
+                            callback=_stop_at(generation), **settings)
+    assert stopped.stop_reason == "interrupted"
+    whole = problem.solve(**settings)
+    np.testing.assert_array_equal(mooc.resume(checkpoint).F, whole.F)
