@@ -90,7 +90,9 @@ def test_a_bad_python_option_raises_a_usage_error_naming_it(options, message):
     assert message in str(caught.value)
 
 
-@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), 10**400])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), 10**400,
+                                   10**5000],  # no text of it: a traceback keying the cache
+                         ids=["nan", "inf", "-inf", "10**400", "10**5000"])
 def test_a_python_param_that_is_not_finite_is_refused_at_the_param(value):
     with pytest.raises(ParameterError) as caught:
         mooc.load("examples/kit.moo", params={"cap": value})
@@ -192,3 +194,15 @@ def test_the_table_says_how_to_keep_the_rows_it_leaves_out_only_when_no_file_kee
     assert "more rows" in out and "--out" not in out
     result = mooc.load("examples/binh_korn.moo").solve(generations=5)
     assert "--out" not in result.table(max_rows=2)  # Python has no --out
+
+
+@pytest.mark.parametrize("value,message", [
+    ("9" * 5000, "is not a finite number"),  # json.loads: ValueError, beyond 4300 digits
+    ("[" + "9" * 5000 + "]", "is not a finite number"),
+    ("[" * 900 + "1" + "]" * 900, "is nested too deep"),  # RecursionError checking it
+    ("[" * 10000 + "]" * 10000, "is nested too deep"),  # RecursionError decoding it
+], ids=["digits", "digits in a list", "deep", "deeper"])
+def test_a_set_value_python_cannot_take_as_it_is_is_an_error_in_words(capsys, value, message):
+    assert main(["check", "zdt1", "--set", f"n={value}"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --set n: ") and message in err, err[:300]
