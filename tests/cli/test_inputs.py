@@ -3,6 +3,8 @@ front that is not one is refused with the reason."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 import mooc
@@ -87,3 +89,16 @@ LONG = "x" * 300  # longer than a file name may be: looking at the path raised O
 def test_a_file_name_too_long_is_an_error_in_words(capsys, argv, message):
     assert main(argv) == 2
     assert capsys.readouterr().err.startswith(message)
+
+
+def test_a_model_whose_file_name_is_not_utf8_compiles(tmp_path):
+    # the generated code's first line named the file, with its undecodable byte as a lone
+    # surrogate, which compile() cannot encode: a traceback
+    path = tmp_path / os.fsdecode(b"caf\xe9.moo")
+    try:
+        path.write_text("var x in [0, 1]\nminimize f: x\nminimize g: 1 - x\n")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system takes only UTF-8 names")
+    problem = mooc.load(path, cache=False)
+    assert "caf\\udce9.moo" in problem.python_source.splitlines()[0]
+    assert problem.evaluate([[0.25]]).F.tolist() == [[0.25, 0.75]]
