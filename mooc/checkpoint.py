@@ -52,6 +52,8 @@ class Resumed:
     #: the files of the model's folder each extern's code imports, with their sha256 (see
     #: imports_record); None: not recorded
     imported: dict[str, list[list[str]]] | None = None
+    #: the points the first population was seeded with (solver form; None: none)
+    initial: list[list[float]] | None = None
 
 
 class RunCheckpoint:
@@ -76,6 +78,8 @@ class RunCheckpoint:
             "model_hash": problem.model_hash, "code": code_record(problem.externs),
             "imported": imports_record(problem.externs),
             "settings": recorded_settings(settings),
+            # a run stopped before its first generation was done needs them to go on
+            "initial": jsonable(settings.get("initial")),
             "note": note or {},
         }
         # a resumed run's state until its first generation: a save before then (a Ctrl-C as it
@@ -144,7 +148,7 @@ def read_checkpoint(path: str | os.PathLike[str]) -> Resumed:
             finished={key: (values, reason) for key, values, reason in extra["finished"]},
             failures=[Failure(**f) for f in extra["failures"]], note=dict(extra.get("note", {})),
             told=list(extra.get("told", [])), code=_read_code(extra.get("code")),
-            imported=_read_imported(extra.get("imported")),
+            imported=_read_imported(extra.get("imported")), initial=extra.get("initial"),
         )
     except FileNotFoundError:
         raise UsageError(f"cannot resume: there is no checkpoint '{path}'") from None
@@ -275,6 +279,9 @@ def resume_settings(resumed: Resumed, options: dict[str, Any]) -> dict[str, Any]
     for key, value in options.items():
         if value is None or key in ("callback",):
             continue
+        if key == "initial":  # an array: no comparing it
+            raise UsageError("a resumed run keeps its first population: give it no initial "
+                             "points")
         if key not in LIMITS and settings.get(key) != value:
             raise UsageError(f"a resumed run keeps its settings: '{key}' was "
                              f"{settings.get(key)!r}; only {', '.join(LIMITS)} can change")

@@ -91,6 +91,8 @@ def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None,
         callback = options.pop("callback", None)
         settings = solver_settings(problem, resume_settings(resumed, options))
         settings["callback"] = callback
+        if resumed.state is None and resumed.initial is not None:  # no first population yet
+            settings["initial"] = np.asarray(resumed.initial, dtype=float)
         settings["method"] = _resumed_method(resumed)
     else:
         settings = solver_settings(problem, options)

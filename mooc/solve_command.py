@@ -277,9 +277,10 @@ def _resumed(args: argparse.Namespace) -> Any:
     """The run saved in --resume, with its recorded outputs where none are given now."""
     from mooc.checkpoint import read_checkpoint
 
-    if args.model or args.rerun or args.overrides or args.data:
-        raise UsageError("--resume takes the model, its params, data and settings from the "
-                         "checkpoint: give no model, --set or --rerun with it, nor --data")
+    if args.model or args.rerun or args.overrides or args.data or args.initial:
+        raise UsageError("--resume takes the model, its params, data, initial points and "
+                         "settings from the checkpoint: give no model, --set or --rerun with "
+                         "it, nor --data or --initial")
     if os.path.exists(args.resume):
         from mooc.inputs import MAX_CHECKPOINT_BYTES, check_input_file
 

@@ -132,3 +132,29 @@ def test_a_run_projected_onto_a_linear_equality_resumes_to_the_same_front(tmp_pa
     assert stopped.stop_reason == "interrupted"
     whole = problem.solve(**settings)
     np.testing.assert_array_equal(mooc.resume(checkpoint).F, whole.F)
+
+
+def test_a_run_seeded_with_initial_points_and_stopped_before_its_first_generation_keeps_them(
+        tmp_path, monkeypatch):
+    # the checkpoint did not record the initial points: the resume bred its first population
+    # at random
+    problem = mooc.load("binh_korn")
+    settings = {**SETTINGS, "generations": 3, "initial": [[0.5, 0.5], [1.0, 2.0], [4.0, 1.0]]}
+    checkpoint = str(tmp_path / "run.ckpt")
+    with monkeypatch.context() as patched:
+        patched.setattr(Problem, "as_solver_problem", _interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            problem.solve(checkpoint=checkpoint, **settings)
+    resumed = mooc.resume(checkpoint)
+    np.testing.assert_array_equal(resumed.F, problem.solve(**settings).F)
+
+
+def test_initial_points_given_to_a_resume_are_refused_in_words(tmp_path, capsys):
+    from mooc.cli import main
+
+    checkpoint = str(tmp_path / "run.ckpt")
+    assert _solve(*RUN, "--generations", "2", "--checkpoint", checkpoint) == 0
+    points = tmp_path / "points.csv"
+    points.write_text("x,y\n1,1\n")
+    assert main(["solve", "--resume", checkpoint, "--initial", str(points)]) == 2
+    assert "--initial" in capsys.readouterr().err
