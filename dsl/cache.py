@@ -137,7 +137,12 @@ def request(text: str, filename: str, params: Any, data: Any) -> dict[str, Any]:
 
 
 def key_of(asked: dict[str, Any]) -> str:
-    return hashlib.sha256(dumps(asked)).hexdigest()
+    """The cache key of a compile; Uncacheable when ``asked`` has no text (an int of more
+    digits than Python writes out: the compile then says what is wrong with it)."""
+    try:
+        return hashlib.sha256(dumps(asked)).hexdigest()
+    except ValueError as error:
+        raise Uncacheable(str(error)) from None
 
 
 # reading and writing ---------------------------------------------------------------------
@@ -246,11 +251,11 @@ def compile_model(text: str, filename: str = "<string>", params: dict[str, Any] 
     folder = _models_folder(create=True) if cache else None
     try:
         asked = request(text, filename, params, data) if folder is not None else None
+        key = None if asked is None else key_of(asked)
     except Uncacheable:
-        asked = None
-    if folder is None or asked is None:
+        asked = key = None
+    if folder is None or asked is None or key is None:
         return _fresh(text, filename, params, data)
-    key = key_of(asked)
     path = folder / f"{key}.npz"
     found = _read(path, asked)
     if found is not None:

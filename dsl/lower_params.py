@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -214,7 +215,11 @@ def _finite(name: str, value: numbers.Real, where: ast.Span) -> float:
 
 
 def _refuse_not_finite(name: str, given: object, where: ast.Span) -> None:
-    shown = repr(given) if len(repr(given)) <= 60 else repr(given)[:50] + "..."
+    try:
+        shown = repr(given)
+    except ValueError:  # an int of more digits than Python writes out
+        shown = f"an integer of more than {sys.get_int_max_str_digits()} digits"
+    shown = shown if len(shown) <= 60 else shown[:50] + "..."
     raise ParameterError(f"the value given for param '{name}' is not a finite number: {shown}",
                          where)
 

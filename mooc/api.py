@@ -14,7 +14,7 @@ from mooc.problem import Problem
 def resolve_path(name: str | Path) -> Path:
     """A model path; a library name (``zdt1``) is looked up in the stdlib when no file exists."""
     path = Path(name)
-    if path.exists():
+    if os.path.exists(path):  # False, not OSError, for a name too long to be a file's
         return path
     from mooc.library import library_path
 
@@ -61,7 +61,7 @@ def load(path: str | Path, params: dict[str, Any] | None = None, *,
                          f"was given {path!r}")
     _check_params(params)
     resolved = resolve_path(path)
-    shown = str(path) if Path(path).exists() else str(resolved)
+    shown = str(path) if os.path.exists(path) else str(resolved)
     text = read_model(resolved, shown)
     return Problem(compile_model(text, shown, params, data, cache=cache),
                    path=str(resolved.resolve()), params=params, allow_extern=allow_extern,

@@ -52,15 +52,18 @@ class Resumed:
     #: the files of the model's folder each extern's code imports, with their sha256 (see
     #: imports_record); None: not recorded
     imported: dict[str, list[list[str]]] | None = None
+    #: the points the first population was seeded with (solver form; None: none)
+    initial: list[list[float]] | None = None
 
 
 class RunCheckpoint:
-    """The checkpoint hook of a solve (see the module). It holds the file's lock (see
-    :mod:`mooc.checkpoint_lock`) from its making until :meth:`release`: a second run on the
-    same file is refused at its start."""
+    """The checkpoint hook of a solve (see the module), of a ``resumed`` run if given. It holds
+    the file's lock (see :mod:`mooc.checkpoint_lock`) from its making until :meth:`release`: a
+    second run on the same file is refused at its start."""
 
     def __init__(self, path: str | os.PathLike[str], problem: Any, settings: dict[str, Any], *,
-                 every: float = 60.0, note: dict[str, Any] | None = None):
+                 every: float = 60.0, note: dict[str, Any] | None = None,
+                 resumed: Resumed | None = None):
         from mooc import __version__
         from mooc.checkpoint_lock import CheckpointLock
         from mooc.result import jsonable, recorded_settings
@@ -75,11 +78,17 @@ class RunCheckpoint:
             "model_hash": problem.model_hash, "code": code_record(problem.externs),
             "imported": imports_record(problem.externs),
             "settings": recorded_settings(settings),
+            # a run stopped before its first generation was done needs them to go on
+            "initial": jsonable(settings.get("initial")),
             "note": note or {},
         }
-        self.state: SolverState | None = None
-        self.failures: list[dict[str, Any]] = []  # as of self.state
-        self.more: dict[str, Any] = {}  # saved along (an ask/tell optimizer's told values)
+        # a resumed run's state until its first generation: a save before then (a Ctrl-C as it
+        # starts) must keep the run the checkpoint holds, not replace it with no run at all
+        self.state: SolverState | None = None if resumed is None else resumed.state
+        self.failures: list[dict[str, Any]] = (  # as of self.state
+            [] if resumed is None else [dataclasses.asdict(f) for f in resumed.failures])
+        # saved along: an ask/tell optimizer's told values (a resumed one's, until it tells more)
+        self.more: dict[str, Any] = {"told": resumed.told} if resumed and resumed.told else {}
         self.written = time.monotonic()
         self.warned = False  # a failed save was reported
 
@@ -139,10 +148,12 @@ def read_checkpoint(path: str | os.PathLike[str]) -> Resumed:
             finished={key: (values, reason) for key, values, reason in extra["finished"]},
             failures=[Failure(**f) for f in extra["failures"]], note=dict(extra.get("note", {})),
             told=list(extra.get("told", [])), code=_read_code(extra.get("code")),
-            imported=_read_imported(extra.get("imported")),
+            imported=_read_imported(extra.get("imported")), initial=extra.get("initial"),
         )
     except FileNotFoundError:
         raise UsageError(f"cannot resume: there is no checkpoint '{path}'") from None
+    except OSError as error:  # a name too long, a file not to be read
+        raise UsageError(f"cannot resume from '{path}': {error.strerror or error}") from None
     except (ValueError, KeyError, TypeError) as error:
         raise UsageError(f"cannot resume from '{path}': {error}") from None
 
@@ -268,6 +279,9 @@ def resume_settings(resumed: Resumed, options: dict[str, Any]) -> dict[str, Any]
     for key, value in options.items():
         if value is None or key in ("callback",):
             continue
+        if key == "initial":  # an array: no comparing it
+            raise UsageError("a resumed run keeps its first population: give it no initial "
+                             "points")
         if key not in LIMITS and settings.get(key) != value:
             raise UsageError(f"a resumed run keeps its settings: '{key}' was "
                              f"{settings.get(key)!r}; only {', '.join(LIMITS)} can change")

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import weakref
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,6 +36,29 @@ from mooc.errors import UsageError
 
 #: How often a run tries again when the lock file it locked was removed meanwhile.
 _ATTEMPTS = 20
+
+#: The open files whose lock this process holds (see :func:`keep_from_children`).
+_LOCKED: weakref.WeakSet[IO[bytes]] = weakref.WeakSet()
+
+
+def keep_from_children(stream: IO[bytes]) -> None:
+    """Close ``stream`` in every process forked from now on. A lock of ``flock`` belongs to
+    the open file, which a fork shares: a child that outlived its run (an extern's worker
+    when the run was killed) would hold the lock on, and every resume would be refused."""
+    _LOCKED.add(stream)
+
+
+def _close_locked_files() -> None:
+    """In a child just forked: close its copies of the locked files (the parent's keep
+    their locks)."""
+    for stream in list(_LOCKED):
+        with contextlib.suppress(OSError, ValueError):
+            stream.close()
+    _LOCKED.clear()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_close_locked_files)
 
 
 class CheckpointLock:
@@ -65,6 +89,7 @@ class CheckpointLock:
                                  "one another checkpoint file")
             if _still_there(stream, self.path):
                 self.stream = stream
+                keep_from_children(stream)
                 return
             stream.close()  # removed by the run that held it: lock the new one
 
@@ -72,7 +97,7 @@ class CheckpointLock:
         """Remove the lock file and unlock (at once: the end of the run)."""
         stream, self.stream = self.stream, None
         self.released = True
-        if stream is None:
+        if stream is None or stream.closed:  # closed: a forked child's copy, not its lock
             return
         if os.name != "nt":  # removed while locked: see the module
             with contextlib.suppress(OSError):

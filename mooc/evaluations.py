@@ -11,7 +11,8 @@ Streamed to a file it holds one batch at a time: rows go to a spool file beside 
 they come, and at the end the spool is turned, a chunk at a time, into the CSV or Parquet file
 (written to a temporary name and renamed, so a stopped run never leaves half a file); only
 ``on_front`` waits for the end, when the front is known. A resumed run (a checkpoint) goes on
-with the spool the stopped run left.
+with the spool the stopped run left; a run with a checkpoint leaves its spool when it ends too
+(a resume may raise its limits).
 """
 
 from __future__ import annotations
@@ -205,10 +206,13 @@ class EvaluationLog:
         return found
 
     # the end --------------------------------------------------------------------------
-    def finish(self, front_X: np.ndarray, n_rows: int) -> Evaluations | None:
+    def finish(self, front_X: np.ndarray, n_rows: int, *,
+               resumable: bool = False) -> Evaluations | None:
         """The table (kept in memory) or write the file (streamed; returns None), with the
         first ``n_rows`` rows (those of the finished generations) and ``on_front`` from the
-        final front's points ``front_X``."""
+        final front's points ``front_X``. The spool of a ``resumable`` run (one with a
+        checkpoint) is kept: its resume, even with a raised limit after its end, goes on with
+        it, and its file then holds every row again."""
         marker = _FrontMarker(front_X)
         if self.target is None:
             data = np.concatenate(self.blocks) if self.blocks else np.empty((0, self.width))
@@ -216,7 +220,10 @@ class EvaluationLog:
         try:
             write_file(self, marker, n_rows, columns_of(self.problem))
         finally:
-            self.discard()
+            if resumable:
+                self.release()
+            else:
+                self.discard()
         return None
 
     def _split(self, data: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -334,6 +341,9 @@ def _claimed(spool: Path, target: Any) -> Any:
         stream.close()
         raise UsageError(f"the evaluations file '{target}' is being written by another run "
                          "(its spool is in use); give this run a file of its own") from None
+    from mooc.checkpoint_lock import keep_from_children
+
+    keep_from_children(stream)
     return stream
 
 
@@ -341,7 +351,9 @@ def start_log(problem: Any, evaluations: Any, resumed: Any = None) -> Evaluation
     """The log a solve keeps: None (not kept), True (in memory) or a file path."""
     if evaluations is None or evaluations is False:
         return None
-    resume_rows = 0 if resumed is None or resumed.state is None else resumed.state.evaluations
+    # one row per point: gradient evaluations have none
+    resume_rows = 0 if resumed is None or resumed.state is None else \
+        resumed.state.points_evaluated
     if evaluations is True:
         return EvaluationLog(problem, runner=problem.extern_runner, resume_rows=resume_rows)
     check_target(evaluations)
@@ -349,9 +361,10 @@ def start_log(problem: Any, evaluations: Any, resumed: Any = None) -> Evaluation
                          resume_rows=resume_rows)
 
 
-def attach(result: Any, log: EvaluationLog) -> None:
-    """Finish ``log`` with ``result``'s front and hand its table or file to ``result``."""
-    table = log.finish(result.X, result.n_evaluations)
+def attach(result: Any, log: EvaluationLog, *, resumable: bool = False) -> None:
+    """Finish ``log`` with ``result``'s front and hand its table or file to ``result``
+    (``resumable``: see :meth:`EvaluationLog.finish`)."""
+    table = log.finish(result.X, result.n_evaluations, resumable=resumable)
     if table is not None:
         result.evaluations_table = table
     else:

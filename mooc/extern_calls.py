@@ -12,9 +12,12 @@ import dataclasses
 import importlib
 import math
 import numbers
+import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -270,16 +273,35 @@ class ChildFailed(Exception):
     """The extern raised in its child process; the message is its reason as recorded."""
 
 
-def ignore_interrupts() -> None:
-    """For worker processes: Ctrl-C is the main process's to handle, and SIGTERM (the main
+#: How often a worker looks whether the main process is still there, in seconds.
+ORPHAN_CHECK_SECONDS = 0.25
+
+
+def become_worker() -> None:
+    """For worker processes: Ctrl-C is the main process's to handle, SIGTERM (the main
     process's way to stop them) ends them (a forked worker would inherit the command's
-    handler, which takes SIGTERM as Ctrl-C)."""
+    handler, which takes SIGTERM as Ctrl-C), and so does the main process's end, however it
+    ends: a worker of a run killed with SIGKILL would otherwise wait for work forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    import multiprocessing
+
+    main = multiprocessing.parent_process()
+    if main is not None:
+        threading.Thread(target=_end_with, args=(main.pid,), daemon=True,
+                         name="mooc-end-with-main-process").start()
+
+
+def _end_with(main: int) -> None:
+    """End this process as soon as the process ``main`` that started it is gone (this one is
+    then another's child)."""
+    while os.getppid() == main:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os._exit(1)
 
 
 def _child_call(spec: ExternSpec, point: dict[str, Any], sender: Any) -> None:
-    ignore_interrupts()
+    become_worker()
     try:
         with exits_refused():
             value = load_function(spec)(**point)
@@ -291,7 +313,7 @@ def _child_call(spec: ExternSpec, point: dict[str, Any], sender: Any) -> None:
 def serve(connection: Any) -> None:
     """A timed worker's loop (see :mod:`mooc.timed_workers`): call the extern on each
     ``(spec, point)`` received and send back ``(True, value)`` or ``(False, reason)``."""
-    ignore_interrupts()
+    become_worker()
     while True:
         try:
             spec, point = connection.recv()

@@ -31,10 +31,10 @@ from mooc.errors import MooError
 from mooc.exit_guard import exits_refused
 from mooc.extern_calls import (
     ExternSpec,
+    become_worker,
     call_point,
     extern_values,
     failure_reason,
-    ignore_interrupts,
     is_daemonic,
     load_function,
     not_finite,
@@ -248,7 +248,7 @@ class ExternRunner:
         if self._pool is None:
             if spec.kind == "python":
                 self._pool = ProcessPoolExecutor(max_workers=self.workers,
-                                                 initializer=ignore_interrupts)
+                                                 initializer=become_worker)
             else:
                 self._pool = ThreadPoolExecutor(max_workers=self.workers)
         return self._pool

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -19,7 +20,7 @@ def library_names() -> list[str]:
 
 def library_path(name: str) -> Path | None:
     candidate = _library_dir() / f"{name.lower()}.moo"
-    return candidate if candidate.exists() else None
+    return candidate if os.path.exists(candidate) else None  # never OSError: a long name
 
 
 def library_summaries() -> list[tuple[str, str]]:

@@ -44,8 +44,12 @@ def run_nsga2(problem: Any, settings: dict[str, Any], *, workers: int = 1, dask:
     hook = None
     if checkpoint is not None:
         settings = seeded(settings)
-        hook = RunCheckpoint(checkpoint, problem, settings, every=checkpoint_every,
-                             note=checkpoint_note)  # refused when another run writes it
+        # the method is recorded: a checkpoint saved before the first generation has no
+        # solver state to say it, and its resume must go on with the same one
+        hook = RunCheckpoint(checkpoint, problem, {**settings, "method": algorithm},
+                             every=checkpoint_every,
+                             note=checkpoint_note, resumed=resumed)  # refused when another
+        # run writes it
         runner.on_result = hook.save
     try:
         return _run(problem, settings, hook, workers=workers, dask=dask, resumed=resumed,
@@ -101,7 +105,7 @@ def _run(problem: Any, settings: dict[str, Any], hook: RunCheckpoint | None, *, 
     if log is not None:
         from mooc.evaluations import attach
 
-        attach(result, log)
+        attach(result, log, resumable=hook is not None)
     return result
 
 

@@ -84,7 +84,7 @@ class Optimizer:
         hook = None
         if checkpoint is not None:
             settings = seeded(settings)
-            hook = RunCheckpoint(checkpoint, problem, settings, every=0.0)
+            hook = RunCheckpoint(checkpoint, problem, settings, every=0.0, resumed=resumed)
         self.problem, self.settings, self.hook = problem, settings, hook
         self._pending_told = [] if resumed is None else [list(row) for row in resumed.told]
         try:
@@ -295,7 +295,7 @@ class Optimizer:
         result = Result.from_solver(self.problem, raw, settings=self.settings,
                                     started=self.started)
         if self.log is not None and self.search.stopped:
-            attach(result, self.log)
+            attach(result, self.log, resumable=self.hook is not None)
             self.log = None
         return result
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from mooc.errors import MooError, UsageError
 from mooc.files import side_path
+from mooc.solver.checkpoint import not_a_regular_file
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,31 @@ def check_distinct(paths: list[tuple[str, str]]) -> None:
     seen: dict[str, tuple[str, str]] = {}
     for flag, path in paths:
         for name, kind, shown in _files_of(flag, path):
-            key = os.path.normcase(os.path.realpath(name))
+            key = _file_key(name)
             if key in seen and seen[key][0] != kind:
                 raise UsageError(f"{seen[key][1]} and {shown} are the same file; give each "
                                  "output a file of its own")
             seen.setdefault(key, (kind, shown))
+
+
+def check_inputs_kept(args: argparse.Namespace, problem: Any) -> None:
+    """UsageError when an output would be written over the model's file or a data file the
+    run reads (a checkpoint over the model): a run must not destroy its own input."""
+    written = {_file_key(name): shown for flag, path in output_paths(args)
+               for name, _, shown in _files_of(flag, path)}
+    inputs = [("the model file", problem.path)] + [
+        ("a data file of the model", item) for item in problem.data
+        if isinstance(item, (str, os.PathLike))]
+    for what, path in inputs:
+        shown = None if path is None else written.get(_file_key(path))
+        if shown is not None:
+            raise UsageError(f"{shown} is {what}: the run would write over its own input; "
+                             "give the output a file of its own")
+
+
+def _file_key(path: str | os.PathLike[str]) -> str:
+    """What tells two names of one file apart from two files."""
+    return os.path.normcase(os.path.realpath(path))
 
 
 def _files_of(flag: str, path: str) -> list[tuple[str, str, str]]:
@@ -86,13 +107,17 @@ def _files_of(flag: str, path: str) -> list[tuple[str, str, str]]:
 def check_writable(path: str, flag: str) -> None:
     """UsageError naming ``flag`` unless a file can be written to ``path`` as outputs are
     (a temporary file in its folder, then renamed)."""
-    target = Path(path)
-    if target.is_dir():
-        raise UsageError(f"cannot write {flag} '{path}': it is a folder; give a file name")
-    folder = target.resolve().parent
-    if not folder.is_dir():
-        raise UsageError(f"cannot write {flag} '{path}': the folder '{folder}' does not exist")
-    try:
+    try:  # looking at the path fails too, on a name too long for the file system
+        target = Path(path)
+        refused = not_a_regular_file(target)
+        if refused is not None:
+            raise UsageError(f"cannot write {flag} '{path}': {refused}; give a file name")
+        if target.is_dir():
+            raise UsageError(f"cannot write {flag} '{path}': it is a folder; give a file name")
+        folder = target.resolve().parent
+        if not folder.is_dir():
+            raise UsageError(f"cannot write {flag} '{path}': the folder '{folder}' does not "
+                             "exist")
         handle, probe = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.")
         os.close(handle)
         os.unlink(probe)

@@ -27,17 +27,32 @@ def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
             overrides[name] = "@" + os.path.abspath(text[1:])
             continue
         try:
-            value = json.loads(text)
-        except json.JSONDecodeError:
-            value = None
-        if not _is_numeric(value):
-            raise ParameterError(f"--set {name}: '{text}' is not a number or a list of numbers; "
-                                 "give a number, a JSON list or object of numbers, or @FILE")
-        from mooc.options import check_param_value
-
-        check_param_value(name, value, text.strip())
-        overrides[name] = value
+            overrides[name] = _parsed_value(name, text)
+        except RecursionError:
+            raise ParameterError(f"--set {name}: the value is nested too deep; a param takes "
+                                 "a number or a list (of lists) of numbers") from None
     return overrides
+
+
+def _parsed_value(name: str, text: str) -> Any:
+    """``text`` as a finite number or a (nested) list or object of them; ParameterError
+    otherwise. An integer of more digits than Python converts (4,300) is taken as the float
+    it is beyond the range of, so it is refused as not finite, as a long one is."""
+    try:
+        value = json.loads(text, parse_int=_json_int)
+    except ValueError:  # JSONDecodeError included
+        value = None
+    if not _is_numeric(value):
+        raise ParameterError(f"--set {name}: '{text}' is not a number or a list of numbers; "
+                             "give a number, a JSON list or object of numbers, or @FILE")
+    from mooc.options import check_param_value
+
+    check_param_value(name, value, text.strip())
+    return value
+
+
+def _json_int(digits: str) -> int | float:
+    return int(digits) if len(digits) <= 4000 else float(digits)
 
 
 def _is_numeric(value: Any) -> bool:

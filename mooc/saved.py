@@ -107,7 +107,7 @@ def read_result(path: str | os.PathLike[str]) -> Any:
     if not isinstance(path, (str, os.PathLike)):
         raise UsageError(f"read_result takes a file's path, but was given {path!r}")
     source = Path(path)
-    if source.exists():  # not /dev/zero read for ever; a missing file is said below
+    if os.path.exists(source):  # not /dev/zero read for ever; a missing file is said below
         check_input_file(str(source), "the front")
     try:
         record = read_record(source)

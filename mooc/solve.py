@@ -61,6 +61,15 @@ def _method_settings(settings: dict[str, Any], options: dict[str, Any], name: st
     return {key: value for key, value in settings.items() if key in own or key in UNRECORDED}
 
 
+def _resumed_method(resumed: Resumed) -> str:
+    """The method of the run ``resumed`` holds, which it goes on with: only the evolutionary
+    methods write checkpoints, and one saved before the first generation (no solver state)
+    says it in its settings (a checkpoint of an older mooc said it nowhere: NSGA-II)."""
+    if resumed.state is not None:
+        return str(resumed.state.settings.get("method", "nsga2"))
+    return str(resumed.settings.get("method") or "nsga2")
+
+
 def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None,
                   checkpoint: str | os.PathLike[str] | None = None, checkpoint_every: float = 60.0,
                   checkpoint_note: dict[str, Any] | None = None, resumed: Resumed | None = None,
@@ -82,9 +91,9 @@ def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None,
         callback = options.pop("callback", None)
         settings = solver_settings(problem, resume_settings(resumed, options))
         settings["callback"] = callback
-        # only the evolutionary methods write checkpoints, and a run goes on with its own
-        settings["method"] = (resumed.state.settings.get("method", "nsga2")
-                              if resumed.state is not None else "nsga2")
+        if resumed.state is None and resumed.initial is not None:  # no first population yet
+            settings["initial"] = np.asarray(resumed.initial, dtype=float)
+        settings["method"] = _resumed_method(resumed)
     else:
         settings = solver_settings(problem, options)
     check_run_options(workers=workers, dask=dask, checkpoint_every=checkpoint_every,

@@ -127,6 +127,9 @@ def _run_solve(args: argparse.Namespace) -> int:
         problem, options = _resumed_problem(args, resumed)
     else:
         problem, options = _load_problem(args)
+    from mooc.outputs import check_inputs_kept
+
+    check_inputs_kept(args, problem)
     reference = _reference_front(args, problem)
     if args.initial:
         from mooc.points import read_points
@@ -274,9 +277,10 @@ def _resumed(args: argparse.Namespace) -> Any:
     """The run saved in --resume, with its recorded outputs where none are given now."""
     from mooc.checkpoint import read_checkpoint
 
-    if args.model or args.rerun or args.overrides or args.data:
-        raise UsageError("--resume takes the model, its params, data and settings from the "
-                         "checkpoint: give no model, --set or --rerun with it, nor --data")
+    if args.model or args.rerun or args.overrides or args.data or args.initial:
+        raise UsageError("--resume takes the model, its params, data, initial points and "
+                         "settings from the checkpoint: give no model, --set or --rerun with "
+                         "it, nor --data or --initial")
     if os.path.exists(args.resume):
         from mooc.inputs import MAX_CHECKPOINT_BYTES, check_input_file
 

@@ -24,7 +24,6 @@ Examples
 from __future__ import annotations
 
 import dataclasses
-import math
 import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,7 +42,7 @@ from mooc.solver.progress import GenerationStats, ProgressMonitor
 from mooc.solver.result import SolverResult
 from mooc.solver.run import Generation, Run
 from mooc.solver.survival import RankAndCrowding, Survival
-from mooc.solver.termination import Budget
+from mooc.solver.termination import Budget, is_finite
 from mooc.solver.variables import VariableSpace
 from mooc.solver.variation import VariationSettings
 
@@ -122,7 +121,7 @@ _LARGEST = float(np.finfo(float).max)
 def _check_range(name: str, value: float, low: float, high: float = np.inf, *,
                  whole: bool = False) -> None:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or \
-            (whole and (not math.isfinite(value) or value != int(value))):
+            (whole and (not is_finite(value) or value != int(value))):
         noun = "a whole number" if whole else "a number"
         raise ValueError(f"'{name}' must be {noun} in [{low}, {high}], but is {value!r}")
     if not low <= value <= high:

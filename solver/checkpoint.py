@@ -30,9 +30,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import io
 import json
 import os
+import stat
 import tempfile
 import time
 import zipfile
@@ -87,6 +89,13 @@ class SolverState:
     gradients: dict[str, Any] | None = None
     #: the archive's shadow (objectives of points thinned away; None: empty)
     archive_shadow: np.ndarray | None = None
+
+    @property
+    def points_evaluated(self) -> int:
+        """The points evaluated so far: :attr:`evaluations` without the gradient evaluations
+        (which evaluate no new point)."""
+        return self.evaluations - (0 if self.gradients is None
+                                   else int(self.gradients["evaluations"]))
 
     @property
     def monitor(self) -> ProgressMonitor:
@@ -144,12 +153,29 @@ def check_settings(state: SolverState, settings: dict[str, Any]) -> None:
 
 # files ------------------------------------------------------------------------------------
 
+def not_a_regular_file(path: str | os.PathLike[str]) -> str | None:
+    """Why a file written atomically must not go to ``path``, in words: it names a device, a
+    pipe or a socket (a link to one included), which the rename would replace (``/dev/null``
+    itself, for a run as root). None when it is a regular file, or nothing yet."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # nothing there (or nothing to follow): the write says what is wrong
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):  # a folder's name: the write says so
+        return None
+    return "it is not a regular file (a device, a pipe or a socket), which writing would replace"
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[str]:
     """A temporary file's path beside ``path`` to write; renamed into place (with the usual
     permissions) when the block ends, removed if it fails: an interrupted write never leaves
-    a half-written file."""
+    a half-written file. OSError when ``path`` is not a regular file to replace (see
+    :func:`not_a_regular_file`)."""
     target = Path(path)
+    refused = not_a_regular_file(target)
+    if refused is not None:
+        raise OSError(errno.EEXIST, refused, os.fspath(path))
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     os.close(handle)
     try:

@@ -167,6 +167,7 @@ class GradientSteps:
     def state_dict(self) -> dict[str, Any]:
         return {"count": self.gradients.count, "counted": self.counted,
                 "projection_cost": self.projection_cost,
+                "projection": None if self.projection is None else self.projection.state_dict(),
                 "polish": None if self.polish is None else asdict(self.polish.state)}
 
     def load_state(self, saved: dict[str, Any]) -> None:
@@ -174,5 +175,7 @@ class GradientSteps:
         self.counted = int(saved.get("counted", 0))
         if self.projection is not None:
             self.projection.cost = float(saved.get("projection_cost", self.projection.cost))
+            if saved.get("projection"):  # not in a checkpoint of an older mooc
+                self.projection.load_state(saved["projection"])
         if self.polish is not None and saved.get("polish"):
             self.polish.state = PolishState(**saved["polish"])

@@ -23,6 +23,7 @@ Integer, binary and choice columns never move (:mod:`mooc.solver.gradients`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -182,6 +183,24 @@ class EqualityProjection:
             self.cost = 0.7 * self.cost + 0.3 * spent
             return out
         return self.affine(X)
+
+    def state_dict(self) -> dict[str, Any]:
+        """What the projection has learned (JSON-able): a resumed run must project exactly as
+        the run it goes on with, and ``b`` read at another point may differ in its last bits."""
+        return {"rows": self.rows.tolist(), "nonlinear": self.nonlinear,
+                "checked": self.checked, "cost": self.cost,
+                "A": None if self.A is None else [list(self.A.shape), self.A.ravel().tolist()],
+                "b": None if self.b is None else self.b.tolist()}
+
+    def load_state(self, saved: dict[str, Any]) -> None:
+        """Go on with what :meth:`state_dict` saved."""
+        self.rows = np.asarray(saved["rows"], dtype=np.intp)
+        self.nonlinear, self.checked = bool(saved["nonlinear"]), bool(saved["checked"])
+        self.cost = float(saved["cost"])
+        if saved["A"] is not None:
+            shape, values = saved["A"]
+            self.A = np.asarray(values, dtype=float).reshape(shape)
+            self.b = np.asarray(saved["b"], dtype=float)
 
     # linear ------------------------------------------------------------------------------
     def read_linear(self, X: np.ndarray) -> None:

@@ -18,11 +18,17 @@ def _check_positive(name: str, value: float | None, *, allow_zero: bool = False,
         return
     bound = "at least 0" if allow_zero else "positive"
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or \
-            not math.isfinite(value) or (whole and value != int(value)):
+            not is_finite(value) or (whole and value != int(value)):
         noun = "a whole number" if whole else "a finite number"
         raise ValueError(f"'{name}' must be {noun}, {bound}, but is {value!r}")
     if value < 0 or (value == 0 and not allow_zero):
         raise ValueError(f"'{name}' must be {bound}, but is {value}")
+
+
+def is_finite(value: numbers.Real) -> bool:
+    """Whether ``value`` is finite; an int always is, however large (``math.isfinite`` would
+    convert one beyond the float range, 2**1024 and up, and raise OverflowError)."""
+    return isinstance(value, numbers.Integral) or math.isfinite(value)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ the run; one that fails at the end is named, the others are written and the fron
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 import time
 
 import numpy as np
@@ -26,18 +28,19 @@ def _solve(capsys, *argv):
 
 @pytest.mark.parametrize("flag,name", [("--out", "front.csv"), ("--plot", "front.png"),
                                        ("--report", "run.html"), ("--checkpoint", "run.ckpt")])
-@pytest.mark.parametrize("place", ["proc", "folder", "missing"])
+@pytest.mark.parametrize("place", ["proc", "folder", "missing", "too long"])
 def test_an_output_that_cannot_be_written_is_refused_before_the_run(capsys, tmp_path, flag,
                                                                     name, place):
     path = {"proc": f"/proc/{name}", "folder": tmp_path / name,
-            "missing": tmp_path / "missing" / name}[place]
+            "missing": tmp_path / "missing" / name,
+            "too long": tmp_path / ("x" * 300 + name)}[place]  # its check raised OSError
     if place == "folder":
         path.mkdir()
     started = time.perf_counter()
     code, out, err = _solve(capsys, flag, path, "--generations", "100000")
     assert code == 2 and out == ""
     reason = {"proc": "No such file or directory", "folder": "it is a folder",
-              "missing": "does not exist"}[place]
+              "missing": "does not exist", "too long": "File name too long"}[place]
     assert err.startswith(f"error: cannot write {flag} '{path}': ") and reason in err, err
     assert "Traceback" not in err
     assert time.perf_counter() - started < 10  # refused, not run for 100000 generations
@@ -156,3 +159,44 @@ def test_one_output_given_twice_is_written_once_over(capsys, tmp_path, monkeypat
     code, _, err = _solve(capsys, "--out", "a.csv", "--out", "./a.csv", "--quiet")
     assert code == 0 and err == ""
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a.csv", "a.run.json"]
+
+
+@pytest.mark.parametrize("flag,name", [("--out", "front.csv"), ("--report", "run.html"),
+                                       ("--checkpoint", "run.ckpt"),
+                                       ("--evaluations", "evaluations.csv")])
+def test_an_output_named_like_a_special_file_is_refused_and_the_file_kept(capsys, tmp_path,
+                                                                          flag, name):
+    # outputs are written by renaming a temporary file over the name: a FIFO (or, run as
+    # root, /dev/null itself) was replaced by a regular file
+    special = tmp_path / name
+    os.mkfifo(special)
+    code, out, err = _solve(capsys, flag, special)
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: cannot write {flag} '{special}': it is not a regular file"), err
+    assert stat.S_ISFIFO(os.lstat(special).st_mode)
+
+
+def test_a_result_written_from_python_over_a_special_file_is_refused(tmp_path):
+    special = tmp_path / "front.csv"
+    os.mkfifo(special)
+    result = mooc.load("zdt1").solve(population=10, generations=2)
+    with pytest.raises(mooc.MooError, match="it is not a regular file"):
+        result.to_csv(special)
+    assert stat.S_ISFIFO(os.lstat(special).st_mode)
+
+
+@pytest.mark.parametrize("flag,input_name", [("--checkpoint", "model.moo"),
+                                             ("--report", "model.moo"),
+                                             ("--out", "data.json")])
+def test_an_output_over_an_input_of_the_run_is_refused_and_the_input_kept(capsys, tmp_path,
+                                                                          flag, input_name):
+    # the model file was replaced by the checkpoint (or the report), the data by the front
+    model, data = tmp_path / "model.moo", tmp_path / "data.json"
+    model.write_text("param n\nvar x in [0, n]\nminimize f: x\nmaximize g: x^2\n")
+    data.write_text('{"n": 2}')
+    before = {path: path.read_bytes() for path in (model, data)}
+    code = main(["solve", str(model), "--data", str(data), *QUICK, flag,
+                 str(tmp_path / input_name)])
+    err = capsys.readouterr().err
+    assert code == 2 and "the run would write over its own input" in err, err
+    assert {path: path.read_bytes() for path in (model, data)} == before

@@ -3,6 +3,8 @@ front that is not one is refused with the reason."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 import mooc
@@ -71,3 +73,32 @@ def test_a_reference_with_a_header_and_comments_is_read(capsys, tmp_path):
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "IGD  " in out and "of the reference front's" in out
+
+
+LONG = "x" * 300  # longer than a file name may be: looking at the path raised OSError
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["solve", f"{LONG}.moo"], f"error: no model file '{LONG}.moo'"),
+    (["check", f"{LONG}.moo"], f"error: no model file '{LONG}.moo'"),
+    (["solve", "--resume", f"{LONG}.ckpt"],
+     f"error: cannot resume from '{LONG}.ckpt': File name too long"),
+    (["pick", f"{LONG}.csv", "knee"],
+     f"error: cannot read a result from '{LONG}.csv': [Errno 36] File name too long"),
+])
+def test_a_file_name_too_long_is_an_error_in_words(capsys, argv, message):
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith(message)
+
+
+def test_a_model_whose_file_name_is_not_utf8_compiles(tmp_path):
+    # the generated code's first line named the file, with its undecodable byte as a lone
+    # surrogate, which compile() cannot encode: a traceback
+    path = tmp_path / os.fsdecode(b"caf\xe9.moo")
+    try:
+        path.write_text("var x in [0, 1]\nminimize f: x\nminimize g: 1 - x\n")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system takes only UTF-8 names")
+    problem = mooc.load(path, cache=False)
+    assert "caf\\udce9.moo" in problem.python_source.splitlines()[0]
+    assert problem.evaluate([[0.25]]).F.tolist() == [[0.25, 0.75]]

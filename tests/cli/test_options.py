@@ -90,7 +90,9 @@ def test_a_bad_python_option_raises_a_usage_error_naming_it(options, message):
     assert message in str(caught.value)
 
 
-@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), 10**400])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), 10**400,
+                                   10**5000],  # no text of it: a traceback keying the cache
+                         ids=["nan", "inf", "-inf", "10**400", "10**5000"])
 def test_a_python_param_that_is_not_finite_is_refused_at_the_param(value):
     with pytest.raises(ParameterError) as caught:
         mooc.load("examples/kit.moo", params={"cap": value})
@@ -141,6 +143,18 @@ def test_a_seed_of_any_size_is_taken_and_recorded_whole():
                                                          seed=seed).F)
 
 
+@pytest.mark.parametrize("flag", ["--seed", "--generations", "--max-evaluations"])
+def test_a_whole_number_beyond_the_float_range_is_taken_whole_on_the_command_line(capsys,
+                                                                                  tmp_path, flag):
+    # 2**1024 has no float: its check once converted it to one (OverflowError, a traceback)
+    limits = ["--generations", "2"] if flag == "--seed" else ["--timeout", "0.2"]
+    out = tmp_path / "front.json"
+    assert main(["solve", "binh_korn", "--population", "10", *limits, flag, str(2**1024),
+                 "--quiet", "--out", str(out)]) == 0
+    recorded = json.loads(out.read_text())["metadata"]
+    assert recorded["settings"][flag[2:].replace("-", "_")] == 2**1024
+
+
 @pytest.mark.parametrize("suffix", [".json", ".csv"])
 def test_an_unseeded_run_is_repeated_by_rerun_and_by_its_printed_seed(capsys, tmp_path, suffix):
     first, again, by_seed = (tmp_path / name for name in ("first.json", "again.json", "seed.json"))
@@ -180,3 +194,15 @@ def test_the_table_says_how_to_keep_the_rows_it_leaves_out_only_when_no_file_kee
     assert "more rows" in out and "--out" not in out
     result = mooc.load("examples/binh_korn.moo").solve(generations=5)
     assert "--out" not in result.table(max_rows=2)  # Python has no --out
+
+
+@pytest.mark.parametrize("value,message", [
+    ("9" * 5000, "is not a finite number"),  # json.loads: ValueError, beyond 4300 digits
+    ("[" + "9" * 5000 + "]", "is not a finite number"),
+    ("[" * 900 + "1" + "]" * 900, "is nested too deep"),  # RecursionError checking it
+    ("[" * 10000 + "]" * 10000, "is nested too deep"),  # RecursionError decoding it
+], ids=["digits", "digits in a list", "deep", "deeper"])
+def test_a_set_value_python_cannot_take_as_it_is_is_an_error_in_words(capsys, value, message):
+    assert main(["check", "zdt1", "--set", f"n={value}"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --set n: ") and message in err, err[:300]

@@ -5,6 +5,7 @@ writes the front and the checkpoint and exits with 130."""
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
 import signal
 import subprocess
@@ -113,6 +114,44 @@ def test_a_killed_run_resumes_to_the_same_front_without_repeating_calls(tmp_path
     assert repeated <= int(workers)  # at most the calls running when it was killed
     assert sum(made.values()) - repeated == calls
     assert killed_after < calls
+
+
+def _gone(group: int, seconds: float) -> bool:
+    """Whether every process of the process group ``group`` has ended within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.parametrize("workers,timeout", [("1", " timeout 60"), ("2", "")])
+def test_the_workers_of_a_run_killed_alone_end_and_hold_no_lock(tmp_path, uninterrupted,
+                                                                 workers, timeout):
+    # kill -9 of the main process only (as the OOM killer does): its forked workers, a python
+    # extern's with a timeout or --workers' pool, shared the checkpoint's lock and waited for
+    # work forever, and every resume was refused as "being written by another run"
+    model = _model(tmp_path)
+    model.write_text(MODEL.replace("returns {a, b}", "returns {a, b}" + timeout))
+    proc = _start(model, "--checkpoint", "run.ckpt", "--checkpoint-every", "0",
+                  "--out", "front.csv", "--workers", workers)
+    try:
+        _wait_for_calls(tmp_path, 35, proc)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert _gone(proc.pid, 10.0), "the killed run's workers live on"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+    done = subprocess.run([sys.executable, "-m", "mooc", "solve", "--resume", "run.ckpt",
+                           "--allow-extern", "--quiet"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300, env=ENV)
+    assert done.returncode == 0, done.stderr
+    assert _front(tmp_path / "front.csv") == uninterrupted[0]
 
 
 def test_ctrl_c_writes_the_front_and_the_checkpoint_and_exits_130(tmp_path, uninterrupted):

@@ -1,0 +1,160 @@
+"""Resuming loses nothing: a run stopped at any moment, its resume included, and resumed ends
+with exactly the front and the evaluations of a run never stopped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import mooc
+from mooc.checkpoint import read_checkpoint
+from mooc.problem import Problem
+
+SETTINGS = {"population": 10, "seed": 1}
+
+
+def _interrupt(*args: object, **kwargs: object) -> None:
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("name", ["binh_korn", "dtlz2"])  # NSGA-II and NSGA-III
+def test_ctrl_c_as_a_resumed_run_starts_keeps_the_checkpoint_s_run(tmp_path, monkeypatch,
+                                                                   name):
+    # Ctrl-C after the resumed run took the checkpoint's lock but before its first generation:
+    # the checkpoint was saved with no run in it, and the next resume started afresh (NSGA-II)
+    problem = mooc.load(name)
+    checkpoint = str(tmp_path / "run.ckpt")
+    problem.solve(generations=3, checkpoint=checkpoint, **SETTINGS)
+    with monkeypatch.context() as patched:
+        patched.setattr(Problem, "as_solver_problem", _interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            mooc.resume(checkpoint, generations=6)
+    saved = read_checkpoint(checkpoint)
+    assert saved.state is not None and saved.state.generation == 3
+    resumed = mooc.resume(checkpoint, generations=6)
+    whole = problem.solve(generations=6, **SETTINGS)
+    assert resumed.method == whole.method
+    np.testing.assert_array_equal(resumed.F, whole.F)
+
+
+def test_an_optimizer_resumed_and_stopped_again_at_once_keeps_the_values_told(tmp_path):
+    # the resumed optimizer saved its checkpoint at its start without the values told before
+    # the stop: a second stop before the next tell lost them, and they were asked for again
+    problem = mooc.load("binh_korn")
+    path = tmp_path / "run.ckpt"
+    first = problem.optimizer(generations=4, checkpoint=path, **SETTINGS)
+    X = first.ask()
+    ev = problem.evaluate(X)
+    first.tell(X, ev.F, violations=ev.violation)
+    X = first.ask(4)
+    first.tell(X, problem.evaluate(X).F, violations=problem.evaluate(X).violation)
+    first.close()  # a crash with four values of generation 1 told
+    problem.optimizer(checkpoint=path, resume=True).close()  # and another, at once
+    again = problem.optimizer(checkpoint=path, resume=True)
+    assert len(again.ask()) == SETTINGS["population"] - 4
+
+
+def test_an_nsga3_run_stopped_before_its_first_generation_resumes_with_nsga3(tmp_path,
+                                                                             monkeypatch):
+    # such a checkpoint holds no solver state, and its settings did not say the method: the
+    # resume ran NSGA-II
+    problem = mooc.load("dtlz2")
+    checkpoint = str(tmp_path / "run.ckpt")
+    with monkeypatch.context() as patched:
+        patched.setattr(Problem, "as_solver_problem", _interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            problem.solve(generations=3, checkpoint=checkpoint, **SETTINGS)
+    assert read_checkpoint(checkpoint).state is None
+    resumed = mooc.resume(checkpoint)
+    whole = problem.solve(generations=3, **SETTINGS)
+    assert resumed.method == whole.method == "nsga3"
+    np.testing.assert_array_equal(resumed.F, whole.F)
+
+
+def _solve(*argv: str) -> int:
+    from mooc.cli import main
+
+    return main(["solve", *argv, "--quiet"])
+
+
+RUN = ["binh_korn", "--population", "10", "--seed", "1"]  # with gradient steps
+
+
+def test_a_resumed_run_with_gradient_steps_keeps_every_evaluation_once(tmp_path, monkeypatch):
+    # the resumed log counted the gradient evaluations as rows: its numbers jumped, and the
+    # rows past the run's count were left out of the file
+    whole, part = tmp_path / "whole.csv", tmp_path / "part.csv"
+    assert _solve(*RUN, "--generations", "6", "--evaluations", str(whole)) == 0
+    checkpoint = str(tmp_path / "run.ckpt")
+    assert _solve(*RUN, "--generations", "3", "--evaluations", str(part), "--checkpoint",
+                  checkpoint) == 0
+    assert read_checkpoint(checkpoint).state.gradients["evaluations"] > 0
+    assert _solve("--resume", checkpoint, "--generations", "6") == 0
+    assert part.read_text() == whole.read_text()
+
+
+@pytest.mark.parametrize("generations", ["3", "6"])
+def test_the_evaluations_of_a_run_that_wrote_its_outputs_are_kept_by_its_resume(
+        tmp_path, monkeypatch, generations):
+    # a run that wrote its outputs (at its end, or at Ctrl-C) removed the spool its resume
+    # goes on with: the resume's file lost every earlier row (a resume of a finished run,
+    # generations = 6, wrote its header only)
+    run = [*RUN, "--polish", "off", "--project", "off"]  # no gradient evaluations
+    whole, part = tmp_path / "whole.csv", tmp_path / "part.csv"
+    assert _solve(*run, "--generations", "6", "--evaluations", str(whole)) == 0
+    checkpoint = str(tmp_path / "run.ckpt")
+    assert _solve(*run, "--generations", generations, "--evaluations", str(part),
+                  "--checkpoint", checkpoint) == 0
+    assert _solve("--resume", checkpoint, "--generations", "6") == 0
+    assert part.read_text() == whole.read_text()
+
+
+def _stop_at(generation: int):
+    def callback(stats):
+        if stats.generation == generation:
+            raise KeyboardInterrupt  # Ctrl-C: the run keeps the generation before
+
+    return callback
+
+
+@pytest.mark.parametrize("generation", [2, 6])
+def test_a_run_projected_onto_a_linear_equality_resumes_to_the_same_front(tmp_path,
+                                                                         generation):
+    # the projection read its equality's right-hand side at the first point it projected, so
+    # a resumed run (another first point) had it differ in the last bits, and drifted away
+    problem = mooc.load(Path(__file__).parents[2] / "examples" / "portfolio.moo")
+    settings = {"population": 20, "generations": 10, "seed": 1}
+    checkpoint = str(tmp_path / "run.ckpt")
+    stopped = problem.solve(checkpoint=checkpoint, checkpoint_every=0,
+                            callback=_stop_at(generation), **settings)
+    assert stopped.stop_reason == "interrupted"
+    whole = problem.solve(**settings)
+    np.testing.assert_array_equal(mooc.resume(checkpoint).F, whole.F)
+
+
+def test_a_run_seeded_with_initial_points_and_stopped_before_its_first_generation_keeps_them(
+        tmp_path, monkeypatch):
+    # the checkpoint did not record the initial points: the resume bred its first population
+    # at random
+    problem = mooc.load("binh_korn")
+    settings = {**SETTINGS, "generations": 3, "initial": [[0.5, 0.5], [1.0, 2.0], [4.0, 1.0]]}
+    checkpoint = str(tmp_path / "run.ckpt")
+    with monkeypatch.context() as patched:
+        patched.setattr(Problem, "as_solver_problem", _interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            problem.solve(checkpoint=checkpoint, **settings)
+    resumed = mooc.resume(checkpoint)
+    np.testing.assert_array_equal(resumed.F, problem.solve(**settings).F)
+
+
+def test_initial_points_given_to_a_resume_are_refused_in_words(tmp_path, capsys):
+    from mooc.cli import main
+
+    checkpoint = str(tmp_path / "run.ckpt")
+    assert _solve(*RUN, "--generations", "2", "--checkpoint", checkpoint) == 0
+    points = tmp_path / "points.csv"
+    points.write_text("x,y\n1,1\n")
+    assert main(["solve", "--resume", checkpoint, "--initial", str(points)]) == 2
+    assert "--initial" in capsys.readouterr().err
