@@ -282,11 +282,25 @@ def resume_settings(resumed: Resumed, options: dict[str, Any]) -> dict[str, Any]
         if key == "initial":  # an array: no comparing it
             raise UsageError("a resumed run keeps its first population: give it no initial "
                              "points")
-        if key not in LIMITS and settings.get(key) != value:
+        recorded = settings.get(key)
+        if recorded is None:  # not given to the run: it took the default
+            recorded = _default_setting(key)
+        if key not in LIMITS and recorded != value:
             raise UsageError(f"a resumed run keeps its settings: '{key}' was "
-                             f"{settings.get(key)!r}; only {', '.join(LIMITS)} can change")
+                             f"{recorded!r}; only {', '.join(LIMITS)} can change")
         settings[key] = value
     return settings
+
+
+def _default_setting(key: str) -> Any:
+    """The solver's default of the setting ``key`` (None where it has none)."""
+    import inspect
+
+    from mooc.solver import nsga2
+
+    parameter = inspect.signature(nsga2).parameters.get(key)
+    return None if parameter is None or parameter.default is inspect.Parameter.empty \
+        else parameter.default
 
 
 def seeded(settings: dict[str, Any]) -> dict[str, Any]:

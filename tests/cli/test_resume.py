@@ -158,3 +158,13 @@ def test_initial_points_given_to_a_resume_are_refused_in_words(tmp_path, capsys)
     points.write_text("x,y\n1,1\n")
     assert main(["solve", "--resume", checkpoint, "--initial", str(points)]) == 2
     assert "--initial" in capsys.readouterr().err
+
+
+def test_a_resume_may_restate_a_default_setting_but_not_change_it(tmp_path):
+    # '--constraints feasibility' on a resume of a run given no --constraints was refused:
+    # "'constraints' was None", though feasibility is what the run used
+    checkpoint = str(tmp_path / "run.ckpt")
+    mooc.load("binh_korn").solve(generations=2, checkpoint=checkpoint, **SETTINGS)
+    assert mooc.resume(checkpoint, generations=3, constraints="feasibility").n_generations == 3
+    with pytest.raises(mooc.MooError, match="'constraints' was 'feasibility'"):
+        mooc.resume(checkpoint, generations=4, constraints="penalty")
