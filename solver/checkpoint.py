@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import errno
+import hashlib
 import io
 import json
 import os
@@ -55,6 +56,8 @@ from mooc.solver.selection import Ranking
 #: unnormalized; 4: what the gradient steps learned
 FORMAT = 4
 _META = "meta.json"
+#: The array holding the digest of all the others (see :func:`_digest`).
+_DIGEST = "digest"
 #: How a checkpoint file (a zip archive of arrays) begins.
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -204,6 +207,7 @@ def save_checkpoint(path: str | os.PathLike[str], state: SolverState | None,
     if state is not None:
         meta["state"] = _pack_state(state, arrays)
     arrays[_META] = np.frombuffer(json.dumps(meta, default=_plain).encode(), dtype=np.uint8)
+    arrays[_DIGEST] = np.frombuffer(_digest(arrays).encode(), dtype=np.uint8)
     buffer = io.BytesIO()
     np.savez(buffer, allow_pickle=False, **arrays)
     write_bytes_atomically(path, buffer.getvalue())
@@ -233,13 +237,29 @@ def _read_arrays(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str
         try:
             with np.load(stream, allow_pickle=False) as data:
                 arrays = {name: data[name] for name in data.files}
+            digest = arrays.pop(_DIGEST, None)  # none in a checkpoint of an older mooc
+            changed = digest is not None and digest.tobytes() != _digest(arrays).encode()
             meta = json.loads(arrays.pop(_META).tobytes().decode())
         except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as error:
             raise ValueError(f"'{path}' is not a mooc checkpoint, or it is truncated or "
                              f"damaged ({error})") from None
+    if changed:
+        raise ValueError(f"'{path}' was changed after mooc wrote it; mooc resumes only "
+                         "checkpoints as it wrote them")
     if not isinstance(meta, dict):
         raise ValueError(f"'{path}' is not a mooc checkpoint")
     return meta, arrays
+
+
+def _digest(arrays: dict[str, np.ndarray]) -> str:
+    """sha256 of every array, its name, type and shape: a checkpoint edited by hand (a field
+    of another kind in its JSON document) is refused whole, not read into a run that fails."""
+    digest = hashlib.sha256()
+    for name in sorted(arrays):
+        array = np.ascontiguousarray(arrays[name])
+        digest.update(f"{name}|{array.dtype.str}|{array.shape}|".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
 
 
 def _pack_population(name: str, population: Population, arrays: dict[str, np.ndarray]) -> None:

@@ -168,6 +168,7 @@ def test_a_checkpoint_of_another_format_is_refused(tmp_path):
     meta = json.loads(arrays["meta.json"].tobytes().decode())
     meta["format"] = 1
     arrays["meta.json"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    del arrays["digest"]  # which a checkpoint of that format does not have
     with open(tmp_path / "old.ckpt", "wb") as file:
         np.savez(file, **arrays)
     with pytest.raises(ValueError, match="checkpoint of format 1; this version of mooc reads format 4"):
@@ -226,3 +227,28 @@ def test_the_archive_s_shadow_goes_through_a_checkpoint_file(tmp_path):
     search = nsga3_search(dtlz2_many_problem(4, n_var=7), population=12, generations=3,
                           seed=5, max_front=4, resume=loaded)
     np.testing.assert_array_equal(search.run.archive.shadow, state.archive_shadow)
+
+
+def test_a_checkpoint_edited_after_it_was_written_is_refused_whole(tmp_path):
+    # a field of another kind in its JSON document (generation: null, rng: 7) passed the
+    # reading and failed the resumed run with a TypeError, KeyError or AttributeError
+    import io
+    import json
+
+    from mooc.solver import FunctionProblem, nsga2
+    from mooc.solver.checkpoint import CheckpointFile, load_checkpoint
+
+    path = tmp_path / "run.ckpt"
+    problem = FunctionProblem(lambda X: X[:, :2], lower=np.zeros(3), upper=np.ones(3), n_obj=2)
+    nsga2(problem, population=8, generations=2, seed=1, checkpoint=CheckpointFile(path))
+    assert load_checkpoint(path)[0] is not None  # as written: read
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    meta = json.loads(arrays["meta.json"].tobytes().decode())
+    meta["state"]["generation"] = None
+    arrays["meta.json"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    path.write_bytes(buffer.getvalue())
+    with pytest.raises(ValueError, match="changed after mooc wrote it"):
+        load_checkpoint(path)
