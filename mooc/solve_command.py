@@ -295,9 +295,23 @@ def _resumed(args: argparse.Namespace) -> Any:
         args.workers, args.dask = note.get("workers"), note.get("dask")
     if args.evaluations is None:
         args.evaluations = note.get("evaluations")
+    else:
+        _check_same_evaluations(args.evaluations, note.get("evaluations"))
     if args.pick is None:
         args.pick = note.get("pick")
     return resumed
+
+
+def _check_same_evaluations(given: str, recorded: str | None) -> None:
+    """UsageError unless ``--evaluations`` on a resume names the file the run writes: the
+    rows of the run so far are in that file's spool, and another file would lack them."""
+    if recorded is None:
+        raise UsageError(f"--evaluations '{given}': the resumed run did not keep its "
+                         "evaluations from its start, so a file of them would lack rows; "
+                         "resume without --evaluations")
+    if os.path.normcase(os.path.abspath(given)) != os.path.normcase(recorded):
+        raise UsageError(f"--evaluations '{given}': the resumed run keeps its evaluations in "
+                         f"'{recorded}' (its rows so far are there); give that file or none")
 
 
 def _resumed_problem(args: argparse.Namespace, resumed: Any) -> tuple[Any, dict[str, Any]]:

@@ -168,3 +168,19 @@ def test_a_resume_may_restate_a_default_setting_but_not_change_it(tmp_path):
     assert mooc.resume(checkpoint, generations=3, constraints="feasibility").n_generations == 3
     with pytest.raises(mooc.MooError, match="'constraints' was 'feasibility'"):
         mooc.resume(checkpoint, generations=4, constraints="penalty")
+
+
+def test_a_resume_writes_the_evaluations_to_the_run_s_own_file_or_refuses(tmp_path, capsys):
+    # --evaluations with another file on a resume wrote a file without the earlier rows (they
+    # are in the first file's spool), silently; so did one for a run that kept none
+    first, other = tmp_path / "first.csv", tmp_path / "other.csv"
+    kept, plain = str(tmp_path / "kept.ckpt"), str(tmp_path / "plain.ckpt")
+    assert _solve(*RUN, "--generations", "2", "--evaluations", str(first), "--checkpoint",
+                  kept) == 0
+    assert _solve(*RUN, "--generations", "2", "--checkpoint", plain) == 0
+    assert _solve("--resume", kept, "--generations", "3", "--evaluations", str(other)) == 2
+    assert "keeps its evaluations in" in capsys.readouterr().err
+    assert _solve("--resume", plain, "--generations", "3", "--evaluations", str(other)) == 2
+    assert "did not keep its evaluations" in capsys.readouterr().err
+    assert not other.exists()
+    assert _solve("--resume", kept, "--generations", "3", "--evaluations", str(first)) == 0
