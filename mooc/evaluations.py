@@ -150,6 +150,15 @@ class EvaluationLog:
         spool, failures = self.spool_path, self.failures_path
         self._claim = _claimed(spool, self.target)
         size = os.fstat(self._claim.fileno()).st_size
+        if size < resume_rows * self.width * 8:  # another file than the run's, or none kept
+            if size:
+                self.release()
+            else:  # made just now: no trace left
+                spool.unlink(missing_ok=True)
+                self.release()
+            raise UsageError(f"cannot keep the evaluations in '{self.target}': the resumed run "
+                             f"has made {resume_rows:,}, whose rows are not in this file's "
+                             "spool; give the evaluations file the run started with, or none")
         self._claim.truncate(min(resume_rows * self.width * 8, size))
         if resume_rows and failures.exists():
             self.failures = {n: r for n, r in _read_failures(failures).items()
@@ -355,6 +364,10 @@ def start_log(problem: Any, evaluations: Any, resumed: Any = None) -> Evaluation
     resume_rows = 0 if resumed is None or resumed.state is None else \
         resumed.state.points_evaluated
     if evaluations is True:
+        if resume_rows:
+            raise UsageError(f"cannot keep the evaluations in memory: the resumed run has made "
+                             f"{resume_rows:,}, whose rows are not there; keep them in a file "
+                             "from the run's start (evaluations='FILE.csv'), or none")
         return EvaluationLog(problem, runner=problem.extern_runner, resume_rows=resume_rows)
     check_target(evaluations)
     return EvaluationLog(problem, evaluations, runner=problem.extern_runner,

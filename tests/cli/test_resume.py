@@ -184,3 +184,17 @@ def test_a_resume_writes_the_evaluations_to_the_run_s_own_file_or_refuses(tmp_pa
     assert "did not keep its evaluations" in capsys.readouterr().err
     assert not other.exists()
     assert _solve("--resume", kept, "--generations", "3", "--evaluations", str(first)) == 0
+
+
+def test_a_resume_in_python_keeps_the_evaluations_in_the_run_s_file_or_refuses(tmp_path):
+    # mooc.resume(..., evaluations="other.csv") wrote the new rows alone, and
+    # evaluations=True held only the resumed run's rows, both silently
+    problem = mooc.load("zdt1")
+    checkpoint, first = str(tmp_path / "run.ckpt"), tmp_path / "first.csv"
+    problem.solve(generations=2, checkpoint=checkpoint, evaluations=str(first), **SETTINGS)
+    for other in (str(tmp_path / "other.csv"), True):
+        with pytest.raises(mooc.MooError, match="whose rows are not"):
+            mooc.resume(checkpoint, generations=3, evaluations=other)
+    assert [p.name for p in tmp_path.iterdir() if "other" in p.name] == []  # no spool left
+    resumed = mooc.resume(checkpoint, generations=3, evaluations=str(first))
+    assert len(first.read_text().splitlines()) == resumed.n_evaluations + 1
