@@ -157,6 +157,19 @@ def test_granularity_reads_fractions_and_refuses_continuous_columns():
     assert exact_plan(problem).order == (0, 1)
 
 
+def test_the_step_of_coefficients_far_apart_is_read_from_their_ratio_not_its_float():
+    # 2e5 / 3e-5 is a float with a denominator of 2^19: read as that fraction, the step came
+    # out 2^19 times too fine, the unit lattice's coefficients beyond 1e12, and the front
+    # unproven (or, past 1e15, no point at all: HiGHS refused the model)
+    problem = LinearProblem(np.array([[1.0, 1.0], [-200000.0, -0.00003]]), np.zeros(2),
+                            np.zeros((0, 2)), np.zeros(0), lower=np.zeros(2), upper=np.ones(2),
+                            integral=np.ones(2, bool))
+    assert granularity(problem, 1) == pytest.approx(1e-5, rel=1e-9)
+    result = exact_front(problem)
+    assert result.proven
+    assert _same(result.F, _enumerate(problem))
+
+
 def test_one_objective_gives_the_proven_optimum():
     problem = LinearProblem(np.array([[-1.0, -1.0]]), [0.0], np.array([[2.0, 3.0]]), [12.0],
                             lower=np.zeros(2), upper=np.full(2, 10.0), integral=[True, True])
