@@ -170,6 +170,33 @@ def test_the_step_of_coefficients_far_apart_is_read_from_their_ratio_not_its_flo
     assert _same(result.F, _enumerate(problem))
 
 
+def test_a_continuous_objective_with_coefficients_far_apart_keeps_its_small_terms():
+    # minimize a + c, maximize 1e7 * a + 3 * c + sqrt(2) * y (a binary, c in 0..2, y real):
+    # divided by its largest coefficient, 3 * c and sqrt(2) * y fell below HiGHS's absolute
+    # gap of 1e-6, and the proven front was (0, 0) and (1, 1e7): two points, the first
+    # dominated by (0, sqrt(2))
+    problem = LinearProblem(np.array([[1.0, 1.0, 0.0], [-1e7, -3.0, -np.sqrt(2)]]),
+                            np.zeros(2), np.zeros((0, 3)), np.zeros(0), lower=np.zeros(3),
+                            upper=np.array([1.0, 2.0, 1.0]),
+                            integral=np.array([True, True, False]))
+    result = exact_front(problem)
+    assert result.proven
+    np.testing.assert_allclose(result.F, [[k, -(1e7 * min(k, 1) + 3 * max(k - 1, 0)
+                                                 + np.sqrt(2))] for k in range(4)], rtol=1e-12)
+
+
+def test_a_lattice_too_fine_for_its_coefficients_is_solved_as_continuous_not_refused():
+    # maximize 1e7 * a + 1e-9 * b + 3 * c: its lattice step is 1e-9, on which the coefficient
+    # of a is 1e16; HiGHS refused that model and the front had no point at all
+    problem = LinearProblem(np.array([[1.0, 1.0, 1.0], [-1e7, -1e-9, -3.0]]), np.zeros(2),
+                            np.zeros((0, 3)), np.zeros(0), lower=np.zeros(3),
+                            upper=np.array([1.0, 1.0, 2.0]), integral=np.ones(3, bool))
+    result = exact_front(problem)
+    assert not result.proven and result.complete
+    assert "span more than 1e+12" in result.message
+    np.testing.assert_allclose(result.F[:4], [[0, 0], [1, -1e7], [2, -1e7 - 3], [3, -1e7 - 6]])
+
+
 def test_one_objective_gives_the_proven_optimum():
     problem = LinearProblem(np.array([[-1.0, -1.0]]), [0.0], np.array([[2.0, 3.0]]), [12.0],
                             lower=np.zeros(2), upper=np.full(2, 10.0), integral=[True, True])
