@@ -11,7 +11,8 @@ whether its front will be proven; :func:`exact_front` runs it:
 - three or more objectives, all but at most one on a lattice: box decomposition (Kirlik and
   Sayın): every non-dominated point, proven;
 - otherwise the same algorithms with steps a fraction of each objective's range: every point
-  found is non-dominated, but the front is not proven complete (``proven=False``).
+  found is non-dominated, each objective's best point among them, but the front is not
+  proven complete (``proven=False``).
 
 Limits: ``timeout`` seconds and ``max_subproblems`` solves. A front cut short keeps the points
 found; ``complete`` is False and the message says how far the search got.

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from mooc.solver.exact import exact_front, exact_plan
@@ -195,6 +196,36 @@ def test_a_lattice_too_fine_for_its_coefficients_is_solved_as_continuous_not_ref
     assert not result.proven and result.complete
     assert "span more than 1e+12" in result.message
     np.testing.assert_allclose(result.F[:4], [[0, 0], [1, -1e7], [2, -1e7 - 3], [3, -1e7 - 6]])
+
+
+def _ideal(problem: LinearProblem) -> np.ndarray:
+    """Each objective's least value, by scipy.optimize.milp."""
+    A = sparse.vstack([problem.A_ub, problem.A_eq])
+    rows = [LinearConstraint(A, np.r_[np.full(len(problem.b_ub), -np.inf), problem.b_eq],
+                             np.r_[problem.b_ub, problem.b_eq])]
+    return np.array([milp(problem.C.toarray()[k], constraints=rows,
+                          integrality=problem.integral.astype(int),
+                          bounds=Bounds(problem.lower, problem.upper)).fun + problem.c0[k]
+                     for k in range(problem.n_obj)])
+
+
+@pytest.mark.parametrize("problem", [
+    # two objectives, neither on a lattice: the steps across f0's range passed over its least
+    # value (-1.25; the last point found had -1.24)
+    LinearProblem(np.array([[1.0, 4.0, -1.0, -2.0], [-2.0, 0.0, 0.0, 1.5]]), [-1.0, 0.0],
+                  np.zeros((0, 4)), np.zeros(0), lower=[1.0, 1.0, -3.5, 2.0],
+                  upper=[2.0, 3.0, -0.75, 3.0], integral=[False, True, False, True]),
+    # three objectives, none on a lattice: the boxes' steps passed over the least f1 and f2
+    LinearProblem(np.array([[-2.0, 0.1, -1.25], [-3.0, -1.0, 1.5], [-4.0, 0.0, 3.0]]),
+                  [0.0, -4.5, 0.0], np.array([[-2.0, -2.0, -1.0], [3.0, 3.0, 0.3]]),
+                  [-3.5, 5.7], lower=[-1.0, 0.0, -1.5], upper=[2.0, 1.0, 0.25],
+                  integral=[False, True, False]),
+])
+def test_a_front_that_is_not_proven_still_holds_each_objectives_best_point(problem):
+    result = exact_front(problem)
+    assert not result.proven and result.complete
+    np.testing.assert_allclose(result.F.min(axis=0), _ideal(problem), rtol=1e-7, atol=1e-7)
+    assert moocore.is_nondominated(result.F).all()
 
 
 def test_one_objective_gives_the_proven_optimum():
