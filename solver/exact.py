@@ -45,7 +45,9 @@ from mooc.solver.sorting import nondominated
 #: How a cut-short search's message names its stop reason.
 STOPPED_BY = {"timeout": "the time limit", "max_subproblems": "the subproblem limit",
               "interrupted": "Ctrl-C or SIGTERM (interrupted)",
-              "failed": "a subproblem HiGHS could not solve"}
+              "failed": "a subproblem HiGHS could not solve",
+              "unbounded": "a subproblem HiGHS found unbounded (it takes a variable's bound "
+                           "beyond 1e20 as infinite)"}
 
 
 @dataclass(frozen=True)

@@ -228,6 +228,17 @@ def test_a_front_that_is_not_proven_still_holds_each_objectives_best_point(probl
     assert moocore.is_nondominated(result.F).all()
 
 
+def test_an_objective_highs_finds_unbounded_is_named_as_such():
+    # a bound of 1e300 is infinite to HiGHS: the message said only that it "could not solve"
+    problem = LinearProblem(np.array([[-1.0, 1.0], [0.0, 1.0]]), np.zeros(2), np.zeros((0, 2)),
+                            np.zeros(0), lower=np.zeros(2), upper=np.array([1e300, 1.0]),
+                            integral=np.array([False, True]))
+    result = exact_front(problem)
+    assert result.stop_reason == "unbounded" and not result.proven and not result.infeasible
+    assert "a subproblem HiGHS found unbounded (it takes a variable's bound beyond 1e20 as " \
+           "infinite)" in result.message
+
+
 def test_one_objective_gives_the_proven_optimum():
     problem = LinearProblem(np.array([[-1.0, -1.0]]), [0.0], np.array([[2.0, 3.0]]), [12.0],
                             lower=np.zeros(2), upper=np.full(2, 10.0), integral=[True, True])
