@@ -11,7 +11,8 @@ whether its front will be proven; :func:`exact_front` runs it:
 - three or more objectives, all but at most one on a lattice: box decomposition (Kirlik and
   Sayın): every non-dominated point, proven;
 - otherwise the same algorithms with steps a fraction of each objective's range: every point
-  found is non-dominated, but the front is not proven complete (``proven=False``).
+  found is non-dominated, each objective's best point among them, but the front is not
+  proven complete (``proven=False``).
 
 Limits: ``timeout`` seconds and ``max_subproblems`` solves. A front cut short keeps the points
 found; ``complete`` is False and the message says how far the search got.
@@ -44,7 +45,9 @@ from mooc.solver.sorting import nondominated
 #: How a cut-short search's message names its stop reason.
 STOPPED_BY = {"timeout": "the time limit", "max_subproblems": "the subproblem limit",
               "interrupted": "Ctrl-C or SIGTERM (interrupted)",
-              "failed": "a subproblem HiGHS could not solve"}
+              "failed": "a subproblem HiGHS could not solve",
+              "unbounded": "a subproblem HiGHS found unbounded (it takes a variable's bound "
+                           "beyond 1e20 as infinite)"}
 
 
 @dataclass(frozen=True)
@@ -101,14 +104,15 @@ def out_of_range(problem: LinearProblem, /) -> str | None:
 def on_unit_lattices(problem: LinearProblem, steps: np.ndarray, /) -> LinearProblem:
     """``problem`` with each objective on a lattice (finite ``steps[k]``) divided by its step:
     its values are then whole numbers (plus a constant), whatever their size; and each other
-    objective divided by the power of two nearest its largest coefficient. HiGHS's
+    objective divided by the power of two nearest its smallest coefficient (or, when they
+    span more than :data:`SAFE_MAGNITUDE`, where the plan is not proven, nearest its largest
+    over half of that). HiGHS's
     tolerances (1e-7 feasibility and reduced costs, 1e-6 absolute gap) are absolute, so a
-    lattice of step 1e-6, or an objective whose coefficients are all about 1e-9, would be
-    below what it tells apart; a step or a coefficient of about 1 never is."""
+    lattice of step 1e-6, or a coefficient of about 1e-9, would be below what it tells apart
+    (a coefficient 1e-7 times the objective's largest, too, were that one scaled to 1); a
+    step or a coefficient of about 1 never is."""
     C = problem.C.toarray()  # type: ignore[union-attr]
-    largest = np.abs(C).max(axis=1, initial=0.0)
-    nearest_power = np.exp2(np.round(np.log2(np.where(largest > 0, largest, 1.0))))
-    scale = np.where(np.isfinite(steps), steps, nearest_power)
+    scale = np.where(np.isfinite(steps), steps, _continuous_scales(C))
     C = C / scale[:, None]
     C[np.isfinite(steps)] = np.round(C[np.isfinite(steps)])  # whole by the step's definition
     return LinearProblem(C, problem.c0 / scale, problem.A_ub, problem.b_ub, problem.A_eq,
@@ -116,12 +120,51 @@ def on_unit_lattices(problem: LinearProblem, steps: np.ndarray, /) -> LinearProb
                          integral=problem.integral)
 
 
+def _coefficient_sizes(C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each objective's smallest and largest coefficient size (1 and 1 when it has none)."""
+    sizes = np.abs(C)
+    largest = sizes.max(axis=1, initial=0.0)
+    smallest = np.where(sizes > 0, sizes, np.inf).min(axis=1, initial=np.inf)
+    return np.where(largest > 0, smallest, 1.0), np.where(largest > 0, largest, 1.0)
+
+
+def _continuous_scales(C: np.ndarray) -> np.ndarray:
+    """The power of two an objective not on a lattice is divided by (see
+    :func:`on_unit_lattices`)."""
+    smallest, largest = _coefficient_sizes(C)
+    return np.exp2(np.round(np.log2(np.maximum(smallest, 2 * largest / SAFE_MAGNITUDE))))
+
+
+def _too_wide(problem: LinearProblem, steps: np.ndarray, /) -> str | None:
+    """Why an objective not on a lattice cannot be solved to a proof, or None."""
+    smallest, largest = _coefficient_sizes(problem.C.toarray())  # type: ignore[union-attr]
+    if np.any(~np.isfinite(steps) & (largest / smallest > SAFE_MAGNITUDE)):
+        return f"an objective's coefficients span more than {SAFE_MAGNITUDE:g} in size, " \
+               "beyond what a MILP solver's tolerances tell apart"
+    return None
+
+
+_OR_TOO_FINE = ", or a step too fine for the size of their coefficients"
+
+
+def _usable_steps(problem: LinearProblem, steps: np.ndarray, /) -> np.ndarray:
+    """``steps`` without those whose unit lattice would put a coefficient beyond
+    :data:`SAFE_MAGNITUDE` (``1e6 * a + 1e-9 * b`` has the step 1e-9: on its unit lattice
+    the coefficient of ``a`` is 1e15, which HiGHS refuses): such an objective is solved as
+    one not on a lattice, in its own units, which HiGHS can take."""
+    largest = np.abs(problem.C.toarray()).max(axis=1, initial=0.0)  # type: ignore[union-attr]
+    with np.errstate(invalid="ignore"):
+        too_fine = largest / steps > SAFE_MAGNITUDE
+    return np.where(too_fine, np.nan, steps)
+
+
 def exact_plan(problem: LinearProblem, /) -> ExactPlan:
     """The algorithm :func:`exact_front` will run on ``problem`` (see the module)."""
-    steps = np.array([np.nan if (g := granularity(problem, k)) is None else g
-                      for k in range(problem.n_obj)])
+    steps = _usable_steps(problem, np.array([np.nan if (g := granularity(problem, k)) is None
+                                             else g for k in range(problem.n_obj)]))
     lattice = np.isfinite(steps)
-    too_large = out_of_range(problem) or out_of_range(on_unit_lattices(problem, steps))
+    too_large = out_of_range(problem) or out_of_range(on_unit_lattices(problem, steps)) or \
+        _too_wide(problem, steps)
     if too_large is not None:
         algorithm = {1: "single", 2: "epsilon-constraint"}.get(problem.n_obj, "box decomposition")
         return ExactPlan(algorithm, False, steps, (0, 1) if problem.n_obj == 2 else (0,),
@@ -136,14 +179,14 @@ def exact_plan(problem: LinearProblem, /) -> ExactPlan:
             return ExactPlan("dichotomy", True, steps, (0, 1))
         return ExactPlan("epsilon-constraint", False, steps, (0, 1),
                          "neither objective takes values on a lattice (both use continuous "
-                         "variables or non-rational coefficients)")
+                         f"variables or non-rational coefficients{_OR_TOO_FINE})")
     off = np.flatnonzero(~lattice)
     first = int(off[0]) if off.size else 0
     if off.size <= 1:
         return ExactPlan("box decomposition", True, steps, (first,))
     return ExactPlan("box decomposition", False, steps, (first,),
                      f"{off.size} objectives do not take values on a lattice (they use "
-                     "continuous variables or non-rational coefficients)")
+                     f"continuous variables or non-rational coefficients{_OR_TOO_FINE})")
 
 
 def exact_front(problem: LinearProblem, /, *, timeout: float | None = None,

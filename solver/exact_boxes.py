@@ -12,7 +12,8 @@ A new point splits every box it cuts; then the boxes inside ``[y, u]`` hold noth
 go. When the first solve is infeasible, the boxes inside ``[ideal, u]`` go. The search ends
 when no box is left: every non-dominated point has been found, provided the projected
 objectives take values on lattices (integral columns); otherwise the steps are a fraction of
-each objective's range and the front is not proven complete.
+each objective's range and the front is not proven complete (the best point of each
+projected objective not on a lattice is found first, so none is passed over).
 """
 
 from __future__ import annotations
@@ -39,9 +40,15 @@ class Box:
 
 
 def _split(boxes: list[Box], point: np.ndarray) -> list[Box]:
-    """Every box cut along each coordinate of ``point`` that lies strictly inside it."""
+    """Every box below whose upper corner ``point`` lies cut along each coordinate of it that
+    lies strictly inside the box; the others as they are (their points are all below
+    ``point`` in some objective: none is dominated by it, and cutting them only multiplies
+    the boxes: with five objectives, 97,000 of them after 68 points)."""
     out = []
     for box in boxes:
+        if not np.all(point < box.upper):
+            out.append(box)
+            continue
         parts = [box]
         for j, value in enumerate(point):
             if box.lower[j] < value < box.upper[j]:
@@ -77,6 +84,9 @@ def box_decomposition(search: Search, first: int) -> list[Box] | None:
     step = steps[others]
     lattice = np.isfinite(search.steps[others])
     cut = np.where(lattice, step / 2, step)
+    # steps a fraction of a range may pass over an objective's best point: each is found first
+    ends = [_lexicographic_end(search, k) for k, on in zip(others, lattice, strict=True)
+            if not on]
     search.boxes = [Box(ideal[others] - step, top + step)]
     found: list[np.ndarray] = []
     while search.boxes:
@@ -99,7 +109,20 @@ def box_decomposition(search: Search, first: int) -> list[Box] | None:
         projected = y[others]
         if not any(np.allclose(y, seen, rtol=1e-9, atol=1e-9) for seen in found):
             found.append(y)
-            search.add(x)
+            if not any(np.allclose(y, end, rtol=1e-9, atol=1e-9) for end in ends):
+                search.add(x)
             search.boxes = _split(search.boxes, projected)
         search.boxes = [b for b in search.boxes if not b.inside(projected, box.upper)]
     return []
+
+
+def _lexicographic_end(search: Search, k: int) -> np.ndarray:
+    """Add the point best in objective ``k`` and, among those, in the sum of all (so no point
+    dominates it); return its objectives."""
+    n_obj = search.problem.n_obj
+    upper = np.full(n_obj, np.inf)
+    best = search.solve(np.eye(n_obj)[k], upper)
+    assert best.x is not None  # the problem is feasible: its largest values were found
+    slack = search.margin(np.eye(n_obj)[k], best.value)
+    second = search.solve_within(np.ones(n_obj), upper, k, best.value, slack, exactly=True)
+    return search.add(best.x if second.x is None else second.x)

@@ -22,7 +22,8 @@ class ExactProgress:
 
 
 class Stop(Exception):
-    """A limit was reached (``reason``: timeout, max_subproblems, interrupted or failed)."""
+    """A limit was reached (``reason``: timeout, max_subproblems, interrupted, unbounded or
+    failed)."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -76,8 +77,8 @@ class Search:
             self.callback(ExactProgress(self.subproblems, len(self.X), self.elapsed()))
         if solved.status == "time_limit":
             raise Stop("timeout")
-        if solved.status == "failed":
-            raise Stop("failed")
+        if solved.status in ("failed", "unbounded"):
+            raise Stop(solved.status)
         return solved
 
     def lexmin(self, first: int, then: int | None, upper: np.ndarray,

@@ -8,7 +8,8 @@ second, lexicographic solve makes every point non-dominated, not only weakly). I
 no point is one step better. When ``f_a`` only takes values on a lattice (integral columns,
 coefficients with a common divisor ``g``), stepping by ``g`` visits every non-dominated point:
 the front is complete and proven. Otherwise the step is a fraction of ``f_a``'s range and each
-point found is non-dominated, but points between steps may be missed.
+point found is non-dominated, but points between steps may be missed (not the end best in
+``f_a``: it is found first).
 
 **Dichotomy** (Aneja and Nair, 1979; NISE, Cohon et al., 1979) for linear programs without
 integers: the two lexicographic ends, then, for two neighbouring points, the weighted sum
@@ -36,11 +37,14 @@ def epsilon_constraint(search: Search, a: int, b: int, step: float | None) -> fl
     if x is None:
         return None
     f = search.add(x)
+    end: np.ndarray | None = None  # the other end, kept when steps may pass over it
     if step is None:
         end = search.lexmin(a, b, inf)
         assert end is not None
-        width = f[a] - search.problem.objectives(end[None])[0][a]
-        cut = max(width / APPROXIMATE_STEPS, search.margin(np.eye(2)[a], f[a]))
+        f_end = search.problem.objectives(end[None])[0]
+        cut = max((f[a] - f_end[a]) / APPROXIMATE_STEPS, search.margin(np.eye(2)[a], f[a]))
+        if f_end[a] < f[a] - cut:
+            search.add(end)
     else:
         cut = step / 2  # values lie on a lattice of this step: half of it is a safe bound
     b_step = search.steps[b]
@@ -54,7 +58,11 @@ def epsilon_constraint(search: Search, a: int, b: int, step: float | None) -> fl
         x = search.lexmin(b, a, upper, lower)
         if x is None:
             return float(f[a])
-        f = search.add(x)
+        f = search.problem.objectives(x[None])[0]
+        if end is None or f[a] >= f_end[a] + cut:
+            search.add(x)
+        else:  # at the end already found, or a rounding away from it: nothing lies beyond
+            return float(f[a])
 
 
 def dichotomy(search: Search) -> bool:

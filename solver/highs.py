@@ -77,7 +77,8 @@ def _quiet_stdout() -> Iterator[None]:
 
 @dataclass(frozen=True)
 class Solved:
-    """One subproblem's outcome: ``status`` is optimal, infeasible, time_limit or failed."""
+    """One subproblem's outcome: ``status`` is optimal, infeasible, unbounded, time_limit or
+    failed."""
 
     status: str
     x: np.ndarray | None = None
@@ -161,6 +162,8 @@ class HighsModel:
             return Solved("infeasible")
         if status == statuses.kTimeLimit:
             return Solved("time_limit")
+        if status in (statuses.kUnbounded, statuses.kUnboundedOrInfeasible):
+            return Solved("unbounded")  # bounds are finite: only one HiGHS takes as infinite
         return Solved("failed")
 
     def _breaks_a_row(self, x: np.ndarray) -> bool:

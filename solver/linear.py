@@ -94,10 +94,25 @@ class LinearProblem:
 
 
 def _fraction(value: float) -> Fraction | None:
-    fraction = Fraction(value).limit_denominator(_DENOMINATOR)
-    if abs(float(fraction) - value) > 1e-12 * max(1.0, abs(value)):
-        return None
-    return fraction
+    """The fraction with the smallest denominator (up to a million) among the continued
+    fraction's convergents of ``value`` that lie within 1e-12 of its size, or None.
+
+    Not the closest fraction with a denominator up to a million: a float above a million or
+    so is itself such a fraction (``2e5 / 3e-5`` is ``3495253333333333 / 524288``), and
+    taking it for ``2e10 / 3`` would make the objective's step hundreds of thousands of
+    times finer than it is."""
+    tolerance = 1e-12 * max(1.0, abs(value))
+    exact = Fraction(value)
+    h, h_before, k, k_before = exact.numerator // exact.denominator, 1, 1, 0
+    rest = exact - h
+    while k <= _DENOMINATOR:
+        if abs(Fraction(h, k) - exact) <= tolerance:
+            return Fraction(h, k)
+        rest = 1 / rest  # not zero: the convergent h / k would have been exact
+        term = rest.numerator // rest.denominator
+        rest -= term
+        h, h_before, k, k_before = term * h + h_before, h, term * k + k_before, k
+    return None
 
 
 def granularity(problem: LinearProblem, k: int, /) -> float | None:

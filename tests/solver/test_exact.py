@@ -12,9 +12,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from mooc.solver.exact import exact_front, exact_plan
+from mooc.solver.exact_boxes import Box, _split
 from mooc.solver.linear import LinearProblem, granularity
 
 
@@ -155,6 +157,105 @@ def test_granularity_reads_fractions_and_refuses_continuous_columns():
     assert granularity(problem, 1) is None
     assert exact_plan(problem).algorithm == "epsilon-constraint"
     assert exact_plan(problem).order == (0, 1)
+
+
+def test_the_step_of_coefficients_far_apart_is_read_from_their_ratio_not_its_float():
+    # 2e5 / 3e-5 is a float with a denominator of 2^19: read as that fraction, the step came
+    # out 2^19 times too fine, the unit lattice's coefficients beyond 1e12, and the front
+    # unproven (or, past 1e15, no point at all: HiGHS refused the model)
+    problem = LinearProblem(np.array([[1.0, 1.0], [-200000.0, -0.00003]]), np.zeros(2),
+                            np.zeros((0, 2)), np.zeros(0), lower=np.zeros(2), upper=np.ones(2),
+                            integral=np.ones(2, bool))
+    assert granularity(problem, 1) == pytest.approx(1e-5, rel=1e-9)
+    result = exact_front(problem)
+    assert result.proven
+    assert _same(result.F, _enumerate(problem))
+
+
+def test_a_continuous_objective_with_coefficients_far_apart_keeps_its_small_terms():
+    # minimize a + c, maximize 1e7 * a + 3 * c + sqrt(2) * y (a binary, c in 0..2, y real):
+    # divided by its largest coefficient, 3 * c and sqrt(2) * y fell below HiGHS's absolute
+    # gap of 1e-6, and the proven front was (0, 0) and (1, 1e7): two points, the first
+    # dominated by (0, sqrt(2))
+    problem = LinearProblem(np.array([[1.0, 1.0, 0.0], [-1e7, -3.0, -np.sqrt(2)]]),
+                            np.zeros(2), np.zeros((0, 3)), np.zeros(0), lower=np.zeros(3),
+                            upper=np.array([1.0, 2.0, 1.0]),
+                            integral=np.array([True, True, False]))
+    result = exact_front(problem)
+    assert result.proven
+    np.testing.assert_allclose(result.F, [[k, -(1e7 * min(k, 1) + 3 * max(k - 1, 0)
+                                                 + np.sqrt(2))] for k in range(4)], rtol=1e-12)
+
+
+def test_a_lattice_too_fine_for_its_coefficients_is_solved_as_continuous_not_refused():
+    # maximize 1e7 * a + 1e-9 * b + 3 * c: its lattice step is 1e-9, on which the coefficient
+    # of a is 1e16; HiGHS refused that model and the front had no point at all
+    problem = LinearProblem(np.array([[1.0, 1.0, 1.0], [-1e7, -1e-9, -3.0]]), np.zeros(2),
+                            np.zeros((0, 3)), np.zeros(0), lower=np.zeros(3),
+                            upper=np.array([1.0, 1.0, 2.0]), integral=np.ones(3, bool))
+    result = exact_front(problem)
+    assert not result.proven and result.complete
+    assert "span more than 1e+12" in result.message
+    np.testing.assert_allclose(result.F[:4], [[0, 0], [1, -1e7], [2, -1e7 - 3], [3, -1e7 - 6]])
+
+
+def _ideal(problem: LinearProblem) -> np.ndarray:
+    """Each objective's least value, by scipy.optimize.milp."""
+    A = sparse.vstack([problem.A_ub, problem.A_eq])
+    rows = [LinearConstraint(A, np.r_[np.full(len(problem.b_ub), -np.inf), problem.b_eq],
+                             np.r_[problem.b_ub, problem.b_eq])]
+    return np.array([milp(problem.C.toarray()[k], constraints=rows,
+                          integrality=problem.integral.astype(int),
+                          bounds=Bounds(problem.lower, problem.upper)).fun + problem.c0[k]
+                     for k in range(problem.n_obj)])
+
+
+@pytest.mark.parametrize("problem", [
+    # two objectives, neither on a lattice: the steps across f0's range passed over its least
+    # value (-1.25; the last point found had -1.24)
+    LinearProblem(np.array([[1.0, 4.0, -1.0, -2.0], [-2.0, 0.0, 0.0, 1.5]]), [-1.0, 0.0],
+                  np.zeros((0, 4)), np.zeros(0), lower=[1.0, 1.0, -3.5, 2.0],
+                  upper=[2.0, 3.0, -0.75, 3.0], integral=[False, True, False, True]),
+    # three objectives, none on a lattice: the boxes' steps passed over the least f1 and f2
+    LinearProblem(np.array([[-2.0, 0.1, -1.25], [-3.0, -1.0, 1.5], [-4.0, 0.0, 3.0]]),
+                  [0.0, -4.5, 0.0], np.array([[-2.0, -2.0, -1.0], [3.0, 3.0, 0.3]]),
+                  [-3.5, 5.7], lower=[-1.0, 0.0, -1.5], upper=[2.0, 1.0, 0.25],
+                  integral=[False, True, False]),
+])
+def test_a_front_that_is_not_proven_still_holds_each_objectives_best_point(problem):
+    result = exact_front(problem)
+    assert not result.proven and result.complete
+    np.testing.assert_allclose(result.F.min(axis=0), _ideal(problem), rtol=1e-7, atol=1e-7)
+    assert moocore.is_nondominated(result.F).all()
+
+
+def test_an_objective_highs_finds_unbounded_is_named_as_such():
+    # a bound of 1e300 is infinite to HiGHS: the message said only that it "could not solve"
+    problem = LinearProblem(np.array([[-1.0, 1.0], [0.0, 1.0]]), np.zeros(2), np.zeros((0, 2)),
+                            np.zeros(0), lower=np.zeros(2), upper=np.array([1e300, 1.0]),
+                            integral=np.array([False, True]))
+    result = exact_front(problem)
+    assert result.stop_reason == "unbounded" and not result.proven and not result.infeasible
+    assert "a subproblem HiGHS found unbounded (it takes a variable's bound beyond 1e20 as " \
+           "infinite)" in result.message
+
+
+def test_a_point_above_a_box_in_one_objective_leaves_the_box_whole():
+    # no point of the box is dominated by it: cutting the box only multiplied the boxes (with
+    # five objectives, 97,000 boxes after 68 points; 1,906 subproblems took minutes)
+    box = Box(np.zeros(2), np.full(2, 4.0))
+    assert _split([box], np.array([2.0, 5.0])) == [box]
+    assert len(_split([box], np.array([2.0, 3.0]))) == 4
+
+
+def test_a_front_of_five_objectives_equals_enumeration():
+    C = np.array([[0, 0, 3, 5], [-5, -4, 4, 5], [-3, -2, 4, -1], [-2, 4, -3, -1],
+                  [2, 1, -5, -5]], dtype=float)
+    problem = LinearProblem(C, np.zeros(5), np.array([[3.0, 3.0, 3.0, 2.0]]), [6.0],
+                            lower=np.zeros(4), upper=np.full(4, 3.0), integral=np.ones(4, bool))
+    result = exact_front(problem, max_subproblems=1000)
+    assert result.proven
+    assert _same(result.F, _enumerate(problem))
 
 
 def test_one_objective_gives_the_proven_optimum():
