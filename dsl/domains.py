@@ -14,7 +14,7 @@ the single point where the divisor is 0.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import sympy
@@ -188,16 +188,19 @@ def _false_where_nan(relation: sympy.Basic, named: frozenset[str]) -> sympy.Basi
 
 
 def joined(logic: type[sympy.And] | type[sympy.Or], operands: list[sympy.Basic], *,
-           named: frozenset[str] = frozenset()) -> sympy.Basic:
+           named: Callable[[], frozenset[str]] = frozenset) -> sympy.Basic:
     """``logic(*operands)``; where sympy folded away a comparison with a value that may be NaN
     (``sqrt(x) < 1 or sqrt(x) >= 1`` is True to sympy, false in numpy at x < 0), each comparison
-    is first made false where its values are NaN, so the fold keeps that. ``named``: the
-    names of lets and extern results, whose values may be NaN."""
+    is first made false where its values are NaN, so the fold keeps that. ``named()``: the
+    names of lets and extern results, whose values may be NaN (asked only after a fold)."""
     result = logic(*operands)
-    if set().union(*(_may_be_nan(operand, named) for operand in operands)) <= \
-            _may_be_nan(result, named):
-        return result
+    before = set().union(*(operand.free_symbols for operand in operands))
+    if before <= result.free_symbols and \
+            set().union(*(_may_be_nan(operand, frozenset()) for operand in operands)) <= \
+            _may_be_nan(result, frozenset()):
+        return result  # nothing folded away
+    names = named()
     try:
-        return logic(*(_false_where_nan(operand, named) for operand in operands))
+        return logic(*(_false_where_nan(operand, names) for operand in operands))
     except (TypeError, ValueError):  # a condition holding a NaN, which sympy cannot fold
         return result

@@ -342,7 +342,7 @@ class ExpressionLowering(StaticValues):
     def expr_Logic(self, node: ast.Logic, env: dict) -> sympy.Basic:
         if node.op == "or":
             return joined(sympy.Or, [self.expr(operand, env) for operand in node.operands],
-                          named=self.computed_names())
+                          named=self.computed_names)
         operands, saved = [], self.guard
         try:  # in 'a and b', b is lowered knowing a holds
             for operand in node.operands:
@@ -350,7 +350,7 @@ class ExpressionLowering(StaticValues):
                 self.guard = self.guard | _conjuncts(operands[-1])
         finally:
             self.guard = saved
-        return joined(sympy.And, operands, named=self.computed_names())
+        return joined(sympy.And, operands, named=self.computed_names)
 
     def computed_names(self) -> frozenset[str]:
         """Names of the lets, objectives and externs lowered so far: their values may be NaN."""
