@@ -131,8 +131,11 @@ class _dask_client:
             # non-daemonic workers may start the child process that enforces a timeout; workers
             # started while Ctrl-C is ignored keep ignoring it: it is the main process's to handle
             with dask.config.set({"distributed.worker.daemon": False}), _interrupts_ignored():
+                # no dashboard; the scheduler's HTTP server on a free port (by default it
+                # binds 8787, and warns and moves when another process holds that)
                 self.cluster = LocalCluster(n_workers=int(count), threads_per_worker=1,
-                                            processes=True, dashboard_address=None,
+                                            processes=True, dashboard_address="127.0.0.1:0",
+                                            scheduler_kwargs={"dashboard": False},
                                             host="127.0.0.1")
             self.client = Client(self.cluster)
         else:

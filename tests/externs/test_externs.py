@@ -107,6 +107,24 @@ def test_the_same_front_serially_with_workers_and_with_dask(tmp_path) -> None:
     assert np.array_equal(serial, _front(problem, dask="local:2"))
 
 
+def test_a_local_dask_cluster_starts_when_another_process_holds_port_8787(tmp_path) -> None:
+    # the scheduler's HTTP server took Dask's default port 8787 and, finding it held (another
+    # cluster, a leftover of an earlier one), warned and moved: a warning the test suite
+    # takes for an error, and a line of Dask's on the user's screen
+    pytest.importorskip("dask.distributed", reason="the test extra installs dask")
+    import socket
+
+    problem = mooc.load(_model(tmp_path, options=""), allow_extern=True)
+    with socket.socket() as holder:
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            holder.bind(("0.0.0.0", 8787))
+            holder.listen()
+        except OSError:  # held already: the case itself
+            pass
+        assert np.array_equal(_front(problem), _front(problem, dask="local:1"))
+
+
 def test_a_vectorized_extern_gets_whole_arrays(tmp_path) -> None:
     problem = mooc.load(_model(tmp_path, "batch", "vectorized"), allow_extern=True)
     F = problem.evaluate([[1, 0.01, 0], [2, 0.1, 1]]).F
