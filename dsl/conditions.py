@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import sympy
 
-from mooc.dsl.symbols import RangeMax, RangeMin, negation
+from mooc.dsl.symbols import FOLDED_BRANCHES, RangeMax, RangeMin, negation
 
 COMPARE = {"<=": sympy.Le, ">=": sympy.Ge, "<": sympy.Lt, ">": sympy.Gt, "==": sympy.Eq,
            "!=": sympy.Ne}
-#: The most branches a comparison is taken apart into; beyond, it is left to sympy (an ``if``
-#: of ``if`` s on both sides multiplies their branches).
-MAX_BRANCHES = 64
+#: The most branches a comparison is taken apart into; beyond, it is left as it is (an ``if``
+#: of ``if`` s on both sides multiplies their branches), and the ``if`` holding it keeps them
+#: in place (:data:`~mooc.dsl.symbols.FOLDED_BRANCHES`, the same number).
+MAX_BRANCHES = FOLDED_BRANCHES
 
 
 def comparison(op: str, left: sympy.Expr, right: sympy.Expr) -> sympy.Basic:

@@ -135,9 +135,10 @@ def _continuous_scales(C: np.ndarray) -> np.ndarray:
     return np.exp2(np.round(np.log2(np.maximum(smallest, 2 * largest / SAFE_MAGNITUDE))))
 
 
-def _too_wide(problem: LinearProblem, steps: np.ndarray, /) -> str | None:
-    """Why an objective not on a lattice cannot be solved to a proof, or None."""
-    smallest, largest = _coefficient_sizes(problem.C.toarray())  # type: ignore[union-attr]
+def _too_wide(sizes: tuple[np.ndarray, np.ndarray], steps: np.ndarray, /) -> str | None:
+    """Why an objective not on a lattice cannot be solved to a proof, or None (``sizes``:
+    :func:`_coefficient_sizes`)."""
+    smallest, largest = sizes
     if np.any(~np.isfinite(steps) & (largest / smallest > SAFE_MAGNITUDE)):
         return f"an objective's coefficients span more than {SAFE_MAGNITUDE:g} in size, " \
                "beyond what a MILP solver's tolerances tell apart"
@@ -147,12 +148,12 @@ def _too_wide(problem: LinearProblem, steps: np.ndarray, /) -> str | None:
 _OR_TOO_FINE = ", or a step too fine for the size of their coefficients"
 
 
-def _usable_steps(problem: LinearProblem, steps: np.ndarray, /) -> np.ndarray:
+def _usable_steps(sizes: tuple[np.ndarray, np.ndarray], steps: np.ndarray, /) -> np.ndarray:
     """``steps`` without those whose unit lattice would put a coefficient beyond
     :data:`SAFE_MAGNITUDE` (``1e6 * a + 1e-9 * b`` has the step 1e-9: on its unit lattice
     the coefficient of ``a`` is 1e15, which HiGHS refuses): such an objective is solved as
     one not on a lattice, in its own units, which HiGHS can take."""
-    largest = np.abs(problem.C.toarray()).max(axis=1, initial=0.0)  # type: ignore[union-attr]
+    largest = sizes[1]
     with np.errstate(invalid="ignore"):
         too_fine = largest / steps > SAFE_MAGNITUDE
     return np.where(too_fine, np.nan, steps)
@@ -160,11 +161,12 @@ def _usable_steps(problem: LinearProblem, steps: np.ndarray, /) -> np.ndarray:
 
 def exact_plan(problem: LinearProblem, /) -> ExactPlan:
     """The algorithm :func:`exact_front` will run on ``problem`` (see the module)."""
-    steps = _usable_steps(problem, np.array([np.nan if (g := granularity(problem, k)) is None
-                                             else g for k in range(problem.n_obj)]))
+    sizes = _coefficient_sizes(problem.C.toarray())  # type: ignore[union-attr]
+    steps = _usable_steps(sizes, np.array([np.nan if (g := granularity(problem, k)) is None
+                                           else g for k in range(problem.n_obj)]))
     lattice = np.isfinite(steps)
     too_large = out_of_range(problem) or out_of_range(on_unit_lattices(problem, steps)) or \
-        _too_wide(problem, steps)
+        _too_wide(sizes, steps)
     if too_large is not None:
         algorithm = {1: "single", 2: "epsilon-constraint"}.get(problem.n_obj, "box decomposition")
         return ExactPlan(algorithm, False, steps, (0, 1) if problem.n_obj == 2 else (0,),
