@@ -84,55 +84,64 @@ def simulated_binary_crossover(
     SBX spread, and the two children's values are swapped with probability 0.5; other pairs
     are copied.
     """
-    # C-contiguous whatever the parents' layout: the children are written through flat views
+    # C-contiguous whatever the parents' layout: the children are written through a flat view
     children = np.ascontiguousarray(np.concatenate([first, second]))
     y1, y2 = np.minimum(first, second), np.maximum(first, second)
-    # Row 0: the room from the lower parent down to the lower bound; row 1: from the upper
-    # parent up to the upper bound.
-    rooms = np.concatenate([y1 - lower, upper - y2]).reshape(2, -1)
-    gap = y2 - y1
     # One uniform number u per variable of each pair decides all three draws: the variable is
     # crossed if u < 0.5; then 4u is uniform on [0, 2) by itself, its whole part decides the
     # swap and its fraction, moved half a step off 0, is the spread's uniform number on (0, 1).
     # (Single precision is plenty.)
     u = rng.random(first.shape, dtype=np.float32)
-    picked = u < 0.5
-    picked &= crosses[:, None]
-    picked &= gap > _SAME_VALUE
-    at = picked.reshape(-1).nonzero()[0]
-    quarter = u.take(at)  # (take without an axis reads the flattened array)
-    swap = quarter >= 0.25
-    uniform = 4.0 * quarter.astype(float)
-    uniform -= swap - _HALF_STEP
-    room = rooms.take(at, axis=1)
-    np.maximum(room, 0.0, out=room)  # log(x) of a point at a bound may round just past it
-    half = gap.take(at)
-    half *= 0.5
-    # alpha = 2 - (1 + room / half) ** -(eta + 1); the power by squarings for the default eta
-    # (and Deb's "scaled if scaled <= 1 else 1 / (2 - scaled)" below, to the power 1 / (eta + 1),
-    # by square roots): several times cheaper than a general power, or a log and an exp
-    with np.errstate(over="ignore"):  # room beyond the float range of gaps: alpha is 2
-        alpha = power(np.add(1.0, room / half), -(eta + 1.0))
-    np.subtract(2.0, alpha, out=alpha)
-    scaled = uniform * alpha  # the same uniform number for both children
-    # scaled is in (0, 2): Deb's branch without a branch
-    base = np.minimum(scaled, 1.0) / (2.0 - np.maximum(scaled, 1.0))
-    spread = power(base, 1.0 / (eta + 1.0))
-    spread *= half
-    np.minimum(spread, room + half, out=spread)  # children stay within the bounds
-    middle = y1.take(at) + half
-    below, above = middle - spread[0], middle + spread[1]
+    # Parents near the float range's ends: halves, whose differences do not overflow; a room
+    # beyond the float range of gaps overflows to infinity, which gives alpha = 2 below.
+    with np.errstate(over="ignore", invalid="ignore"):
+        half_gap = np.multiply(y2, 0.5)
+        half_gap -= np.multiply(y1, 0.5)
+        picked = u < 0.5
+        picked &= crosses[:, None]
+        picked &= half_gap > 0.5 * _SAME_VALUE
+        at = np.flatnonzero(picked)
+        # Row 0: the room from the lower parent down to the lower bound; row 1: from the upper
+        # parent up to the upper bound.
+        rooms = np.empty((2, *first.shape))
+        np.subtract(y1, lower, out=rooms[0])
+        np.subtract(upper, y2, out=rooms[1])
+        room = rooms.reshape(2, -1).take(at, axis=1)
+        np.maximum(room, 0.0, out=room)  # log(x) of a point at a bound may round just past it
+        quarter = u.take(at)  # (take without an axis reads the flattened array)
+        swap = quarter >= 0.25
+        uniform = np.multiply(quarter, 4.0, dtype=float)
+        uniform -= swap
+        uniform += _HALF_STEP
+        half = half_gap.take(at)
+        # alpha = 2 - (1 + room / half) ** -(eta + 1); the power by squarings for the default
+        # eta (and Deb's "scaled if scaled <= 1 else 1 / (2 - scaled)" below, to the power
+        # 1 / (eta + 1), by square roots): several times cheaper than a general power
+        alpha = np.divide(room, half)
+        alpha += 1.0
+        alpha = power(alpha, -(eta + 1.0))
+        np.subtract(2.0, alpha, out=alpha)
+        alpha *= uniform  # scaled: the same uniform number for both children, in (0, 2)
+        base = np.minimum(alpha, 1.0)  # Deb's branch without a branch
+        np.maximum(alpha, 1.0, out=alpha)
+        np.subtract(2.0, alpha, out=alpha)
+        base /= alpha
+        spread = power(base, 1.0 / (eta + 1.0))
+        spread *= half
+        room += half
+        np.minimum(spread, room, out=spread)  # children stay within the bounds
+        middle = y1.take(at)
+        middle += half
+        below = np.subtract(middle, spread[0])
+        above = np.add(middle, spread[1], out=middle)
     # The child below goes to the first child and the one above to the second, or the other
-    # way round when swapped.
-    placed = np.where(swap, above, below)
-    halves = children.reshape(2, -1)
-    halves[0][at] = placed
-    with np.errstate(over="ignore", invalid="ignore"):  # parents near the float range's ends
-        below += above
-        below -= placed
-    if not np.isfinite(below).all():  # there the other child is taken as it is
-        below = np.where(np.isfinite(below), below, np.where(swap, middle - spread[0], above))
-    halves[1][at] = below
+    # way round when swapped: flat positions in the first or the second half of the children.
+    flat = children.reshape(-1)
+    to_second = np.multiply(swap, first.size, dtype=np.intp)
+    flat[at + to_second] = below
+    at += first.size
+    at -= to_second
+    flat[at] = above
     np.maximum(children, lower, out=children)  # against rounding at the bounds
     return np.minimum(children, upper, out=children)
 

@@ -62,6 +62,18 @@ def test_offspring_with_bounds_near_the_float_range_s_ends_come_without_a_warnin
     assert (children >= lower).all() and (children <= upper).all()
 
 
+def test_sbx_of_parents_farther_apart_than_the_float_range_gives_finite_children():
+    # the parents' difference overflows: it was computed whole, with a warning, and a child
+    # could be inf - inf
+    lower, upper = np.array([-1.7e308]), np.array([1.7e308])
+    first, second = np.full((200, 1), -1.5e308), np.full((200, 1), 1.5e308)
+    children = simulated_binary_crossover(first, second, lower, upper, np.ones(200, dtype=bool),
+                                          eta=15.0, rng=np.random.default_rng(0))
+    assert np.isfinite(children).all()
+    assert (children >= lower).all() and (children <= upper).all()
+    assert 0.4 < np.mean(children != np.concatenate([first, second])) < 0.6
+
+
 def test_sbx_copies_pairs_that_do_not_cross():
     rng = np.random.default_rng(2)
     parents = pairs(10, rng)
