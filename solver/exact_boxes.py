@@ -29,41 +29,54 @@ APPROXIMATE_STEPS = 20
 
 
 @dataclass(frozen=True)
-class Box:
-    """``[lower, upper]`` in the space of the projected objectives."""
+class Boxes:
+    """Boxes ``[lower[i], upper[i]]`` in the space of the projected objectives, one per row, in
+    the order the search made them (the first of the largest is searched first)."""
 
     lower: np.ndarray
     upper: np.ndarray
 
-    def inside(self, lower: np.ndarray, upper: np.ndarray) -> bool:
-        return bool(np.all(self.lower >= lower) and np.all(self.upper <= upper))
+    def __len__(self) -> int:
+        return int(self.lower.shape[0])
+
+    def without_inside(self, lower: np.ndarray, upper: np.ndarray, /) -> Boxes:
+        """These boxes but those inside ``[lower, upper]``."""
+        inside = np.all(self.lower >= lower, axis=1) & np.all(self.upper <= upper, axis=1)
+        return Boxes(self.lower[~inside], self.upper[~inside])
+
+    def split(self, point: np.ndarray, /) -> Boxes:
+        """Every box below whose upper corner ``point`` lies cut along each coordinate of it
+        that lies strictly inside the box, into its ``2**cuts`` parts (in place of the box, the
+        first coordinate's cut deciding their order first); the others as they are (their
+        points are all below ``point`` in some objective: none is dominated by it, and cutting
+        them only multiplies the boxes: with five objectives, 97,000 of them after 68
+        points)."""
+        below = np.all(point < self.upper, axis=1)
+        cuts = below[:, None] & (self.lower < point) & (point < self.upper)
+        counts = cuts.sum(axis=1)
+        parts = np.left_shift(1, counts)
+        box = np.repeat(np.arange(len(self)), parts)
+        # the part's number within its box; its bits, the first cut coordinate's highest,
+        # say which side of each cut it is on (0: below the point, 1: above it)
+        number = np.arange(box.shape[0]) - np.repeat(np.cumsum(parts) - parts, parts)
+        later_cuts = np.cumsum(cuts[:, ::-1], axis=1)[:, ::-1] - cuts
+        above = (number[:, None] >> later_cuts[box]) & 1 == 1
+        cut = cuts[box]
+        lower = np.where(cut & above, point, self.lower[box])
+        upper = np.where(cut & ~above, point, self.upper[box])
+        return Boxes(lower, upper)
 
 
-def _split(boxes: list[Box], point: np.ndarray) -> list[Box]:
-    """Every box below whose upper corner ``point`` lies cut along each coordinate of it that
-    lies strictly inside the box; the others as they are (their points are all below
-    ``point`` in some objective: none is dominated by it, and cutting them only multiplies
-    the boxes: with five objectives, 97,000 of them after 68 points)."""
-    out = []
-    for box in boxes:
-        if not np.all(point < box.upper):
-            out.append(box)
-            continue
-        parts = [box]
-        for j, value in enumerate(point):
-            if box.lower[j] < value < box.upper[j]:
-                cut = []
-                for part in parts:
-                    upper, lower = part.upper.copy(), part.lower.copy()
-                    upper[j], lower[j] = value, value
-                    cut += [Box(part.lower, upper), Box(lower, part.upper)]
-                parts = cut
-        out += parts
-    return out
+def _seen(found: list[np.ndarray], y: np.ndarray) -> bool:
+    """Whether ``y`` is one of ``found`` (to a relative and absolute 1e-9)."""
+    if not found:
+        return False
+    known = np.array(found)
+    return bool(np.any(np.all(np.abs(y - known) <= 1e-9 + 1e-9 * np.abs(known), axis=1)))
 
 
-def box_decomposition(search: Search, first: int) -> list[Box] | None:
-    """Fill ``search`` with the front (see the module); returns the boxes left, [] when done
+def box_decomposition(search: Search, first: int) -> Boxes | None:
+    """Fill ``search`` with the front (see the module); returns the boxes left, none when done
     (the caller catches Stop and reads ``search.boxes``), None when infeasible."""
     problem = search.problem
     others = [k for k in range(problem.n_obj) if k != first]
@@ -87,17 +100,17 @@ def box_decomposition(search: Search, first: int) -> list[Box] | None:
     # steps a fraction of a range may pass over an objective's best point: each is found first
     ends = [_lexicographic_end(search, k) for k, on in zip(others, lattice, strict=True)
             if not on]
-    search.boxes = [Box(ideal[others] - step, top + step)]
+    search.boxes = Boxes((ideal[others] - step)[None], (top + step)[None])
     found: list[np.ndarray] = []
-    while search.boxes:
-        volumes = [np.prod(b.upper - ideal[others]) for b in search.boxes]
-        box = search.boxes[int(np.argmax(volumes))]
+    while len(search.boxes):
+        boxes = search.boxes
+        largest = int(np.argmax(np.prod(boxes.upper - ideal[others], axis=1)))
+        box_upper = boxes.upper[largest].copy()
         upper = np.full(problem.n_obj, np.inf)
-        upper[others] = box.upper - cut
+        upper[others] = box_upper - cut
         first_solve = search.solve(np.eye(problem.n_obj)[first], upper)
         if first_solve.x is None:
-            search.boxes = [b for b in search.boxes if not b.inside(ideal[others] - step,
-                                                                    box.upper)]
+            search.boxes = boxes.without_inside(ideal[others] - step, box_upper)
             continue
         lattice_first = np.isfinite(steps[first])
         slack = steps[first] / 2 if lattice_first else \
@@ -107,13 +120,13 @@ def box_decomposition(search: Search, first: int) -> list[Box] | None:
         x = first_solve.x if second.x is None else second.x
         y = problem.objectives(x[None])[0]
         projected = y[others]
-        if not any(np.allclose(y, seen, rtol=1e-9, atol=1e-9) for seen in found):
+        if not _seen(found, y):
             found.append(y)
-            if not any(np.allclose(y, end, rtol=1e-9, atol=1e-9) for end in ends):
+            if not _seen(ends, y):
                 search.add(x)
-            search.boxes = _split(search.boxes, projected)
-        search.boxes = [b for b in search.boxes if not b.inside(projected, box.upper)]
-    return []
+            boxes = boxes.split(projected)
+        search.boxes = boxes.without_inside(projected, box_upper)
+    return search.boxes
 
 
 def _lexicographic_end(search: Search, k: int) -> np.ndarray:

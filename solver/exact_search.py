@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,7 +40,7 @@ class Search:
     callback: Callable[[ExactProgress], object] | None = None
     steps: np.ndarray = field(default_factory=lambda: np.zeros(0))  # NaN: no lattice
     reached: float = float("nan")  # how far the search got, for a cut-short message
-    boxes: list = field(default_factory=list)  # box decomposition: the boxes left
+    boxes: Sized = ()  # box decomposition: the boxes left
     started: float = field(default_factory=time.perf_counter)
     X: list[np.ndarray] = field(default_factory=list)
     F: list[np.ndarray] = field(default_factory=list)

@@ -16,7 +16,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from mooc.solver.exact import exact_front, exact_plan
-from mooc.solver.exact_boxes import Box, _split
+from mooc.solver.exact_boxes import Boxes
 from mooc.solver.linear import LinearProblem, granularity
 
 
@@ -243,9 +243,27 @@ def test_an_objective_highs_finds_unbounded_is_named_as_such():
 def test_a_point_above_a_box_in_one_objective_leaves_the_box_whole():
     # no point of the box is dominated by it: cutting the box only multiplied the boxes (with
     # five objectives, 97,000 boxes after 68 points; 1,906 subproblems took minutes)
-    box = Box(np.zeros(2), np.full(2, 4.0))
-    assert _split([box], np.array([2.0, 5.0])) == [box]
-    assert len(_split([box], np.array([2.0, 3.0]))) == 4
+    box = Boxes(np.zeros((1, 2)), np.full((1, 2), 4.0))
+    whole = box.split(np.array([2.0, 5.0]))
+    assert np.array_equal(whole.lower, box.lower) and np.array_equal(whole.upper, box.upper)
+    assert len(box.split(np.array([2.0, 3.0]))) == 4
+
+
+def test_boxes_split_into_their_parts_in_order():
+    boxes = Boxes(np.array([[0.0, 0.0, 0.0], [5.0, 5.0, 5.0], [0.0, 0.0, 0.0]]),
+                  np.array([[4.0, 4.0, 4.0], [9.0, 9.0, 9.0], [4.0, 2.0, 4.0]]))
+    split = boxes.split(np.array([1.0, 3.0, 1.0]))
+    # the first box in 8 parts, the first coordinate's cut deciding first; the second (the
+    # point is not below its upper corner) as it was, and the third too (the point is above it
+    # in the second coordinate)
+    assert len(split) == 8 + 1 + 1
+    parts = [(lo.tolist(), up.tolist()) for lo, up in zip(split.lower, split.upper, strict=True)]
+    assert parts[:8] == [
+        ([0, 0, 0], [1, 3, 1]), ([0, 0, 1], [1, 3, 4]), ([0, 3, 0], [1, 4, 1]),
+        ([0, 3, 1], [1, 4, 4]), ([1, 0, 0], [4, 3, 1]), ([1, 0, 1], [4, 3, 4]),
+        ([1, 3, 0], [4, 4, 1]), ([1, 3, 1], [4, 4, 4])]
+    assert parts[8:] == [([5, 5, 5], [9, 9, 9]), ([0, 0, 0], [4, 2, 4])]
+    assert len(split.without_inside(np.array([1.0, 3.0, 1.0]), np.full(3, 4.0))) == 9
 
 
 def test_a_front_of_five_objectives_equals_enumeration():
