@@ -109,8 +109,9 @@ class ExpressionChecks:
         return getattr(self, "expr_" + type(node).__name__)(node, local)  # type: ignore[no-any-return]
 
     def expr_Number(self, node: ast.Number, local: dict) -> tuple[str, bool]:
-        if not math.isfinite(node.value):
-            raise fail(f"{node.text} is not a finite number: the largest is about 1.8e308",
+        if not math.isfinite(node.value):  # the number cut short: it may have 5,000 digits
+            shown = node.text if len(node.text) <= 40 else node.text[:37] + "..."
+            raise fail(f"{shown} is not a finite number: the largest is about 1.8e308",
                        node.span)
         return "number", False
 

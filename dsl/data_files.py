@@ -50,6 +50,12 @@ def read_text(path: Path, shown: str) -> str:
         raise DataError(error.message, error.span) from None
 
 
+def shown_text(text: str) -> str:
+    """A file's ``text`` quoted for a message, cut short (a number may have thousands of
+    digits)."""
+    return f"'{text}'" if len(text) <= 40 else f"'{text[:37]}...'"
+
+
 def span_at(source: ast.SourceFile, offset: int, end: int | None = None) -> ast.Span:
     """The span of ``source.text[offset:end]`` (cut at the end of its first line)."""
     text = source.text
@@ -140,23 +146,24 @@ class Table:
             if self.source is None and np.isnan(values[row]):  # a null in a Parquet column
                 raise self.error(row, column, "expected a number, but found an empty cell")
             raise self.error(row, column, f"expected a finite number, but found "
-                                          f"'{self.text(row, column).strip()}'")
+                                          f"{shown_text(self.text(row, column).strip())}")
         return values
 
     def _numbers_slowly(self, column: int) -> np.ndarray:
         """Cell by cell, to find the one that is not a number (and say where)."""
         out = np.empty(self.n_rows)
         for row, cell in enumerate(self.cells[column]):
-            shown = self.text(row, column).strip()
+            text = self.text(row, column).strip()
+            shown = shown_text(text)
             if _loose_numbers([cell]):
                 raise self.error(row, column, f"expected a number written with the digits 0-9 "
-                                              f"(no '_' or other scripts), but found '{shown}'")
+                                              f"(no '_' or other scripts), but found {shown}")
             try:
                 if isinstance(cell, (bool, np.bool_)) or cell is None:
                     raise ValueError
                 out[row] = float(cell)
             except (TypeError, ValueError):
-                found = f"'{shown}'" if shown else "an empty cell"
+                found = shown if text else "an empty cell"
                 raise self.error(row, column, f"expected a number, but found {found}") from None
         return out
 

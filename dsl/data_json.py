@@ -36,6 +36,34 @@ def path_text(path: tuple[object, ...]) -> str:
     return "".join(f"[{step!r}]" for step in path) or "the top level"
 
 
+class LongInteger(float):
+    """A JSON integer of more digits than Python converts to an int (4,300 unless set
+    otherwise; more would take it quadratic time): far beyond floating point, so it stands as
+    the infinity it is beyond, refused where a finite number is wanted, and keeps its digits
+    for messages and for a set's labels."""
+
+    digits: str
+
+    def __new__(cls, digits: str) -> LongInteger:
+        number = super().__new__(cls, digits)
+        number.digits = digits
+        return number
+
+    def __repr__(self) -> str:
+        return self.digits
+
+    __str__ = __repr__
+
+
+def json_int(digits: str) -> int | float:
+    """A JSON integer: an int, or a :class:`LongInteger` beyond the digits Python converts
+    (Python's own error would name neither the file nor the place)."""
+    try:
+        return int(digits)
+    except ValueError:
+        return LongInteger(digits)
+
+
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for key, value in pairs:
@@ -50,7 +78,7 @@ def read_json(path: Path, shown: str) -> JsonDocument:
     text = read_text(path, shown)
     source = ast.SourceFile(shown, text)
     try:
-        value = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+        value = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_int=json_int)
     except json.JSONDecodeError as error:
         span = span_at(source, min(error.pos, max(len(text) - 1, 0)))
         raise DataError(f"this is not valid JSON: {error.msg}", span) from None
@@ -67,7 +95,7 @@ _SPACE = re.compile(r"[ \t\n\r]*")
 def locate(text: str, path: tuple[object, ...], *, key: bool = False) -> tuple[int, int]:
     """Start and end offsets in the JSON ``text`` of the value ``path`` leads to (of its key,
     with ``key``). Only used to report an error, so it reads the text again from the start."""
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_int=json_int)
     position = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
     key_at = (position, position)
     for step in path:

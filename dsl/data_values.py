@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mooc.dsl.data_json import JsonDocument, path_text
+from mooc.dsl.data_files import shown_text
+from mooc.dsl.data_json import JsonDocument, LongInteger, path_text
 from mooc.dsl.names import did_you_mean
 from mooc.errors import DataError
 
@@ -109,7 +110,8 @@ class TreeValue(DataValue):
                                         '["bolt", "nut"]')
         labels = []
         for k, item in enumerate(value):
-            if isinstance(item, (bool, np.bool_)) or not isinstance(item, (str, int, np.integer)):
+            if isinstance(item, (bool, np.bool_)) or \
+                    not isinstance(item, (str, int, np.integer, LongInteger)):
                 raise self.error((*self.path, k), f"a label of '{name}' is a name or a whole "
                                                   f"number, not {shown_value(item)}")
             label = str(item).strip()
@@ -203,9 +205,9 @@ def offset_on(axis: Axis, key: object) -> int | None:
 def not_on_axis(key: object, axis: Axis) -> str:
     if axis.labels is not None:
         origin = f" (its labels are from {axis.origin})" if axis.origin else ""
-        return (f"'{key}' is not a label of the set '{axis.name}'{origin}"
+        return (f"{shown_text(str(key))} is not a label of the set '{axis.name}'{origin}"
                 f"{did_you_mean(str(key), axis.labels)}")
-    return f"'{key}' is not an index in the range {axis.name}"
+    return f"{shown_text(str(key))} is not an index in the range {axis.name}"
 
 
 def _regular_numbers(node: list | tuple, axes: tuple[Axis, ...]) -> np.ndarray | None:

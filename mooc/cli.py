@@ -145,7 +145,8 @@ def _add_solver_options(solve: argparse.ArgumentParser) -> None:
     output.add_argument("--plot", metavar="FILE", action="append", default=[],
                         help="draw the front to FILE (.png, .svg or .pdf; needs matplotlib)")
     output.add_argument("--report", metavar="FILE",
-                        help="write a self-contained interactive HTML report")
+                        help="write a self-contained interactive HTML report to FILE (.html or "
+                        ".htm)")
     output.add_argument("--reference", nargs="?", const="library", metavar="FRONT",
                         help="report hypervolume, IGD and IGD+ against the library problem's "
                         "true front, or against a CSV file of objective vectors")

@@ -52,7 +52,13 @@ def run_program(target: str, folder: str, point: dict[str, Any], timeout: float 
     if process.returncode != 0:
         tail = stderr.strip().splitlines()[-1:] or [""]
         raise RuntimeError(f"exit code {process.returncode} {tail[0]}".strip())
-    return json.loads(stdout)
+    try:
+        return json.loads(stdout)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # Python's words: "Exceeds the limit (4300 digits) for integer ..."
+        raise ValueError("expected numbers in the float range, got an integer of thousands "
+                         "of digits") from None
 
 
 def _kill(process: subprocess.Popen[str]) -> None:

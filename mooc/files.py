@@ -125,7 +125,13 @@ def _record_path(path: Path) -> Path:
 def read_record(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The run record of a CSV output (from its side file), a JSON output or a side file."""
     with open(_record_path(Path(path)), encoding="utf-8") as stream:
-        document = json.load(stream)
+        try:
+            document = json.load(stream)
+        except json.JSONDecodeError:
+            raise
+        except ValueError:  # Python's words: "Exceeds the limit (4300 digits) for integer..."
+            raise ValueError("it holds an integer of thousands of digits, which no run writes"
+                             ) from None
     if not isinstance(document, dict) or "metadata" not in document:
         raise ValueError("it holds no run record")
     return document

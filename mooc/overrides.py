@@ -36,8 +36,9 @@ def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
 
 def _parsed_value(name: str, text: str) -> Any:
     """``text`` as a finite number or a (nested) list or object of them; ParameterError
-    otherwise. An integer of more digits than Python converts (4,300) is taken as the float
-    it is beyond the range of, so it is refused as not finite, as a long one is."""
+    otherwise. An integer of more digits than Python converts (4,300 unless set otherwise) is
+    taken as the float it is beyond the range of, so it is refused as not finite, as a long
+    one is."""
     try:
         value = json.loads(text, parse_int=_json_int)
     except ValueError:  # JSONDecodeError included
@@ -52,7 +53,10 @@ def _parsed_value(name: str, text: str) -> Any:
 
 
 def _json_int(digits: str) -> int | float:
-    return int(digits) if len(digits) <= 4000 else float(digits)
+    try:
+        return int(digits)
+    except ValueError:  # more digits than Python converts: beyond floating point too
+        return float(digits)
 
 
 def _is_numeric(value: Any) -> bool:

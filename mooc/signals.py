@@ -47,16 +47,26 @@ def caused_by_interrupt(error: BaseException) -> bool:
     return isinstance(cause, KeyboardInterrupt) or mooc._interrupted
 
 
+class Terminated(KeyboardInterrupt):
+    """What SIGTERM raises: every ``except KeyboardInterrupt`` takes it as Ctrl-C.
+
+    Not KeyboardInterrupt itself, because CPython remembers a KeyboardInterrupt (that exact
+    class) leaving any ``exec`` or ``eval`` of a string (namedtuple and dataclass make their
+    methods so), even when the caller catches it; ``python -m mooc`` then ends by SIGINT
+    after the command has returned 143. A subclass is not remembered."""
+
+
 def _terminate_as_interrupt(signum: int, frame: Any) -> None:
     Stopping.terminated = True
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
-    raise KeyboardInterrupt
+    raise Terminated
 
 
 @contextlib.contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
-    """Meanwhile, SIGTERM raises KeyboardInterrupt in the main thread (as Ctrl-C does), and
-    :class:`Stopping` remembers it. Nothing changes outside the main thread."""
+    """Meanwhile, SIGTERM raises :class:`Terminated`, a KeyboardInterrupt, in the main thread
+    (as Ctrl-C does), and :class:`Stopping` remembers it. Nothing changes outside the main
+    thread."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return

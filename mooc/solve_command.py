@@ -15,6 +15,7 @@ from mooc.errors import MooWarning, UsageError
 
 _OUTPUT_SUFFIXES = {".csv", ".json"}
 _PLOT_SUFFIXES = {".png", ".svg", ".pdf"}
+_REPORT_SUFFIXES = {".html", ".htm"}
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
@@ -44,6 +45,9 @@ def _check_paths(args: argparse.Namespace) -> None:
         if Path(path).suffix not in _PLOT_SUFFIXES:
             raise UsageError(f"--plot takes a .png, .svg or .pdf file name, but was given "
                              f"'{path}'")
+    if args.report and Path(args.report).suffix not in _REPORT_SUFFIXES:
+        raise UsageError(f"--report takes a .html or .htm file name (the report is one HTML "
+                         f"page), but was given '{args.report}'")
     if args.evaluations:
         from mooc.evaluations import check_target
 

@@ -139,7 +139,8 @@ def test_an_evaluations_file_that_cannot_be_written_is_refused_before_the_run(ca
 
 
 @pytest.mark.parametrize("first,second,shown", [
-    (("--out", "a.json"), ("--report", "a.json"), "--out 'a.json' and --report 'a.json'"),
+    (("--report", "a.html"), ("--checkpoint", "a.html"),
+     "--report 'a.html' and --checkpoint 'a.html'"),
     (("--out", "a.csv"), ("--evaluations", "a.csv"), "--out 'a.csv' and --evaluations 'a.csv'"),
     (("--out", "a.csv"), ("--checkpoint", "./a.csv"), "--out 'a.csv' and --checkpoint './a.csv'"),
     (("--out", "a.csv"), ("--out", "a.run.json"),
@@ -186,12 +187,13 @@ def test_a_result_written_from_python_over_a_special_file_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("flag,input_name", [("--checkpoint", "model.moo"),
-                                             ("--report", "model.moo"),
+                                             ("--report", "model.html"),
                                              ("--out", "data.json")])
 def test_an_output_over_an_input_of_the_run_is_refused_and_the_input_kept(capsys, tmp_path,
                                                                           flag, input_name):
     # the model file was replaced by the checkpoint (or the report), the data by the front
-    model, data = tmp_path / "model.moo", tmp_path / "data.json"
+    model = tmp_path / (input_name if input_name.startswith("model.") else "model.moo")
+    data = tmp_path / "data.json"
     model.write_text("param n\nvar x in [0, n]\nminimize f: x\nmaximize g: x^2\n")
     data.write_text('{"n": 2}')
     before = {path: path.read_bytes() for path in (model, data)}

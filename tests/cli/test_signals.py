@@ -149,3 +149,28 @@ def test_a_run_whose_stdout_and_stderr_readers_have_gone_still_writes_its_output
     process.stderr.close()
     assert process.wait(timeout=60) == 0
     assert front.is_file() and front.read_text().startswith("{")
+
+
+#: An extern during which SIGTERM comes while Python runs code given as a string (as when a
+#: namedtuple or a dataclass is made, which imports do many times).
+TERMINATING_EXTERN = '''
+import os, signal
+
+def evaluate(x):
+    exec("os.kill(os.getpid(), signal.SIGTERM)")
+    return {"a": x}
+'''
+
+
+def test_sigterm_during_code_run_from_a_string_still_exits_143(tmp_path):
+    # CPython remembered the KeyboardInterrupt that SIGTERM raised leaving exec(), and
+    # `python -m mooc` ended by SIGINT (-2) after printing "terminated" and returning 143
+    (tmp_path / "killer.py").write_text(TERMINATING_EXTERN)
+    model = tmp_path / "m.moo"
+    model.write_text("var x in [0, 1]\nextern work(x) = python \"killer:evaluate\" returns {a}\n"
+                     "minimize f1: work.a\nminimize f2: 1 - x\n")
+    done = subprocess.run([sys.executable, "-m", "mooc", "solve", str(model), "--allow-extern",
+                           "--population", "4", "--generations", "2", "--quiet"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 143, done.stderr
+    assert done.stderr == "terminated\n"

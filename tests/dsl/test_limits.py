@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -186,3 +187,67 @@ def test_paths_of_included_files_stay_relative_to_their_includer(tmp_path):
     (folder / "base.moo").write_text("var x in [0, 1]\nminimize f: x\n", encoding="utf-8")
     (tmp_path / "top.moo").write_text('include "sub/base.moo"\n', encoding="utf-8")
     assert mooc.load(Path(tmp_path / "top.moo")).objective_names == ("f",)
+
+
+#: An integer of more digits than Python converts to an int (4,300), as a user may paste one.
+LONG = "7" * 5000
+SHOWN = "7" * 37 + "..."  # how a message quotes it
+ONE = "param n\nvar x in [0, 1]\nminimize f: x * n\nmaximize g: x\n"
+TWO = "param c[i in 1..2]\nvar x in [0, 1]\nminimize f: x * c[1]\nmaximize g: x\n"
+
+
+@pytest.mark.parametrize("model,name,text,head", [
+    (ONE, "d.json", f'{{"n": {LONG}}}',
+     f"d.json:1:7: error: 'n' takes a finite number here, but this is {SHOWN}"),
+    (TWO, "d.json", f'{{"c": [1, -{LONG}]}}',
+     f"d.json:1:11: error: 'c' takes a finite number here, but this is -{SHOWN[:-4]}..."),
+    (TWO, "d.json", f'{{"c": {{"1": 1, "{LONG}": 2}}}}',
+     f"d.json:1:16: error: '{SHOWN}' is not an index in the range 1..2"),
+    (TWO, "d.csv", f"i,c\n1,{LONG}\n2,3\n",
+     f"d.csv:2:3: error: expected a finite number, but found '{SHOWN}'"),
+    (TWO, "d.tsv", f"i\tc\n1\t{LONG}\n2\t3\n",
+     f"d.tsv:2:3: error: expected a finite number, but found '{SHOWN}'"),
+    (TWO, "d.csv", f"i,c\n1,3\n{LONG},3\n",
+     f"d.csv:3:1: error: expected a finite number, but found '{SHOWN}'"),
+    (ONE.replace("param n", f"param n = {LONG}"), None, None,
+     f"m.moo:1:11: error: {SHOWN} is not a finite number: the largest is about 1.8e308"),
+], ids=["json", "json list", "json key", "csv", "tsv", "csv index", "model"])
+def test_an_integer_of_thousands_of_digits_is_located_and_cut_short(tmp_path, monkeypatch,
+                                                                     model, name, text, head):
+    # JSON showed Python's "Exceeds the limit (4300 digits) for integer string conversion",
+    # with no line or column; the others quoted all 5,000 digits in the message
+    monkeypatch.chdir(tmp_path)
+    Path("m.moo").write_text(model)
+    if name is not None:
+        Path(name).write_text(text)
+    with within(), pytest.raises(MooError) as caught:
+        mooc.load("m.moo", data=[name] if name else None)
+    first, quoted, caret = str(caught.value).split("\n")
+    assert first == head
+    assert quoted.endswith("...") and caret.strip().startswith("^")
+
+
+def test_a_json_label_of_thousands_of_digits_is_a_label(tmp_path):
+    (tmp_path / "m.moo").write_text("set S\nvar x in [0, 1]\nminimize f: x\nmaximize g: x\n")
+    (tmp_path / "s.json").write_text(f'{{"S": ["a", {LONG}]}}')
+    problem = mooc.load(tmp_path / "m.moo", data=[tmp_path / "s.json"])
+    assert problem.objective_names == ("f", "g")
+
+
+def test_a_lower_digit_limit_is_kept_too(tmp_path, capsys):
+    # --set took up to 4,000 digits as an int, whatever limit Python was given
+    from mooc.cli import main
+
+    (tmp_path / "m.moo").write_text(ONE)
+    (tmp_path / "d.json").write_text(f'{{"n": {"7" * 1000}}}')
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(640)
+    try:
+        assert main(["check", str(tmp_path / "m.moo"), "--set", "n=" + "7" * 1000]) == 2
+        assert main(["check", str(tmp_path / "m.moo"), "--data", str(tmp_path / "d.json")]) == 2
+    finally:
+        sys.set_int_max_str_digits(limit)
+    set_error, data_error = capsys.readouterr().err.split("\n", 1)
+    assert set_error == f"error: --set n: '{'7' * 30}...' is not a finite number: params take " \
+                        "finite numbers, as in the model file"
+    assert data_error.startswith(f"{tmp_path / 'd.json'}:1:7: error: 'n' takes a finite number")

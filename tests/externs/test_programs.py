@@ -1,6 +1,6 @@
 """Program externs end with their calls: a call over its timeout kills the program and what it
 started, and a run stopped by SIGTERM or Ctrl-C kills the programs its worker threads run
-instead of waiting for them."""
+instead of waiting for them; output Python cannot read as numbers fails its point in words."""
 
 from __future__ import annotations
 
@@ -46,6 +46,19 @@ def _alive(pid: int) -> bool:
 
 def _started(folder: Path) -> list[int]:
     return [int(p.read_text()) for p in folder.glob("started-*.txt") if p.read_text()]
+
+
+def test_a_program_printing_an_integer_of_thousands_of_digits_fails_its_point_in_words(
+        tmp_path) -> None:
+    # the failure was Python's "Exceeds the limit (4300 digits) for integer string conversion"
+    (tmp_path / "long.py").write_text('print("[" + "7" * 5000 + ", 1]")\n')
+    path = tmp_path / "long.moo"
+    path.write_text(f'var x in [0, 1]\nextern long(x) = program "{sys.executable} long.py" '
+                    "returns {a, b}\nminimize a: long.a\nminimize b: long.b\n")
+    problem = mooc.load(path, allow_extern=True)
+    assert np.isnan(problem.evaluate([[0.5]]).F).all()
+    assert problem.extern_runner.failures[0].reason == (
+        "ValueError: expected numbers in the float range, got an integer of thousands of digits")
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")

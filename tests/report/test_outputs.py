@@ -75,6 +75,24 @@ def test_bad_output_name_is_refused_before_the_run(tmp_path, capsys) -> None:
     assert "--out takes a .csv or .json file name" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("name", ["front.png", "report", "run.html.txt", "front.csv"])
+def test_a_report_name_that_is_not_html_is_refused_before_the_run(tmp_path, capsys,
+                                                                   name) -> None:
+    # --report wrote its HTML page to any name (front.png, front.csv) after the whole run
+    report = tmp_path / name
+    assert _solve(tmp_path, EXAMPLES / "zdt1.moo", "--report", str(report)) == 2
+    err = capsys.readouterr().err
+    assert err == (f"error: --report takes a .html or .htm file name (the report is one HTML "
+                   f"page), but was given '{report}'\n")  # and no progress: nothing was run
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_report_named_htm_is_written(tmp_path, capsys) -> None:
+    report = tmp_path / "run.htm"
+    assert _solve(tmp_path, EXAMPLES / "zdt1.moo", "--quiet", "--report", str(report)) == 0
+    assert 'id="front-figure"' in report.read_text()
+
+
 def test_an_interrupted_write_leaves_the_old_file(tmp_path, monkeypatch) -> None:
     target = tmp_path / "front.csv"
     target.write_text("old")

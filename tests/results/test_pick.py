@@ -125,6 +125,22 @@ def test_pick_refuses_a_special_file_and_a_front_the_csv_module_cannot_read(tmp_
                                        "larger than field limit (131072)\n")
 
 
+def test_a_front_with_an_integer_of_thousands_of_digits_is_refused_in_words(tmp_path,
+                                                                           capsys) -> None:
+    # pick and --rerun showed Python's "Exceeds the limit (4300 digits) for integer string
+    # conversion ... use sys.set_int_max_str_digits()"
+    front = tmp_path / "front.json"
+    assert main(["solve", str(EXAMPLES / "binh_korn.moo"), "--population", "10",
+                 "--generations", "2", "--seed", "1", "--quiet", "--out", str(front)]) == 0
+    front.write_text(front.read_text().replace('"seed": 1', '"seed": ' + "7" * 5000, 1))
+    reason = "it holds an integer of thousands of digits, which no run writes"
+    assert main(["pick", str(front), "knee"]) == 2
+    assert capsys.readouterr().err == f"error: cannot read a result from '{front}': {reason}\n"
+    assert main(["solve", "--rerun", str(front), "--quiet"]) == 2
+    assert capsys.readouterr().err == (f"error: cannot rerun from '{front}': it is not an output "
+                                       f"of 'mooc solve' ({reason})\n")
+
+
 @pytest.mark.parametrize("args,options,message", [
     ((3,), {}, "pick takes a rule as text ('knee', 'weights=0.2,0.8', ...), but was given 3"),
     ((), {"bogus": 1}, "pick has no rule 'bogus': use knee, weights=[...], reference=[...] or "
