@@ -2,8 +2,9 @@
 
 Columns: ``number`` (from 0), ``generation`` (0: the initial population), the variables (choice
 variables by label), the objectives in the user's directions, the hard and soft constraint
-violations, ``feasible``, ``on_front`` (the point is on the run's final front) and ``failure``
-(why an extern call failed for the point, else empty).
+violations, ``feasible`` (every hard constraint holds and every objective is a finite number,
+as for the front's points: see :func:`feasible_rows`), ``on_front`` (the point is on the run's
+final front) and ``failure`` (why an extern call failed for the point, else empty).
 
 :class:`EvaluationLog` is the solver's ``on_evaluated`` hook. Kept in memory it holds every
 row (8 bytes a number: ``n_evaluations * (2 + n_var + n_obj + n_hard + n_soft) * 8`` bytes).
@@ -69,8 +70,8 @@ class Evaluations:
 
     @property
     def feasible(self) -> np.ndarray:
-        """True where every hard constraint holds."""
-        return np.all(self.violation == 0, axis=1)
+        """True where every hard constraint holds and every objective is finite."""
+        return feasible_rows(self.F, self.violation)
 
     def __len__(self) -> int:
         return int(self.number.shape[0])
@@ -95,6 +96,13 @@ class Evaluations:
         return f"<mooc.Evaluations: {len(self)} rows, columns {', '.join(self.columns())}>"
 
 
+def feasible_rows(F: np.ndarray, hard: np.ndarray) -> np.ndarray:
+    """Mask of the rows that satisfy every hard constraint with finite objectives: the rule of
+    the front's ``feasible`` column (a point that could not be evaluated, its objective NaN or
+    infinite, is never called feasible, even with no constraint broken)."""
+    return np.all(hard == 0, axis=1) & np.isfinite(F).all(axis=1)
+
+
 def columns_of(problem: Any) -> list[str]:
     return [*fixed_columns(), *problem.variable_names, *problem.objective_names,
             *problem.constraint_names, *problem.soft_constraint_names, "feasible", "on_front",
@@ -107,7 +115,7 @@ def _rows(problem: Any, number: np.ndarray, generation: np.ndarray, X: np.ndarra
     from mooc.points import decode_points
 
     variables = decode_points(problem, X)
-    feasible = np.all(hard == 0, axis=1)
+    feasible = feasible_rows(F, hard)
     for k in range(number.shape[0]):
         yield [int(number[k]), int(generation[k]), *variables[k], *F[k].tolist(),
                *hard[k].tolist(), *soft[k].tolist(), bool(feasible[k]), bool(on_front[k]),

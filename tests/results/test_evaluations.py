@@ -68,6 +68,29 @@ def test_kept_in_memory_matches_the_model_and_the_front() -> None:
     assert problem.solve(population=20, generations=5, seed=1).evaluations is None
 
 
+UNDEFINED_HALF = """
+var x in [-1, 1]
+maximize f1: sqrt(x)
+minimize f2: x^2
+"""
+
+
+@pytest.mark.parametrize("suffix", [None, ".csv"])
+def test_a_point_without_finite_objectives_is_not_called_feasible(tmp_path, suffix) -> None:
+    # as in the front: sqrt(x) is NaN for x < 0, and such a point is no feasible point,
+    # though it breaks no constraint (the file said 'True' for it)
+    target = True if suffix is None else tmp_path / f"evaluations{suffix}"
+    result = mooc.compile(UNDEFINED_HALF).solve(population=20, generations=3, seed=1,
+                                                evaluations=target)
+    table = result.evaluations
+    undefined = np.isnan(table.F[:, 0])
+    assert undefined.any() and (~undefined).any()
+    assert table.feasible.tolist() == (~undefined).tolist()
+    assert [row[-3] for row in table.rows()] == (~undefined).tolist()
+    if suffix is not None:
+        assert pandas.read_csv(target)["feasible"].tolist() == (~undefined).tolist()
+
+
 CONDITIONAL = """
 var layers int in [1, 3]
 var w[i in 1..3] in [0, 1] when layers >= i
