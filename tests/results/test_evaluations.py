@@ -110,6 +110,33 @@ def test_front_points_with_variables_that_do_not_exist_are_on_the_front(tmp_path
     assert int(table.on_front.sum()) == len(result)
 
 
+LATE = """
+var k int in [0, 30]
+var z in [0, 1] when k >= 29
+var m int in [0, 3] when k >= 29
+maximize f: k + (if k >= 29 then z + m else 0)
+minimize g: k^2
+"""
+
+
+def test_a_parquet_file_is_written_when_a_variable_exists_only_in_later_rows(
+        tmp_path, monkeypatch) -> None:
+    # the file's column types came from its first chunk of rows: 'z' and 'm' exist in none
+    # of them, a column of nulls, and the later rows that hold them could not be cast to it
+    # (the solve raised ArrowNotImplementedError at its end, its front lost)
+    monkeypatch.setattr("mooc.evaluations.CHUNK_ROWS", 10)
+    target = tmp_path / "evaluations.parquet"
+    result = mooc.compile(LATE).solve(population=10, generations=5, seed=2, evaluations=target)
+    table = result.evaluations
+    assert np.isnan(table.X[:10, 1:]).all() and np.isfinite(table.X[:, 1:]).any()
+    memory = mooc.compile(LATE).solve(population=10, generations=5, seed=2,
+                                      evaluations=True).evaluations
+    np.testing.assert_array_equal(table.X, memory.X)
+    frame = pandas.read_parquet(target)
+    assert frame["m"].dtype.kind in "if" and frame["z"].dtype == float
+    assert frame["k"].dtype == np.int64 and frame["feasible"].dtype == bool
+
+
 def test_an_interrupted_run_keeps_the_rows_of_its_finished_generations() -> None:
     problem = mooc.load(EXAMPLES / "binh_korn.moo")
     calls = []
