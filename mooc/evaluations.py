@@ -266,7 +266,7 @@ class EvaluationLog:
                 yield rows[rows[:, 0] < n_rows]
 
 
-def _row_key(row: np.ndarray) -> tuple[float | None, ...]:
+def row_key(row: np.ndarray) -> tuple[float | None, ...]:
     """A row as a set key: a variable that does not exist (NaN) as None, since NaN equals
     nothing, not even itself."""
     return tuple(None if value != value else value for value in row.tolist())
@@ -280,7 +280,7 @@ class _FrontMarker:
         from mooc.solver.evaluated import row_hashes
 
         self.hash = row_hashes
-        self.front = {_row_key(row) for row in np.asarray(front_X, dtype=float)}
+        self.front = {row_key(row) for row in np.asarray(front_X, dtype=float)}
         self.hashes = np.sort(row_hashes(front_X)) if len(front_X) else np.empty(0, np.uint64)
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
@@ -288,7 +288,7 @@ class _FrontMarker:
             return np.zeros(X.shape[0], dtype=bool)
         maybe = np.isin(self.hash(X), self.hashes)
         for k in maybe.nonzero()[0]:
-            maybe[k] = _row_key(X[k]) in self.front
+            maybe[k] = row_key(X[k]) in self.front
         return maybe
 
 
