@@ -42,7 +42,10 @@ def plotly() -> Any:
 
 
 def _short(value: Any) -> str:
-    """A value for a hover card (plotly reads its text as HTML: escaped)."""
+    """A value for a hover card (plotly reads its text as HTML: escaped); a variable that does
+    not exist at the point (None) as the report's table shows it."""
+    if value is None:
+        return "—"
     if isinstance(value, float):
         return f"{value:.4g}"
     return html.escape(str(value))

@@ -102,6 +102,8 @@ def test_one_objective_figure_places_the_best_point_at_its_evaluation() -> None:
     figure = result.plot()
     front = [trace for trace in figure.data if trace.name.startswith("front")]
     assert [list(trace.x) for trace in front] == [[found]]
+    card = front[0].text[0]  # a layer that does not exist: '—' as in the table, not 'None'
+    assert "w[2] = —" in card and "None" not in card
 
 
 @pytest.mark.parametrize("n_obj", [1, 2, 3, 4])
