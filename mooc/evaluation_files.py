@@ -51,17 +51,23 @@ def _write_parquet(log: Any, marker: Any, n_rows: int, names: list[str], path: s
     pyarrow = require_pyarrow()
     import pyarrow.parquet as parquet
 
-    writer = None
-    try:
+    schema = parquet_schema(pyarrow, log.problem, names)
+    with parquet.ParquetWriter(path, schema) as writer:
         for data in log.chunks(n_rows):
             rows = list(log._table(data, marker).rows())
-            columns = [list(column) for column in zip(*rows, strict=True)]
-            table = pyarrow.table(dict(zip(names, columns, strict=True)))
-            if writer is None:
-                writer = parquet.ParquetWriter(path, table.schema)
-            writer.write_table(table.cast(writer.schema))
-        if writer is None:
-            parquet.write_table(pyarrow.table({n: [] for n in names}), path)
-    finally:
-        if writer is not None:
-            writer.close()
+            if rows:
+                columns = [list(column) for column in zip(*rows, strict=True)]
+                writer.write_table(pyarrow.table(dict(zip(names, columns, strict=True)),
+                                                 schema=schema))
+
+
+def parquet_schema(pyarrow: Any, problem: Any, names: list[str]) -> Any:
+    """The evaluations file's column types, from the model: not from the values of the first
+    chunk of rows, where a variable declared with ``when`` may exist in no row (a column of
+    nulls, to which the later rows that hold it could not be cast)."""
+    kinds = {"int": pyarrow.int64(), "bin": pyarrow.int64(), "choice": pyarrow.string()}
+    types = [pyarrow.int64(), pyarrow.int64()]  # number, generation
+    types += [kinds.get(kind, pyarrow.float64()) for kind in problem.kinds]
+    types += [pyarrow.float64()] * (problem.n_obj + problem.n_hard + problem.n_soft)
+    types += [pyarrow.bool_(), pyarrow.bool_(), pyarrow.string()]  # feasible, on_front, failure
+    return pyarrow.schema(list(zip(names, types, strict=True)))

@@ -2,8 +2,9 @@
 
 Columns: ``number`` (from 0), ``generation`` (0: the initial population), the variables (choice
 variables by label), the objectives in the user's directions, the hard and soft constraint
-violations, ``feasible``, ``on_front`` (the point is on the run's final front) and ``failure``
-(why an extern call failed for the point, else empty).
+violations, ``feasible`` (every hard constraint holds and every objective is a finite number,
+as for the front's points: see :func:`feasible_rows`), ``on_front`` (the point is on the run's
+final front) and ``failure`` (why an extern call failed for the point, else empty).
 
 :class:`EvaluationLog` is the solver's ``on_evaluated`` hook. Kept in memory it holds every
 row (8 bytes a number: ``n_evaluations * (2 + n_var + n_obj + n_hard + n_soft) * 8`` bytes).
@@ -69,8 +70,8 @@ class Evaluations:
 
     @property
     def feasible(self) -> np.ndarray:
-        """True where every hard constraint holds."""
-        return np.all(self.violation == 0, axis=1)
+        """True where every hard constraint holds and every objective is finite."""
+        return feasible_rows(self.F, self.violation)
 
     def __len__(self) -> int:
         return int(self.number.shape[0])
@@ -95,6 +96,13 @@ class Evaluations:
         return f"<mooc.Evaluations: {len(self)} rows, columns {', '.join(self.columns())}>"
 
 
+def feasible_rows(F: np.ndarray, hard: np.ndarray) -> np.ndarray:
+    """Mask of the rows that satisfy every hard constraint with finite objectives: the rule of
+    the front's ``feasible`` column (a point that could not be evaluated, its objective NaN or
+    infinite, is never called feasible, even with no constraint broken)."""
+    return np.all(hard == 0, axis=1) & np.isfinite(F).all(axis=1)
+
+
 def columns_of(problem: Any) -> list[str]:
     return [*fixed_columns(), *problem.variable_names, *problem.objective_names,
             *problem.constraint_names, *problem.soft_constraint_names, "feasible", "on_front",
@@ -107,7 +115,7 @@ def _rows(problem: Any, number: np.ndarray, generation: np.ndarray, X: np.ndarra
     from mooc.points import decode_points
 
     variables = decode_points(problem, X)
-    feasible = np.all(hard == 0, axis=1)
+    feasible = feasible_rows(F, hard)
     for k in range(number.shape[0]):
         yield [int(number[k]), int(generation[k]), *variables[k], *F[k].tolist(),
                *hard[k].tolist(), *soft[k].tolist(), bool(feasible[k]), bool(on_front[k]),
@@ -258,7 +266,7 @@ class EvaluationLog:
                 yield rows[rows[:, 0] < n_rows]
 
 
-def _row_key(row: np.ndarray) -> tuple[float | None, ...]:
+def row_key(row: np.ndarray) -> tuple[float | None, ...]:
     """A row as a set key: a variable that does not exist (NaN) as None, since NaN equals
     nothing, not even itself."""
     return tuple(None if value != value else value for value in row.tolist())
@@ -272,7 +280,7 @@ class _FrontMarker:
         from mooc.solver.evaluated import row_hashes
 
         self.hash = row_hashes
-        self.front = {_row_key(row) for row in np.asarray(front_X, dtype=float)}
+        self.front = {row_key(row) for row in np.asarray(front_X, dtype=float)}
         self.hashes = np.sort(row_hashes(front_X)) if len(front_X) else np.empty(0, np.uint64)
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
@@ -280,7 +288,7 @@ class _FrontMarker:
             return np.zeros(X.shape[0], dtype=bool)
         maybe = np.isin(self.hash(X), self.hashes)
         for k in maybe.nonzero()[0]:
-            maybe[k] = _row_key(X[k]) in self.front
+            maybe[k] = row_key(X[k]) in self.front
         return maybe
 
 

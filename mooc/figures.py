@@ -42,7 +42,10 @@ def plotly() -> Any:
 
 
 def _short(value: Any) -> str:
-    """A value for a hover card (plotly reads its text as HTML: escaped)."""
+    """A value for a hover card (plotly reads its text as HTML: escaped); a variable that does
+    not exist at the point (None) as the report's table shows it."""
+    if value is None:
+        return "—"
     if isinstance(value, float):
         return f"{value:.4g}"
     return html.escape(str(value))
@@ -273,9 +276,11 @@ def _front_numbers(result: Any, evaluations: Any) -> np.ndarray:
     rows = np.arange(len(result))
     if evaluations is None or not len(evaluations):
         return rows + 1
-    kept = evaluations.on_front.nonzero()[0]
-    number = {tuple(evaluations.X[k].tolist()): int(evaluations.number[k]) for k in kept}
-    return np.array([number.get(tuple(x), -1) for x in result.X.tolist()]) + 1
+    from mooc.evaluations import row_key
+
+    kept = evaluations.on_front.nonzero()[0]  # matched as on_front was: NaN (not there) too
+    number = {row_key(evaluations.X[k]): int(evaluations.number[k]) for k in kept}
+    return np.array([number.get(row_key(x), -1) for x in np.asarray(result.X)]) + 1
 
 
 def _one(go: Any, result: Any, evaluations: Any) -> Any:

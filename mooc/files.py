@@ -14,6 +14,7 @@ import csv
 import dataclasses
 import io
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -41,8 +42,23 @@ def _plain(value: Any) -> Any:
     return np.asarray(value).tolist()
 
 
-def _finite_or_none(values: np.ndarray) -> list[Any]:
-    return [[float(v) if np.isfinite(v) else None for v in row] for row in values]
+def finite_or_null(value: Any) -> Any:
+    """``value`` (dicts, lists and numbers) with every number that is not finite as None:
+    standard JSON, which jq, JavaScript's ``JSON.parse`` and other readers take, has no NaN or
+    Infinity. A reader of mooc's own files knows what a null stands for where it is not NaN
+    (a violation, a history's least violation: infinite)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite_or_null(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite_or_null(item) for item in value]
+    return value
+
+
+def json_text(value: Any, **options: Any) -> str:
+    """``value`` as standard JSON text (see :func:`finite_or_null`)."""
+    return json.dumps(finite_or_null(value), allow_nan=False, **options)
 
 
 def columns_record(problem: Any) -> dict[str, Any]:
@@ -88,7 +104,7 @@ def write_csv(result: Any, path: str | os.PathLike[str], *, evaluations: str | N
     if evaluations is not None:
         evaluations = os.path.relpath(os.path.abspath(evaluations), target.resolve().parent)
     record = run_record(result, evaluations=evaluations, front=target.name)
-    write_atomically(side_path(target), json.dumps(record, indent=1) + "\n")
+    write_atomically(side_path(target), json_text(record, indent=1) + "\n")
     return text
 
 
@@ -96,12 +112,10 @@ def front_json(result: Any, *, evaluations: str | None = None) -> str:
     """The front and the run record as JSON text."""
     document = run_record(result, evaluations=evaluations)
     document.update({
-        "X": _finite_or_none(result.X), "F": _finite_or_none(result.F),
-        "violation": _finite_or_none(result.violation),
-        "soft_violation": _finite_or_none(result.soft_violation),
-        "feasible": result.feasible.tolist(),
+        "X": _plain(result.X), "F": _plain(result.F), "violation": _plain(result.violation),
+        "soft_violation": _plain(result.soft_violation), "feasible": result.feasible.tolist(),
     })
-    return json.dumps(document, indent=1) + "\n"
+    return json_text(document, indent=1) + "\n"
 
 
 def write_json(result: Any, path: str | os.PathLike[str], *, evaluations: str | None = None) -> None:

@@ -263,12 +263,16 @@ def comparison(F: np.ndarray, reference: np.ndarray, *, maximize: np.ndarray,
         return ["no point of the front has finite objectives: no indicator against the "
                 "reference front"]
     fixed = None if reference_point is None else np.asarray(reference_point) * sign
-    return [_hypervolume_line(front, true, fixed),
+    return [_hypervolume_line(front, true, fixed, sign),
             f"IGD  {igd(front, reference_front=true):.6g}",
             f"IGD+ {igd_plus(front, reference_front=true):.6g}"]
 
 
-def _hypervolume_line(front: np.ndarray, true: np.ndarray, ref: np.ndarray | None) -> str:
+def _hypervolume_line(front: np.ndarray, true: np.ndarray, ref: np.ndarray | None,
+                      sign: np.ndarray) -> str:
+    """The hypervolume line: ``front``, ``true`` and ``ref`` in minimization form, the
+    reference point printed in the user's directions (``sign`` flips it back), as the run's
+    summary prints it."""
     n_obj = true.shape[1]
     if n_obj > COMPARED_HYPERVOLUME_MAX_OBJECTIVES:
         return (f"hypervolume not computed for {n_obj} objectives (at most "
@@ -281,5 +285,6 @@ def _hypervolume_line(front: np.ndarray, true: np.ndarray, ref: np.ndarray | Non
         return "hypervolume not computed: the reference front reaches beyond the float range"
     mine, best = hypervolume(front, ref=ref), hypervolume(true, ref=ref)
     share = f"{mine / best:.2%} of " if best > 0 else ""
+    shown = ref * sign + 0.0  # + 0.0: no -0
     return (f"hypervolume {mine:.6g} ({share}the reference front's {best:.6g}, "
-            f"reference point {np.array2string(ref, precision=4, separator=', ')})")
+            f"reference point {np.array2string(shown, precision=4, separator=', ')})")

@@ -125,9 +125,9 @@ def plot_front(result: Any, path: str | os.PathLike[str] | None = None, *,
         figure = _plot_three(plt, result, true_front)
     else:
         figure = _plot_many(plt, result)
-    import json
+    from mooc.files import json_text
 
-    figure.mooc_metadata = json.dumps(result.metadata())
+    figure.mooc_metadata = json_text(result.metadata())
     if path is not None:
         save_figure(figure, path)
         plt.close(figure)  # saved: pyplot need not keep it (a loop of plots would pile up)

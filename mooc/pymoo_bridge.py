@@ -3,9 +3,11 @@
 :func:`to_pymoo` hands a mooc model to pymoo's algorithms: objectives in minimization form
 (maximized ones negated, as pymoo minimizes), the hard constraints' violations as ``G`` (0 where
 a constraint holds, so ``G <= 0`` is pymoo's feasible), the soft constraints' weighted
-violations added to every objective (as mooc's solver does), and a point that cannot be
-evaluated (NaN) worst (``inf``). A model with only real and log variables is a plain
-vectorized pymoo Problem with bounds; with integer, binary or choice variables it is a pymoo
+violations added to every objective (as mooc's solver does), and a point whose objectives are
+not all finite numbers (NaN, or ``-inf`` from ``log(0)``, which pymoo would take for the best)
+worst: every objective ``inf``, as mooc's solver ranks it behind every other point; a NaN
+violation is ``inf`` too. A model with only real and log variables is a plain vectorized pymoo
+Problem with bounds; with integer, binary or choice variables it is a pymoo
 mixed-variable Problem (``Real``, ``Integer``, ``Binary``, ``Choice`` by label), for pymoo's
 ``MixedVariableGA`` or NSGA2 with its mixed-variable operators.
 
@@ -33,7 +35,14 @@ def _pymoo() -> Any:
 
 
 def _worst(values: np.ndarray) -> np.ndarray:
+    """Violations with NaN made ``inf``."""
     return np.where(np.isnan(values), np.inf, values)
+
+
+def _worst_points(F: np.ndarray) -> np.ndarray:
+    """Objectives (a row per point) with every row that holds a NaN, ``inf`` or ``-inf`` made
+    ``inf`` throughout: worst for pymoo, which minimizes."""
+    return np.where(np.isfinite(F).all(axis=1, keepdims=True), F, np.inf)
 
 
 def _variables(problem: Any) -> dict[str, Any]:
@@ -78,7 +87,7 @@ def to_pymoo(problem: Any) -> Any:
         if model.n_soft:
             F = F + np.where(np.isnan(evaluation.soft_violation), np.inf,
                              evaluation.soft_violation) @ weights[:, None]
-        return _worst(F), _worst(np.asarray(evaluation.violation, dtype=float))
+        return _worst_points(F), _worst(np.asarray(evaluation.violation, dtype=float))
 
     class MoocProblem(core.Problem):  # type: ignore[misc, name-defined]
         """A mooc model seen by pymoo."""

@@ -81,13 +81,30 @@ def _front_from_csv(path: Path, problem: SavedProblem) -> Arrays:
 
 
 def _front_from_json(record: dict[str, Any], problem: SavedProblem) -> Arrays:
-    def matrix(key: str, width: int) -> np.ndarray:
-        values = [[np.nan if v is None else v for v in row] for row in record[key]]
+    def matrix(key: str, width: int, null: float) -> np.ndarray:
+        values = [[null if v is None else v for v in row] for row in record[key]]
         return np.array(values, dtype=float).reshape(len(values), width)
 
-    return (matrix("X", problem.n_var), matrix("F", problem.n_obj),
-            matrix("violation", problem.n_hard), matrix("soft_violation", problem.n_soft),
+    # a null is a number that is not finite (JSON has none): a variable that does not exist or
+    # an objective that could not be evaluated (NaN), or an infinite violation (a violation is
+    # never NaN: one that could not be evaluated is infinite)
+    return (matrix("X", problem.n_var, np.nan), matrix("F", problem.n_obj, np.nan),
+            matrix("violation", problem.n_hard, np.inf),
+            matrix("soft_violation", problem.n_soft, np.inf),
             np.array(record["feasible"], dtype=bool))
+
+
+def _history(record: dict[str, Any]) -> list[Any]:
+    """The recorded generations; a null least or mean violation is infinite (every point of
+    the population broke a constraint it could not evaluate)."""
+    from mooc.solver.progress import GenerationStats
+
+    stats = [dict(entry) for entry in record.get("history") or []]
+    for entry in stats:
+        for key in ("min_violation", "mean_violation"):
+            if entry.get(key, 0.0) is None:
+                entry[key] = float("inf")
+    return [GenerationStats(**entry) for entry in stats]
 
 
 def read_result(path: str | os.PathLike[str]) -> Any:
@@ -102,7 +119,6 @@ def read_result(path: str | os.PathLike[str]) -> Any:
     from mooc.inputs import check_input_file
     from mooc.pick import Pick
     from mooc.result import Result
-    from mooc.solver.progress import GenerationStats
 
     if not isinstance(path, (str, os.PathLike)):
         raise UsageError(f"read_result takes a file's path, but was given {path!r}")
@@ -132,7 +148,7 @@ def read_result(path: str | os.PathLike[str]) -> Any:
         n_generations=int(metadata.get("generations", 0)),
         elapsed=float(metadata.get("duration_seconds", 0.0)), seed=metadata.get("seed"),
         settings=dict(metadata.get("settings") or {}),
-        history=[GenerationStats(**stats) for stats in record.get("history") or []],
+        history=_history(record),
         failures=[Failure(**f) for f in record.get("failures") or []],
         reference_point=None if reference is None else np.asarray(reference, dtype=float),
         hypervolume=record.get("hypervolume"),

@@ -88,6 +88,24 @@ def test_one_objective_plot_shows_the_best_value_in_the_users_direction(tmp_path
     assert "profit (max)" in progress.get_ylabel()
 
 
+def test_one_objective_figure_places_the_best_point_at_its_evaluation() -> None:
+    # the front's points were found among the evaluations by their variables as tuples, and
+    # a variable that does not exist (NaN) equals nothing: the best point was drawn at
+    # evaluation 0, not at the evaluation that found it
+    problem = _compiled("var layers int in [1, 3]\nvar w[i in 1..3] in [0, 1] when layers >= i\n"
+                        "minimize size: layers + sum(if layers >= i then (w[i] - 0.3)^2 "
+                        "else 0 for i in 1..3)\n")
+    result = problem.solve(population=10, generations=3, seed=1, evaluations=True)
+    assert np.isnan(result.X).any()
+    table = result.evaluations
+    found = int(table.number[table.on_front][0]) + 1
+    figure = result.plot()
+    front = [trace for trace in figure.data if trace.name.startswith("front")]
+    assert [list(trace.x) for trace in front] == [[found]]
+    card = front[0].text[0]  # a layer that does not exist: '—' as in the table, not 'None'
+    assert "w[2] = —" in card and "None" not in card
+
+
 @pytest.mark.parametrize("n_obj", [1, 2, 3, 4])
 def test_a_plot_of_no_feasible_point_says_so(tmp_path, n_obj) -> None:
     objectives = "".join(f"minimize f{j}: x[1] + {j} * x[2]\n" for j in range(n_obj))

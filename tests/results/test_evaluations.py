@@ -68,6 +68,29 @@ def test_kept_in_memory_matches_the_model_and_the_front() -> None:
     assert problem.solve(population=20, generations=5, seed=1).evaluations is None
 
 
+UNDEFINED_HALF = """
+var x in [-1, 1]
+maximize f1: sqrt(x)
+minimize f2: x^2
+"""
+
+
+@pytest.mark.parametrize("suffix", [None, ".csv"])
+def test_a_point_without_finite_objectives_is_not_called_feasible(tmp_path, suffix) -> None:
+    # as in the front: sqrt(x) is NaN for x < 0, and such a point is no feasible point,
+    # though it breaks no constraint (the file said 'True' for it)
+    target = True if suffix is None else tmp_path / f"evaluations{suffix}"
+    result = mooc.compile(UNDEFINED_HALF).solve(population=20, generations=3, seed=1,
+                                                evaluations=target)
+    table = result.evaluations
+    undefined = np.isnan(table.F[:, 0])
+    assert undefined.any() and (~undefined).any()
+    assert table.feasible.tolist() == (~undefined).tolist()
+    assert [row[-3] for row in table.rows()] == (~undefined).tolist()
+    if suffix is not None:
+        assert pandas.read_csv(target)["feasible"].tolist() == (~undefined).tolist()
+
+
 CONDITIONAL = """
 var layers int in [1, 3]
 var w[i in 1..3] in [0, 1] when layers >= i
@@ -85,6 +108,33 @@ def test_front_points_with_variables_that_do_not_exist_are_on_the_front(tmp_path
     assert np.isnan(result.X).any()  # a front point with fewer than three layers
     table = result.evaluations
     assert int(table.on_front.sum()) == len(result)
+
+
+LATE = """
+var k int in [0, 30]
+var z in [0, 1] when k >= 29
+var m int in [0, 3] when k >= 29
+maximize f: k + (if k >= 29 then z + m else 0)
+minimize g: k^2
+"""
+
+
+def test_a_parquet_file_is_written_when_a_variable_exists_only_in_later_rows(
+        tmp_path, monkeypatch) -> None:
+    # the file's column types came from its first chunk of rows: 'z' and 'm' exist in none
+    # of them, a column of nulls, and the later rows that hold them could not be cast to it
+    # (the solve raised ArrowNotImplementedError at its end, its front lost)
+    monkeypatch.setattr("mooc.evaluations.CHUNK_ROWS", 10)
+    target = tmp_path / "evaluations.parquet"
+    result = mooc.compile(LATE).solve(population=10, generations=5, seed=2, evaluations=target)
+    table = result.evaluations
+    assert np.isnan(table.X[:10, 1:]).all() and np.isfinite(table.X[:, 1:]).any()
+    memory = mooc.compile(LATE).solve(population=10, generations=5, seed=2,
+                                      evaluations=True).evaluations
+    np.testing.assert_array_equal(table.X, memory.X)
+    frame = pandas.read_parquet(target)
+    assert frame["m"].dtype.kind in "if" and frame["z"].dtype == float
+    assert frame["k"].dtype == np.int64 and frame["feasible"].dtype == bool
 
 
 def test_an_interrupted_run_keeps_the_rows_of_its_finished_generations() -> None:

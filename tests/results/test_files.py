@@ -189,3 +189,39 @@ def test_read_result_of_something_that_is_no_path_says_so() -> None:
     with pytest.raises(mooc.MooError) as caught:  # was TypeError
         mooc.read_result(3)
     assert str(caught.value) == "error: read_result takes a file's path, but was given 3"
+
+
+UNDEFINED = """
+var x in [-2, -1]
+var c choice {p, q}
+maximize f1: sqrt(x) + (if c == p then 1 else 0)
+minimize f2: x
+constraint defined: sqrt(x) >= 0
+"""
+
+
+def _standard_json(text: str) -> object:
+    """``text`` read as standard JSON: NaN and Infinity, which JavaScript and jq refuse, are
+    refused too."""
+    def refuse(constant: str) -> None:
+        raise ValueError(f"not standard JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_a_front_that_could_not_be_evaluated_is_standard_json_and_read_back_as_it_was(
+        tmp_path, suffix) -> None:
+    # every point is undefined: NaN objectives, infinite violations, and a history whose
+    # least violation is infinite (written 'Infinity', which is no JSON; read back from the
+    # JSON, the violations were NaN where the CSV and the run said inf)
+    result = mooc.compile(UNDEFINED).solve(population=10, generations=2, seed=1)
+    assert np.isposinf(result.violation).all() and np.isinf(result.history[-1].min_violation)
+    path = tmp_path / f"front{suffix}"
+    (result.to_csv if suffix == ".csv" else result.to_json)(path)
+    _standard_json((side_path(path) if suffix == ".csv" else path).read_text())
+    saved = mooc.read_result(path)
+    np.testing.assert_array_equal(saved.violation, result.violation)
+    np.testing.assert_array_equal(saved.F, result.F)
+    assert saved.history == result.history
+    assert saved.feasible.tolist() == result.feasible.tolist() == [False] * len(result)

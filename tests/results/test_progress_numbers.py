@@ -35,3 +35,22 @@ def test_the_hypervolume_is_moocores_against_the_stated_point() -> None:
     expected = moocore.hypervolume(result.F * sign, ref=result.reference_point * sign)
     assert result.hypervolume == pytest.approx(expected, rel=1e-12)
     assert result.history[0].hypervolume <= result.hypervolume
+
+
+def test_the_comparison_states_the_summarys_reference_point(capsys, tmp_path) -> None:
+    # kit.moo maximizes 'value': the comparison with a reference front printed that
+    # coordinate negated (the minimization form it computes in), beside the summary's own
+    problem = mooc.load(EXAMPLES / "kit.moo")
+    front = problem.solve(population=20, generations=4, seed=1).F
+    reference = tmp_path / "reference.csv"
+    np.savetxt(reference, front, delimiter=",")
+    assert main(["solve", str(EXAMPLES / "kit.moo"), "--population", "20", "--generations",
+                 "4", "--seed", "2", "--rows", "0", "--reference", str(reference)]) == 0
+    captured = capsys.readouterr()
+    summary = re.search(r"hv \S+ \(hypervolume against the reference point \[([^\]]*)\]",
+                        captured.err).group(1)
+    compared = re.search(r"^hypervolume .* reference point \[([^\]]*)\]\)$", captured.out,
+                         re.M).group(1)
+    stated = [float(v) for v in summary.split(",")]
+    assert problem.maximize.any() and any(v < 0 for v in stated)
+    np.testing.assert_allclose([float(v) for v in compared.split(",")], stated, rtol=1e-4)

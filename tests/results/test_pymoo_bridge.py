@@ -48,6 +48,20 @@ def test_to_pymoo_runs_under_pymoos_nsga2_with_directions() -> None:
     np.testing.assert_allclose(-res.F[:, 1], res.X[:, 0])  # g maximized: pymoo sees -g
 
 
+def test_to_pymoo_gives_a_point_without_finite_objectives_the_worst_values() -> None:
+    # log(0) is -inf: pymoo minimizes, and took such a point for the best of every front;
+    # mooc ranks it behind every point with finite objectives, as NaN
+    model = mooc.compile("var x in [-1, 1]\nminimize f1: log(x + 1)\nminimize f2: -x\n"
+                         "maximize f3: 1 / (x - 1)\nconstraint c: sqrt(x + 0.5) >= 0")
+    out = model.to_pymoo().evaluate(np.array([[-1.0], [0.0], [1.0], [-0.75]]),
+                                    return_as_dictionary=True)
+    assert out["F"][1].tolist() == [0.0, 0.0, 1.0] and np.isfinite(out["F"][3]).all()
+    assert np.isposinf(out["F"][[0, 2]]).all()  # f1 = -inf; f3 = inf, maximized (-inf)
+    assert out["G"][:, 0].tolist() == [np.inf, 0.0, 0.0, np.inf]  # sqrt of a negative: NaN
+    res = minimize(model.to_pymoo(), NSGA2(pop_size=10), ("n_gen", 5), seed=1)
+    assert np.isfinite(res.F).all() and (res.X[:, 0] > -1).all()
+
+
 def test_mixed_variables_run_under_pymoos_nsga2() -> None:
     model = mooc.load(EXAMPLES / "kit.moo")
     problem = model.to_pymoo()
