@@ -56,7 +56,8 @@ def run_exact(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
     columns = raw.X
     # HiGHS holds a column's bounds to its tolerance (1e-7): the front's points lie in the
     # domain, so evaluate takes them back
-    X = np.clip(columns[:, :problem.structure.n_model], problem.lower, problem.upper)
+    X = _snapped(problem, np.clip(columns[:, :problem.structure.n_model], problem.lower,
+                                  problem.upper))
     if problem.conditional and len(X):  # what does not exist is a blank, as from NSGA-II
         X = np.where(problem.active_at(X), X, np.nan)
     columns = np.hstack([X, columns[:, X.shape[1]:]])
@@ -80,6 +81,40 @@ def run_exact(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
                   bool(feasible.any()), message, raw.stop_reason, len(X), 0, raw.elapsed, None,
                   kept, [], started, [], method="exact", subproblems=raw.subproblems,
                   proven=raw.proven, segments=raw.segments)
+
+
+#: A real value of an exact point is tried at this many significant digits (see _snapped).
+SNAPPED_DIGITS = 12
+
+
+def _snapped(problem: Any, X: np.ndarray) -> np.ndarray:
+    """The points ``X`` with their real (and log) values rounded to :data:`SNAPPED_DIGITS`
+    significant digits, each point where that breaks no hard or soft constraint by more than
+    it did and moves no objective by more than rounding; the others as they are.
+
+    A vertex HiGHS computes is exact to rounding: ``y = 1.0000000000000009`` where the vertex
+    is ``y = 1``, and there ``x + y <= 5`` at ``x = 4`` is broken by 8.9e-16. The front calls
+    that rounding (feasible), but ``problem.evaluate`` of the same point says the constraint
+    is broken; at 1 it holds, and the point reads as the vertex it is."""
+    real = np.array([kind in ("real", "log") for kind in problem.kinds], dtype=bool)
+    if not len(X) or not real.any():
+        return X
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        values = X[:, real]
+        exponent = np.floor(np.log10(np.abs(values)))
+        scale = 10.0 ** np.where(np.isfinite(exponent), SNAPPED_DIGITS - 1 - exponent, 0.0)
+        rounded = np.round(values * scale) / scale
+        rounded = np.where(np.isfinite(rounded), rounded, values)
+    candidate = X.copy()
+    candidate[:, real] = rounded
+    candidate = np.clip(candidate, problem.lower, problem.upper)
+    before = problem._compiled.evaluate(np.ascontiguousarray(X))
+    after = problem._compiled.evaluate(np.ascontiguousarray(candidate))
+    F, F_new = before[0], after[0]
+    kept = np.all(np.abs(F_new - F) <= 1e-9 * (1.0 + np.abs(F)), axis=1)
+    for old, new in zip(before[1:], after[1:], strict=True):  # hard, then soft violations
+        kept &= np.all(new <= old, axis=1)
+    return np.where(kept[:, None], candidate, X)
 
 
 def _evaluate(problem: Any, columns: np.ndarray, solver_F: np.ndarray

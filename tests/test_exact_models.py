@@ -111,3 +111,17 @@ def test_a_soft_constraint_with_fractional_constant_and_tol_keeps_every_front_po
     penalized = result.F + result.soft_violation @ problem.soft_weights[:, None]
     np.testing.assert_allclose(np.unique(penalized, axis=0), _brute_force(problem))
     assert len(result.F) == 7
+
+
+def test_an_exact_front_s_points_hold_their_constraints_when_evaluated_again():
+    # HiGHS's vertex (4, 1.0000000000000009) broke x + y <= 5 by 8.9e-16: the front called it
+    # feasible (rounding), problem.evaluate of the same point did not
+    problem = mooc.compile("var x in [0, 4]\nvar y in [0, 3]\nvar z in [1e-2, 5] log\n"
+                           "maximize f1: 3 * x + y - z\nminimize f2: x + 2 * y + z\n"
+                           "constraint c1: x + y <= 5\nconstraint c2: x - y >= -1\n"
+                           "soft constraint s1: z >= 1 weight 0.5")
+    result = problem.solve(method="exact")
+    assert result.proven and result.feasible.all()
+    assert sorted(map(tuple, result.X.tolist())) == [(0.0, 0.0, 0.01), (4.0, 0.0, 0.01),
+                                                     (4.0, 1.0, 0.01)]
+    assert problem.evaluate(result.X).feasible.all()
