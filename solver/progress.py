@@ -1,7 +1,9 @@
 """What each generation achieved, and whether the run has stalled.
 
 A generation's front is the population's first rank, restricted to points with finite
-objectives that satisfy every hard constraint (unless constraints are ignored). Its
+objectives that satisfy every hard constraint (unless constraints are ignored), in the
+objectives the search ranks (with the weighted soft violations added: so where soft
+constraints are broken its hypervolume is not that of the front's own objectives). Its
 hypervolume is computed (for up to three objectives) against one reference point fixed for the
 run: the minimum of the finite objectives of the first population plus 1.1 times their range
 (:attr:`ProgressMonitor.reference_point`), so the values of successive generations compare and
