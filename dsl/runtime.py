@@ -8,6 +8,7 @@ against the population axis N, which is always last.
 from __future__ import annotations
 
 import sys
+from functools import partial
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -189,8 +190,12 @@ def labels(values: np.ndarray, count: int) -> np.ndarray:
 
 
 _IDENTITY = {"sum": 0.0, "prod": 1.0, "min": np.inf, "max": -np.inf}
-_REDUCE = {"sum": np.add.reduce, "prod": np.multiply.reduce, "min": np.minimum.reduce,
-           "max": np.maximum.reduce}
+_REDUCE: dict[str, Any] = {
+    "sum": np.add.reduce, "prod": np.multiply.reduce,
+    # min and max start from their identity: a range left empty by an empty range around it
+    # (j..n for j in 1..k - 1, at k = 1) is never used, but numpy refuses to reduce it
+    "min": partial(np.minimum.reduce, initial=np.inf),
+    "max": partial(np.maximum.reduce, initial=-np.inf)}
 
 
 def reduce(kind: str, body: object, index: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
