@@ -167,6 +167,15 @@ def test_integer_indexed_params_from_csv_json_and_npy(tmp_path):
     assert problem.params["k"] == 7.0
 
 
+@pytest.mark.parametrize("content", [b"", b"\x93NUMPY\x01\x00"])
+def test_an_empty_or_cut_short_npy_file_is_refused_in_words(tmp_path, content):
+    # numpy raises EOFError for these, which escaped as a traceback
+    (tmp_path / "w.npy").write_bytes(content)
+    text = "param w[1..3]\nvar x in [0, 1]\nminimize f: x * sum(w[i] for i in 1..3)\n"
+    with pytest.raises(DataError, match=r"cannot read the \.npy file '.*w\.npy'"):
+        mooc.compile(text, params={"w": f"@{tmp_path / 'w.npy'}"}, cache=False)
+
+
 @pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
 def test_csv_lines_may_end_in_lf_cr_lf_or_cr_alone(tmp_path, end):
     (tmp_path / "w.csv").write_bytes(end.join(["i,w", "3,30", "1,10", "2,20", ""]).encode())
