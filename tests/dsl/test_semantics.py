@@ -176,6 +176,9 @@ def test_a_constant_division_by_zero_in_an_expression_is_what_floating_point_giv
     ("x + sum(max(x * i for i in j..0) for k in 0..1 for j in 0..k - 1)", lambda x: x),
     ("x - sum(max(i * x for i in 1..j) for k in 1..3 for j in 1..k - 1)",
      lambda x: x - 2 * x - np.maximum(x, 2 * x)),
+    # a body of whole numbers (numpy.where of two integers) reduces as it did
+    ("x + min(if x < i + 0.5 then -1 else 2 for i in 1..3)", lambda x: x + np.where(x < 3.5, -1, 2)),
+    ("x + max(if x < i + 0.5 then -1 else 2 for i in 1..3)", lambda x: x + np.where(x < 1.5, -1, 2)),
 ])
 def test_min_and_max_inside_an_empty_range_are_never_computed(expression, expected):
     # numpy refused to reduce the empty axis: the model failed to compile ("the generated code
