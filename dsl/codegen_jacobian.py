@@ -33,7 +33,7 @@ from mooc.dsl.emitter import Emitter
 from mooc.dsl.generated import DerivativeInfo, GeneratedCode
 from mooc.dsl.lowered import ConstraintForm, Definition, ExternCall, Family, LoweredModel, VarBlock
 from mooc.dsl.printer import PopulationPrinter
-from mooc.dsl.symbols import folds_slowly
+from mooc.dsl.symbols import RangeReduction, folds_slowly
 
 
 class _DerivativeEmitter(Emitter):
@@ -219,8 +219,8 @@ class _Generator:
         exprs = list(found.values())
         if any(_large_power(e) for e in exprs):  # cse would rebuild it, expanded
             return found
-        if any(folds_slowly(e) for e in exprs):  # cse would rebuild it, folding its conditions
-            return found
+        if any(folds_slowly(e) or _compares_a_reduction(e) for e in exprs):
+            return found  # cse would rebuild it, folding or comparing its conditions
         indices = {s for e in exprs for s in e.atoms(sympy.Symbol) if s.is_integer}
         try:
             replacements, reduced = sympy.cse(
@@ -256,6 +256,14 @@ class _Generator:
                                  f"{b.first_column}, {b.size}, {dcode}, "
                                  f"{-1.0 if rows.sign else 1.0})")
         return lines
+
+
+def _compares_a_reduction(expr: sympy.Expr) -> bool:
+    """Whether a condition in ``expr`` compares a reduction (``3 <= prod(...)``, the kink of
+    ``min(3, prod(...))``): sympy, building the comparison again, tries to order the
+    reduction's value, which took minutes for a product of two ``if`` s."""
+    return any(condition.has(sympy.Sum, sympy.Product, RangeReduction)
+               for found in expr.atoms(sympy.Piecewise) for _, condition in found.args)
 
 
 def _large_power(expr: sympy.Basic) -> bool:

@@ -328,7 +328,7 @@ def read_npy(path: Path, shown: str) -> np.ndarray:
     data = read_bytes(path, shown)
     try:
         array = np.load(io.BytesIO(data), allow_pickle=False)
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, EOFError) as error:  # EOFError: an empty or cut-short file
         raise DataError(f"cannot read the .npy file '{shown}': {error}") from None
     if not isinstance(array, np.ndarray):
         raise DataError(f"'{shown}' holds no single array")

@@ -64,13 +64,60 @@ def json_int(digits: str) -> int | float:
         return LongInteger(digits)
 
 
+class _DuplicateKey(ValueError):
+    """A key given twice in one object (which ``json`` would take the last of, silently)."""
+
+    def __init__(self, key: str):
+        super().__init__(f"the key {key!r} appears twice in one object")
+        self.key = key
+
+
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for key, value in pairs:
         if key in found:
-            raise ValueError(f"the key {key!r} appears twice in one object")
+            raise _DuplicateKey(key)
         found[key] = value
     return found
+
+
+def _second_key(text: str) -> tuple[int, int]:
+    """Where the first key given twice in one object of the (valid) JSON ``text`` is, the
+    second time: read again from the start, as :func:`locate` does."""
+    decoder = json.JSONDecoder(parse_int=json_int)
+
+    def skip(position: int) -> int:
+        return _SPACE.match(text, position).end()  # type: ignore[union-attr]
+
+    def value(position: int) -> int:
+        position = skip(position)
+        if text[position] not in "{[":
+            return decoder.raw_decode(text, position)[1]
+        closing, seen = ("}" if text[position] == "{" else "]"), set()
+        position = skip(position + 1)
+        while text[position] != closing:
+            if closing == "}":
+                key, end = json.decoder.scanstring(text, position + 1)  # type: ignore[attr-defined]
+                if key in seen:
+                    raise _Found(position, end)
+                seen.add(key)
+                position = skip(end) + 1  # past ':'
+            position = skip(value(position))
+            if text[position] == ",":
+                position = skip(position + 1)
+        return position + 1
+
+    try:
+        value(0)
+    except _Found as found:
+        return found.start, found.end
+    raise ValueError("no key given twice")
+
+
+class _Found(Exception):
+    def __init__(self, start: int, end: int):
+        super().__init__()
+        self.start, self.end = start, end
 
 
 def read_json(path: Path, shown: str) -> JsonDocument:
@@ -82,6 +129,13 @@ def read_json(path: Path, shown: str) -> JsonDocument:
     except json.JSONDecodeError as error:
         span = span_at(source, min(error.pos, max(len(text) - 1, 0)))
         raise DataError(f"this is not valid JSON: {error.msg}", span) from None
+    except _DuplicateKey as error:
+        try:
+            start, end = _second_key(text)
+        except (ValueError, IndexError, RecursionError):
+            raise DataError(f"{shown}: {error}") from None
+        raise DataError(f"the key {error.key!r} appears twice in one object",
+                        span_at(source, start, end)) from None
     except ValueError as error:
         raise DataError(f"{shown}: {error}") from None
     except RecursionError:

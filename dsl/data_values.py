@@ -125,14 +125,14 @@ class TreeValue(DataValue):
 
     def _values(self, node: Any, name: str, axes: tuple[Axis, ...], path: tuple[object, ...],
                 depth: int) -> Any:
+        if isinstance(node, np.ndarray):  # a 0-d array is a number, as in a .npy file
+            return ArrayValue(node, self.where).values(name, axes)
         if not axes:
             number = _finite(node)
             if number is None:
                 raise self.error(path, f"'{name}' takes a finite number here, but this is "
                                        f"{shown_value(node)}")
             return number
-        if isinstance(node, np.ndarray):
-            return ArrayValue(node, self.where).values(name, axes)
         if isinstance(node, Mapping):
             return self._by_key(node, name, axes, path, depth)
         if isinstance(node, (list, tuple)):
@@ -242,6 +242,10 @@ class ArrayValue(DataValue):
 
     def values(self, name: str, axes: tuple[Axis, ...]) -> float | np.ndarray:
         array = self.array
+        if np.ma.is_masked(array):  # its masked elements would be read as their hidden data
+            masked = [int(i) for i in np.argwhere(np.ma.getmaskarray(array))[0]]
+            raise DataError(f"{self.where}: '{name}' takes numbers, but the element at {masked} "
+                            "of the masked array is masked")
         if array.dtype.kind not in "iuf":
             raise DataError(f"{self.where}: '{name}' takes numbers, but the array holds "
                             f"{array.dtype}")
@@ -249,7 +253,7 @@ class ArrayValue(DataValue):
         if array.shape != shape:
             raise DataError(f"{self.where}: '{name}' has shape {shape}, but the array has "
                             f"shape {array.shape}")
-        values = array.astype(float)
+        values = np.asarray(array, dtype=float)  # a masked array with nothing masked: its data
         bad = ~np.isfinite(values)
         if bad.any():
             at = tuple(int(i) for i in np.argwhere(bad)[0])

@@ -180,6 +180,10 @@ class ExpressionLowering(StaticValues):
             return
         required = block.condition.xreplace(dict(zip(block.condition_indices, indices,
                                                       strict=True)))
+        try:  # a param at the use's constant indices is its value: 'c[p] > 0' is 'c[a] > 0'
+            required = fold_reductions(required, self.out.params)
+        except FoldError:
+            pass  # what cannot be folded is compared as it is
         if required == sympy.true or _conjuncts(required) <= self.guard:
             return
         declaration = self.checker.scope[block.name]

@@ -193,19 +193,28 @@ _REDUCE = {"sum": np.add.reduce, "prod": np.multiply.reduce, "min": np.minimum.r
            "max": np.maximum.reduce}
 
 
+def _reduced(kind: str, array: np.ndarray, axis: int) -> np.ndarray:
+    """``array`` reduced along ``axis``. A min or max over a range left empty by an empty
+    range around it (j..n for j in 1..k - 1, at k = 1) is never used, but numpy refuses to
+    reduce it: it starts from its identity there."""
+    reducer: Any = _REDUCE[kind]
+    if kind in ("min", "max") and array.shape[axis] == 0:
+        return reducer(array.astype(float), axis=axis, initial=_IDENTITY[kind])  # type: ignore[no-any-return]
+    return reducer(array, axis=axis)  # type: ignore[no-any-return]
+
+
 def reduce(kind: str, body: object, index: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
     """Reduce ``body`` over the axis of ``index`` (sum, prod, min or max)."""
-    reducer: Any = _REDUCE[kind]
     if mask is None and isinstance(body, np.ndarray) and body.ndim >= index.ndim and \
             body.shape[body.ndim - index.ndim] == index.shape[0]:
         # the body already spans the range: reduce it as it is (its other axes broadcast later)
-        return reducer(body, axis=body.ndim - index.ndim)  # type: ignore[no-any-return]
+        return _reduced(kind, body, body.ndim - index.ndim)
     body_array = np.asarray(body, dtype=float)
     shape = np.broadcast_shapes(body_array.shape, index.shape if mask is None else mask.shape)
     full = np.broadcast_to(body_array, shape)
     if mask is not None:
         full = np.where(mask, full, _IDENTITY[kind])
-    return reducer(full, axis=-index.ndim)  # type: ignore[no-any-return]
+    return _reduced(kind, full, full.ndim - index.ndim)
 
 
 #: Axis letters of :func:`contract`'s einsum: one per level, and the population axis.

@@ -41,8 +41,10 @@ def _first_extreme(body: object, values: np.ndarray, lo: object, hi: object,
     axis = full.ndim - values.ndim
     fill = np.inf if least else -np.inf
     masked = np.where(inside & ~np.isnan(full), full, fill)
-    where = (np.argmin if least else np.argmax)(masked, axis=axis)
     picked = np.zeros(full.shape)
+    if full.shape[axis] == 0:  # a range left empty by an empty range around it: never used
+        return picked
+    where = (np.argmin if least else np.argmax)(masked, axis=axis)
     np.put_along_axis(picked, np.expand_dims(where, axis), 1.0, axis=axis)
     return picked
 

@@ -56,7 +56,7 @@ class _Rows:
         self.rows.append(np.repeat(numbers, terms))
         self.cols.append(form.cols.reshape(-1))
         self.vals.append(sign * form.coefs.reshape(-1))
-        self.rhs.append(np.broadcast_to(rhs, (flat,)).astype(float).copy())
+        self.rhs.append(np.broadcast_to(rhs, form.const.shape).astype(float).reshape(flat))
         self.count += flat
         return numbers
 

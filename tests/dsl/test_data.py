@@ -167,6 +167,15 @@ def test_integer_indexed_params_from_csv_json_and_npy(tmp_path):
     assert problem.params["k"] == 7.0
 
 
+@pytest.mark.parametrize("content", [b"", b"\x93NUMPY\x01\x00"])
+def test_an_empty_or_cut_short_npy_file_is_refused_in_words(tmp_path, content):
+    # numpy raises EOFError for these, which escaped as a traceback
+    (tmp_path / "w.npy").write_bytes(content)
+    text = "param w[1..3]\nvar x in [0, 1]\nminimize f: x * sum(w[i] for i in 1..3)\n"
+    with pytest.raises(DataError, match=r"cannot read the \.npy file '.*w\.npy'"):
+        mooc.compile(text, params={"w": f"@{tmp_path / 'w.npy'}"}, cache=False)
+
+
 @pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
 def test_csv_lines_may_end_in_lf_cr_lf_or_cr_alone(tmp_path, end):
     (tmp_path / "w.csv").write_bytes(end.join(["i,w", "3,30", "1,10", "2,20", ""]).encode())
@@ -286,3 +295,17 @@ def test_a_label_read_as_a_whole_number_is_written_as_that_number(tmp_path):
         with pytest.raises(ModelCheckError, match=re.escape(message)):
             mooc.compile(text.replace("x[2021]", f"x[{written}]"), data=[tmp_path / "d.csv"],
                          cache=False)
+
+
+def test_numpy_arrays_in_a_dict_zero_dimensional_and_masked():
+    # a 0-d array was refused for a number ('takes a finite number, but this is array(3.)'),
+    # though a .npy file of one is taken; a masked element was read as its hidden value
+    text = "param n\nparam c[1..2]\nvar x in [0, 1]\nminimize f: x * n + c[1] + c[2]\n"
+    unmasked = np.ma.masked_array([1.0, 2.0], mask=[False, False])
+    problem = mooc.compile(text, data={"n": np.array(3.0), "c": unmasked}, cache=False)
+    assert problem.params["n"] == 3.0
+    assert type(problem.params["c"]) is np.ndarray and problem.params["c"].tolist() == [1, 2]
+    masked = np.ma.masked_array([1.0, 2.0], mask=[False, True])
+    with pytest.raises(DataError, match=r"'c' takes numbers, but the element at \[1\] of the "
+                                        r"masked array is masked"):
+        mooc.compile(text, data={"n": 3, "c": masked}, cache=False)

@@ -3,6 +3,7 @@ vectorized over index ranges, and honest about where it does not exist."""
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import numpy as np
@@ -230,3 +231,29 @@ def test_a_kronecker_delta_too_large_is_refused_not_allocated(monkeypatch):
     problem = mooc.compile(text, cache=False)
     assert problem.derivatives_function() is None
     assert "a derivative would span 20 x 20 elements" in problem.derivatives.reason
+
+
+def test_a_kink_that_compares_a_reduction_differentiates_in_seconds():
+    """min(3, prod(...)) kinks where 3 <= prod(...): sharing the derivative's subexpressions
+    built that comparison again, and sympy, trying to order the product of two ifs, ran for
+    minutes (found by the data audit's fuzzer: 'mooc solve' hung before its first
+    generation)."""
+    def stop(*_: object) -> None:
+        raise TimeoutError("the derivatives took over 20 s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(20)
+    try:
+        problem = mooc.compile("""
+set S = {a, b}
+var x[S] in [-10, 10]
+minimize f: x[a]
+constraint c: x[a] >= min(3, prod((if x[p] <= 3 then 3 else x[p]) for p in S))
+minimize g: min(9, prod(if x[p] <= 1 then 1 else x[p] for p in S))
+""", cache=False)
+        JF, JR = problem.jacobian(np.array([[2.0, 2.5], [1.5, 0.5], [-4.0, 9.5]]))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    np.testing.assert_allclose(JR[:, 0], [[-1.0, 0.0]] * 3)  # the product is 9 or more: min is 3
+    np.testing.assert_allclose(JF[:, 1], [[2.5, 2.0], [1.0, 0.0], [0.0, 0.0]])

@@ -166,3 +166,26 @@ def test_a_constant_division_by_zero_in_an_expression_is_what_floating_point_giv
         values = problem.evaluate(xs[:, None]).F[:, 0]
     with np.errstate(all="ignore"):
         np.testing.assert_array_equal(values, np.broadcast_to(expected(xs), xs.shape))
+
+
+@pytest.mark.parametrize(("expression", "expected"), [
+    # at k = 0 the range of j is empty, and with it the range j..0 of the min: never used
+    ("x + sum(min(x for i in j..0) for k in 0..0 for j in 0..k - 1)", lambda x: x),
+    ("x + sum(max(x * i for i in j..0) for k in 0..0 for j in 0..k - 1)", lambda x: x),
+    ("x + sum(min(x for i in j..0) for k in 0..1 for j in 0..k - 1)", lambda x: 2 * x),
+    ("x + sum(max(x * i for i in j..0) for k in 0..1 for j in 0..k - 1)", lambda x: x),
+    ("x - sum(max(i * x for i in 1..j) for k in 1..3 for j in 1..k - 1)",
+     lambda x: x - 2 * x - np.maximum(x, 2 * x)),
+    # a body of whole numbers (numpy.where of two integers) reduces as it did
+    ("x + min(if x < i + 0.5 then -1 else 2 for i in 1..3)", lambda x: x + np.where(x < 3.5, -1, 2)),
+    ("x + max(if x < i + 0.5 then -1 else 2 for i in 1..3)", lambda x: x + np.where(x < 1.5, -1, 2)),
+])
+def test_min_and_max_inside_an_empty_range_are_never_computed(expression, expected):
+    # numpy refused to reduce the empty axis: the model failed to compile ("the generated code
+    # failed on a test point: ValueError('zero-size array to reduction operation minimum ...')")
+    xs = np.array([-2.0, 0.5, 3.0])
+    np.testing.assert_allclose(_values(expression, list(xs)), expected(xs))
+    problem = mooc.compile(f"var x in [-1000, 1000]\nminimize f: {expression}\n", cache=False)
+    step = 1e-6
+    slope = (expected(xs + step) - expected(xs - step)) / (2 * step)
+    np.testing.assert_allclose(problem.jacobian(xs[:, None])[0][:, 0, 0], slope, rtol=1e-6)

@@ -97,6 +97,21 @@ maximize f: sum(if c[p] > 0 then c[p] * u[p] else 0 for p in P) + z
 minimize g: sum(if c[p] > 0 and c[p] != 1 then u[p] else -z for p in P)
 constraint cap: sum(if c[p] > 0 then u[p] else 0 for p in P) <= 4
 """,
+    # families of two indices: a row per member (their right-hand sides were once broadcast
+    # flat from the family's shape, which failed every compile of such a model)
+    "two_index_families": """set P = {a, b}
+var x[P, 1..3] int in [0, 4]
+var z in [0, 2]
+minimize f: sum(x[p, j] for p in P for j in 1..3) - z
+maximize g: x[a, 1] + z
+constraint up[p in P, j in 1..3]: x[p, j] <= j + 1
+constraint down[p in P, j in 1..3]: x[p, j] >= j - 2
+constraint fixed[p in P, j in 2..2]: x[p, j] == 2
+constraint band[p in P, j in 1..2]: x[p, j] - x[p, j + 1] == 0 tol 1
+constraint flat[i in 1..2, j in 1..3]: z <= 1.5
+soft constraint near[p in P, j in 1..3]: x[p, j] == 1 tol 0.5 weight 2
+soft constraint low[i in 1..2, j in 1..2]: z >= 1
+""",
 }
 
 

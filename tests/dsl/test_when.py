@@ -188,3 +188,31 @@ def test_the_exact_front_leaves_what_does_not_exist_blank():
     assert sorted(result.F[:, 0].tolist()) == [1.0, 3.0, 5.0, 7.0, 8.0, 9.0, 10.0]
     header, *rows = result.to_csv().splitlines()
     assert header.startswith("u[a],u[b],u[c],z") and all(row.split(",")[1] == "" for row in rows)
+
+
+PARAM_CONDITION = """set S = {a, b}
+param c[S] = [1, -1]
+var u[p in S] in [0, 1] when c[p] > 0
+var y in [0, 1]
+"""
+
+
+@pytest.mark.parametrize("objective, expected", [
+    ("(if c[a] > 0 then u[a] else 0.5) + y", 0.75),  # the message's own advice was refused
+    ("(if c[b] > 0 then u[b] else 0.5) + y", 1.0),  # never exists: the else branch
+    ("u[a] - y", -0.25),  # its condition holds whatever the point: it always exists
+    ("sum(if c[p] > 0 then u[p] else 0 for p in S)", 0.25),
+])
+def test_a_condition_on_a_param_is_its_value_at_a_label(objective, expected):
+    """'when c[p] > 0' at the label a is 'c[a] > 0', which is 1 > 0: true (it was compared as
+    the unfolded c[1] > 0, and every use at a label was refused)."""
+    problem = mooc.compile(f"{PARAM_CONDITION}minimize f: {objective}\nminimize g: y\n",
+                           cache=False)
+    X = np.array([[0.25, np.nan, 0.5]])
+    np.testing.assert_allclose(problem.evaluate(X).F[:, 0], [expected])
+    np.testing.assert_array_equal(problem.active(X), [[True, False, True]])
+
+
+def test_a_label_whose_param_condition_fails_is_never_usable_unguarded():
+    with pytest.raises(ModelCheckError, match=r"u\[b\] is used where it may not exist"):
+        mooc.compile(f"{PARAM_CONDITION}minimize f: u[b] + y\n", cache=False)
