@@ -33,7 +33,7 @@ from mooc.dsl.emitter import Emitter
 from mooc.dsl.generated import DerivativeInfo, GeneratedCode
 from mooc.dsl.lowered import ConstraintForm, Definition, ExternCall, Family, LoweredModel, VarBlock
 from mooc.dsl.printer import PopulationPrinter
-from mooc.dsl.symbols import folds_slowly
+from mooc.dsl.symbols import folds_out_of_reduction, folds_slowly
 
 
 class _DerivativeEmitter(Emitter):
@@ -220,6 +220,8 @@ class _Generator:
         if any(_large_power(e) for e in exprs):  # cse would rebuild it, expanded
             return found
         if any(folds_slowly(e) for e in exprs):  # cse would rebuild it, folding its conditions
+            return found
+        if any(folds_out_of_reduction(e) for e in exprs):  # ... and unbinding their indices
             return found
         indices = {s for e in exprs for s in e.atoms(sympy.Symbol) if s.is_integer}
         try:
