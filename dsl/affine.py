@@ -10,6 +10,7 @@ the variables raises :class:`NotAffine` with what was found, in the user's words
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -340,10 +341,9 @@ class AffineExtractor:
             return True
         if cond is sympy.false:
             return False
-        if isinstance(cond, sympy.And):
-            return np.logical_and.reduce([np.asarray(self.condition(c)) for c in cond.args])
-        if isinstance(cond, sympy.Or):
-            return np.logical_or.reduce([np.asarray(self.condition(c)) for c in cond.args])
+        if isinstance(cond, (sympy.And, sympy.Or)):  # parts of different shapes broadcast
+            join = np.logical_and if isinstance(cond, sympy.And) else np.logical_or
+            return functools.reduce(join, [np.asarray(self.condition(c)) for c in cond.args])
         if isinstance(cond, sympy.Not):
             return np.logical_not(np.asarray(self.condition(cond.args[0])))
         if isinstance(cond, sympy.ITE):

@@ -33,7 +33,7 @@ from mooc.dsl.emitter import Emitter
 from mooc.dsl.generated import DerivativeInfo, GeneratedCode
 from mooc.dsl.lowered import ConstraintForm, Definition, ExternCall, Family, LoweredModel, VarBlock
 from mooc.dsl.printer import PopulationPrinter
-from mooc.dsl.symbols import RangeReduction, folds_slowly
+from mooc.dsl.symbols import RangeReduction, folds_out_of_reduction, folds_slowly
 
 
 class _DerivativeEmitter(Emitter):
@@ -221,6 +221,8 @@ class _Generator:
             return found
         if any(folds_slowly(e) or _compares_a_reduction(e) for e in exprs):
             return found  # cse would rebuild it, folding or comparing its conditions
+        if any(folds_out_of_reduction(e) for e in exprs):  # ... and unbinding their indices
+            return found
         indices = {s for e in exprs for s in e.atoms(sympy.Symbol) if s.is_integer}
         try:
             replacements, reduced = sympy.cse(

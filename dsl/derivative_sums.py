@@ -70,8 +70,11 @@ def substitute(expr: sympy.Basic, mapping: dict[sympy.Symbol, sympy.Basic]) -> s
     if isinstance(expr, (sympy.Sum, sympy.Product)):
         body, limits = expr.args[0], expr.args[1:]
         inner = {k: v for k, v in mapping.items() if k not in {lim[0] for lim in limits}}
-        new_limits = [(lim[0], substitute(lim[1], mapping), substitute(lim[2], mapping))
-                      for lim in limits]
+        new_limits = []
+        for k, (index, lo, hi) in enumerate(limits):  # a range's bounds see the outer indices
+            outer = {lim[0] for lim in limits[k + 1:]}
+            free = {key: v for key, v in mapping.items() if key not in outer}
+            new_limits.append((index, substitute(lo, free), substitute(hi, free)))
         return type(expr)(substitute(body, inner), *new_limits)
     if isinstance(expr, _RANGE_NODES):
         body, index, lo, hi = expr.args
@@ -91,11 +94,15 @@ def rename_bound(expr: sympy.Basic) -> sympy.Basic:
         return expr
     if isinstance(expr, (sympy.Sum, sympy.Product)):
         body = rename_bound(expr.args[0])
-        limits = []
+        limits: list[tuple] = []
+        renamed: dict[sympy.Symbol, sympy.Basic] = {}
         for index, lo, hi in reversed(expr.args[1:]):  # outermost last in sympy's order
             new = fresh_index()
             body = substitute(body, {index: new})
-            limits.append((new, rename_bound(lo), rename_bound(hi)))
+            # an inner range's bounds may use the outer indices (for j in i..n)
+            limits.append((new, substitute(rename_bound(lo), renamed),
+                           substitute(rename_bound(hi), renamed)))
+            renamed[index] = new
         return type(expr)(body, *reversed(limits))
     if isinstance(expr, _RANGE_NODES):
         body, index, lo, hi = expr.args

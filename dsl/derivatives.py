@@ -152,6 +152,10 @@ class Differentiator:
             return self.range_extreme(expr)
         if isinstance(expr, (sympy.Min, sympy.Max)):
             return self.extreme(expr)
+        if isinstance(expr, sympy.re):  # sympy's words for parts of a value it cannot tell is
+            return self.d(expr.args[0])  # real (abs(exp(x[1])) is exp(re(x[1]))): every value
+        if isinstance(expr, sympy.im):  # of a model is real
+            return sympy.Integer(0)
         if isinstance(expr, (sympy.floor, sympy.ceiling)):
             return sympy.Integer(0)  # a step function: 0 where it is differentiable
         if isinstance(expr, sympy.Function) and len(expr.args) == 1:
@@ -270,20 +274,37 @@ def _shown(expr: sympy.Basic) -> str:
     return text if len(text) <= _SHOWN else text[:_SHOWN - 3] + "..."
 
 
+def _kinks(expr: sympy.Basic, variables: set[str]) -> list[str]:
+    """Where the value of ``expr`` has a kink or a jump in the variables: its abs, floor, ceil,
+    min and max of them, and the conditions of its ``if`` s on them (not what is inside a
+    condition: that says only where the ``if`` switches)."""
+    if not names_in(expr) & variables:
+        return []
+    if isinstance(expr, sympy.Piecewise):
+        conditions = [] if _domain_guard(expr) else \
+            [c for _, c in expr.args if names_in(c) & variables]
+        found = [f"'if {_shown(c)}' where it switches" for c in conditions]
+        return found + [note for value, _ in expr.args for note in _kinks(value, variables)]
+    found = []
+    if isinstance(expr, sympy.Abs):
+        found.append(f"abs({_shown(expr.args[0])}) where its argument is 0")
+    elif isinstance(expr, (sympy.floor, sympy.ceiling)):
+        found.append(f"{_shown(expr)} jumps (its derivative is 0 elsewhere)")
+    elif isinstance(expr, (sympy.Min, sympy.Max, RangeMin, RangeMax)):
+        found.append(f"{_shown(expr)} where the least or greatest changes")
+    return found + [note for arg in expr.args for note in _kinks(arg, variables)]
+
+
+def _domain_guard(expr: sympy.Piecewise) -> bool:
+    """Whether ``expr`` is a value made NaN where it is undefined (see domains.py): no switch
+    between two values, and its derivative is NaN there too."""
+    return all(value is sympy.nan for value, _ in expr.args[1:])
+
+
 def _notes_of(expr: sympy.Basic, model: LoweredModel, inherited: dict[str, list[str]],
               variables: set[str]) -> list[str]:
-    notes: list[str] = []
+    notes = _kinks(expr, variables)
     blocks = {b.name: b for b in model.variables}
-    for node in sympy.preorder_traversal(expr):
-        if isinstance(node, sympy.Abs):
-            notes.append(f"abs({_shown(node.args[0])}) where its argument is 0")
-        elif isinstance(node, (sympy.floor, sympy.ceiling)):
-            notes.append(f"{_shown(node)} jumps (its derivative is 0 elsewhere)")
-        elif isinstance(node, (sympy.Min, sympy.Max, RangeMin, RangeMax)):
-            notes.append(f"{_shown(node)} where the least or greatest changes")
-        elif isinstance(node, sympy.Piecewise):
-            conditions = [c for _, c in node.args if names_in(c) & variables]
-            notes += [f"'if {_shown(c)}' where it switches" for c in conditions]
     for name in sorted(names_in(expr)):
         if "." in name:
             notes.append(f"extern '{name.split('.')[0]}': no derivatives (a black box)")
@@ -302,7 +323,7 @@ def smoothness(model: LoweredModel) -> dict[str, list[str]]:
     """For each let, objective and constraint: where its derivative does not exist or is not
     used (empty: exact everywhere on the continuous variables)."""
     blocks = {b.name for b in model.variables}
-    variables = blocks | set(dependencies(model))
+    variables = blocks | {name for name, found in dependencies(model).items() if found}
     notes: dict[str, list[str]] = {}
     for step in model.steps:
         if isinstance(step, Definition):

@@ -76,6 +76,15 @@ def folds_slowly(expr: sympy.Basic) -> bool:
                if condition.has(sympy.Piecewise))
 
 
+def folds_out_of_reduction(expr: sympy.Basic) -> bool:
+    """Whether a condition in ``expr`` holds an ``if`` inside a reduction, which sympy would
+    fold out of that reduction, where its index is unbound, if it built the Piecewise again
+    (``cse`` and ``xreplace`` do; :func:`piecewise` does not)."""
+    return any(_kept_in_place(condition)
+               for found in expr.atoms(sympy.Piecewise) for _, condition in found.args
+               if condition.has(sympy.Piecewise))
+
+
 def _kept_in_place(expr: sympy.Basic, *, whole: bool = False) -> dict[sympy.Basic, sympy.Dummy]:
     """A stand-in for each Piecewise inside a reduction (or a range operation) in ``expr``;
     with ``whole``, for every Piecewise in it."""
@@ -103,7 +112,8 @@ def _reduction(base: type, cls: type, function: object, limits: tuple,
     ``sum(x[i] * min(if L >= j then u[j] + i else 9 for j in 1..3) for i in 1..2)`` the
     condition ``L >= j`` came out of the ``min``, with ``j`` unbound (and a range operation's
     body lost its branches, which made derivatives wrong). They are hidden from the folding,
-    and put back in the new node's body (as sympy itself builds the node).
+    and put back in the new node's body (as sympy itself builds the node), with no Piecewise
+    built again: one whose condition holds such a reduction would fold them out once more.
     """
     body = function if isinstance(function, sympy.Basic) else \
         sympy.Integer(function) if isinstance(function, int) else sympy.Float(function)
@@ -112,7 +122,7 @@ def _reduction(base: type, cls: type, function: object, limits: tuple,
     obj = new(cls, body.xreplace(hidden) if hidden else body, *limits, **assumptions)
     if hidden and isinstance(obj, (sympy.Sum, sympy.Product)):
         back = {dummy: piece for piece, dummy in hidden.items()}
-        obj._args = (obj._args[0].xreplace(back), *obj._args[1:])
+        obj._args = (_put_back(obj._args[0], back), *obj._args[1:])
     return obj  # type: ignore[no-any-return]
 
 

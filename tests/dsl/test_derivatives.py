@@ -257,3 +257,75 @@ minimize g: min(9, prod(if x[p] <= 1 then 1 else x[p] for p in S))
         signal.signal(signal.SIGALRM, previous)
     np.testing.assert_allclose(JR[:, 0], [[-1.0, 0.0]] * 3)  # the product is 9 or more: min is 3
     np.testing.assert_allclose(JF[:, 1], [[2.5, 2.0], [1.0, 0.0], [0.0, 0.0]])
+
+
+def _matches_central_differences(problem, X: np.ndarray) -> None:
+    """The problem's Jacobian (derivatives generated, their failures not hidden) against
+    central differences of the derivative function's own values."""
+    assert add_derivatives_to(problem._compiled, guard=False).available
+    derivatives = _derivatives(problem._compiled)
+    _, _, JF, JR = derivatives(X)
+    analytic = np.concatenate([JF, JR], axis=1)
+    for column in _moving_columns(problem._compiled):
+        numeric = _central_differences(derivatives, X, column)
+        exact = analytic[:, :, column]
+        assert np.all(np.abs(numeric - exact) <= 2e-5 * (1 + np.abs(exact) + np.abs(numeric))), \
+            (column, exact, numeric)
+
+
+def test_an_inner_range_that_starts_at_an_outer_index_keeps_its_bound():
+    """Renaming the indices of ``sum(... for j in i..4 for k in j..4)`` in an indexed let
+    left the inner range's bound on the old ``j``: used inside another sum over ``j`` it took
+    that sum's index (a Jacobian of 28 for a value whose slope is 12), elsewhere the
+    derivatives failed ("no code for symbol 'j'")."""
+    problem = mooc.compile("""
+var x in [0.5, 2]
+let F[i in 1..4] = sum(x^2 for j in i..4 for k in j..4)
+minimize f: sum(F[3] for j in 1..2)
+minimize g: F[2]
+""", cache=False)
+    JF, _ = problem.jacobian([[1.0]])
+    np.testing.assert_allclose(JF[0, :, 0], [2 * 3 * 2, 6 * 2])
+
+
+@pytest.mark.parametrize("use", ["F[2]", "max(F[2] * x for k in 1..2)"])
+def test_an_if_in_a_sum_inside_a_condition_stays_in_that_sum(use):
+    """The derivative of max(t, sum(if ...)) has the sum in a condition; sympy, building that
+    condition again (sharing subexpressions, putting back a reduction's body), folded the inner
+    ``if`` out of the sum, with its index unbound: the model had no derivatives."""
+    problem = mooc.compile(f"""
+param a[1..2] = [0.5, 2]
+var x in [0.5, 2]
+var t in [0.1, 10]
+let F[i in 1..2] = max(t, sum((if a[j] < 1 then x else 0) for j in 1..2))
+minimize f: {use}
+""", cache=False)
+    _matches_central_differences(problem, np.array([[1.0, 0.5], [1.0, 2.0], [1.3, 0.7]]))
+
+
+def test_an_abs_that_sympy_writes_with_re_is_differentiated():
+    """sympy cannot tell an indexed variable is real, so abs(exp(v[1])) became exp(re(v[1])),
+    whose derivative it left as an unprintable Derivative: the model had no derivatives."""
+    problem = mooc.compile("""
+var x in [0.5, 2]
+var v[1..2] in [0.5, 1.5]
+minimize f: abs(x / exp(tanh(v[1])))
+minimize g: abs(exp(v[1]) * v[2])
+""", cache=False)
+    _matches_central_differences(problem, np.array([[1.0, 0.7, 1.2], [1.5, 1.1, 0.6]]))
+
+
+def test_domain_guards_and_params_are_not_called_kinks():
+    """A guard of a simplified-away root or power ('sqrt(x + 0.5)^2', a variable exponent of
+    a base that could be negative) and a floor of a param were reported as an 'if' that
+    switches and a floor that jumps, in models with neither."""
+    problem = mooc.compile("""
+param a[1..2] = [1.5, 2.5]
+var x in [0.5, 2]
+minimize f: sqrt(x + 0.5)^2
+minimize g: ((2 + sin(x))^(log(x)))^3 + sum(floor(a[i]) * x for i in 1..2)
+minimize h: if floor(x) > 1 then abs(x - 1) else x
+""", cache=False)
+    notes = problem.derivatives.notes
+    assert notes["f"] == [] and notes["g"] == []
+    assert notes["h"] == ["'if floor(x) > 1' where it switches", "abs(x - 1) where its argument is 0"]

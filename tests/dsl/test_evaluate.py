@@ -394,3 +394,16 @@ def test_lines_may_end_in_lf_cr_lf_or_cr_alone(end):
         mooc.compile(end.join([*lines[:-1], "minimize h: y", ""]), cache=False)
     assert str(caught.value).splitlines() == ["<string>:6:13: error: unknown name 'y'",
                                               "    minimize h: y", "                ^"]
+
+
+def test_an_if_in_a_sum_inside_the_condition_of_an_if_in_a_sum_compiles():
+    """Putting back the ``if`` hidden from sympy in the outer sum's body built the outer ``if``
+    again, which folded the inner one out of its sum: compiling raised KeyError ('no code for
+    symbol j')."""
+    problem = mooc.compile("""
+param a[1..2] = [0.5, 2]
+var x in [0.5, 2]
+var t in [0.1, 10]
+minimize f: sum((if t >= sum((if a[j] < 1 then x else 0) for j in 1..2) then k else 0) for k in 1..2)
+""", cache=False)
+    np.testing.assert_allclose(problem.evaluate([[1.0, 0.5], [1.0, 2.0]]).F, [[0.0], [3.0]])

@@ -208,3 +208,16 @@ def test_externs_are_never_linear(tmp_path):
 def test_library_problems_are_not_linear():
     for name in ("zdt1", "binh_korn", "dtlz2", "kursawe"):
         assert isinstance(mooc.load(name).structure, NotLinear), name
+
+
+def test_a_condition_joining_an_index_and_a_choice_is_analyzed():
+    """'i != 2 and c == ca' joins a condition over an index (an array) with one on a choice
+    (a scalar): the analysis stacked them into one array, and compiling raised numpy's
+    ValueError."""
+    problem, structure = _structure("""
+var v[1..3] in [0.5, 1.5]
+var c choice {ca, cb}
+minimize f[i in 1..3]: if i != 2 and c == ca then 1 else v[i]
+""")
+    assert isinstance(structure, NotLinear)
+    np.testing.assert_allclose(problem.evaluate([[1, 1.2, 1.3, 0]]).F, [[1, 1.2, 1]])
