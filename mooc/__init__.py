@@ -35,11 +35,26 @@ def _quiet_interrupt(kind: type[BaseException], value: BaseException, traceback:
         os._exit(130)
 
 
+def _interrupt_lost(unraisable: object) -> None:
+    """Ctrl-C (or SIGTERM) that lands in code Python runs where an exception cannot go up --
+    a weak reference's callback, a destructor: the import machinery's module locks have such a
+    callback -- would be ignored, printed as a traceback, and the command would go on (a run
+    of a million generations did). It is raised again in the main program, from a thread of
+    its own: raised from here, it would land in this hook, where it is ignored too."""
+    if issubclass(getattr(unraisable, "exc_type", type(None)), KeyboardInterrupt):
+        import _thread
+
+        _thread.start_new_thread(_thread.interrupt_main, ())
+        return
+    sys.__unraisablehook__(unraisable)  # type: ignore[arg-type]
+
+
 # Only when running as the command (`python -m mooc` imports this package with argv[0] set to
 # "-m"; the console script is named mooc): a library leaves the process's handlers alone.
 _argv = getattr(sys, "argv", None) or [""]
 if _argv[0] == "-m" or _argv[0].replace("\\", "/").rsplit("/", 1)[-1] in ("mooc", "mooc.exe"):
     sys.excepthook = _quiet_interrupt
+    sys.unraisablehook = _interrupt_lost
     import signal
 
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:

@@ -108,6 +108,38 @@ def test_ctrl_c_at_any_early_moment_gives_no_traceback(delay):
     assert err.strip() in ("", "interrupted")  # nothing more when the run had begun (--quiet)
 
 
+#: In a child started as the command: a weak reference's callback raises KeyboardInterrupt, as
+#: Ctrl-C's handler does when the signal lands in one (the import machinery's module locks
+#: have such callbacks); Python ignores an exception there.
+LOST_INTERRUPT = """
+import sys, time, weakref
+sys.argv = ["mooc"]
+import mooc
+class Thing:
+    pass
+thing = Thing()
+def callback(ref):
+    raise KeyboardInterrupt
+ref = weakref.ref(thing, callback)
+del thing
+try:
+    for _ in range(500):
+        time.sleep(0.01)
+    print("lost")
+except KeyboardInterrupt:
+    print("delivered")
+"""
+
+
+def test_ctrl_c_landing_where_python_ignores_exceptions_still_stops_the_command():
+    # it was printed as "Exception ignored in: <function _get_module_lock.<locals>.cb ...>"
+    # with a traceback, and a run of a million generations went on
+    done = subprocess.run([sys.executable, "-c", LOST_INTERRUPT], capture_output=True,
+                          text=True, timeout=60, cwd=ROOT, preexec_fn=_default_interrupt)
+    assert done.stdout == "delivered\n", done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+
+
 @pytest.mark.parametrize("argv", [["show", "zdt1"], ["list"],
                                   ["solve", "zdt1", "--population", "10", "--generations", "2",
                                    "--rows", "1000"]])
