@@ -68,13 +68,23 @@ def format_error(message: str, span: Span | None, notes: tuple[str, ...] = ()) -
         head = f"error: {message}"
         return "\n".join((head, *notes))
     head = f"{span.source.name}:{span.line}:{span.column}: error: {message}"
-    line = span.source.line(span.line).expandtabs(1)
+    line = _visible(span.source.line(span.line).expandtabs(1))
     end = span.end_column if span.end_line == span.line else len(line) + 1
     width = max(1, min(end, len(line) + 1) - span.column)
     shown, column = _window(line, span.column)
     caret = " " * (column - 1) + "^" * min(width, len(shown) + 1 - (column - 1))
     chain = tuple(f"  included from {place}" for place in span.source.included_from)
     return "\n".join((head, "    " + shown, "    " + caret, *chain, *notes))
+
+
+def _visible(line: str) -> str:
+    """``line`` with each control character as one visible one (a carriage return as ␍, an
+    escape as ␛, ...), so the caret stays under its column and the terminal is not steered: a
+    lone carriage return in a JSON string sent the cursor back over the line shown."""
+    if line.isprintable():
+        return line
+    return "".join(chr(0x2400 + ord(c)) if ord(c) < 0x20 else "␡" if ord(c) == 0x7F
+                   else "?" if 0x80 <= ord(c) < 0xA0 else c for c in line)
 
 
 #: Longest source line shown whole under an error; longer ones are cut around the caret.

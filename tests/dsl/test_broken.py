@@ -150,3 +150,19 @@ def test_param_override_rejects_non_numbers(value):
 def test_param_override_with_a_non_string_name_is_a_parameter_error(name):
     with pytest.raises(ParameterError, match="there is no param"):
         mooc.load(EXAMPLES / "zdt1.moo", params={name: 3})
+
+
+def test_control_characters_in_the_line_shown_are_made_visible(tmp_path):
+    # an escape sequence in a model coloured the terminal, and a carriage return in a JSON
+    # string sent the cursor back over the line shown
+    with pytest.raises(MooError) as raised:
+        mooc.compile("var x in [0, 1]\nminimize f: x \x1b[31m+ y\nminimize g: 1 - x\n")
+    shown = str(raised.value).splitlines()
+    assert shown[1:] == ["    minimize f: x ␛[31m+ y", "    " + " " * 14 + "^"]
+    (tmp_path / "m.moo").write_text("param n\nvar x in [0, 1]\nminimize f: n * x\n"
+                                    "minimize g: 1 - x\n", encoding="utf-8")
+    (tmp_path / "d.json").write_text('{"n": 1,\n "w": "a\rb"}\n', encoding="utf-8", newline="")
+    with pytest.raises(MooError) as raised:
+        mooc.load(tmp_path / "m.moo", data=tmp_path / "d.json")
+    assert '     "w": "a␍b"}' in str(raised.value).splitlines()
+    assert "\r" not in str(raised.value) and "\x1b" not in str(raised.value)

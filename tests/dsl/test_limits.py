@@ -154,7 +154,7 @@ def test_an_error_after_a_form_feed_quotes_the_line_the_parser_counted():
     text = "var x in [0, 1]\n\fminimize f: x +\n"
     with pytest.raises(MooError) as caught:
         compile_text(text, "ff.moo")
-    assert str(caught.value).split("\n")[1] == "    \fminimize f: x +"
+    assert str(caught.value).split("\n")[1] == "    ␌minimize f: x +"  # the form feed shown
 
 
 def test_a_long_line_is_shown_around_the_caret():
