@@ -200,7 +200,12 @@ def _token_message(token: Token, expected: set[str], parser: Lark, recent: list[
                     "param, var, let, minimize, maximize, constraint, soft constraint or solver")
         return f"expected a statement, but found {found}"
     if expected & _EXPRESSION_STARTS and previous is not None and previous.value in _OPERATOR_VALUES:
-        return f"expected an expression after '{previous.value}', but found {found}"
+        message = f"expected an expression after '{previous.value}', but found {found}"
+        if previous.value in ("if", "not") and \
+                token.type not in (*_EXPRESSION_STARTS, "_NL", "$END"):  # as a name, say x[if]
+            message += (f" ('{previous.value}' begins a condition where an expression begins: "
+                        f"a name '{previous.value}' is read only after an operator)")
+        return message
     if token.type == "_NL" and previous is not None:
         return (f"the statement is incomplete after '{previous.value}': expected "
                 f"{_expected_list(expected, parser)}")

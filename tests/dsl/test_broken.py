@@ -166,3 +166,15 @@ def test_control_characters_in_the_line_shown_are_made_visible(tmp_path):
         mooc.load(tmp_path / "m.moo", data=tmp_path / "d.json")
     assert '     "w": "a␍b"}' in str(raised.value).splitlines()
     assert "\r" not in str(raised.value) and "\x1b" not in str(raised.value)
+
+
+@pytest.mark.parametrize("text,name", [
+    ("set S = {if, b}\nvar x[S] in [0, 1]\nminimize f: x[if]\nminimize g: 1 - x[b]\n", "if"),
+    ("param not = 2\nvar x in [0, 1]\nminimize f: not * x\nminimize g: 1 - x\n", "not"),
+])
+def test_a_name_if_or_not_where_an_expression_begins_is_explained(text, name):
+    # the message said only "expected an expression after 'if', but found ']'"
+    with pytest.raises(MooError) as raised:
+        mooc.compile(text)
+    assert f"('{name}' begins a condition where an expression begins: a name '{name}' is " \
+           "read only after an operator)" in str(raised.value).splitlines()[0]
