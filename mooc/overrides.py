@@ -39,8 +39,10 @@ def _parsed_value(name: str, text: str) -> Any:
     otherwise. An integer of more digits than Python converts (4,300 unless set otherwise) is
     taken as the float it is beyond the range of, so it is refused as not finite, as a long
     one is."""
+    from mooc.dsl.data_json import json_int  # as a data file's JSON reads an integer
+
     try:
-        value = json.loads(text, parse_int=_json_int)
+        value = json.loads(text, parse_int=json_int)
     except ValueError:  # JSONDecodeError included
         value = None
     if not _is_numeric(value):
@@ -50,13 +52,6 @@ def _parsed_value(name: str, text: str) -> Any:
 
     check_param_value(name, value, text.strip())
     return value
-
-
-def _json_int(digits: str) -> int | float:
-    try:
-        return int(digits)
-    except ValueError:  # more digits than Python converts: beyond floating point too
-        return float(digits)
 
 
 def _is_numeric(value: Any) -> bool:
