@@ -17,7 +17,12 @@ small units; the normalized violations are summed into one total per point. Then
     Hard constraints are reported but do not steer.
 
 Soft constraints never make a point infeasible: ``soft @ soft_weights`` is added to every
-objective in every mode.
+objective in every mode. A point whose soft penalty is undefined (NaN or infinite) but which
+satisfies the hard constraints as the mode counts them is ranked by its objectives without the
+penalty, after every such point whose penalty is defined: in the feasibility and epsilon modes
+still before every point that breaks a hard constraint (a soft constraint never makes a point
+infeasible); in the penalty and ignore modes, where every point counts, after them all (see
+:data:`UNDEFINED_SOFT`).
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from mooc.solver.rowwise import finite_rows
+from mooc.solver.sorting import PARETO_TIER
 
 CONSTRAINT_MODES = ("feasibility", "penalty", "epsilon", "ignore")
 
@@ -34,6 +42,10 @@ EPSILON_END = 0.8
 EPSILON_EXPONENT = 5.0
 #: Epsilon mode: the default threshold is the violation of the point at this quantile.
 EPSILON_QUANTILE = 0.2
+#: The search's violation of a point satisfying the hard constraints whose soft penalty is
+#: undefined: such points are ranked by Pareto fronts after the points without violation and
+#: before those breaking a hard constraint.
+UNDEFINED_SOFT = PARETO_TIER
 
 
 def clean_violations(values: np.ndarray, /) -> np.ndarray:
@@ -117,15 +129,37 @@ class ConstraintHandling:
         ``used`` of the budget is spent."""
         objectives = F
         if soft.shape[1]:
+            penalty = soft @ self.soft_weights
             with np.errstate(invalid="ignore", over="ignore"):
-                objectives = F + (soft @ self.soft_weights)[:, None]
-        violation = self.total_violation(hard)
+                objectives = F + penalty[:, None]
+        total = self.total_violation(hard)
         if self.mode == "penalty":
             with np.errstate(invalid="ignore", over="ignore"):
-                objectives = objectives + self.penalty * violation[:, None]
+                objectives = objectives + self.penalty * total[:, None]
+        violation = total
         if self.mode == "epsilon":
             level = epsilon_level(self.epsilon or 0.0, used)
             violation = np.where(violation <= level, 0.0, violation)
         elif self.mode in ("penalty", "ignore"):
             violation = np.zeros_like(violation)
+        if soft.shape[1]:
+            self._rank_undefined_soft(objectives, violation, F, penalty, total)
         return objectives, violation
+
+    def _rank_undefined_soft(self, objectives: np.ndarray, violation: np.ndarray, F: np.ndarray,
+                             penalty: np.ndarray, total: np.ndarray) -> None:
+        """Give the rows without violation whose soft ``penalty`` is undefined their objectives
+        without it (``objectives`` and ``violation`` are changed in place), and the violation
+        :data:`UNDEFINED_SOFT`."""
+        undefined = (violation == 0) & ~np.isfinite(penalty)
+        if not undefined.any():
+            return
+        rows = undefined.nonzero()[0]
+        base = F[rows]
+        if self.mode == "penalty":
+            with np.errstate(invalid="ignore", over="ignore"):
+                base = base + self.penalty * total[rows, None]
+        finite = finite_rows(base)
+        rows = rows[finite]
+        objectives[rows] = base[finite]
+        violation[rows] = UNDEFINED_SOFT

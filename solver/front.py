@@ -29,6 +29,15 @@ class Front:
         return self.points.feasible & finite_rows(self.points.F)
 
 
+def _feasible_undefined_soft(population: Population, archive: FrontArchive) -> np.ndarray:
+    """Rows of the non-dominated points (by their objectives alone) that satisfy every hard
+    constraint with finite objectives: while the archive is empty, their soft penalties are
+    undefined."""
+    rows = (finite_rows(population.F)
+            & (archive.handling.total_violation(population.hard) == 0)).nonzero()[0]
+    return rows[nondominated(population.F[rows])]
+
+
 def _least_violating(population: Population, archive: FrontArchive) -> np.ndarray:
     """Rows of the non-dominated least-violating points, preferring finite objectives."""
     objectives = soft_penalized(population, archive.handling.soft_weights)
@@ -47,14 +56,22 @@ def _least_violating(population: Population, archive: FrontArchive) -> np.ndarra
 
 def select_front(archive: FrontArchive, population: Population, /, *,
                  feasible_found: bool) -> Front:
-    """The archive's points sorted by objectives, or, while the archive is empty, the
-    non-dominated least-violating points of ``population`` (so a front is never empty).
+    """The archive's points sorted by objectives; while the archive is empty, the feasible
+    points of ``population`` whose soft penalties are undefined, judged by their objectives
+    alone, or else its non-dominated least-violating points (so a front is never empty).
     ``feasible_found`` tells whether any point evaluated satisfied every hard constraint."""
     ignore = archive.handling.mode == "ignore"
     archived = archive.front()
+    rows = np.zeros(0, dtype=np.intp) if archived is not None or not feasible_found else \
+        _feasible_undefined_soft(population, archive)
     if archived is not None:
         points, objectives = archived
         what = "constraints ignored" if ignore else "feasible"
+    elif rows.size:
+        points = population.take(rows)
+        objectives = points.F
+        what = ("every feasible point found has an undefined (NaN or infinite) soft "
+                "constraint; judged by their objectives alone")
     else:
         rows = _least_violating(population, archive)
         points = population.take(rows)
@@ -62,7 +79,7 @@ def select_front(archive: FrontArchive, population: Population, /, *,
         what = "no feasible point with finite objectives was found; least-violating"
         if feasible_found:  # only points whose soft violations were NaN or infinite
             what = ("every feasible point found has an undefined (NaN or infinite) soft "
-                    "constraint; least-violating")
+                    "constraint, and none is left in the population; least-violating")
     order = np.lexsort(objectives.T[::-1])
     description = f"{what}: {len(points)} non-dominated point{'' if len(points) == 1 else 's'}"
     if ignore and points.hard.shape[1]:

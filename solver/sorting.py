@@ -21,6 +21,10 @@ moocore = import_moocore()
 MOOCORE_MAX_OBJECTIVES = 255
 #: Booleans per block of the numpy dominance test (rows x rows x objectives).
 _BLOCK = 1 << 24
+#: The violation of an infeasible row ranked by Pareto fronts after the feasible rows and
+#: before every other infeasible row (a point satisfying the hard constraints whose soft
+#: penalty is undefined: see :mod:`~.constraints`); less than any other positive violation.
+PARETO_TIER = float(np.finfo(float).tiny)
 
 
 def _dominated(F: np.ndarray, by: np.ndarray, /) -> np.ndarray:
@@ -140,8 +144,9 @@ def constrained_rank(F: np.ndarray, violation: np.ndarray, /, *,
                      feasible: np.ndarray | None = None, needed: int | None = None) -> np.ndarray:
     """Rank rows by Deb's constrained domination.
 
-    Feasible rows (``violation == 0``) come first, ranked by Pareto rank; infeasible rows follow,
-    one rank per distinct violation, less violation first; rows with a non-finite objective or
+    Feasible rows (``violation == 0``) come first, ranked by Pareto rank, then the rows whose
+    violation is :data:`PARETO_TIER`, ranked the same way; other infeasible rows follow, one
+    rank per distinct violation, less violation first; rows with a non-finite objective or
     violation come last. Sorting by this rank and then by crowding distance is the crowded
     comparison of NSGA-II with constraints. ``finite``, the mask of rows of ``F`` without a
     NaN or infinity, and ``feasible``, that of the finite rows without violation, are computed
@@ -165,6 +170,11 @@ def constrained_rank(F: np.ndarray, violation: np.ndarray, /, *,
     rank[feasible] = finite_pareto_rank(F[feasible]) if needed is None else \
         leading_ranks(F[feasible], needed)
     n_fronts = rank[feasible].max() + 1 if feasible.any() else 0
+    tier = infeasible & (violation == PARETO_TIER)
+    if tier.any():
+        rank[tier] = finite_pareto_rank(F[tier]) + n_fronts
+        n_fronts = rank[tier].max() + 1
+        infeasible &= ~tier
     levels = np.unique(violation[infeasible], return_inverse=True)[1]
     rank[infeasible] = n_fronts + levels
     rank[~finite] = n_fronts + (levels.max() + 1 if levels.size else 0)

@@ -177,3 +177,46 @@ def test_soft_constraint_undefined_everywhere_is_said_and_front_is_non_dominated
     assert "no feasible point" not in result.message
     assert "undefined (NaN or infinite) soft constraint" in result.message
     assert moocore.is_nondominated(result.F).all()
+
+
+def soft_undefined_where_feasible(X):
+    """Feasible for x0 >= 0.75 + x1 / 4, where the soft constraint's sqrt(0.6 - x0) is
+    undefined; defined (and broken by little) only where the hard constraint is broken."""
+    F = np.stack([X[:, 0], 1 - X[:, 0] + X[:, 1]], axis=1)
+    hard = np.maximum(0.75 + X[:, 1] / 4 - X[:, 0], 0.0)[:, None]
+    with np.errstate(invalid="ignore"):
+        soft = np.maximum(0.5 - np.sqrt(0.6 - X[:, 0]), 0.0)[:, None]
+    return F, hard, soft
+
+
+@pytest.mark.parametrize("mode", ["feasibility", "epsilon"])
+def test_feasible_points_with_an_undefined_soft_constraint_beat_infeasible_ones(mode):
+    # a soft constraint never makes a point infeasible: where every feasible point's soft
+    # violation is undefined, the search ranked them below every infeasible point and the front
+    # held infeasible points only
+    problem = FunctionProblem(soft_undefined_where_feasible, lower=[0.0, 0.0],
+                              upper=[1.0, 1.0], n_obj=2, n_hard=1, n_soft=1)
+    result = nsga2(problem, population=30, generations=30, seed=2, constraints=mode)
+    assert result.feasible_found
+    assert result.feasible.all() and (result.hard == 0).all()
+    assert np.isinf(result.soft).all()
+    assert "judged by their objectives alone" in result.message
+    import moocore
+    assert moocore.is_nondominated(result.F).all()
+    # ranked by Pareto fronts among themselves: they converge onto x1 = 0
+    assert np.median(result.X[:, 1]) < 0.05
+
+
+def test_undefined_soft_penalty_ranks_after_the_feasible_and_before_the_infeasible():
+    handling = ConstraintHandling("feasibility", np.ones(1))
+    F = np.array([[1.0, 1.0], [0.0, 3.0], [0.5, 0.5], [2.0, 2.0], [0.0, 0.0]])
+    hard = np.array([[0.0], [0.0], [0.0], [0.0], [0.1]])
+    soft = np.array([[0.0], [np.inf], [np.nan], [np.inf], [0.0]])
+    handling.observe(hard)
+    objectives, violation = handling.search_terms(F, hard, soft, used=0.0)
+    assert np.array_equal(objectives[1:4], F[1:4])  # their objectives without the penalty
+    from mooc.solver.selection import Ranking
+    rank = Ranking.of(objectives, violation).rank
+    # the feasible point first; the undefined ones by Pareto fronts (the third dominates the
+    # fourth); the infeasible point last
+    assert rank.tolist() == [0, 1, 1, 2, 3]
