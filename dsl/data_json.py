@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from mooc.dsl import ast
 from mooc.dsl.data_files import read_text, span_at
 from mooc.errors import DataError
@@ -120,10 +122,42 @@ class _Found(Exception):
         self.start, self.end = start, end
 
 
+#: Deepest nesting of lists and objects in a JSON data file: one level per index of a param,
+#: and one for the object of values by name, so far more than any model needs, and well within
+#: what Python's JSON reader (and the code after it) can follow.
+MAX_JSON_DEPTH = 100
+
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_BRACKET_OR_STRING = re.compile(_STRING.pattern + r"|[\[\]{}]")
+
+
+def _check_depth(source: ast.SourceFile) -> None:
+    """Refuse lists and objects nested deeper than :data:`MAX_JSON_DEPTH`, at the bracket that
+    opens the level too many: Python's reader would fail with its own words (or a later step
+    with a traceback). Checked without a Python step per value, so a large file stays fast."""
+    text = source.text
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return
+    brackets = _NOT_BRACKETS.sub("", _STRING.sub("", text))
+    steps = np.frombuffer(brackets.encode(), dtype=np.uint8)
+    depth = np.cumsum(np.where((steps == ord("[")) | (steps == ord("{")), 1, -1))
+    if depth.size == 0 or depth.max() <= MAX_JSON_DEPTH:
+        return
+    level = 0
+    for match in _BRACKET_OR_STRING.finditer(text):  # where, exactly: only for the message
+        level += {"[": 1, "{": 1, "]": -1, "}": -1}.get(match.group(), 0)
+        if level > MAX_JSON_DEPTH:
+            raise DataError(f"lists and objects are nested more than {MAX_JSON_DEPTH} levels "
+                            "deep here; a param's value nests one level per index",
+                            span_at(source, match.start()))
+
+
 def read_json(path: Path, shown: str) -> JsonDocument:
     """A JSON data file."""
     text = read_text(path, shown)
     source = ast.SourceFile(shown, text)
+    _check_depth(source)
     try:
         value = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_int=json_int)
     except json.JSONDecodeError as error:
