@@ -215,9 +215,12 @@ def read_csv(path: Path, shown: str) -> Table:
     "CSV (Macintosh)")."""
     text = read_text(path, shown).replace("\r\n", "\n").replace("\r", "\n")
     content = text.rstrip()
-    if not content:
-        raise DataError(f"the data file '{shown}' is empty: a CSV file starts with a header row")
     source = ast.SourceFile(shown, text)
+    if not content:
+        what = "holds only blank lines" if text else "is empty"
+        example = "" if path.suffix.lower() == ".tsv" else ", as in 'products,profit'"
+        raise DataError(f"this file {what}: a {path.suffix[1:].upper() or 'CSV'} file starts "
+                        f"with a header row that names its columns{example}", span_at(source, 0))
     end = content.find("\n")
     head, body = (content, "") if end < 0 else (content[:end], content[end + 1:])
     delimiter = _delimiter(path, head)

@@ -157,6 +157,10 @@ def read_json(path: Path, shown: str) -> JsonDocument:
     """A JSON data file."""
     text = read_text(path, shown)
     source = ast.SourceFile(shown, text)
+    if not text.strip():
+        what = "holds only blank lines" if text else "is empty"
+        raise DataError(f"this file {what}: a JSON data file holds an object of values by name, "
+                        'as in {"profit": {"bolt": 3}}', span_at(source, 0))
     _check_depth(source)
     try:
         value = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_int=json_int)

@@ -309,3 +309,31 @@ def test_numpy_arrays_in_a_dict_zero_dimensional_and_masked():
     with pytest.raises(DataError, match=r"'c' takes numbers, but the element at \[1\] of the "
                                         r"masked array is masked"):
         mooc.compile(text, data={"n": 3, "c": masked}, cache=False)
+
+
+@pytest.mark.parametrize("name,text,message", [
+    ("p.csv", "", "this file is empty: a CSV file starts with a header row that names its "
+                  "columns, as in 'products,profit'"),
+    ("p.csv", "\n  \r\n\n", "this file holds only blank lines: a CSV file starts with a header "
+                            "row that names its columns, as in 'products,profit'"),
+    ("p.tsv", "", "this file is empty: a TSV file starts with a header row that names its "
+                  "columns"),
+    ("p.json", "", 'this file is empty: a JSON data file holds an object of values by name, '
+                   'as in {"profit": {"bolt": 3}}'),
+    ("p.json", " \n\t\n", 'this file holds only blank lines: a JSON data file holds an object '
+                          'of values by name, as in {"profit": {"bolt": 3}}'),
+])
+@pytest.mark.parametrize("how", ["--data", "--set"])
+def test_an_empty_data_file_is_located(tmp_path, capsys, name, text, message, how):
+    # given with --data (or --set NAME=@FILE), an empty CSV file's error named neither where
+    # it was nor the line ("error: the data file 'p.csv' is empty ..."); JSON said
+    # "Expecting value"
+    from mooc.cli import main
+
+    (tmp_path / "m.moo").write_text(SMALL.replace("set products", "set products = {a, b}"))
+    (tmp_path / name).write_bytes(text.encode())
+    given = str(tmp_path / name) if how == "--data" else "profit=@" + str(tmp_path / name)
+    assert main(["check", str(tmp_path / "m.moo"), how, given]) == 2
+    head, quoted, caret = capsys.readouterr().err.rstrip("\n").split("\n")
+    assert head == f"{tmp_path / name}:1:1: error: {message}"
+    assert quoted == "    " + text.split("\n")[0].rstrip("\r") and caret == "    ^"
