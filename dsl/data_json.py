@@ -166,7 +166,7 @@ def read_json(path: Path, shown: str) -> JsonDocument:
         value = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_int=json_int)
     except json.JSONDecodeError as error:
         span = span_at(source, min(error.pos, max(len(text) - 1, 0)))
-        raise DataError(f"this is not valid JSON: {error.msg}", span) from None
+        raise DataError(f"this is not valid JSON: {_syntax_message(error, text)}", span) from None
     except _DuplicateKey as error:
         try:
             start, end = _second_key(text)
@@ -179,6 +179,31 @@ def read_json(path: Path, shown: str) -> JsonDocument:
     except RecursionError:
         raise DataError(f"{shown}: the JSON is nested too deeply") from None
     return JsonDocument(shown, value, source)
+
+
+_CONTROL_CHARACTERS = {"\n": ("a line break", "\\n"), "\r": ("a carriage return", "\\r"),
+                       "\t": ("a tab", "\\t")}
+
+
+def _syntax_message(error: json.JSONDecodeError, text: str) -> str:
+    """What Python's JSON reader found wrong, in words that need no "at ..." after them (its
+    messages for a control character or an open string end in "at", the place cut off)."""
+    if error.msg.startswith("Invalid control character"):
+        char = text[error.pos]
+        what, escape = _CONTROL_CHARACTERS.get(char, ("a control character",
+                                                      f"\\u{ord(char):04x}"))
+        missing = " (or is the closing '\"' missing?)" if char == "\n" else ""
+        return f"a string holds {what} here: write it as {escape}{missing}"
+    if error.msg.startswith("Unterminated string"):
+        return "a string starts here and has no closing '\"'"
+    if error.msg == "Invalid \\escape":
+        return (f"'{text[error.pos:error.pos + 2]}' is no escape JSON knows (\\\\, \\\", \\/, \\b, "
+                "\\f, \\n, \\r, \\t or \\u and four hex digits)")
+    if error.msg == "Invalid \\uXXXX escape":
+        return "\\u takes four hex digits, as in \\u00e9"
+    if error.msg == "Extra data":
+        return "the file goes on after its value has ended; a data file holds one object"
+    return error.msg
 
 
 _SPACE = re.compile(r"[ \t\n\r]*")

@@ -337,3 +337,28 @@ def test_an_empty_data_file_is_located(tmp_path, capsys, name, text, message, ho
     head, quoted, caret = capsys.readouterr().err.rstrip("\n").split("\n")
     assert head == f"{tmp_path / name}:1:1: error: {message}"
     assert quoted == "    " + text.split("\n")[0].rstrip("\r") and caret == "    ^"
+
+
+@pytest.mark.parametrize("text,column,message", [
+    ('{"products": ["a",\r "b\rc"]}', 23, "a string holds a carriage return here: write it as \\r"),
+    ('{"products": ["a", "b\x01c"]}', 22, "a string holds a control character here: write it "
+                                          "as \\u0001"),
+    ('{"products": ["a", "b\tc"]}', 22, "a string holds a tab here: write it as \\t"),
+    ('{"products": ["a", "b\\qc"]}', 22, "'\\q' is no escape JSON knows (\\\\, \\\", \\/, \\b, "
+                                         "\\f, \\n, \\r, \\t or \\u and four hex digits)"),
+    ('{"products": ["a", "b\\u12"]}', 23, "\\u takes four hex digits, as in \\u00e9"),
+    ('{"products": ["a", "b]}', 20, "a string starts here and has no closing '\"'"),
+    ('{"products": ["a"]} ["b"]', 21, "the file goes on after its value has ended; a data file "
+                                      "holds one object"),
+])
+def test_a_json_syntax_error_is_in_words_with_its_line_shown_as_it_is(tmp_path, text, column,
+                                                                      message):
+    # a raw carriage return in a string gave "this is not valid JSON: Invalid control
+    # character at", Python's words cut before their place
+    (tmp_path / "d.json").write_bytes(text.encode())
+    with pytest.raises(DataError) as raised:
+        mooc.compile(SMALL, data=tmp_path / "d.json")
+    head, shown, caret = str(raised.value).split("\n")
+    assert head == f"{tmp_path / 'd.json'}:1:{column}: error: this is not valid JSON: {message}"
+    assert shown == "    " + text.replace("\r", "␍").replace("\x01", "␁").replace("\t", " ")
+    assert caret == "    " + " " * (column - 1) + "^"
