@@ -182,6 +182,7 @@ class ExpressionChecks:
         if isinstance(index, ast.Name) and index.name == table.label_of:
             return "number", True
         if isinstance(index, ast.Name) and index.name in choice.labels:
+            self.check_not_index(index, table.label_of, local)
             return "number", False
         raise fail(f"'{node.name}' is indexed by '{table.label_of}' or one of its labels "
                    f"({', '.join(choice.labels)})", index.span)
@@ -275,8 +276,18 @@ class ExpressionChecks:
                 hint = did_you_mean(other.name, declaration.labels)
                 raise fail(f"'{other.name}' is not a label of '{this.name}'{hint} (labels: "
                            f"{labels})", other.span)
+            self.check_not_index(other, this.name, local)
             return this, other
         return None
+
+    @staticmethod
+    def check_not_index(label: ast.Name, choice: str, local: dict) -> None:
+        """A choice's label written where an index of the same name is in scope: everywhere
+        else that name is the index, so reading the label here would mix the two unseen."""
+        if label.name in local:
+            raise fail(f"'{label.name}' is both the index declared on line "
+                       f"{local[label.name].span.line} and a label of '{choice}'; give the "
+                       "index another name", label.span)
 
     def expr_Member(self, node: ast.Member, local: dict) -> tuple[str, bool]:
         declaration = self.lookup(node.extern, node.extern_span, local)

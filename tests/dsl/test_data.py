@@ -362,3 +362,11 @@ def test_a_json_syntax_error_is_in_words_with_its_line_shown_as_it_is(tmp_path, 
     assert head == f"{tmp_path / 'd.json'}:1:{column}: error: this is not valid JSON: {message}"
     assert shown == "    " + text.replace("\r", "␍").replace("\x01", "␁").replace("\t", " ")
     assert caret == "    " + " " * (column - 1) + "^"
+
+
+def test_an_index_in_scope_is_the_index_even_where_the_data_has_a_label_of_its_name():
+    # the rule language.md states; a label 'i' from data cannot turn the sum into one term
+    model = ("set S\nparam cost[S]\nvar x in [1, 1]\n"
+             "minimize f: x * sum(cost[i] for i in S)\nminimize g: x * cost[i]\n")
+    problem = mooc.compile(model, data={"S": ["h", "i", "j"], "cost": [1, 10, 100]})
+    assert problem.evaluate(np.array([[1.0]])).F.tolist() == [[111.0, 10.0]]
