@@ -171,7 +171,7 @@ class ExpressionChecks:
                 raise fail(f"'{index.name}' runs over {over}, but {where} is an element of the "
                            f"set '{set_name}'", index.span)
             return
-        if isinstance(index, ast.Name) or _whole_literal(index):
+        if isinstance(index, (ast.Name, ast.Label)) or _whole_literal(index):
             return  # a whole number names a label written so (read from data: '2021')
         raise fail(f"{where} is an element of the set '{set_name}': write one of its labels, or "
                    f"an index that runs over it ('for p in {set_name}')", index.span)
@@ -184,8 +184,14 @@ class ExpressionChecks:
         if isinstance(index, ast.Name) and index.name in choice.labels:
             self.check_not_index(index, table.label_of, local)
             return "number", False
+        if isinstance(index, ast.Label) and index.text in choice.labels:
+            return "number", False
         raise fail(f"'{node.name}' is indexed by '{table.label_of}' or one of its labels "
                    f"({', '.join(choice.labels)})", index.span)
+
+    def expr_Label(self, node: ast.Label, local: dict) -> tuple[str, bool]:
+        raise fail(f'"{node.text}" is a label written quoted: it stands only as an index where '
+                   f'the dimension is a named set, as in cost["{node.text}"]', node.span)
 
     def expr_Call(self, node: ast.Call, local: dict) -> tuple[str, bool]:
         name = node.function
