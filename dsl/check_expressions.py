@@ -174,7 +174,8 @@ class ExpressionChecks:
         if isinstance(index, (ast.Name, ast.Label)) or _whole_literal(index):
             return  # a whole number names a label written so (read from data: '2021')
         raise fail(f"{where} is an element of the set '{set_name}': write one of its labels, or "
-                   f"an index that runs over it ('for p in {set_name}')", index.span)
+                   f"an index that runs over it ('for p in {set_name}'){_quoted_hint(index)}",
+                   index.span)
 
     def table_lookup(self, node: ast.Index, table: Declaration, local: dict) -> tuple[str, bool]:
         index = node.indices[0]
@@ -321,6 +322,16 @@ class ExpressionChecks:
 
 _TYPE_WORDS = {"bool": "a condition", "choice": "a choice variable (compare it with a label, "
                "or use it to index a table)"}
+
+
+def _quoted_hint(index: ast.Expr) -> str:
+    """For a number such as ``1.5`` or ``-3`` where a label is wanted: how a label written so
+    (read from data) is written as an index."""
+    number = index.operand if isinstance(index, ast.Negate) else index
+    if not isinstance(number, ast.Number):
+        return ""
+    text = ("-" if number is not index else "") + number.text
+    return f'; if "{text}" is a label, write it quoted: ["{text}"]'
 
 
 def _whole_literal(node: ast.Expr) -> bool:

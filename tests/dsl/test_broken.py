@@ -207,6 +207,13 @@ def test_a_label_from_data_that_is_no_name_is_written_quoted(label):
     ('var m choice {a, b}\nparam p[m] = {a: 1, b: 2}\nvar x in [0, 1]\n'
      'minimize f: x * p["c"]\nmaximize g: x\n',
      "4:19: error: 'p' is indexed by 'm' or one of its labels (a, b)"),
+    ('set S\nvar x[S] in [0, 1]\nminimize f: x[-3]\nmaximize g: x[a]\n',
+     "3:15: error: the index of 'x' is an element of the set 'S': write one of its labels, or an "
+     "index that runs over it ('for p in S'); if \"-3\" is a label, write it quoted: [\"-3\"]"),
+    ('set S\nvar x[S] in [0, 1]\nminimize f: x[1.5]\nmaximize g: x[a]\n',
+     "3:15: error: the index of 'x' is an element of the set 'S': write one of its labels, or an "
+     "index that runs over it ('for p in S'); if \"1.5\" is a label, write it quoted: "
+     '["1.5"]'),
 ])
 def test_a_quoted_label_where_it_cannot_stand_is_located(text, message):
     with pytest.raises(MooError) as raised:
