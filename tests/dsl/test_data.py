@@ -370,3 +370,19 @@ def test_an_index_in_scope_is_the_index_even_where_the_data_has_a_label_of_its_n
              "minimize f: x * sum(cost[i] for i in S)\nminimize g: x * cost[i]\n")
     problem = mooc.compile(model, data={"S": ["h", "i", "j"], "cost": [1, 10, 100]})
     assert problem.evaluate(np.array([[1.0]])).F.tolist() == [[111.0, 10.0]]
+
+
+@pytest.mark.parametrize("label,what", [("a, b", "','"), ("b]", "']'"), ("x[1]", "'['"),
+                                        ('12" pipe', "'\"'"), ("a\tb", "a control character")])
+def test_a_label_that_would_garble_element_names_is_refused(label, what):
+    # with labels 'a' and 'a, b' of S and 'b, c' and 'c' of T, two elements of x[S, T] were
+    # both named 'x[a, b, c]' (in the table, the CSV header read back, 'mooc pick')
+    model = ("set S\nset T\nvar x[S, T] in [0, 1]\n"
+             "minimize f: sum(x[s, t] for s in S for t in T)\nmaximize g: x[a, c]\n")
+    with pytest.raises(DataError) as raised:
+        mooc.compile(model, data={"S": ["a", "b"], "T": ["c", label]})
+    shown = label.replace("\t", "␉")
+    assert str(raised.value).startswith(
+        f"error: data['T'][1]: the label '{shown}' holds {what}: labels name elements as in "
+        "make[bolt] (in tables, CSV headers and 'mooc pick'), so they hold no ',', '[', ']', "
+        "'\"' or control characters; rename it")
