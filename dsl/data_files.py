@@ -84,6 +84,7 @@ class Table:
     padded: bool = True  # whether a cell may hold spaces around its text
     #: what an index column maps to (and its labels), kept for the columns that share it
     orders: dict[object, object] = field(default_factory=dict)
+    header_line: int = 1  # after blank lines, the header is further down
 
     @property
     def n_rows(self) -> int:
@@ -92,7 +93,7 @@ class Table:
     def line_of(self, row: int) -> int:
         """The line of data row ``row`` (0-based; -1 is the header)."""
         if row < 0:
-            return 1
+            return self.header_line
         return self.row_lines[row] if self.row_lines is not None else row + 2
 
     def text(self, row: int, column: int) -> str:
@@ -249,7 +250,7 @@ def _table_by_reader(content: str, table: Table) -> Table:
     except csv.Error as error:
         raise DataError(f"{table.file}, line {reader.line_num}: {error}") from None
     table.header = [cell.strip() for cell in rows[0]]
-    table.row_lines = row_lines[1:]
+    table.header_line, table.row_lines = row_lines[0], row_lines[1:]
     _check_header(table)
     _check_widths(table, [len(row) for row in rows[1:]])
     table.cells = [list(column) for column in zip(*rows[1:], strict=True)] if len(rows) > 1 \

@@ -386,3 +386,18 @@ def test_a_label_that_would_garble_element_names_is_refused(label, what):
         f"error: data['T'][1]: the label '{shown}' holds {what}: labels name elements as in "
         "make[bolt] (in tables, CSV headers and 'mooc pick'), so they hold no ',', '[', ']', "
         "'\"' or control characters; rename it")
+
+
+@pytest.mark.parametrize("text,where,message", [
+    ("\n\nproducts,profit,profit\nbolt,3,4\n", "3:17",
+     "the column 'profit' appears twice in the header row"),
+    ("\n \nproducts,profit\n", "3:1", "the set 'products' has no labels: this file has no rows"),
+])
+def test_a_header_after_blank_lines_is_located_on_its_line(tmp_path, text, where, message):
+    # the error pointed at line 1, and showed it blank
+    (tmp_path / "p.csv").write_text(text)
+    with pytest.raises(DataError) as raised:
+        mooc.compile(SMALL, data=tmp_path / "p.csv")
+    head, shown = str(raised.value).split("\n")[:2]
+    assert head == f"{tmp_path / 'p.csv'}:{where}: error: {message}"
+    assert shown == "    " + text.split("\n")[2]
