@@ -263,6 +263,13 @@ class ArrayValue(DataValue):
         return float(values) if not axes else values
 
 
+#: What a label from data may not hold: element names are written ``make[bolt]``,
+#: ``use[lathe, bolt]`` (in tables, CSV headers read back, ``mooc pick``), so a ',' or a
+#: bracket would make one name read as another; a '"' could not be written quoted in the
+#: model; a control character would garble the line it is shown on.
+_NOT_IN_A_LABEL = re.compile(r'[,\[\]"\x00-\x1f\x7f]')
+
+
 def _bad_label(label: str) -> str:
     char = _NOT_IN_A_LABEL.search(label).group()  # type: ignore[union-attr]
     what = f"'{char}'" if char in ',[]"' else "a control character"
@@ -271,13 +278,6 @@ def _bad_label(label: str) -> str:
     return (f"the label {shown_text(visible)} holds {what}: labels name elements as in "
             "make[bolt] (in tables, CSV headers and 'mooc pick'), so they hold no ',', '[', "
             "']', '\"' or control characters; rename it")
-
-
-#: What a label from data may not hold: element names are written ``make[bolt]``,
-#: ``use[lathe, bolt]`` (in tables, CSV headers read back, ``mooc pick``), so a ',' or a
-#: bracket would make one name read as another; a '"' could not be written quoted in the
-#: model; a control character would garble the line it is shown on.
-_NOT_IN_A_LABEL = re.compile(r'[,\[\]"\x00-\x1f\x7f]')
 
 
 def checked_labels(labels: list[str], name: str, error: Any) -> tuple[str, ...]:
