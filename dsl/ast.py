@@ -28,6 +28,15 @@ class Name:
 
 
 @dataclass(frozen=True)
+class Label:
+    """``"if"`` as an index: a label of a named set written quoted, for a label that is no
+    name (``"lathe 2"``) or one the grammar reads otherwise (``"if"``, ``"not"``)."""
+
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True)
 class Index:
     """``name[i, j]``: an element of an indexed param, variable, let or family."""
 
@@ -148,7 +157,7 @@ class IfElse:
 
 Expr = (
     Number | Name | Index | Call | Reduction | Chain | Power | Negate | Compare | Logic | Not
-    | IfElse | Member
+    | IfElse | Member | Label
 )
 
 

@@ -171,10 +171,11 @@ class ExpressionChecks:
                 raise fail(f"'{index.name}' runs over {over}, but {where} is an element of the "
                            f"set '{set_name}'", index.span)
             return
-        if isinstance(index, ast.Name) or _whole_literal(index):
+        if isinstance(index, (ast.Name, ast.Label)) or _whole_literal(index):
             return  # a whole number names a label written so (read from data: '2021')
         raise fail(f"{where} is an element of the set '{set_name}': write one of its labels, or "
-                   f"an index that runs over it ('for p in {set_name}')", index.span)
+                   f"an index that runs over it ('for p in {set_name}'){_quoted_hint(index)}",
+                   index.span)
 
     def table_lookup(self, node: ast.Index, table: Declaration, local: dict) -> tuple[str, bool]:
         index = node.indices[0]
@@ -182,9 +183,16 @@ class ExpressionChecks:
         if isinstance(index, ast.Name) and index.name == table.label_of:
             return "number", True
         if isinstance(index, ast.Name) and index.name in choice.labels:
+            self.check_not_index(index, table.label_of, local)
+            return "number", False
+        if isinstance(index, ast.Label) and index.text in choice.labels:
             return "number", False
         raise fail(f"'{node.name}' is indexed by '{table.label_of}' or one of its labels "
                    f"({', '.join(choice.labels)})", index.span)
+
+    def expr_Label(self, node: ast.Label, local: dict) -> tuple[str, bool]:
+        raise fail(f'"{node.text}" is a label written quoted: it stands only as an index where '
+                   f'the dimension is a named set, as in cost["{node.text}"]', node.span)
 
     def expr_Call(self, node: ast.Call, local: dict) -> tuple[str, bool]:
         name = node.function
@@ -275,8 +283,18 @@ class ExpressionChecks:
                 hint = did_you_mean(other.name, declaration.labels)
                 raise fail(f"'{other.name}' is not a label of '{this.name}'{hint} (labels: "
                            f"{labels})", other.span)
+            self.check_not_index(other, this.name, local)
             return this, other
         return None
+
+    @staticmethod
+    def check_not_index(label: ast.Name, choice: str, local: dict) -> None:
+        """A choice's label written where an index of the same name is in scope: everywhere
+        else that name is the index, so reading the label here would mix the two unseen."""
+        if label.name in local:
+            raise fail(f"'{label.name}' is both the index declared on line "
+                       f"{local[label.name].span.line} and a label of '{choice}'; give the "
+                       "index another name", label.span)
 
     def expr_Member(self, node: ast.Member, local: dict) -> tuple[str, bool]:
         declaration = self.lookup(node.extern, node.extern_span, local)
@@ -304,6 +322,16 @@ class ExpressionChecks:
 
 _TYPE_WORDS = {"bool": "a condition", "choice": "a choice variable (compare it with a label, "
                "or use it to index a table)"}
+
+
+def _quoted_hint(index: ast.Expr) -> str:
+    """For a number such as ``1.5`` or ``-3`` where a label is wanted: how a label written so
+    (read from data) is written as an index."""
+    number = index.operand if isinstance(index, ast.Negate) else index
+    if not isinstance(number, ast.Number):
+        return ""
+    text = ("-" if number is not index else "") + number.text
+    return f'; if "{text}" is a label, write it quoted: ["{text}"]'
 
 
 def _whole_literal(node: ast.Expr) -> bool:

@@ -84,6 +84,7 @@ class Table:
     padded: bool = True  # whether a cell may hold spaces around its text
     #: what an index column maps to (and its labels), kept for the columns that share it
     orders: dict[object, object] = field(default_factory=dict)
+    header_line: int = 1  # after blank lines, the header is further down
 
     @property
     def n_rows(self) -> int:
@@ -92,7 +93,7 @@ class Table:
     def line_of(self, row: int) -> int:
         """The line of data row ``row`` (0-based; -1 is the header)."""
         if row < 0:
-            return 1
+            return self.header_line
         return self.row_lines[row] if self.row_lines is not None else row + 2
 
     def text(self, row: int, column: int) -> str:
@@ -215,9 +216,12 @@ def read_csv(path: Path, shown: str) -> Table:
     "CSV (Macintosh)")."""
     text = read_text(path, shown).replace("\r\n", "\n").replace("\r", "\n")
     content = text.rstrip()
-    if not content:
-        raise DataError(f"the data file '{shown}' is empty: a CSV file starts with a header row")
     source = ast.SourceFile(shown, text)
+    if not content:
+        what = "holds only blank lines" if text else "is empty"
+        example = "" if path.suffix.lower() == ".tsv" else ", as in 'products,profit'"
+        raise DataError(f"this file {what}: a {path.suffix[1:].upper() or 'CSV'} file starts "
+                        f"with a header row that names its columns{example}", span_at(source, 0))
     end = content.find("\n")
     head, body = (content, "") if end < 0 else (content[:end], content[end + 1:])
     delimiter = _delimiter(path, head)
@@ -246,7 +250,7 @@ def _table_by_reader(content: str, table: Table) -> Table:
     except csv.Error as error:
         raise DataError(f"{table.file}, line {reader.line_num}: {error}") from None
     table.header = [cell.strip() for cell in rows[0]]
-    table.row_lines = row_lines[1:]
+    table.header_line, table.row_lines = row_lines[0], row_lines[1:]
     _check_header(table)
     _check_widths(table, [len(row) for row in rows[1:]])
     table.cells = [list(column) for column in zip(*rows[1:], strict=True)] if len(rows) > 1 \

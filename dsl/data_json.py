@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from mooc.dsl import ast
 from mooc.dsl.data_files import read_text, span_at
 from mooc.errors import DataError
@@ -120,15 +122,51 @@ class _Found(Exception):
         self.start, self.end = start, end
 
 
+#: Deepest nesting of lists and objects in a JSON data file: one level per index of a param,
+#: and one for the object of values by name, so far more than any model needs, and well within
+#: what Python's JSON reader (and the code after it) can follow.
+MAX_JSON_DEPTH = 100
+
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_BRACKET_OR_STRING = re.compile(_STRING.pattern + r"|[\[\]{}]")
+
+
+def _check_depth(source: ast.SourceFile) -> None:
+    """Refuse lists and objects nested deeper than :data:`MAX_JSON_DEPTH`, at the bracket that
+    opens the level too many: Python's reader would fail with its own words (or a later step
+    with a traceback). Checked without a Python step per value, so a large file stays fast."""
+    text = source.text
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return
+    brackets = _NOT_BRACKETS.sub("", _STRING.sub("", text))
+    steps = np.frombuffer(brackets.encode(), dtype=np.uint8)
+    depth = np.cumsum(np.where((steps == ord("[")) | (steps == ord("{")), 1, -1))
+    if depth.size == 0 or depth.max() <= MAX_JSON_DEPTH:
+        return
+    level = 0
+    for match in _BRACKET_OR_STRING.finditer(text):  # where, exactly: only for the message
+        level += {"[": 1, "{": 1, "]": -1, "}": -1}.get(match.group(), 0)
+        if level > MAX_JSON_DEPTH:
+            raise DataError(f"lists and objects are nested more than {MAX_JSON_DEPTH} levels "
+                            "deep here; a param's value nests one level per index",
+                            span_at(source, match.start()))
+
+
 def read_json(path: Path, shown: str) -> JsonDocument:
     """A JSON data file."""
     text = read_text(path, shown)
     source = ast.SourceFile(shown, text)
+    if not text.strip():
+        what = "holds only blank lines" if text else "is empty"
+        raise DataError(f"this file {what}: a JSON data file holds an object of values by name, "
+                        'as in {"profit": {"bolt": 3}}', span_at(source, 0))
+    _check_depth(source)
     try:
         value = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_int=json_int)
     except json.JSONDecodeError as error:
         span = span_at(source, min(error.pos, max(len(text) - 1, 0)))
-        raise DataError(f"this is not valid JSON: {error.msg}", span) from None
+        raise DataError(f"this is not valid JSON: {_syntax_message(error, text)}", span) from None
     except _DuplicateKey as error:
         try:
             start, end = _second_key(text)
@@ -141,6 +179,31 @@ def read_json(path: Path, shown: str) -> JsonDocument:
     except RecursionError:
         raise DataError(f"{shown}: the JSON is nested too deeply") from None
     return JsonDocument(shown, value, source)
+
+
+_CONTROL_CHARACTERS = {"\n": ("a line break", "\\n"), "\r": ("a carriage return", "\\r"),
+                       "\t": ("a tab", "\\t")}
+
+
+def _syntax_message(error: json.JSONDecodeError, text: str) -> str:
+    """What Python's JSON reader found wrong, in words that need no "at ..." after them (its
+    messages for a control character or an open string end in "at", the place cut off)."""
+    if error.msg.startswith("Invalid control character"):
+        char = text[error.pos]
+        what, escape = _CONTROL_CHARACTERS.get(char, ("a control character",
+                                                      f"\\u{ord(char):04x}"))
+        missing = " (or is the closing '\"' missing?)" if char == "\n" else ""
+        return f"a string holds {what} here: write it as {escape}{missing}"
+    if error.msg.startswith("Unterminated string"):
+        return "a string starts here and has no closing '\"'"
+    if error.msg == "Invalid \\escape":
+        return (f"'{text[error.pos:error.pos + 2]}' is no escape JSON knows (\\\\, \\\", \\/, \\b, "
+                "\\f, \\n, \\r, \\t or \\u and four hex digits)")
+    if error.msg == "Invalid \\uXXXX escape":
+        return "\\u takes four hex digits, as in \\u00e9"
+    if error.msg == "Extra data":
+        return "the file goes on after its value has ended; a data file holds one object"
+    return error.msg
 
 
 _SPACE = re.compile(r"[ \t\n\r]*")

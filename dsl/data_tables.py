@@ -16,10 +16,10 @@ from mooc.dsl.data_values import (
     DataValue,
     axis_label,
     axis_words,
+    checked_labels,
     listing,
     not_on_axis,
     offset_on,
-    unique_labels,
 )
 
 
@@ -96,7 +96,7 @@ class IndexColumn(DataValue):
         if not labels:
             raise self.table.error(-1, 0, f"the set '{name}' has no labels: this file has no "
                                           "rows")
-        return unique_labels(labels, name, lambda row, message: self.table.error(row, 0, message))
+        return checked_labels(labels, name, lambda row, message: self.table.error(row, 0, message))
 
     def check(self, axis: Axis) -> None:
         """The column holds exactly the set's labels (any order)."""

@@ -7,6 +7,7 @@ finiteness. Values from JSON documents, dicts and numpy arrays are here; values 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -118,7 +119,7 @@ class TreeValue(DataValue):
             if not label:
                 raise self.error((*self.path, k), f"a label of '{name}' is empty")
             labels.append(label)
-        return unique_labels(labels, name, lambda k, message: self.error((*self.path, k), message))
+        return checked_labels(labels, name, lambda k, message: self.error((*self.path, k), message))
 
     def values(self, name: str, axes: tuple[Axis, ...]) -> float | np.ndarray:
         return self._values(self.value, name, axes, self.path, 0)
@@ -262,8 +263,29 @@ class ArrayValue(DataValue):
         return float(values) if not axes else values
 
 
-def unique_labels(labels: list[str], name: str, error: Any) -> tuple[str, ...]:
-    """``labels`` as a tuple; ``error(k, message)`` for the first one given twice."""
+#: What a label from data may not hold: element names are written ``make[bolt]``,
+#: ``use[lathe, bolt]`` (in tables, CSV headers read back, ``mooc pick``), so a ',' or a
+#: bracket would make one name read as another; a '"' could not be written quoted in the
+#: model; a control character would garble the line it is shown on.
+_NOT_IN_A_LABEL = re.compile(r'[,\[\]"\x00-\x1f\x7f]')
+
+
+def _bad_label(label: str) -> str:
+    char = _NOT_IN_A_LABEL.search(label).group()  # type: ignore[union-attr]
+    what = f"'{char}'" if char in ',[]"' else "a control character"
+    visible = "".join(chr(0x2400 + ord(c)) if c < " " else "␡" if c == "\x7f" else c
+                      for c in label)
+    return (f"the label {shown_text(visible)} holds {what}: labels name elements as in "
+            "make[bolt] (in tables, CSV headers and 'mooc pick'), so they hold no ',', '[', "
+            "']', '\"' or control characters; rename it")
+
+
+def checked_labels(labels: list[str], name: str, error: Any) -> tuple[str, ...]:
+    """A set's ``labels`` from data as a tuple; ``error(k, message)`` for the first one that
+    holds what no label may (:data:`_NOT_IN_A_LABEL`) or is given twice."""
+    if _NOT_IN_A_LABEL.search("".join(labels)):
+        k = next(k for k, label in enumerate(labels) if _NOT_IN_A_LABEL.search(label))
+        raise error(k, _bad_label(labels[k]))
     found = tuple(labels)
     if len(set(found)) != len(found):
         seen: set[str] = set()

@@ -211,7 +211,7 @@ class ExpressionParser(TokenCursor):
         self.at += 1
         indices, height = [], 0
         while True:
-            index, _, _, more = self.expr()
+            index, _, _, more = self.index_item()
             indices.append(index)
             height = max(height, more)
             if self.kinds[self.at] != ",":
@@ -220,6 +220,13 @@ class ExpressionParser(TokenCursor):
         last = self.take("]")
         return ast.Index(self.span(at, last), name, self.span(at, at), tuple(indices)), at, \
             last, 1 + height
+
+    def index_item(self) -> Parsed:
+        """An index: an expression, or a label written quoted."""
+        if self.kinds[self.at] != "string":
+            return self.expr()
+        text, at = self.string()
+        return ast.Label(self.span(at, at), text), at, at, 1
 
     def call(self, name: str, at: int) -> Parsed:
         self.at += 1

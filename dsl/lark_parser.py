@@ -203,8 +203,12 @@ def _token_message(token: Token, expected: set[str], parser: Lark, recent: list[
         message = f"expected an expression after '{previous.value}', but found {found}"
         if previous.value in ("if", "not") and \
                 token.type not in (*_EXPRESSION_STARTS, "_NL", "$END"):  # as a name, say x[if]
+            label = f'; a label \'{previous.value}\' is written quoted: ["{previous.value}"]' \
+                if open_brackets and open_brackets[-1].value == "[" else ""
             message += (f" ('{previous.value}' begins a condition where an expression begins: "
-                        f"a name '{previous.value}' is read only after an operator)")
+                        f"a name '{previous.value}' is read only after an operator{label})")
+        elif token.type == "STRING":
+            message += f" (a label written quoted stands only as an index, as in x[{token.value}])"
         return message
     if token.type == "_NL" and previous is not None:
         return (f"the statement is incomplete after '{previous.value}': expected "

@@ -47,6 +47,9 @@ class ToAst(Transformer):
     def name(self, meta, children):
         return ast.Name(self._span(meta), str(children[0]))
 
+    def label(self, meta, children):
+        return ast.Label(self._span(meta), str(children[0])[1:-1])
+
     def index(self, meta, children):
         name = children[0]
         return ast.Index(self._span(meta), str(name), self._tspan(name), tuple(children[1:]))

@@ -156,6 +156,8 @@ class ExpressionLowering(StaticValues):
         in scope, or a whole number, is one of its labels, standing for its position (from 1)."""
         if isinstance(node, ast.Number) and set_name:  # a label written as a whole number
             label = node.text
+        elif isinstance(node, ast.Label):
+            label = node.text
         elif not set_name or not isinstance(node, ast.Name) or node.name in env:
             return self.expr(node, env)
         else:
@@ -225,11 +227,12 @@ class ExpressionLowering(StaticValues):
 
     def table_lookup(self, node: ast.Index, table: ParamValue, env: dict) -> sympy.Expr:
         index = node.indices[0]
-        assert isinstance(index, ast.Name)
+        assert isinstance(index, (ast.Name, ast.Label))
         labels = self.checker.scope[table.label_of].labels
-        if index.name in labels:
+        label = index.text if isinstance(index, ast.Label) else index.name
+        if label in labels:
             assert isinstance(table.value, np.ndarray)
-            return number(float(table.value[labels.index(index.name)]))
+            return number(float(table.value[labels.index(label)]))
         return sympy.IndexedBase(node.name)[variable_symbol(table.label_of)]
 
     def expr_Call(self, node: ast.Call, env: dict) -> sympy.Expr:

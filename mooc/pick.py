@@ -39,6 +39,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -72,12 +73,20 @@ class Pick:
                    result.F[index].tolist())
 
 
+#: A comma between names, not one inside an element's brackets (``cost[lathe, 2]``): labels
+#: hold no brackets or commas, so this splits every list of names one way only.
+_OUTER_COMMAS = re.compile(r",(?![^\[]*\])")
+#: A comma between an element's indices, written as its name is: ``cost[lathe,2]`` too.
+_INNER_COMMA = re.compile(r"\s*,\s*")
+
+
 def parse_rule(rule: str, names: Sequence[str], /) -> tuple[str, Any]:
     """``(kind, argument)`` of a rule written as text; UsageError when it is not one."""
     kind, sep, text = rule.strip().partition("=")
     kind = kind.strip().lower()
     if kind in ("lex", "lexicographic"):
-        order = [n.strip() for n in text.split(",") if n.strip()] if sep else list(names)
+        order = [_INNER_COMMA.sub(", ", n.strip()) for n in _OUTER_COMMAS.split(text)
+                 if n.strip()] if sep else list(names)
         unknown = [n for n in order if n not in names]
         if unknown:
             raise UsageError(f"pick: no objective {', '.join(map(repr, unknown))}; the objectives "

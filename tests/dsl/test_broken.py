@@ -168,13 +168,54 @@ def test_control_characters_in_the_line_shown_are_made_visible(tmp_path):
     assert "\r" not in str(raised.value) and "\x1b" not in str(raised.value)
 
 
-@pytest.mark.parametrize("text,name", [
-    ("set S = {if, b}\nvar x[S] in [0, 1]\nminimize f: x[if]\nminimize g: 1 - x[b]\n", "if"),
-    ("param not = 2\nvar x in [0, 1]\nminimize f: not * x\nminimize g: 1 - x\n", "not"),
+@pytest.mark.parametrize("text,name,label", [
+    ("set S = {if, b}\nvar x[S] in [0, 1]\nminimize f: x[if]\nminimize g: 1 - x[b]\n", "if",
+     "; a label 'if' is written quoted: [\"if\"]"),
+    ("set S = {a, not}\nvar x[S] in [0, 1]\nminimize f: x[a, not]\nminimize g: 1 - x[a]\n",
+     "not", "; a label 'not' is written quoted: [\"not\"]"),
+    ("param not = 2\nvar x in [0, 1]\nminimize f: not * x\nminimize g: 1 - x\n", "not", ""),
 ])
-def test_a_name_if_or_not_where_an_expression_begins_is_explained(text, name):
-    # the message said only "expected an expression after 'if', but found ']'"
+def test_a_name_if_or_not_where_an_expression_begins_is_explained(text, name, label):
+    # the message said only "expected an expression after 'if', but found ']'"; as an index,
+    # it did not say how to write the label
     with pytest.raises(MooError) as raised:
         mooc.compile(text)
     assert f"('{name}' begins a condition where an expression begins: a name '{name}' is " \
-           "read only after an operator)" in str(raised.value).splitlines()[0]
+           f"read only after an operator{label})" in str(raised.value).splitlines()[0]
+
+
+@pytest.mark.parametrize("label", ["if", "not", "and", "lathe 2", "-3", "1.5", "café", "p"])
+def test_a_label_from_data_that_is_no_name_is_written_quoted(label):
+    # 'if', 'not' and labels that are no names (a space, a sign, a letter beyond ASCII) could
+    # be summed over but not written in the model at all
+    model = ("set S\nparam cost[S]\nvar x in [1, 1]\n"
+             f'minimize f: x * sum(cost["{label}"] * cost[p] for p in S)\nmaximize g: x\n')
+    problem = mooc.compile(model, data={"S": ["p", label] if label != "p" else ["q", "p"],
+                                        "cost": [3, 7]})
+    assert problem.evaluate(np.array([[1.0]])).F[0, 0] == 7 * (3 + 7)
+
+
+@pytest.mark.parametrize("text,message", [
+    ('set S = {a, b}\nvar x[S] in [0, 1]\nminimize f: x["c"]\nmaximize g: x[a]\n',
+     "3:15: error: 'c' is not a label of the set 'S'"),
+    ('param w[1..2] = [1, 2]\nvar x in [0, 1]\nminimize f: x * w["1"]\nmaximize g: x\n',
+     '3:19: error: "1" is a label written quoted: it stands only as an index where the '
+     'dimension is a named set, as in cost["1"]'),
+    ('set S = {a, b}\nvar x[S] in [0, 1]\nminimize f: x[a] * "b"\nmaximize g: x[a]\n',
+     "3:20: error: expected an expression after '*', but found '\"b\"' (a label written quoted "
+     'stands only as an index, as in x["b"])'),
+    ('var m choice {a, b}\nparam p[m] = {a: 1, b: 2}\nvar x in [0, 1]\n'
+     'minimize f: x * p["c"]\nmaximize g: x\n',
+     "4:19: error: 'p' is indexed by 'm' or one of its labels (a, b)"),
+    ('set S\nvar x[S] in [0, 1]\nminimize f: x[-3]\nmaximize g: x[a]\n',
+     "3:15: error: the index of 'x' is an element of the set 'S': write one of its labels, or an "
+     "index that runs over it ('for p in S'); if \"-3\" is a label, write it quoted: [\"-3\"]"),
+    ('set S\nvar x[S] in [0, 1]\nminimize f: x[1.5]\nmaximize g: x[a]\n',
+     "3:15: error: the index of 'x' is an element of the set 'S': write one of its labels, or an "
+     "index that runs over it ('for p in S'); if \"1.5\" is a label, write it quoted: "
+     '["1.5"]'),
+])
+def test_a_quoted_label_where_it_cannot_stand_is_located(text, message):
+    with pytest.raises(MooError) as raised:
+        mooc.compile(text)
+    assert str(raised.value).splitlines()[0] == "<string>:" + message

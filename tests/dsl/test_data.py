@@ -309,3 +309,95 @@ def test_numpy_arrays_in_a_dict_zero_dimensional_and_masked():
     with pytest.raises(DataError, match=r"'c' takes numbers, but the element at \[1\] of the "
                                         r"masked array is masked"):
         mooc.compile(text, data={"n": 3, "c": masked}, cache=False)
+
+
+@pytest.mark.parametrize("name,text,message", [
+    ("p.csv", "", "this file is empty: a CSV file starts with a header row that names its "
+                  "columns, as in 'products,profit'"),
+    ("p.csv", "\n  \r\n\n", "this file holds only blank lines: a CSV file starts with a header "
+                            "row that names its columns, as in 'products,profit'"),
+    ("p.tsv", "", "this file is empty: a TSV file starts with a header row that names its "
+                  "columns"),
+    ("p.json", "", 'this file is empty: a JSON data file holds an object of values by name, '
+                   'as in {"profit": {"bolt": 3}}'),
+    ("p.json", " \n\t\n", 'this file holds only blank lines: a JSON data file holds an object '
+                          'of values by name, as in {"profit": {"bolt": 3}}'),
+])
+@pytest.mark.parametrize("how", ["--data", "--set"])
+def test_an_empty_data_file_is_located(tmp_path, capsys, name, text, message, how):
+    # given with --data (or --set NAME=@FILE), an empty CSV file's error named neither where
+    # it was nor the line ("error: the data file 'p.csv' is empty ..."); JSON said
+    # "Expecting value"
+    from mooc.cli import main
+
+    (tmp_path / "m.moo").write_text(SMALL.replace("set products", "set products = {a, b}"))
+    (tmp_path / name).write_bytes(text.encode())
+    given = str(tmp_path / name) if how == "--data" else "profit=@" + str(tmp_path / name)
+    assert main(["check", str(tmp_path / "m.moo"), how, given]) == 2
+    head, quoted, caret = capsys.readouterr().err.rstrip("\n").split("\n")
+    assert head == f"{tmp_path / name}:1:1: error: {message}"
+    assert quoted == "    " + text.split("\n")[0].rstrip("\r") and caret == "    ^"
+
+
+@pytest.mark.parametrize("text,column,message", [
+    ('{"products": ["a",\r "b\rc"]}', 23, "a string holds a carriage return here: write it as \\r"),
+    ('{"products": ["a", "b\x01c"]}', 22, "a string holds a control character here: write it "
+                                          "as \\u0001"),
+    ('{"products": ["a", "b\tc"]}', 22, "a string holds a tab here: write it as \\t"),
+    ('{"products": ["a", "b\\qc"]}', 22, "'\\q' is no escape JSON knows (\\\\, \\\", \\/, \\b, "
+                                         "\\f, \\n, \\r, \\t or \\u and four hex digits)"),
+    ('{"products": ["a", "b\\u12"]}', 23, "\\u takes four hex digits, as in \\u00e9"),
+    ('{"products": ["a", "b]}', 20, "a string starts here and has no closing '\"'"),
+    ('{"products": ["a"]} ["b"]', 21, "the file goes on after its value has ended; a data file "
+                                      "holds one object"),
+])
+def test_a_json_syntax_error_is_in_words_with_its_line_shown_as_it_is(tmp_path, text, column,
+                                                                      message):
+    # a raw carriage return in a string gave "this is not valid JSON: Invalid control
+    # character at", Python's words cut before their place
+    (tmp_path / "d.json").write_bytes(text.encode())
+    with pytest.raises(DataError) as raised:
+        mooc.compile(SMALL, data=tmp_path / "d.json")
+    head, shown, caret = str(raised.value).split("\n")
+    assert head == f"{tmp_path / 'd.json'}:1:{column}: error: this is not valid JSON: {message}"
+    assert shown == "    " + text.replace("\r", "␍").replace("\x01", "␁").replace("\t", " ")
+    assert caret == "    " + " " * (column - 1) + "^"
+
+
+def test_an_index_in_scope_is_the_index_even_where_the_data_has_a_label_of_its_name():
+    # the rule language.md states; a label 'i' from data cannot turn the sum into one term
+    model = ("set S\nparam cost[S]\nvar x in [1, 1]\n"
+             "minimize f: x * sum(cost[i] for i in S)\nminimize g: x * cost[i]\n")
+    problem = mooc.compile(model, data={"S": ["h", "i", "j"], "cost": [1, 10, 100]})
+    assert problem.evaluate(np.array([[1.0]])).F.tolist() == [[111.0, 10.0]]
+
+
+@pytest.mark.parametrize("label,what", [("a, b", "','"), ("b]", "']'"), ("x[1]", "'['"),
+                                        ('12" pipe', "'\"'"), ("a\tb", "a control character")])
+def test_a_label_that_would_garble_element_names_is_refused(label, what):
+    # with labels 'a' and 'a, b' of S and 'b, c' and 'c' of T, two elements of x[S, T] were
+    # both named 'x[a, b, c]' (in the table, the CSV header read back, 'mooc pick')
+    model = ("set S\nset T\nvar x[S, T] in [0, 1]\n"
+             "minimize f: sum(x[s, t] for s in S for t in T)\nmaximize g: x[a, c]\n")
+    with pytest.raises(DataError) as raised:
+        mooc.compile(model, data={"S": ["a", "b"], "T": ["c", label]})
+    shown = label.replace("\t", "␉")
+    assert str(raised.value).startswith(
+        f"error: data['T'][1]: the label '{shown}' holds {what}: labels name elements as in "
+        "make[bolt] (in tables, CSV headers and 'mooc pick'), so they hold no ',', '[', ']', "
+        "'\"' or control characters; rename it")
+
+
+@pytest.mark.parametrize("text,where,message", [
+    ("\n\nproducts,profit,profit\nbolt,3,4\n", "3:17",
+     "the column 'profit' appears twice in the header row"),
+    ("\n \nproducts,profit\n", "3:1", "the set 'products' has no labels: this file has no rows"),
+])
+def test_a_header_after_blank_lines_is_located_on_its_line(tmp_path, text, where, message):
+    # the error pointed at line 1, and showed it blank
+    (tmp_path / "p.csv").write_text(text)
+    with pytest.raises(DataError) as raised:
+        mooc.compile(SMALL, data=tmp_path / "p.csv")
+    head, shown = str(raised.value).split("\n")[:2]
+    assert head == f"{tmp_path / 'p.csv'}:{where}: error: {message}"
+    assert shown == "    " + text.split("\n")[2]

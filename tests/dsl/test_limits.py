@@ -251,3 +251,42 @@ def test_a_lower_digit_limit_is_kept_too(tmp_path, capsys):
     assert set_error == f"error: --set n: '{'7' * 30}...' is not a finite number: params take " \
                         "finite numbers, as in the model file"
     assert data_error.startswith(f"{tmp_path / 'd.json'}:1:7: error: 'n' takes a finite number")
+
+
+@pytest.mark.parametrize("depth", [101, 985, 5000])
+@pytest.mark.parametrize("how", ["--data", "--set"])
+def test_json_nested_too_deep_is_located_in_its_file(tmp_path, capsys, depth, how):
+    # about 1,000 deep, a file gave a RecursionError traceback (Python's "maximum recursion
+    # depth" while locating an error in it); deeper, an error at the 'data' statement only
+    from mooc.cli import main
+
+    (tmp_path / "m.moo").write_text("param w\nvar x in [0, 1]\nminimize f: w * x\nmaximize g: x\n")
+    value = "[" * depth + "1" + "]" * depth
+    (tmp_path / "d.json").write_text(f'{{"w": {value}}}' if how == "--data" else value)
+    given = str(tmp_path / "d.json") if how == "--data" else "w=@" + str(tmp_path / "d.json")
+    with within():
+        assert main(["check", str(tmp_path / "m.moo"), how, given]) == 2
+    error = capsys.readouterr().err
+    column = 106 if how == "--data" else 101  # the bracket that opens level 101
+    assert error.startswith(f"{tmp_path / 'd.json'}:1:{column}: error: lists and objects are "
+                            "nested more than 100 levels deep here")
+    assert "recursion" not in error.lower() and "Traceback" not in error
+
+
+def test_a_large_json_file_of_many_nested_lists_loads(tmp_path):
+    # the depth check goes through many brackets without a Python step for each
+    rows = 200_000
+    matrix = ", ".join(f"[{k}, {k + 0.5}]" for k in range(rows))
+    (tmp_path / "d.json").write_text(f'{{"u": [{matrix}]}}')
+    (tmp_path / "m.moo").write_text(f"param u[1..{rows}, 1..2]\nvar x in [0, 1]\n"
+                                    f"minimize f: u[{rows}, 2] * x\nmaximize g: x\n")
+    with within():
+        problem = mooc.load(tmp_path / "m.moo", data=tmp_path / "d.json")
+    assert problem.evaluate(np.array([[1.0]])).F[0, 0] == rows - 0.5
+
+
+def test_brackets_inside_a_json_string_are_not_nesting(tmp_path):
+    (tmp_path / "d.json").write_text('{"w": "' + "[" * 200 + '\\"' + "{" * 200 + '"}')
+    (tmp_path / "m.moo").write_text("param w\nvar x in [0, 1]\nminimize f: w * x\nmaximize g: x\n")
+    with pytest.raises(MooError, match=r"d.json:1:7: error: 'w' takes a finite number here"):
+        mooc.load(tmp_path / "m.moo", data=tmp_path / "d.json")

@@ -157,3 +157,12 @@ def test_a_wrong_pick_is_refused_in_words(args, options, message) -> None:
         result.pick(*args, **options)
     assert str(caught.value) == f"error: {message}"
     assert result.pick(lex=["g"]).f[1] == result.F[:, 1].max()  # "lex" stays a keyword too
+
+
+@pytest.mark.parametrize("rule", ["lexicographic=cost[b, 2],f", "lexicographic=cost[b,2] , f",
+                                  "lex= cost[b ,2]"])
+def test_lexicographic_names_an_element_of_an_objective_with_two_indices(rule) -> None:
+    # the names were split at every comma: "no objective 'cost[b', '2]'"
+    names = ("cost[a, 1]", "cost[b, 2]", "f")
+    G = np.array([[0.0, 5.0, 1.0], [1.0, 1.0, 1.0], [2.0, 1.0, 0.0]])
+    assert choose(G, rule, names=names) == (1 if rule.startswith("lex=") else 2)
