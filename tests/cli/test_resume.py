@@ -149,6 +149,38 @@ def test_a_run_seeded_with_initial_points_and_stopped_before_its_first_generatio
     np.testing.assert_array_equal(resumed.F, problem.solve(**settings).F)
 
 
+def test_a_resumed_seeded_run_records_its_initial_points_for_a_rerun(tmp_path):
+    # once the run had a first population, the resume's settings held no initial points: its
+    # outputs and its own next checkpoint recorded none, and --rerun of its front ran unseeded
+    # (another front, said nowhere)
+    points, checkpoint = tmp_path / "points.csv", tmp_path / "run.ckpt"
+    points.write_text("x,y\n1,1\n2,0.5\n4.5,2.5\n")
+    seeded = [*RUN, "--initial", str(points)]
+    assert _solve(*seeded, "--generations", "2", "--checkpoint", str(checkpoint)) == 0
+    assert _solve("--resume", str(checkpoint), "--generations", "3") == 0  # saves it again
+    resumed, whole, rerun = (tmp_path / name for name in ("resumed.csv", "whole.csv", "rerun.csv"))
+    assert _solve("--resume", str(checkpoint), "--generations", "5", "--out", str(resumed)) == 0
+    assert _solve(*seeded, "--generations", "5", "--out", str(whole)) == 0
+    assert resumed.read_text() == whole.read_text()
+    assert mooc.read_result(resumed).initial.tolist() == [[1, 1], [2, 0.5], [4.5, 2.5]]
+    assert _solve("--rerun", str(resumed), "--out", str(rerun)) == 0
+    assert rerun.read_text() == whole.read_text()
+
+
+def test_a_resumed_seeded_optimizer_s_result_records_its_initial_points(tmp_path):
+    problem = mooc.load("binh_korn")
+    path = tmp_path / "run.ckpt"
+    initial = [[1.0, 1.0], [2.0, 0.5]]
+    first = problem.optimizer(generations=3, checkpoint=path, initial=initial, **SETTINGS)
+    X = first.ask()
+    ev = problem.evaluate(X)
+    first.tell(X, ev.F, violations=ev.violation)
+    first.close()
+    again = problem.optimizer(checkpoint=path, resume=True)
+    assert again.result().initial.tolist() == initial
+    again.close()
+
+
 def test_initial_points_given_to_a_resume_are_refused_in_words(tmp_path, capsys):
     from mooc.cli import main
 
