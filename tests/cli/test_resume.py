@@ -230,3 +230,27 @@ def test_a_resume_in_python_keeps_the_evaluations_in_the_run_s_file_or_refuses(t
     assert [p.name for p in tmp_path.iterdir() if "other" in p.name] == []  # no spool left
     resumed = mooc.resume(checkpoint, generations=3, evaluations=str(first))
     assert len(first.read_text().splitlines()) == resumed.n_evaluations + 1
+
+
+def test_a_checkpoint_asking_for_a_report_that_is_not_html_resumes_without_it(tmp_path, capsys):
+    # an older mooc took '--report front.png' (and wrote an HTML page there); --report now
+    # takes .html or .htm names only, and the resume was refused with the --report message
+    # though no --report was given to it
+    from mooc.solver.checkpoint import load_checkpoint, save_checkpoint
+
+    checkpoint, out, report = (tmp_path / name for name in ("run.ckpt", "front.csv", "front.png"))
+    assert _solve(*RUN, "--generations", "2", "--checkpoint", str(checkpoint), "--out",
+                  str(out), "--report", str(tmp_path / "run.html")) == 0
+    state, extra = load_checkpoint(checkpoint)
+    extra["note"]["report"] = str(report)  # as an older mooc recorded it
+    save_checkpoint(checkpoint, state, extra)
+    assert _solve("--resume", str(checkpoint), "--generations", "4") == 0
+    err = capsys.readouterr().err
+    assert err.strip() == (f"warning: the checkpoint's report '{report}' is not written, as its "
+                           "name is not .html or .htm; to have one, resume with --report "
+                           "NAME.html (and the --out and --plot files you want)")
+    assert not report.exists()
+    assert mooc.read_result(out).n_generations == 4  # the other outputs are written
+    assert read_checkpoint(checkpoint).note["report"] is None  # said once: not asked for again
+    assert _solve("--resume", str(checkpoint), "--generations", "5") == 0
+    assert capsys.readouterr().err == ""
