@@ -87,6 +87,8 @@ class Optimizer:
                                  f"or params (hash {resumed.model_hash}, now {problem.model_hash})")
             options = resume_settings(resumed, options)
         settings = _evolutionary_settings(problem, solver_settings(problem, options))
+        if resumed is not None and resumed.state is None and resumed.initial is not None:
+            settings["initial"] = resumed_initial(resumed)  # no first population yet
         hook = None
         if checkpoint is not None:
             settings = seeded(settings)

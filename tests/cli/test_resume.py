@@ -181,6 +181,23 @@ def test_a_resumed_seeded_optimizer_s_result_records_its_initial_points(tmp_path
     again.close()
 
 
+def test_a_seeded_optimizer_stopped_before_its_first_generation_resumes_with_its_points(
+        tmp_path):
+    # the resumed optimizer bred its first population at random: it asked for other points
+    # than the three told before the stop, which were lost (a run's resume kept them)
+    problem = mooc.load("binh_korn")
+    path = tmp_path / "run.ckpt"
+    first = problem.optimizer(generations=3, checkpoint=path, initial=[[1.0, 1.0], [2.0, 0.5]],
+                              **SETTINGS)
+    X = first.ask()
+    ev = problem.evaluate(X[:3])
+    first.tell(X[:3], ev.F, violations=ev.violation)
+    first.close()
+    again = problem.optimizer(checkpoint=path, resume=True)
+    np.testing.assert_array_equal(again.ask(), X[3:])
+    again.close()
+
+
 def test_initial_points_given_to_a_resume_are_refused_in_words(tmp_path, capsys):
     from mooc.cli import main
 
