@@ -132,7 +132,10 @@ def shown_number(value: Any) -> str:
         except ValueError:  # more digits than Python writes out
             return f"an integer of more than {limit:,} digits"
     elif isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return repr(float(value))  # numpy's too: 2.5, not np.float64(2.5)
+        try:
+            return repr(float(value))  # numpy's too: 2.5, not np.float64(2.5)
+        except OverflowError:  # a Fraction beyond the float range
+            return repr(value)
     else:
         return repr(value)
     digits = len(text.lstrip("+-"))

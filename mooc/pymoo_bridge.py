@@ -6,11 +6,11 @@ a constraint holds, so ``G <= 0`` is pymoo's feasible), the soft constraints' we
 violations added to every objective (as mooc's solver does), and a point whose objectives are
 not all finite numbers (NaN, or ``-inf`` from ``log(0)``, which pymoo would take for the best)
 worst: every objective ``inf``, as mooc's solver ranks it behind every other point; a
-violation that could not be evaluated is ``inf``, as :meth:`mooc.Problem.evaluate` gives it. A
-model with only real and log variables is a plain vectorized pymoo
-Problem with bounds; with integer, binary or choice variables it is a pymoo
-mixed-variable Problem (``Real``, ``Integer``, ``Binary``, ``Choice`` by label), for pymoo's
-``MixedVariableGA`` or NSGA2 with its mixed-variable operators.
+violation that could not be evaluated is ``inf``, as :meth:`mooc.Problem.evaluate` gives it.
+A model with only real and log variables is a plain vectorized pymoo Problem with bounds; with
+integer, binary or choice variables it is a pymoo mixed-variable Problem (``Real``,
+``Integer``, ``Binary``, ``Choice`` by label), for pymoo's ``MixedVariableGA`` or NSGA2 with
+its mixed-variable operators.
 
 :func:`from_pymoo` wraps a pymoo Problem for mooc's solver: ``mooc.solver.nsga2(wrapped)`` or
 ``wrapped.solve(...)``; inequality constraints ``G`` become violations ``max(G, 0)`` and

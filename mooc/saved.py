@@ -87,10 +87,13 @@ def _points(rows: Any, problem: SavedProblem, name: str) -> np.ndarray:
 
     if isinstance(rows, list) and not rows:
         return np.zeros((0, problem.n_var))
-    return encode_points(problem, rows, name=name)
+    try:
+        return encode_points(problem, rows, name=name)
+    except UsageError as error:  # said as a file that cannot be read
+        raise ValueError(error.message) from None
 
 
-def _front_from_json(record: dict[str, Any], problem: SavedProblem, name: str) -> Arrays:
+def _front_from_json(record: dict[str, Any], problem: SavedProblem) -> Arrays:
     def matrix(key: str, width: int, null: float) -> np.ndarray:
         values = [[null if v is None else v for v in row] for row in record[key]]
         return np.array(values, dtype=float).reshape(len(values), width)
@@ -98,7 +101,7 @@ def _front_from_json(record: dict[str, Any], problem: SavedProblem, name: str) -
     # a null is a number that is not finite (JSON has none): an objective that could not be
     # evaluated (NaN), or an infinite violation (a violation is never NaN: one that could not
     # be evaluated is infinite); in X, a variable that does not exist
-    return (_points(record["X"], problem, name), matrix("F", problem.n_obj, np.nan),
+    return (_points(record["X"], problem, "X"), matrix("F", problem.n_obj, np.nan),
             matrix("violation", problem.n_hard, np.inf),
             matrix("soft_violation", problem.n_soft, np.inf),
             np.array(record["feasible"], dtype=bool))
@@ -139,13 +142,13 @@ def read_result(path: str | os.PathLike[str]) -> Any:
         record = read_record(source)
         problem = saved_problem(record)
         if "X" in record:
-            arrays = _front_from_json(record, problem, f"{source}: X")
+            arrays = _front_from_json(record, problem)
         else:
             front = record["files"].get("front") or source.name
             arrays = _front_from_csv(_record_path(source).parent / front, problem)
         initial = record["metadata"].get("initial")
         if initial is not None:  # the points the run was seeded with
-            initial = _points(initial, problem, f"{source}: initial")
+            initial = _points(initial, problem, "initial")
     except FileNotFoundError as error:
         raise UsageError(f"cannot read a result from '{path}': {error.strerror}: "
                          f"'{error.filename}'") from None

@@ -279,3 +279,16 @@ def test_a_json_front_written_with_choice_indices_and_float_integers_is_still_re
     np.testing.assert_array_equal(saved.X, result.X)
     np.testing.assert_array_equal(saved.initial, result.initial)
     assert saved.variable_values() == result.variable_values()
+
+
+def test_a_json_front_with_a_label_its_variable_has_not_says_so(tmp_path) -> None:
+    result = mooc.compile(NSGA2).solve(population=10, generations=2, seed=1)
+    path = tmp_path / "front.json"
+    result.to_json(path)
+    document = json.loads(path.read_text())
+    document["X"][0][1] = "gold"
+    path.write_text(json.dumps(document))
+    with pytest.raises(mooc.MooError) as caught:
+        mooc.read_result(path)
+    assert str(caught.value) == (f"error: cannot read a result from '{path}': 'X' row 0: "
+                                 "'gold' is not a label of c (a, b)")
