@@ -24,6 +24,8 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from mooc.errors import MooWarning, UsageError
 from mooc.externs import ExternRunner, Failure
 from mooc.solver.checkpoint import SolverState, load_checkpoint, save_checkpoint
@@ -78,8 +80,9 @@ class RunCheckpoint:
             "model_hash": problem.model_hash, "code": code_record(problem.externs),
             "imported": imports_record(problem.externs),
             "settings": recorded_settings(settings),
-            # a run stopped before its first generation was done needs them to go on
-            "initial": jsonable(settings.get("initial")),
+            # a run stopped before its first generation was done needs them to go on, and a
+            # resumed run's outputs record them (its settings hold none once it has a state)
+            "initial": jsonable(settings.get("initial")) if resumed is None else resumed.initial,
             "note": note or {},
         }
         # a resumed run's state until its first generation: a save before then (a Ctrl-C as it
@@ -271,6 +274,11 @@ def _code_change(name: str, before: list[str] | None, now: list[str] | None) -> 
         return f"extern '{name}' ran '{before[0]}' {saved}, and now runs '{now[0]}'"
     return (f"extern '{name}' runs '{now[0]}', which changed since the checkpoint (sha256 "
             f"{before[1][:12]}, now {now[1][:12]})")
+
+
+def resumed_initial(resumed: Resumed) -> np.ndarray | None:
+    """The points a resumed run was first seeded with (solver form), or None."""
+    return None if resumed.initial is None else np.asarray(resumed.initial, dtype=float)
 
 
 def resume_settings(resumed: Resumed, options: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ written, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM)."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -26,6 +27,31 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> Any:  # type: ignore[override]
         raise UsageError(f"{message}\n{self.format_usage().rstrip()}")
+
+
+def _whole_number(text: str) -> int | float:
+    """An integer flag's value: an int, or a LongInteger when it has more digits than Python
+    converts (refused where the flag is checked, in a short message: argparse's repeated every
+    digit)."""
+    from mooc.dsl.data_json import LongInteger
+    from mooc.options import cut_text
+
+    try:
+        return int(text)
+    except ValueError:
+        if re.fullmatch(r"\s*[+-]?\d+\s*", text):
+            return LongInteger(text.strip())
+        raise argparse.ArgumentTypeError(f"invalid int value: '{cut_text(text)}'") from None
+
+
+def _real_number(text: str) -> float:
+    """A number flag's value (argparse's message repeated a long value whole)."""
+    from mooc.options import cut_text
+
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid float value: '{cut_text(text)}'") from None
 
 
 def _add_model(parser: argparse.ArgumentParser) -> None:
@@ -100,13 +126,13 @@ def _add_solver_options(solve: argparse.ArgumentParser) -> None:
                        help="auto (default): the exact method where the model is linear and "
                        "its front can be proven, else NSGA-III from three objectives on and "
                        "NSGA-II below")
-    group.add_argument("--max-subproblems", type=int, metavar="N",
+    group.add_argument("--max-subproblems", type=_whole_number, metavar="N",
                        help="exact method: stop after this many MILP solves (default 20000)")
-    group.add_argument("--population", type=int, metavar="N")
-    group.add_argument("--generations", type=int, metavar="N")
-    group.add_argument("--max-evaluations", type=int, metavar="N")
-    group.add_argument("--timeout", type=float, metavar="SECONDS")
-    group.add_argument("--seed", type=int, metavar="S",
+    group.add_argument("--population", type=_whole_number, metavar="N")
+    group.add_argument("--generations", type=_whole_number, metavar="N")
+    group.add_argument("--max-evaluations", type=_whole_number, metavar="N")
+    group.add_argument("--timeout", type=_real_number, metavar="SECONDS")
+    group.add_argument("--seed", type=_whole_number, metavar="S",
                        help="random seed (default 0: the same model and settings always give "
                        "the same front)")
     group.add_argument("--constraints", metavar="MODE",
@@ -124,7 +150,7 @@ def _add_solver_options(solve: argparse.ArgumentParser) -> None:
     extern = solve.add_argument_group("black-box objectives (extern)")
     extern.add_argument("--allow-extern", action="store_true",
                         help="let the model's extern declarations run their code")
-    extern.add_argument("--workers", type=int, metavar="N",
+    extern.add_argument("--workers", type=_whole_number, metavar="N",
                         help="evaluate per-point externs in N local processes (default 1)")
     extern.add_argument("--dask", metavar="ADDRESS",
                         help="evaluate per-point externs on a Dask cluster: a scheduler "
@@ -133,7 +159,7 @@ def _add_solver_options(solve: argparse.ArgumentParser) -> None:
     saving.add_argument("--checkpoint", metavar="FILE",
                         help="save the run to FILE as it goes (atomically), to resume it later; "
                         "one run at a time may write FILE")
-    saving.add_argument("--checkpoint-every", type=float, default=60.0, metavar="SECONDS",
+    saving.add_argument("--checkpoint-every", type=_real_number, default=60.0, metavar="SECONDS",
                         help="save at most this often (default 60; 0: after every generation); "
                         "the last generation and a Ctrl-C are always saved")
     saving.add_argument("--resume", metavar="FILE",
@@ -159,7 +185,7 @@ def _add_solver_options(solve: argparse.ArgumentParser) -> None:
     output.add_argument("--pick", metavar="RULE",
                         help="print one point of the front: knee, weights=w1,w2,..., "
                         "reference=z1,z2,... or lexicographic=NAME,... (the report marks it)")
-    output.add_argument("--rows", type=int, default=20, metavar="N",
+    output.add_argument("--rows", type=_whole_number, default=20, metavar="N",
                         help="rows of the front to print (default 20)")
     output.add_argument("--quiet", action="store_true", help="print nothing but errors")
 

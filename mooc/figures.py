@@ -4,10 +4,12 @@ The front: two objectives as a scatter, three as a 3-D scatter, more as a scatte
 parallel coordinates beside; one objective as its values by point. Feasible and infeasible
 points are told apart, every evaluation the run kept is drawn faintly behind (dominated or
 infeasible), the true front when known (the axes keep to the result, so it never stretches
-them), and the picked point as a star. Each point's hover card is short: its number, the
-objectives, a few variables and the violated constraints. Convergence: the hypervolume against
-the run's fixed reference point over evaluations (the number the progress line and the
-summary print), or the best value for one objective.
+them), the segments between consecutive points where they are on the front too (a linear
+program's exact front of two objectives), and the picked point as a star. Each point's
+hover card is short: its number, the objectives, a few variables and the violated
+constraints. Convergence: the hypervolume against the run's fixed reference point over
+evaluations (the number the progress line and the summary print), or the best value for one
+objective.
 """
 
 from __future__ import annotations
@@ -173,6 +175,7 @@ def _two(go: Any, result: Any, true_front: np.ndarray | None, evaluations: Any) 
         figure.add_trace(go.Scatter(x=true_front[order, 0], y=true_front[order, 1], mode="lines",
                                     name="true front", hoverinfo="skip",
                                     line={"color": TRUE_FRONT, "width": 1.5, "dash": "dot"}))
+    _add_segments(go, figure, result)
     cards = hover_cards(result)
     for rows, name, color, symbol in _groups(result):
         figure.add_trace(go.Scatter(
@@ -193,6 +196,18 @@ def _two(go: Any, result: Any, true_front: np.ndarray | None, evaluations: Any) 
     figure.update_yaxes(title=names[1], range=_span(result.F[:, 1]))
     figure.update_layout(height=520, dragmode="zoom")
     return figure
+
+
+def _add_segments(go: Any, figure: Any, result: Any) -> None:
+    """The segments joining consecutive points, where the result says they are on the front
+    too (a linear program's exact front: its points are the vertices), as the static plot
+    draws them."""
+    if not getattr(result, "segments", False) or len(result) < 2:
+        return
+    order = np.argsort(result.F[:, 0], kind="stable")
+    figure.add_trace(go.Scatter(x=result.F[order, 0], y=result.F[order, 1], mode="lines",
+                                name="front (segments)", hoverinfo="skip",
+                                line={"color": FEASIBLE, "width": 1.5}))
 
 
 def _three(go: Any, result: Any, true_front: np.ndarray | None, evaluations: Any) -> Any:

@@ -109,10 +109,13 @@ def write_csv(result: Any, path: str | os.PathLike[str], *, evaluations: str | N
 
 
 def front_json(result: Any, *, evaluations: str | None = None) -> str:
-    """The front and the run record as JSON text."""
+    """The front and the run record as JSON text; ``X`` as the CSV writes it: a choice
+    variable's label (a string: a label is a name), an int or bin variable's value a JSON
+    integer, null where a variable does not exist. (Files written before wrote the label's
+    index and every value as a float: a number in a choice column is an index.)"""
     document = run_record(result, evaluations=evaluations)
     document.update({
-        "X": _plain(result.X), "F": _plain(result.F), "violation": _plain(result.violation),
+        "X": result.variable_values(), "F": _plain(result.F), "violation": _plain(result.violation),
         "soft_violation": _plain(result.soft_violation), "feasible": result.feasible.tolist(),
     })
     return json_text(document, indent=1) + "\n"

@@ -63,6 +63,7 @@ def _run(problem: Any, settings: dict[str, Any], hook: RunCheckpoint | None, *, 
          dask: Any, resumed: Resumed | None, evaluations: bool | str | os.PathLike[str] | None,
          algorithm: str, derivatives: bool) -> Any:
     """The run of :func:`run_nsga2`, saved by ``hook``."""
+    from mooc.checkpoint import resumed_initial
     from mooc.evaluations import start_log
     from mooc.result import Result
     from mooc.solver import nsga2, nsga3
@@ -102,6 +103,8 @@ def _run(problem: Any, settings: dict[str, Any], hook: RunCheckpoint | None, *, 
             runner.on_result, runner.dask = None, None
     result = Result.from_solver(problem, raw, settings=settings, started=started,
                                 failures=list(runner.failures))
+    if resumed is not None:  # the points the run was first seeded with, for a rerun
+        result.initial = resumed_initial(resumed)
     if log is not None:
         from mooc.evaluations import attach
 

@@ -62,7 +62,13 @@ class Optimizer:
     def __init__(self, problem: Any, *, checkpoint: str | os.PathLike[str] | None = None,
                  resume: bool = False, evaluations: Any = None, **options: Any):
         from mooc.chain import derivative_uses
-        from mooc.checkpoint import RunCheckpoint, read_checkpoint, resume_settings, seeded
+        from mooc.checkpoint import (
+            RunCheckpoint,
+            read_checkpoint,
+            resume_settings,
+            resumed_initial,
+            seeded,
+        )
         from mooc.evaluations import start_log
         from mooc.options import check_run_options
         from mooc.solve import solver_settings
@@ -81,12 +87,15 @@ class Optimizer:
                                  f"or params (hash {resumed.model_hash}, now {problem.model_hash})")
             options = resume_settings(resumed, options)
         settings = _evolutionary_settings(problem, solver_settings(problem, options))
+        if resumed is not None and resumed.state is None and resumed.initial is not None:
+            settings["initial"] = resumed_initial(resumed)  # no first population yet
         hook = None
         if checkpoint is not None:
             settings = seeded(settings)
             hook = RunCheckpoint(checkpoint, problem, settings, every=0.0, resumed=resumed)
         self.problem, self.settings, self.hook = problem, settings, hook
         self._pending_told = [] if resumed is None else [list(row) for row in resumed.told]
+        self._resumed_initial = None if resumed is None else resumed_initial(resumed)
         try:
             self.log = start_log(problem, evaluations, resumed)
             self.started = time.time()
@@ -294,6 +303,8 @@ class Optimizer:
             raise UsageError(str(error)) from None
         result = Result.from_solver(self.problem, raw, settings=self.settings,
                                     started=self.started)
+        if self._resumed_initial is not None:  # the points the run was first seeded with
+            result.initial = self._resumed_initial
         if self.log is not None and self.search.stopped:
             attach(result, self.log, resumable=self.hook is not None)
             self.log = None

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -110,24 +111,66 @@ def flag_name(key: str) -> str:
     return "--" + key.replace("_", "-")
 
 
+#: An integer of more digits is shown cut in a message: its first and last digits and how
+#: many it has.
+SHOWN_DIGITS = 24
+
+
+def shown_number(value: Any) -> str:
+    """``value`` as a message shows what was given: its repr, but an integer of more than
+    :data:`SHOWN_DIGITS` digits cut (``111111111111...1111 (5,000 digits)``), one of more
+    digits than Python converts (a :class:`~mooc.dsl.data_json.LongInteger`, as the command
+    line reads it) saying so."""
+    from mooc.dsl.data_json import LongInteger
+
+    limit = sys.get_int_max_str_digits()
+    if isinstance(value, LongInteger):
+        text, note = value.digits, f"; at most {limit:,} are read"
+    elif isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        try:
+            text, note = str(int(value)), ""
+        except ValueError:  # more digits than Python writes out
+            return f"an integer of more than {limit:,} digits"
+    elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+        try:
+            return repr(float(value))  # numpy's too: 2.5, not np.float64(2.5)
+        except OverflowError:  # a Fraction beyond the float range
+            return repr(value)
+    else:
+        return repr(value)
+    digits = len(text.lstrip("+-"))
+    if digits <= SHOWN_DIGITS:
+        return text
+    return f"{text[:12]}...{text[-4:]} ({digits:,} digits{note})"
+
+
+def cut_text(text: str) -> str:
+    """``text`` as typed, cut short for a message."""
+    return text if len(text) <= 40 else text[:30] + "..."
+
+
 def checked_number(value: Any, rule: Rule, name: str) -> int | float:
     """``value`` as an int (whole rules) or a float; UsageError naming ``name`` when it breaks
-    ``rule``. Whole numbers stay exact however large (a seed of any size)."""
+    ``rule``. Whole numbers stay exact however large (a seed of any size), up to the digits
+    Python converts (the command line reads more as a LongInteger, refused here)."""
+    def refused() -> UsageError:
+        return UsageError(f"{name} takes {rule.describe()}, but was given {shown_number(value)}")
+
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise UsageError(f"{name} takes {rule.describe()}, but was given {value!r}")
+        raise refused()
     number: int | float
     if isinstance(value, numbers.Integral):
         number = int(value)
     else:
         number = float(value)
         if not math.isfinite(number):
-            raise UsageError(f"{name} takes {rule.describe()}, but was given {number!r}")
+            raise refused()
         if rule.whole:
             if not number.is_integer():
-                raise UsageError(f"{name} takes {rule.describe()}, but was given {value!r}")
+                raise refused()
             number = int(number)
     if not rule.accepts(number):
-        raise UsageError(f"{name} takes {rule.describe()}, but was given {value!r}")
+        raise refused()
     return number
 
 
@@ -197,8 +240,7 @@ def check_param_value(name: str, value: Any, text: str, flag: str = "--set") -> 
         except OverflowError:  # an int beyond the float range
             finite = False
         if not finite:
-            shown = text if len(text) <= 40 else text[:30] + "..."
-            raise ParameterError(f"{flag} {name}: '{shown}' is not a finite number: params take "
+            raise ParameterError(f"{flag} {name}: '{cut_text(text)}' is not a finite number: params take "
                                  "finite numbers, as in the model file")
 
 

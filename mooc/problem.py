@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ModelEvaluation:
-    """A population's objectives in the user's directions, and its constraint violations."""
+    """A population's objectives in the user's directions, and its constraint violations (a
+    column per constraint, 0 where it holds; ``inf`` where it could not be evaluated, as a
+    run reports it: an undefined constraint is broken without bound)."""
 
     F: np.ndarray
     violation: np.ndarray
@@ -23,7 +25,7 @@ class ModelEvaluation:
 
     @property
     def feasible(self) -> np.ndarray:
-        """True where every hard constraint holds (NaN violations count as not holding)."""
+        """True where every hard constraint holds."""
         return np.all(self.violation == 0, axis=1)
 
 
@@ -269,10 +271,14 @@ class Problem:
         F comes back in the user's directions. A value outside its variable's domain (out of
         bounds, not whole for an integer, binary or choice variable, NaN where the variable
         exists) raises a UsageError naming the row and the variable; one a rounding error
-        (relative 1e-12) off is moved in."""
+        (relative 1e-12) off is moved in. A violation that could not be evaluated (``sqrt(x -
+        2) <= 1`` at x = 1) is ``inf``, as a run reports it."""
+        from mooc.solver.constraints import clean_violations
+
         self.check_externs_allowed()
         F, G, S = self._compiled.evaluate(self._points(X))  # type: ignore[operator]
-        return ModelEvaluation(np.where(self.maximize, -F, F), G, S)
+        return ModelEvaluation(np.where(self.maximize, -F, F), clean_violations(G),
+                               clean_violations(S))
 
     def solve(self, **options: Any) -> Any:
         """Find the Pareto front; options override the file's solver block.

@@ -5,11 +5,12 @@
 a constraint holds, so ``G <= 0`` is pymoo's feasible), the soft constraints' weighted
 violations added to every objective (as mooc's solver does), and a point whose objectives are
 not all finite numbers (NaN, or ``-inf`` from ``log(0)``, which pymoo would take for the best)
-worst: every objective ``inf``, as mooc's solver ranks it behind every other point; a NaN
-violation is ``inf`` too. A model with only real and log variables is a plain vectorized pymoo
-Problem with bounds; with integer, binary or choice variables it is a pymoo
-mixed-variable Problem (``Real``, ``Integer``, ``Binary``, ``Choice`` by label), for pymoo's
-``MixedVariableGA`` or NSGA2 with its mixed-variable operators.
+worst: every objective ``inf``, as mooc's solver ranks it behind every other point; a
+violation that could not be evaluated is ``inf``, as :meth:`mooc.Problem.evaluate` gives it.
+A model with only real and log variables is a plain vectorized pymoo Problem with bounds; with
+integer, binary or choice variables it is a pymoo mixed-variable Problem (``Real``,
+``Integer``, ``Binary``, ``Choice`` by label), for pymoo's ``MixedVariableGA`` or NSGA2 with
+its mixed-variable operators.
 
 :func:`from_pymoo` wraps a pymoo Problem for mooc's solver: ``mooc.solver.nsga2(wrapped)`` or
 ``wrapped.solve(...)``; inequality constraints ``G`` become violations ``max(G, 0)`` and
@@ -32,11 +33,6 @@ def _pymoo() -> Any:
     except ImportError:
         raise UsageError("pymoo interop needs pymoo: pip install pymoo") from None
     return pymoo.core.problem
-
-
-def _worst(values: np.ndarray) -> np.ndarray:
-    """Violations with NaN made ``inf``."""
-    return np.where(np.isnan(values), np.inf, values)
 
 
 def _worst_points(F: np.ndarray) -> np.ndarray:
@@ -84,10 +80,10 @@ def to_pymoo(problem: Any) -> Any:
     def values(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         evaluation = model.evaluate(X)
         F = evaluation.F * sign
-        if model.n_soft:
-            F = F + np.where(np.isnan(evaluation.soft_violation), np.inf,
-                             evaluation.soft_violation) @ weights[:, None]
-        return _worst_points(F), _worst(np.asarray(evaluation.violation, dtype=float))
+        if model.n_soft:  # inf where one could not be evaluated (times a weight 0: NaN, worst)
+            with np.errstate(invalid="ignore"):
+                F = F + evaluation.soft_violation @ weights[:, None]
+        return _worst_points(F), evaluation.violation
 
     class MoocProblem(core.Problem):  # type: ignore[misc, name-defined]
         """A mooc model seen by pymoo."""

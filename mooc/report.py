@@ -21,12 +21,18 @@ from mooc.files import write_atomically
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
-def _number(value: float) -> float | None:
-    return float(value) if np.isfinite(value) else None
+def _number(value: float) -> float | dict[str, str]:
+    """A number for the table's JSON, which has no inf or NaN: those as ``{"number": "inf"}``
+    (``-inf``, ``nan``), told apart from ``null``, a variable that does not exist at the point
+    (and from a choice label, a string)."""
+    if np.isfinite(value):
+        return float(value)
+    return {"number": "nan" if np.isnan(value) else ("inf" if value > 0 else "-inf")}
 
 
 def table_data(result: Any) -> dict[str, Any]:
-    """The front's table as JSON-ready data: columns and a row per point."""
+    """The front's table as JSON-ready data: columns and a row per point (a number that is not
+    finite as :func:`_number` writes it, a variable that does not exist as ``null``)."""
     n_var = len(result.variable_names)
     columns = result.columns()
     order = [*range(n_var, len(columns)), *range(n_var)]  # objectives first, as in the terminal

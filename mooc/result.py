@@ -169,12 +169,13 @@ class Result:
     def __len__(self) -> int:
         return int(self.X.shape[0])
 
-    def variable_values(self) -> list[list[Any]]:
-        """X with each choice variable's label instead of its index, and None where a
-        variable does not exist (``when``): a blank cell in the table and the CSV."""
+    def variable_values(self, X: np.ndarray | None = None) -> list[list[Any]]:
+        """X (by default the front's) with each choice variable's label instead of its index,
+        integers as ``int``, and None where a variable does not exist (``when``): a blank cell
+        in the table and the CSV, null in the JSON."""
         from mooc.points import decode_points
 
-        return decode_points(self.problem, self.X)
+        return decode_points(self.problem, self.X if X is None else X)
 
     # output ------------------------------------------------------------------------
     def columns(self) -> list[str]:
@@ -204,7 +205,7 @@ class Result:
             "generations": self.n_generations,
             "stop_reason": self.stop_reason, "feasible_found": self.feasible_found,
             "failed_evaluations": len(self.failures),
-            "initial": None if self.initial is None else self.initial.tolist(),
+            "initial": None if self.initial is None else self.variable_values(self.initial),
             "method": self.method, "subproblems": self.subproblems, "proven": self.proven,
             "segments": self.segments, "method_note": self.method_note,
             "message": self.message,

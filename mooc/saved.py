@@ -80,15 +80,28 @@ def _front_from_csv(path: Path, problem: SavedProblem) -> Arrays:
     return X, F, hard, soft, feasible
 
 
+def _points(rows: Any, problem: SavedProblem, name: str) -> np.ndarray:
+    """Recorded points: choice variables by label (or by index, as files written before
+    wrote them: a label is a name, never a number), null where a variable does not exist."""
+    from mooc.points import encode_points
+
+    if isinstance(rows, list) and not rows:
+        return np.zeros((0, problem.n_var))
+    try:
+        return encode_points(problem, rows, name=name)
+    except UsageError as error:  # said as a file that cannot be read
+        raise ValueError(error.message) from None
+
+
 def _front_from_json(record: dict[str, Any], problem: SavedProblem) -> Arrays:
     def matrix(key: str, width: int, null: float) -> np.ndarray:
         values = [[null if v is None else v for v in row] for row in record[key]]
         return np.array(values, dtype=float).reshape(len(values), width)
 
-    # a null is a number that is not finite (JSON has none): a variable that does not exist or
-    # an objective that could not be evaluated (NaN), or an infinite violation (a violation is
-    # never NaN: one that could not be evaluated is infinite)
-    return (matrix("X", problem.n_var, np.nan), matrix("F", problem.n_obj, np.nan),
+    # a null is a number that is not finite (JSON has none): an objective that could not be
+    # evaluated (NaN), or an infinite violation (a violation is never NaN: one that could not
+    # be evaluated is infinite); in X, a variable that does not exist
+    return (_points(record["X"], problem, "X"), matrix("F", problem.n_obj, np.nan),
             matrix("violation", problem.n_hard, np.inf),
             matrix("soft_violation", problem.n_soft, np.inf),
             np.array(record["feasible"], dtype=bool))
@@ -133,6 +146,9 @@ def read_result(path: str | os.PathLike[str]) -> Any:
         else:
             front = record["files"].get("front") or source.name
             arrays = _front_from_csv(_record_path(source).parent / front, problem)
+        initial = record["metadata"].get("initial")
+        if initial is not None:  # the points the run was seeded with
+            initial = _points(initial, problem, "initial")
     except FileNotFoundError as error:
         raise UsageError(f"cannot read a result from '{path}': {error.strerror}: "
                          f"'{error.filename}'") from None
@@ -152,8 +168,7 @@ def read_result(path: str | os.PathLike[str]) -> Any:
         failures=[Failure(**f) for f in record.get("failures") or []],
         reference_point=None if reference is None else np.asarray(reference, dtype=float),
         hypervolume=record.get("hypervolume"),
-        initial=None if metadata.get("initial") is None
-        else np.asarray(metadata["initial"], dtype=float).reshape(-1, problem.n_var),
+        initial=initial,
         method=str(metadata.get("method", "nsga2")),
         subproblems=int(metadata.get("subproblems", 0)), proven=bool(metadata.get("proven")),
         segments=bool(metadata.get("segments")), method_note=str(metadata.get("method_note", "")),

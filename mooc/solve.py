@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from mooc.checkpoint import Resumed, resume_settings
+from mooc.checkpoint import Resumed, resume_settings, resumed_initial
 from mooc.dsl.names import CONSTRAINT_MODES, METHOD_SETTINGS, SOLVER_SETTINGS, did_you_mean
 from mooc.errors import UsageError
 from mooc.options import SETTING_RULES, check_run_options, check_settings
@@ -92,7 +92,7 @@ def solve_problem(problem: Any, *, workers: int = 1, dask: Any = None,
         settings = solver_settings(problem, resume_settings(resumed, options))
         settings["callback"] = callback
         if resumed.state is None and resumed.initial is not None:  # no first population yet
-            settings["initial"] = np.asarray(resumed.initial, dtype=float)
+            settings["initial"] = resumed_initial(resumed)
         settings["method"] = _resumed_method(resumed)
     else:
         settings = solver_settings(problem, options)

@@ -36,6 +36,18 @@ def _check_flags(args: argparse.Namespace) -> None:
     checked_number(args.rows, RUN_RULES["rows"], "--rows")
 
 
+def _recorded_report(path: str | None) -> str | None:
+    """The report a resumed run's checkpoint asks for; None, said in a warning, for a name
+    that is not .html or .htm, which an older mooc took (and wrote an HTML page to) and
+    --report now refuses: the run goes on and writes its other outputs."""
+    if path is None or Path(path).suffix in _REPORT_SUFFIXES:
+        return path
+    print(f"warning: the checkpoint's report '{path}' is not written, as its name is not "
+          ".html or .htm; to have one, resume with --report NAME.html (and the --out and "
+          "--plot files you want)", file=sys.stderr)
+    return None
+
+
 def _check_paths(args: argparse.Namespace) -> None:
     """Refuse bad output names before the run, so no computed front is lost to a typo."""
     for path in args.out:
@@ -292,7 +304,8 @@ def _resumed(args: argparse.Namespace) -> Any:
     resumed = read_checkpoint(args.resume)
     note = resumed.note
     if not (args.out or args.plot or args.report):
-        args.out, args.plot, args.report = note.get("out", []), note.get("plot", []), note.get("report")
+        args.out, args.plot = note.get("out", []), note.get("plot", [])
+        args.report = _recorded_report(note.get("report"))
     if args.reference is None:
         args.reference = note.get("reference")
     if args.workers is None and args.dask is None:

@@ -6,11 +6,17 @@
   // six significant digits as the terminal's table shows them (Python's "g"); whole numbers
   // below 1e15 in full
   const number = (v) => {
+    if (Number.isNaN(v)) return "nan";
+    if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
     if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
     const a = Math.abs(v);
     if (a !== 0 && (a >= 1e6 || a < 1e-4)) return v.toExponential(5).replace(/\.?0+e/, "e");
     return String(Number(v.toPrecision(6)));
   };
+  // a cell: null is a variable that does not exist at the point ("—"); a number that is not
+  // finite comes as {number: "inf" | "-inf" | "nan"} (JSON has none) and is shown so
+  const cell = (v) => (v !== null && typeof v === "object") ?
+    { inf: Infinity, "-inf": -Infinity, nan: NaN }[v.number] : v;
   const fmt = (v) => (v === null || v === undefined) ? "—" :
     (typeof v === "number" ? number(v) :
       (typeof v === "boolean" ? (v ? "yes" : "no") : String(v)));
@@ -18,6 +24,16 @@
   const frontDiv = document.getElementById("front");
   const front = json("front-figure");
   const table = json("front-table-data");
+  table.rows = table.rows.map((row) => row.map(cell));
+  // ascending order: numbers (inf last of them, then NaN), then text, then absent (null)
+  const rank = (v) => (v === null || v === undefined) ? 3 :
+    (typeof v === "number" ? (Number.isNaN(v) ? 1 : 0) : 2);
+  const compare = (u, v) => {
+    const r = rank(u) - rank(v);
+    if (r !== 0 || rank(u) === 1 || rank(u) === 3) return r;
+    if (rank(u) === 0) return u === v ? 0 : (u < v ? -1 : 1);
+    return String(u).localeCompare(String(v));
+  };
   const rowOf = new Map();  // point index -> <tr>
 
   function drawTable() {
@@ -45,11 +61,7 @@
       th.addEventListener("click", () => {
         ascending = sortColumn === c ? !ascending : true;
         sortColumn = c;
-        values.sort((a, b) => {
-          const u = a[c], v = b[c];
-          const cmp = (typeof u === "number" && typeof v === "number") ? u - v : String(u).localeCompare(String(v));
-          return ascending ? cmp : -cmp;
-        });
+        values.sort((a, b) => (ascending ? 1 : -1) * compare(a[c], b[c]));
         head.querySelectorAll("th").forEach((h) => h.classList.remove("asc", "desc"));
         th.classList.add(ascending ? "asc" : "desc");
         fill();

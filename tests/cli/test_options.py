@@ -82,6 +82,43 @@ BAD_OPTIONS = [
 ]
 
 
+WHOLE_FLAGS = ["--population", "--generations", "--max-evaluations", "--seed", "--workers",
+               "--max-subproblems", "--rows"]
+
+
+@pytest.mark.parametrize("flag", WHOLE_FLAGS)
+@pytest.mark.parametrize("sign", ["", "-"])
+def test_a_whole_number_flag_of_more_digits_than_python_reads_gets_a_short_message(
+        capsys, flag, sign):
+    # argparse said "invalid int value: '1111...'" with every one of the 5,000 digits
+    digits = sign + "1" * 4999 + "2"
+    code = main(["solve", "zdt1", *QUICK, flag, digits])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert err.startswith(f"error: {flag} takes a whole number") and len(err) < 300, err[:400]
+    assert err.rstrip().endswith(f"but was given {digits[:12]}...1112 (5,000 digits; at most "
+                                 "4,300 are read)"), err
+
+
+@pytest.mark.parametrize("flag,kind", [("--generations", "int"), ("--timeout", "float")])
+def test_a_long_flag_value_that_is_no_number_is_cut_in_the_message(capsys, flag, kind):
+    code = main(["solve", "zdt1", *QUICK, flag, "x" * 5000])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(f"error: argument {flag}: invalid {kind} value: '{'x' * 30}...'\n")
+    assert len(err.splitlines()[0]) < 100
+
+
+def test_a_python_whole_number_of_many_digits_is_cut_in_the_message():
+    problem = mooc.load("zdt1")
+    with pytest.raises(UsageError) as caught:  # 10**5000: repr raised Python's ValueError
+        problem.solve(population=10**5000)
+    assert str(caught.value).endswith("but was given an integer of more than 4,300 digits")
+    with pytest.raises(UsageError) as caught:
+        problem.solve(population=10**40)
+    assert str(caught.value).endswith("but was given 100000000000...0000 (41 digits)")
+
+
 @pytest.mark.parametrize("options,message", BAD_OPTIONS, ids=lambda v: str(v)[:30])
 def test_a_bad_python_option_raises_a_usage_error_naming_it(options, message):
     problem = mooc.load("zdt1")

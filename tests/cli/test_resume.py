@@ -149,6 +149,55 @@ def test_a_run_seeded_with_initial_points_and_stopped_before_its_first_generatio
     np.testing.assert_array_equal(resumed.F, problem.solve(**settings).F)
 
 
+def test_a_resumed_seeded_run_records_its_initial_points_for_a_rerun(tmp_path):
+    # once the run had a first population, the resume's settings held no initial points: its
+    # outputs and its own next checkpoint recorded none, and --rerun of its front ran unseeded
+    # (another front, said nowhere)
+    points, checkpoint = tmp_path / "points.csv", tmp_path / "run.ckpt"
+    points.write_text("x,y\n1,1\n2,0.5\n4.5,2.5\n")
+    seeded = [*RUN, "--initial", str(points)]
+    assert _solve(*seeded, "--generations", "2", "--checkpoint", str(checkpoint)) == 0
+    assert _solve("--resume", str(checkpoint), "--generations", "3") == 0  # saves it again
+    resumed, whole, rerun = (tmp_path / name for name in ("resumed.csv", "whole.csv", "rerun.csv"))
+    assert _solve("--resume", str(checkpoint), "--generations", "5", "--out", str(resumed)) == 0
+    assert _solve(*seeded, "--generations", "5", "--out", str(whole)) == 0
+    assert resumed.read_text() == whole.read_text()
+    assert mooc.read_result(resumed).initial.tolist() == [[1, 1], [2, 0.5], [4.5, 2.5]]
+    assert _solve("--rerun", str(resumed), "--out", str(rerun)) == 0
+    assert rerun.read_text() == whole.read_text()
+
+
+def test_a_resumed_seeded_optimizer_s_result_records_its_initial_points(tmp_path):
+    problem = mooc.load("binh_korn")
+    path = tmp_path / "run.ckpt"
+    initial = [[1.0, 1.0], [2.0, 0.5]]
+    first = problem.optimizer(generations=3, checkpoint=path, initial=initial, **SETTINGS)
+    X = first.ask()
+    ev = problem.evaluate(X)
+    first.tell(X, ev.F, violations=ev.violation)
+    first.close()
+    again = problem.optimizer(checkpoint=path, resume=True)
+    assert again.result().initial.tolist() == initial
+    again.close()
+
+
+def test_a_seeded_optimizer_stopped_before_its_first_generation_resumes_with_its_points(
+        tmp_path):
+    # the resumed optimizer bred its first population at random: it asked for other points
+    # than the three told before the stop, which were lost (a run's resume kept them)
+    problem = mooc.load("binh_korn")
+    path = tmp_path / "run.ckpt"
+    first = problem.optimizer(generations=3, checkpoint=path, initial=[[1.0, 1.0], [2.0, 0.5]],
+                              **SETTINGS)
+    X = first.ask()
+    ev = problem.evaluate(X[:3])
+    first.tell(X[:3], ev.F, violations=ev.violation)
+    first.close()
+    again = problem.optimizer(checkpoint=path, resume=True)
+    np.testing.assert_array_equal(again.ask(), X[3:])
+    again.close()
+
+
 def test_initial_points_given_to_a_resume_are_refused_in_words(tmp_path, capsys):
     from mooc.cli import main
 
@@ -198,3 +247,27 @@ def test_a_resume_in_python_keeps_the_evaluations_in_the_run_s_file_or_refuses(t
     assert [p.name for p in tmp_path.iterdir() if "other" in p.name] == []  # no spool left
     resumed = mooc.resume(checkpoint, generations=3, evaluations=str(first))
     assert len(first.read_text().splitlines()) == resumed.n_evaluations + 1
+
+
+def test_a_checkpoint_asking_for_a_report_that_is_not_html_resumes_without_it(tmp_path, capsys):
+    # an older mooc took '--report front.png' (and wrote an HTML page there); --report now
+    # takes .html or .htm names only, and the resume was refused with the --report message
+    # though no --report was given to it
+    from mooc.solver.checkpoint import load_checkpoint, save_checkpoint
+
+    checkpoint, out, report = (tmp_path / name for name in ("run.ckpt", "front.csv", "front.png"))
+    assert _solve(*RUN, "--generations", "2", "--checkpoint", str(checkpoint), "--out",
+                  str(out), "--report", str(tmp_path / "run.html")) == 0
+    state, extra = load_checkpoint(checkpoint)
+    extra["note"]["report"] = str(report)  # as an older mooc recorded it
+    save_checkpoint(checkpoint, state, extra)
+    assert _solve("--resume", str(checkpoint), "--generations", "4") == 0
+    err = capsys.readouterr().err
+    assert err.strip() == (f"warning: the checkpoint's report '{report}' is not written, as its "
+                           "name is not .html or .htm; to have one, resume with --report "
+                           "NAME.html (and the --out and --plot files you want)")
+    assert not report.exists()
+    assert mooc.read_result(out).n_generations == 4  # the other outputs are written
+    assert read_checkpoint(checkpoint).note["report"] is None  # said once: not asked for again
+    assert _solve("--resume", str(checkpoint), "--generations", "5") == 0
+    assert capsys.readouterr().err == ""

@@ -142,11 +142,13 @@ def test_domain_faults_give_nan_or_inf_without_warnings(expression, oracle):
 @pytest.mark.parametrize("soft", ["", "soft "])
 def test_a_constraint_with_an_infinite_side_is_violated(constraint, soft):
     # at x = 0 the side 1/x (or log x) is undefined: the constraint does not hold there, as a
-    # condition on such a value is false, whichever way the infinity points
+    # condition on such a value is false, whichever way the infinity points. Its violation is
+    # inf, broken without bound, as a run reports it (it was NaN here and inf in the run's
+    # front, table and files for the same point)
     problem = mooc.compile(f"var x in [0, 1]\nminimize f: x\n{soft}constraint c: {constraint}\n")
     evaluation = _evaluate(problem, np.array([[0.0], [0.25], [1.0]]))
     violation = evaluation.soft_violation if soft else evaluation.violation
-    assert np.isnan(violation[0, 0])
+    assert np.isposinf(violation[0, 0])
     assert (violation[1:, 0] == 0).sum() >= 1  # elsewhere it is an ordinary constraint
     if not soft:
         assert not evaluation.feasible[0]
@@ -407,3 +409,22 @@ var t in [0.1, 10]
 minimize f: sum((if t >= sum((if a[j] < 1 then x else 0) for j in 1..2) then k else 0) for k in 1..2)
 """, cache=False)
     np.testing.assert_allclose(problem.evaluate([[1.0, 0.5], [1.0, 2.0]]).F, [[0.0], [3.0]])
+
+
+@pytest.mark.parametrize("constraint", ["sqrt(x - 2) <= 1", "log(x - 1) >= 0",
+                                        "asin(x + 2) <= 1", "log(x - 1) <= -1"])
+@pytest.mark.parametrize("soft", ["", "soft "])
+def test_evaluate_gives_the_violation_a_run_reports(constraint, soft):
+    # the same points evaluated by evaluate() and by a run (its front, or least-violating
+    # points: the constraint is undefined at x = 0 and x = 1): one value where a constraint
+    # is undefined, inf
+    text = (f"var x int in [0, 1]\nminimize f: x\nminimize g: 1 - x\n"
+            f"{soft}constraint c: {constraint}\n")
+    problem = mooc.compile(text, cache=False)
+    result = problem.solve(population=4, generations=2, seed=1, initial=[[0], [1]])
+    evaluation = _evaluate(problem, result.X)
+    found = result.soft_violation if soft else result.violation
+    given = evaluation.soft_violation if soft else evaluation.violation
+    assert np.isinf(found).any() and not np.isnan(found).any()
+    np.testing.assert_array_equal(given, found)
+    assert evaluation.feasible.tolist() == result.feasible.tolist()

@@ -207,3 +207,53 @@ def test_the_title_of_a_many_objective_plot_is_above_its_cells(tmp_path) -> None
     title = figure._suptitle.get_window_extent(renderer)
     top = max(axes.get_tightbbox(renderer).y1 for axes in figure.axes)
     assert title.y0 >= top  # tight_layout had laid the first row over it
+
+
+LINEAR = """var x in [0, 4]
+var y in [0, 4]
+minimize f1: x + 2 * y
+maximize f2: 3 * x + y
+constraint c1: x + y <= 5
+constraint c2: 2 * x - y <= 6
+"""
+
+
+def _segments(figure) -> list:
+    return [trace for trace in figure.data if trace.name == "front (segments)"]
+
+
+@pytest.mark.parametrize("read_back", [False, True])
+def test_the_report_draws_a_linear_program_s_segments_as_the_static_plot_does(
+        tmp_path, read_back) -> None:
+    # an LP's exact front is the chain of segments between its vertices: the static plot drew
+    # it, the report only the vertices
+    import mooc
+
+    result = mooc.compile(LINEAR).solve()
+    assert result.segments and len(result) >= 3
+    if read_back:
+        result.to_json(tmp_path / "front.json")
+        result = mooc.read_result(tmp_path / "front.json")
+    (line,) = _segments(result.plot())
+    assert line.mode == "lines" and line.hoverinfo == "skip"
+    order = np.argsort(result.F[:, 0])
+    np.testing.assert_array_equal(np.column_stack([line.x, line.y]), result.F[order])
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    static = result.plot(tmp_path / "front.png")
+    (drawn,) = [ln for ln in static.axes[0].get_lines() if ln.get_label() == "front (segments)"]
+    np.testing.assert_allclose(np.asarray(drawn.get_xydata()), result.F[order])
+    plt.close(static)
+
+
+@pytest.mark.parametrize("text,options", [
+    (LINEAR.replace("var x in", "var x int in"), {}),  # a MILP: its points only
+    (LINEAR, {"method": "nsga2", "population": 10, "generations": 3, "seed": 1}),
+], ids=["milp", "nsga2"])
+def test_a_front_whose_segments_are_not_on_it_is_drawn_without_them(text, options) -> None:
+    import mooc
+
+    result = mooc.compile(text).solve(**options)
+    assert not result.segments and len(result) >= 2
+    assert _segments(result.plot()) == []

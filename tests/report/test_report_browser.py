@@ -195,3 +195,31 @@ def test_the_table_shows_huge_whole_numbers_to_six_digits(browser, tmp_path) -> 
                              ".map(td => td.textContent)")
     numbers = [c for c in cells if "e+" in c or c.isdigit()]
     assert numbers and all(len(c.replace(".", "").split("e")[0]) <= 7 for c in numbers), cells
+
+
+def test_the_table_shows_an_infinite_violation_as_inf_and_an_absent_variable_as_a_dash(
+        browser, tmp_path) -> None:
+    # the constraint is undefined everywhere, so broken without bound: inf, as the terminal's
+    # table says. It was drawn '—', the mark of a variable that does not exist (w at layers 1)
+    problem = mooc.compile("var layers int in [1, 2]\nvar w in [0, 1] when layers >= 2\n"
+                           "minimize f: layers\n"
+                           "minimize g: 3 - layers + (if layers >= 2 then w else 0)\n"
+                           "constraint c: sqrt(-layers) <= 1\n")
+    result = problem.solve(population=8, generations=3, seed=1)
+    assert np.isposinf(result.violation).all() and np.isnan(result.X[:, 1]).any()
+    path = tmp_path / "undefined.html"
+    write_report(result, path)
+    _open(browser, path)
+    assert browser.errors() == []
+    columns = browser.evaluate("Array.from(document.querySelectorAll('#front-table th'))"
+                               ".map(th => th.textContent)")
+    rows = browser.evaluate("Array.from(document.querySelectorAll('#front-table tbody tr'))"
+                            ".map(tr => Array.from(tr.cells).map(td => td.textContent))")
+    table = [dict(zip(columns, row, strict=True)) for row in rows]
+    assert [row["c"] for row in table] == ["inf"] * len(result)
+    assert sorted(row["w"] == "—" for row in table) == sorted(np.isnan(result.X[:, 1]))
+    # sorting by the violation column (inf - inf is NaN: no order) keeps every row
+    x, y = _center(browser, "#front-table th", columns.index("c"))
+    browser.click(x, y)
+    after = browser.evaluate("document.querySelectorAll('#front-table tbody tr').length")
+    assert after == len(result) and browser.errors() == []

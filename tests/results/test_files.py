@@ -225,3 +225,70 @@ def test_a_front_that_could_not_be_evaluated_is_standard_json_and_read_back_as_i
     np.testing.assert_array_equal(saved.F, result.F)
     assert saved.history == result.history
     assert saved.feasible.tolist() == result.feasible.tolist() == [False] * len(result)
+
+
+def _csv_cells(value: object) -> str:
+    """A JSON value as the CSV writes its cell."""
+    return "" if value is None else repr(value) if isinstance(value, float) else str(value)
+
+
+def test_the_json_writes_variables_as_the_csv_does_and_reads_them_back(tmp_path, capsys) -> None:
+    # a choice variable was written as its label's index and integers as 3.0, in the front
+    # and in the points the run was seeded with; the CSV wrote 'ti' and 3
+    points, csv_out, json_out, again = (tmp_path / name for name in
+                                        ("points.csv", "front.csv", "front.json", "again.json"))
+    points.write_text("units,material,tol,take[1],take[2],take[3],take[4],take[5],take[6]\n"
+                      "2,ti,0.01,1,0,1,0,1,0\n")
+    assert main(["solve", str(EXAMPLES / "kit.moo"), *SMALL, "--quiet", "--initial", str(points),
+                 "--out", str(csv_out), "--out", str(json_out)]) == 0
+    document = _standard_json(json_out.read_text())
+    problem = mooc.load(EXAMPLES / "kit.moo")
+    kinds = dict(zip(problem.variable_names, problem.kinds, strict=True))
+    for rows in (document["X"], document["metadata"]["initial"]):
+        for row in rows:
+            for name, value in zip(problem.variable_names, row, strict=True):
+                expected = {"choice": str, "int": int, "bin": int, "log": float}[kinds[name]]
+                assert type(value) is expected, (name, value)
+    assert document["metadata"]["initial"][0][6:8] == [2, "ti"]
+    with open(csv_out, newline="") as stream:
+        body = list(csv.reader(stream))[1:]
+    assert [[_csv_cells(v) for v in row] for row in document["X"]] == \
+        [row[:problem.n_var] for row in body]
+    # read back, picked from and rerun as before
+    saved = mooc.read_result(json_out)
+    np.testing.assert_array_equal(saved.X, mooc.read_result(csv_out).X)
+    np.testing.assert_array_equal(saved.initial, [[1, 0, 1, 0, 1, 0, 2, 2, 0.01]])
+    assert main(["pick", str(json_out), "knee"]) == 0
+    assert "picked by knee" in capsys.readouterr().out
+    assert main(["solve", "--rerun", str(json_out), "--quiet", "--out", str(again)]) == 0
+    assert _standard_json(again.read_text())["X"] == document["X"]
+
+
+def test_a_json_front_written_with_choice_indices_and_float_integers_is_still_read(
+        tmp_path) -> None:
+    # as mooc wrote it before: a choice column holds numbers (indices), a label is a name
+    problem = mooc.compile(LAYERS + "var c choice {p, q}\n")
+    result = problem.solve(population=10, generations=2, seed=1, initial=[[1, 0.5, None, None, "q"]])
+    path = tmp_path / "front.json"
+    result.to_json(path)
+    document = json.loads(path.read_text())
+    document["X"] = [[None if v != v else v for v in row] for row in result.X.tolist()]
+    document["metadata"]["initial"] = [[1.0, 0.5, None, None, 1.0]]
+    path.write_text(json.dumps(document))
+    saved = mooc.read_result(path)
+    np.testing.assert_array_equal(saved.X, result.X)
+    np.testing.assert_array_equal(saved.initial, result.initial)
+    assert saved.variable_values() == result.variable_values()
+
+
+def test_a_json_front_with_a_label_its_variable_has_not_says_so(tmp_path) -> None:
+    result = mooc.compile(NSGA2).solve(population=10, generations=2, seed=1)
+    path = tmp_path / "front.json"
+    result.to_json(path)
+    document = json.loads(path.read_text())
+    document["X"][0][1] = "gold"
+    path.write_text(json.dumps(document))
+    with pytest.raises(mooc.MooError) as caught:
+        mooc.read_result(path)
+    assert str(caught.value) == (f"error: cannot read a result from '{path}': 'X' row 0: "
+                                 "'gold' is not a label of c (a, b)")

@@ -62,6 +62,15 @@ def test_to_pymoo_gives_a_point_without_finite_objectives_the_worst_values() -> 
     assert np.isfinite(res.F).all() and (res.X[:, 0] > -1).all()
 
 
+def test_to_pymoo_adds_an_undefined_soft_violation_of_weight_zero_without_a_warning() -> None:
+    # inf (undefined) times the weight 0 is NaN: numpy warned "invalid value in matmul" (an
+    # error under pytest); the point is worst, as for any objective that is not a number
+    model = mooc.compile("var x in [0, 3]\nminimize f: x\nminimize g: 3 - x\n"
+                         "soft constraint s: sqrt(x - 2) <= 1 weight 0\n")
+    out = model.to_pymoo().evaluate(np.array([[1.0], [2.5]]), return_as_dictionary=True)
+    assert np.isposinf(out["F"][0]).all() and out["F"][1].tolist() == [2.5, 0.5]
+
+
 def test_mixed_variables_run_under_pymoos_nsga2() -> None:
     model = mooc.load(EXAMPLES / "kit.moo")
     problem = model.to_pymoo()
