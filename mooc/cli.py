@@ -123,9 +123,9 @@ def _add_solver_options(solve: argparse.ArgumentParser) -> None:
 
     group = solve.add_argument_group("solver (override the file's solver block)")
     group.add_argument("--method", choices=("auto", *sorted(METHOD_SETTINGS)),
-                       help="auto (default): the exact method where the model is linear and "
-                       "its front can be proven, else NSGA-III from three objectives on and "
-                       "NSGA-II below")
+                       help="auto (default): the exact method where the model is linear with at "
+                       "most two objectives or its front can be proven, else NSGA-III from "
+                       "three objectives on and NSGA-II below")
     group.add_argument("--max-subproblems", type=_whole_number, metavar="N",
                        help="exact method: stop after this many MILP solves (default 20000)")
     group.add_argument("--population", type=_whole_number, metavar="N")

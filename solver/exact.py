@@ -59,6 +59,9 @@ class ExactPlan:
     steps: np.ndarray  # each objective's lattice step; NaN where its values are not on one
     order: tuple[int, ...]  # epsilon-constraint: (stepped, minimized); boxes: (minimized,)
     reason: str = ""  # why the front will not be proven, when it will not
+    #: whether the numbers are within what HiGHS's tolerances tell apart (every point found is
+    #: then non-dominated, proven or not)
+    trusted: bool = True
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,7 @@ def exact_plan(problem: LinearProblem, /) -> ExactPlan:
     if too_large is not None:
         algorithm = {1: "single", 2: "epsilon-constraint"}.get(problem.n_obj, "box decomposition")
         return ExactPlan(algorithm, False, steps, (0, 1) if problem.n_obj == 2 else (0,),
-                         too_large)
+                         too_large, trusted=False)
     if problem.n_obj == 1:
         return ExactPlan("single", True, steps, (0,))
     if problem.n_obj == 2:

@@ -228,3 +228,32 @@ def test_a_condition_on_variables_is_named_as_the_model_writes_it():
     why = choose_method(problem).why
     assert "(if k >= 2 then y^2 else 0) depends on a condition of variables" in why, why
     assert "Piecewise" not in why
+
+
+MIXED_CONTINUOUS = """
+var open bin
+var x in [0, 10]
+minimize f1: x + 5 * open
+minimize f2: 10 - x - 6 * open
+"""
+
+
+def test_auto_picks_exact_for_a_two_objective_linear_model_it_cannot_prove():
+    # continuous flows in both objectives of a mixed-integer model: the front cannot be proven,
+    # but each point the epsilon-constraint method finds is non-dominated, where NSGA-II's
+    # front on such models is dominated nearly everywhere
+    problem = mooc.compile(MIXED_CONTINUOUS)
+    result = problem.solve()
+    assert result.method == "exact" and not result.proven
+    assert "not proven complete" in result.method_note
+    assert result.feasible.all() and len(result.F) >= 10
+    # the front: (x, 10 - x) without the site for x < 5, (x + 5, 4 - x) with it
+    F = result.F
+    on_front = np.where(F[:, 0] < 5, F[:, 1] - (10 - F[:, 0]), F[:, 1] - (9 - F[:, 0]))
+    np.testing.assert_allclose(on_front, 0, atol=1e-9)
+    assert F[:, 0].min() == 0 and F[:, 1].min() == -6
+    import moocore
+    assert moocore.is_nondominated(F).all()
+    # from three objectives on, an unprovable linear model goes to NSGA-III
+    three = mooc.compile(MIXED_CONTINUOUS + "minimize f3: x\n")
+    assert mooc.chain.choose_method(three).method.name == "nsga3"
