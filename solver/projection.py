@@ -31,6 +31,13 @@ from mooc.solver.gradients import Gradients
 
 #: Most Newton iterations of the affine projection (it usually needs two or three).
 AFFINE_ITERATIONS = 60
+#: Up to this many equalities the Newton systems are summed by one ``einsum``; with more, it
+#: would take N m^2 n multiplications in a plain loop (2 s an iteration for 80 equalities over
+#: 2,025 variables at 100 points), so they are summed over the nonzeros of A that share a
+#: column, or by matrix products where A is dense.
+EINSUM_MOST_EQUALITIES = 8
+#: Floats per block of the dense matrix products (rows x equalities x variables).
+_BLOCK = 1 << 22
 #: Most Gauss-Newton steps per point.
 NEWTON_STEPS = 6
 #: A Gauss-Newton step below this (span units, largest component) ends the steps: the
@@ -85,6 +92,7 @@ def project_affine_box(Y: np.ndarray, A: np.ndarray, b: np.ndarray, lower: np.nd
     [[0.333333, 0.333333, 0.333333], [1.0, 0.0, 0.0]]
     """
     lam = np.zeros((Y.shape[0], A.shape[0]))
+    weighted_grams = _weighted_grams(A)
 
     def primal(multipliers: np.ndarray) -> np.ndarray:
         return np.clip(Y + multipliers @ A, lower, upper)
@@ -104,7 +112,7 @@ def project_affine_box(Y: np.ndarray, A: np.ndarray, b: np.ndarray, lower: np.nd
         free = ((inner > lower) & (inner < upper)).astype(float)
         # the generalized Hessian A D A^T, plus a little of A A^T: a damped Newton step, an
         # ascent direction of the dual even where D leaves A D A^T singular
-        hessian = np.einsum("in,pn,jn->pij", A, free, A) + 1e-6 * (A @ A.T)
+        hessian = weighted_grams(free) + 1e-6 * (A @ A.T)
         step = _solve(hessian, residual)
         value, size = dual(lam, X), np.ones(Y.shape[0])
         rise = (residual * step).sum(axis=1)  # the dual's slope along the step
@@ -125,6 +133,45 @@ def project_affine_box(Y: np.ndarray, A: np.ndarray, b: np.ndarray, lower: np.nd
         if not take.any():
             break
     return X
+
+
+def _weighted_grams(A: np.ndarray) -> Any:
+    """The function of ``W`` (N, n) that gives ``A diag(W[k]) A^T`` for each row k (N, m, m):
+    the Newton systems of :func:`project_affine_box`."""
+    m, n = A.shape
+    if m <= EINSUM_MOST_EQUALITIES:
+        return lambda W: np.einsum("in,pn,jn->pij", A, W, A)
+    counts = np.count_nonzero(A, axis=0)
+    if 4 * int((counts ** 2).sum()) <= m * m * n:  # few equalities share each variable
+        products = _column_products(A, counts)
+        return lambda W: np.asarray(W @ products).reshape(-1, m, m)
+
+    def blocked(W: np.ndarray) -> np.ndarray:
+        out = np.empty((W.shape[0], m, m))
+        step = max(1, _BLOCK // (m * n))
+        for start in range(0, W.shape[0], step):
+            out[start:start + step] = (A[None] * W[start:start + step, None, :]) @ A.T
+        return out
+
+    return blocked
+
+
+def _column_products(A: np.ndarray, counts: np.ndarray) -> Any:
+    """The sparse (n, m*m) matrix holding ``A[i, c] * A[j, c]`` at ``(c, i * m + j)``, for
+    each pair of nonzeros ``A[i, c]``, ``A[j, c]`` of a column (``counts``: its nonzeros)."""
+    import scipy.sparse
+
+    m, n = A.shape
+    column, row = np.nonzero(A.T)  # by column, then row
+    values = A[row, column]
+    first = np.cumsum(counts) - counts  # each column's first nonzero
+    pairs = counts ** 2
+    owner = np.repeat(np.arange(n), pairs)
+    within = np.arange(int(pairs.sum())) - np.repeat(np.cumsum(pairs) - pairs, pairs)
+    size = counts[owner]
+    a, b = first[owner] + within // size, first[owner] + within % size
+    return scipy.sparse.csr_matrix((values[a] * values[b], (owner, row[a] * m + row[b])),
+                                   shape=(n, m * m))
 
 
 def _saturated(inner: np.ndarray, residual: np.ndarray, A: np.ndarray, lower: np.ndarray,
