@@ -283,3 +283,35 @@ def test_a_run_with_gradient_steps_resumes_to_the_same_front(tmp_path):
     assert (whole.n_evaluations, whole.n_gradient_evaluations) == \
         (again.n_evaluations, again.n_gradient_evaluations)
 
+
+
+@pytest.mark.parametrize(("m", "n", "density"), [(3, 40, 1.0), (12, 200, 0.05), (20, 60, 1.0)])
+def test_newton_systems_of_the_affine_projection_match_their_definition(m, n, density):
+    # from nine equalities on they are summed over the nonzeros sharing a column (sparse A) or
+    # by blocked matrix products (dense A): each must equal A diag(w) A^T
+    from mooc.solver.projection import _weighted_grams
+
+    rng = np.random.default_rng(m)
+    A = rng.normal(size=(m, n)) * (rng.random((m, n)) < density)
+    W = (rng.random((7, n)) < 0.6).astype(float)
+    expected = np.stack([A @ np.diag(w) @ A.T for w in W])
+    np.testing.assert_allclose(_weighted_grams(A)(W), expected, rtol=1e-12, atol=1e-12)
+
+
+def test_affine_projection_of_many_sparse_equalities_lands_on_them():
+    # 30 customers each served by 5 sites: 30 equalities over 150 flows, each flow in one
+    rng = np.random.default_rng(3)
+    sites, customers = 5, 30
+    A = np.kron(np.eye(customers), np.ones((1, sites)))
+    demand = rng.uniform(1, 5, customers)
+    Y = rng.uniform(0, 5, (4, sites * customers))
+    X = project_affine_box(Y, A, np.tile(demand, (4, 1)), np.zeros(sites * customers),
+                           np.full(sites * customers, 5.0))
+    np.testing.assert_allclose(X @ A.T, np.tile(demand, (4, 1)), atol=1e-9)
+    assert (X >= 0).all() and (X <= 5).all()
+    # the projection is separable by customer: each block is the projection of its own part
+    for c in range(customers):
+        block = slice(c * sites, (c + 1) * sites)
+        alone = project_affine_box(Y[:, block], np.ones((1, sites)), demand[c] * np.ones((4, 1)),
+                                   np.zeros(sites), np.full(sites, 5.0))
+        np.testing.assert_allclose(X[:, block], alone, atol=1e-7)
