@@ -39,6 +39,7 @@ import numpy as np
 from mooc.solver.exact_boxes import box_decomposition
 from mooc.solver.exact_search import ExactProgress, Search, Stop
 from mooc.solver.exact_two import dichotomy, epsilon_constraint
+from mooc.solver.exact_vertex import MAX_NONZEROS
 from mooc.solver.linear import LinearProblem, granularity
 from mooc.solver.sorting import nondominated
 
@@ -240,11 +241,15 @@ def _result(problem: LinearProblem, search: Search, plan: ExactPlan, reason: str
     order = kept[np.lexsort(F[kept].T[::-1])]
     X, F = X[order], F[order]
     complete = reason == "done"
-    proven = (plan.proven or infeasible) and complete  # no point at all is proven
+    confirmed = search.unconfirmed == 0
+    proven = (plan.proven and confirmed or infeasible) and complete  # no point at all is proven
     count = f"{len(F)} point{'' if len(F) == 1 else 's'}"
     solves = f"{search.subproblems} subproblem{'' if search.subproblems == 1 else 's'}"
     if infeasible:
         message = f"infeasible: no point satisfies every hard constraint (proven; {solves})"
+    elif complete and plan.proven and not confirmed:
+        message = (f"{count}, each a vertex of the front as far as HiGHS's tolerances tell, by "
+                   f"the {plan.algorithm} method ({solves}); not proven: {_unconfirmed(search)}")
     elif complete and plan.proven:
         what = "vertices of the exact front, joined by segments" if plan.algorithm == \
             "dichotomy" else "the exact front, every non-dominated point"
@@ -262,6 +267,20 @@ def _result(problem: LinearProblem, search: Search, plan: ExactPlan, reason: str
     return ExactResult(X, F, plan.algorithm, proven, complete, plan.algorithm == "dichotomy",
                        infeasible, "infeasible" if infeasible else reason, message,
                        search.subproblems, search.elapsed(), reached)
+
+
+def _unconfirmed(search: Search) -> str:
+    """Why a front whose subproblems were not all confirmed is not proven."""
+    if search.nonzeros > MAX_NONZEROS:
+        return (f"the model has {search.nonzeros:,} nonzero coefficients, more than the "
+                f"{MAX_NONZEROS:,} up to which HiGHS's optima are confirmed in exact "
+                "arithmetic, and HiGHS's tolerances (about 1e-7 of the coefficients' size) may "
+                "hide a vertex")
+    count = search.unconfirmed
+    return (f"HiGHS's optimum of {count} subproblem{'' if count == 1 else 's'} could not be "
+            "confirmed in exact arithmetic (its tolerances, about 1e-7 of the coefficients' "
+            "size, cannot tell apart the values of objectives whose coefficients span many "
+            "orders of magnitude)")
 
 
 def _how_far(search: Search, plan: ExactPlan, reached_at: float) -> str:
