@@ -277,10 +277,9 @@ def _unconfirmed(search: Search) -> str:
                 "arithmetic, and HiGHS's tolerances (about 1e-7 of the coefficients' size) may "
                 "hide a vertex")
     count = search.unconfirmed
-    return (f"HiGHS's optimum of {count} subproblem{'' if count == 1 else 's'} could not be "
-            "confirmed in exact arithmetic (its tolerances, about 1e-7 of the coefficients' "
-            "size, cannot tell apart the values of objectives whose coefficients span many "
-            "orders of magnitude)")
+    return (f"HiGHS's answer to {count} subproblem{'' if count == 1 else 's'} could not be "
+            "confirmed (its tolerances, about 1e-7 of the coefficients' size, cannot tell apart "
+            "the values of objectives whose coefficients span many orders of magnitude)")
 
 
 def _how_far(search: Search, plan: ExactPlan, reached_at: float) -> str:

@@ -125,6 +125,8 @@ class Search:
             raise Stop("interrupted") from None
         if self.callback is not None:
             self.callback(ExactProgress(self.subproblems, len(self.X), self.elapsed()))
+        if solved.broken:
+            self.unconfirmed += 1
         if solved.status == "time_limit":
             raise Stop("timeout")
         if solved.status in ("failed", "unbounded"):

@@ -60,6 +60,12 @@ OPTIONS = {"output_flag": False, "mip_rel_gap": 0.0, "threads": 1,
 #: again from that basis this way, 11 of the 12 passed it.
 STRICT: dict[str, Any] = {"primal_feasibility_tolerance": 1e-10,
                           "dual_feasibility_tolerance": 1e-10, "presolve": "off"}
+#: Options for solving a MIP subproblem again when its point, its integral columns rounded and
+#: the others clipped to their bounds, breaks the subproblem's bounds on the objectives (see
+#: HighsModel._run).
+STRICT_MIP: dict[str, Any] = {"mip_feasibility_tolerance": 1e-10,
+                              "primal_feasibility_tolerance": 1e-10,
+                              "dual_feasibility_tolerance": 1e-10}
 #: A point holds a constraint row when it breaks it by at most this share of the row's size
 #: (1 plus the largest of the right-hand side and each term's size over the column's bounds:
 #: the measure by which mooc's check of the exact front's points calls a violation rounding).
@@ -94,6 +100,9 @@ class Solved:
     #: A linear program's optimal basis: each column's and row's status (HiGHS's
     #: HighsBasisStatus as an integer), for :mod:`mooc.solver.exact_vertex`.
     basis: tuple[list[int], list[int]] | None = None
+    #: The point breaks the bounds on the objectives by more than rounding, even solved with
+    #: HiGHS's tightest tolerances: HiGHS's answer is not to be trusted.
+    broken: bool = False
 
 
 class HighsModel:
@@ -182,16 +191,39 @@ class HighsModel:
                                 ) -> Solved:
         """The last subproblem (its ``weights``) solved again from the basis it ended with, with
         HiGHS's tightest tolerances and no presolve (see :data:`STRICT`)."""
-        saved: dict[str, Any] = {key: self.highs.getOptionValue(key)[1] for key in STRICT}
-        for key, value in STRICT.items():
+        with self._options(STRICT):
+            return self._run_once(weights, time_limit)
+
+    def _run(self, weights: np.ndarray, time_limit: float) -> Solved:
+        """Solve; a point that breaks the bounds on the objectives by more than rounding (HiGHS
+        holds a column's bound to 1e-6 in a MIP, and with a coefficient of 1e7 that moves the
+        objective by 10: a lexicographic second solve took ``x = -4e-7`` for 0 and gave a
+        point 4 worse than its bound) is solved again with HiGHS's tightest tolerances, and
+        marked ``broken`` when it still does."""
+        solved = self._run_once(weights, time_limit)
+        if solved.x is None or not self._breaks_an_objective_bound(solved.x):
+            return solved
+        with self._options(STRICT_MIP if np.any(self.problem.integral) else STRICT):
+            again = self._run_once(weights, time_limit)
+        if again.x is None:
+            return Solved(solved.status, solved.x, solved.value, solved.basis, broken=True)
+        if self._breaks_an_objective_bound(again.x):
+            return Solved(again.status, again.x, again.value, again.basis, broken=True)
+        return again
+
+    @contextlib.contextmanager
+    def _options(self, options: dict[str, Any]) -> Iterator[None]:
+        """Within the block, HiGHS's ``options``; its own again after it."""
+        saved: dict[str, Any] = {key: self.highs.getOptionValue(key)[1] for key in options}
+        for key, value in options.items():
             self.highs.setOptionValue(key, value)
         try:
-            return self._run(weights, time_limit)
+            yield
         finally:
             for key, value in saved.items():
                 self.highs.setOptionValue(key, value)
 
-    def _run(self, weights: np.ndarray, time_limit: float) -> Solved:
+    def _run_once(self, weights: np.ndarray, time_limit: float) -> Solved:
         self.highs.setOptionValue("time_limit", float(max(time_limit, 1e-3))
                                   if np.isfinite(time_limit) else self.inf)
         started = time.perf_counter()
@@ -224,11 +256,31 @@ class HighsModel:
             return None
         return [int(s) for s in basis.col_status], [int(s) for s in basis.row_status]
 
+    def _reach(self, x: np.ndarray) -> np.ndarray:
+        """How far each column reaches from 0: the larger of its bounds' sizes, or its value's
+        size when it has no bound."""
+        problem = self.problem
+        bound = np.maximum(np.abs(problem.lower), np.abs(problem.upper))  # type: ignore[arg-type]
+        return np.where(np.isfinite(bound), bound, np.abs(x))
+
+    def _breaks_an_objective_bound(self, x: np.ndarray) -> bool:
+        """Whether ``x`` breaks a bound on the objectives (:meth:`set_bounds`) by more than
+        rounding, measured as :meth:`_breaks_a_row` measures a row."""
+        offsets = self.problem.c0
+        bounds = self.bounds - offsets[:, None]
+        finite = np.isfinite(bounds)
+        if not finite.any():
+            return False
+        terms = np.max(np.abs(self.dense_C) * self._reach(x), axis=1, initial=0.0)
+        size = 1.0 + np.maximum(np.max(np.where(finite, np.abs(bounds), 0.0), axis=1), terms)
+        values = self.dense_C @ x
+        off = np.maximum(bounds[:, 0] - values, values - bounds[:, 1])
+        return bool(np.any(off > ROW_TOLERANCE * size))
+
     def _breaks_a_row(self, x: np.ndarray) -> bool:
         """Whether ``x`` breaks a constraint row by more than rounding (see the module)."""
         problem = self.problem
-        bound = np.maximum(np.abs(problem.lower), np.abs(problem.upper))  # type: ignore[arg-type]
-        reach = np.where(np.isfinite(bound), bound, np.abs(x))
+        reach = self._reach(x)
         for A, b, equal in ((problem.A_ub, problem.b_ub, False), (problem.A_eq, problem.b_eq, True)):
             if not A.shape[0]:  # type: ignore[union-attr]
                 continue

@@ -17,6 +17,7 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from mooc.solver.exact import exact_front, exact_plan
 from mooc.solver.exact_boxes import Boxes
+from mooc.solver.highs import HighsModel
 from mooc.solver.linear import LinearProblem, granularity
 
 
@@ -545,3 +546,48 @@ def test_an_approximate_box_search_does_not_search_one_box_again_and_again():
     result = exact_front(problem, max_subproblems=3000)
     assert result.complete and not result.proven, result.message
     assert np.all(moocore.is_nondominated(result.F))
+
+
+def _mixed_front_by_enumeration(problem: LinearProblem, continuous_best: np.ndarray
+                                ) -> np.ndarray:
+    """The front of a problem whose continuous columns are best at ``continuous_best`` for
+    every integral point (they enter one objective and no row that binds): every integral
+    point of the box, with those columns there."""
+    integral = np.flatnonzero(problem.integral)
+    points = []
+    for values in itertools.product(*[range(int(problem.lower[k]), int(problem.upper[k]) + 1)
+                                      for k in integral]):
+        x = continuous_best.copy()
+        x[integral] = values
+        if np.all(problem.A_ub @ x <= problem.b_ub):
+            points.append(x)
+    F = problem.objectives(np.array(points))
+    return np.unique(F[moocore.is_nondominated(F)], axis=0)
+
+
+def _wide_mixed() -> LinearProblem:
+    """f1's continuous column has the coefficient 1e7 (and enters no binding row)."""
+    C = np.array([[3.0, 0.0, 0.0, 5.0], [-2.0, 1e7, 1.0, -2.0]])
+    return LinearProblem(C, np.zeros(2), np.array([[-2.0, 2.0, 3.0, -2.0]]), [4.0],
+                         lower=np.zeros(4), upper=np.array([3.0, 3.0, 2.0, 3.0]),
+                         integral=np.array([True, False, False, True]))
+
+
+def test_a_mip_point_that_breaks_its_bound_on_an_objective_is_solved_again():
+    """HiGHS held the bound x >= 0 of the column with the coefficient 1e7 to its MIP tolerance
+    and returned x = -4e-7 (f1 <= -8 then held); clipped to 0, the point had f1 = -4: the
+    epsilon-constraint method's lexicographic second solve took it for one with f1 <= -8 and
+    passed over two points of the front, calling it proven."""
+    model = HighsModel(_wide_mixed())
+    model.set_bounds(np.array([-np.inf, -10.0]), np.array([18.5, -8.0]))
+    solved = model.minimize(np.array([1.0, 0.0]))
+    assert not solved.broken
+    assert _wide_mixed().objectives(solved.x[None])[0].tolist() == [14.0, -8.0]
+
+
+def test_a_mixed_front_with_a_coefficient_of_1e7_equals_enumeration():
+    problem = _wide_mixed()
+    result = exact_front(problem)
+    assert result.proven and result.algorithm == "epsilon-constraint"
+    expected = _mixed_front_by_enumeration(problem, np.zeros(4))
+    assert _same(result.F, expected) and len(expected) == 7
