@@ -61,8 +61,12 @@ def epsilon_constraint(search: Search, a: int, b: int, step: float | None) -> fl
         upper, lower = inf.copy(), -inf
         upper[a] = f[a] - cut
         # the next point is worse in f_b than this one (else this one was not lexicographically
-        # best): a bound that lets HiGHS stop as soon as it meets it
-        lower[b] = f[b] + b_step / 2 if np.isfinite(b_step) else f[b]
+        # best): on a lattice, a bound that lets HiGHS stop as soon as it meets it. Off one, the
+        # bound would be the last point's value itself, and HiGHS 1.16's presolve, given
+        # f_b >= -30864198.75 with coefficients of 3e7 and 0.75 in f_b, called a point
+        # 2.5e6 worse than the optimum optimal
+        if np.isfinite(b_step):
+            lower[b] = f[b] + b_step / 2
         search.reached = float(f[a])
         x = search.lexmin(b, a, upper, lower)
         if x is None:

@@ -591,3 +591,17 @@ def test_a_mixed_front_with_a_coefficient_of_1e7_equals_enumeration():
     assert result.proven and result.algorithm == "epsilon-constraint"
     expected = _mixed_front_by_enumeration(problem, np.zeros(4))
     assert _same(result.F, expected) and len(expected) == 7
+
+
+def test_a_bound_on_a_continuous_objective_gives_highs_no_hint_it_mistakes():
+    """Given f1 >= -30864198.75 as a hint (the last point's value; f1's coefficients 3e7 and
+    0.75 after scaling), HiGHS 1.16's presolve called a point 2.5e6 worse than the optimum
+    optimal: six points of the front were passed over, the front called proven."""
+    C = -np.array([[2.0, -1.0, 0.0], [-1e7, 3.0, 123456789.0]])
+    problem = LinearProblem(C, np.zeros(2), np.array([[1.0, 0.0, 1.0]]), [4.0],
+                            lower=np.zeros(3), upper=np.array([3.0, 3.0, 1.0]),
+                            integral=np.array([True, True, False]))
+    result = exact_front(problem)
+    assert result.proven and result.algorithm == "epsilon-constraint"
+    expected = _mixed_front_by_enumeration(problem, np.array([0.0, 0.0, 1.0]))
+    assert _same(result.F, expected) and len(expected) == 10
