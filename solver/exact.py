@@ -14,8 +14,9 @@ whether its front will be proven; :func:`exact_front` runs it:
   found is non-dominated, each objective's best point among them, but the front is not
   proven complete (``proven=False``).
 
-Limits: ``timeout`` seconds and ``max_subproblems`` solves. A front cut short keeps the points
-found; ``complete`` is False and the message says how far the search got.
+Limits: ``timeout`` seconds and ``max_subproblems`` solves, and an approximate box
+decomposition's box limit (:data:`~mooc.solver.exact_boxes.MAX_BOXES`). A front cut short
+keeps the points found; ``complete`` is False and the message says how far the search got.
 
 Examples
 --------
@@ -36,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mooc.solver import exact_boxes
 from mooc.solver.exact_boxes import box_decomposition
 from mooc.solver.exact_search import ExactProgress, Search, Stop
 from mooc.solver.exact_two import dichotomy, epsilon_constraint
@@ -48,7 +50,8 @@ STOPPED_BY = {"timeout": "the time limit", "max_subproblems": "the subproblem li
               "interrupted": "Ctrl-C or SIGTERM (interrupted)",
               "failed": "a subproblem HiGHS could not solve",
               "unbounded": "a subproblem HiGHS found unbounded (it takes a variable's bound "
-                           "beyond 1e20 as infinite)"}
+                           "beyond 1e20 as infinite)",
+              "max_boxes": "the box limit (the search region split into more than {:,} boxes)"}
 
 
 @dataclass(frozen=True)
@@ -255,10 +258,13 @@ def _result(problem: LinearProblem, search: Search, plan: ExactPlan, reason: str
             "dichotomy" else "the exact front, every non-dominated point"
         message = f"{what}: {count}, proven by the {plan.algorithm} method ({solves})"
     elif complete:
-        message = (f"{count}, each non-dominated, by the {plan.algorithm} method ({solves}); "
-                   f"not proven complete: {plan.reason}")
+        grid = f" on steps down to 1/{search.grid_done} of each objective's range" \
+            if search.grid_done else ""
+        message = (f"{count}, each non-dominated, by the {plan.algorithm} method{grid} "
+                   f"({solves}); not proven complete: {plan.reason}")
     else:
-        message = (f"cut short by {STOPPED_BY[reason]} after {solves}: {count} found, each "
+        stopped_by = STOPPED_BY[reason].format(exact_boxes.MAX_BOXES)
+        message = (f"cut short by {stopped_by} after {solves}: {count} found, each "
                    f"non-dominated; {_how_far(search, plan, reached_at)}")
     reached = None
     if not complete and plan.proven and plan.algorithm == "epsilon-constraint" and \
@@ -289,7 +295,12 @@ def _how_far(search: Search, plan: ExactPlan, reached_at: float) -> str:
                 f"{reached_at:g} (minimization form)" if plan.proven
                 else "the rest of the front was not searched")
     if plan.algorithm == "box decomposition":
-        return f"{len(search.boxes)} boxes of the search region were left unexplored"
+        left = f"{len(search.boxes):,} boxes of the search region were left unexplored"
+        if not search.grid:
+            return left
+        done = f"the search on steps of 1/{search.grid_done} of each objective's range ran " \
+            "to its end, " if search.grid_done else ""
+        return f"{done}{left} in the one on 1/{search.grid}"
     return "the rest of the front was not searched"
 
 

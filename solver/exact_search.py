@@ -43,6 +43,10 @@ class Search:
     steps: np.ndarray = field(default_factory=lambda: np.zeros(0))  # NaN: no lattice
     reached: float = float("nan")  # how far the search got, for a cut-short message
     boxes: Sized = ()  # box decomposition: the boxes left
+    #: an approximate box decomposition: the division of each range its search is on (0:
+    #: none yet), and that of its last search run to its end (0: none)
+    grid: int = 0
+    grid_done: int = 0
     started: float = field(default_factory=time.perf_counter)
     X: list[np.ndarray] = field(default_factory=list)
     F: list[np.ndarray] = field(default_factory=list)

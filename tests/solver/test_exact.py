@@ -5,6 +5,7 @@ and linear programs."""
 from __future__ import annotations
 
 import itertools
+import re
 import warnings
 
 import moocore
@@ -605,3 +606,37 @@ def test_a_bound_on_a_continuous_objective_gives_highs_no_hint_it_mistakes():
     assert result.proven and result.algorithm == "epsilon-constraint"
     expected = _mixed_front_by_enumeration(problem, np.array([0.0, 0.0, 1.0]))
     assert _same(result.F, expected) and len(expected) == 10
+
+
+def _five_linear_objectives() -> LinearProblem:
+    """Five objectives of six real variables: none on a lattice, so its front is approximate."""
+    C = np.array([[-4, 1, 2, -4, -3, 2], [-4, -3, 0, 2, 3, 5], [0, 2, 3, -2, -3, 1],
+                  [4, 3, 4, 0, 0, 2], [-4, 3, 3, 0, 1, -4]], dtype=float)
+    A = np.array([[3, 2, 0, 3, 1, 0], [1, 3, 2, 1, 3, 3]], dtype=float)
+    return LinearProblem(C, np.zeros(5), A, A.sum(axis=1) + 2, lower=np.zeros(6),
+                         upper=np.full(6, 3.0))
+
+
+def test_an_approximate_front_of_five_objectives_stops_at_the_box_limit(monkeypatch):
+    """Steps of 1/20 of each range in four projected objectives made 1.5 million boxes after
+    900 subproblems (two minutes, most of them spent on the boxes), with no end in sight; the
+    searches now go coarse to fine and stop where the boxes outnumber the limit."""
+    monkeypatch.setattr("mooc.solver.exact_boxes.MAX_BOXES", 3000)
+    result = exact_front(_five_linear_objectives())
+    assert not result.proven and not result.complete and result.stop_reason == "max_boxes"
+    assert "cut short by the box limit (the search region split into more than 3,000 boxes)" \
+        in result.message
+    assert re.search(r"the search on steps of 1/(4|8|16) of each objective's range ran to its "
+                     r"end, [\d,]+ boxes of the search region were left unexplored in the one "
+                     r"on 1/(8|16|32)", result.message)
+    assert np.all(moocore.is_nondominated(result.F)) and len(result.F) >= 20
+
+
+def test_an_approximate_front_cut_short_has_searched_a_coarse_grid_first():
+    """Cut short, the points found cover the whole front at some resolution: a search on a
+    coarse grid ran to its end first (one on steps of 1/20 of each range, cut short, covered
+    only the part of the front it had reached)."""
+    result = exact_front(_five_linear_objectives(), max_subproblems=60)
+    assert not result.complete and result.stop_reason == "max_subproblems"
+    assert re.search(r"the search on steps of 1/\d+ of each objective's range ran to its end",
+                     result.message)
