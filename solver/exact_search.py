@@ -21,6 +21,8 @@ class ExactProgress:
     subproblems: int
     points: int
     elapsed: float
+    boxes: int = 0  # box decomposition: the boxes left to search
+    grid: int = 0  # an approximate box decomposition: its search is on 1/grid of each range
 
 
 class Stop(Exception):
@@ -128,7 +130,8 @@ class Search:
         except KeyboardInterrupt:
             raise Stop("interrupted") from None
         if self.callback is not None:
-            self.callback(ExactProgress(self.subproblems, len(self.X), self.elapsed()))
+            self.callback(ExactProgress(self.subproblems, len(self.X), self.elapsed(),
+                                        len(self.boxes), self.grid))
         if solved.broken:
             self.unconfirmed += 1
         if solved.status == "time_limit":
