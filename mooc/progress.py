@@ -33,7 +33,12 @@ def budget_fraction(stats: Any, settings: dict[str, Any]) -> float | None:
 def describe(stats: Any) -> str:
     """One generation's (or an exact solve's) figures in a few words."""
     if hasattr(stats, "subproblems"):
-        return f"exact: subproblems {stats.subproblems}  points {stats.points}"
+        parts = [f"exact: subproblems {stats.subproblems}", f"points {stats.points}"]
+        if getattr(stats, "boxes", 0):
+            parts.append(f"boxes {stats.boxes:,}")
+        if getattr(stats, "grid", 0):
+            parts.append(f"steps 1/{stats.grid} of each range")
+        return "  ".join(parts)
     parts = [f"gen {stats.generation}", f"evals {stats.evaluations}",
              f"front {stats.front_size}"]
     if stats.min_violation > 0:

@@ -14,8 +14,9 @@ whether its front will be proven; :func:`exact_front` runs it:
   found is non-dominated, each objective's best point among them, but the front is not
   proven complete (``proven=False``).
 
-Limits: ``timeout`` seconds and ``max_subproblems`` solves. A front cut short keeps the points
-found; ``complete`` is False and the message says how far the search got.
+Limits: ``timeout`` seconds and ``max_subproblems`` solves, and an approximate box
+decomposition's box limit (:data:`~mooc.solver.exact_boxes.MAX_BOXES`). A front cut short
+keeps the points found; ``complete`` is False and the message says how far the search got.
 
 Examples
 --------
@@ -36,9 +37,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mooc.solver import exact_boxes
 from mooc.solver.exact_boxes import box_decomposition
 from mooc.solver.exact_search import ExactProgress, Search, Stop
 from mooc.solver.exact_two import dichotomy, epsilon_constraint
+from mooc.solver.exact_vertex import MAX_NONZEROS
 from mooc.solver.linear import LinearProblem, granularity
 from mooc.solver.sorting import nondominated
 
@@ -47,7 +50,8 @@ STOPPED_BY = {"timeout": "the time limit", "max_subproblems": "the subproblem li
               "interrupted": "Ctrl-C or SIGTERM (interrupted)",
               "failed": "a subproblem HiGHS could not solve",
               "unbounded": "a subproblem HiGHS found unbounded (it takes a variable's bound "
-                           "beyond 1e20 as infinite)"}
+                           "beyond 1e20 as infinite)",
+              "max_boxes": "the box limit (the search region split into more than {:,} boxes)"}
 
 
 @dataclass(frozen=True)
@@ -243,20 +247,27 @@ def _result(problem: LinearProblem, search: Search, plan: ExactPlan, reason: str
     order = kept[np.lexsort(F[kept].T[::-1])]
     X, F = X[order], F[order]
     complete = reason == "done"
-    proven = (plan.proven or infeasible) and complete  # no point at all is proven
+    confirmed = search.unconfirmed == 0
+    proven = (plan.proven and confirmed or infeasible) and complete  # no point at all is proven
     count = f"{len(F)} point{'' if len(F) == 1 else 's'}"
     solves = f"{search.subproblems} subproblem{'' if search.subproblems == 1 else 's'}"
     if infeasible:
         message = f"infeasible: no point satisfies every hard constraint (proven; {solves})"
+    elif complete and plan.proven and not confirmed:
+        message = (f"{count}, each a vertex of the front as far as HiGHS's tolerances tell, by "
+                   f"the {plan.algorithm} method ({solves}); not proven: {_unconfirmed(search)}")
     elif complete and plan.proven:
         what = "vertices of the exact front, joined by segments" if plan.algorithm == \
             "dichotomy" else "the exact front, every non-dominated point"
         message = f"{what}: {count}, proven by the {plan.algorithm} method ({solves})"
     elif complete:
-        message = (f"{count}, each non-dominated, by the {plan.algorithm} method ({solves}); "
-                   f"not proven complete: {plan.reason}")
+        grid = f" on steps down to 1/{search.grid_done} of each objective's range" \
+            if search.grid_done else ""
+        message = (f"{count}, each non-dominated, by the {plan.algorithm} method{grid} "
+                   f"({solves}); not proven complete: {plan.reason}")
     else:
-        message = (f"cut short by {STOPPED_BY[reason]} after {solves}: {count} found, each "
+        stopped_by = STOPPED_BY[reason].format(exact_boxes.MAX_BOXES)
+        message = (f"cut short by {stopped_by} after {solves}: {count} found, each "
                    f"non-dominated; {_how_far(search, plan, reached_at)}")
     reached = None
     if not complete and plan.proven and plan.algorithm == "epsilon-constraint" and \
@@ -267,6 +278,19 @@ def _result(problem: LinearProblem, search: Search, plan: ExactPlan, reason: str
                        search.subproblems, search.elapsed(), reached)
 
 
+def _unconfirmed(search: Search) -> str:
+    """Why a front whose subproblems were not all confirmed is not proven."""
+    if search.nonzeros > MAX_NONZEROS:
+        return (f"the model has {search.nonzeros:,} nonzero coefficients, more than the "
+                f"{MAX_NONZEROS:,} up to which HiGHS's optima are confirmed in exact "
+                "arithmetic, and HiGHS's tolerances (about 1e-7 of the coefficients' size) may "
+                "hide a vertex")
+    count = search.unconfirmed
+    return (f"HiGHS's answer to {count} subproblem{'' if count == 1 else 's'} could not be "
+            "confirmed (its tolerances, about 1e-7 of the coefficients' size, cannot tell apart "
+            "the values of objectives whose coefficients span many orders of magnitude)")
+
+
 def _how_far(search: Search, plan: ExactPlan, reached_at: float) -> str:
     if plan.algorithm == "epsilon-constraint" and np.isfinite(reached_at):
         a = plan.order[0]
@@ -274,7 +298,12 @@ def _how_far(search: Search, plan: ExactPlan, reached_at: float) -> str:
                 f"{reached_at:g} (minimization form)" if plan.proven
                 else "the rest of the front was not searched")
     if plan.algorithm == "box decomposition":
-        return f"{len(search.boxes)} boxes of the search region were left unexplored"
+        left = f"{len(search.boxes):,} boxes of the search region were left unexplored"
+        if not search.grid:
+            return left
+        done = f"the search on steps of 1/{search.grid_done} of each objective's range ran " \
+            "to its end, " if search.grid_done else ""
+        return f"{done}{left} in the one on 1/{search.grid}"
     return "the rest of the front was not searched"
 
 

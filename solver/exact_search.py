@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sized
+from collections.abc import Callable, Sequence, Sized
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 
+from mooc.solver.exact_vertex import MAX_NONZEROS, Face, RationalProgram, Vertex
 from mooc.solver.highs import HighsModel, Solved
 from mooc.solver.linear import LinearProblem
 
@@ -19,6 +21,8 @@ class ExactProgress:
     subproblems: int
     points: int
     elapsed: float
+    boxes: int = 0  # box decomposition: the boxes left to search
+    grid: int = 0  # an approximate box decomposition: its search is on 1/grid of each range
 
 
 class Stop(Exception):
@@ -41,15 +45,63 @@ class Search:
     steps: np.ndarray = field(default_factory=lambda: np.zeros(0))  # NaN: no lattice
     reached: float = float("nan")  # how far the search got, for a cut-short message
     boxes: Sized = ()  # box decomposition: the boxes left
+    #: an approximate box decomposition: the division of each range its search is on (0:
+    #: none yet), and that of its last search run to its end (0: none)
+    grid: int = 0
+    grid_done: int = 0
     started: float = field(default_factory=time.perf_counter)
     X: list[np.ndarray] = field(default_factory=list)
     F: list[np.ndarray] = field(default_factory=list)
+    #: subproblems whose optimum could not be confirmed in exact arithmetic (see confirm)
+    unconfirmed: int = 0
 
     def __post_init__(self) -> None:
         self.model = HighsModel(self.problem)
         self.objective_box = self.problem.box()
         if self.steps.size != self.problem.n_obj:
             self.steps = np.full(self.problem.n_obj, np.nan)
+        self._rational: RationalProgram | None = None
+
+    def solve_confirmed(self, weights: Sequence[Fraction], face: Face | None = None
+                        ) -> tuple[Solved, Vertex | None]:
+        """Minimize ``weights @ f`` over a linear program's region (or only its ``face``),
+        with no bound on the objectives; the outcome, and its vertex confirmed optimal in
+        exact arithmetic (:mod:`mooc.solver.exact_vertex`), or None when it cannot be
+        (counted in :attr:`unconfirmed`): HiGHS's tolerances let it stop short, so it solves
+        once more, strictly, from where it stopped, before that."""
+        total = sum(weights, Fraction(0))
+        floats = np.array([float(w / total) for w in weights])
+        held = face or Face()
+        vertex = None
+        with self.model.holding({j: float(v) for j, v in held.columns.items()},
+                                {i: float(v) for i, v in held.rows.items()}):
+            solved = self.solve(floats, np.full(self.problem.n_obj, np.inf))
+            if solved.x is None:
+                return solved, None
+            rational = self._rational_program()
+            if rational is not None and solved.basis is not None:
+                vertex = rational.certify(*solved.basis, weights, face)
+                if vertex is None:
+                    again = self._limited(lambda left: self.model.minimize_again_strictly(
+                        floats, time_limit=left))
+                    if again.basis is not None:
+                        vertex = rational.certify(*again.basis, weights, face)
+        if vertex is None:
+            self.unconfirmed += 1
+        return solved, vertex
+
+    @property
+    def nonzeros(self) -> int:
+        """The coefficients of the problem's rows (constraints and objectives) not 0."""
+        problem = self.problem
+        return sum(int(M.nnz) for M in (problem.A_ub, problem.A_eq, problem.C))  # type: ignore[union-attr]
+
+    def _rational_program(self) -> RationalProgram | None:
+        """The problem in fractions, made on first use; None when it has more than
+        :data:`MAX_NONZEROS` nonzeros (its subproblems are then not confirmed)."""
+        if self._rational is None and self.nonzeros <= MAX_NONZEROS:
+            self._rational = RationalProgram(self.problem)
+        return self._rational
 
     @property
     def subproblems(self) -> int:
@@ -63,18 +115,25 @@ class Search:
         """Minimize ``weights @ f`` with each objective ``lower[k] <= f[k] <= upper[k]``
         (``lower`` is a known bound that helps HiGHS prove optimality; none by default); raise
         Stop at a limit. Returns an optimal or an infeasible outcome."""
+        self.model.set_bounds(np.full(len(upper), -np.inf) if lower is None else lower, upper)
+        return self._limited(lambda left: self.model.minimize(weights, time_limit=left))
+
+    def _limited(self, run: Callable[[float], Solved]) -> Solved:
+        """``run(seconds left)``'s outcome; raise Stop at a limit."""
         if self.max_subproblems is not None and self.subproblems >= self.max_subproblems:
             raise Stop("max_subproblems")
         left = np.inf if self.timeout is None else self.timeout - self.elapsed()
         if left <= 0:
             raise Stop("timeout")
-        self.model.set_bounds(np.full(len(upper), -np.inf) if lower is None else lower, upper)
         try:
-            solved = self.model.minimize(weights, time_limit=left)
+            solved = run(left)
         except KeyboardInterrupt:
             raise Stop("interrupted") from None
         if self.callback is not None:
-            self.callback(ExactProgress(self.subproblems, len(self.X), self.elapsed()))
+            self.callback(ExactProgress(self.subproblems, len(self.X), self.elapsed(),
+                                        len(self.boxes), self.grid))
+        if solved.broken:
+            self.unconfirmed += 1
         if solved.status == "time_limit":
             raise Stop("timeout")
         if solved.status in ("failed", "unbounded"):

@@ -126,6 +126,16 @@ def test_progress_redraws_one_line_on_a_terminal() -> None:
     assert "50%" in halfway and "eta" in halfway and "[############------------]" in halfway
 
 
+def test_progress_of_an_approximate_box_search_shows_its_boxes_and_steps() -> None:
+    from mooc.solver.exact_search import ExactProgress
+
+    stream = io.StringIO()
+    display = ProgressDisplay({}, stream=stream, interactive=False)
+    line = display.line(ExactProgress(412, 142, 5.0, boxes=86056, grid=8))
+    assert "subproblems 412  points 142  boxes 86,056  steps 1/8 of each range" in line
+    assert "boxes" not in display.line(ExactProgress(412, 142, 5.0))
+
+
 def test_quiet_prints_nothing(capsys) -> None:
     assert main(["solve", str(EXAMPLES / "binh_korn.moo"), *SMALL, "--quiet"]) == 0
     captured = capsys.readouterr()

@@ -5,6 +5,7 @@ and linear programs."""
 from __future__ import annotations
 
 import itertools
+import re
 import warnings
 
 import moocore
@@ -17,6 +18,7 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from mooc.solver.exact import exact_front, exact_plan
 from mooc.solver.exact_boxes import Boxes
+from mooc.solver.highs import HighsModel
 from mooc.solver.linear import LinearProblem, granularity
 
 
@@ -532,3 +534,109 @@ def test_a_front_is_the_same_whatever_the_size_of_the_objectives_coefficients(sc
     assert reference.proven and scaled.proven
     assert len(reference.F) >= 3
     assert _same(scaled.F / scale, reference.F)
+
+
+def test_an_approximate_box_search_does_not_search_one_box_again_and_again():
+    """Three objectives of a linear program (none on a lattice): a point found again from
+    another box differed by rounding (1.5333333333333385 against 1.533333333333335) from the
+    corner of the box cut at it, so that box was neither split nor dropped, and the search
+    solved it again 19,000 times, to the subproblem limit."""
+    C = np.array([[-5, 2, 3, 1, 3, -1], [5, -3, 2, 3, 4, 4], [5, 0, -4, 2, -1, 0]], float)
+    problem = LinearProblem(C, np.zeros(3), np.array([[2, 2, 1, 1, 3, 1], [3, 3, 0, 3, 2, 1]]),
+                            [12.0, 14.0], lower=np.zeros(6), upper=np.full(6, 3.0))
+    result = exact_front(problem, max_subproblems=3000)
+    assert result.complete and not result.proven, result.message
+    assert np.all(moocore.is_nondominated(result.F))
+
+
+def _mixed_front_by_enumeration(problem: LinearProblem, continuous_best: np.ndarray
+                                ) -> np.ndarray:
+    """The front of a problem whose continuous columns are best at ``continuous_best`` for
+    every integral point (they enter one objective and no row that binds): every integral
+    point of the box, with those columns there."""
+    integral = np.flatnonzero(problem.integral)
+    points = []
+    for values in itertools.product(*[range(int(problem.lower[k]), int(problem.upper[k]) + 1)
+                                      for k in integral]):
+        x = continuous_best.copy()
+        x[integral] = values
+        if np.all(problem.A_ub @ x <= problem.b_ub):
+            points.append(x)
+    F = problem.objectives(np.array(points))
+    return np.unique(F[moocore.is_nondominated(F)], axis=0)
+
+
+def _wide_mixed() -> LinearProblem:
+    """f1's continuous column has the coefficient 1e7 (and enters no binding row)."""
+    C = np.array([[3.0, 0.0, 0.0, 5.0], [-2.0, 1e7, 1.0, -2.0]])
+    return LinearProblem(C, np.zeros(2), np.array([[-2.0, 2.0, 3.0, -2.0]]), [4.0],
+                         lower=np.zeros(4), upper=np.array([3.0, 3.0, 2.0, 3.0]),
+                         integral=np.array([True, False, False, True]))
+
+
+def test_a_mip_point_that_breaks_its_bound_on_an_objective_is_solved_again():
+    """HiGHS held the bound x >= 0 of the column with the coefficient 1e7 to its MIP tolerance
+    and returned x = -4e-7 (f1 <= -8 then held); clipped to 0, the point had f1 = -4: the
+    epsilon-constraint method's lexicographic second solve took it for one with f1 <= -8 and
+    passed over two points of the front, calling it proven."""
+    model = HighsModel(_wide_mixed())
+    model.set_bounds(np.array([-np.inf, -10.0]), np.array([18.5, -8.0]))
+    solved = model.minimize(np.array([1.0, 0.0]))
+    assert not solved.broken
+    assert _wide_mixed().objectives(solved.x[None])[0].tolist() == [14.0, -8.0]
+
+
+def test_a_mixed_front_with_a_coefficient_of_1e7_equals_enumeration():
+    problem = _wide_mixed()
+    result = exact_front(problem)
+    assert result.proven and result.algorithm == "epsilon-constraint"
+    expected = _mixed_front_by_enumeration(problem, np.zeros(4))
+    assert _same(result.F, expected) and len(expected) == 7
+
+
+def test_a_bound_on_a_continuous_objective_gives_highs_no_hint_it_mistakes():
+    """Given f1 >= -30864198.75 as a hint (the last point's value; f1's coefficients 3e7 and
+    0.75 after scaling), HiGHS 1.16's presolve called a point 2.5e6 worse than the optimum
+    optimal: six points of the front were passed over, the front called proven."""
+    C = -np.array([[2.0, -1.0, 0.0], [-1e7, 3.0, 123456789.0]])
+    problem = LinearProblem(C, np.zeros(2), np.array([[1.0, 0.0, 1.0]]), [4.0],
+                            lower=np.zeros(3), upper=np.array([3.0, 3.0, 1.0]),
+                            integral=np.array([True, True, False]))
+    result = exact_front(problem)
+    assert result.proven and result.algorithm == "epsilon-constraint"
+    expected = _mixed_front_by_enumeration(problem, np.array([0.0, 0.0, 1.0]))
+    assert _same(result.F, expected) and len(expected) == 10
+
+
+def _five_linear_objectives() -> LinearProblem:
+    """Five objectives of six real variables: none on a lattice, so its front is approximate."""
+    C = np.array([[-4, 1, 2, -4, -3, 2], [-4, -3, 0, 2, 3, 5], [0, 2, 3, -2, -3, 1],
+                  [4, 3, 4, 0, 0, 2], [-4, 3, 3, 0, 1, -4]], dtype=float)
+    A = np.array([[3, 2, 0, 3, 1, 0], [1, 3, 2, 1, 3, 3]], dtype=float)
+    return LinearProblem(C, np.zeros(5), A, A.sum(axis=1) + 2, lower=np.zeros(6),
+                         upper=np.full(6, 3.0))
+
+
+def test_an_approximate_front_of_five_objectives_stops_at_the_box_limit(monkeypatch):
+    """Steps of 1/20 of each range in four projected objectives made 1.5 million boxes after
+    900 subproblems (two minutes, most of them spent on the boxes), with no end in sight; the
+    searches now go coarse to fine and stop where the boxes outnumber the limit."""
+    monkeypatch.setattr("mooc.solver.exact_boxes.MAX_BOXES", 3000)
+    result = exact_front(_five_linear_objectives())
+    assert not result.proven and not result.complete and result.stop_reason == "max_boxes"
+    assert "cut short by the box limit (the search region split into more than 3,000 boxes)" \
+        in result.message
+    assert re.search(r"the search on steps of 1/(4|8|16) of each objective's range ran to its "
+                     r"end, [\d,]+ boxes of the search region were left unexplored in the one "
+                     r"on 1/(8|16|32)", result.message)
+    assert np.all(moocore.is_nondominated(result.F)) and len(result.F) >= 20
+
+
+def test_an_approximate_front_cut_short_has_searched_a_coarse_grid_first():
+    """Cut short, the points found cover the whole front at some resolution: a search on a
+    coarse grid ran to its end first (one on steps of 1/20 of each range, cut short, covered
+    only the part of the front it had reached)."""
+    result = exact_front(_five_linear_objectives(), max_subproblems=60)
+    assert not result.complete and result.stop_reason == "max_subproblems"
+    assert re.search(r"the search on steps of 1/\d+ of each objective's range ran to its end",
+                     result.message)
