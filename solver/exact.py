@@ -51,7 +51,9 @@ STOPPED_BY = {"timeout": "the time limit", "max_subproblems": "the subproblem li
               "failed": "a subproblem HiGHS could not solve",
               "unbounded": "a subproblem HiGHS found unbounded (it takes a variable's bound "
                            "beyond 1e20 as infinite)",
-              "max_boxes": "the box limit (the search region split into more than {:,} boxes)"}
+              "max_boxes": "the box limit (the search region split into more than {:,} boxes)",
+              "broken": "a subproblem whose point broke the bound it was solved under, even "
+                        "with HiGHS's tightest tolerances"}
 
 
 @dataclass(frozen=True)
@@ -254,8 +256,9 @@ def _result(problem: LinearProblem, search: Search, plan: ExactPlan, reason: str
     if infeasible:
         message = f"infeasible: no point satisfies every hard constraint (proven; {solves})"
     elif complete and plan.proven and not confirmed:
-        message = (f"{count}, each a vertex of the front as far as HiGHS's tolerances tell, by "
-                   f"the {plan.algorithm} method ({solves}); not proven: {_unconfirmed(search)}")
+        each = "a vertex of the front" if plan.algorithm == "dichotomy" else "non-dominated"
+        message = (f"{count}, each {each} as far as HiGHS's tolerances tell, by the "
+                   f"{plan.algorithm} method ({solves}); not proven: {_unconfirmed(search)}")
     elif complete and plan.proven:
         what = "vertices of the exact front, joined by segments" if plan.algorithm == \
             "dichotomy" else "the exact front, every non-dominated point"

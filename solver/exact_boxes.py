@@ -165,16 +165,16 @@ def _search(search: Search, first: int, ideal: np.ndarray, top: np.ndarray, step
             found.append(y)
             if not _seen(ends, y):
                 search.add(x)
-        else:  # found before (by an earlier, coarser search, say): the boxes are cut there
+        else:
+            # Found before, perhaps a rounding apart (1.5333333333333385 against
+            # 1.533333333333335): the boxes are cut at the point as first found, so the box
+            # searched, cut there, goes (cut at the new one, it stayed a rounding above it and
+            # gave the same point 19,000 times over); and an earlier, coarser search's point
+            # cuts this search's boxes too
             y = known
         projected = y[others]
         boxes = boxes.split(projected)
-        # A point found again may differ from the first time by rounding, and a box cut at the
-        # first one then starts a rounding above it: off a lattice, such a box goes as well
-        # (searched again, it gave the same point, 19,000 times over, on a three-objective
-        # linear program)
-        rounding = np.where(lattice, 0.0, _ROUNDING * (1.0 + np.abs(projected)))
-        search.boxes = boxes.without_inside(projected - rounding, box_upper)
+        search.boxes = boxes.without_inside(projected, box_upper)
     return search.boxes
 
 

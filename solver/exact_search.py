@@ -56,10 +56,10 @@ class Search:
     unconfirmed: int = 0
 
     def __post_init__(self) -> None:
-        self.model = HighsModel(self.problem)
-        self.objective_box = self.problem.box()
         if self.steps.size != self.problem.n_obj:
             self.steps = np.full(self.problem.n_obj, np.nan)
+        self.model = HighsModel(self.problem, self.steps)
+        self.objective_box = self.problem.box()
         self._rational: RationalProgram | None = None
 
     def solve_confirmed(self, weights: Sequence[Fraction], face: Face | None = None

@@ -30,7 +30,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from mooc.solver.exact_search import Search
+from mooc.solver.exact_search import Search, Stop
 from mooc.solver.exact_vertex import Vertex
 
 #: Without a lattice, the epsilon-constraint method takes at most this many steps across the
@@ -71,7 +71,10 @@ def epsilon_constraint(search: Search, a: int, b: int, step: float | None) -> fl
         x = search.lexmin(b, a, upper, lower)
         if x is None:
             return float(f[a])
+        last = f
         f = search.problem.objectives(x[None])[0]
+        if f[a] > last[a] - cut / 2:  # no step taken: the same point would come back forever
+            raise Stop("broken")
         if end is None or f[a] >= f_end[a] + cut:
             search.add(x)
         else:  # at the end already found, or a rounding away from it: nothing lies beyond

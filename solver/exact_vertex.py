@@ -8,8 +8,8 @@ and the dichotomy then missed a vertex of the front, or took a point just outsid
 region for one, and still called the front proven.
 
 The basis says which columns and rows are basic and at which bound the others lie. With the
-model's numbers read as the fractions they are (every float is one), the basic solution and the
-duals follow exactly from two square linear systems; the vertex is then feasible and optimal
+model's numbers read as the decimals they print as (:func:`decimal`), the basic solution and
+the duals follow exactly from two square linear systems; the vertex is then feasible and optimal
 exactly when the basic columns and rows lie within their bounds and every reduced cost has the
 sign its bound allows (nonnegative at a lower bound, nonpositive at an upper one). That is a
 proof that needs no tolerance: :meth:`RationalProgram.certify` returns the vertex only then.

@@ -108,11 +108,14 @@ class Solved:
 class HighsModel:
     """The problem in HiGHS, with an objective and objective-row bounds to change."""
 
-    def __init__(self, problem: LinearProblem):
+    def __init__(self, problem: LinearProblem, steps: np.ndarray | None = None):
+        """``steps``: each objective's lattice step (NaN: none), which a point may not break
+        its bound on the objective by a quarter of, however large the objective's terms."""
         import highspy
 
         self.highspy = highspy
         self.problem = problem
+        self.steps = np.full(problem.n_obj, np.nan) if steps is None else np.asarray(steps)
         with _quiet_stdout():
             self.highs = highspy.Highs()
         for key, value in OPTIONS.items():
@@ -201,15 +204,20 @@ class HighsModel:
         point 4 worse than its bound) is solved again with HiGHS's tightest tolerances, and
         marked ``broken`` when it still does."""
         solved = self._run_once(weights, time_limit)
-        if solved.x is None or not self._breaks_an_objective_bound(solved.x):
+        if solved.x is None or not self._breaks_a_bound(solved.x):
             return solved
         with self._options(STRICT_MIP if np.any(self.problem.integral) else STRICT):
             again = self._run_once(weights, time_limit)
         if again.x is None:
             return Solved(solved.status, solved.x, solved.value, solved.basis, broken=True)
-        if self._breaks_an_objective_bound(again.x):
+        if self._breaks_a_bound(again.x):
             return Solved(again.status, again.x, again.value, again.basis, broken=True)
         return again
+
+    def _breaks_a_bound(self, x: np.ndarray) -> bool:
+        """Whether ``x`` breaks a constraint row or a bound on the objectives by more than
+        rounding."""
+        return self._breaks_a_row(x) or self._breaks_an_objective_bound(x)
 
     @contextlib.contextmanager
     def _options(self, options: dict[str, Any]) -> Iterator[None]:
@@ -275,7 +283,11 @@ class HighsModel:
         size = 1.0 + np.maximum(np.max(np.where(finite, np.abs(bounds), 0.0), axis=1), terms)
         values = self.dense_C @ x
         off = np.maximum(bounds[:, 0] - values, values - bounds[:, 1])
-        return bool(np.any(off > ROW_TOLERANCE * size))
+        # on a lattice, a quarter step is never rounding: a point 1 above a bound of 5e8 on a
+        # lattice of step 1 is the last point again, and the epsilon-constraint method took
+        # it, again and again, to the subproblem limit
+        allowed = np.fmin(ROW_TOLERANCE * size, self.steps / 4)
+        return bool(np.any(off > allowed))
 
     def _breaks_a_row(self, x: np.ndarray) -> bool:
         """Whether ``x`` breaks a constraint row by more than rounding (see the module)."""

@@ -18,7 +18,7 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from mooc.solver.exact import exact_front, exact_plan
 from mooc.solver.exact_boxes import Boxes
-from mooc.solver.highs import HighsModel
+from mooc.solver.highs import HighsModel, Solved
 from mooc.solver.linear import LinearProblem, granularity
 
 
@@ -536,11 +536,13 @@ def test_a_front_is_the_same_whatever_the_size_of_the_objectives_coefficients(sc
     assert _same(scaled.F / scale, reference.F)
 
 
-def test_an_approximate_box_search_does_not_search_one_box_again_and_again():
+def test_an_approximate_box_search_does_not_search_one_box_again_and_again(monkeypatch):
     """Three objectives of a linear program (none on a lattice): a point found again from
     another box differed by rounding (1.5333333333333385 against 1.533333333333335) from the
     corner of the box cut at it, so that box was neither split nor dropped, and the search
-    solved it again 19,000 times, to the subproblem limit."""
+    (one, on steps of 1/20 of each range) solved it again 19,000 times, to the subproblem
+    limit."""
+    monkeypatch.setattr("mooc.solver.exact_boxes.APPROXIMATE_DIVISIONS", (20,))
     C = np.array([[-5, 2, 3, 1, 3, -1], [5, -3, 2, 3, 4, 4], [5, 0, -4, 2, -1, 0]], float)
     problem = LinearProblem(C, np.zeros(3), np.array([[2, 2, 1, 1, 3, 1], [3, 3, 0, 3, 2, 1]]),
                             [12.0, 14.0], lower=np.zeros(6), upper=np.full(6, 3.0))
@@ -640,3 +642,50 @@ def test_an_approximate_front_cut_short_has_searched_a_coarse_grid_first():
     assert not result.complete and result.stop_reason == "max_subproblems"
     assert re.search(r"the search on steps of 1/\d+ of each objective's range ran to its end",
                      result.message)
+
+
+def test_a_mip_point_a_step_beyond_its_bound_on_a_large_lattice_objective_is_not_taken():
+    """f0's values are multiples of 2 up to 1.2e9: HiGHS returned the last point again, one
+    step beyond the bound f0 <= its value - 1 (within 1e-9 of the objective's size, which the
+    check called rounding), and the epsilon-constraint method took it again and again to the
+    subproblem limit: 6,667 copies of one point, cut short."""
+    C = np.array([[-1e9, -2.0, -1e8, 0.0], [5.0, 5.0, 2.0, 1e6]])
+    problem = LinearProblem(C, np.zeros(2), np.array([[-1.0, 2.0, 0.0, 0.0]]), [2.0],
+                            lower=np.zeros(4), upper=np.array([1.0, 3.0, 2.0, 2.0]),
+                            integral=np.array([True, True, True, False]))
+    result = exact_front(problem, max_subproblems=500)
+    assert result.proven, result.message
+    assert _same(result.F, _mixed_front_by_enumeration(problem, np.zeros(4)))
+
+
+def test_a_mip_point_that_breaks_a_row_the_objectives_magnify_is_solved_again():
+    """x0 (f1's coefficient 1e7) came back 1.75e-7 beyond the row x0 - x1 + 2 x2 <= 1: solved
+    again as a linear program, it still broke it, f1 was 1.75 better than any point's, and
+    that point, called proven, dominated the front's two true points."""
+    C = np.array([[0.0, 1.75, 1.0], [-1e7, -1.75, 1.0]])
+    problem = LinearProblem(C, np.zeros(2), np.array([[1.0, -1.0, 2.0], [2.0, 3.0, -1.0]]),
+                            [1.0, 5.0], lower=np.zeros(3), upper=np.array([3.0, 2.0, 2.0]),
+                            integral=np.array([False, True, True]))
+    result = exact_front(problem)
+    assert result.proven, result.message
+    assert _same(result.F, _best_continuous_part(problem, 0))
+
+
+def test_an_epsilon_constraint_step_that_gets_nowhere_stops_the_search(monkeypatch):
+    """Should HiGHS's point break the bound it was solved under even solved strictly, the
+    search would get the same point back forever: it stops, cut short, and says why."""
+    original = HighsModel._run_once
+    first: list[np.ndarray] = []
+
+    def stuck(self, weights, time_limit):
+        solved = original(self, weights, time_limit)
+        if solved.x is not None and not first:
+            first.append(solved.x)
+        if solved.x is not None and np.isfinite(self.bounds[0, 1]):  # a step: undo it
+            return Solved(solved.status, first[0], solved.value)
+        return solved
+
+    monkeypatch.setattr(HighsModel, "_run_once", stuck)
+    result = exact_front(_knapsack_of_seed(0), max_subproblems=200)
+    assert not result.complete and not result.proven and result.subproblems < 20
+    assert "a subproblem whose point broke the bound it was solved under" in result.message
