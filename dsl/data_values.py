@@ -17,7 +17,7 @@ import numpy as np
 from mooc.dsl.data_files import shown_text
 from mooc.dsl.data_json import JsonDocument, LongInteger, path_text
 from mooc.dsl.names import did_you_mean
-from mooc.errors import DataError
+from mooc.errors import DataError, visible_text
 
 #: Labels named in full in a message; more are counted.
 NAMED = 3
@@ -273,8 +273,7 @@ _NOT_IN_A_LABEL = re.compile(r'[,\[\]"\x00-\x1f\x7f]')
 def _bad_label(label: str) -> str:
     char = _NOT_IN_A_LABEL.search(label).group()  # type: ignore[union-attr]
     what = f"'{char}'" if char in ',[]"' else "a control character"
-    visible = "".join(chr(0x2400 + ord(c)) if c < " " else "␡" if c == "\x7f" else c
-                      for c in label)
+    visible = visible_text(label)
     return (f"the label {shown_text(visible)} holds {what}: labels name elements as in "
             "make[bolt] (in tables, CSV headers and 'mooc pick'), so they hold no ',', '[', "
             "']', '\"' or control characters; rename it")

@@ -68,7 +68,7 @@ def format_error(message: str, span: Span | None, notes: tuple[str, ...] = ()) -
         head = f"error: {message}"
         return "\n".join((head, *notes))
     head = f"{span.source.name}:{span.line}:{span.column}: error: {message}"
-    line = _visible(span.source.line(span.line).expandtabs(1))
+    line = visible_text(span.source.line(span.line).expandtabs(1))
     end = span.end_column if span.end_line == span.line else len(line) + 1
     width = max(1, min(end, len(line) + 1) - span.column)
     shown, column = _window(line, span.column)
@@ -77,7 +77,7 @@ def format_error(message: str, span: Span | None, notes: tuple[str, ...] = ()) -
     return "\n".join((head, "    " + shown, "    " + caret, *chain, *notes))
 
 
-def _visible(line: str) -> str:
+def visible_text(line: str) -> str:
     """``line`` with each control character as one visible one (a carriage return as ␍, an
     escape as ␛, ...), so the caret stays under its column and the terminal is not steered: a
     lone carriage return in a JSON string sent the cursor back over the line shown."""
