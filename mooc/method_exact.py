@@ -1,5 +1,6 @@
 """The exact method: a linear model's matrices (:mod:`mooc.dsl.structure`) solved by
-:func:`mooc.solver.exact.exact_front`, and the points checked against the model itself.
+:func:`mooc.solver.exact_child.exact_front_stoppable`, and the points checked against the
+model itself.
 
 Every point the exact solver returns is evaluated by the model's own generated code, so the
 objectives, violations and feasibility reported are the model's, exactly as NSGA-II's points
@@ -47,12 +48,12 @@ def run_exact(problem: Any, settings: dict[str, Any], **options: Any) -> Any:
     checkpoints, evaluations) concern NSGA-II; a checkpoint or evaluations asked for are noted
     as not written."""
     from mooc.result import Result, recorded_settings
-    from mooc.solver.exact import exact_front
+    from mooc.solver.exact_child import exact_front_stoppable
 
     started = time.time()
     limit = settings.get("max_subproblems") or DEFAULT_MAX_SUBPROBLEMS
-    raw = exact_front(linear_problem_of(problem), timeout=settings.get("timeout"),
-                      max_subproblems=limit, callback=settings.get("callback"))
+    raw = exact_front_stoppable(linear_problem_of(problem), timeout=settings.get("timeout"),
+                                max_subproblems=limit, callback=settings.get("callback"))
     columns = raw.X
     # HiGHS holds a column's bounds to its tolerance (1e-7): the front's points lie in the
     # domain, so evaluate takes them back

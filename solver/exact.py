@@ -39,7 +39,7 @@ import numpy as np
 
 from mooc.solver import exact_boxes
 from mooc.solver.exact_boxes import box_decomposition
-from mooc.solver.exact_search import ExactProgress, Search, Stop
+from mooc.solver.exact_search import ExactProgress, Search, SearchState, Stop
 from mooc.solver.exact_two import dichotomy, epsilon_constraint
 from mooc.solver.exact_vertex import MAX_NONZEROS
 from mooc.solver.linear import LinearProblem, granularity
@@ -52,6 +52,7 @@ STOPPED_BY = {"timeout": "the time limit", "max_subproblems": "the subproblem li
               "unbounded": "a subproblem HiGHS found unbounded (it takes a variable's bound "
                            "beyond 1e20 as infinite)",
               "max_boxes": "the box limit (the search region split into more than {:,} boxes)",
+              "crashed": "the end of HiGHS's process, with no answer",
               "broken": "a subproblem whose point broke the bound it was solved under, even "
                         "with HiGHS's tightest tolerances"}
 
@@ -202,12 +203,17 @@ def exact_plan(problem: LinearProblem, /) -> ExactPlan:
 
 def exact_front(problem: LinearProblem, /, *, timeout: float | None = None,
                 max_subproblems: int | None = None,
-                callback: Callable[[ExactProgress], object] | None = None) -> ExactResult:
-    """The Pareto front of ``problem`` by the algorithm :func:`exact_plan` picks."""
+                callback: Callable[[ExactProgress], object] | None = None,
+                watch: Callable[[Search], object] | None = None) -> ExactResult:
+    """The Pareto front of ``problem`` by the algorithm :func:`exact_plan` picks, in this
+    process (``watch`` is given the search as it starts; :mod:`mooc.solver.exact_child` runs
+    it where the time limit and Ctrl-C can stop it inside a subproblem)."""
     plan = exact_plan(problem)
     units = np.where(np.isfinite(plan.steps), 1.0, np.nan)
     search = Search(on_unit_lattices(problem, plan.steps), timeout, max_subproblems, callback,
                     steps=units)
+    if watch is not None:
+        watch(search)
     reason, infeasible = "done", False
     try:
         infeasible = not _run(search, plan)
@@ -215,7 +221,7 @@ def exact_front(problem: LinearProblem, /, *, timeout: float | None = None,
         reason = stop.reason
     except KeyboardInterrupt:  # between subproblems; during one, Search.solve turns it to Stop
         reason = "interrupted"
-    return _result(problem, search, plan, reason, infeasible)
+    return front_result(problem, search, plan, reason, infeasible)
 
 
 def _run(search: Search, plan: ExactPlan) -> bool:
@@ -234,8 +240,9 @@ def _run(search: Search, plan: ExactPlan) -> bool:
     return box_decomposition(search, plan.order[0]) is not None
 
 
-def _result(problem: LinearProblem, search: Search, plan: ExactPlan, reason: str,
-            infeasible: bool) -> ExactResult:
+def front_result(problem: LinearProblem, search: SearchState, plan: ExactPlan, reason: str,
+                 infeasible: bool, *, note: str = "") -> ExactResult:
+    """The result of a search that ended for ``reason`` (``note``: said after the message)."""
     X = np.array(search.X).reshape(-1, problem.n_var)
     F = problem.objectives(X)  # the search's objectives are on unit lattices
     # how far an epsilon-constraint search got, in objective order[0]'s own units
@@ -272,6 +279,7 @@ def _result(problem: LinearProblem, search: Search, plan: ExactPlan, reason: str
         stopped_by = STOPPED_BY[reason].format(exact_boxes.MAX_BOXES)
         message = (f"cut short by {stopped_by} after {solves}: {count} found, each "
                    f"non-dominated; {_how_far(search, plan, reached_at)}")
+    message += note
     reached = None
     if not complete and plan.proven and plan.algorithm == "epsilon-constraint" and \
             np.isfinite(reached_at):
@@ -281,7 +289,7 @@ def _result(problem: LinearProblem, search: Search, plan: ExactPlan, reason: str
                        search.subproblems, search.elapsed(), reached)
 
 
-def _unconfirmed(search: Search) -> str:
+def _unconfirmed(search: SearchState) -> str:
     """Why a front whose subproblems were not all confirmed is not proven."""
     if search.nonzeros > MAX_NONZEROS:
         return (f"the model has {search.nonzeros:,} nonzero coefficients, more than the "
@@ -294,7 +302,7 @@ def _unconfirmed(search: Search) -> str:
             "the values of objectives whose coefficients span many orders of magnitude)")
 
 
-def _how_far(search: Search, plan: ExactPlan, reached_at: float) -> str:
+def _how_far(search: SearchState, plan: ExactPlan, reached_at: float) -> str:
     if plan.algorithm == "epsilon-constraint" and np.isfinite(reached_at):
         a = plan.order[0]
         return (f"the front is complete where objective {a + 1} is at least "

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Sequence, Sized
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Protocol
 
 import numpy as np
 
@@ -25,6 +26,26 @@ class ExactProgress:
     grid: int = 0  # an approximate box decomposition: its search is on 1/grid of each range
 
 
+class SearchState(Protocol):
+    """What a search's result is made from: a :class:`Search`, or what a search in a child
+    process last reported of itself (:mod:`mooc.solver.exact_child`)."""
+
+    X: list[np.ndarray]
+    reached: float
+    unconfirmed: int
+    grid: int
+    grid_done: int
+    boxes: Sized
+
+    @property
+    def subproblems(self) -> int: ...
+
+    @property
+    def nonzeros(self) -> int: ...
+
+    def elapsed(self) -> float: ...
+
+
 class Stop(Exception):
     """A limit was reached (``reason``: timeout, max_subproblems, interrupted, unbounded or
     failed)."""
@@ -42,6 +63,9 @@ class Search:
     timeout: float | None = None
     max_subproblems: int | None = None
     callback: Callable[[ExactProgress], object] | None = None
+    #: called with each point of the front as it is recorded (a solve in a child process
+    #: sends it on at once, so a subproblem that never ends loses no point found before it)
+    on_point: Callable[[np.ndarray], object] | None = None
     steps: np.ndarray = field(default_factory=lambda: np.zeros(0))  # NaN: no lattice
     reached: float = float("nan")  # how far the search got, for a cut-short message
     boxes: Sized = ()  # box decomposition: the boxes left
@@ -198,6 +222,8 @@ class Search:
         f = self.problem.objectives(x[None])[0]
         self.X.append(x)
         self.F.append(f)
+        if self.on_point is not None:
+            self.on_point(x)
         return f
 
     def margin(self, weights: np.ndarray, value: float, /, *, relative: float = 1e-6) -> float:

@@ -257,3 +257,19 @@ def test_auto_picks_exact_for_a_two_objective_linear_model_it_cannot_prove():
     # from three objectives on, an unprovable linear model goes to NSGA-III
     three = mooc.compile(MIXED_CONTINUOUS + "minimize f3: x\n")
     assert mooc.chain.choose_method(three).method.name == "nsga3"
+
+
+def test_a_model_on_which_highs_presolve_never_ends_stops_at_the_time_limit():
+    """HiGHS 1.16's presolve looped for good in this model's fifth subproblem (a coefficient
+    of 1e9), past the time limit and Ctrl-C; the search now runs in a process of its own."""
+    import time
+
+    text = ("var x0 int in [0, 1]\nvar x1 in [0, 3]\nvar x2 int in [0, 3]\nvar x3 int in [0, 3]\n"
+            "minimize f0: (1/10) * x0 + -1000000000 * x2\n"
+            "maximize f1: -2 * x0 + (1/10) * x1 + -2 * x2 + -1 * x3\n"
+            "constraint c0: -2.0 * x0 + 2.0 * x1 + -1.0 * x2 + -1.0 * x3 <= 1.0\n"
+            "constraint c1: 3.0 * x0 + -1.0 * x1 + 3.0 * x2 <= 3.0\n")
+    started = time.perf_counter()
+    result = mooc.compile(text).solve(method="exact", timeout=1)
+    assert time.perf_counter() - started < 30
+    assert len(result) >= 1 and result.feasible.all()
