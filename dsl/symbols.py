@@ -198,6 +198,18 @@ class _WrittenPrinter(StrPrinter):
     def _print_Not(self, expr: sympy.Not) -> str:
         return f"not ({self._print(expr.args[0])})"
 
+    def _print_Equality(self, expr: sympy.Eq) -> str:
+        return f"{self._print(expr.lhs)} == {self._print(expr.rhs)}"
+
+    def _print_Unequality(self, expr: sympy.Ne) -> str:
+        return f"{self._print(expr.lhs)} != {self._print(expr.rhs)}"
+
+    def _print_And(self, expr: sympy.And) -> str:
+        return " and ".join(f"({self._print(part)})" for part in expr.args)
+
+    def _print_Or(self, expr: sympy.Or) -> str:
+        return " or ".join(f"({self._print(part)})" for part in expr.args)
+
     def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
         *pieces, (last, _) = expr.args
         text = self._print(last)

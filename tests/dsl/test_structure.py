@@ -175,6 +175,10 @@ NOT_LINEAR = {
             3),
     "condition": ("var x in [0, 1]\nminimize f: if x > 0.5 then 1 else 0",
                   "depends on a condition of variables", 2),
+    # said in the model's words: ==, != and 'and'/'or', not sympy's Eq(...), Ne(...), &, |
+    "condition_words": ("var x in [0, 3]\nvar y int in [0, 3]\nminimize f: if (y == 1 and x "
+                        "!= 2) or y == 3 then x else 2*x",
+                        "(if (y == 3) or ((y == 1) and (x != 2)) then x else 2*x) depends", 3),
     "choice_times_variable": ("var m choice {a, b}\nparam p[m] = {a: 1, b: 2}\nvar x in [0, 1]\n"
                               "minimize f: p[m] * x", "multiplies variables", 4),
     "choice_branch_with_variable": ("var m choice {a, b}\nvar x in [0, 1]\n"
