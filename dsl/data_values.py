@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -70,6 +71,8 @@ def shown_value(value: object) -> str:
         text = repr(value) if not isinstance(value, str) else f'"{value}"'
     except ValueError:  # an integer with more digits than Python prints
         return "an integer of too many digits"
+    except RecursionError:  # lists nested too deep for repr: the first levels
+        text = reprlib.repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
