@@ -22,7 +22,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from mooc.dsl.data_json import BEYOND_FLOATS, OutOfRangeNumber
 from mooc.dsl.names import MAX_RANGE
@@ -146,8 +146,22 @@ def shown_number(value: Any) -> str:
             return f"an integer of more than {limit:,} digits"
     if isinstance(value, float) or (isinstance(value, numbers.Real) and
                                     type(value).__module__ == "numpy"):
+        if _float_of(value) is None:  # a numpy longdouble beyond the float range
+            return cut_text(str(value))
         return repr(float(value))  # numpy's too: 2.5, not np.float64(2.5)
     return cut_text(repr(value))  # a Fraction as it is: as a float it may be inf or 0
+
+
+def _float_of(value: Any) -> float | None:
+    """``float(value)``; None when ``value`` is finite but no float holds it (a Fraction, an
+    int or a numpy longdouble beyond the float range), which as a float would be inf."""
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    if not math.isfinite(number) and value == value and abs(value) != math.inf:
+        return None
+    return number
 
 
 def cut_text(text: str) -> str:
@@ -169,26 +183,20 @@ def checked_number(value: Any, rule: Rule, name: str) -> int | float:
     number: int | float
     if isinstance(value, numbers.Integral):
         number = int(value)
-    elif rule.whole and isinstance(value, numbers.Rational) and value.denominator == 1:
-        number = int(value.numerator)  # a Fraction, exact however large
+        if not rule.whole and _float_of(number) is None:
+            raise refused(f", {BEYOND_FLOATS}")
     else:
-        try:
-            number = float(value)
-        except OverflowError:  # a Fraction beyond the float range
-            raise refused(f", {BEYOND_FLOATS}") from None
-        if not math.isfinite(number):
+        as_float = _float_of(value)
+        if as_float is None:  # a whole one stays exact; others would be inf
+            number = int(cast(Any, value))  # exact: a Fraction's or a longdouble's own
+            if not rule.whole or number != value:
+                raise refused("" if rule.whole else f", {BEYOND_FLOATS}")
+        elif not math.isfinite(as_float) or (rule.whole and not as_float.is_integer()):
             raise refused()
-        if rule.whole:
-            if not number.is_integer():
-                raise refused()
-            number = int(number)
+        else:
+            number = int(as_float) if rule.whole else as_float
     if not rule.accepts(number):
         raise refused()
-    if not rule.whole and not isinstance(number, float):
-        try:
-            float(number)
-        except OverflowError:  # an int no float holds: as a float it would be inf
-            raise refused(f", {BEYOND_FLOATS}") from None
     return number
 
 

@@ -138,9 +138,16 @@ def test_a_number_flag_beyond_the_float_range_is_quoted_as_written_not_as_inf(
     assert f"but was given {shown}, beyond" in err, err
 
 
+LONG_DOUBLE_REACHES_1E400 = bool(np.isfinite(np.longdouble("1e400")))  # not on every machine
+
+
 @pytest.mark.parametrize("key", ["timeout", "crossover_eta", "mutation_eta", "penalty",
                                  "epsilon", "checkpoint_every"])
-@pytest.mark.parametrize("value", [10**400, Fraction(10**400), Fraction(-(10**400), 3)])
+@pytest.mark.parametrize("value", [
+    10**400, Fraction(10**400), Fraction(-(10**400), 3),
+    pytest.param(np.longdouble("1e400"), marks=pytest.mark.skipif(
+        not LONG_DOUBLE_REACHES_1E400, reason="numpy's longdouble is a float here"))],
+    ids=["int", "Fraction", "negative", "longdouble"])
 def test_a_python_number_no_float_holds_is_refused_for_a_number_setting(key, value):
     problem = mooc.load("zdt1")
     with pytest.raises(UsageError) as caught:  # taken, then OverflowError in the run or check
@@ -153,6 +160,9 @@ def test_a_python_number_no_float_holds_is_refused_for_a_number_setting(key, val
 def test_a_whole_python_number_beyond_the_float_range_is_kept_exact():
     assert check_settings({"seed": Fraction(10**400), "generations": 10**400}) == \
         {"seed": 10**400, "generations": 10**400}
+    if LONG_DOUBLE_REACHES_1E400:
+        assert check_settings({"seed": np.longdouble("1e400")})["seed"] == \
+            int(np.longdouble("1e400"))
 
 
 @pytest.mark.parametrize("flag,kind", [("--generations", "int"), ("--timeout", "float")])
