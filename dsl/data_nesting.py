@@ -83,21 +83,35 @@ def _inner(values: list[Any], kinds: tuple[type, ...]) -> list[Any]:
 
 def _first_fault(value: object, limit: int, kinds: tuple[type, ...]) -> Fault:
     """Which fault a value too deep for :func:`nesting_fault` has: walked depth first (as far as
-    the limit), to tell a value that holds itself from one merely deep."""
+    the limit), to tell a value that holds itself from one merely deep. A value walked once is
+    not walked again (its levels are kept), so a shared one costs no more than once."""
+    heights: dict[int, int] = {}  # levels of a value walked, down to its deepest
     on_path = {id(value)}
-    frames = [(value, iter(_inner([value], kinds)), _levels(value))]
+    # each frame: a value, its inner values still to walk, the levels down to and including
+    # it, and the most levels found below it so far
+    frames: list[list[Any]] = [[value, iter(_inner([value], kinds)), _levels(value), 0]]
     while frames:
-        inner = next(frames[-1][1], _END)
+        frame = frames[-1]
+        inner = next(frame[1], _END)
         if inner is _END:
-            on_path.discard(id(frames.pop()[0]))
+            frames.pop()
+            on_path.discard(id(frame[0]))
+            height = heights[id(frame[0])] = _levels(frame[0]) + frame[3]
+            if frames:
+                frames[-1][3] = max(frames[-1][3], height)
             continue
         if id(inner) in on_path:
             return "itself"
-        reached = frames[-1][2] + _levels(inner)
+        if id(inner) in heights:
+            if frame[2] + heights[id(inner)] > limit:
+                return "deep"
+            frame[3] = max(frame[3], heights[id(inner)])
+            continue
+        reached = frame[2] + _levels(inner)
         if reached > limit:
             return "deep"
         on_path.add(id(inner))
-        frames.append((inner, iter(_inner([inner], kinds)), reached))
+        frames.append([inner, iter(_inner([inner], kinds)), reached, 0])
     return "deep"
 
 

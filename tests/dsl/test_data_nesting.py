@@ -130,3 +130,17 @@ def test_a_long_value_for_a_single_number_param_is_shown_cut():
         mooc.load(EXAMPLES / "zdt1.moo", params={"n": [0.5] * 100_000}, cache=False)
     assert "param 'n' takes a number, but was given [0.5, 0.5" in str(caught.value)
     assert len(str(caught.value)) < 400
+
+
+def test_telling_a_deep_shared_value_from_one_holding_itself_walks_each_part_once():
+    wide: object = 1.0
+    for _ in range(90):  # 2**90 paths through 90 shared lists
+        wide = [wide, wide]
+    deep: object = 1.0
+    for _ in range(20):  # deep only through its last element, after the wide part each time
+        deep = [wide, deep]
+    with within(20.0):
+        assert nesting_fault(deep, 99) == "deep"
+        holding_itself: list = [wide]  # 91 levels, and then itself
+        holding_itself.append(holding_itself)
+        assert nesting_fault(holding_itself, 99) == "itself"
