@@ -16,19 +16,20 @@ def counted(count: int, noun: str) -> str:
 
 
 #: Significant digits a float is shown with: 6, more where 6 would show two different values
-#: of a column alike, up to 17, which tell every two floats apart.
+#: of a column alike, up to 17, where it is shown as repr shows it (which tells every two
+#: floats apart, in the fewest digits that do).
 SHORT_DIGITS, ALL_DIGITS = 6, 17
 
 
 def format_cell(value: Any, digits: int = SHORT_DIGITS) -> str:
-    """One cell: a float to ``digits`` significant digits, a bool as yes or no, None (a
-    variable that does not exist at this point) empty."""
+    """One cell: a float to ``digits`` significant digits (as repr, at :data:`ALL_DIGITS`), a
+    bool as yes or no, None (a variable that does not exist at this point) empty."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:.{digits}g}"
+        return repr(float(value)) if digits >= ALL_DIGITS else f"{value:.{digits}g}"
     return str(value)
 
 

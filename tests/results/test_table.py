@@ -78,7 +78,10 @@ def test_different_floats_of_a_column_never_share_a_text_and_equal_ones_always_d
 def test_a_column_gets_more_digits_only_where_they_are_needed():
     assert column_digits([0.5, 1e7, None, True, 3]) == SHORT_DIGITS
     assert column_digits([1e7, 1e7 + 2]) == 8
-    assert column_digits([0.1, float(np.nextafter(0.1, 1))]) == ALL_DIGITS
+    neighbours = [0.1, float(np.nextafter(0.1, 1)), 0.25]
+    assert column_digits(neighbours) == ALL_DIGITS
+    assert [row[0] for row in format_columns([[v] for v in neighbours])] == \
+        ["0.1", "0.10000000000000002", "0.25"]  # as repr gives them, no longer
     assert column_digits([float("nan"), float("nan"), 1.0]) == SHORT_DIGITS
     text = format_table(["x", "y"], [[1e7, 0.5], [1e7 + 2, 0.25], [1e7 + 2, 0.125]])
     assert [row for row in table_rows(text)] == [["10000000", "0.5"], ["10000002", "0.25"],
