@@ -21,14 +21,15 @@ import numpy as np
 from mooc.dsl import ast
 from mooc.dsl.check_expressions import Declaration
 from mooc.dsl.data_files import Table, check_suffix, read_csv, read_npy, read_parquet
-from mooc.dsl.data_json import JsonDocument, read_json
+from mooc.dsl.data_json import MAX_JSON_DEPTH, JsonDocument, path_text, read_json
+from mooc.dsl.data_nesting import nesting_fault, nesting_message
 from mooc.dsl.data_tables import ColumnValue, IndexColumn, MatrixValue
 from mooc.dsl.data_values import ArrayValue, Axis, DataValue, TreeValue, shown_value
 from mooc.dsl.names import did_you_mean
-from mooc.errors import DataError, UsageError
+from mooc.errors import DataError, ParameterError, UsageError
 
-__all__ = ["Axis", "DataBundle", "DataSource", "TreeValue", "as_sources", "gather",
-           "read_param_file"]
+__all__ = ["Axis", "DataBundle", "DataSource", "TreeValue", "as_sources", "check_nesting",
+           "gather", "read_param_file"]
 
 # Gathering the sources ------------------------------------------------------------------
 
@@ -72,6 +73,28 @@ def as_sources(data: object) -> list[DataSource]:
         return [source for item in data for source in as_sources(item)]
     raise UsageError(f"'data' takes a data file's path, a dict of values by name or a list of "
                      f"them, but was given {shown_value(data)}")
+
+
+def check_nesting(params: Mapping[str, Any] | None, data: object) -> None:
+    """Refuse a ``params=`` or ``data=`` value nested deeper than a JSON data file may be, or
+    holding itself, naming it (``data['cost']``): before anything walks it by recursion."""
+    for name, value in (params or {}).items():
+        fault = nesting_fault(name, MAX_JSON_DEPTH - 1) or \
+            nesting_fault(value, MAX_JSON_DEPTH - 1)
+        if fault is not None:
+            raise ParameterError(f"params{path_text((name,))}: {nesting_message(fault)}")
+    fault = nesting_fault(data, MAX_JSON_DEPTH, (list, tuple))
+    if fault is not None:
+        what = "holds itself" if fault == "itself" else \
+            f"nests lists more than {MAX_JSON_DEPTH} levels deep"
+        raise UsageError(f"'data' takes a data file's path, a dict of values by name or a list "
+                         f"of them, but the list given {what}")
+    for source in as_sources(data):
+        for name, value in (source.values or {}).items():
+            fault = nesting_fault(name, MAX_JSON_DEPTH - 1) or \
+                nesting_fault(value, MAX_JSON_DEPTH - 1)
+            if fault is not None:
+                raise DataError(f"{source.shown}{path_text((name,))}: {nesting_message(fault)}")
 
 
 def gather(sources: list[DataSource], scope: Mapping[str, Declaration]) -> DataBundle:

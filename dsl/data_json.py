@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,53 @@ class LongInteger(float):
         return self.digits
 
     __str__ = __repr__
+
+
+#: Why a number is no float.
+BEYOND_FLOATS = "beyond the float range: the largest is about 1.8e308"
+
+_SPELLED_OUT = re.compile(r"\s*[+-]?(inf|infinity|nan)\s*", re.IGNORECASE)
+_NONZERO_MANTISSA = re.compile(r"[^eE]*[1-9]")
+#: Text in which a JSON number may be beyond the float range or round to 0: an exponent of
+#: three digits, or hundreds of digits in a row. Without it the reader's own float is used.
+_FLOAT_TROUBLE = re.compile(r"[eE][+-]?\d{3}|\d{300}")
+
+
+class OutOfRangeNumber(float):
+    """A number as written (``1e400`` in a JSON data file, ``--set`` or a command-line option)
+    that no float holds: it stands as the float it rounds to (an infinity, or 0 for one too
+    close to 0), so it is refused where a finite or a positive number is wanted, and keeps its
+    text for messages, which would otherwise say ``inf`` of a number never written as inf."""
+
+    text: str
+
+    def __new__(cls, text: str) -> OutOfRangeNumber:
+        number = super().__new__(cls, text)
+        number.text = text.strip()
+        return number
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+    @property
+    def range_note(self) -> str:
+        """Why no float holds it."""
+        if math.isinf(self):
+            return BEYOND_FLOATS
+        return "closer to 0 than a float can be: the smallest is about 5e-324"
+
+
+def written_float(text: str) -> float:
+    """``float(text)``, but an :class:`OutOfRangeNumber` for a number that overflows to an
+    infinity or rounds to 0 without being written as inf or 0; ValueError for no number."""
+    number = float(text)
+    if _SPELLED_OUT.fullmatch(text):
+        return number
+    if math.isinf(number) or (number == 0 and _NONZERO_MANTISSA.match(text)):
+        return OutOfRangeNumber(text)
+    return number
 
 
 def json_int(digits: str) -> int | float:
@@ -163,7 +211,8 @@ def read_json(path: Path, shown: str) -> JsonDocument:
                         'as in {"profit": {"bolt": 3}}', span_at(source, 0))
     _check_depth(source)
     try:
-        value = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_int=json_int)
+        value = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_int=json_int,
+                           parse_float=written_float if _FLOAT_TROUBLE.search(text) else float)
     except json.JSONDecodeError as error:
         span = span_at(source, min(error.pos, max(len(text) - 1, 0)))
         raise DataError(f"this is not valid JSON: {_syntax_message(error, text)}", span) from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mooc.dsl.data_files import shown_text
-from mooc.dsl.data_json import JsonDocument, LongInteger, path_text
+from mooc.dsl.data_json import JsonDocument, LongInteger, OutOfRangeNumber, path_text
 from mooc.dsl.names import did_you_mean
 from mooc.errors import DataError, visible_text
 
@@ -65,11 +66,16 @@ def _finite(value: object) -> float | None:
 
 
 def shown_value(value: object) -> str:
-    """``value`` for a message, cut short."""
+    """``value`` for a message, cut short; a number beyond the float range as written."""
+    if isinstance(value, OutOfRangeNumber):
+        text = value.text if len(value.text) <= 40 else value.text[:37] + "..."
+        return f"{text}, {value.range_note}"
     try:
         text = repr(value) if not isinstance(value, str) else f'"{value}"'
     except ValueError:  # an integer with more digits than Python prints
         return "an integer of too many digits"
+    except RecursionError:  # lists nested too deep for repr: the first levels
+        text = reprlib.repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 

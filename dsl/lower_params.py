@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import reprlib
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -184,16 +185,20 @@ class ParamLowering:
         if not node.dims:
             if isinstance(given, (bool, np.bool_)) or not isinstance(given, numbers.Real):
                 raise ParameterError(f"param '{node.name}' takes a number, but was given "
-                                     f"{given!r}", where)
+                                     f"{_shown(given)}", where)
             return _finite(node.name, given, where)
         if label_of:
             raise ParameterError(f"param '{node.name}' is a table: give it as {{label: value, "
                                  f"...}} by the labels of '{label_of}'", where)
         shape = tuple(a.size for a in axes)
-        values = np.asarray(given) if not isinstance(given, (str, bytes)) else np.asarray(None)
+        try:  # ragged, or more dimensions than numpy makes: not an array of numbers
+            values = np.asarray(given) if not isinstance(given, (str, bytes)) else \
+                np.asarray(None)
+        except (ValueError, OverflowError):
+            values = np.asarray(None)
         if values.dtype.kind not in "iuf":
             raise ParameterError(f"param '{node.name}' takes an array of numbers, but was given "
-                                 f"{given!r}", where)
+                                 f"{_shown(given)}", where)
         if values.shape != shape:
             raise ParameterError(f"param '{node.name}' has shape {shape}, but the value given "
                                  f"has shape {values.shape}", where)
@@ -215,13 +220,19 @@ def _finite(name: str, value: numbers.Real, where: ast.Span) -> float:
 
 
 def _refuse_not_finite(name: str, given: object, where: ast.Span) -> None:
+    raise ParameterError(f"the value given for param '{name}' is not a finite number: "
+                         f"{_shown(given)}", where)
+
+
+def _shown(given: object) -> str:
+    """An overriding value as a message shows it: its repr, cut short."""
     try:
         shown = repr(given)
     except ValueError:  # an int of more digits than Python writes out
-        shown = f"an integer of more than {sys.get_int_max_str_digits()} digits"
-    shown = shown if len(shown) <= 60 else shown[:50] + "..."
-    raise ParameterError(f"the value given for param '{name}' is not a finite number: {shown}",
-                         where)
+        return f"an integer of more than {sys.get_int_max_str_digits()} digits"
+    except RecursionError:  # nested too deep for repr: its first levels
+        shown = reprlib.repr(given)
+    return shown if len(shown) <= 60 else shown[:50] + "..."
 
 
 def _axis_text(axis: Axis) -> str:

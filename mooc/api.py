@@ -38,9 +38,16 @@ def _data_list(data: Any) -> list[Any]:
             for item in items]
 
 
-def _check_params(params: Any) -> None:
+def _check_given(params: Any, data: Any) -> None:
+    """``params`` and ``data`` of a kind and a nesting that the compile (and its cache key)
+    can walk."""
+    from mooc.dsl.data import check_nesting
+    from mooc.dsl.data_values import shown_value
+
     if params is not None and not isinstance(params, Mapping):
-        raise UsageError(f"'params' takes a dict of values by name, but was given {params!r}")
+        raise UsageError(f"'params' takes a dict of values by name, but was given "
+                         f"{shown_value(params)}")
+    check_nesting(params, data)
 
 
 def load(path: str | Path, params: dict[str, Any] | None = None, *,
@@ -59,7 +66,7 @@ def load(path: str | Path, params: dict[str, Any] | None = None, *,
     if not isinstance(path, (str, os.PathLike)):
         raise UsageError(f"load() takes a model file's path or a library problem's name, but "
                          f"was given {path!r}")
-    _check_params(params)
+    _check_given(params, data)
     resolved = resolve_path(path)
     shown = str(path) if os.path.exists(path) else str(resolved)
     text = read_model(resolved, shown)
@@ -79,7 +86,7 @@ def compile(text: str, params: dict[str, Any] | None = None, *,  # noqa: A001 - 
         raise UsageError(f"compile() takes the model's text as a str, but was given "
                          f"{type(text).__name__}" + (" (decode it first, or use mooc.load with "
                                                      "its file)" if isinstance(text, bytes) else ""))
-    _check_params(params)
+    _check_given(params, data)
     return Problem(compile_model(text, filename, params, data, cache=cache), params=params,
                    allow_extern=allow_extern, data=_data_list(data))
 

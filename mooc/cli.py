@@ -45,11 +45,13 @@ def _whole_number(text: str) -> int | float:
 
 
 def _real_number(text: str) -> float:
-    """A number flag's value (argparse's message repeated a long value whole)."""
+    """A number flag's value; one beyond the float range (``1e400``) an OutOfRangeNumber, kept as
+    written for its message (argparse's message repeated a long value whole)."""
+    from mooc.dsl.data_json import written_float
     from mooc.options import cut_text
 
     try:
-        return float(text)
+        return written_float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"invalid float value: '{cut_text(text)}'") from None
 

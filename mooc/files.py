@@ -141,9 +141,11 @@ def _record_path(path: Path) -> Path:
 
 def read_record(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The run record of a CSV output (from its side file), a JSON output or a side file."""
+    from mooc.dsl.data_json import written_float
+
     with open(_record_path(Path(path)), encoding="utf-8") as stream:
         try:
-            document = json.load(stream)
+            document = json.load(stream, parse_float=written_float)  # 1e400 kept as written
         except json.JSONDecodeError:
             raise
         except ValueError:  # Python's words: "Exceeds the limit (4300 digits) for integer..."

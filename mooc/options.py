@@ -22,8 +22,9 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+from mooc.dsl.data_json import BEYOND_FLOATS, OutOfRangeNumber
 from mooc.dsl.names import MAX_RANGE
 from mooc.errors import ParameterError, UsageError
 
@@ -115,6 +116,14 @@ def flag_name(key: str) -> str:
 #: many it has.
 SHOWN_DIGITS = 24
 
+def _shown_digits(text: str, note: str = "") -> str:
+    """An integer's digits, cut to the first and last when there are more than
+    :data:`SHOWN_DIGITS`."""
+    digits = len(text.lstrip("+-"))
+    if digits <= SHOWN_DIGITS:
+        return text
+    return f"{text[:12]}...{text[-4:]} ({digits:,} digits{note})"
+
 
 def shown_number(value: Any) -> str:
     """``value`` as a message shows what was given: its repr, but an integer of more than
@@ -124,24 +133,35 @@ def shown_number(value: Any) -> str:
     from mooc.dsl.data_json import LongInteger
 
     limit = sys.get_int_max_str_digits()
+    if isinstance(value, OutOfRangeNumber):
+        text = value.text
+        shown = _shown_digits(text) if text.lstrip("+-").isdigit() else cut_text(text)
+        return f"{shown}, {value.range_note}"
     if isinstance(value, LongInteger):
-        text, note = value.digits, f"; at most {limit:,} are read"
-    elif isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return _shown_digits(value.digits, f"; at most {limit:,} are read")
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         try:
-            text, note = str(int(value)), ""
+            return _shown_digits(str(int(value)))
         except ValueError:  # more digits than Python writes out
             return f"an integer of more than {limit:,} digits"
-    elif isinstance(value, numbers.Real) and not isinstance(value, bool):
-        try:
-            return repr(float(value))  # numpy's too: 2.5, not np.float64(2.5)
-        except OverflowError:  # a Fraction beyond the float range
-            return repr(value)
-    else:
-        return repr(value)
-    digits = len(text.lstrip("+-"))
-    if digits <= SHOWN_DIGITS:
-        return text
-    return f"{text[:12]}...{text[-4:]} ({digits:,} digits{note})"
+    if isinstance(value, float) or (isinstance(value, numbers.Real) and
+                                    type(value).__module__ == "numpy"):
+        if _float_of(value) is None:  # a numpy longdouble beyond the float range
+            return cut_text(str(value))
+        return repr(float(value))  # numpy's too: 2.5, not np.float64(2.5)
+    return cut_text(repr(value))  # a Fraction as it is: as a float it may be inf or 0
+
+
+def _float_of(value: Any) -> float | None:
+    """``float(value)``; None when ``value`` is finite but no float holds it (a Fraction, an
+    int or a numpy longdouble beyond the float range), which as a float would be inf."""
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    if not math.isfinite(number) and value == value and abs(value) != math.inf:
+        return None
+    return number
 
 
 def cut_text(text: str) -> str:
@@ -152,23 +172,29 @@ def cut_text(text: str) -> str:
 def checked_number(value: Any, rule: Rule, name: str) -> int | float:
     """``value`` as an int (whole rules) or a float; UsageError naming ``name`` when it breaks
     ``rule``. Whole numbers stay exact however large (a seed of any size), up to the digits
-    Python converts (the command line reads more as a LongInteger, refused here)."""
-    def refused() -> UsageError:
-        return UsageError(f"{name} takes {rule.describe()}, but was given {shown_number(value)}")
+    Python converts (the command line reads more as a LongInteger, refused here); other numbers
+    must be floats, so one beyond their range is refused as that, not as the inf it becomes."""
+    def refused(note: str = "") -> UsageError:
+        return UsageError(f"{name} takes {rule.describe()}, but was given "
+                          f"{shown_number(value)}{note}")
 
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise refused()
     number: int | float
     if isinstance(value, numbers.Integral):
         number = int(value)
+        if not rule.whole and _float_of(number) is None:
+            raise refused(f", {BEYOND_FLOATS}")
     else:
-        number = float(value)
-        if not math.isfinite(number):
+        as_float = _float_of(value)
+        if as_float is None:  # a whole one stays exact; others would be inf
+            number = int(cast(Any, value))  # exact: a Fraction's or a longdouble's own
+            if not rule.whole or number != value:
+                raise refused("" if rule.whole else f", {BEYOND_FLOATS}")
+        elif not math.isfinite(as_float) or (rule.whole and not as_float.is_integer()):
             raise refused()
-        if rule.whole:
-            if not number.is_integer():
-                raise refused()
-            number = int(number)
+        else:
+            number = int(as_float) if rule.whole else as_float
     if not rule.accepts(number):
         raise refused()
     return number
@@ -231,7 +257,7 @@ def check_dask_address(address: str, name: str) -> None:
 def check_param_value(name: str, value: Any, text: str, flag: str = "--set") -> None:
     """A ``--set`` value (``text`` as typed, parsed into ``value``): a finite number or a
     (nested) list of them, as a model file's params must be; ParameterError naming ``flag``
-    otherwise."""
+    otherwise. A number written beyond the float range is said to be, not taken for inf."""
     for number in _leaves(value):
         if isinstance(number, bool) or not isinstance(number, numbers.Real):
             raise ParameterError(f"{flag} {name}: '{text}' is not a number or a list of numbers")
@@ -239,9 +265,20 @@ def check_param_value(name: str, value: Any, text: str, flag: str = "--set") -> 
             finite = math.isfinite(number)
         except OverflowError:  # an int beyond the float range
             finite = False
-        if not finite:
-            raise ParameterError(f"{flag} {name}: '{cut_text(text)}' is not a finite number: params take "
-                                 "finite numbers, as in the model file")
+        if finite:
+            continue
+        from mooc.dsl.data_json import LongInteger
+
+        given = f"{flag} {name}: '{cut_text(text)}'"
+        rule = "params take finite numbers, as in the model file"
+        if not isinstance(number, (OutOfRangeNumber, LongInteger, numbers.Integral)):  # NaN
+            raise ParameterError(f"{given} is not a finite number: {rule}")
+        shown = shown_number(number)
+        if not isinstance(number, OutOfRangeNumber):
+            shown += f", {BEYOND_FLOATS}"
+        if isinstance(value, (list, dict)):
+            raise ParameterError(f"{given} holds {shown}; {rule}")
+        raise ParameterError(f"{given} is {shown.partition(', ')[2]}; {rule}")
 
 
 def _leaves(value: Any) -> list[Any]:

@@ -28,10 +28,17 @@ def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
             continue
         try:
             overrides[name] = _parsed_value(name, text)
-        except RecursionError:
-            raise ParameterError(f"--set {name}: the value is nested too deep; a param takes "
-                                 "a number or a list (of lists) of numbers") from None
+        except RecursionError:  # deeper than Python's JSON reader follows
+            raise _too_deep(name) from None
     return overrides
+
+
+def _too_deep(name: str) -> ParameterError:
+    from mooc.dsl.data_json import MAX_JSON_DEPTH
+
+    return ParameterError(f"--set {name}: the value is nested more than {MAX_JSON_DEPTH - 1} "
+                          "levels deep, as a data file's may not be; a param takes a number or "
+                          "a list (of lists) of numbers, one level per index")
 
 
 def _parsed_value(name: str, text: str) -> Any:
@@ -39,12 +46,15 @@ def _parsed_value(name: str, text: str) -> Any:
     otherwise. An integer of more digits than Python converts (4,300 unless set otherwise) is
     taken as the float it is beyond the range of, so it is refused as not finite, as a long
     one is."""
-    from mooc.dsl.data_json import json_int  # as a data file's JSON reads an integer
+    from mooc.dsl.data_json import MAX_JSON_DEPTH, json_int, written_float  # as a data file's
+    from mooc.dsl.data_nesting import nesting_fault
 
     try:
-        value = json.loads(text, parse_int=json_int)
+        value = json.loads(text, parse_int=json_int, parse_float=written_float)
     except ValueError:  # JSONDecodeError included
         value = None
+    if nesting_fault(value, MAX_JSON_DEPTH - 1) is not None:  # before walking it
+        raise _too_deep(name)
     if not _is_numeric(value):
         raise ParameterError(f"--set {name}: '{text}' is not a number or a list of numbers; "
                              "give a number, a JSON list or object of numbers, or @FILE")

@@ -73,6 +73,12 @@ class Pick:
                    result.F[index].tolist())
 
 
+def _cut(text: str) -> str:
+    """``text`` as typed, cut short for a message (as mooc.options.cut_text, which imports back
+    to here)."""
+    return text if len(text) <= 40 else text[:30] + "..."
+
+
 #: A comma between names, not one inside an element's brackets (``cost[lathe, 2]``): labels
 #: hold no brackets or commas, so this splits every list of names one way only.
 _OUTER_COMMAS = re.compile(r",(?![^\[]*\])")
@@ -99,12 +105,13 @@ def parse_rule(rule: str, names: Sequence[str], /) -> tuple[str, Any]:
             values = [float(v) for v in text.split(",")]
         except ValueError:
             raise UsageError(f"pick {kind}= takes numbers separated by commas, but was given "
-                             f"'{text}'") from None
+                             f"'{_cut(text)}'") from None
         if len(values) != len(names):
             raise UsageError(f"pick {kind}= takes {len(names)} numbers, one per objective "
                              f"({', '.join(names)}), but was given {len(values)}")
         if not all(np.isfinite(values)):
-            raise UsageError(f"pick {kind}= takes finite numbers, but was given '{text}'")
+            raise UsageError(f"pick {kind}= takes finite numbers, but was given "
+                             f"'{_cut(text)}'")
         return kind, values
     raise UsageError(f"unknown pick rule '{rule}': use knee, weights=w1,w2,..., "
                      "reference=z1,z2,... or lexicographic=NAME,...")

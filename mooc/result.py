@@ -324,12 +324,12 @@ class Result:
         """Jupyter: a summary, a plot when matplotlib is installed, and the table."""
         import html
 
-        from mooc.table import format_cell
+        from mooc.table import format_columns
 
         rows = self.rows()[:30]
         head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns())
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(format_cell(v))}</td>" for v in row)
-                       + "</tr>" for row in rows)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row)
+                       + "</tr>" for row in format_columns(rows))
         more = f"<p>… {len(self) - 30} more rows</p>" if len(self) > 30 else ""
         return (f"<p><b>{html.escape(self.problem.title)}</b>: {html.escape(self.message)}</p>"
                 f"{self._svg_plot()}<table><thead><tr>{head}</tr></thead>"

@@ -1,4 +1,6 @@
-"""``mooc solve``: run, show progress, print the front, write files, compare to a reference."""
+"""``mooc solve``: check the flags, find what to run (a model, ``--rerun`` of an earlier output,
+``--resume`` of a checkpoint), run it with progress and checkpoint warnings; then
+:mod:`mooc.solve_results` writes the files and prints the front."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from typing import Any, TextIO, cast
 import numpy as np
 
 from mooc.errors import MooWarning, UsageError
+from mooc.solve_results import deliver_results
 
 _OUTPUT_SUFFIXES = {".csv", ".json"}
 _PLOT_SUFFIXES = {".png", ".svg", ".pdf"}
@@ -177,7 +180,7 @@ def _run_solve(args: argparse.Namespace) -> int:
             return Stopping.exit_code()
     if display is not None:
         display.finish(_final_stats(result))
-    return _report(args, result, reference, checkpoint, saving.final_failure)
+    return deliver_results(args, result, reference, checkpoint, saving.final_failure)
 
 
 def _solve(args: argparse.Namespace, problem: Any, options: dict[str, Any], resumed: Any,
@@ -194,67 +197,6 @@ def _solve(args: argparse.Namespace, problem: Any, options: dict[str, Any], resu
                          dask=args.dask, checkpoint=checkpoint,
                          checkpoint_every=args.checkpoint_every, checkpoint_note=note,
                          resumed=resumed, evaluations=args.evaluations, **options)
-
-
-def _report(args: argparse.Namespace, result: Any, reference: np.ndarray | None,
-            checkpoint: str | None, checkpoint_lost: bool) -> int:
-    """Write the outputs, print the front and the summary; the exit code. Outputs are written
-    first, so a reader that stops reading the table early loses none of them."""
-    from mooc.outputs import planned_outputs, write_outputs
-    from mooc.signals import Stopping
-
-    chosen, failed = None, []
-    if args.pick:
-        try:
-            chosen = result.pick(args.pick)
-        except UsageError as error:  # the front and the files are kept all the same
-            failed.append(error.message)
-    written, not_written = write_outputs(planned_outputs(args, result, reference))
-    failed += not_written
-    if args.evaluations and result.evaluations_file is not None:
-        written.append(args.evaluations)  # written by the run itself, as it went
-    if not args.quiet:
-        _print_front(result, args.rows, chosen, kept=bool(args.out))
-        print(f"\n{result.message} ({result.elapsed:.2f} s, {result.how})", file=sys.stderr)
-        print(f"method: {result.method_note}", file=sys.stderr)
-        for note in getattr(result.problem, "notes", ()):
-            print(f"note: {note}", file=sys.stderr)
-        if result.hypervolume is not None:
-            print(f"front {len(result)}  hv {result.hypervolume:.6g} (hypervolume against the "
-                  f"reference point {_vector(result.reference_point)}, fixed from the first "
-                  "population)", file=sys.stderr)
-        for path in written:
-            print(f"wrote {path}", file=sys.stderr)
-    if reference is not None and not args.quiet:
-        _print_indicators(result, reference)
-    if checkpoint_lost:
-        failed.append(f"cannot save the checkpoint '{checkpoint}' (see the warning above)")
-    for message in failed:
-        print(f"error: {message}", file=sys.stderr)
-    if failed:
-        return 2
-    if result.stop_reason == "interrupted":
-        if checkpoint:
-            print(f"{Stopping.word()}; saved to {checkpoint}; go on with: mooc solve --resume "
-                  f"{checkpoint}", file=sys.stderr)
-        return Stopping.exit_code()
-    return 0
-
-
-def _print_front(result: Any, rows: int, chosen: Any = None, *, kept: bool) -> None:
-    """The front's table (or the picked point) on standard output, saying how to keep what it
-    leaves out unless an ``--out`` file ``kept`` it; a reader that has gone just stops it."""
-    from mooc.pick import pick_table
-    from mooc.signals import silence
-
-    text = result.table(rows) if chosen is None else pick_table(result, chosen)
-    if chosen is None and not kept and text.rsplit("\n", 1)[-1].startswith("... "):
-        text += " (use --out front.csv to keep all)"
-    try:
-        print(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        silence(sys.stdout)
 
 
 class _CheckpointWarnings:
@@ -372,11 +314,6 @@ def _reference_front(args: argparse.Namespace, problem: Any) -> np.ndarray | Non
     return None
 
 
-def _vector(values: np.ndarray | None) -> str:
-    return "" if values is None else np.array2string(np.asarray(values), precision=6,
-                                                     separator=", ")
-
-
 def _final_stats(result: Any) -> Any:
     """The run's last figures, so the progress line ends on the numbers the summary prints:
     the last generation's with the result's front (its feasible points: least-violating ones
@@ -391,11 +328,3 @@ def _final_stats(result: Any) -> Any:
         return None
     return dataclasses.replace(result.history[-1], front_size=int(result.feasible.sum()),
                                hypervolume=result.hypervolume)
-
-
-def _print_indicators(result: Any, reference: np.ndarray) -> None:
-    from mooc.indicators import comparison
-
-    for line in comparison(result.F, reference, maximize=result.problem.maximize,
-                           reference_point=result.reference_point):
-        print(line)

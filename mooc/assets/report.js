@@ -3,22 +3,33 @@
 (function () {
   "use strict";
   const json = (id) => JSON.parse(document.getElementById(id).textContent);
-  // six significant digits as the terminal's table shows them (Python's "g"); whole numbers
-  // below 1e15 in full
-  const number = (v) => {
+  // six significant digits as the terminal's table shows them (Python's "g"), or more where a
+  // column needs them (below); whole numbers below 1e15 in full
+  const number = (v, digits = 6) => {
     if (Number.isNaN(v)) return "nan";
     if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
     if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
     const a = Math.abs(v);
-    if (a !== 0 && (a >= 1e6 || a < 1e-4)) return v.toExponential(5).replace(/\.?0+e/, "e");
-    return String(Number(v.toPrecision(6)));
+    if (a !== 0 && (a >= 1e6 || a < 1e-4)) {
+      return v.toExponential(digits - 1).replace(/\.?0+e/, "e");
+    }
+    return String(Number(v.toPrecision(digits)));
+  };
+  // the digits of a column: six, more where six would show two different numbers of it alike
+  // (as the terminal's table), up to 17, which tell every two apart
+  const digitsOf = (column) => {
+    const numbers = [...new Set(column.filter((v) => typeof v === "number"))];
+    for (let digits = 6; digits < 17; digits++) {
+      if (new Set(numbers.map((v) => number(v, digits))).size === numbers.length) return digits;
+    }
+    return 17;
   };
   // a cell: null is a variable that does not exist at the point ("—"); a number that is not
   // finite comes as {number: "inf" | "-inf" | "nan"} (JSON has none) and is shown so
   const cell = (v) => (v !== null && typeof v === "object") ?
     { inf: Infinity, "-inf": -Infinity, nan: NaN }[v.number] : v;
-  const fmt = (v) => (v === null || v === undefined) ? "—" :
-    (typeof v === "number" ? number(v) :
+  const fmt = (v, digits) => (v === null || v === undefined) ? "—" :
+    (typeof v === "number" ? number(v, digits) :
       (typeof v === "boolean" ? (v ? "yes" : "no") : String(v)));
   const config = { responsive: true, displaylogo: false, scrollZoom: true };
   const frontDiv = document.getElementById("front");
@@ -41,6 +52,7 @@
     const head = element.createTHead().insertRow();
     const body = element.createTBody();
     const values = table.rows.slice();
+    const digits = table.columns.map((_, c) => digitsOf(values.map((row) => row[c])));
     let sortColumn = -1, ascending = true;
     function fill() {
       body.innerHTML = "";
@@ -49,7 +61,7 @@
         const k = row[0] - 1;
         tr.dataset.index = k;
         if (k === table.picked) tr.classList.add("picked");
-        row.forEach((v) => { tr.insertCell().textContent = fmt(v); });
+        row.forEach((v, c) => { tr.insertCell().textContent = fmt(v, digits[c]); });
         tr.addEventListener("click", () => select(k, "row"));
         rowOf.set(k, tr);
       }

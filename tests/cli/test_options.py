@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ import pytest
 import mooc
 from mooc.cli import main
 from mooc.errors import ParameterError, UsageError
+from mooc.options import check_settings
 
 QUICK = ["--population", "10", "--generations", "2", "--quiet"]
 
@@ -37,9 +39,30 @@ BAD_FLAGS = [
     (["--set", "n=NaN"], "--set n: 'NaN' is not a finite number"),
     (["--set", "n=Infinity"], "--set n: 'Infinity' is not a finite number"),
     (["--set", "n=-Infinity"], "--set n: '-Infinity' is not a finite number"),
-    (["--set", "n=1e999"], "--set n: '1e999' is not a finite number"),
+    (["--set", "n=1e999"], "--set n: '1e999' is beyond the float range: the largest is about "
+                           "1.8e308; params take finite numbers"),
     (["--set", "n=[1, NaN]"], "--set n: '[1, NaN]' is not a finite number"),
-    (["--set", "n=1" + "0" * 400], "is not a finite number"),
+    (["--set", "n=1" + "0" * 400], "--set n: '100000000000000000000000000000...' is beyond the "
+                                   "float range"),
+    (["--set", "n=[2, -1e999]"], "--set n: '[2, -1e999]' holds -1e999, beyond the float range"),
+    (["--set", "n=[1" + "0" * 400 + "]"], "holds 100000000000...0000 (401 digits), beyond the "
+                                          "float range"),
+    # a number no float holds is quoted as written, never as the inf it rounds to
+    (["--timeout", "1" + "0" * 400], "--timeout takes a positive number, but was given "
+                                     "100000000000...0000 (401 digits), beyond the float range: "
+                                     "the largest is about 1.8e308"),
+    (["--timeout", "1e400"], "--timeout takes a positive number, but was given 1e400, beyond "
+                             "the float range"),
+    (["--timeout=-1e400"], "--timeout takes a positive number, but was given -1e400, beyond "
+                           "the float range"),
+    (["--timeout", "1e-400"], "--timeout takes a positive number, but was given 1e-400, closer "
+                              "to 0 than a float can be"),
+    (["--checkpoint-every", "9" * 400 + ".5"], "--checkpoint-every takes a number of at least 0, "
+                                              "but was given 999999999999999999999999999999..., "
+                                              "beyond the float range"),
+    (["--population", "1e400"], "argument --population: invalid int value: '1e400'"),
+    (["--seed", "1" + "0" * 5000], "--seed takes a whole number of at least 0, but was given "
+                                   "100000000000...0000 (5,001 digits; at most 4,300 are read)"),
 ]
 
 
@@ -98,6 +121,48 @@ def test_a_whole_number_flag_of_more_digits_than_python_reads_gets_a_short_messa
     assert err.startswith(f"error: {flag} takes a whole number") and len(err) < 300, err[:400]
     assert err.rstrip().endswith(f"but was given {digits[:12]}...1112 (5,000 digits; at most "
                                  "4,300 are read)"), err
+
+
+@pytest.mark.parametrize("flag", ["--timeout", "--checkpoint-every"])
+@pytest.mark.parametrize("written", ["1e400", "-1e400", "1" + "0" * 400, "1" + "0" * 400 + ".5",
+                                     "2.5E+999"])
+def test_a_number_flag_beyond_the_float_range_is_quoted_as_written_not_as_inf(
+        capsys, flag, written):
+    code = main(["solve", "zdt1", *QUICK, f"{flag}={written}"])
+    err = capsys.readouterr().err
+    assert code == 2 and "inf" not in err, err
+    assert "beyond the float range: the largest is about 1.8e308" in err
+    shown = written if len(written) <= 40 else written[:30] + "..."
+    if written.isdigit():
+        shown = f"{written[:12]}...{written[-4:]} ({len(written):,} digits)"
+    assert f"but was given {shown}, beyond" in err, err
+
+
+LONG_DOUBLE_REACHES_1E400 = bool(np.isfinite(np.longdouble("1e400")))  # not on every machine
+
+
+@pytest.mark.parametrize("key", ["timeout", "crossover_eta", "mutation_eta", "penalty",
+                                 "epsilon", "checkpoint_every"])
+@pytest.mark.parametrize("value", [
+    10**400, Fraction(10**400), Fraction(-(10**400), 3),
+    pytest.param(np.longdouble("1e400"), marks=pytest.mark.skipif(
+        not LONG_DOUBLE_REACHES_1E400, reason="numpy's longdouble is a float here"))],
+    ids=["int", "Fraction", "negative", "longdouble"])
+def test_a_python_number_no_float_holds_is_refused_for_a_number_setting(key, value):
+    problem = mooc.load("zdt1")
+    with pytest.raises(UsageError) as caught:  # taken, then OverflowError in the run or check
+        problem.solve(generations=1, **{key: value})
+    message = str(caught.value)
+    assert message.startswith(f"error: '{key}' takes a") and "inf" not in message, message
+    assert len(message) < 200, message
+
+
+def test_a_whole_python_number_beyond_the_float_range_is_kept_exact():
+    assert check_settings({"seed": Fraction(10**400), "generations": 10**400}) == \
+        {"seed": 10**400, "generations": 10**400}
+    if LONG_DOUBLE_REACHES_1E400:
+        assert check_settings({"seed": np.longdouble("1e400")})["seed"] == \
+            int(np.longdouble("1e400"))
 
 
 @pytest.mark.parametrize("flag,kind", [("--generations", "int"), ("--timeout", "float")])
@@ -234,10 +299,10 @@ def test_the_table_says_how_to_keep_the_rows_it_leaves_out_only_when_no_file_kee
 
 
 @pytest.mark.parametrize("value,message", [
-    ("9" * 5000, "is not a finite number"),  # json.loads: ValueError, beyond 4300 digits
-    ("[" + "9" * 5000 + "]", "is not a finite number"),
-    ("[" * 900 + "1" + "]" * 900, "is nested too deep"),  # RecursionError checking it
-    ("[" * 10000 + "]" * 10000, "is nested too deep"),  # RecursionError decoding it
+    ("9" * 5000, "is beyond the float range"),  # json.loads: ValueError, beyond 4300 digits
+    ("[" + "9" * 5000 + "]", "(5,000 digits; at most 4,300 are read), beyond the float range"),
+    ("[" * 100 + "1" + "]" * 100, "is nested more than 99 levels deep"),
+    ("[" * 10000 + "]" * 10000, "is nested more than 99 levels deep"),  # RecursionError decoding it
 ], ids=["digits", "digits in a list", "deep", "deeper"])
 def test_a_set_value_python_cannot_take_as_it_is_is_an_error_in_words(capsys, value, message):
     assert main(["check", "zdt1", "--set", f"n={value}"]) == 2

@@ -248,8 +248,8 @@ def test_a_lower_digit_limit_is_kept_too(tmp_path, capsys):
     finally:
         sys.set_int_max_str_digits(limit)
     set_error, data_error = capsys.readouterr().err.split("\n", 1)
-    assert set_error == f"error: --set n: '{'7' * 30}...' is not a finite number: params take " \
-                        "finite numbers, as in the model file"
+    assert set_error == f"error: --set n: '{'7' * 30}...' is beyond the float range: the " \
+                        "largest is about 1.8e308; params take finite numbers, as in the model file"
     assert data_error.startswith(f"{tmp_path / 'd.json'}:1:7: error: 'n' takes a finite number")
 
 

@@ -185,6 +185,20 @@ def test_rerun_with_other_params_names_set_as_the_cause(tmp_path, capsys) -> Non
     assert main(["solve", "--rerun", str(out), "--set", "n=4", "--quiet"]) == 0  # the same value
 
 
+def test_a_recorded_setting_beyond_the_float_range_is_quoted_as_written(tmp_path, capsys) -> None:
+    out = tmp_path / "front.json"
+    assert main(["solve", "zdt1", *RUN, "--quiet", "--out", str(out)]) == 0
+    text = out.read_text()
+    edited = text.replace('"generations": 4,', '"generations": 4, "timeout": 1e400,', 1)
+    assert edited != text
+    out.write_text(edited)
+    capsys.readouterr()
+    assert main(["solve", "--rerun", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "'timeout' takes a positive number, but was given 1e400, beyond the float range" in err
+    assert "inf" not in err
+
+
 def test_a_plot_of_objectives_near_1e_300_draws_them_in_units_of_a_power_of_ten(tmp_path) -> None:
     problem = _compiled("var x in [0, 1]\nminimize f: 1e-300 * x\n"
                         "minimize g: 1e-300 * (1 - x)^2\n")

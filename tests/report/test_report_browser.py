@@ -197,6 +197,26 @@ def test_the_table_shows_huge_whole_numbers_to_six_digits(browser, tmp_path) -> 
     assert numbers and all(len(c.replace(".", "").split("e")[0]) <= 7 for c in numbers), cells
 
 
+def test_the_table_shows_different_values_of_a_column_apart(browser, tmp_path) -> None:
+    # six digits showed 0.5000001, 0.5000002 and 0.5000003 each as 0.5
+    problem = mooc.compile("var a int in [0, 1]\nvar b int in [0, 1]\n"
+                           "minimize f: 0.5 + 0.0000001 * a + 0.0000002 * b\n"
+                           "minimize g: 3 - 2 * a - 3 * b\nconstraint one: a + b >= 1\n")
+    result = problem.solve(method="exact")
+    assert len(set(result.F[:, 0])) == len(result) == 3
+    path = tmp_path / "close.html"
+    write_report(result, path)
+    _open(browser, path)
+    assert browser.errors() == []
+    columns = browser.evaluate("Array.from(document.querySelectorAll('#front-table th'))"
+                               ".map(th => th.textContent)")
+    rows = browser.evaluate("Array.from(document.querySelectorAll('#front-table tbody tr'))"
+                            ".map(tr => Array.from(tr.cells).map(td => td.textContent))")
+    shown = [row[columns.index("f")] for row in rows]
+    assert sorted(float(text) for text in shown) == sorted(result.F[:, 0]), shown
+    assert sorted(row[columns.index("g")] for row in rows) == ["-2", "0", "1"]  # as they were
+
+
 def test_the_table_shows_an_infinite_violation_as_inf_and_an_absent_variable_as_a_dash(
         browser, tmp_path) -> None:
     # the constraint is undefined everywhere, so broken without bound: inf, as the terminal's
