@@ -21,6 +21,7 @@ import numpy as np
 
 from mooc import plot
 from mooc.errors import UsageError
+from mooc.table import format_point
 
 FEASIBLE = "#1f77b4"
 INFEASIBLE = "#d62728"
@@ -354,8 +355,8 @@ def convergence_figure(result: Any) -> Any:
                 x=[result.n_evaluations], y=[result.hypervolume], mode="markers+text",
                 name="final front (the summary's number)", text=[f"{result.hypervolume:.6g}"],
                 textposition="top left", marker={"size": 10, "color": PICKED}))
-        point = ", ".join(f"{v:.6g}" for v in np.asarray(result.reference_point))
-        figure.update_layout(title={"text": f"hypervolume against the reference point [{point}]",
+        point = format_point(result.reference_point)
+        figure.update_layout(title={"text": f"hypervolume against the reference point {point}",
                                     "font": {"size": 13}})
         title = "hypervolume"
     else:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from mooc.files import write_atomically
+from mooc.table import format_point
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -91,9 +92,9 @@ def _picked_box(result: Any) -> str:
 def _hypervolume_line(result: Any) -> str:
     if result.hypervolume is None or result.reference_point is None:
         return ""
-    point = ", ".join(f"{v:.6g}" for v in np.asarray(result.reference_point))
+    point = format_point(result.reference_point)
     return (f"<p class=\"summary\">Front {len(result)} points, hypervolume "
-            f"{result.hypervolume:.6g} against the reference point [{point}] (fixed from the "
+            f"{result.hypervolume:.6g} against the reference point {point} (fixed from the "
             "first population; the number the progress line ends on).</p>")
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from mooc.errors import UsageError
+from mooc.table import format_point
 
 
 def deliver_results(args: argparse.Namespace, result: Any, reference: np.ndarray | None,
@@ -38,7 +39,7 @@ def deliver_results(args: argparse.Namespace, result: Any, reference: np.ndarray
             print(f"note: {note}", file=sys.stderr)
         if result.hypervolume is not None:
             print(f"front {len(result)}  hv {result.hypervolume:.6g} (hypervolume against the "
-                  f"reference point {_vector(result.reference_point)}, fixed from the first "
+                  f"reference point {format_point(result.reference_point)}, fixed from the first "
                   "population)", file=sys.stderr)
         for path in written:
             print(f"wrote {path}", file=sys.stderr)
@@ -72,11 +73,6 @@ def _print_front(result: Any, rows: int, chosen: Any = None, *, kept: bool) -> N
         sys.stdout.flush()
     except BrokenPipeError:
         silence(sys.stdout)
-
-
-def _vector(values: np.ndarray | None) -> str:
-    return "" if values is None else np.array2string(np.asarray(values), precision=6,
-                                                     separator=", ")
 
 
 def _print_indicators(result: Any, reference: np.ndarray) -> None:

@@ -33,6 +33,16 @@ def format_cell(value: Any, digits: int = SHORT_DIGITS) -> str:
     return str(value)
 
 
+def format_point(values: Any) -> str:
+    """A point's coordinates as ``[a, b]``, each to 6 significant digits (numpy's own printing
+    pads them to a common width: ``[3.28887 , 3.561991]``).
+
+    >>> format_point([3.288871, 3.5619912, 1e7])
+    '[3.28887, 3.56199, 1e+07]'
+    """
+    return "[" + ", ".join(f"{float(v):.6g}" for v in values) + "]"
+
+
 def column_digits(values: Sequence[Any]) -> int:
     """The fewest significant digits, from :data:`SHORT_DIGITS`, that show the different floats
     among ``values`` differently: 1e7 and 1e7 + 2 are both ``1e+07`` to 6.

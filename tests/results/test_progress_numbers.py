@@ -26,6 +26,8 @@ def test_last_progress_line_and_summary_agree(capsys, model) -> None:
     assert summary.startswith(f"front {front}  hv {hv} ")
     stated = re.search(r"reference point \[([^\]]*)\]", summary).group(1)
     assert len(stated.split(",")) == mooc.load(model).n_obj
+    # each number as the report and the figure write it (numpy padded them: '3.28887 , 3.5')
+    assert stated == ", ".join(f"{float(v):.6g}" for v in stated.split(","))
 
 
 def test_the_hypervolume_is_moocores_against_the_stated_point() -> None:
