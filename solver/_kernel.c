@@ -1,0 +1,366 @@
+/* mooc.solver._kernel: optional compiled loops of NSGA-II's generation at small populations.
+ *
+ * Each function does in one pass over plain buffers what the numpy code of mooc.solver does
+ * in several dozen whole-array calls, each of which costs microseconds of overhead at a
+ * population of 100. The random numbers are drawn by the callers with numpy's Generator,
+ * exactly as the numpy code draws them, and every formula below repeats the numpy code's
+ * operations in the same order, so both give the same bits (see tests/solver/test_kernel.py).
+ *
+ * The module needs only the Python C API and the buffer protocol (no numpy headers). The
+ * Python side (mooc.solver.kernel) hands in C-contiguous arrays of the right dtypes; every
+ * buffer's format, item size, length and writability is checked here again, and every index
+ * read from a buffer is bounds-checked, so a wrong call raises instead of reading past an end.
+ * Build without -ffast-math and without floating-point contraction (no fused multiply-adds):
+ * setup.py passes -ffp-contract=off.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+/* ---- buffers ---------------------------------------------------------------------------- */
+
+/* The kinds of buffer the functions take: the format characters numpy gives each dtype. */
+typedef enum { F64, F32, BOOL, I64, U64 } Kind;
+
+static int format_matches(const Py_buffer *view, Kind kind) {
+    const char *f = view->format ? view->format : "B";
+    if (*f == '@' || *f == '=' || *f == '<') f++; /* native order and size */
+    if (f[0] == '\0' || f[1] != '\0') return 0;
+    switch (kind) {
+    case F64: return *f == 'd' && view->itemsize == 8;
+    case F32: return *f == 'f' && view->itemsize == 4;
+    case BOOL: return *f == '?' && view->itemsize == 1;
+    case I64: return strchr("lqn", *f) != NULL && view->itemsize == 8;
+    case U64: return strchr("LQN", *f) != NULL && view->itemsize == 8;
+    }
+    return 0;
+}
+
+/* Get a C-contiguous buffer of ``kind`` from ``obj``, holding ``length`` items (any number when
+ * ``length`` is negative); on failure set an exception, release nothing and return -1. */
+static int get_buffer(PyObject *obj, Py_buffer *view, Kind kind, Py_ssize_t length,
+                      int writable, const char *name) {
+    int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0);
+    if (PyObject_GetBuffer(obj, view, flags) < 0) return -1;
+    if (!format_matches(view, kind)) {
+        PyErr_Format(PyExc_TypeError, "%s has the wrong dtype (buffer format '%s')", name,
+                     view->format ? view->format : "B");
+        PyBuffer_Release(view);
+        return -1;
+    }
+    if (length >= 0 && view->len != length * view->itemsize) {
+        PyErr_Format(PyExc_ValueError, "%s holds %zd items, expected %zd", name,
+                     view->len / view->itemsize, length);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+static Py_ssize_t items(const Py_buffer *view) { return view->len / view->itemsize; }
+
+/* Release the first ``n`` of ``views``. */
+static void release(Py_buffer *views, int n) {
+    for (int i = 0; i < n; i++) PyBuffer_Release(&views[i]);
+}
+
+/* ---- arithmetic as numpy does it ----------------------------------------------------------- */
+
+/* np.minimum and np.maximum: NaN in either operand gives NaN. */
+static inline double np_min(double a, double b) { return (a <= b || isnan(a)) ? a : b; }
+static inline double np_max(double a, double b) { return (a >= b || isnan(a)) ? a : b; }
+
+/* mooc.solver.variation.power: ``base ** exponent`` by ``steps`` squarings (steps > 0) or
+ * square roots (steps < 0), then a reciprocal for a negative exponent; by pow() when steps is
+ * 0. The caller decides ``steps`` (variation.power_steps) so both paths take the same way. */
+static inline double power(double base, double exponent, int steps) {
+    if (steps == 0) return pow(base, exponent);
+    double result = base;
+    for (int i = 0; i < steps; i++) result = result * result;
+    for (int i = 0; i > steps; i--) result = sqrt(result);
+    return exponent < 0 ? 1.0 / result : result;
+}
+
+/* ---- simulated binary crossover ------------------------------------------------------------ */
+
+/* x[i] = x[i] ** exponent for i < k, by power() (a loop per step: the compiler vectorizes it). */
+static void power_all(double *x, Py_ssize_t k, double exponent, int steps) {
+    if (steps == 0) {
+        for (Py_ssize_t i = 0; i < k; i++) x[i] = pow(x[i], exponent);
+        return;
+    }
+    for (int s = 0; s < steps; s++)
+        for (Py_ssize_t i = 0; i < k; i++) x[i] = x[i] * x[i];
+    for (int s = 0; s > steps; s--)
+        for (Py_ssize_t i = 0; i < k; i++) x[i] = sqrt(x[i]);
+    if (exponent < 0)
+        for (Py_ssize_t i = 0; i < k; i++) x[i] = 1.0 / x[i];
+}
+
+/* The spreads of the k crossed variables from the middle towards each bound, as
+ * variation._crossed computes them: ``room`` (2k: the rooms to the lower bounds, then to the
+ * upper ones) becomes the spreads; ``half`` and ``uniform`` have k items, ``alpha`` 2k. */
+static void sbx_spreads(double *room, double *alpha, const double *half, const double *uniform,
+                        Py_ssize_t k, double eta_c, int steps_c, double inv_c, int steps_inv) {
+    for (int side = 0; side < 2; side++) {
+        const double *r = room + side * k;
+        double *a = alpha + side * k;
+        for (Py_ssize_t i = 0; i < k; i++) a[i] = r[i] / half[i] + 1.0;
+    }
+    power_all(alpha, 2 * k, eta_c, steps_c);
+    for (int side = 0; side < 2; side++) {
+        double *a = alpha + side * k;
+        for (Py_ssize_t i = 0; i < k; i++) {
+            double scaled = (2.0 - a[i]) * uniform[i];
+            a[i] = np_min(scaled, 1.0) / (2.0 - np_max(scaled, 1.0)); /* Deb's two branches */
+        }
+    }
+    power_all(alpha, 2 * k, inv_c, steps_inv);
+    for (int side = 0; side < 2; side++) { /* the children stay within the bounds */
+        double *r = room + side * k;
+        const double *a = alpha + side * k;
+        for (Py_ssize_t i = 0; i < k; i++) r[i] = np_min(a[i] * half[i], r[i] + half[i]);
+    }
+}
+
+/* sbx(children, first, second, lower, upper, u, crosses, exponent, steps, inverse, steps_inv)
+ * writes into ``children`` (2n x m) what simulated_binary_crossover returns for the n x m
+ * parents; ``exponent`` is -(eta + 1) and ``inverse`` 1 / (eta + 1), with their power steps. */
+static PyObject *sbx(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *objs[7];
+    double eta_c, inv_c;
+    int steps_c, steps_inv;
+    if (!PyArg_ParseTuple(args, "OOOOOOOdidi", &objs[0], &objs[1], &objs[2], &objs[3],
+                          &objs[4], &objs[5], &objs[6], &eta_c, &steps_c, &inv_c, &steps_inv))
+        return NULL;
+    Py_buffer v[7];
+    if (get_buffer(objs[3], &v[0], F64, -1, 0, "lower") < 0) return NULL;
+    Py_ssize_t m = items(&v[0]);
+    if (get_buffer(objs[6], &v[1], BOOL, -1, 0, "crosses") < 0) return release(v, 1), NULL;
+    Py_ssize_t n = items(&v[1]), size = n * m;
+    if (get_buffer(objs[4], &v[2], F64, m, 0, "upper") < 0) return release(v, 2), NULL;
+    if (get_buffer(objs[1], &v[3], F64, size, 0, "first") < 0) return release(v, 3), NULL;
+    if (get_buffer(objs[2], &v[4], F64, size, 0, "second") < 0) return release(v, 4), NULL;
+    if (get_buffer(objs[5], &v[5], F32, size, 0, "u") < 0) return release(v, 5), NULL;
+    if (get_buffer(objs[0], &v[6], F64, 2 * size, 1, "children") < 0) return release(v, 6), NULL;
+    const double *lower = v[0].buf, *upper = v[2].buf, *first = v[3].buf, *second = v[4].buf;
+    const char *crosses = v[1].buf;
+    const float *u = v[5].buf;
+    double *child1 = v[6].buf, *child2 = child1 + size;
+    /* Per crossed variable: its position, the rooms (2), the half gap, the uniform number and
+     * the power's work (2); one allocation of 6 doubles and a position each. */
+    Py_ssize_t *at = PyMem_Malloc((size ? size : 1) * (sizeof(Py_ssize_t) + 6 * sizeof(double)));
+    if (at == NULL) return release(v, 7), PyErr_NoMemory();
+    double *room = (double *)(at + size), *half = room + 2 * size, *uniform = half + size;
+    double *alpha = uniform + size;
+    Py_ssize_t k = 0; /* the crossed variables: gathered, then computed loop by loop */
+    for (Py_ssize_t row = 0, i = 0; row < n; row++) {
+        for (Py_ssize_t j = 0; j < m; j++, i++) {
+            double a = first[i], b = second[i];
+            child1[i] = a;
+            child2[i] = b;
+            double y1 = np_min(a, b), y2 = np_max(a, b);
+            double gap = y2 * 0.5 - y1 * 0.5; /* halves: no overflow near the float range */
+            if (u[i] < 0.5f && crosses[row] && gap > 0.5 * 1e-14) {
+                at[k] = i;
+                room[k] = np_max(y1 - lower[j], 0.0);
+                half[k] = gap;
+                uniform[k] = (double)u[i] * 4.0 - (u[i] >= 0.25f) + 0x1p-23;
+                k++;
+            }
+        }
+    }
+    for (Py_ssize_t c = 0; c < k; c++) {
+        Py_ssize_t i = at[c];
+        room[k + c] = np_max(upper[i % m] - np_max(first[i], second[i]), 0.0);
+    }
+    sbx_spreads(room, alpha, half, uniform, k, eta_c, steps_c, inv_c, steps_inv);
+    for (Py_ssize_t c = 0; c < k; c++) {
+        Py_ssize_t i = at[c];
+        double middle = np_min(first[i], second[i]) + half[c];
+        double below = middle - room[c], above = middle + room[k + c];
+        int swap = u[i] >= 0.25f;
+        child1[i] = swap ? above : below;
+        child2[i] = swap ? below : above;
+    }
+    for (Py_ssize_t row = 0; row < 2 * n; row++) { /* against rounding at the bounds */
+        double *child = child1 + row * m;
+        for (Py_ssize_t j = 0; j < m; j++) child[j] = np_min(np_max(child[j], lower[j]), upper[j]);
+    }
+    PyMem_Free(at);
+    release(v, 7);
+    Py_RETURN_NONE;
+}
+
+/* ---- polynomial mutation ------------------------------------------------------------------- */
+
+/* mutate(Z, lower, upper, positions, t, exponent, steps, inverse, steps_inv) moves the entries
+ * of the flat C-contiguous ``Z`` (rows of m = len(lower)) at ``positions`` as
+ * variation.polynomial_mutation does with the draws ``t``; ``exponent`` is eta + 1 and
+ * ``inverse`` 1 / (eta + 1). The positions are those of variables with a positive span. */
+static PyObject *mutate(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *objs[5];
+    double eta_m, inv_m;
+    int steps_m, steps_inv;
+    if (!PyArg_ParseTuple(args, "OOOOOdidi", &objs[0], &objs[1], &objs[2], &objs[3], &objs[4],
+                          &eta_m, &steps_m, &inv_m, &steps_inv))
+        return NULL;
+    Py_buffer v[5];
+    if (get_buffer(objs[1], &v[0], F64, -1, 0, "lower") < 0) return NULL;
+    Py_ssize_t m = items(&v[0]);
+    if (get_buffer(objs[2], &v[1], F64, m, 0, "upper") < 0) return release(v, 1), NULL;
+    if (get_buffer(objs[3], &v[2], I64, -1, 0, "positions") < 0) return release(v, 2), NULL;
+    Py_ssize_t k = items(&v[2]);
+    if (get_buffer(objs[4], &v[3], F64, k, 0, "t") < 0) return release(v, 3), NULL;
+    if (get_buffer(objs[0], &v[4], F64, -1, 1, "Z") < 0) return release(v, 4), NULL;
+    const double *lower = v[0].buf, *upper = v[1].buf, *t = v[3].buf;
+    const int64_t *positions = v[2].buf;
+    double *Z = v[4].buf;
+    Py_ssize_t size = items(&v[4]);
+    if (m == 0 ? size != 0 || k != 0 : size % m != 0) {
+        release(v, 5);
+        PyErr_SetString(PyExc_ValueError, "Z does not hold whole rows of len(lower) values");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < k; i++) {
+        if (positions[i] < 0 || positions[i] >= size) {
+            release(v, 5);
+            PyErr_SetString(PyExc_IndexError, "a mutation position is outside Z");
+            return NULL;
+        }
+    }
+    for (Py_ssize_t i = 0; i < k; i++) {
+        Py_ssize_t at = (Py_ssize_t)positions[i], j = at % m;
+        double low = lower[j], high = upper[j], span = high - low, y = Z[at];
+        double side = copysign(1.0, t[i]), share = 1.0 - fabs(t[i]);
+        double far = y - low; /* 1 - room / span: the distance to the other bound */
+        far /= span;
+        far -= 0.5;
+        far *= side;
+        far += 0.5;
+        double blend = power(far, eta_m, steps_m);
+        blend *= 1.0 - share;
+        blend += share;
+        double step = 1.0 - power(blend, inv_m, steps_inv);
+        step *= side;
+        step *= span;
+        step += y;
+        Z[at] = np_min(np_max(step, low), high);
+    }
+    release(v, 5);
+    Py_RETURN_NONE;
+}
+
+/* ---- crowded binary tournament ------------------------------------------------------------- */
+
+/* tournament(winners, pairs, objectives, crowding, rank, feasible, all_feasible, coins) writes
+ * the winner of each pair of rows (pairs: w x 2) as selection.binary_tournament decides it. */
+static PyObject *tournament(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *objs[7];
+    int all_feasible;
+    if (!PyArg_ParseTuple(args, "OOOOOOpO", &objs[0], &objs[1], &objs[2], &objs[3], &objs[4],
+                          &objs[5], &all_feasible, &objs[6]))
+        return NULL;
+    Py_buffer v[7];
+    if (get_buffer(objs[3], &v[0], F64, -1, 0, "crowding") < 0) return NULL;
+    Py_ssize_t n = items(&v[0]);
+    if (get_buffer(objs[6], &v[1], F64, -1, 0, "coins") < 0) return release(v, 1), NULL;
+    Py_ssize_t w = items(&v[1]);
+    if (get_buffer(objs[0], &v[2], I64, w, 1, "winners") < 0) return release(v, 2), NULL;
+    if (get_buffer(objs[1], &v[3], I64, 2 * w, 0, "pairs") < 0) return release(v, 3), NULL;
+    if (get_buffer(objs[2], &v[4], F64, -1, 0, "objectives") < 0) return release(v, 4), NULL;
+    if (get_buffer(objs[4], &v[5], I64, n, 0, "rank") < 0) return release(v, 5), NULL;
+    if (get_buffer(objs[5], &v[6], BOOL, n, 0, "feasible") < 0) return release(v, 6), NULL;
+    Py_ssize_t k = n ? items(&v[4]) / n : 0;
+    const int64_t *pairs = v[3].buf, *rank = v[5].buf;
+    const double *F = v[4].buf, *crowding = v[0].buf, *coins = v[1].buf;
+    const char *feasible = v[6].buf;
+    int64_t *winners = v[2].buf;
+    if (items(&v[4]) != n * k) {
+        release(v, 7);
+        PyErr_SetString(PyExc_ValueError, "objectives do not hold whole rows for each row");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < 2 * w; i++) {
+        if (pairs[i] < 0 || pairs[i] >= n) {
+            release(v, 7);
+            PyErr_SetString(PyExc_IndexError, "a contestant is outside the population");
+            return NULL;
+        }
+    }
+    for (Py_ssize_t i = 0; i < w; i++) {
+        int64_t a = pairs[2 * i], b = pairs[2 * i + 1];
+        int first_better, undecided;
+        if (all_feasible || (feasible[a] && feasible[b])) { /* by dominance */
+            int better = 0, worse = 0;
+            for (Py_ssize_t j = 0; j < k; j++) {
+                better |= F[a * k + j] < F[b * k + j]; /* compared, never subtracted */
+                worse |= F[a * k + j] > F[b * k + j];
+            }
+            first_better = better > worse;
+            undecided = better == worse;
+        } else { /* by constrained rank */
+            first_better = rank[a] < rank[b];
+            undecided = rank[a] == rank[b];
+        }
+        int first_wins = first_better || (undecided && crowding[a] > crowding[b]) ||
+                         (undecided && crowding[a] == crowding[b] && coins[i] < 0.5);
+        winners[i] = first_wins ? a : b;
+    }
+    release(v, 7);
+    Py_RETURN_NONE;
+}
+
+/* ---- row hashes ----------------------------------------------------------------------------- */
+
+/* row_hashes(hashes, X, salts) writes evaluated.row_hashes(X) for the n x m ``X`` into
+ * ``hashes`` (n uint64) with the m odd ``salts``: unsigned arithmetic wraps, as numpy's does. */
+static PyObject *row_hashes(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *objs[3];
+    if (!PyArg_ParseTuple(args, "OOO", &objs[0], &objs[1], &objs[2])) return NULL;
+    Py_buffer v[3];
+    if (get_buffer(objs[0], &v[0], U64, -1, 1, "hashes") < 0) return NULL;
+    if (get_buffer(objs[2], &v[1], U64, -1, 0, "salts") < 0) return release(v, 1), NULL;
+    Py_ssize_t n = items(&v[0]), m = items(&v[1]);
+    if (get_buffer(objs[1], &v[2], F64, n * m, 0, "X") < 0) return release(v, 2), NULL;
+    uint64_t *hashes = v[0].buf;
+    const uint64_t *salts = v[1].buf;
+    const double *X = v[2].buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint64_t sum = 0;
+        for (Py_ssize_t j = 0; j < m; j++) {
+            double value = X[i * m + j] + 0.0; /* -0.0 becomes 0.0 */
+            uint64_t bits;
+            memcpy(&bits, &value, sizeof bits);
+            bits ^= bits >> 32;
+            sum += bits * salts[j];
+        }
+        hashes[i] = sum;
+    }
+    release(v, 3);
+    Py_RETURN_NONE;
+}
+
+/* ---- the module ----------------------------------------------------------------------------- */
+
+static PyMethodDef methods[] = {
+    {"sbx", sbx, METH_VARARGS, "Simulated binary crossover of pairs of rows (see source)."},
+    {"mutate", mutate, METH_VARARGS, "Polynomial mutation at given positions (see source)."},
+    {"tournament", tournament, METH_VARARGS, "Winners of crowded binary tournaments."},
+    {"row_hashes", row_hashes, METH_VARARGS, "64-bit hashes of the rows of a float array."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_kernel",
+    "Compiled loops of NSGA-II's generation; see mooc.solver.kernel.", -1, methods,
+    NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__kernel(void) { return PyModule_Create(&module); }
