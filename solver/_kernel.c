@@ -99,29 +99,42 @@ static void power_all(double *x, Py_ssize_t k, double exponent, int steps) {
         for (Py_ssize_t i = 0; i < k; i++) x[i] = 1.0 / x[i];
 }
 
-/* The spreads of the k crossed variables from the middle towards each bound, as
- * variation._crossed computes them: ``room`` (2k: the rooms to the lower bounds, then to the
- * upper ones) becomes the spreads; ``half`` and ``uniform`` have k items, ``alpha`` 2k. */
-static void sbx_spreads(double *room, double *alpha, const double *half, const double *uniform,
-                        Py_ssize_t k, double eta_c, int steps_c, double inv_c, int steps_inv) {
-    for (int side = 0; side < 2; side++) {
-        const double *r = room + side * k;
-        double *a = alpha + side * k;
-        for (Py_ssize_t i = 0; i < k; i++) a[i] = r[i] / half[i] + 1.0;
+/* The crossed variables are gathered and computed this many at a time, loop by loop. */
+#define CHUNK 256
+
+typedef struct {
+    Py_ssize_t at[CHUNK];                         /* flat positions in the parents */
+    double middle[CHUNK], half[CHUNK], uniform[CHUNK];
+    double below[CHUNK], above[CHUNK], work[CHUNK]; /* the rooms, then the spreads */
+} Crossed;
+
+/* The spread from the middle towards one bound, as variation._crossed computes it: ``room``
+ * (the rooms to that bound of the k variables) becomes the spreads. */
+static void sbx_side(double *room, double *work, const Crossed *c, Py_ssize_t k, double eta_c,
+                     int steps_c, double inv_c, int steps_inv) {
+    for (Py_ssize_t i = 0; i < k; i++) work[i] = room[i] / c->half[i] + 1.0;
+    power_all(work, k, eta_c, steps_c);
+    for (Py_ssize_t i = 0; i < k; i++) {
+        double scaled = (2.0 - work[i]) * c->uniform[i];
+        work[i] = np_min(scaled, 1.0) / (2.0 - np_max(scaled, 1.0)); /* Deb's two branches */
     }
-    power_all(alpha, 2 * k, eta_c, steps_c);
-    for (int side = 0; side < 2; side++) {
-        double *a = alpha + side * k;
-        for (Py_ssize_t i = 0; i < k; i++) {
-            double scaled = (2.0 - a[i]) * uniform[i];
-            a[i] = np_min(scaled, 1.0) / (2.0 - np_max(scaled, 1.0)); /* Deb's two branches */
-        }
-    }
-    power_all(alpha, 2 * k, inv_c, steps_inv);
-    for (int side = 0; side < 2; side++) { /* the children stay within the bounds */
-        double *r = room + side * k;
-        const double *a = alpha + side * k;
-        for (Py_ssize_t i = 0; i < k; i++) r[i] = np_min(a[i] * half[i], r[i] + half[i]);
+    power_all(work, k, inv_c, steps_inv);
+    for (Py_ssize_t i = 0; i < k; i++) /* the children stay within the bounds */
+        room[i] = np_min(work[i] * c->half[i], room[i] + c->half[i]);
+}
+
+/* Children of the k gathered variables, clipped to the bounds (m variables a row). */
+static void sbx_flush(Crossed *c, Py_ssize_t k, double *child1, double *child2, const float *u,
+                      const double *lower, const double *upper, Py_ssize_t m, double eta_c,
+                      int steps_c, double inv_c, int steps_inv) {
+    sbx_side(c->below, c->work, c, k, eta_c, steps_c, inv_c, steps_inv);
+    sbx_side(c->above, c->work, c, k, eta_c, steps_c, inv_c, steps_inv);
+    for (Py_ssize_t i = 0; i < k; i++) {
+        Py_ssize_t at = c->at[i], j = at % m;
+        double below = c->middle[i] - c->below[i], above = c->middle[i] + c->above[i];
+        int swap = u[at] >= 0.25f; /* the child below goes to the second child */
+        child1[at] = np_min(np_max(swap ? above : below, lower[j]), upper[j]);
+        child2[at] = np_min(np_max(swap ? below : above, lower[j]), upper[j]);
     }
 }
 
@@ -150,47 +163,33 @@ static PyObject *sbx(PyObject *self, PyObject *args) {
     const char *crosses = v[1].buf;
     const float *u = v[5].buf;
     double *child1 = v[6].buf, *child2 = child1 + size;
-    /* Per crossed variable: its position, the rooms (2), the half gap, the uniform number and
-     * the power's work (2); one allocation of 6 doubles and a position each. */
-    Py_ssize_t *at = PyMem_Malloc((size ? size : 1) * (sizeof(Py_ssize_t) + 6 * sizeof(double)));
-    if (at == NULL) return release(v, 7), PyErr_NoMemory();
-    double *room = (double *)(at + size), *half = room + 2 * size, *uniform = half + size;
-    double *alpha = uniform + size;
-    Py_ssize_t k = 0; /* the crossed variables: gathered, then computed loop by loop */
+    Crossed c;
+    Py_ssize_t k = 0;
     for (Py_ssize_t row = 0, i = 0; row < n; row++) {
         for (Py_ssize_t j = 0; j < m; j++, i++) {
             double a = first[i], b = second[i];
-            child1[i] = a;
-            child2[i] = b;
             double y1 = np_min(a, b), y2 = np_max(a, b);
-            double gap = y2 * 0.5 - y1 * 0.5; /* halves: no overflow near the float range */
-            if (u[i] < 0.5f && crosses[row] && gap > 0.5 * 1e-14) {
-                at[k] = i;
-                room[k] = np_max(y1 - lower[j], 0.0);
-                half[k] = gap;
-                uniform[k] = (double)u[i] * 4.0 - (u[i] >= 0.25f) + 0x1p-23;
-                k++;
+            double half = y2 * 0.5 - y1 * 0.5; /* halves: no overflow near the float range */
+            if (!(u[i] < 0.5f && crosses[row] && half > 0.5 * 1e-14)) { /* copied */
+                child1[i] = np_min(np_max(a, lower[j]), upper[j]);
+                child2[i] = np_min(np_max(b, lower[j]), upper[j]);
+                continue;
+            }
+            c.at[k] = i;
+            c.below[k] = np_max(y1 - lower[j], 0.0); /* the rooms to the bounds */
+            c.above[k] = np_max(upper[j] - y2, 0.0);
+            c.half[k] = half;
+            c.middle[k] = y1 + half;
+            /* 4u less its whole part (the swap), half a step off 0 */
+            c.uniform[k] = (double)u[i] * 4.0 - (u[i] >= 0.25f) + 0x1p-23;
+            if (++k == CHUNK) {
+                sbx_flush(&c, k, child1, child2, u, lower, upper, m, eta_c, steps_c, inv_c,
+                          steps_inv);
+                k = 0;
             }
         }
     }
-    for (Py_ssize_t c = 0; c < k; c++) {
-        Py_ssize_t i = at[c];
-        room[k + c] = np_max(upper[i % m] - np_max(first[i], second[i]), 0.0);
-    }
-    sbx_spreads(room, alpha, half, uniform, k, eta_c, steps_c, inv_c, steps_inv);
-    for (Py_ssize_t c = 0; c < k; c++) {
-        Py_ssize_t i = at[c];
-        double middle = np_min(first[i], second[i]) + half[c];
-        double below = middle - room[c], above = middle + room[k + c];
-        int swap = u[i] >= 0.25f;
-        child1[i] = swap ? above : below;
-        child2[i] = swap ? below : above;
-    }
-    for (Py_ssize_t row = 0; row < 2 * n; row++) { /* against rounding at the bounds */
-        double *child = child1 + row * m;
-        for (Py_ssize_t j = 0; j < m; j++) child[j] = np_min(np_max(child[j], lower[j]), upper[j]);
-    }
-    PyMem_Free(at);
+    if (k > 0) sbx_flush(&c, k, child1, child2, u, lower, upper, m, eta_c, steps_c, inv_c, steps_inv);
     release(v, 7);
     Py_RETURN_NONE;
 }
@@ -347,6 +346,111 @@ static PyObject *row_hashes(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* ---- two-objective fronts and crowding ----------------------------------------------------- */
+
+/* Whether row a comes before row b sorted by the first objective, then the second, then
+ * index (the rows of F: n x 2). */
+static inline int before(const double *F, Py_ssize_t a, Py_ssize_t b) {
+    if (F[2 * a] != F[2 * b]) return F[2 * a] < F[2 * b];
+    if (F[2 * a + 1] != F[2 * b + 1]) return F[2 * a + 1] < F[2 * b + 1];
+    return a < b;
+}
+
+/* Sort the n row indices of ``order`` as before() does (a merge sort through ``tmp``). */
+static void sort_rows(Py_ssize_t *order, Py_ssize_t *tmp, Py_ssize_t n, const double *F) {
+    for (Py_ssize_t width = 1; width < n; width *= 2) {
+        for (Py_ssize_t lo = 0; lo < n; lo += 2 * width) {
+            Py_ssize_t mid = lo + width < n ? lo + width : n;
+            Py_ssize_t hi = lo + 2 * width < n ? lo + 2 * width : n, a = lo, b = mid, out = lo;
+            while (a < mid && b < hi) tmp[out++] = before(F, order[b], order[a]) ? order[b++] : order[a++];
+            while (a < mid) tmp[out++] = order[a++];
+            while (b < hi) tmp[out++] = order[b++];
+        }
+        memcpy(order, tmp, n * sizeof *order);
+    }
+}
+
+/* Pareto ranks of the rows in ``order`` (sorted by sort_rows): each row joins the first front
+ * whose last row (the least second objective so far) does not dominate it; those last rows'
+ * second objectives rise from front to front, so the front is found by bisection. Equal rows
+ * share a front. Returns the number of fronts; ``last`` is scratch of n indices. */
+static Py_ssize_t pareto_ranks(const Py_ssize_t *order, Py_ssize_t n, const double *F,
+                               int64_t *rank, Py_ssize_t *last) {
+    Py_ssize_t fronts = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t p = order[i], lo = 0, hi = fronts;
+        while (lo < hi) { /* the first front whose last row q does not dominate p */
+            Py_ssize_t mid = lo + (hi - lo) / 2, q = last[mid];
+            int dominates = F[2 * q + 1] < F[2 * p + 1] ||
+                            (F[2 * q + 1] == F[2 * p + 1] && F[2 * q] < F[2 * p]);
+            if (dominates) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo == fronts) fronts++;
+        last[lo] = p;
+        rank[p] = lo;
+    }
+    return fronts;
+}
+
+/* Crowding distance of the rows order[start..end] of one front sorted by the first objective,
+ * as sorting._crowding_two_fronts computes it (halved values, no overflow). */
+static void front_crowding(const Py_ssize_t *order, Py_ssize_t start, Py_ssize_t end,
+                           const double *F, double *crowding) {
+    double inverse[2];
+    for (int j = 0; j < 2; j++) {
+        double spread = fabs(F[2 * order[end] + j] * 0.5 - F[2 * order[start] + j] * 0.5);
+        inverse[j] = 1.0 / np_max(spread, 1e-300);
+    }
+    for (Py_ssize_t i = start + 1; i < end; i++) {
+        Py_ssize_t next = 2 * order[i + 1], previous = 2 * order[i - 1];
+        double gap0 = fabs(F[next] * 0.5 - F[previous] * 0.5) * inverse[0];
+        double gap1 = fabs(F[next + 1] * 0.5 - F[previous + 1] * 0.5) * inverse[1];
+        crowding[order[i]] = gap0 + gap1;
+    }
+    crowding[order[start]] = crowding[order[end]] = INFINITY;
+}
+
+/* fronts(rank, crowding, F, needed) writes what selection.Ranking.of gives finite, feasible
+ * rows of two objectives (n x 2): Pareto ranks, and the crowding distance within the first
+ * fronts holding ``needed`` rows (0 beyond them). */
+static PyObject *fronts(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *objs[3];
+    Py_ssize_t needed;
+    if (!PyArg_ParseTuple(args, "OOOn", &objs[0], &objs[1], &objs[2], &needed)) return NULL;
+    Py_buffer v[3];
+    if (get_buffer(objs[0], &v[0], I64, -1, 1, "rank") < 0) return NULL;
+    Py_ssize_t n = items(&v[0]);
+    if (get_buffer(objs[1], &v[1], F64, n, 1, "crowding") < 0) return release(v, 1), NULL;
+    if (get_buffer(objs[2], &v[2], F64, 2 * n, 0, "F") < 0) return release(v, 2), NULL;
+    int64_t *rank = v[0].buf;
+    double *crowding = v[1].buf;
+    const double *F = v[2].buf;
+    Py_ssize_t *order = PyMem_Malloc((3 * n + 1) * sizeof *order);
+    if (order == NULL) return release(v, 3), PyErr_NoMemory();
+    Py_ssize_t *tmp = order + n, *start = tmp + n; /* start: of each front, then its end */
+    for (Py_ssize_t i = 0; i < n; i++) order[i] = i;
+    sort_rows(order, tmp, n, F);
+    Py_ssize_t count = pareto_ranks(order, n, F, rank, tmp);
+    /* A stable counting sort by front: each front's rows stay sorted by the first objective. */
+    memset(start, 0, (count + 1) * sizeof *start);
+    for (Py_ssize_t i = 0; i < n; i++) start[rank[i] + 1]++;
+    for (Py_ssize_t r = 0; r < count; r++) start[r + 1] += start[r];
+    for (Py_ssize_t i = 0; i < n; i++) tmp[start[rank[order[i]]]++] = order[i];
+    for (Py_ssize_t r = count; r > 0; r--) start[r] = start[r - 1]; /* back to the starts */
+    start[0] = 0;
+    needed = needed < n ? needed : n;
+    for (Py_ssize_t i = 0; i < n; i++) crowding[i] = 0.0;
+    for (Py_ssize_t r = 0; r < count; r++) { /* up to the front that reaches ``needed`` */
+        front_crowding(tmp, start[r], start[r + 1] - 1, F, crowding);
+        if (start[r + 1] >= needed) break;
+    }
+    PyMem_Free(order);
+    release(v, 3);
+    Py_RETURN_NONE;
+}
+
 /* ---- the module ----------------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
@@ -354,6 +458,7 @@ static PyMethodDef methods[] = {
     {"mutate", mutate, METH_VARARGS, "Polynomial mutation at given positions (see source)."},
     {"tournament", tournament, METH_VARARGS, "Winners of crowded binary tournaments."},
     {"row_hashes", row_hashes, METH_VARARGS, "64-bit hashes of the rows of a float array."},
+    {"fronts", fronts, METH_VARARGS, "Pareto ranks and crowding of two objectives."},
     {NULL, NULL, 0, NULL},
 };
 

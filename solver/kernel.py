@@ -2,7 +2,8 @@
 
 At a population of 100 a generation is a few hundred whole-array numpy calls of a few
 microseconds each; the kernel does the busiest of them (simulated binary crossover, polynomial
-mutation, the crowded tournament and the rows' hashes) in one C loop each. It is built when
+mutation, the crowded tournament, the rows' hashes, and Pareto ranks with crowding distance
+for two objectives) in one C loop each. It is built when
 mooc is installed on a machine with a C compiler, and skipped otherwise: then
 :func:`compiled` is None and the numpy code runs, as it does with the environment variable
 ``MOOC_PURE_NUMPY=1`` or after ``use_compiled(False)``.
@@ -99,3 +100,14 @@ def row_hashes(X: np.ndarray, salts: np.ndarray, /) -> np.ndarray:
     hashes = np.empty(X.shape[0], dtype=np.uint64)
     _active.row_hashes(hashes, _doubles(X), np.ascontiguousarray(salts, dtype=np.uint64))
     return hashes
+
+
+def fronts(objectives: np.ndarray, needed: int, /) -> tuple[np.ndarray, np.ndarray]:
+    """Pareto ranks and crowding distances of finite rows of two objectives, as
+    :meth:`~.selection.Ranking.of` gives them when every row is feasible (crowding measured
+    in the first fronts holding ``needed`` rows, 0 beyond)."""
+    assert _active is not None
+    n = objectives.shape[0]
+    rank, crowding = np.empty(n, dtype=np.int64), np.empty(n)
+    _active.fronts(rank, crowding, _doubles(objectives), needed)
+    return rank, crowding

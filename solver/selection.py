@@ -41,6 +41,10 @@ class Ranking:
         finite = finite_rows(objectives)
         feasible = finite & (violation == 0)
         all_feasible = bool(feasible.all())
+        if all_feasible and needed is not None and objectives.shape[1] == 2 \
+                and kernel.compiled() is not None:
+            rank, crowding = kernel.fronts(objectives, needed)
+            return cls(objectives, rank, crowding, feasible, all_feasible)
         if all_feasible:
             rank = finite_pareto_rank(objectives) if needed is None else \
                 leading_ranks(objectives, needed)

@@ -139,6 +139,31 @@ def test_tournament_is_the_same_in_c_and_numpy(infeasible, ties):
     assert len(set(compiled.tolist())) > 50
 
 
+def objectives_cases():
+    """Two objectives: random, on few levels (ties and repeated rows), along one line (a front
+    per row), one front, near the float range's ends, and tiny populations."""
+    rng = np.random.default_rng(6)
+    yield rng.random((200, 2))
+    yield rng.integers(0, 6, (200, 2)).astype(float)
+    yield np.c_[np.arange(50.0), np.arange(50.0)][rng.permutation(50)]
+    line = rng.random(80)
+    yield np.c_[line, 1 - line]
+    yield rng.choice([-BIG, -1e300, 0.0, -0.0, 1e300, BIG], (120, 2))
+    yield np.zeros((0, 2))
+    yield np.ones((1, 2))
+    yield np.array([[0.0, 1.0], [1.0, 0.0]])
+
+
+@pytest.mark.parametrize("case", range(8))
+@pytest.mark.parametrize("needed", [0, 1, 10, 100, 1000])
+def test_fronts_and_crowding_are_the_same_in_c_and_numpy(case, needed):
+    F = list(objectives_cases())[case]
+    compiled, numpy = both(lambda: Ranking.of(F, np.zeros(F.shape[0]), needed=needed))
+    assert_same_bits(compiled.rank, numpy.rank)
+    assert_same_bits(compiled.crowding, numpy.crowding)
+    assert_same_bits(compiled.best(needed), numpy.best(needed))
+
+
 def test_row_hashes_are_the_same_in_c_and_numpy():
     rng = np.random.default_rng(0)
     X = rng.random((300, 7))
