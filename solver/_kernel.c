@@ -351,6 +351,38 @@ static PyObject *row_hashes(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* found_in(found, hashes, runs) sets found[i] where hashes[i] is in one of the sorted uint64
+ * arrays of the list ``runs`` (evaluated.EvaluatedRows.contains: a bisection in each run). */
+static PyObject *found_in(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *objs[2], *runs;
+    if (!PyArg_ParseTuple(args, "OOO!", &objs[0], &objs[1], &PyList_Type, &runs)) return NULL;
+    Py_buffer v[3];
+    if (get_buffer(objs[1], &v[0], U64, -1, 0, "hashes") < 0) return NULL;
+    Py_ssize_t n = items(&v[0]);
+    if (get_buffer(objs[0], &v[1], BOOL, n, 1, "found") < 0) return release(v, 1), NULL;
+    const uint64_t *hashes = v[0].buf;
+    char *found = v[1].buf;
+    for (Py_ssize_t r = 0; r < PyList_GET_SIZE(runs); r++) {
+        if (get_buffer(PyList_GET_ITEM(runs, r), &v[2], U64, -1, 0, "a run") < 0)
+            return release(v, 2), NULL;
+        const uint64_t *run = v[2].buf;
+        Py_ssize_t size = items(&v[2]);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_ssize_t lo = 0, hi = size; /* the first element not less than the hash */
+            while (lo < hi) {
+                Py_ssize_t mid = lo + (hi - lo) / 2;
+                if (run[mid] < hashes[i]) lo = mid + 1;
+                else hi = mid;
+            }
+            found[i] |= lo < size && run[lo] == hashes[i];
+        }
+        PyBuffer_Release(&v[2]);
+    }
+    release(v, 2);
+    Py_RETURN_NONE;
+}
+
 /* ---- two-objective fronts and crowding ----------------------------------------------------- */
 
 /* Whether row a comes before row b sorted by the first objective, then the second, then
@@ -464,6 +496,7 @@ static PyMethodDef methods[] = {
     {"mutate", mutate, METH_VARARGS, "Polynomial mutation at given positions (see source)."},
     {"tournament", tournament, METH_VARARGS, "Winners of crowded binary tournaments."},
     {"row_hashes", row_hashes, METH_VARARGS, "64-bit hashes of the rows of a float array."},
+    {"found_in", found_in, METH_VARARGS, "Which hashes are in some sorted run."},
     {"fronts", fronts, METH_VARARGS, "Pareto ranks and crowding of two objectives."},
     {NULL, NULL, 0, NULL},
 };

@@ -2,7 +2,7 @@
 
 At a population of 100 a generation is a few hundred whole-array numpy calls of a few
 microseconds each; the kernel does the busiest of them (simulated binary crossover, polynomial
-mutation, the crowded tournament, the rows' hashes, and Pareto ranks with crowding distance
+mutation, the crowded tournament, the rows' hashes and their lookup, and Pareto ranks with crowding distance
 for two objectives) in one C loop each. It is built when
 mooc is installed on a machine with a C compiler, and skipped otherwise: then
 :func:`compiled` is None and the numpy code runs, as it does with the environment variable
@@ -100,6 +100,14 @@ def row_hashes(X: np.ndarray, salts: np.ndarray, /) -> np.ndarray:
     hashes = np.empty(X.shape[0], dtype=np.uint64)
     _active.row_hashes(hashes, _doubles(X), np.ascontiguousarray(salts, dtype=np.uint64))
     return hashes
+
+
+def found_in(hashes: np.ndarray, runs: list[np.ndarray], /) -> np.ndarray:
+    """Mask of the ``hashes`` (uint64) found in any of the sorted uint64 ``runs``."""
+    assert _active is not None
+    found = np.zeros(hashes.shape[0], dtype=bool)
+    _active.found_in(found, np.ascontiguousarray(hashes, dtype=np.uint64), runs)
+    return found
 
 
 def fronts(objectives: np.ndarray, needed: int, /) -> tuple[np.ndarray, np.ndarray]:

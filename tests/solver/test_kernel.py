@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from mooc.solver import FunctionProblem, kernel, nsga2
-from mooc.solver.evaluated import row_hashes
+from mooc.solver.evaluated import EvaluatedRows, row_hashes
 from mooc.solver.selection import Ranking, binary_tournament
 from mooc.solver.variables import VariableSpace
 from mooc.solver.variation import (
@@ -177,6 +177,23 @@ def test_row_hashes_are_the_same_in_c_and_numpy():
     compiled, numpy = both(lambda: row_hashes(X[:, ::2]))  # not contiguous
     assert_same_bits(compiled, numpy)
     assert row_hashes(np.zeros((0, 3))).shape == (0,)
+
+
+def test_lookups_of_evaluated_rows_are_the_same_in_c_and_numpy():
+    rng = np.random.default_rng(8)
+    top = np.iinfo(np.uint64).max
+    store = EvaluatedRows()
+    for size in (700, 90, 12, 1):
+        store.add(rng.integers(0, top, size, dtype=np.uint64, endpoint=True))
+    store.add(np.array([0, top], dtype=np.uint64))
+    known = np.concatenate(store.runs)
+    queries = np.concatenate([known[::3], rng.integers(0, top, 300, dtype=np.uint64),
+                              np.array([0, 1, top - 1, top], dtype=np.uint64)])
+    compiled, numpy = both(lambda: store.contains(queries))
+    assert_same_bits(compiled, numpy)
+    assert compiled[: known[::3].size].all() and compiled[-1] and compiled[-4]
+    compiled, numpy = both(lambda: EvaluatedRows().contains(queries))  # no runs
+    assert not compiled.any() and not numpy.any()
 
 
 def test_offspring_of_every_kind_of_variable_are_the_same():
