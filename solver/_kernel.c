@@ -387,25 +387,21 @@ static PyObject *found_in(PyObject *self, PyObject *args) {
 
 /* Whether row a comes before row b sorted by the first objective, then the second, then
  * index (``F``: the rows of n x 2 objectives). */
-static int by_objectives(const void *F, Py_ssize_t a, Py_ssize_t b) {
-    const double *f = F;
+static inline int by_objectives(const double *f, Py_ssize_t a, Py_ssize_t b) {
     if (f[2 * a] != f[2 * b]) return f[2 * a] < f[2 * b];
     if (f[2 * a + 1] != f[2 * b + 1]) return f[2 * a + 1] < f[2 * b + 1];
     return a < b;
 }
 
-typedef int (*Before)(const void *, Py_ssize_t, Py_ssize_t);
-
-/* Sort the n row indices of ``order`` as ``before`` orders them (a merge sort through
- * ``tmp``; ``before`` breaks every tie, by index, so it is the only order there is). */
-static void sort_rows(Py_ssize_t *order, Py_ssize_t *tmp, Py_ssize_t n, Before before,
-                      const void *data) {
+/* Sort the n row indices of ``order`` as by_objectives orders them (a merge sort through
+ * ``tmp``; ties are broken by index, so it is the only order there is). */
+static void sort_rows(Py_ssize_t *order, Py_ssize_t *tmp, Py_ssize_t n, const double *F) {
     for (Py_ssize_t width = 1; width < n; width *= 2) {
         for (Py_ssize_t lo = 0; lo < n; lo += 2 * width) {
             Py_ssize_t mid = lo + width < n ? lo + width : n;
             Py_ssize_t hi = lo + 2 * width < n ? lo + 2 * width : n, a = lo, b = mid, out = lo;
             while (a < mid && b < hi)
-                tmp[out++] = before(data, order[b], order[a]) ? order[b++] : order[a++];
+                tmp[out++] = by_objectives(F, order[b], order[a]) ? order[b++] : order[a++];
             while (a < mid) tmp[out++] = order[a++];
             while (b < hi) tmp[out++] = order[b++];
         }
@@ -474,7 +470,7 @@ static PyObject *fronts(PyObject *self, PyObject *args) {
     if (order == NULL) return release(v, 3), PyErr_NoMemory();
     Py_ssize_t *tmp = order + n, *start = tmp + n; /* start: of each front, then its end */
     for (Py_ssize_t i = 0; i < n; i++) order[i] = i;
-    sort_rows(order, tmp, n, by_objectives, F);
+    sort_rows(order, tmp, n, F);
     Py_ssize_t count = pareto_ranks(order, n, F, rank, tmp);
     /* A stable counting sort by front: each front's rows stay sorted by the first objective. */
     memset(start, 0, (count + 1) * sizeof *start);
@@ -494,47 +490,6 @@ static PyObject *fronts(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* ---- survival ------------------------------------------------------------------------------ */
-
-typedef struct {
-    const int64_t *rank;
-    const double *crowding;
-} RankCrowding;
-
-/* Whether row a comes before row b in np.lexsort((-crowding, rank)): lower rank, then larger
- * crowding distance (NaN last), then index. */
-static int by_rank_and_crowding(const void *data, Py_ssize_t a, Py_ssize_t b) {
-    const RankCrowding *r = data;
-    if (r->rank[a] != r->rank[b]) return r->rank[a] < r->rank[b];
-    double x = -r->crowding[a], y = -r->crowding[b];
-    if (x < y || (isnan(y) && !isnan(x))) return 1;
-    if (y < x || (isnan(x) && !isnan(y))) return 0;
-    return a < b;
-}
-
-/* survivors(order, rank, crowding) writes the order of selection.Ranking.best: all n rows by
- * rank, then crowding distance (largest first). */
-static PyObject *survivors(PyObject *self, PyObject *args) {
-    (void)self;
-    PyObject *objs[3];
-    if (!PyArg_ParseTuple(args, "OOO", &objs[0], &objs[1], &objs[2])) return NULL;
-    Py_buffer v[3];
-    if (get_buffer(objs[0], &v[0], I64, -1, 1, "order") < 0) return NULL;
-    Py_ssize_t n = items(&v[0]);
-    if (get_buffer(objs[1], &v[1], I64, n, 0, "rank") < 0) return release(v, 1), NULL;
-    if (get_buffer(objs[2], &v[2], F64, n, 0, "crowding") < 0) return release(v, 2), NULL;
-    Py_ssize_t *order = PyMem_Malloc((2 * n + 1) * sizeof *order);
-    if (order == NULL) return release(v, 3), PyErr_NoMemory();
-    RankCrowding data = {v[1].buf, v[2].buf};
-    for (Py_ssize_t i = 0; i < n; i++) order[i] = i;
-    sort_rows(order, order + n, n, by_rank_and_crowding, &data);
-    int64_t *out = v[0].buf;
-    for (Py_ssize_t i = 0; i < n; i++) out[i] = order[i];
-    PyMem_Free(order);
-    release(v, 3);
-    Py_RETURN_NONE;
-}
-
 /* ---- the module ----------------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
@@ -543,7 +498,6 @@ static PyMethodDef methods[] = {
     {"tournament", tournament, METH_VARARGS, "Winners of crowded binary tournaments."},
     {"row_hashes", row_hashes, METH_VARARGS, "64-bit hashes of the rows of a float array."},
     {"found_in", found_in, METH_VARARGS, "Which hashes are in some sorted run."},
-    {"survivors", survivors, METH_VARARGS, "Rows by rank, then crowding (largest first)."},
     {"fronts", fronts, METH_VARARGS, "Pareto ranks and crowding of two objectives."},
     {NULL, NULL, 0, NULL},
 };

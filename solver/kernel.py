@@ -3,7 +3,7 @@
 At a population of 100 a generation is a few hundred whole-array numpy calls of a few
 microseconds each; the kernel does the busiest of them (simulated binary crossover, polynomial
 mutation, the crowded tournament, the rows' hashes and their lookup, and Pareto ranks with crowding distance
-for two objectives, and the order of survival) in one C loop each. It is built when
+for two objectives) in one C loop each. It is built when
 mooc is installed on a machine with a C compiler, and skipped otherwise: then
 :func:`compiled` is None and the numpy code runs, as it does with the environment variable
 ``MOOC_PURE_NUMPY=1`` or after ``use_compiled(False)``.
@@ -120,11 +120,3 @@ def fronts(objectives: np.ndarray, needed: int, /) -> tuple[np.ndarray, np.ndarr
     _active.fronts(rank, crowding, _doubles(objectives), needed)
     return rank, crowding
 
-
-def survivors(rank: np.ndarray, crowding: np.ndarray, /) -> np.ndarray:
-    """All rows in the order of :meth:`~.selection.Ranking.best`: ``np.lexsort((-crowding,
-    rank))``."""
-    assert _active is not None
-    order = np.empty(rank.shape[0], dtype=np.int64)
-    _active.survivors(order, np.ascontiguousarray(rank, dtype=np.int64), _doubles(crowding))
-    return order

@@ -72,8 +72,6 @@ class Ranking:
         >>> Ranking.of(F, np.zeros(4)).best(3).tolist()
         [1, 2, 0]
         """
-        if kernel.compiled() is not None:
-            return kernel.survivors(self.rank, self.crowding)[:size]
         return np.lexsort((-self.crowding, self.rank))[:size]
 
 
