@@ -61,6 +61,15 @@ static int get_buffer(PyObject *obj, Py_buffer *view, Kind kind, Py_ssize_t leng
 
 static Py_ssize_t items(const Py_buffer *view) { return view->len / view->itemsize; }
 
+/* n * m items, or -1 with an exception set when no buffer could hold that many doubles. */
+static Py_ssize_t product(Py_ssize_t n, Py_ssize_t m) {
+    if (m > 0 && n > PY_SSIZE_T_MAX / 16 / m) {
+        PyErr_SetString(PyExc_OverflowError, "too many rows times columns");
+        return -1;
+    }
+    return n * m;
+}
+
 /* Release the first ``n`` of ``views``. */
 static void release(Py_buffer *views, int n) {
     for (int i = 0; i < n; i++) PyBuffer_Release(&views[i]);
@@ -100,6 +109,9 @@ static void power_all(double *x, Py_ssize_t k, double exponent, int steps) {
     if (exponent < 0)
         for (Py_ssize_t i = 0; i < k; i++) x[i] = 1.0 / x[i];
 }
+
+/* 2**-23, variation._HALF_STEP (an exact quotient: not every C compiler reads hex floats). */
+#define HALF_STEP (1.0 / 8388608.0)
 
 /* The crossed variables are gathered and computed this many at a time, loop by loop. */
 #define CHUNK 256
@@ -156,7 +168,8 @@ static PyObject *sbx(PyObject *self, PyObject *args) {
     if (get_buffer(objs[3], &v[0], F64, -1, 0, "lower") < 0) return NULL;
     Py_ssize_t m = items(&v[0]);
     if (get_buffer(objs[6], &v[1], BOOL, -1, 0, "crosses") < 0) return release(v, 1), NULL;
-    Py_ssize_t n = items(&v[1]), size = n * m;
+    Py_ssize_t n = items(&v[1]), size = product(n, m);
+    if (size < 0) return release(v, 2), NULL;
     if (get_buffer(objs[4], &v[2], F64, m, 0, "upper") < 0) return release(v, 2), NULL;
     if (get_buffer(objs[1], &v[3], F64, size, 0, "first") < 0) return release(v, 3), NULL;
     if (get_buffer(objs[2], &v[4], F64, size, 0, "second") < 0) return release(v, 4), NULL;
@@ -184,7 +197,7 @@ static PyObject *sbx(PyObject *self, PyObject *args) {
             c.half[k] = half;
             c.middle[k] = y1 + half;
             /* 4u less its whole part (the swap), half a step off 0 */
-            c.uniform[k] = (double)u[i] * 4.0 - (u[i] >= 0.25f) + 0x1p-23;
+            c.uniform[k] = (double)u[i] * 4.0 - (u[i] >= 0.25f) + HALF_STEP;
             k += (u[i] < 0.5f) & (crosses[row] != 0) & (half > 0.5 * 1e-14);
             if (k == CHUNK) {
                 sbx_flush(&c, k, child1, child2, u, lower, upper, m, eta_c, steps_c, inv_c,
@@ -331,8 +344,9 @@ static PyObject *row_hashes(PyObject *self, PyObject *args) {
     Py_buffer v[3];
     if (get_buffer(objs[0], &v[0], U64, -1, 1, "hashes") < 0) return NULL;
     if (get_buffer(objs[2], &v[1], U64, -1, 0, "salts") < 0) return release(v, 1), NULL;
-    Py_ssize_t n = items(&v[0]), m = items(&v[1]);
-    if (get_buffer(objs[1], &v[2], F64, n * m, 0, "X") < 0) return release(v, 2), NULL;
+    Py_ssize_t n = items(&v[0]), m = items(&v[1]), size = product(n, m);
+    if (size < 0) return release(v, 2), NULL;
+    if (get_buffer(objs[1], &v[2], F64, size, 0, "X") < 0) return release(v, 2), NULL;
     uint64_t *hashes = v[0].buf;
     const uint64_t *salts = v[1].buf;
     const double *X = v[2].buf;
