@@ -121,6 +121,22 @@ def test_mutation_is_the_same_in_c_and_numpy(eta, case):
     assert not moved[:, lower == upper].any()  # a variable with equal bounds stays
 
 
+@pytest.mark.parametrize("prob", [0.002, 0.05, 0.2])
+@pytest.mark.parametrize("case", range(3))
+def test_sparse_mutation_is_the_same_in_c_and_numpy(prob, case):
+    # below 0.25 the positions come from geometric gaps, less those of equal bounds
+    lower, upper = list(bounds_cases())[case]
+    X = np.clip(parents_in(lower, upper, 300, np.random.default_rng(case)), lower, upper)
+
+    def mutated():
+        return polynomial_mutation(X.copy(), lower, upper, eta=20.0, prob=prob,
+                                   rng=np.random.default_rng(2))
+
+    compiled, numpy = both(mutated)
+    assert_same_bits(compiled, numpy)
+    assert (compiled != X).any() and not (compiled != X)[:, lower == upper].any()
+
+
 def ranking_of(rng, n, *, infeasible, ties):
     F = rng.integers(0, 5, (n, 2)).astype(float) if ties else rng.random((n, 3))
     violation = np.where(rng.random(n) < infeasible, rng.integers(1, 3, n).astype(float), 0.0)
