@@ -22,6 +22,10 @@ the true front's, with the reference point (1.1, 1.1); for mooc the front is its
 non-dominated points evaluated, and the final population's front is shown too, which compares
 with the others like for like.
 
+mooc runs its compiled kernel (``mooc.solver.kernel``) when it was built at install, else its
+numpy code; the first line printed says which, and ``MOOC_PURE_NUMPY=1`` times the numpy code
+with the kernel built.
+
 Run ``python benchmarks/solver_vs_peers.py`` (several minutes: the peers take most of (b)),
 ``--quick`` for a smaller version, ``--parts a`` for part (a) only. Wall times: run it on an
 otherwise idle machine.
@@ -43,7 +47,7 @@ import moocore
 import numpy as np
 from bare_nsga2 import bare_nsga2
 
-from mooc.solver import FunctionProblem, nsga2
+from mooc.solver import FunctionProblem, kernel, nsga2
 
 N_VAR = 30
 #: Reference point of the hypervolumes: 1.1 times the true front's nadir for (a); (b) runs too
@@ -90,10 +94,15 @@ def run_mooc_model(population: int, generations: int, seed: int,
 
 
 def run_bare(population: int, generations: int, seed: int) -> dict[str, object]:
-    """The floor of a numpy NSGA-II generation (``bare_nsga2.py``): no archive, no bookkeeping."""
-    started = time.perf_counter()
-    F = bare_nsga2(zdt1, N_VAR, population=population, generations=generations, seed=seed)
-    return {"time": time.perf_counter() - started, "F": F}
+    """The floor of a numpy NSGA-II generation (``bare_nsga2.py``): no archive, no bookkeeping;
+    numpy's operators even when mooc runs its compiled kernel."""
+    before = kernel.use_compiled(False)
+    try:
+        started = time.perf_counter()
+        F = bare_nsga2(zdt1, N_VAR, population=population, generations=generations, seed=seed)
+        return {"time": time.perf_counter() - started, "F": F}
+    finally:
+        kernel.use_compiled(before)
 
 
 def run_pymoo(population: int, generations: int, seed: int) -> dict[str, float]:
@@ -206,6 +215,15 @@ def memory_child(population: int, generations: int) -> None:
           f"loaded: {baseline:.0f} MB); {run['time']:.1f} s")
 
 
+def kernel_path() -> str:
+    """Which code runs mooc's generation: the compiled kernel or numpy, and why."""
+    if kernel.compiled() is not None:
+        return "compiled kernel (mooc.solver._kernel)"
+    if kernel.available():
+        return f"numpy (the compiled kernel is built but turned off by {kernel.PURE_NUMPY})"
+    return "numpy (the compiled kernel is not built)"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -216,6 +234,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.memory_child:
         memory_child(*args.memory_child)
         return
+    print(f"mooc's generation: {kernel_path()}")
     if "a" in args.parts:
         compare("(a)", 100, 200, [0] if args.quick else [0, 1, 2], repeats=1 if args.quick else 5)
     if "b" in args.parts:

@@ -12,6 +12,8 @@ import functools
 
 import numpy as np
 
+from mooc.solver import kernel
+
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -53,6 +55,8 @@ def row_hashes(X: np.ndarray, /) -> np.ndarray:
     >>> bool(h[0] == h[1]), bool(h[0] == h[2]), bool(row_hashes(np.zeros((1, 2)))[0] == h[3])
     (True, False, True)
     """
+    if kernel.compiled() is not None:
+        return kernel.row_hashes(X, _column_salts(X.shape[1]))
     bits = (np.asarray(X, dtype=np.float64) + 0.0).view(np.uint64)  # a fresh contiguous copy
     bits ^= bits >> _HALF  # whole numbers differ only in their high bits: fold them down
     bits *= _column_salts(X.shape[1])
@@ -75,6 +79,8 @@ class EvaluatedRows:
 
     def contains(self, hashes: np.ndarray, /) -> np.ndarray:
         """Mask of the given hashes already in the store."""
+        if kernel.compiled() is not None:
+            return kernel.found_in(hashes, self.runs)
         found = np.zeros(hashes.shape[0], dtype=bool)
         for run in self.runs:
             found |= run.take(run.searchsorted(hashes), mode="clip") == hashes

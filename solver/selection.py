@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mooc.solver import kernel
 from mooc.solver.rowwise import any_in_row, finite_rows
 from mooc.solver.sorting import (
     constrained_rank,
@@ -40,6 +41,10 @@ class Ranking:
         finite = finite_rows(objectives)
         feasible = finite & (violation == 0)
         all_feasible = bool(feasible.all())
+        if all_feasible and needed is not None and objectives.shape[1] == 2 \
+                and kernel.compiled() is not None:
+            rank, crowding = kernel.fronts(objectives, needed)
+            return cls(objectives, rank, crowding, feasible, all_feasible)
         if all_feasible:
             rank = finite_pareto_rank(objectives) if needed is None else \
                 leading_ranks(objectives, needed)
@@ -123,6 +128,9 @@ def binary_tournament(ranking: Ranking, n_winners: int, /, *,
     n_permutations = -(-2 * n_winners // n)
     order = rng.random((n_permutations, n)).argsort(axis=1)
     pairs = order.reshape(-1)[: 2 * n_winners].reshape(n_winners, 2)
+    if kernel.compiled() is not None:
+        return kernel.tournament(pairs, ranking.objectives, ranking.crowding, ranking.rank,
+                                 ranking.feasible, ranking.all_feasible, rng.random(n_winners))
     first_better, undecided = _decided(ranking, pairs)
     crowding = ranking.crowding.take(pairs)
     first_wins = first_better | (undecided & (crowding[:, 0] > crowding[:, 1]))

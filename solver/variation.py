@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mooc.solver import kernel
 from mooc.solver.variables import VariableSpace
 
 #: Parents closer than this in a variable are not crossed in it (as in Deb's code).
@@ -38,14 +39,32 @@ def power(base: np.ndarray, exponent: float, /) -> np.ndarray:
     >>> power(np.array([2.0, 0.5]), -16.0).tolist() == (np.array([2.0, 0.5]) ** -16.0).tolist()
     True
     """
-    steps = math.log2(abs(exponent)) if exponent else 0.5
-    if steps != int(steps) or not 1 <= abs(steps) <= 6:
+    steps = power_steps(exponent)
+    if not steps:
         return base**exponent
     step = np.square if steps > 0 else np.sqrt
     result = step(base)
-    for _ in range(abs(int(steps)) - 1):
+    for _ in range(abs(steps) - 1):
         step(result, out=result)
     return np.reciprocal(result, out=result) if exponent < 0 else result
+
+
+def power_steps(exponent: float, /) -> int:
+    """How :func:`power` raises to ``exponent``: k squarings (k > 0) or square roots (k < 0),
+    then a reciprocal for a negative exponent; 0 for a general power. (The compiled kernel
+    takes the same way, given this number.)
+
+    Examples
+    --------
+    >>> power_steps(16.0), power_steps(-1 / 16), power_steps(21.0)
+    (4, -4, 0)
+    """
+    steps = math.log2(abs(exponent)) if exponent else 0.5
+    return int(steps) if steps == int(steps) and 1 <= abs(steps) <= 6 else 0
+
+
+def _planned(exponent: float) -> tuple[float, int]:
+    return exponent, power_steps(exponent)
 
 
 def bernoulli_positions(size: int, prob: float, /, *, rng: np.random.Generator) -> np.ndarray:
@@ -84,14 +103,23 @@ def simulated_binary_crossover(
     SBX spread, and the two children's values are swapped with probability 0.5; other pairs
     are copied.
     """
+    # One uniform number u per variable of each pair decides all three draws: the variable is
+    # crossed if u < 0.5; then 4u is uniform on [0, 2) by itself, its whole part decides the
+    # swap and its fraction, moved half a step off 0, is the spread's uniform number on (0, 1].
+    # (Single precision is plenty.)
+    u = rng.random(first.shape, dtype=np.float32)
+    if kernel.compiled() is not None:
+        return kernel.sbx(first, second, lower, upper, crosses, u,
+                          exponent=_planned(-(eta + 1.0)), inverse=_planned(1.0 / (eta + 1.0)))
+    return _crossed(first, second, lower, upper, crosses, u, eta)
+
+
+def _crossed(first: np.ndarray, second: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+             crosses: np.ndarray, u: np.ndarray, eta: float) -> np.ndarray:
+    """The children of :func:`simulated_binary_crossover` from its draws ``u``, in numpy."""
     # C-contiguous whatever the parents' layout: the children are written through a flat view
     children = np.ascontiguousarray(np.concatenate([first, second]))
     y1, y2 = np.minimum(first, second), np.maximum(first, second)
-    # One uniform number u per variable of each pair decides all three draws: the variable is
-    # crossed if u < 0.5; then 4u is uniform on [0, 2) by itself, its whole part decides the
-    # swap and its fraction, moved half a step off 0, is the spread's uniform number on (0, 1).
-    # (Single precision is plenty.)
-    u = rng.random(first.shape, dtype=np.float32)
     # Parents near the float range's ends: halves, whose differences do not overflow; a room
     # beyond the float range of gaps overflows to infinity, which gives alpha = 2 below.
     with np.errstate(over="ignore", invalid="ignore"):
@@ -155,17 +183,21 @@ def polynomial_mutation(
     if not Z.flags.c_contiguous:  # written through a flat view, which must not be a copy
         raise ValueError("polynomial_mutation needs a C-contiguous array")
     at = bernoulli_positions(Z.size, prob, rng=rng)
-    column = at % Z.shape[1]
-    low, high = lower.take(column), upper.take(column)
-    span = high - low
-    if span.min(initial=1.0) <= 0.0:  # a variable with equal bounds stays where it is
-        movable = span > 0
-        at, low, high, span = at[movable], low[movable], high[movable], span[movable]
-    flat = Z.reshape(-1)
-    y = flat.take(at)
+    spans = upper - lower
+    if spans.min(initial=1.0) <= 0.0:  # a variable with equal bounds stays where it is
+        at = at.compress(spans.take(at % Z.shape[1]) > 0.0)
     # Deb's two cases in one: t < 0 moves down (side -1) by the room to the lower bound, t >= 0
     # up (side +1) by the room to the upper bound; u = (1 + t) / 2 is Deb's uniform number.
     t = rng.uniform(-1.0, 1.0, at.size)
+    if kernel.compiled() is not None:
+        kernel.mutate(Z, lower, upper, at, t, exponent=_planned(eta + 1.0),
+                      inverse=_planned(1.0 / (eta + 1.0)))
+        return Z
+    flat = Z.reshape(-1)
+    y = flat.take(at)
+    column = at % Z.shape[1]
+    low, high = lower.take(column), upper.take(column)
+    span = high - low
     side = np.copysign(1.0, t)
     share = 1.0 - np.abs(t)  # 2u below the middle, 2(1 - u) above it
     # (1 - room / span): the distance to the other bound over the span

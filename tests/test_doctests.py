@@ -15,7 +15,8 @@ def _modules() -> list[str]:
     names = []
     for package in (mooc, mooc.dsl, mooc.solver):
         for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
-            if not info.name.endswith(("__main__", "mooc.mooc")):  # the checkout root is on mooc.__path__
+            # the checkout root is on mooc.__path__: its mooc/ folder and setup.py are not modules
+            if not info.name.endswith(("__main__", "mooc.mooc", "mooc.setup")):
                 names.append(info.name)
     return sorted(set(names))
 

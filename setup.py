@@ -1,0 +1,16 @@
+"""Builds the optional compiled kernel of NSGA-II (solver/_kernel.c; see mooc.solver.kernel).
+
+Everything else is declared in pyproject.toml. The extension is optional: without a C
+compiler (or Python's headers) the build skips it and mooc runs its numpy code.
+"""
+
+import sys
+
+from setuptools import Extension, setup
+
+# Same arithmetic as numpy's elementwise loops: no fused multiply-adds; sqrt without errno
+# (never set here: it is only taken of non-negative numbers) lets loops of it be vectorized.
+_FLAGS = [] if sys.platform == "win32" else ["-ffp-contract=off", "-fno-math-errno"]
+
+setup(ext_modules=[Extension("mooc.solver._kernel", ["solver/_kernel.c"],
+                             extra_compile_args=_FLAGS, optional=True)])

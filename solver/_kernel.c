@@ -1,0 +1,525 @@
+/* mooc.solver._kernel: optional compiled loops of NSGA-II's generation at small populations.
+ *
+ * Each function does in one pass over plain buffers what the numpy code of mooc.solver does
+ * in several dozen whole-array calls, each of which costs microseconds of overhead at a
+ * population of 100. The random numbers are drawn by the callers with numpy's Generator,
+ * exactly as the numpy code draws them, and every formula below repeats the numpy code's
+ * operations in the same order, so both give the same bits (see tests/solver/test_kernel.py).
+ *
+ * The module needs only the Python C API and the buffer protocol (no numpy headers). The
+ * Python side (mooc.solver.kernel) hands in C-contiguous arrays of the right dtypes; every
+ * buffer's format, item size, length and writability is checked here again, and every index
+ * read from a buffer is bounds-checked, so a wrong call raises instead of reading past an end.
+ * Build without -ffast-math and without floating-point contraction (no fused multiply-adds):
+ * setup.py passes -ffp-contract=off.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+/* ---- buffers ---------------------------------------------------------------------------- */
+
+/* The kinds of buffer the functions take: the format characters numpy gives each dtype. */
+typedef enum { F64, F32, BOOL, I64, U64 } Kind;
+
+static int format_matches(const Py_buffer *view, Kind kind) {
+    const char *f = view->format ? view->format : "B";
+    if (*f == '@' || *f == '=' || *f == '<') f++; /* native order and size */
+    if (f[0] == '\0' || f[1] != '\0') return 0;
+    switch (kind) {
+    case F64: return *f == 'd' && view->itemsize == 8;
+    case F32: return *f == 'f' && view->itemsize == 4;
+    case BOOL: return *f == '?' && view->itemsize == 1;
+    case I64: return strchr("lqn", *f) != NULL && view->itemsize == 8;
+    case U64: return strchr("LQN", *f) != NULL && view->itemsize == 8;
+    }
+    return 0;
+}
+
+/* Get a C-contiguous buffer of ``kind`` from ``obj``, holding ``length`` items (any number when
+ * ``length`` is negative); on failure set an exception, release nothing and return -1. */
+static int get_buffer(PyObject *obj, Py_buffer *view, Kind kind, Py_ssize_t length,
+                      int writable, const char *name) {
+    int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0);
+    if (PyObject_GetBuffer(obj, view, flags) < 0) return -1;
+    if (!format_matches(view, kind)) {
+        PyErr_Format(PyExc_TypeError, "%s has the wrong dtype (buffer format '%s')", name,
+                     view->format ? view->format : "B");
+        PyBuffer_Release(view);
+        return -1;
+    }
+    if (length >= 0 && view->len != length * view->itemsize) {
+        PyErr_Format(PyExc_ValueError, "%s holds %zd items, expected %zd", name,
+                     view->len / view->itemsize, length);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+static Py_ssize_t items(const Py_buffer *view) { return view->len / view->itemsize; }
+
+/* n * m items, or -1 with an exception set when no buffer could hold that many doubles. */
+static Py_ssize_t product(Py_ssize_t n, Py_ssize_t m) {
+    if (m > 0 && n > PY_SSIZE_T_MAX / 16 / m) {
+        PyErr_SetString(PyExc_OverflowError, "too many rows times columns");
+        return -1;
+    }
+    return n * m;
+}
+
+/* Release the first ``n`` of ``views``. */
+static void release(Py_buffer *views, int n) {
+    for (int i = 0; i < n; i++) PyBuffer_Release(&views[i]);
+}
+
+/* ---- arithmetic as numpy does it ----------------------------------------------------------- */
+
+/* np.maximum(x, bound) and np.minimum(x, bound) for a bound that is not NaN: x when x is NaN
+ * or equals the bound, as numpy's loops give; without a branch (maxsd and minsd), as a branch
+ * on random data is mispredicted half the time. */
+static inline double at_least(double x, double bound) { return bound > x ? bound : x; }
+static inline double at_most(double x, double bound) { return bound < x ? bound : x; }
+
+/* mooc.solver.variation.power: ``base ** exponent`` by ``steps`` squarings (steps > 0) or
+ * square roots (steps < 0), then a reciprocal for a negative exponent; by pow() when steps is
+ * 0. The caller decides ``steps`` (variation.power_steps) so both paths take the same way. */
+static inline double power(double base, double exponent, int steps) {
+    if (steps == 0) return pow(base, exponent);
+    double result = base;
+    for (int i = 0; i < steps; i++) result = result * result;
+    for (int i = 0; i > steps; i--) result = sqrt(result);
+    return exponent < 0 ? 1.0 / result : result;
+}
+
+/* ---- simulated binary crossover ------------------------------------------------------------ */
+
+/* x[i] = x[i] ** exponent for i < k, by power() (a loop per step: the compiler vectorizes it). */
+static void power_all(double *x, Py_ssize_t k, double exponent, int steps) {
+    if (steps == 0) {
+        for (Py_ssize_t i = 0; i < k; i++) x[i] = pow(x[i], exponent);
+        return;
+    }
+    for (int s = 0; s < steps; s++)
+        for (Py_ssize_t i = 0; i < k; i++) x[i] = x[i] * x[i];
+    for (int s = 0; s > steps; s--)
+        for (Py_ssize_t i = 0; i < k; i++) x[i] = sqrt(x[i]);
+    if (exponent < 0)
+        for (Py_ssize_t i = 0; i < k; i++) x[i] = 1.0 / x[i];
+}
+
+/* 2**-23, variation._HALF_STEP (an exact quotient: not every C compiler reads hex floats). */
+#define HALF_STEP (1.0 / 8388608.0)
+
+/* The crossed variables are gathered and computed this many at a time, loop by loop. */
+#define CHUNK 256
+
+typedef struct {
+    Py_ssize_t at[CHUNK];                         /* flat positions in the parents */
+    double middle[CHUNK], half[CHUNK], uniform[CHUNK];
+    double below[CHUNK], above[CHUNK], work[CHUNK]; /* the rooms, then the spreads */
+} Crossed;
+
+/* The spread from the middle towards one bound, as variation._crossed computes it: ``room``
+ * (the rooms to that bound of the k variables) becomes the spreads. */
+static void sbx_side(double *room, double *work, const Crossed *c, Py_ssize_t k, double eta_c,
+                     int steps_c, double inv_c, int steps_inv) {
+    for (Py_ssize_t i = 0; i < k; i++) work[i] = room[i] / c->half[i] + 1.0;
+    power_all(work, k, eta_c, steps_c);
+    for (Py_ssize_t i = 0; i < k; i++) {
+        double scaled = (2.0 - work[i]) * c->uniform[i];
+        work[i] = at_most(scaled, 1.0) / (2.0 - at_least(scaled, 1.0)); /* Deb's two branches */
+    }
+    power_all(work, k, inv_c, steps_inv);
+    for (Py_ssize_t i = 0; i < k; i++) /* the children stay within the bounds */
+        room[i] = at_most(work[i] * c->half[i], room[i] + c->half[i]);
+}
+
+/* Children of the k gathered variables, clipped to the bounds (m variables a row). */
+static void sbx_flush(Crossed *c, Py_ssize_t k, double *child1, double *child2, const float *u,
+                      const double *lower, const double *upper, Py_ssize_t m, double eta_c,
+                      int steps_c, double inv_c, int steps_inv) {
+    sbx_side(c->below, c->work, c, k, eta_c, steps_c, inv_c, steps_inv);
+    sbx_side(c->above, c->work, c, k, eta_c, steps_c, inv_c, steps_inv);
+    for (Py_ssize_t i = 0; i < k; i++) {
+        Py_ssize_t at = c->at[i], j = at % m;
+        double below = c->middle[i] - c->below[i], above = c->middle[i] + c->above[i];
+        double children[2] = {below, above}; /* swapped: the child below is the second */
+        int swap = u[at] >= 0.25f;
+        child1[at] = at_most(at_least(children[swap], lower[j]), upper[j]);
+        child2[at] = at_most(at_least(children[1 - swap], lower[j]), upper[j]);
+    }
+}
+
+/* sbx(children, first, second, lower, upper, u, crosses, exponent, steps, inverse, steps_inv)
+ * writes into ``children`` (2n x m) what simulated_binary_crossover returns for the n x m
+ * parents; ``exponent`` is -(eta + 1) and ``inverse`` 1 / (eta + 1), with their power steps. */
+static PyObject *sbx(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *objs[7];
+    double eta_c, inv_c;
+    int steps_c, steps_inv;
+    if (!PyArg_ParseTuple(args, "OOOOOOOdidi", &objs[0], &objs[1], &objs[2], &objs[3],
+                          &objs[4], &objs[5], &objs[6], &eta_c, &steps_c, &inv_c, &steps_inv))
+        return NULL;
+    Py_buffer v[7];
+    if (get_buffer(objs[3], &v[0], F64, -1, 0, "lower") < 0) return NULL;
+    Py_ssize_t m = items(&v[0]);
+    if (get_buffer(objs[6], &v[1], BOOL, -1, 0, "crosses") < 0) return release(v, 1), NULL;
+    Py_ssize_t n = items(&v[1]), size = product(n, m);
+    if (size < 0) return release(v, 2), NULL;
+    if (get_buffer(objs[4], &v[2], F64, m, 0, "upper") < 0) return release(v, 2), NULL;
+    if (get_buffer(objs[1], &v[3], F64, size, 0, "first") < 0) return release(v, 3), NULL;
+    if (get_buffer(objs[2], &v[4], F64, size, 0, "second") < 0) return release(v, 4), NULL;
+    if (get_buffer(objs[5], &v[5], F32, size, 0, "u") < 0) return release(v, 5), NULL;
+    if (get_buffer(objs[0], &v[6], F64, 2 * size, 1, "children") < 0) return release(v, 6), NULL;
+    const double *lower = v[0].buf, *upper = v[2].buf, *first = v[3].buf, *second = v[4].buf;
+    const char *crosses = v[1].buf;
+    const float *u = v[5].buf;
+    double *child1 = v[6].buf, *child2 = child1 + size;
+    Crossed c;
+    Py_ssize_t k = 0;
+    for (Py_ssize_t row = 0, i = 0; row < n; row++) {
+        for (Py_ssize_t j = 0; j < m; j++, i++) {
+            double a = first[i], b = second[i];
+            /* copied, unless crossed below */
+            child1[i] = at_most(at_least(a, lower[j]), upper[j]);
+            child2[i] = at_most(at_least(b, lower[j]), upper[j]);
+            /* the lower and the upper parent; with a NaN parent the half gap is 0 or NaN */
+            double y1 = b < a ? b : a, y2 = b > a ? b : a;
+            double half = y2 * 0.5 - y1 * 0.5; /* halves: no overflow near the float range */
+            /* gathered at k whether crossed or not (no branch), then counted if crossed */
+            c.at[k] = i;
+            c.below[k] = at_least(y1 - lower[j], 0.0); /* the rooms to the bounds */
+            c.above[k] = at_least(upper[j] - y2, 0.0);
+            c.half[k] = half;
+            c.middle[k] = y1 + half;
+            /* 4u less its whole part (the swap), half a step off 0 */
+            c.uniform[k] = (double)u[i] * 4.0 - (u[i] >= 0.25f) + HALF_STEP;
+            k += (u[i] < 0.5f) & (crosses[row] != 0) & (half > 0.5 * 1e-14);
+            if (k == CHUNK) {
+                sbx_flush(&c, k, child1, child2, u, lower, upper, m, eta_c, steps_c, inv_c,
+                          steps_inv);
+                k = 0;
+            }
+        }
+    }
+    if (k > 0)
+        sbx_flush(&c, k, child1, child2, u, lower, upper, m, eta_c, steps_c, inv_c, steps_inv);
+    release(v, 7);
+    Py_RETURN_NONE;
+}
+
+/* ---- polynomial mutation ------------------------------------------------------------------- */
+
+/* mutate(Z, lower, upper, positions, t, exponent, steps, inverse, steps_inv) moves the entries
+ * of the flat C-contiguous ``Z`` (rows of m = len(lower)) at ``positions`` as
+ * variation.polynomial_mutation does with the draws ``t``; ``exponent`` is eta + 1 and
+ * ``inverse`` 1 / (eta + 1). The positions are those of variables with a positive span. */
+static PyObject *mutate(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *objs[5];
+    double eta_m, inv_m;
+    int steps_m, steps_inv;
+    if (!PyArg_ParseTuple(args, "OOOOOdidi", &objs[0], &objs[1], &objs[2], &objs[3], &objs[4],
+                          &eta_m, &steps_m, &inv_m, &steps_inv))
+        return NULL;
+    Py_buffer v[5];
+    if (get_buffer(objs[1], &v[0], F64, -1, 0, "lower") < 0) return NULL;
+    Py_ssize_t m = items(&v[0]);
+    if (get_buffer(objs[2], &v[1], F64, m, 0, "upper") < 0) return release(v, 1), NULL;
+    if (get_buffer(objs[3], &v[2], I64, -1, 0, "positions") < 0) return release(v, 2), NULL;
+    Py_ssize_t k = items(&v[2]);
+    if (get_buffer(objs[4], &v[3], F64, k, 0, "t") < 0) return release(v, 3), NULL;
+    if (get_buffer(objs[0], &v[4], F64, -1, 1, "Z") < 0) return release(v, 4), NULL;
+    const double *lower = v[0].buf, *upper = v[1].buf, *t = v[3].buf;
+    const int64_t *positions = v[2].buf;
+    double *Z = v[4].buf;
+    Py_ssize_t size = items(&v[4]);
+    if (m == 0 ? size != 0 || k != 0 : size % m != 0) {
+        release(v, 5);
+        PyErr_SetString(PyExc_ValueError, "Z does not hold whole rows of len(lower) values");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < k; i++) {
+        if (positions[i] < 0 || positions[i] >= size) {
+            release(v, 5);
+            PyErr_SetString(PyExc_IndexError, "a mutation position is outside Z");
+            return NULL;
+        }
+    }
+    for (Py_ssize_t i = 0; i < k; i++) {
+        Py_ssize_t at = (Py_ssize_t)positions[i], j = at % m;
+        double low = lower[j], high = upper[j], span = high - low, y = Z[at];
+        double side = copysign(1.0, t[i]), share = 1.0 - fabs(t[i]);
+        double far = y - low; /* 1 - room / span: the distance to the other bound */
+        far /= span;
+        far -= 0.5;
+        far *= side;
+        far += 0.5;
+        double blend = power(far, eta_m, steps_m);
+        blend *= 1.0 - share;
+        blend += share;
+        double step = 1.0 - power(blend, inv_m, steps_inv);
+        step *= side;
+        step *= span;
+        step += y;
+        Z[at] = at_most(at_least(step, low), high);
+    }
+    release(v, 5);
+    Py_RETURN_NONE;
+}
+
+/* ---- crowded binary tournament ------------------------------------------------------------- */
+
+/* tournament(winners, pairs, objectives, crowding, rank, feasible, all_feasible, coins) writes
+ * the winner of each pair of rows (pairs: w x 2) as selection.binary_tournament decides it. */
+static PyObject *tournament(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *objs[7];
+    int all_feasible;
+    if (!PyArg_ParseTuple(args, "OOOOOOpO", &objs[0], &objs[1], &objs[2], &objs[3], &objs[4],
+                          &objs[5], &all_feasible, &objs[6]))
+        return NULL;
+    Py_buffer v[7];
+    if (get_buffer(objs[3], &v[0], F64, -1, 0, "crowding") < 0) return NULL;
+    Py_ssize_t n = items(&v[0]);
+    if (get_buffer(objs[6], &v[1], F64, -1, 0, "coins") < 0) return release(v, 1), NULL;
+    Py_ssize_t w = items(&v[1]);
+    if (get_buffer(objs[0], &v[2], I64, w, 1, "winners") < 0) return release(v, 2), NULL;
+    if (get_buffer(objs[1], &v[3], I64, 2 * w, 0, "pairs") < 0) return release(v, 3), NULL;
+    if (get_buffer(objs[2], &v[4], F64, -1, 0, "objectives") < 0) return release(v, 4), NULL;
+    if (get_buffer(objs[4], &v[5], I64, n, 0, "rank") < 0) return release(v, 5), NULL;
+    if (get_buffer(objs[5], &v[6], BOOL, n, 0, "feasible") < 0) return release(v, 6), NULL;
+    Py_ssize_t k = n ? items(&v[4]) / n : 0;
+    const int64_t *pairs = v[3].buf, *rank = v[5].buf;
+    const double *F = v[4].buf, *crowding = v[0].buf, *coins = v[1].buf;
+    const char *feasible = v[6].buf;
+    int64_t *winners = v[2].buf;
+    if (items(&v[4]) != n * k) {
+        release(v, 7);
+        PyErr_SetString(PyExc_ValueError, "objectives do not hold whole rows for each row");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < 2 * w; i++) {
+        if (pairs[i] < 0 || pairs[i] >= n) {
+            release(v, 7);
+            PyErr_SetString(PyExc_IndexError, "a contestant is outside the population");
+            return NULL;
+        }
+    }
+    for (Py_ssize_t i = 0; i < w; i++) {
+        int64_t a = pairs[2 * i], b = pairs[2 * i + 1];
+        int first_better, undecided;
+        if (all_feasible || (feasible[a] && feasible[b])) { /* by dominance */
+            int better = 0, worse = 0;
+            for (Py_ssize_t j = 0; j < k; j++) {
+                better |= F[a * k + j] < F[b * k + j]; /* compared, never subtracted */
+                worse |= F[a * k + j] > F[b * k + j];
+            }
+            first_better = better > worse;
+            undecided = better == worse;
+        } else { /* by constrained rank */
+            first_better = rank[a] < rank[b];
+            undecided = rank[a] == rank[b];
+        }
+        int first_wins = first_better || (undecided && crowding[a] > crowding[b]) ||
+                         (undecided && crowding[a] == crowding[b] && coins[i] < 0.5);
+        winners[i] = first_wins ? a : b;
+    }
+    release(v, 7);
+    Py_RETURN_NONE;
+}
+
+/* ---- row hashes ----------------------------------------------------------------------------- */
+
+/* row_hashes(hashes, X, salts) writes evaluated.row_hashes(X) for the n x m ``X`` into
+ * ``hashes`` (n uint64) with the m odd ``salts``: unsigned arithmetic wraps, as numpy's does. */
+static PyObject *row_hashes(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *objs[3];
+    if (!PyArg_ParseTuple(args, "OOO", &objs[0], &objs[1], &objs[2])) return NULL;
+    Py_buffer v[3];
+    if (get_buffer(objs[0], &v[0], U64, -1, 1, "hashes") < 0) return NULL;
+    if (get_buffer(objs[2], &v[1], U64, -1, 0, "salts") < 0) return release(v, 1), NULL;
+    Py_ssize_t n = items(&v[0]), m = items(&v[1]), size = product(n, m);
+    if (size < 0) return release(v, 2), NULL;
+    if (get_buffer(objs[1], &v[2], F64, size, 0, "X") < 0) return release(v, 2), NULL;
+    uint64_t *hashes = v[0].buf;
+    const uint64_t *salts = v[1].buf;
+    const double *X = v[2].buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint64_t sum = 0;
+        for (Py_ssize_t j = 0; j < m; j++) {
+            double value = X[i * m + j] + 0.0; /* -0.0 becomes 0.0 */
+            uint64_t bits;
+            memcpy(&bits, &value, sizeof bits);
+            bits ^= bits >> 32;
+            sum += bits * salts[j];
+        }
+        hashes[i] = sum;
+    }
+    release(v, 3);
+    Py_RETURN_NONE;
+}
+
+/* found_in(found, hashes, runs) sets found[i] where hashes[i] is in one of the sorted uint64
+ * arrays of the list ``runs`` (evaluated.EvaluatedRows.contains: a bisection in each run). */
+static PyObject *found_in(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *objs[2], *runs;
+    if (!PyArg_ParseTuple(args, "OOO!", &objs[0], &objs[1], &PyList_Type, &runs)) return NULL;
+    Py_buffer v[3];
+    if (get_buffer(objs[1], &v[0], U64, -1, 0, "hashes") < 0) return NULL;
+    Py_ssize_t n = items(&v[0]);
+    if (get_buffer(objs[0], &v[1], BOOL, n, 1, "found") < 0) return release(v, 1), NULL;
+    const uint64_t *hashes = v[0].buf;
+    char *found = v[1].buf;
+    for (Py_ssize_t r = 0; r < PyList_GET_SIZE(runs); r++) {
+        if (get_buffer(PyList_GET_ITEM(runs, r), &v[2], U64, -1, 0, "a run") < 0)
+            return release(v, 2), NULL;
+        const uint64_t *run = v[2].buf;
+        Py_ssize_t size = items(&v[2]);
+        for (Py_ssize_t i = 0; i < n && size > 0; i++) {
+            /* The first element not less than the hash is base or base + 1 when one is left:
+             * a bisection without branches (a conditional move), as the hashes are random. */
+            const uint64_t *base = run;
+            for (Py_ssize_t left = size; left > 1; left -= left / 2)
+                base = base[left / 2] < hashes[i] ? base + left / 2 : base;
+            base += *base < hashes[i];
+            found[i] |= base < run + size && *base == hashes[i];
+        }
+        PyBuffer_Release(&v[2]);
+    }
+    release(v, 2);
+    Py_RETURN_NONE;
+}
+
+/* ---- two-objective fronts and crowding ----------------------------------------------------- */
+
+/* Whether row a comes before row b sorted by the first objective, then the second, then
+ * index (``F``: the rows of n x 2 objectives). */
+static inline int by_objectives(const double *f, Py_ssize_t a, Py_ssize_t b) {
+    if (f[2 * a] != f[2 * b]) return f[2 * a] < f[2 * b];
+    if (f[2 * a + 1] != f[2 * b + 1]) return f[2 * a + 1] < f[2 * b + 1];
+    return a < b;
+}
+
+/* Sort the n row indices of ``order`` as by_objectives orders them (a merge sort through
+ * ``tmp``; ties are broken by index, so it is the only order there is). */
+static void sort_rows(Py_ssize_t *order, Py_ssize_t *tmp, Py_ssize_t n, const double *F) {
+    for (Py_ssize_t width = 1; width < n; width *= 2) {
+        for (Py_ssize_t lo = 0; lo < n; lo += 2 * width) {
+            Py_ssize_t mid = lo + width < n ? lo + width : n;
+            Py_ssize_t hi = lo + 2 * width < n ? lo + 2 * width : n, a = lo, b = mid, out = lo;
+            while (a < mid && b < hi)
+                tmp[out++] = by_objectives(F, order[b], order[a]) ? order[b++] : order[a++];
+            while (a < mid) tmp[out++] = order[a++];
+            while (b < hi) tmp[out++] = order[b++];
+        }
+        memcpy(order, tmp, n * sizeof *order);
+    }
+}
+
+/* Pareto ranks of the rows in ``order`` (sorted by sort_rows): each row joins the first front
+ * whose last row (the least second objective so far) does not dominate it; those last rows'
+ * second objectives rise from front to front, so the front is found by bisection. Equal rows
+ * share a front. Returns the number of fronts; ``last`` is scratch of n indices. */
+static Py_ssize_t pareto_ranks(const Py_ssize_t *order, Py_ssize_t n, const double *F,
+                               int64_t *rank, Py_ssize_t *last) {
+    Py_ssize_t fronts = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t p = order[i], lo = 0, hi = fronts;
+        while (lo < hi) { /* the first front whose last row q does not dominate p */
+            Py_ssize_t mid = lo + (hi - lo) / 2, q = last[mid];
+            int dominates = F[2 * q + 1] < F[2 * p + 1] ||
+                            (F[2 * q + 1] == F[2 * p + 1] && F[2 * q] < F[2 * p]);
+            if (dominates) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo == fronts) fronts++;
+        last[lo] = p;
+        rank[p] = lo;
+    }
+    return fronts;
+}
+
+/* Crowding distance of the rows order[start..end] of one front sorted by the first objective,
+ * as sorting._crowding_two_fronts computes it (halved values, no overflow). */
+static void front_crowding(const Py_ssize_t *order, Py_ssize_t start, Py_ssize_t end,
+                           const double *F, double *crowding) {
+    double inverse[2];
+    for (int j = 0; j < 2; j++) {
+        double spread = fabs(F[2 * order[end] + j] * 0.5 - F[2 * order[start] + j] * 0.5);
+        inverse[j] = 1.0 / at_least(spread, 1e-300);
+    }
+    for (Py_ssize_t i = start + 1; i < end; i++) {
+        Py_ssize_t next = 2 * order[i + 1], previous = 2 * order[i - 1];
+        double gap0 = fabs(F[next] * 0.5 - F[previous] * 0.5) * inverse[0];
+        double gap1 = fabs(F[next + 1] * 0.5 - F[previous + 1] * 0.5) * inverse[1];
+        crowding[order[i]] = gap0 + gap1;
+    }
+    crowding[order[start]] = crowding[order[end]] = INFINITY;
+}
+
+/* fronts(rank, crowding, F, needed) writes what selection.Ranking.of gives finite, feasible
+ * rows of two objectives (n x 2): Pareto ranks, and the crowding distance within the first
+ * fronts holding ``needed`` rows (0 beyond them). */
+static PyObject *fronts(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *objs[3];
+    Py_ssize_t needed;
+    if (!PyArg_ParseTuple(args, "OOOn", &objs[0], &objs[1], &objs[2], &needed)) return NULL;
+    Py_buffer v[3];
+    if (get_buffer(objs[0], &v[0], I64, -1, 1, "rank") < 0) return NULL;
+    Py_ssize_t n = items(&v[0]);
+    if (get_buffer(objs[1], &v[1], F64, n, 1, "crowding") < 0) return release(v, 1), NULL;
+    if (get_buffer(objs[2], &v[2], F64, 2 * n, 0, "F") < 0) return release(v, 2), NULL;
+    int64_t *rank = v[0].buf;
+    double *crowding = v[1].buf;
+    const double *F = v[2].buf;
+    Py_ssize_t *order = PyMem_Malloc((3 * n + 1) * sizeof *order);
+    if (order == NULL) return release(v, 3), PyErr_NoMemory();
+    Py_ssize_t *tmp = order + n, *start = tmp + n; /* start: of each front, then its end */
+    for (Py_ssize_t i = 0; i < n; i++) order[i] = i;
+    sort_rows(order, tmp, n, F);
+    Py_ssize_t count = pareto_ranks(order, n, F, rank, tmp);
+    /* A stable counting sort by front: each front's rows stay sorted by the first objective. */
+    memset(start, 0, (count + 1) * sizeof *start);
+    for (Py_ssize_t i = 0; i < n; i++) start[rank[i] + 1]++;
+    for (Py_ssize_t r = 0; r < count; r++) start[r + 1] += start[r];
+    for (Py_ssize_t i = 0; i < n; i++) tmp[start[rank[order[i]]]++] = order[i];
+    for (Py_ssize_t r = count; r > 0; r--) start[r] = start[r - 1]; /* back to the starts */
+    start[0] = 0;
+    needed = needed < n ? needed : n;
+    for (Py_ssize_t i = 0; i < n; i++) crowding[i] = 0.0;
+    for (Py_ssize_t r = 0; r < count; r++) { /* up to the front that reaches ``needed`` */
+        front_crowding(tmp, start[r], start[r + 1] - 1, F, crowding);
+        if (start[r + 1] >= needed) break;
+    }
+    PyMem_Free(order);
+    release(v, 3);
+    Py_RETURN_NONE;
+}
+
+/* ---- the module ----------------------------------------------------------------------------- */
+
+static PyMethodDef methods[] = {
+    {"sbx", sbx, METH_VARARGS, "Simulated binary crossover of pairs of rows (see source)."},
+    {"mutate", mutate, METH_VARARGS, "Polynomial mutation at given positions (see source)."},
+    {"tournament", tournament, METH_VARARGS, "Winners of crowded binary tournaments."},
+    {"row_hashes", row_hashes, METH_VARARGS, "64-bit hashes of the rows of a float array."},
+    {"found_in", found_in, METH_VARARGS, "Which hashes are in some sorted run."},
+    {"fronts", fronts, METH_VARARGS, "Pareto ranks and crowding of two objectives."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_kernel",
+    "Compiled loops of NSGA-II's generation; see mooc.solver.kernel.", -1, methods,
+    NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__kernel(void) { return PyModule_Create(&module); }
