@@ -125,8 +125,9 @@ def test_no_child_is_left_behind(monkeypatch):
 
     _stuck_from(monkeypatch, 2)
     monkeypatch.setattr(exact_child, "GRACE", 0.2)
+    before = set(multiprocessing.active_children())  # other tests' workers may live on
     exact_front_stoppable(_knapsack(), timeout=0.3)
-    assert multiprocessing.active_children() == []
+    assert set(multiprocessing.active_children()) - before == set()
 
 
 def test_where_no_child_can_be_forked_the_solve_runs_here(monkeypatch):
