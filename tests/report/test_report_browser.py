@@ -197,6 +197,15 @@ def test_the_table_shows_huge_whole_numbers_to_six_digits(browser, tmp_path) -> 
     assert numbers and all(len(c.replace(".", "").split("e")[0]) <= 7 for c in numbers), cells
 
 
+def _front_table(browser) -> tuple[list[str], list[list[str]]]:
+    """The report's front table as shown: its column names and its rows' cells."""
+    columns = browser.evaluate("Array.from(document.querySelectorAll('#front-table th'))"
+                               ".map(th => th.textContent)")
+    rows = browser.evaluate("Array.from(document.querySelectorAll('#front-table tbody tr'))"
+                            ".map(tr => Array.from(tr.cells).map(td => td.textContent))")
+    return columns, rows
+
+
 def test_the_table_shows_different_values_of_a_column_apart(browser, tmp_path) -> None:
     # six digits showed 0.5000001, 0.5000002 and 0.5000003 each as 0.5
     problem = mooc.compile("var a int in [0, 1]\nvar b int in [0, 1]\n"
@@ -208,10 +217,7 @@ def test_the_table_shows_different_values_of_a_column_apart(browser, tmp_path) -
     write_report(result, path)
     _open(browser, path)
     assert browser.errors() == []
-    columns = browser.evaluate("Array.from(document.querySelectorAll('#front-table th'))"
-                               ".map(th => th.textContent)")
-    rows = browser.evaluate("Array.from(document.querySelectorAll('#front-table tbody tr'))"
-                            ".map(tr => Array.from(tr.cells).map(td => td.textContent))")
+    columns, rows = _front_table(browser)
     shown = [row[columns.index("f")] for row in rows]
     assert sorted(float(text) for text in shown) == sorted(result.F[:, 0]), shown
     assert sorted(row[columns.index("g")] for row in rows) == ["-2", "0", "1"]  # as they were
@@ -231,10 +237,7 @@ def test_the_table_shows_an_infinite_violation_as_inf_and_an_absent_variable_as_
     write_report(result, path)
     _open(browser, path)
     assert browser.errors() == []
-    columns = browser.evaluate("Array.from(document.querySelectorAll('#front-table th'))"
-                               ".map(th => th.textContent)")
-    rows = browser.evaluate("Array.from(document.querySelectorAll('#front-table tbody tr'))"
-                            ".map(tr => Array.from(tr.cells).map(td => td.textContent))")
+    columns, rows = _front_table(browser)
     table = [dict(zip(columns, row, strict=True)) for row in rows]
     assert [row["c"] for row in table] == ["inf"] * len(result)
     assert sorted(row["w"] == "—" for row in table) == sorted(np.isnan(result.X[:, 1]))
