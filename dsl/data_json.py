@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ import numpy as np
 
 from mooc.dsl import ast
 from mooc.dsl.data_files import read_text, span_at
+from mooc.dsl.written_numbers import json_int, written_float
 from mooc.errors import DataError
 
 
@@ -39,79 +39,23 @@ def path_text(path: tuple[object, ...]) -> str:
     return "".join(f"[{step!r}]" for step in path) or "the top level"
 
 
-class LongInteger(float):
-    """A JSON integer of more digits than Python converts to an int (4,300 unless set
-    otherwise; more would take it quadratic time): far beyond floating point, so it stands as
-    the infinity it is beyond, refused where a finite number is wanted, and keeps its digits
-    for messages and for a set's labels."""
-
-    digits: str
-
-    def __new__(cls, digits: str) -> LongInteger:
-        number = super().__new__(cls, digits)
-        number.digits = digits
-        return number
-
-    def __repr__(self) -> str:
-        return self.digits
-
-    __str__ = __repr__
 
 
-#: Why a number is no float.
-BEYOND_FLOATS = "beyond the float range: the largest is about 1.8e308"
 
-_SPELLED_OUT = re.compile(r"\s*[+-]?(inf|infinity|nan)\s*", re.IGNORECASE)
-_NONZERO_MANTISSA = re.compile(r"[^eE]*[1-9]")
+
+
 #: Text in which a JSON number may be beyond the float range or round to 0: an exponent of
 #: three digits, or hundreds of digits in a row. Without it the reader's own float is used.
 _FLOAT_TROUBLE = re.compile(r"[eE][+-]?\d{3}|\d{300}")
 
 
-class OutOfRangeNumber(float):
-    """A number as written (``1e400`` in a JSON data file, ``--set`` or a command-line option)
-    that no float holds: it stands as the float it rounds to (an infinity, or 0 for one too
-    close to 0), so it is refused where a finite or a positive number is wanted, and keeps its
-    text for messages, which would otherwise say ``inf`` of a number never written as inf."""
-
-    text: str
-
-    def __new__(cls, text: str) -> OutOfRangeNumber:
-        number = super().__new__(cls, text)
-        number.text = text.strip()
-        return number
-
-    def __repr__(self) -> str:
-        return self.text
-
-    __str__ = __repr__
-
-    @property
-    def range_note(self) -> str:
-        """Why no float holds it."""
-        if math.isinf(self):
-            return BEYOND_FLOATS
-        return "closer to 0 than a float can be: the smallest is about 5e-324"
 
 
-def written_float(text: str) -> float:
-    """``float(text)``, but an :class:`OutOfRangeNumber` for a number that overflows to an
-    infinity or rounds to 0 without being written as inf or 0; ValueError for no number."""
-    number = float(text)
-    if _SPELLED_OUT.fullmatch(text):
-        return number
-    if math.isinf(number) or (number == 0 and _NONZERO_MANTISSA.match(text)):
-        return OutOfRangeNumber(text)
-    return number
 
 
-def json_int(digits: str) -> int | float:
-    """A JSON integer: an int, or a :class:`LongInteger` beyond the digits Python converts
-    (Python's own error would name neither the file nor the place)."""
-    try:
-        return int(digits)
-    except ValueError:
-        return LongInteger(digits)
+
+
+
 
 
 class _DuplicateKey(ValueError):

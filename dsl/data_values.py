@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mooc.dsl.data_files import shown_text
-from mooc.dsl.data_json import JsonDocument, LongInteger, OutOfRangeNumber, path_text
+from mooc.dsl.data_json import JsonDocument, path_text
 from mooc.dsl.names import did_you_mean
+from mooc.dsl.written_numbers import LongInteger, OutOfRangeNumber
 from mooc.errors import DataError, visible_text
 
 #: Labels named in full in a message; more are counted.

@@ -33,7 +33,7 @@ def _whole_number(text: str) -> int | float:
     """An integer flag's value: an int, or a LongInteger when it has more digits than Python
     converts (refused where the flag is checked, in a short message: argparse's repeated every
     digit)."""
-    from mooc.dsl.data_json import LongInteger
+    from mooc.dsl.written_numbers import LongInteger
     from mooc.options import cut_text
 
     try:
@@ -47,7 +47,7 @@ def _whole_number(text: str) -> int | float:
 def _real_number(text: str) -> float:
     """A number flag's value; one beyond the float range (``1e400``) an OutOfRangeNumber, kept as
     written for its message (argparse's message repeated a long value whole)."""
-    from mooc.dsl.data_json import written_float
+    from mooc.dsl.written_numbers import written_float
     from mooc.options import cut_text
 
     try:

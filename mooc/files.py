@@ -141,7 +141,7 @@ def _record_path(path: Path) -> Path:
 
 def read_record(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The run record of a CSV output (from its side file), a JSON output or a side file."""
-    from mooc.dsl.data_json import written_float
+    from mooc.dsl.written_numbers import written_float
 
     with open(_record_path(Path(path)), encoding="utf-8") as stream:
         try:

@@ -24,8 +24,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-from mooc.dsl.data_json import BEYOND_FLOATS, OutOfRangeNumber
 from mooc.dsl.names import MAX_RANGE
+from mooc.dsl.written_numbers import BEYOND_FLOATS, OutOfRangeNumber
 from mooc.errors import ParameterError, UsageError
 
 #: Most local worker processes (``workers``, ``dask="local:N"``): more only fork processes
@@ -128,9 +128,9 @@ def _shown_digits(text: str, note: str = "") -> str:
 def shown_number(value: Any) -> str:
     """``value`` as a message shows what was given: its repr, but an integer of more than
     :data:`SHOWN_DIGITS` digits cut (``111111111111...1111 (5,000 digits)``), one of more
-    digits than Python converts (a :class:`~mooc.dsl.data_json.LongInteger`, as the command
+    digits than Python converts (a :class:`~mooc.dsl.written_numbers.LongInteger`, as the command
     line reads it) saying so."""
-    from mooc.dsl.data_json import LongInteger
+    from mooc.dsl.written_numbers import LongInteger
 
     limit = sys.get_int_max_str_digits()
     if isinstance(value, OutOfRangeNumber):
@@ -267,7 +267,7 @@ def check_param_value(name: str, value: Any, text: str, flag: str = "--set") -> 
             finite = False
         if finite:
             continue
-        from mooc.dsl.data_json import LongInteger
+        from mooc.dsl.written_numbers import LongInteger
 
         given = f"{flag} {name}: '{cut_text(text)}'"
         rule = "params take finite numbers, as in the model file"

@@ -46,8 +46,9 @@ def _parsed_value(name: str, text: str) -> Any:
     otherwise. An integer of more digits than Python converts (4,300 unless set otherwise) is
     taken as the float it is beyond the range of, so it is refused as not finite, as a long
     one is."""
-    from mooc.dsl.data_json import MAX_JSON_DEPTH, json_int, written_float  # as a data file's
+    from mooc.dsl.data_json import MAX_JSON_DEPTH
     from mooc.dsl.data_nesting import nesting_fault
+    from mooc.dsl.written_numbers import json_int, written_float  # as a data file's
 
     try:
         value = json.loads(text, parse_int=json_int, parse_float=written_float)
