@@ -2,7 +2,7 @@
 
 HiGHS runs in C++ and looks at its time limit and at interrupts only in some of its loops. On
 a small mixed-integer model with a coefficient of 1e9 (two objectives, four columns), its
-presolve looped for good in the first subproblem: past ``--timeout``, past Ctrl-C and SIGTERM,
+presolve looped for good in the fifth subproblem: past ``--timeout``, past Ctrl-C and SIGTERM,
 with the points found before it lost. Only another process can stop such a call, so the
 search runs in a child forked for it (a few milliseconds; everything it needs is already
 imported) and tells this process of each point as it finds it and of its progress after each
