@@ -17,6 +17,7 @@ from mooc.dsl.names import (
     VARIADIC_FUNCTIONS,
     did_you_mean,
 )
+from mooc.dsl.written_numbers import rounds_to_zero
 from mooc.errors import ModelCheckError
 
 
@@ -113,6 +114,10 @@ class ExpressionChecks:
             shown = node.text if len(node.text) <= 40 else node.text[:37] + "..."
             raise fail(f"{shown} is not a finite number: the largest is about 1.8e308",
                        node.span)
+        if rounds_to_zero(node.text, node.value):  # it would be read as 0, silently
+            shown = node.text if len(node.text) <= 40 else node.text[:37] + "..."
+            raise fail(f"{shown} is closer to 0 than a float can be (the smallest is about "
+                       "5e-324): write 0 if 0 is meant", node.span)
         return "number", False
 
     def expr_Name(self, node: ast.Name, local: dict) -> tuple[str, bool]:

@@ -63,13 +63,19 @@ class OutOfRangeNumber(float):
         return "closer to 0 than a float can be: the smallest is about 5e-324"
 
 
+def rounds_to_zero(text: str, value: float) -> bool:
+    """Whether the number written as ``text`` is not 0 but its float ``value`` is: it is
+    closer to 0 than a float can be (``1e-400``)."""
+    return value == 0 and _NONZERO_MANTISSA.match(text) is not None
+
+
 def written_float(text: str) -> float:
     """``float(text)``, but an :class:`OutOfRangeNumber` for a number that overflows to an
     infinity or rounds to 0 without being written as inf or 0; ValueError for no number."""
     number = float(text)
     if _SPELLED_OUT.fullmatch(text):
         return number
-    if math.isinf(number) or (number == 0 and _NONZERO_MANTISSA.match(text)):
+    if math.isinf(number) or rounds_to_zero(text, number):
         return OutOfRangeNumber(text)
     return number
 
