@@ -110,12 +110,12 @@ class ExpressionChecks:
         return getattr(self, "expr_" + type(node).__name__)(node, local)  # type: ignore[no-any-return]
 
     def expr_Number(self, node: ast.Number, local: dict) -> tuple[str, bool]:
-        if not math.isfinite(node.value):  # the number cut short: it may have 5,000 digits
-            shown = node.text if len(node.text) <= 40 else node.text[:37] + "..."
+        # the number cut short: it may have 5,000 digits
+        shown = node.text if len(node.text) <= 40 else node.text[:37] + "..."
+        if not math.isfinite(node.value):
             raise fail(f"{shown} is not a finite number: the largest is about 1.8e308",
                        node.span)
         if rounds_to_zero(node.text, node.value):  # it would be read as 0, silently
-            shown = node.text if len(node.text) <= 40 else node.text[:37] + "..."
             raise fail(f"{shown} is closer to 0 than a float can be (the smallest is about "
                        "5e-324): write 0 if 0 is meant", node.span)
         return "number", False

@@ -21,8 +21,8 @@ import numpy as np
 from mooc.dsl import ast
 from mooc.dsl.check_expressions import Declaration
 from mooc.dsl.data_files import Table, check_suffix, read_csv, read_npy, read_parquet
-from mooc.dsl.data_json import MAX_JSON_DEPTH, JsonDocument, path_text, read_json
-from mooc.dsl.data_nesting import nesting_fault, nesting_message
+from mooc.dsl.data_json import JsonDocument, path_text, read_json
+from mooc.dsl.data_nesting import MAX_JSON_DEPTH, nesting_fault, nesting_message
 from mooc.dsl.data_tables import ColumnValue, IndexColumn, MatrixValue
 from mooc.dsl.data_values import ArrayValue, Axis, DataValue, TreeValue, shown_value
 from mooc.dsl.names import did_you_mean

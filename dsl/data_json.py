@@ -13,6 +13,7 @@ import numpy as np
 
 from mooc.dsl import ast
 from mooc.dsl.data_files import read_text, span_at
+from mooc.dsl.data_nesting import MAX_JSON_DEPTH
 from mooc.dsl.written_numbers import json_int, written_float
 from mooc.errors import DataError
 
@@ -39,23 +40,9 @@ def path_text(path: tuple[object, ...]) -> str:
     return "".join(f"[{step!r}]" for step in path) or "the top level"
 
 
-
-
-
-
-
 #: Text in which a JSON number may be beyond the float range or round to 0: an exponent of
 #: three digits, or hundreds of digits in a row. Without it the reader's own float is used.
 _FLOAT_TROUBLE = re.compile(r"[eE][+-]?\d{3}|\d{300}")
-
-
-
-
-
-
-
-
-
 
 
 class _DuplicateKey(ValueError):
@@ -113,11 +100,6 @@ class _Found(Exception):
         super().__init__()
         self.start, self.end = start, end
 
-
-#: Deepest nesting of lists and objects in a JSON data file: one level per index of a param,
-#: and one for the object of values by name, so far more than any model needs, and well within
-#: what Python's JSON reader (and the code after it) can follow.
-MAX_JSON_DEPTH = 100
 
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]+")

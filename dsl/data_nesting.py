@@ -1,6 +1,6 @@
 """How deep Python values given as data nest: ``params=`` and ``data=`` values (dicts, lists,
 tuples, numpy arrays) are held to the nesting a JSON data file may have
-(:data:`~mooc.dsl.data_json.MAX_JSON_DEPTH` levels), before any step that walks them by
+(:data:`MAX_JSON_DEPTH` levels), before any step that walks them by
 recursion (the compile cache's key, the data's checks, a message's repr) can fail with a
 RecursionError.
 
@@ -18,8 +18,10 @@ from typing import Any, Literal
 
 import numpy as np
 
-from mooc.dsl.data_json import MAX_JSON_DEPTH
-
+#: Deepest nesting of lists and objects in a JSON data file: one level per index of a param,
+#: and one for the object of values by name, so far more than any model needs, and well within
+#: what Python's JSON reader (and the code after it) can follow.
+MAX_JSON_DEPTH = 100
 #: What a value may nest in.
 CONTAINERS = (list, tuple, Mapping, np.ndarray)
 

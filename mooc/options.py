@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from mooc.dsl.names import MAX_RANGE
-from mooc.dsl.written_numbers import BEYOND_FLOATS, OutOfRangeNumber
+from mooc.dsl.written_numbers import BEYOND_FLOATS, LongInteger, OutOfRangeNumber
 from mooc.errors import ParameterError, UsageError
 
 #: Most local worker processes (``workers``, ``dask="local:N"``): more only fork processes
@@ -130,8 +130,6 @@ def shown_number(value: Any) -> str:
     :data:`SHOWN_DIGITS` digits cut (``111111111111...1111 (5,000 digits)``), one of more
     digits than Python converts (a :class:`~mooc.dsl.written_numbers.LongInteger`, as the command
     line reads it) saying so."""
-    from mooc.dsl.written_numbers import LongInteger
-
     limit = sys.get_int_max_str_digits()
     if isinstance(value, OutOfRangeNumber):
         text = value.text
@@ -267,18 +265,16 @@ def check_param_value(name: str, value: Any, text: str, flag: str = "--set") -> 
             finite = False
         if finite:
             continue
-        from mooc.dsl.written_numbers import LongInteger
-
         given = f"{flag} {name}: '{cut_text(text)}'"
         rule = "params take finite numbers, as in the model file"
         if not isinstance(number, (OutOfRangeNumber, LongInteger, numbers.Integral)):  # NaN
             raise ParameterError(f"{given} is not a finite number: {rule}")
-        shown = shown_number(number)
-        if not isinstance(number, OutOfRangeNumber):
-            shown += f", {BEYOND_FLOATS}"
+        note = number.range_note if isinstance(number, OutOfRangeNumber) else BEYOND_FLOATS
         if isinstance(value, (list, dict)):
+            shown = shown_number(number)
+            shown = shown if isinstance(number, OutOfRangeNumber) else f"{shown}, {note}"
             raise ParameterError(f"{given} holds {shown}; {rule}")
-        raise ParameterError(f"{given} is {shown.partition(', ')[2]}; {rule}")
+        raise ParameterError(f"{given} is {note}; {rule}")
 
 
 def _leaves(value: Any) -> list[Any]:

@@ -34,7 +34,7 @@ def parse_overrides(items: Sequence[str]) -> dict[str, Any]:
 
 
 def _too_deep(name: str) -> ParameterError:
-    from mooc.dsl.data_json import MAX_JSON_DEPTH
+    from mooc.dsl.data_nesting import MAX_JSON_DEPTH
 
     return ParameterError(f"--set {name}: the value is nested more than {MAX_JSON_DEPTH - 1} "
                           "levels deep, as a data file's may not be; a param takes a number or "
@@ -46,8 +46,7 @@ def _parsed_value(name: str, text: str) -> Any:
     otherwise. An integer of more digits than Python converts (4,300 unless set otherwise) is
     taken as the float it is beyond the range of, so it is refused as not finite, as a long
     one is."""
-    from mooc.dsl.data_json import MAX_JSON_DEPTH
-    from mooc.dsl.data_nesting import nesting_fault
+    from mooc.dsl.data_nesting import MAX_JSON_DEPTH, nesting_fault
     from mooc.dsl.written_numbers import json_int, written_float  # as a data file's
 
     try:

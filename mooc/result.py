@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from mooc.files import read_metadata, write_atomically  # noqa: F401 - where they were
+from mooc.table import counted
 
 
 def jsonable(value: Any) -> Any:
@@ -156,8 +157,8 @@ class Result:
         """Which method ran, in a few words: ``exact, 57 subproblems, proven`` or
         ``NSGA-II, seed 1``."""
         if self.method == "exact":
-            return (f"exact, {self.subproblems} subproblems, "
-                    f"{'proven' if self.proven else 'not proven'}")
+            return f"exact, {counted(self.subproblems, 'subproblem')}, " \
+                f"{'proven' if self.proven else 'not proven'}"
         return f"{_TITLES.get(self.method, self.method)}, seed {self.seed}"
 
     # names -------------------------------------------------------------------------
@@ -268,7 +269,7 @@ class Result:
         """The front as a text table: objectives, violations, feasibility, then variables;
         best first in the first objective (or the rows ``indices``)."""
         from mooc.errors import UsageError
-        from mooc.table import counted, format_table
+        from mooc.table import format_table
 
         for name, value in (("max_rows", max_rows), ("max_variables", max_variables)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
@@ -353,7 +354,7 @@ class Result:
 
     def __repr__(self) -> str:
         if self.method == "exact":
-            return (f"<mooc.Result {self.problem.name!r}: {len(self)} points, exact, "
-                    f"{self.subproblems} subproblems, {'proven' if self.proven else 'not proven'}>")
+            return (f"<mooc.Result {self.problem.name!r}: {len(self)} points, "
+                    f"{self.how}>")
         return (f"<mooc.Result {self.problem.name!r}: {len(self)} points, "
                 f"{self.n_evaluations} evaluations, stopped by {self.stop_reason}>")

@@ -53,24 +53,16 @@ class _Reported:
     grid: int = 0
     grid_done: int = 0
     boxes: Sized = ()
-    solved: int = 0
-    coefficients: int = 0
+    subproblems: int = 0
+    nonzeros: int = 0
     started: float = field(default_factory=time.perf_counter)
-
-    @property
-    def subproblems(self) -> int:
-        return self.solved
-
-    @property
-    def nonzeros(self) -> int:
-        return self.coefficients
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
 
     def update(self, progress: ExactProgress, state: tuple[float, int, int, int]) -> None:
-        self.reached, self.unconfirmed, self.grid_done, self.coefficients = state
-        self.solved, self.grid, self.boxes = progress.subproblems, progress.grid, \
+        self.reached, self.unconfirmed, self.grid_done, self.nonzeros = state
+        self.subproblems, self.grid, self.boxes = progress.subproblems, progress.grid, \
             range(progress.boxes)
 
 

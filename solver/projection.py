@@ -93,6 +93,7 @@ def project_affine_box(Y: np.ndarray, A: np.ndarray, b: np.ndarray, lower: np.nd
     """
     lam = np.zeros((Y.shape[0], A.shape[0]))
     weighted_grams = _weighted_grams(A)
+    damping = 1e-6 * (A @ A.T)  # a little of A A^T (see the Newton step below)
 
     def primal(multipliers: np.ndarray) -> np.ndarray:
         return np.clip(Y + multipliers @ A, lower, upper)
@@ -112,7 +113,7 @@ def project_affine_box(Y: np.ndarray, A: np.ndarray, b: np.ndarray, lower: np.nd
         free = ((inner > lower) & (inner < upper)).astype(float)
         # the generalized Hessian A D A^T, plus a little of A A^T: a damped Newton step, an
         # ascent direction of the dual even where D leaves A D A^T singular
-        hessian = weighted_grams(free) + 1e-6 * (A @ A.T)
+        hessian = weighted_grams(free) + damping
         step = _solve(hessian, residual)
         value, size = dual(lam, X), np.ones(Y.shape[0])
         rise = (residual * step).sum(axis=1)  # the dual's slope along the step
@@ -128,7 +129,8 @@ def project_affine_box(Y: np.ndarray, A: np.ndarray, b: np.ndarray, lower: np.nd
                 break
             size = np.where(better | ~live, size, size / 2)
         take = live & better
-        stuck |= take & _saturated(Y + trial @ A, trial_residual, A, lower, upper)
+        stuck |= take & _saturated(Y + trial @ A, trial_residual, A, damping, lower,
+                                           upper)
         lam[take], X[take], residual[take] = trial[take], X_trial[take], trial_residual[take]
         if not take.any():
             break
@@ -174,8 +176,8 @@ def _column_products(A: np.ndarray, counts: np.ndarray) -> Any:
                                    shape=(n, m * m))
 
 
-def _saturated(inner: np.ndarray, residual: np.ndarray, A: np.ndarray, lower: np.ndarray,
-               upper: np.ndarray) -> np.ndarray:
+def _saturated(inner: np.ndarray, residual: np.ndarray, A: np.ndarray, damping: np.ndarray,
+               lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
     """Rows no further step can move (the set is empty there): every variable in the
     equalities is clipped at a bound (``inner``, the unclipped point), so the next Newton
     system is the damping alone, and its step for ``residual`` pushes each further beyond its
@@ -185,7 +187,7 @@ def _saturated(inner: np.ndarray, residual: np.ndarray, A: np.ndarray, lower: np
     rows = (clipped | ~used).all(axis=1)
     if not rows.any():
         return rows
-    back = _solve(np.broadcast_to(1e-6 * (A @ A.T), (int(rows.sum()),) + (A.shape[0],) * 2),
+    back = _solve(np.broadcast_to(damping, (int(rows.sum()),) + (A.shape[0],) * 2),
                   residual[rows]) @ A  # the step moves the point by -back (times its size)
     part = (slice(None),) if np.ndim(upper) == 1 else (rows,)
     outward = ((inner[rows] >= upper[part]) & (back <= 0)) | \

@@ -11,8 +11,7 @@ import pytest
 from test_limits import within
 
 import mooc
-from mooc.dsl.data_json import MAX_JSON_DEPTH
-from mooc.dsl.data_nesting import nesting_fault
+from mooc.dsl.data_nesting import MAX_JSON_DEPTH, nesting_fault
 from mooc.errors import DataError, MooError, ParameterError, UsageError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
