@@ -1,4 +1,5 @@
-"""Builds the optional compiled kernel of NSGA-II (solver/_kernel.c; see mooc.solver.kernel).
+"""Builds the optional compiled kernel of NSGA-II (solver/_kernel.c, with its non-dominated sort
+in solver/_sorting.c; see mooc.solver.kernel).
 
 Everything else is declared in pyproject.toml. The extension is optional: without a C
 compiler (or Python's headers) the build skips it and mooc runs its numpy code.
@@ -12,5 +13,8 @@ from setuptools import Extension, setup
 # (never set here: it is only taken of non-negative numbers) lets loops of it be vectorized.
 _FLAGS = [] if sys.platform == "win32" else ["-ffp-contract=off", "-fno-math-errno"]
 
-setup(ext_modules=[Extension("mooc.solver._kernel", ["solver/_kernel.c"],
+_SOURCES = ["solver/_kernel.c", "solver/_sorting.c", "solver/_dominance_tree.c"]
+_HEADERS = ["solver/_buffers.h", "solver/_dominance_tree.h"]
+
+setup(ext_modules=[Extension("mooc.solver._kernel", _SOURCES, depends=_HEADERS,
                              extra_compile_args=_FLAGS, optional=True)])

@@ -2,8 +2,9 @@
 
 At a population of 100 a generation is a few hundred whole-array numpy calls of a few
 microseconds each; the kernel does the busiest of them (simulated binary crossover, polynomial
-mutation, the crowded tournament, the rows' hashes and their lookup, and Pareto ranks with crowding distance
-for two objectives) in one C loop each. It is built when
+mutation, the crowded tournament, the rows' hashes and their lookup, and Pareto ranks with
+crowding distance for two objectives) in one C loop each. It also ranks three or more
+objectives (``solver/_sorting.c``, used by :mod:`~.sorting`). It is built when
 mooc is installed on a machine with a C compiler, and skipped otherwise: then
 :func:`compiled` is None and the numpy code runs, as it does with the environment variable
 ``MOOC_PURE_NUMPY=1`` or after ``use_compiled(False)``.
@@ -120,3 +121,15 @@ def fronts(objectives: np.ndarray, needed: int, /) -> tuple[np.ndarray, np.ndarr
     _active.fronts(rank, crowding, _doubles(objectives), needed)
     return rank, crowding
 
+
+
+def sorted_ranks(objectives: np.ndarray, cap: int, /) -> np.ndarray:
+    """Pareto ranks of finite rows of two or more objectives (``solver/_sorting.c``), ``cap``
+    for every rank from ``cap`` on (cap >= 1): rows after the first ``cap`` fronts are not
+    told apart, which saves keeping their fronts."""
+    assert _active is not None
+    F = _doubles(objectives)
+    order = np.argsort(F[:, 0]).astype(np.int64, copy=False)
+    rank = np.empty(F.shape[0], dtype=np.int64)
+    _active.sorted_ranks(rank, F, order, cap)
+    return rank.astype(np.intp, copy=False)

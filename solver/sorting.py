@@ -1,9 +1,12 @@
 """Non-dominated sorting and crowding distance, vectorized over the population.
 
-Ranks come from :func:`moocore.pareto_rank`, which is O(N log N) for two objectives (Jensen's
-algorithm) and a compiled front-peeling loop for three or more (up to
+Ranks of two objectives come from :func:`moocore.pareto_rank` (O(N log N), Jensen's
+algorithm). Ranks of three or more come from mooc's compiled kernel when it is built
+(``solver/_sorting.c``: each row, in lexicographic order, finds its front by binary search over
+trees of each front's minimal rows), else from moocore's front-peeling loop (up to
 :data:`MOOCORE_MAX_OBJECTIVES`; beyond, a numpy front-peeling loop over blocks of rows does the
-same). Survival needs only the first fronts holding half the rows: :func:`leading_ranks`.
+same); both give the same ranks. Survival needs only the first fronts holding half the rows:
+:func:`leading_ranks`.
 Rows with a NaN or infinite objective are never better than a finite row: they share one rank
 after all the others.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from mooc.solver import kernel
 from mooc.solver.moocore_import import import_moocore
 from mooc.solver.rowwise import finite_rows
 
@@ -73,9 +77,44 @@ def finite_pareto_rank(F: np.ndarray, /) -> np.ndarray:
         return np.zeros(0, dtype=np.intp)
     if F.shape[1] == 1:
         return np.unique(F[:, 0], return_inverse=True)[1].astype(np.intp)
+    if F.shape[1] >= 3 and kernel.compiled() is not None:
+        return kernel.sorted_ranks(F, F.shape[0])
     if F.shape[1] > MOOCORE_MAX_OBJECTIVES:
         return _peeled_ranks(F)
     return moocore.pareto_rank(F).astype(np.intp)
+
+
+#: From this many rows on, :func:`leading_ranks` first ranks a sample of them to guess how many
+#: fronts it needs.
+SAMPLED_FROM = 4096
+#: The sample is one row in this many.
+SAMPLE_STEP = 16
+
+
+def _fronts_to_keep(F: np.ndarray, needed: int) -> int:
+    """A guess, from a sample of the rows, of how many first fronts hold ``needed`` rows, on
+    the high side: a sample of n / s rows holds about s ** (1 / m) times fewer fronts (as
+    random points in m dimensions do)."""
+    n, m = F.shape
+    if n < SAMPLED_FROM:
+        return n
+    sample = kernel.sorted_ranks(F[::SAMPLE_STEP], n)
+    held = np.cumsum(np.bincount(sample))
+    fronts = int(np.searchsorted(held, needed * len(sample) / n)) + 1
+    return int(np.ceil(1.25 * fronts * SAMPLE_STEP ** (1 / m))) + 1
+
+
+def _compiled_leading_ranks(F: np.ndarray, needed: int) -> np.ndarray:
+    """:func:`leading_ranks` by the compiled kernel, which keeps only the fronts it is told to
+    (a guess, then every front if the guess holds too few rows)."""
+    n = F.shape[0]
+    cap = _fronts_to_keep(F, needed)
+    rank = kernel.sorted_ranks(F, cap)
+    held = np.cumsum(np.bincount(rank, minlength=cap + 1)[:cap])
+    if held[-1] < needed:
+        rank = kernel.sorted_ranks(F, n)
+        held = np.cumsum(np.bincount(rank))
+    return np.minimum(rank, int(np.searchsorted(held, needed)) + 1)
 
 
 #: Fronts peeled one by one before the rest is ranked at once (see :func:`leading_ranks`).
@@ -89,11 +128,13 @@ def leading_ranks(F: np.ndarray, needed: int, /) -> np.ndarray:
     least ``needed`` rows; every other row gets the rank after them (as if one front).
 
     Survival keeps whole fronts in order and cuts the last by crowding, so it needs no more.
-    Up to three objectives moocore ranks every row at once (in O(N log N) for two); with more,
-    the first fronts are peeled off one by one (each a non-dominated filter), which is cheaper
-    when they are large, as in a many-objective population (about 1.5x at 5 objectives and
-    100,000 points of a DTLZ2-like population: benchmarks/solver_scaling.py), and after
-    :data:`PEELED_FRONTS` of them the rest are ranked at once.
+    With three or more objectives the compiled kernel keeps only the fronts a sample of the
+    rows says are needed (:func:`_fronts_to_keep`), and sorts every row after them into one
+    rank checked against the last front kept. Without the kernel, two and three objectives
+    are ranked at once by moocore (in O(N log N) for two); with more, the first fronts are
+    peeled off one by one (each a non-dominated filter), which is cheaper when they are large,
+    as in a many-objective population, and after :data:`PEELED_FRONTS` of them the rest are
+    ranked at once.
 
     Examples
     --------
@@ -102,7 +143,11 @@ def leading_ranks(F: np.ndarray, needed: int, /) -> np.ndarray:
     ([0, 1, 2, 2], [0, 1, 2, 3])
     """
     n = F.shape[0]
-    if F.shape[1] < PEELED_FROM or needed >= n or F.shape[1] > MOOCORE_MAX_OBJECTIVES:
+    if needed >= n or F.shape[1] < 3:
+        return finite_pareto_rank(F)
+    if kernel.compiled() is not None:
+        return _compiled_leading_ranks(F, max(needed, 1))
+    if F.shape[1] < PEELED_FROM or F.shape[1] > MOOCORE_MAX_OBJECTIVES:
         return finite_pareto_rank(F)
     rank = np.empty(n, dtype=np.intp)
     left = np.arange(n)

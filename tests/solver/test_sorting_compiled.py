@@ -1,0 +1,120 @@
+"""The compiled non-dominated sort of three or more objectives (solver/_sorting.c) against
+moocore's ranks: random, tied, repeated, all non-dominated and chained rows, with and without
+a cap on the fronts kept, and the survival ranks built on it (solver.sorting.leading_ranks)."""
+
+import moocore
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from mooc.solver import kernel, sorting
+
+pytestmark = pytest.mark.skipif(not kernel.available(), reason="the kernel is not built")
+
+#: Values that tie often, with signed zeros and the ends of the float range.
+TIED = st.sampled_from([0.0, -0.0, 1.0, 2.0, 3.0, -1e308, 1e308, 5e-324])
+
+matrices = st.integers(2, 6).flatmap(lambda m: arrays(
+    np.float64, st.tuples(st.integers(1, 80), st.just(m)),
+    elements=TIED | st.integers(0, 5).map(float) | st.floats(-1e6, 1e6)))
+
+
+def survival_ranks(F, needed):
+    """What leading_ranks promises: the ranks of the first fronts holding ``needed`` rows,
+    one rank after them for every other row."""
+    full = moocore.pareto_rank(F)
+    held = np.cumsum(np.bincount(full))
+    return np.minimum(full, int(np.searchsorted(held, needed)) + 1)
+
+
+def dtlz2_like(n, m, rng):
+    X = np.abs(rng.normal(size=(n, m)))
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    return X * (1.0 + 0.1 * rng.random((n, 1)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(matrices, st.integers(1, 90))
+def test_ranks_are_moocores_and_a_cap_joins_the_fronts_after_it(F, cap):
+    full = moocore.pareto_rank(F)
+    assert kernel.sorted_ranks(F, len(F)).tolist() == full.tolist()
+    assert kernel.sorted_ranks(F, cap).tolist() == np.minimum(full, cap).tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(matrices.filter(lambda F: F.shape[1] >= 3), st.integers(1, 80))
+def test_survival_ranks_are_the_same_with_and_without_the_kernel(F, needed):
+    before = kernel.use_compiled(True)
+    try:
+        compiled = sorting.leading_ranks(F, needed)
+        kernel.use_compiled(False)
+        numpy_path = sorting.leading_ranks(F, needed)
+    finally:
+        kernel.use_compiled(before)
+    expected = survival_ranks(F, needed)
+    assert compiled.tolist() == expected.tolist()
+    assert (numpy_path[expected < expected.max()] == expected[expected < expected.max()]).all()
+
+
+@pytest.mark.parametrize("m", [3, 4, 5, 8])
+def test_points_on_a_plane_are_all_non_dominated(m):
+    rng = np.random.default_rng(m)
+    F = rng.dirichlet(np.ones(m), size=3_000)
+    F[:, -1] = 1.0 - F[:, :-1].sum(axis=1)  # exactly on the plane: no row dominates another
+    F = np.vstack([F, F[:50]])  # and some repeated
+    expected = moocore.pareto_rank(F)
+    assert kernel.sorted_ranks(F, len(F)).tolist() == expected.tolist()
+    assert sorting.leading_ranks(F, len(F) // 2).tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("m", [3, 5])
+def test_a_chain_has_one_row_a_front(m):
+    F = np.repeat(np.arange(2_000.0)[::-1, None], m, axis=1)
+    assert kernel.sorted_ranks(F, len(F)).tolist() == list(range(1_999, -1, -1))
+    assert sorting.leading_ranks(F, 10).tolist() == [min(r, 10) for r in range(1_999, -1, -1)]
+
+
+@pytest.mark.parametrize("m", [3, 5])
+def test_equal_rows_share_a_rank_and_columns_may_be_constant(m):
+    rng = np.random.default_rng(m)
+    F = rng.integers(0, 2, size=(5_000, m)).astype(float)
+    F[:, 1] = 7.0
+    assert kernel.sorted_ranks(F, len(F)).tolist() == moocore.pareto_rank(F).tolist()
+    same = np.ones((100, m))
+    assert kernel.sorted_ranks(same, 100).tolist() == [0] * 100
+
+
+@pytest.mark.parametrize(("m", "make"), [(3, "uniform"), (3, "dtlz2"), (5, "uniform"),
+                                         (5, "dtlz2"), (4, "ties")])
+def test_survival_ranks_of_large_populations_from_a_sampled_guess(m, make):
+    rng = np.random.default_rng(m)
+    n = 12_000
+    F = {"uniform": lambda: rng.random((n, m)), "dtlz2": lambda: dtlz2_like(n, m, rng),
+         "ties": lambda: rng.integers(0, 6, size=(n, m)).astype(float)}[make]()
+    assert n >= sorting.SAMPLED_FROM
+    for needed in (1, 100, n // 2, n - 1):
+        assert sorting.leading_ranks(F, needed).tolist() == survival_ranks(F, needed).tolist()
+
+
+def test_a_guess_of_too_few_fronts_ranks_again(monkeypatch):
+    rng = np.random.default_rng(0)
+    F = rng.random((6_000, 3))
+    monkeypatch.setattr(sorting, "_fronts_to_keep", lambda F, needed: 1)
+    assert sorting.leading_ranks(F, 3_000).tolist() == survival_ranks(F, 3_000).tolist()
+
+
+def test_the_kernel_refuses_a_bad_call():
+    from mooc.solver import _kernel  # type: ignore[attr-defined]
+
+    F = np.random.default_rng(0).random((5, 3))
+    rank, order = np.empty(5, dtype=np.int64), np.argsort(F[:, 0])
+    with pytest.raises(ValueError, match="cap"):
+        _kernel.sorted_ranks(rank, F, order.copy(), 0)
+    with pytest.raises(IndexError, match="order"):
+        _kernel.sorted_ranks(rank, F, np.array([0, 1, 2, 3, 5]), 5)
+    with pytest.raises(TypeError, match="dtype"):
+        _kernel.sorted_ranks(rank, F.astype(np.float32), order.copy(), 5)
+    with pytest.raises(ValueError, match="2 values"):
+        _kernel.sorted_ranks(rank, F[:, :1].copy(), order.copy(), 5)
