@@ -89,32 +89,42 @@ def finite_pareto_rank(F: np.ndarray, /) -> np.ndarray:
 SAMPLED_FROM = 4096
 #: The sample is one row in this many.
 SAMPLE_STEP = 16
+#: The factor by which guesses of how many fronts hold the rows survival needs err high: a
+#: guess too low costs a second sort, one too high keeps fronts that are not needed.
+MARGIN = 1.2
 
 
-def _fronts_to_keep(F: np.ndarray, needed: int) -> int:
-    """A guess, from a sample of the rows, of how many first fronts hold ``needed`` rows, on
-    the high side: a sample of n / s rows holds about s ** (1 / m) times fewer fronts (as
-    random points in m dimensions do)."""
+def _fronts_to_keep(F: np.ndarray, needed: int) -> list[int]:
+    """Guesses, from a sample of the rows, of how many first fronts hold ``needed`` rows, the
+    cheapest first. A sample of n / s rows has about s ** (1 / m) times fewer fronts than the
+    whole (as random points in m dimensions do), and fatter ones; when the sample's first front
+    holds enough, so may the whole's, and keeping one front alone is a non-dominated filter,
+    which is cheap when that front is small and right when it is large."""
     n, m = F.shape
     if n < SAMPLED_FROM:
-        return n
+        return [n]
     sample = kernel.sorted_ranks(F[::SAMPLE_STEP], n)
     held = np.cumsum(np.bincount(sample))
     fronts = int(np.searchsorted(held, needed * len(sample) / n)) + 1
-    return int(np.ceil(1.25 * fronts * SAMPLE_STEP ** (1 / m))) + 1
+    guess = int(np.ceil(MARGIN * fronts * SAMPLE_STEP ** (1 / m)))
+    return [1, guess] if fronts == 1 else [guess]
 
 
 def _compiled_leading_ranks(F: np.ndarray, needed: int) -> np.ndarray:
-    """:func:`leading_ranks` by the compiled kernel, which keeps only the fronts it is told to
-    (a guess, then every front if the guess holds too few rows)."""
+    """:func:`leading_ranks` by the compiled kernel, which keeps only the fronts it is told to:
+    the guesses of :func:`_fronts_to_keep`, then, while they hold too few rows, as many more
+    fronts as the rows missing would fill if each held as many as the last one kept."""
     n = F.shape[0]
-    cap = _fronts_to_keep(F, needed)
-    rank = kernel.sorted_ranks(F, cap)
-    held = np.cumsum(np.bincount(rank, minlength=cap + 1)[:cap])
-    if held[-1] < needed:
-        rank = kernel.sorted_ranks(F, n)
-        held = np.cumsum(np.bincount(rank))
-    return np.minimum(rank, int(np.searchsorted(held, needed)) + 1)
+    guesses = iter(_fronts_to_keep(F, needed))
+    cap = next(guesses)
+    while True:
+        rank = kernel.sorted_ranks(F, cap)
+        held = np.cumsum(np.bincount(rank, minlength=cap + 1)[:cap])
+        if held[-1] >= needed or cap >= n:
+            return np.minimum(rank, int(np.searchsorted(held, needed)) + 1)
+        last = max(1, int(held[-1] - (held[-2] if cap > 1 else 0)))
+        more = cap + int(np.ceil(MARGIN * (needed - held[-1]) / last)) + 1
+        cap = min(n, next(guesses, more))
 
 
 #: Fronts peeled one by one before the rest is ranked at once (see :func:`leading_ranks`).

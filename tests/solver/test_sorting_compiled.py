@@ -101,7 +101,7 @@ def test_survival_ranks_of_large_populations_from_a_sampled_guess(m, make):
 def test_a_guess_of_too_few_fronts_ranks_again(monkeypatch):
     rng = np.random.default_rng(0)
     F = rng.random((6_000, 3))
-    monkeypatch.setattr(sorting, "_fronts_to_keep", lambda F, needed: 1)
+    monkeypatch.setattr(sorting, "_fronts_to_keep", lambda F, needed: [1])
     assert sorting.leading_ranks(F, 3_000).tolist() == survival_ranks(F, 3_000).tolist()
 
 
