@@ -52,6 +52,9 @@ def nondominated(F: np.ndarray, /) -> np.ndarray:
     >>> nondominated(np.array([[1.0, 2.0], [2.0, 1.0], [2.0, 2.0], [1.0, 2.0]])).tolist()
     [True, True, False, True]
     """
+    if F.shape[1] >= 3 and F.shape[0] and kernel.compiled() is not None and \
+            finite_rows(F).all():
+        return kernel.sorted_ranks(F, 1) == 0  # one front kept: 2x to 8x moocore's time
     if F.shape[1] <= MOOCORE_MAX_OBJECTIVES:
         return moocore.is_nondominated(F, keep_weakly=True)
     return ~_dominated(F, F)

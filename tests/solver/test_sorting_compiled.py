@@ -118,3 +118,18 @@ def test_the_kernel_refuses_a_bad_call():
         _kernel.sorted_ranks(rank, F.astype(np.float32), order.copy(), 5)
     with pytest.raises(ValueError, match="2 values"):
         _kernel.sorted_ranks(rank, F[:, :1].copy(), order.copy(), 5)
+
+
+@settings(max_examples=100, deadline=None)
+@given(matrices)
+def test_the_non_dominated_rows_are_moocores(F):
+    expected = moocore.is_nondominated(F, keep_weakly=True)
+    assert sorting.nondominated(F).tolist() == expected.tolist()
+    F = F.copy()
+    F[0, 0] = np.nan  # not finite: moocore decides, as before
+    before = kernel.use_compiled(False)
+    try:
+        expected = sorting.nondominated(F)
+    finally:
+        kernel.use_compiled(before)
+    assert sorting.nondominated(F).tolist() == expected.tolist()
