@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from mooc.solver import FunctionProblem, kernel, nsga2
+from mooc.solver import FunctionProblem, kernel, nsga2, nsga3
 from mooc.solver.evaluated import EvaluatedRows, row_hashes
 from mooc.solver.selection import Ranking, binary_tournament
 from mooc.solver.variables import VariableSpace
@@ -236,6 +236,31 @@ def test_runs_are_the_same_in_c_and_numpy(seed):
     assert_same_bits(compiled.X, numpy.X)
     assert_same_bits(compiled.population.X, numpy.population.X)
     assert compiled.n_evaluations == numpy.n_evaluations
+
+
+def dtlz2(X, n_obj):
+    g = ((X[:, n_obj - 1:] - 0.5) ** 2).sum(axis=1)
+    angles = X[:, :n_obj - 1] * np.pi / 2
+    F = np.tile((1 + g)[:, None], (1, n_obj))
+    for i in range(n_obj):
+        F[:, i] *= np.prod(np.cos(angles[:, :n_obj - 1 - i]), axis=1)
+        if i:
+            F[:, i] *= np.sin(angles[:, n_obj - 1 - i])
+    return F
+
+
+@pytest.mark.parametrize("n_obj", [3, 5])
+@pytest.mark.parametrize(("population", "generations"), [(60, 30), (2_100, 3)])
+def test_many_objective_runs_are_the_same_with_the_compiled_sort(n_obj, population,
+                                                                generations):
+    # 2 x 2,100 rows: survival's sort guesses its fronts from a sample
+    problem = FunctionProblem(lambda X: dtlz2(X, n_obj), lower=np.zeros(n_obj + 5),
+                              upper=np.ones(n_obj + 5), n_obj=n_obj)
+    for run in (nsga2, nsga3):
+        compiled, numpy = both(lambda run=run: run(problem, population=population,
+                                                   generations=generations, seed=n_obj))
+        assert_same_bits(compiled.X, numpy.X)
+        assert_same_bits(compiled.population.X, numpy.population.X)
 
 
 def test_a_constrained_mixed_run_is_the_same_in_c_and_numpy():
