@@ -122,7 +122,6 @@ def fronts(objectives: np.ndarray, needed: int, /) -> tuple[np.ndarray, np.ndarr
     return rank, crowding
 
 
-
 def sorted_ranks(objectives: np.ndarray, cap: int, /) -> np.ndarray:
     """Pareto ranks of finite rows of two or more objectives (``solver/_sorting.c``), ``cap``
     for every rank from ``cap`` on (cap >= 1): rows after the first ``cap`` fronts are not

@@ -3,7 +3,7 @@
 Ranks of two objectives come from :func:`moocore.pareto_rank` (O(N log N), Jensen's
 algorithm). Ranks of three or more come from mooc's compiled kernel when it is built
 (``solver/_sorting.c``: each row, in lexicographic order, finds its front by binary search over
-trees of each front's minimal rows), else from moocore's front-peeling loop (up to
+a k-d tree of each front's rows), else from moocore's front-peeling loop (up to
 :data:`MOOCORE_MAX_OBJECTIVES`; beyond, a numpy front-peeling loop over blocks of rows does the
 same); both give the same ranks. Survival needs only the first fronts holding half the rows:
 :func:`leading_ranks`.
@@ -156,10 +156,10 @@ def leading_ranks(F: np.ndarray, needed: int, /) -> np.ndarray:
     ([0, 1, 2, 2], [0, 1, 2, 3])
     """
     n = F.shape[0]
-    if needed >= n or F.shape[1] < 3:
+    if needed >= n or needed < 1 or F.shape[1] < 3:
         return finite_pareto_rank(F)
     if kernel.compiled() is not None:
-        return _compiled_leading_ranks(F, max(needed, 1))
+        return _compiled_leading_ranks(F, needed)
     if F.shape[1] < PEELED_FROM or F.shape[1] > MOOCORE_MAX_OBJECTIVES:
         return finite_pareto_rank(F)
     rank = np.empty(n, dtype=np.intp)
