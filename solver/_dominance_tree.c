@@ -1,32 +1,34 @@
 /* Trees of mutually non-dominated rows answering "does some row here dominate p?" (a
- * non-dominated tree, after Gustavsson and Syberfeldt 2018), for solver/_sorting.c.
+ * non-dominated tree, after Gustavsson and Syberfeldt 2018), for the fronts of four or more
+ * objectives in solver/_sorting.c (three have staircases, solver/_staircase.c).
  *
- * A tree is a k-d tree: leaves hold up to LEAF rows of d values; a full leaf splits at the
- * median of its widest value. Every node knows the least and the greatest of each value below
- * it, so a query skips every subtree whose least values are not all <= p's (and the right side
- * of a split above p's value), and a removal every subtree whose greatest are not all >= p's.
+ * A tree is a k-d tree: leaves hold up to LEAF rows of d values; a full leaf splits at a median
+ * (solver/_kd_split.c). Every node knows the least of each value below it, so a query skips
+ * every subtree whose least values are not all <= p's (and the right side of a split above
+ * p's value).
  *
- * A tree of two values keeps only rows no other row of it is <= (its minimal rows): adding p
- * first removes the rows p is <= in every value, which no later query needs. A front of a large
- * population holds few minimal rows in two values (about 50 of 1,500 at 3 objectives), so its
- * tree stays small and the sort 2x faster at 100,000 points; when more rows were removed than
- * remain, the tree is built again from its rows, balanced. With more values the minimal rows
- * are many more (about 2,000 of 9,000 at 5 objectives) and the search for the rows to remove
- * cost more than it saved, at 1,000 points as at 100,000 (benchmarks/solver_scaling.py): a
- * new row removes only the rows it covers in its own leaf (10% faster at 100,000 points).
+ * Only a tree's minimal rows matter to the question (a row that another row of the tree is <=
+ * in every value is never needed), but with three values or more they are many (about 2,000
+ * of a front of 9,000 at 5 objectives) and a search of the tree for the rows a new row covers
+ * cost more than it saved, at 1,000 points as at 100,000: a new row removes only those in the
+ * leaf it goes to (10% faster at 100,000 points). When more rows were removed than remain,
+ * the tree is built again. Rows that come in sorted along a front that is a curve would grow a
+ * spine in a tree split only as its leaves fill; a scapegoat rule keeps the depth logarithmic.
  *
- * Every walk is a loop over an explicit stack (no recursion: a tree of tied values can be
- * deep). The functions may run without the GIL: they allocate with PyMem_Raw*.
+ * Every walk is a loop over an explicit stack (no recursion: a tree can be deep before it is
+ * rebuilt). The functions may run without the GIL: they allocate with PyMem_Raw*.
  */
 #include <math.h>
 #include <string.h>
 
 #include "_dominance_tree.h"
+#include "_kd_split.h"
 
 /* Rows a leaf holds before it splits. */
 #define LEAF 16
-/* Trees of at most this many values keep only their minimal rows (see above). */
-#define PRUNED_UP_TO 2
+/* A subtree is rebuilt when a branch of it holds more than this share of its rows (and a leaf
+ * below it is too deep); 0.75 rebuilt 15% more often for no faster queries. */
+#define BALANCE 0.8
 
 /* ---- nodes ---------------------------------------------------------------------------------- */
 
@@ -38,9 +40,6 @@ static int reserve_nodes(Forest *f) {
     double *least = PyMem_RawRealloc(f->least, capacity * d * sizeof *least);
     if (least == NULL) return -1;
     f->least = least;
-    double *most = PyMem_RawRealloc(f->most, capacity * d * sizeof *most);
-    if (most == NULL) return -1;
-    f->most = most;
     Py_ssize_t *stack = PyMem_RawRealloc(f->stack, capacity * sizeof *stack);
     if (stack == NULL) return -1;
     f->stack = stack;
@@ -75,7 +74,6 @@ static Py_ssize_t new_leaf(Forest *f, Py_ssize_t parent) {
     node->parent = parent;
     node->size = 0;
     for (Py_ssize_t j = 0; j < f->d; j++) f->least[at * f->d + j] = INFINITY;
-    for (Py_ssize_t j = 0; j < f->d; j++) f->most[at * f->d + j] = -INFINITY;
     return at;
 }
 
@@ -92,88 +90,25 @@ static int room_for(Node *node, Py_ssize_t size, Py_ssize_t d) {
 }
 
 static void widen_corners(Forest *f, Py_ssize_t at, const double *p) {
-    double *least = f->least + at * f->d, *most = f->most + at * f->d;
-    for (Py_ssize_t j = 0; j < f->d; j++) {
-        least[j] = p[j] < least[j] ? p[j] : least[j];
-        most[j] = p[j] > most[j] ? p[j] : most[j];
-    }
+    double *least = f->least + at * f->d;
+    for (Py_ssize_t j = 0; j < f->d; j++) least[j] = p[j] < least[j] ? p[j] : least[j];
 }
 
-/* The corners of node ``at`` from its rows (a leaf) or its children's corners. */
+/* The least values of node ``at`` from its rows (a leaf) or its children's. */
 static void reset_corners(Forest *f, Py_ssize_t at) {
     Py_ssize_t d = f->d;
     const Node *node = &f->nodes[at];
     if (node->left < 0) {
         for (Py_ssize_t j = 0; j < d; j++) f->least[at * d + j] = INFINITY;
-        for (Py_ssize_t j = 0; j < d; j++) f->most[at * d + j] = -INFINITY;
         for (Py_ssize_t i = 0; i < node->size; i++) widen_corners(f, at, node->rows + i * d);
         return;
     }
     const double *least[2] = {f->least + node->left * d, f->least + node->right * d};
-    const double *most[2] = {f->most + node->left * d, f->most + node->right * d};
-    for (Py_ssize_t j = 0; j < d; j++) { /* an empty child's corners are +inf and -inf */
+    for (Py_ssize_t j = 0; j < d; j++) /* an empty child's are +inf */
         f->least[at * d + j] = least[0][j] < least[1][j] ? least[0][j] : least[1][j];
-        f->most[at * d + j] = most[0][j] > most[1][j] ? most[0][j] : most[1][j];
-    }
 }
 
 /* ---- splitting ------------------------------------------------------------------------------ */
-
-/* The value in which the ``size`` rows spread widest, or -1 when they are all equal. */
-static Py_ssize_t widest(const double *rows, Py_ssize_t size, Py_ssize_t d) {
-    Py_ssize_t best = -1;
-    double width = 0.0;
-    for (Py_ssize_t j = 0; j < d; j++) {
-        double low = INFINITY, high = -INFINITY;
-        for (Py_ssize_t i = 0; i < size; i++) {
-            double x = rows[i * d + j];
-            low = x < low ? x : low;
-            high = x > high ? x : high;
-        }
-        if (high - low > width) width = high - low, best = j;
-    }
-    return best;
-}
-
-/* The k-th least of the ``size`` values (0 <= k < size), which it reorders (Hoare's select). */
-static double select_kth(double *values, Py_ssize_t size, Py_ssize_t k) {
-    Py_ssize_t low = 0, high = size - 1;
-    while (low < high) {
-        double pivot = values[low + (high - low) / 2];
-        Py_ssize_t i = low, j = high;
-        while (i <= j) {
-            while (values[i] < pivot) i++;
-            while (values[j] > pivot) j--;
-            if (i <= j) {
-                double swap = values[i];
-                values[i++] = values[j];
-                values[j--] = swap;
-            }
-        }
-        if (k <= j) high = j;
-        else if (k >= i) low = i;
-        else return values[k];
-    }
-    return values[k];
-}
-
-/* A value of ``dim`` near the rows' median such that some rows are below it (they go left)
- * and some are not (they go right), the rows not all being equal in ``dim``; NAN when out of
- * memory. */
-static double median_split(const double *rows, Py_ssize_t size, Py_ssize_t d, Py_ssize_t dim) {
-    double some[4 * LEAF];
-    double *values = size <= 4 * LEAF ? some : PyMem_RawMalloc(size * sizeof *values);
-    if (values == NULL) return NAN;
-    for (Py_ssize_t i = 0; i < size; i++) values[i] = rows[i * d + dim];
-    double median = select_kth(values, size, size / 2), above = INFINITY;
-    int below = 0;
-    for (Py_ssize_t i = 0; i < size; i++) {
-        below |= values[i] < median;
-        above = values[i] > median && values[i] < above ? values[i] : above;
-    }
-    if (values != some) PyMem_RawFree(values);
-    return below ? median : above; /* the median is the least value: split above it */
-}
 
 /* Turn the leaf ``at`` into an inner node over two new leaves holding its rows, split at
  * ``split`` in ``dim``; -1 when out of memory. */
@@ -204,17 +139,18 @@ static int split_leaf(Forest *f, Py_ssize_t at, Py_ssize_t dim, double split) {
 static int split_if_over(Forest *f, Py_ssize_t at, Py_ssize_t most) {
     Node *node = &f->nodes[at];
     if (node->size <= most) return 0;
-    Py_ssize_t dim = widest(node->rows, node->size, f->d);
+    double split;
+    Py_ssize_t dim = kd_choose_split(node->rows, node->size, f->d, &split);
+    if (dim == -2) return -1;
     if (dim < 0) return room_for(node, 2 * node->limit, f->d); /* equal rows: let it grow */
-    double split = median_split(node->rows, node->size, f->d, dim);
-    return isnan(split) ? -1 : split_leaf(f, at, dim, split);
+    return split_leaf(f, at, dim, split);
 }
 
 /* ---- trees ---------------------------------------------------------------------------------- */
 
 int tree_new(Forest *f, Tree *tree) {
     tree->root = new_leaf(f, -1);
-    tree->live = tree->removed = 0;
+    tree->live = tree->removed = tree->added = tree->rebuilt = 0;
     return tree->root >= 0;
 }
 
@@ -242,9 +178,9 @@ int tree_dominates(const Forest *f, const Tree *tree, const double *p) {
     return 0;
 }
 
-/* Remove from the leaf ``at`` the rows p is <= in every value, and set the corners of the leaf
- * (and, if ``above``, of the nodes above it) again; how many. */
-static Py_ssize_t remove_from_leaf(Forest *f, Py_ssize_t at, const double *p, int above) {
+/* Remove from the leaf ``at`` the rows p is <= in every value, and set its least values again
+ * (those of the nodes above stay as low as they were, which is safe); how many. */
+static Py_ssize_t remove_from_leaf(Forest *f, Py_ssize_t at, const double *p) {
     Node *node = &f->nodes[at];
     Py_ssize_t d = f->d, before = node->size;
     for (Py_ssize_t i = 0; i < node->size; i++) {
@@ -252,48 +188,25 @@ static Py_ssize_t remove_from_leaf(Forest *f, Py_ssize_t at, const double *p, in
         int covered = 1;
         for (Py_ssize_t k = 0; k < d; k++) covered &= p[k] <= q[k];
         if (!covered) continue;
-        memcpy(q, node->rows + --node->size * d, d * sizeof *q); /* the last row takes its place */
+        if (i < --node->size) memcpy(q, node->rows + node->size * d, d * sizeof *q); /* the last */
         i--;
     }
-    if (node->size < before)
-        for (Py_ssize_t up = at; up >= 0; up = above ? f->nodes[up].parent : -1)
-            reset_corners(f, up);
+    if (node->size < before) reset_corners(f, at);
     return before - node->size;
 }
 
-/* Remove the rows p is <= in every value; how many. */
-static Py_ssize_t remove_covered(Forest *f, const Tree *tree, const double *p) {
-    Py_ssize_t top = 0, d = f->d, removed = 0;
-    f->stack[top++] = tree->root;
-    while (top) {
-        Py_ssize_t at = f->stack[--top], j = 0;
-        const double *most = f->most + at * d;
-        while (j < d && p[j] <= most[j]) j++;
-        if (j < d) continue;
-        const Node *node = &f->nodes[at];
-        if (node->left < 0) {
-            removed += remove_from_leaf(f, at, p, 1);
-            continue;
-        }
-        if (p[node->dim] < node->split) f->stack[top++] = node->left;
-        f->stack[top++] = node->right;
-    }
-    return removed;
-}
-
-/* Add p to its leaf, widening the corners on the way down; in a tree of more than two values,
- * first remove the rows of that leaf p is <= in every value (a search of the whole tree for
- * them costs more than it saves; the corners above stay as wide as they were, which is safe).
- * How many rows it removed, or -1 when out of memory. */
-static Py_ssize_t insert(Forest *f, Tree *tree, const double *p) {
+/* Add p to its leaf (``*leaf``), lowering the least values on the way down, after removing
+ * the rows of that leaf p is <= in every value; how many it removed, or -1 when out of memory. */
+static Py_ssize_t insert(Forest *f, Tree *tree, const double *p, Py_ssize_t *leaf) {
     Py_ssize_t at = tree->root;
     for (;;) {
         Node *node = &f->nodes[at];
         if (node->left < 0) {
-            Py_ssize_t removed = f->d > PRUNED_UP_TO ? remove_from_leaf(f, at, p, 0) : 0;
+            Py_ssize_t removed = remove_from_leaf(f, at, p);
             widen_corners(f, at, p);
             if (room_for(node, node->size + 1, f->d) < 0) return -1;
             memcpy(node->rows + node->size++ * f->d, p, f->d * sizeof *p);
+            *leaf = at;
             return split_if_over(f, at, node->limit) < 0 ? -1 : removed;
         }
         widen_corners(f, at, p);
@@ -301,60 +214,164 @@ static Py_ssize_t insert(Forest *f, Tree *tree, const double *p) {
     }
 }
 
-/* Build the tree again from its rows: split at medians down to leaves of at most LEAF rows,
- * with the old nodes made again first; -1 when out of memory. */
-static int rebuild(Forest *f, Tree *tree) {
-    Py_ssize_t d = f->d, top = 0, held = 0;
-    double *rows = PyMem_RawMalloc((tree->live + 1) * d * sizeof *rows);
-    if (rows == NULL) return -1;
-    f->stack[top++] = tree->root; /* gather the rows and drop the nodes */
+/* The rows below node ``at``. */
+static Py_ssize_t rows_below(const Forest *f, Py_ssize_t at) {
+    Py_ssize_t top = 0, held = 0;
+    f->stack[top++] = at;
     while (top) {
-        Py_ssize_t at = f->stack[--top];
-        Node *node = &f->nodes[at];
+        const Node *node = &f->nodes[f->stack[--top]];
         if (node->left >= 0) {
             f->stack[top++] = node->left;
             f->stack[top++] = node->right;
         } else {
-            memcpy(rows + held * d, node->rows, node->size * d * sizeof *rows);
             held += node->size;
         }
-        f->unused[f->unused_count++] = at;
     }
-    tree->root = new_leaf(f, -1);
-    int failed = tree->root < 0 || room_for(&f->nodes[tree->root], held, d) < 0;
-    if (!failed) { /* one leaf with every row, then split leaves that are full, top down */
-        memcpy(f->nodes[tree->root].rows, rows, held * d * sizeof *rows);
-        f->nodes[tree->root].size = held;
-        reset_corners(f, tree->root);
-        f->stack[top++] = tree->root;
-    }
-    while (top && !failed) {
-        Py_ssize_t at = f->stack[--top];
-        failed = split_if_over(f, at, LEAF) < 0;
-        if (!failed && f->nodes[at].left >= 0) {
-            f->stack[top++] = f->nodes[at].left;
-            f->stack[top++] = f->nodes[at].right;
+    return held;
+}
+
+/* Put first the rows of the block that go left of ``split`` in ``dim``; how many. */
+static Py_ssize_t partition_rows(double *rows, Py_ssize_t size, Py_ssize_t d, Py_ssize_t dim,
+                                 double split, double *swap) {
+    Py_ssize_t left = 0;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        if (!(rows[i * d + dim] < split)) continue;
+        if (i != left) {
+            memcpy(swap, rows + left * d, d * sizeof *swap);
+            memcpy(rows + left * d, rows + i * d, d * sizeof *swap);
+            memcpy(rows + i * d, swap, d * sizeof *swap);
         }
+        left++;
     }
-    PyMem_RawFree(rows);
-    tree->removed = 0;
+    return left;
+}
+
+/* Make the node ``at`` (with no children) a leaf of the ``size`` rows; -1 when out of memory. */
+static int fill_leaf(Forest *f, Py_ssize_t at, const double *rows, Py_ssize_t size) {
+    Node *node = &f->nodes[at];
+    if (node->rows == NULL) {
+        node->rows = PyMem_RawMalloc((LEAF + 1) * f->d * sizeof *node->rows);
+        node->limit = LEAF;
+    }
+    if (node->rows == NULL || room_for(node, size, f->d) < 0) return -1;
+    memcpy(node->rows, rows, size * f->d * sizeof *rows);
+    node->size = size;
+    reset_corners(f, at);
+    return 0;
+}
+
+/* Build at ``at`` (a node with no children) the k-d tree of the ``size`` rows of ``rows``
+ * (which it reorders): split at kd_choose_split's medians, partitioning the rows in place,
+ * down to leaves of at most LEAF rows; -1 when out of memory. */
+static int build(Forest *f, Py_ssize_t at, double *rows, Py_ssize_t size) {
+    Py_ssize_t d = f->d, top = 0, inner = 0;
+    Py_ssize_t *work = PyMem_RawMalloc((4 * size + 4) * sizeof *work); /* tasks, inner nodes */
+    double *swap = PyMem_RawMalloc(d * sizeof *swap);
+    int failed = work == NULL || swap == NULL;
+    Py_ssize_t *tasks = work, *made = work + 3 * size + 3; /* (node, first row, rows) each */
+    if (!failed) tasks[0] = at, tasks[1] = 0, tasks[2] = size, top = 1;
+    while (top && !failed) {
+        top--;
+        Py_ssize_t node = tasks[3 * top], first = tasks[3 * top + 1], count = tasks[3 * top + 2];
+        double split, *block = rows + first * d;
+        Py_ssize_t dim = count <= LEAF ? -1 : kd_choose_split(block, count, d, &split);
+        if (dim == -2 || (dim == -1 && fill_leaf(f, node, block, count) < 0)) failed = 1;
+        if (dim < 0) continue;
+        Py_ssize_t left = new_leaf(f, node), right = left < 0 ? -1 : new_leaf(f, node);
+        if (right < 0) {
+            failed = 1;
+            continue;
+        }
+        Py_ssize_t held = partition_rows(block, count, d, dim, split, swap);
+        Node *parent = &f->nodes[node];
+        PyMem_RawFree(parent->rows);
+        *parent = (Node){left, right, parent->parent, 0, 0, NULL, dim, split};
+        made[inner++] = node;
+        Py_ssize_t next[6] = {left, first, held, right, first + held, count - held};
+        memcpy(tasks + 3 * top, next, sizeof next);
+        top += 2;
+    }
+    while (inner && !failed) reset_corners(f, made[--inner]); /* children before parents */
+    PyMem_RawFree(work);
+    PyMem_RawFree(swap);
     return failed ? -1 : 0;
 }
 
+/* Build the subtree at ``at`` again from its rows, ``at`` staying its root, with the nodes
+ * below it made again first; -1 when out of memory. */
+static int rebuild(Forest *f, Py_ssize_t at) {
+    Py_ssize_t d = f->d, top = 0, gathered = 0;
+    Node *node = &f->nodes[at];
+    if (node->left < 0) return 0; /* a leaf: nothing to build */
+    double *rows = PyMem_RawMalloc((rows_below(f, at) + 1) * d * sizeof *rows);
+    if (rows == NULL) return -1;
+    f->stack[top++] = node->left; /* gather the rows and drop the nodes below ``at`` */
+    f->stack[top++] = node->right;
+    while (top) {
+        Py_ssize_t below = f->stack[--top];
+        const Node *under = &f->nodes[below];
+        if (under->left >= 0) {
+            f->stack[top++] = under->left;
+            f->stack[top++] = under->right;
+        } else {
+            memcpy(rows + gathered * d, under->rows, under->size * d * sizeof *rows);
+            gathered += under->size;
+        }
+        f->unused[f->unused_count++] = below;
+    }
+    node->left = node->right = -1;
+    int failed = build(f, at, rows, gathered);
+    PyMem_RawFree(rows);
+    return failed;
+}
+
+/* After adding a row to the leaf ``at``: when ``at`` is deeper than a tree of the tree's rows
+ * whose branches all hold at most BALANCE of their parent's would be, build again the lowest
+ * subtree above it with a branch holding more (a scapegoat tree's rebuilding, Galperin and
+ * Rivest 1993). A k-d tree split only as its leaves fill grows a spine when rows come in
+ * sorted along the front, as those of a front that is a curve do (each at one end of the
+ * last): every insertion then walks the spine, in quadratic time. The work of rebuilding is
+ * kept within a few times the rows added times their logarithm, so that rows whose ties
+ * allow no even split (every split chooses its most even dimension) cannot make it quadratic
+ * instead. -1 when out of memory. */
+static int rebalance(Forest *f, Tree *tree, Py_ssize_t at) {
+    Py_ssize_t depth = 0;
+    for (Py_ssize_t up = f->nodes[at].parent; up >= 0; up = f->nodes[up].parent) depth++;
+    double rows = (double)tree->live + 1.0;
+    if (depth <= 2 + log(rows) / -log(BALANCE)) return 0;
+    double budget = 16.0 * (double)tree->added * (log2((double)tree->added) + 1.0);
+    Py_ssize_t below = rows_below(f, at);
+    for (Py_ssize_t child = at, up = f->nodes[at].parent; up >= 0;
+         child = up, up = f->nodes[up].parent) {
+        Py_ssize_t sibling = f->nodes[up].left == child ? f->nodes[up].right : f->nodes[up].left;
+        Py_ssize_t total = below + rows_below(f, sibling);
+        if ((double)below > BALANCE * (double)total) {
+            if ((double)(tree->rebuilt + total) > budget) return 0;
+            tree->rebuilt += total;
+            return rebuild(f, up);
+        }
+        below = total;
+    }
+    return 0;
+}
+
 int tree_add(Forest *f, Tree *tree, const double *p) {
-    Py_ssize_t removed = f->d <= PRUNED_UP_TO && tree->live ? remove_covered(f, tree, p) : 0;
-    Py_ssize_t dropped = insert(f, tree, p);
-    if (dropped < 0) return -1;
-    tree->live += 1 - removed - dropped;
-    tree->removed += removed + dropped;
-    return tree->removed > tree->live + LEAF ? rebuild(f, tree) : 0;
+    Py_ssize_t leaf, removed = insert(f, tree, p, &leaf);
+    if (removed < 0) return -1;
+    tree->live += 1 - removed;
+    tree->removed += removed;
+    tree->added++;
+    if (tree->removed > tree->live + LEAF) {
+        tree->removed = 0;
+        return rebuild(f, tree->root);
+    }
+    return rebalance(f, tree, leaf);
 }
 
 void forest_free(Forest *f) {
     for (Py_ssize_t i = 0; i < f->count; i++) PyMem_RawFree(f->nodes[i].rows);
     PyMem_RawFree(f->nodes);
     PyMem_RawFree(f->least);
-    PyMem_RawFree(f->most);
     PyMem_RawFree(f->stack);
     PyMem_RawFree(f->unused);
 }

@@ -5,8 +5,9 @@
  * exactly when q is no worse in every objective after the first (q is a different row: equal
  * rows are consecutive and share their rank). Each row in turn finds its front by binary search
  * over the fronts made so far (efficient non-dominated sort, ENS-BS, after Zhang et al. 2015):
- * if some row of front k dominates it, some row of every front before k does too. Each front is
- * a tree of its rows' values after the first (solver/_dominance_tree.c).
+ * if some row of front k dominates it, some row of every front before k does too. Each front
+ * keeps its rows' values after the first: a staircase of two values for three objectives
+ * (solver/_staircase.c), a k-d tree for more (solver/_dominance_tree.c).
  *
  * A cap on the fronts kept serves survival, which needs only the first fronts holding half the
  * rows: a row that the last front kept dominates gets the cap as its rank, with no search and
@@ -19,6 +20,7 @@
 
 #include "_buffers.h"
 #include "_dominance_tree.h"
+#include "_staircase.h"
 
 /* ---- the order of the rows ------------------------------------------------------------------ */
 
@@ -71,39 +73,63 @@ static int sort_ties(int64_t *order, Py_ssize_t n, const double *F, Py_ssize_t m
     return 0;
 }
 
+/* ---- the fronts ----------------------------------------------------------------------------- */
+
+/* The fronts made so far, each a staircase (of three objectives) or a k-d tree (of more) of
+ * its rows' values after the first. */
+typedef struct {
+    Py_ssize_t d;               /* values after the first */
+    Stairs stairs;
+    Forest forest;
+    Py_ssize_t *stair;          /* each front's staircase (the root of its treap), or */
+    Tree *tree;                 /* its tree */
+    Py_ssize_t count;
+} Fronts;
+
+static int front_dominates(const Fronts *fronts, Py_ssize_t k, const double *p) {
+    return fronts->d == 2 ? stairs_dominate(&fronts->stairs, fronts->stair[k], p)
+                          : tree_dominates(&fronts->forest, &fronts->tree[k], p);
+}
+
+/* Add p to front k, which may be a new one after the last; -1 when out of memory. */
+static int front_add(Fronts *fronts, Py_ssize_t k, const double *p) {
+    if (k == fronts->count) {
+        if (fronts->d == 2) fronts->stair[k] = -1;
+        else if (!tree_new(&fronts->forest, &fronts->tree[k])) return -1;
+        fronts->count++;
+    }
+    return fronts->d == 2 ? stairs_add(&fronts->stairs, &fronts->stair[k], p)
+                          : tree_add(&fronts->forest, &fronts->tree[k], p);
+}
+
 /* ---- the ranks ------------------------------------------------------------------------------ */
 
 /* Write the ranks of the n rows of F (m values each; ``order`` sorts them lexicographically)
- * into ``rank``, with one tree of the values after the first per front, for the first ``cap``
- * fronts: a row after them gets the rank ``cap`` (checked first, by the last front kept). The
- * number of fronts kept, or -1 when out of memory. */
-static Py_ssize_t ranks_in_order(Forest *f, const double *F, Py_ssize_t n, Py_ssize_t m,
+ * into ``rank``, keeping the first ``cap`` fronts: a row after them gets the rank ``cap``
+ * (checked first, by the last front kept). The number of fronts kept, or -1 when out of
+ * memory. */
+static Py_ssize_t ranks_in_order(Fronts *fronts, const double *F, Py_ssize_t n, Py_ssize_t m,
                                  const int64_t *order, Py_ssize_t cap, int64_t *rank) {
-    Tree *fronts = PyMem_RawMalloc((cap + 1) * sizeof *fronts);
-    Py_ssize_t count = 0;
-    if (fronts == NULL) return -1;
     for (Py_ssize_t i = 0; i < n; i++) {
         const double *row = F + order[i] * m, *p = row + 1;
         if (i > 0 && compare_rows(F + order[i - 1] * m, row, m) == 0) { /* an equal row */
             rank[order[i]] = rank[order[i - 1]];
             continue;
         }
-        Py_ssize_t low = 0, high = count; /* the first front not dominating p */
-        if (count == cap && tree_dominates(f, &fronts[--high], p)) {
+        Py_ssize_t low = 0, high = fronts->count; /* the first front not dominating p */
+        if (high == cap && front_dominates(fronts, --high, p)) {
             rank[order[i]] = cap;
             continue;
         }
         while (low < high) {
             Py_ssize_t middle = low + (high - low) / 2;
-            if (tree_dominates(f, &fronts[middle], p)) low = middle + 1;
+            if (front_dominates(fronts, middle, p)) low = middle + 1;
             else high = middle;
         }
-        if (low == count && !tree_new(f, &fronts[count++])) return PyMem_RawFree(fronts), -1;
-        if (tree_add(f, &fronts[low], p) < 0) return PyMem_RawFree(fronts), -1;
+        if (front_add(fronts, low, p) < 0) return -1;
         rank[order[i]] = low;
     }
-    PyMem_RawFree(fronts);
-    return count;
+    return fronts->count;
 }
 
 /* sorted_ranks(rank, F, order, cap) writes the Pareto ranks (minimization) of the rows of F
@@ -137,14 +163,20 @@ PyObject *mooc_sorted_ranks(PyObject *self, PyObject *args) {
             PyErr_SetString(PyExc_IndexError, "order holds an index out of range");
             return NULL;
         }
-    Forest forest = {m - 1, NULL, NULL, NULL, 0, 0, NULL, NULL, 0};
-    Py_ssize_t fronts;
-    Py_BEGIN_ALLOW_THREADS
     cap = cap < n ? cap : n;
-    fronts = sort_ties(order, n, v[1].buf, m) < 0
-                 ? -1 : ranks_in_order(&forest, v[1].buf, n, m, order, cap, v[0].buf);
+    Fronts all = {m - 1, {NULL, 0, 0, NULL, 0, 0x9E3779B97F4A7C15u},
+                  {m - 1, NULL, NULL, 0, 0, NULL, NULL, 0}, NULL, NULL, 0};
+    Py_ssize_t fronts = -1;
+    Py_BEGIN_ALLOW_THREADS
+    all.stair = PyMem_RawMalloc((cap + 1) * sizeof *all.stair);
+    all.tree = PyMem_RawMalloc((cap + 1) * sizeof *all.tree);
+    if (all.stair != NULL && all.tree != NULL && sort_ties(order, n, v[1].buf, m) == 0)
+        fronts = ranks_in_order(&all, v[1].buf, n, m, order, cap, v[0].buf);
+    stairs_free(&all.stairs);
+    forest_free(&all.forest);
+    PyMem_RawFree(all.stair);
+    PyMem_RawFree(all.tree);
     Py_END_ALLOW_THREADS
-    forest_free(&forest);
     release(v, 3);
     if (fronts < 0) return PyErr_NoMemory();
     return PyLong_FromSsize_t(fronts);
