@@ -17,6 +17,7 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include "_buffers.h"
 #include "_dominance_tree.h"
@@ -136,6 +137,22 @@ static Py_ssize_t ranks_in_order(Fronts *fronts, const double *F, Py_ssize_t n, 
     return fronts->count;
 }
 
+/* A seed for the priorities of the staircases' treaps, different at each call (the time, addresses
+ * that differ from run to run, a count of the calls). With a fixed seed the priorities are known
+ * in advance, and rows of one front whose second objective ranks as the priority each will get
+ * make the treap a path: the sort turned quadratic (35 s at 50,000 rows) and split and merge
+ * recursed as deep as the front has rows (a crash, on a thread's smaller stack). The ranks do
+ * not depend on the seed. Called with the GIL held. */
+static uint64_t treap_seed(const void *a, const void *b) {
+    static uint64_t calls;
+    uint64_t z = (0x9E3779B97F4A7C15u * ++calls) ^ (uint64_t)time(NULL) ^
+                 ((uint64_t)clock() << 32) ^ (uint64_t)(uintptr_t)a ^ ((uint64_t)(uintptr_t)b << 21);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u; /* splitmix64's mixing */
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    z ^= z >> 31;
+    return z ? z : 0x9E3779B97F4A7C15u; /* xorshift64 never leaves 0 */
+}
+
 /* sorted_ranks(rank, F, order, cap) writes the Pareto ranks (minimization) of the rows of F
  * (n x m, m >= 2, all finite) into ``rank``, ``cap`` for every rank from ``cap`` on (cap >= 1);
  * ``order`` (n indices) sorts the rows by their first value and is changed to sort them
@@ -168,7 +185,7 @@ PyObject *mooc_sorted_ranks(PyObject *self, PyObject *args) {
             return NULL;
         }
     cap = cap < n ? cap : n;
-    Fronts all = {m - 1, {NULL, 0, 0, NULL, 0, 0x9E3779B97F4A7C15u},
+    Fronts all = {m - 1, {NULL, 0, 0, NULL, 0, treap_seed(&all, v[1].buf)},
                   {m - 1, NULL, NULL, 0, 0, NULL, NULL, 0}, NULL, NULL, 0};
     Py_ssize_t fronts = -1;
     Py_BEGIN_ALLOW_THREADS
