@@ -59,33 +59,28 @@ static Py_ssize_t new_leaf(Forest *f, Py_ssize_t parent) {
         if (f->count == f->capacity && reserve_nodes(f) < 0) return -1;
         at = f->count++;
         f->nodes[at].rows = NULL;
+        f->nodes[at].room = 0;
     }
-    Node *node = &f->nodes[at];
-    if (node->rows != NULL && node->limit != LEAF) { /* a grown leaf: start small again */
-        PyMem_RawFree(node->rows);
-        node->rows = NULL;
-    }
-    if (node->rows == NULL) {
-        node->rows = PyMem_RawMalloc((LEAF + 1) * f->d * sizeof *node->rows);
-        if (node->rows == NULL) return f->unused[f->unused_count++] = at, -1;
-        node->limit = LEAF;
-    }
+    Node *node = &f->nodes[at]; /* its rows come with the first (one front of a row each is
+                                 * common: a buffer of a full leaf for each cost 100s of MB) */
     node->left = node->right = -1;
     node->parent = parent;
     node->size = 0;
+    node->limit = LEAF;
     for (Py_ssize_t j = 0; j < f->d; j++) f->least[at * f->d + j] = INFINITY;
     return at;
 }
 
-/* Room for ``size`` rows in the leaf ``node``; -1 when out of memory. */
+/* Room for ``size`` rows in the leaf ``node`` (twice as much as before, at least); -1 when out
+ * of memory. */
 static int room_for(Node *node, Py_ssize_t size, Py_ssize_t d) {
-    if (size <= node->limit + 1) return 0;
-    Py_ssize_t limit = node->limit;
-    while (limit + 1 < size) limit *= 2;
-    double *rows = PyMem_RawRealloc(node->rows, (limit + 1) * d * sizeof *rows);
+    if (size <= node->room) return 0;
+    Py_ssize_t room = node->room ? 2 * node->room : 2;
+    room = room < size ? size : room;
+    double *rows = PyMem_RawRealloc(node->rows, room * d * sizeof *rows);
     if (rows == NULL) return -1;
     node->rows = rows;
-    node->limit = limit;
+    node->room = room;
     return 0;
 }
 
@@ -116,17 +111,22 @@ static int split_leaf(Forest *f, Py_ssize_t at, Py_ssize_t dim, double split) {
     Py_ssize_t d = f->d, left = new_leaf(f, at), right = left < 0 ? -1 : new_leaf(f, at);
     if (right < 0) return -1;
     Node *node = &f->nodes[at];
+    Py_ssize_t going_left = 0;
+    for (Py_ssize_t i = 0; i < node->size; i++) going_left += node->rows[i * d + dim] < split;
+    Py_ssize_t going_right = node->size - going_left; /* room for a full leaf, at least */
+    if (room_for(&f->nodes[left], going_left > LEAF ? going_left + 1 : LEAF + 1, d) < 0 ||
+        room_for(&f->nodes[right], going_right > LEAF ? going_right + 1 : LEAF + 1, d) < 0)
+        return -1;
     for (Py_ssize_t i = 0; i < node->size; i++) {
         const double *p = node->rows + i * d;
         Py_ssize_t side = p[dim] < split ? left : right;
         Node *child = &f->nodes[side];
-        if (room_for(child, child->size + 1, d) < 0) return -1;
         memcpy(child->rows + child->size++ * d, p, d * sizeof *p);
         widen_corners(f, side, p);
     }
     PyMem_RawFree(node->rows);
     node->rows = NULL;
-    node->size = 0;
+    node->room = node->size = 0;
     node->left = left;
     node->right = right;
     node->dim = dim;
@@ -142,7 +142,10 @@ static int split_if_over(Forest *f, Py_ssize_t at, Py_ssize_t most) {
     double split;
     Py_ssize_t dim = kd_choose_split(node->rows, node->size, f->d, &split);
     if (dim == -2) return -1;
-    if (dim < 0) return room_for(node, 2 * node->limit, f->d); /* equal rows: let it grow */
+    if (dim < 0) { /* equal rows (none in a front's tree): let it grow */
+        node->limit *= 2;
+        return 0;
+    }
     return split_leaf(f, at, dim, split);
 }
 
@@ -249,11 +252,7 @@ static Py_ssize_t partition_rows(double *rows, Py_ssize_t size, Py_ssize_t d, Py
 /* Make the node ``at`` (with no children) a leaf of the ``size`` rows; -1 when out of memory. */
 static int fill_leaf(Forest *f, Py_ssize_t at, const double *rows, Py_ssize_t size) {
     Node *node = &f->nodes[at];
-    if (node->rows == NULL) {
-        node->rows = PyMem_RawMalloc((LEAF + 1) * f->d * sizeof *node->rows);
-        node->limit = LEAF;
-    }
-    if (node->rows == NULL || room_for(node, size, f->d) < 0) return -1;
+    if (room_for(node, size, f->d) < 0) return -1;
     memcpy(node->rows, rows, size * f->d * sizeof *rows);
     node->size = size;
     reset_corners(f, at);
@@ -285,7 +284,12 @@ static int build(Forest *f, Py_ssize_t at, double *rows, Py_ssize_t size) {
         Py_ssize_t held = partition_rows(block, count, d, dim, split, swap);
         Node *parent = &f->nodes[node];
         PyMem_RawFree(parent->rows);
-        *parent = (Node){left, right, parent->parent, 0, 0, NULL, dim, split};
+        parent->rows = NULL;
+        parent->room = parent->size = 0;
+        parent->left = left;
+        parent->right = right;
+        parent->dim = dim;
+        parent->split = split;
         made[inner++] = node;
         Py_ssize_t next[6] = {left, first, held, right, first + held, count - held};
         memcpy(tasks + 3 * top, next, sizeof next);
@@ -340,6 +344,7 @@ static int rebalance(Forest *f, Tree *tree, Py_ssize_t at) {
     double rows = (double)tree->live + 1.0;
     if (depth <= 2 + log(rows) / -log(BALANCE)) return 0;
     double budget = 16.0 * (double)tree->added * (log2((double)tree->added) + 1.0);
+    if ((double)tree->rebuilt >= budget) return 0; /* before counting rows: it is spent */
     Py_ssize_t below = rows_below(f, at);
     for (Py_ssize_t child = at, up = f->nodes[at].parent; up >= 0;
          child = up, up = f->nodes[up].parent) {

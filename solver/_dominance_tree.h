@@ -9,6 +9,7 @@ typedef struct {
     Py_ssize_t left, right;     /* children: -1 in a leaf */
     Py_ssize_t parent;          /* -1 at a root */
     Py_ssize_t size, limit;     /* a leaf's rows, and how many it holds before it splits */
+    Py_ssize_t room;            /* rows ``rows`` has room for (it grows as a leaf fills) */
     double *rows;               /* a leaf's rows, d values each (NULL in an inner node) */
     Py_ssize_t dim;             /* an inner node's objective */
     double split;               /* an inner node's rows with a value < split are on the left */

@@ -461,7 +461,7 @@ static PyMethodDef methods[] = {
     {"row_hashes", row_hashes, METH_VARARGS, "64-bit hashes of the rows of a float array."},
     {"found_in", found_in, METH_VARARGS, "Which hashes are in some sorted run."},
     {"fronts", fronts, METH_VARARGS, "Pareto ranks and crowding of two objectives."},
-    {"sorted_ranks", mooc_sorted_ranks, METH_VARARGS, "Pareto ranks of lexicographically sorted rows."},
+    {"sorted_ranks", mooc_sorted_ranks, METH_VARARGS, "Pareto ranks of many objectives."},
     {NULL, NULL, 0, NULL},
 };
 

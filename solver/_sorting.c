@@ -137,16 +137,17 @@ static Py_ssize_t ranks_in_order(Fronts *fronts, const double *F, Py_ssize_t n, 
     return fronts->count;
 }
 
-/* A seed for the priorities of the staircases' treaps, different at each call (the time, addresses
- * that differ from run to run, a count of the calls). With a fixed seed the priorities are known
- * in advance, and rows of one front whose second objective ranks as the priority each will get
- * make the treap a path: the sort turned quadratic (35 s at 50,000 rows) and split and merge
- * recursed as deep as the front has rows (a crash, on a thread's smaller stack). The ranks do
- * not depend on the seed. Called with the GIL held. */
+/* A seed for the priorities of the staircases' treaps, different at each call (the time,
+ * addresses that differ from run to run, a count of the calls). With a fixed seed the
+ * priorities are known in advance, and rows of one front whose second objective ranks as the
+ * priority each will get make the treap a path: the sort turned quadratic (35 s at 50,000
+ * rows) and split and merge recursed as deep as the front has rows (a crash, on a thread's
+ * smaller stack). The ranks do not depend on the seed. Called with the GIL held. */
 static uint64_t treap_seed(const void *a, const void *b) {
     static uint64_t calls;
     uint64_t z = (0x9E3779B97F4A7C15u * ++calls) ^ (uint64_t)time(NULL) ^
-                 ((uint64_t)clock() << 32) ^ (uint64_t)(uintptr_t)a ^ ((uint64_t)(uintptr_t)b << 21);
+                 ((uint64_t)clock() << 32) ^ (uint64_t)(uintptr_t)a ^
+                 ((uint64_t)(uintptr_t)b << 21);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u; /* splitmix64's mixing */
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
     z ^= z >> 31;

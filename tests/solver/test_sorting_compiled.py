@@ -208,3 +208,19 @@ def test_rows_crafted_against_the_treap_priorities_stay_fast():
     top, seconds = done.stdout.split()
     assert top == "0"  # all one front
     assert float(seconds) < 3  # about 0.02 s; the path: 9 s, or a crash
+
+
+def test_a_front_of_one_row_holds_no_room_for_a_full_leaf():
+    import tracemalloc
+
+    n, m = 100_000, 10  # a chain: 100,000 fronts of one row each
+    F = np.repeat(np.arange(n, dtype=float)[::-1, None], m, axis=1)
+    tracemalloc.start()
+    try:
+        ranks = kernel.sorted_ranks(F, n)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert ranks.tolist() == list(range(n - 1, -1, -1))
+    # about 46 MB (the input is 8 MB); a full leaf's room in each front took 148 MB
+    assert peak < 80 * 2**20
