@@ -105,6 +105,19 @@ static void reset_corners(Forest *f, Py_ssize_t at) {
 
 /* ---- splitting ------------------------------------------------------------------------------ */
 
+/* Make the leaf ``node`` an inner node over ``left`` and ``right`` (split at ``split`` in
+ * ``dim``), its rows gone. */
+static void make_inner(Node *node, Py_ssize_t left, Py_ssize_t right, Py_ssize_t dim,
+                       double split) {
+    PyMem_RawFree(node->rows);
+    node->rows = NULL;
+    node->room = node->size = 0;
+    node->left = left;
+    node->right = right;
+    node->dim = dim;
+    node->split = split;
+}
+
 /* Turn the leaf ``at`` into an inner node over two new leaves holding its rows, split at
  * ``split`` in ``dim``; -1 when out of memory. */
 static int split_leaf(Forest *f, Py_ssize_t at, Py_ssize_t dim, double split) {
@@ -124,13 +137,7 @@ static int split_leaf(Forest *f, Py_ssize_t at, Py_ssize_t dim, double split) {
         memcpy(child->rows + child->size++ * d, p, d * sizeof *p);
         widen_corners(f, side, p);
     }
-    PyMem_RawFree(node->rows);
-    node->rows = NULL;
-    node->room = node->size = 0;
-    node->left = left;
-    node->right = right;
-    node->dim = dim;
-    node->split = split;
+    make_inner(node, left, right, dim, split);
     return 0;
 }
 
@@ -282,14 +289,7 @@ static int build(Forest *f, Py_ssize_t at, double *rows, Py_ssize_t size) {
             continue;
         }
         Py_ssize_t held = partition_rows(block, count, d, dim, split, swap);
-        Node *parent = &f->nodes[node];
-        PyMem_RawFree(parent->rows);
-        parent->rows = NULL;
-        parent->room = parent->size = 0;
-        parent->left = left;
-        parent->right = right;
-        parent->dim = dim;
-        parent->split = split;
+        make_inner(&f->nodes[node], left, right, dim, split);
         made[inner++] = node;
         Py_ssize_t next[6] = {left, first, held, right, first + held, count - held};
         memcpy(tasks + 3 * top, next, sizeof next);
