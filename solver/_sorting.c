@@ -190,9 +190,9 @@ PyObject *mooc_sorted_ranks(PyObject *self, PyObject *args) {
                   {m - 1, NULL, NULL, 0, 0, NULL, NULL, 0}, NULL, NULL, 0};
     Py_ssize_t fronts = -1;
     Py_BEGIN_ALLOW_THREADS
-    all.stair = PyMem_RawMalloc((cap + 1) * sizeof *all.stair);
-    all.tree = PyMem_RawMalloc((cap + 1) * sizeof *all.tree);
-    if (all.stair != NULL && all.tree != NULL && sort_ties(order, n, v[1].buf, m) == 0)
+    if (all.d == 2) all.stair = PyMem_RawMalloc((cap + 1) * sizeof *all.stair); /* the one */
+    else all.tree = PyMem_RawMalloc((cap + 1) * sizeof *all.tree);           /* kind used */
+    if ((all.stair != NULL || all.tree != NULL) && sort_ties(order, n, v[1].buf, m) == 0)
         fronts = ranks_in_order(&all, v[1].buf, n, m, order, cap, v[0].buf);
     stairs_free(&all.stairs);
     forest_free(&all.forest);
